@@ -1,0 +1,53 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import type { TranscriptEntry } from "@/lib/xmpp/entry";
+
+/**
+ * Client-to-server on the left, server-to-client on the right, one row per entry in the
+ * order they crossed the wire, so a reply sits below the request it answers.
+ */
+export function StreamLanes({ entries }: { entries: TranscriptEntry[] }) {
+  const endRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: "end" });
+  }, [entries.length]);
+
+  return (
+    <section className="lanes" aria-label="Stream lanes">
+      <div className="lanes-header" aria-hidden="true">
+        <span>client → server</span>
+        <span>server → client</span>
+      </div>
+      <ol className="lanes-body">
+        {entries.length === 0 && <li className="lanes-empty">Nothing has crossed the wire yet. Connect to start a stream.</li>}
+        {entries.map((entry, index) => (
+          <EntryRow key={entry.seq} entry={entry} previousAt={entries[index - 1]?.at ?? 0} />
+        ))}
+      </ol>
+      <div ref={endRef} />
+    </section>
+  );
+}
+
+function EntryRow({ entry, previousAt }: { entry: TranscriptEntry; previousAt: number }) {
+  const lane = entry.dir === "out" ? "lane-out" : entry.dir === "in" ? "lane-in" : "lane-event";
+  return (
+    <li className={`entry ${lane} kind-${entry.kind}`} data-testid={`entry-${entry.dir}`} data-kind={entry.kind} data-seq={entry.seq}>
+      <div className="entry-meta">
+        <span className="entry-seq">#{entry.seq}</span>
+        <time title={new Date(entry.wall).toISOString()}>{formatDelta(entry.at - previousAt)}</time>
+        <span className="badge">{entry.kind}</span>
+        {entry.redacted && <span className="badge badge-secret" title="Credentials are hidden">🔒 redacted</span>}
+        {entry.rttMs !== undefined && <span className="badge">answers #{entry.pair} in {entry.rttMs.toFixed(1)} ms</span>}
+        {entry.error && <span className="badge badge-error">{entry.error}</span>}
+      </div>
+      {/* Text, never markup: whatever a server sends is rendered inert. */}
+      <pre className="entry-raw">{entry.raw}</pre>
+    </li>
+  );
+}
+
+function formatDelta(ms: number): string {
+  return ms < 1000 ? `+${ms.toFixed(1)} ms` : `+${(ms / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import { useState } from "react";
+import { StanzaEditor } from "@/components/editor/stanza-editor";
+import { StreamLanes } from "@/components/stream/stream-lanes";
+import { ConnectForm } from "./connect-form";
+import { useXmppSession } from "./use-xmpp-session";
+import type { DemoAccount } from "@/lib/demo-accounts";
+
+const STARTER_STANZA = `<message to="bob@localhost" type="chat">
+  <body>Hello from the playground!</body>
+</message>`;
+
+export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount[]; domain: string }) {
+  const { view, connect, send, disconnect } = useXmppSession();
+  const [draft, setDraft] = useState(STARTER_STANZA);
+  const [sendError, setSendError] = useState<string | null>(null);
+  const online = view.status === "online";
+
+  async function sendDraft() {
+    setSendError(null);
+    try {
+      await send(draft);
+    } catch (error) {
+      setSendError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  return (
+    <main className="workbench">
+      <div className="workbench-side">
+        <ConnectForm accounts={accounts} domain={domain} view={view} onConnect={connect} onDisconnect={disconnect} />
+        <div className="editor-panel">
+          <div className="panel-title">
+            <h2>Stanza</h2>
+            <span className="hint">Ctrl+Enter sends exactly what you typed</span>
+          </div>
+          <StanzaEditor value={draft} onChange={setDraft} onSubmit={() => void sendDraft()} />
+          <div className="editor-actions">
+            <button type="button" className="button primary" onClick={() => void sendDraft()} disabled={!online}>
+              Send
+            </button>
+            {!online && <span className="hint">Connect to send.</span>}
+            {sendError && (
+              <span role="alert" className="error-text">
+                {sendError}
+              </span>
+            )}
+          </div>
+        </div>
+      </div>
+      <StreamLanes entries={view.entries} />
+    </main>
+  );
+}

@@ -1,0 +1,304 @@
+/**
+ * Splits one direction of an XMPP stream into top-level pieces, keeping the exact text.
+ *
+ * An XMPP stream is one never-closed XML document (RFC 6120 section 4): the stream
+ * header opens it, then stanzas and nonzas follow as its children. Chunks from a socket
+ * do not line up with those children, so this scanner keeps just enough lexical state
+ * (depth, quotes, comments, CDATA) to find their boundaries as bytes arrive. It does not
+ * judge well-formedness inside an element: `parseFrame` (saxes) does that per frame.
+ *
+ * The invariant every caller relies on: the `raw` of all frames returned, followed by
+ * `pending()`, is exactly the text pushed so far. Nothing is dropped, even when broken.
+ */
+
+export type FrameKind = "stream-open" | "stream-close" | "element" | "whitespace" | "malformed";
+
+export interface Frame {
+  raw: string;
+  kind: FrameKind;
+  /** Why the frame is malformed, in words a person can act on. */
+  error?: string;
+}
+
+export interface FramerOptions {
+  /** A single top-level element larger than this is cut off as malformed. */
+  maxFrameLength?: number;
+}
+
+type ScanState =
+  | "text"
+  | "tag-open" // just after "<"
+  | "start-tag"
+  | "end-tag"
+  | "markup-decl" // after "<!", deciding comment, CDATA or DOCTYPE
+  | "comment"
+  | "cdata"
+  | "pi";
+
+const TERMINATORS = { comment: "-->", cdata: "]]>", pi: "?>" } as const;
+const DEFAULT_MAX_FRAME_LENGTH = 10 * 1024 * 1024;
+const WHITESPACE = /^[ \t\r\n]*$/;
+const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
+
+export class StreamFramer {
+  private buffer = "";
+  private scanned = 0;
+  private state: ScanState = "text";
+  private quote: '"' | "'" | null = null;
+  private tagStart = 0;
+  /** Open elements, counting the stream element itself while a stream is open. */
+  private depth = 0;
+  private streamOpen = false;
+  /** An XML declaration is waiting to become part of the next stream header. */
+  private declarationPending = false;
+  /** A comment or processing instruction inside the current frame (RFC 6120 section 11.1). */
+  private restricted: string | null = null;
+  /** Once framing is impossible, the rest of the direction is recorded as malformed. */
+  private broken: string | null = null;
+  private readonly maxFrameLength: number;
+
+  constructor(options: FramerOptions = {}) {
+    this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
+  }
+
+  /** Feed decoded text; returns every frame completed by it, in order. */
+  push(text: string): Frame[] {
+    if (this.broken !== null) {
+      return text === "" ? [] : [{ raw: text, kind: "malformed", error: this.broken }];
+    }
+    this.buffer += text;
+    const frames: Frame[] = [];
+    this.scan(frames);
+    if (this.broken === null && this.buffer.length > this.maxFrameLength) {
+      this.breakOff(frames, `an element is longer than ${this.maxFrameLength} characters; the rest of this stream is kept as raw text`);
+    }
+    return frames;
+  }
+
+  /** Text received but not yet part of a complete frame. */
+  pending(): string {
+    return this.buffer;
+  }
+
+  /** The connection ended: whatever is left becomes a malformed frame, so nothing is lost. */
+  end(): Frame[] {
+    if (this.buffer === "") return [];
+    const kind: FrameKind = WHITESPACE.test(this.buffer) ? "whitespace" : "malformed";
+    const frame: Frame = { raw: this.buffer, kind };
+    if (kind === "malformed") frame.error = "the connection ended in the middle of an element";
+    this.buffer = "";
+    this.scanned = 0;
+    return [frame];
+  }
+
+  private scan(frames: Frame[]): void {
+    let i = this.scanned;
+    // Frames are cut off the front of the buffer as they complete, so re-read it each turn.
+    while (i < this.buffer.length && this.broken === null) {
+      const buf = this.buffer;
+      const ch = buf[i]!;
+      switch (this.state) {
+        case "text":
+          if (ch === "<") {
+            this.tagStart = i;
+            this.state = "tag-open";
+          }
+          i++;
+          break;
+        case "tag-open":
+          if (ch === "/") {
+            this.state = "end-tag";
+            i++;
+          } else if (ch === "!") {
+            this.state = "markup-decl";
+            i++;
+          } else if (ch === "?") {
+            this.state = "pi";
+            i++;
+          } else if (NAME_START.test(ch)) {
+            this.state = "start-tag";
+            this.quote = null;
+          } else {
+            this.breakOff(frames, `"<" must start a tag, but it is followed by ${JSON.stringify(ch)}`, this.tagStart);
+          }
+          break;
+        case "start-tag":
+          if (this.quote !== null) {
+            if (ch === this.quote) this.quote = null;
+          } else if (ch === '"' || ch === "'") {
+            this.quote = ch;
+          } else if (ch === ">") {
+            this.onStartTag(frames, i + 1, buf[i - 1] === "/");
+            i = this.scanned;
+            continue;
+          } else if (ch === "<") {
+            this.breakOff(frames, `a start tag is not closed before the next "<"`, this.tagStart);
+          }
+          i++;
+          break;
+        case "end-tag":
+          if (ch === ">") {
+            this.onEndTag(frames, i + 1);
+            i = this.scanned;
+            continue;
+          }
+          i++;
+          break;
+        case "markup-decl": {
+          // Need up to 7 characters after "<!" to tell "--", "[CDATA[" and "DOCTYPE" apart.
+          const ahead = buf.slice(i, i + 7);
+          if (ahead.startsWith("--")) {
+            this.restricted ??= "XML comments are not allowed in XMPP (RFC 6120 section 11.1)";
+            this.state = "comment";
+            i += 2;
+          } else if (ahead === "[CDATA[") {
+            this.state = "cdata";
+            i += 7;
+          } else if (ahead.length < 7 && ("--".startsWith(ahead) || "[CDATA[".startsWith(ahead) || "DOCTYPE".startsWith(ahead))) {
+            this.scanned = i;
+            return; // wait for more text
+          } else {
+            this.breakOff(frames, "\"<!\" may only start a comment or CDATA here: DTDs and entity declarations are not allowed in XMPP (RFC 6120 section 11.1)", this.tagStart);
+          }
+          break;
+        }
+        case "comment":
+        case "cdata":
+        case "pi": {
+          const terminator = TERMINATORS[this.state];
+          const at = buf.indexOf(terminator, i);
+          if (at === -1) {
+            // The terminator may be split across chunks: rescan its possible start next time.
+            this.scanned = Math.max(i, buf.length - terminator.length + 1);
+            return;
+          }
+          const wasInstruction = this.state === "pi";
+          this.state = "text";
+          i = at + terminator.length;
+          if (wasInstruction) {
+            this.onProcessingInstruction(frames, i);
+            i = this.scanned;
+          }
+          break;
+        }
+      }
+    }
+    this.scanned = i;
+  }
+
+  private get baseDepth(): number {
+    return this.streamOpen ? 1 : 0;
+  }
+
+  private onStartTag(frames: Frame[], end: number, selfClosing: boolean): void {
+    this.state = "text";
+    this.scanned = end;
+    const atBase = this.depth === this.baseDepth;
+    if (atBase) this.splitLeadingText(frames, this.tagStart);
+    end = this.scanned; // the split shifted the buffer
+    const name = tagName(this.buffer, this.tagStart + 1);
+    if (!selfClosing && atBase && isStreamElement(name)) {
+      // A header at stream level is a restart (RFC 6120 section 4.3.3): a new stream begins.
+      this.streamOpen = true;
+      this.depth = 1;
+      this.declarationPending = false;
+      this.emit(frames, end, "stream-open");
+      return;
+    }
+    if (selfClosing) {
+      if (atBase) this.emit(frames, end, "element");
+      return;
+    }
+    this.depth++;
+  }
+
+  private onEndTag(frames: Frame[], end: number): void {
+    this.state = "text";
+    this.scanned = end;
+    if (this.depth === 0) {
+      this.splitLeadingText(frames, this.tagStart);
+      this.breakOff(frames, "an end tag closes an element that was never opened", 0);
+      return;
+    }
+    if (this.streamOpen && this.depth === 1) {
+      // RFC 6120 section 4.4: the closing tag ends the stream.
+      this.splitLeadingText(frames, this.tagStart);
+      end = this.scanned; // the split shifted the buffer
+      const name = tagName(this.buffer, this.tagStart + 2);
+      if (!isStreamElement(name)) {
+        this.breakOff(frames, `the end tag </${name}> does not match any open element`);
+        return;
+      }
+      this.streamOpen = false;
+      this.depth = 0;
+      this.emit(frames, end, "stream-close");
+      return;
+    }
+    this.depth--;
+    if (this.depth === this.baseDepth) this.emit(frames, end, "element");
+  }
+
+  private onProcessingInstruction(frames: Frame[], end: number): void {
+    this.scanned = end;
+    const isDeclaration = /^<\?xml[ \t\r\n?]/.test(this.buffer.slice(this.tagStart, this.tagStart + 6));
+    if (isDeclaration && this.depth === this.baseDepth) {
+      // The XML declaration belongs with the stream header that follows it.
+      this.splitLeadingText(frames, this.tagStart);
+      this.declarationPending = true;
+      return;
+    }
+    this.restricted ??= "processing instructions are not allowed in XMPP (RFC 6120 section 11.1)";
+    if (this.depth === this.baseDepth) {
+      this.splitLeadingText(frames, this.tagStart);
+      this.emit(frames, this.scanned, "element");
+    }
+  }
+
+  /**
+   * Text before a top-level tag: whitespace is its own frame (a keepalive, RFC 6120
+   * section 4.6.1); anything else is character data where none may stand.
+   */
+  private splitLeadingText(frames: Frame[], tagStart: number): void {
+    if (tagStart === 0 || this.declarationPending) return;
+    const text = this.buffer.slice(0, tagStart);
+    if (WHITESPACE.test(text)) {
+      this.cut(frames, tagStart, { kind: "whitespace" });
+    } else {
+      this.cut(frames, tagStart, { kind: "malformed", error: "text outside of any element is not allowed between stanzas" });
+    }
+  }
+
+  private emit(frames: Frame[], end: number, kind: FrameKind): void {
+    if (this.restricted !== null) {
+      this.cut(frames, end, { kind: "malformed", error: this.restricted });
+      this.restricted = null;
+    } else {
+      this.cut(frames, end, { kind });
+    }
+  }
+
+  /** Removes buffer[0, end) as one frame and shifts the scan positions with it. */
+  private cut(frames: Frame[], end: number, frame: Omit<Frame, "raw">): void {
+    frames.push({ raw: this.buffer.slice(0, end), ...frame });
+    this.buffer = this.buffer.slice(end);
+    this.scanned -= end;
+    this.tagStart -= end;
+  }
+
+  /** Framing cannot go on: what is buffered becomes malformed, and so will everything after. */
+  private breakOff(frames: Frame[], reason: string, from = 0): void {
+    if (from > 0 && this.depth === this.baseDepth) this.splitLeadingText(frames, from);
+    this.broken = reason;
+    if (this.buffer !== "") this.cut(frames, this.buffer.length, { kind: "malformed", error: reason });
+    this.scanned = 0;
+  }
+}
+
+function tagName(buf: string, from: number): string {
+  const match = /^[^\s/>]+/.exec(buf.slice(from, from + 256));
+  return match ? match[0] : "";
+}
+
+function isStreamElement(qname: string): boolean {
+  return qname === "stream:stream" || qname === "stream";
+}

@@ -1,0 +1,167 @@
+import { StreamFramer, type Frame } from "./framing";
+import { CLIENT_STREAM_CONTEXT, contextFromHeader, parseElement, parseStreamHeader, type NamespaceContext } from "../xml/parse-element";
+import { classify } from "./classify";
+import { isSecretSaslElement, maskElementContent } from "./redaction";
+import { IqPairing } from "./iq-pairing";
+import type { EntryKind, TranscriptEntry } from "./entry";
+
+export interface TranscriptOptions {
+  /** High-resolution clock in milliseconds; injectable for tests. */
+  now?: () => number;
+  maxFrameLength?: number;
+}
+
+type Listener = (entry: TranscriptEntry) => void;
+
+/**
+ * Everything that crossed one connection, recorded once at the socket: each direction
+ * is framed into top-level elements, classified, paired and redacted, then numbered.
+ */
+export class Transcript {
+  private readonly entries: TranscriptEntry[] = [];
+  /** Unmasked text of redacted entries, by seq; handed out only on an explicit reveal. */
+  private readonly secrets = new Map<number, string>();
+  private readonly listeners = new Set<Listener>();
+  private readonly pairing = new IqPairing();
+  private readonly readers: Record<"in" | "out", DirectionReader>;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private nextSeq = 1;
+
+  constructor(options: TranscriptOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.startedAt = this.now();
+    this.readers = {
+      in: new DirectionReader(options.maxFrameLength),
+      out: new DirectionReader(options.maxFrameLength),
+    };
+  }
+
+  /** Records bytes (or already decoded text) that crossed the wire in one direction. */
+  record(dir: "in" | "out", data: Uint8Array | string): void {
+    for (const frame of this.readers[dir].push(data)) this.add(dir, frame);
+  }
+
+  /** A sentence about the connection itself: connecting, TLS established, closed... */
+  recordEvent(text: string, error?: string): TranscriptEntry {
+    const entry = this.append({ dir: "event", raw: text, kind: "status", ...(error ? { error } : {}) });
+    this.notify(entry);
+    return entry;
+  }
+
+  /** The connection ended: flush what each direction still held, incomplete or not. */
+  end(): void {
+    for (const dir of ["out", "in"] as const) {
+      for (const frame of this.readers[dir].end()) this.add(dir, frame);
+    }
+  }
+
+  /** The framer must start over, as after a TLS upgrade on a raw socket. */
+  resetDirection(dir: "in" | "out"): void {
+    for (const frame of this.readers[dir].end()) this.add(dir, frame);
+    this.readers[dir] = new DirectionReader();
+  }
+
+  onEntry(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Entries with seq greater than `seq`, for a view that reattaches after a gap. */
+  since(seq: number): TranscriptEntry[] {
+    // seq starts at 1 and increases by one, so the index is seq itself.
+    return this.entries.slice(Math.max(0, seq));
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** The unmasked text of every redacted entry, by seq. */
+  revealSecrets(): Map<number, string> {
+    return new Map(this.secrets);
+  }
+
+  private add(dir: "in" | "out", frame: Frame): void {
+    const parsed = this.readers[dir].describe(frame);
+    const entry = this.append({ dir, raw: frame.raw, ...parsed });
+    if (entry.kind === "sasl" && entry.name !== undefined && isSecretSaslElement(entry.name)) {
+      const masked = maskElementContent(entry.raw);
+      if (masked !== entry.raw) {
+        this.secrets.set(entry.seq, entry.raw);
+        entry.raw = masked;
+        entry.redacted = true;
+      }
+    }
+    this.pairing.observe(entry);
+    this.notify(entry);
+  }
+
+  private notify(entry: TranscriptEntry): void {
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  private append(fields: Omit<TranscriptEntry, "seq" | "at" | "wall">): TranscriptEntry {
+    const entry: TranscriptEntry = {
+      seq: this.nextSeq++,
+      at: Math.round((this.now() - this.startedAt) * 1000) / 1000,
+      wall: Date.now(),
+      ...fields,
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+}
+
+type FrameDescription = Pick<TranscriptEntry, "kind" | "name" | "ns" | "attrs" | "error">;
+
+/** One direction: bytes to text (UTF-8, split characters kept whole), text to frames. */
+class DirectionReader {
+  private readonly decoder = new TextDecoder("utf-8");
+  private readonly framer: StreamFramer;
+  private context: NamespaceContext = CLIENT_STREAM_CONTEXT;
+
+  constructor(maxFrameLength?: number) {
+    this.framer = new StreamFramer(maxFrameLength === undefined ? {} : { maxFrameLength });
+  }
+
+  push(data: Uint8Array | string): Frame[] {
+    const text = typeof data === "string" ? data : this.decoder.decode(data, { stream: true });
+    return this.framer.push(text);
+  }
+
+  end(): Frame[] {
+    const rest = this.decoder.decode();
+    return [...this.framer.push(rest), ...this.framer.end()];
+  }
+
+  describe(frame: Frame): FrameDescription {
+    switch (frame.kind) {
+      case "whitespace":
+        return { kind: "whitespace" };
+      case "malformed":
+        return { kind: "malformed", error: frame.error ?? "not well-formed" };
+      case "stream-close":
+        return { kind: "stream-close", name: "stream", ns: "http://etherx.jabber.org/streams" };
+      case "stream-open": {
+        const header = parseStreamHeader(frame.raw);
+        if (!header.ok) return { kind: "malformed", error: header.error };
+        this.context = contextFromHeader(header.element);
+        return describeClassified(header.element);
+      }
+      case "element": {
+        const parsed = parseElement(frame.raw, this.context);
+        if (!parsed.ok) return { kind: "malformed", error: parsed.error };
+        return describeClassified(parsed.element);
+      }
+    }
+  }
+}
+
+function describeClassified(element: Parameters<typeof classify>[0]): FrameDescription {
+  const { kind, name, ns, attrs, error } = classify(element);
+  const description: FrameDescription = { kind: kind as EntryKind, name, ns };
+  if (attrs !== undefined) description.attrs = attrs;
+  if (error !== undefined) description.error = error;
+  return description;
+}

@@ -1,0 +1,37 @@
+import type { Client } from "@xmpp/client";
+
+/**
+ * @xmpp/client 0.14 has no event with the raw wire text, so the tap hooks two methods of
+ * its Connection: `_onData` (private; every decoded chunk from the socket, after TLS) and
+ * `write` (every string handed to the socket). Both are instance-patched before connect,
+ * because the socket listeners bind `_onData` on first attach. If an upgrade renames
+ * either, `tapConnection` throws, and wire-tap.test.ts fails, instead of recording nothing.
+ */
+
+export interface WireSink {
+  received(data: Buffer | string): void;
+  sent(text: string): void;
+}
+
+export class WireTapUnavailableError extends Error {
+  constructor(missing: string) {
+    super(`@xmpp/client no longer has Connection#${missing}; the wire tap in lib/xmpp/wire-tap.ts must be updated for this version`);
+  }
+}
+
+export function tapConnection(entity: Client, sink: WireSink): void {
+  const onData = entity._onData;
+  const write = entity.write;
+  if (typeof onData !== "function") throw new WireTapUnavailableError("_onData");
+  if (typeof write !== "function") throw new WireTapUnavailableError("write");
+
+  entity._onData = function tappedOnData(this: Client, data: Buffer) {
+    sink.received(data);
+    return onData.call(this, data);
+  };
+  entity.write = function tappedWrite(this: Client, text: string) {
+    // Only what reaches a socket is recorded: write() on a closed connection throws.
+    if (this.socket !== null) sink.sent(text);
+    return write.call(this, text);
+  };
+}

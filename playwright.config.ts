@@ -1,0 +1,45 @@
+import { defineConfig } from "@playwright/test";
+import { CERTS, TEST_SERVER, fromRepoRoot } from "./scripts/lib/instances";
+
+/** The app under test runs on its own port, against the test ejabberd on its own ports. */
+const APP_PORT = 3100;
+const baseURL = `http://localhost:${APP_PORT}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  // Two cores: one worker keeps the app, ejabberd and Chromium from starving each other.
+  workers: 1,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  globalSetup: "./e2e/global-setup.ts",
+  use: {
+    baseURL,
+    trace: "on-first-retry",
+    launchOptions: {
+      // Debian's Chromium (installed by the global setup), never a downloaded browser build.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  webServer: {
+    command: "node --import tsx server/main.ts",
+    url: baseURL,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    env: {
+      PORT: String(APP_PORT),
+      NODE_ENV: "production",
+      XMPP_HOST: TEST_SERVER.host,
+      XMPP_DOMAIN: TEST_SERVER.domain,
+      XMPP_PORT_STARTTLS: String(TEST_SERVER.ports.starttls),
+      XMPP_PORT_TLS: String(TEST_SERVER.ports.directTls),
+      XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain),
+      XMPP_PORT_HTTP: String(TEST_SERVER.ports.http),
+      NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
+    },
+  },
+});

@@ -1,0 +1,66 @@
+import { X509Certificate } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { UserFacingError } from "./errors";
+import { CERTS, fromRepoRoot } from "./instances";
+import { outputTail, runCommand } from "./run";
+import { ensureCommand } from "./system-packages";
+
+export interface CertificatePaths {
+  cert: string;
+  key: string;
+  combined: string;
+}
+
+/** Absolute paths of the shared certificate files. */
+export const certificatePaths = (): CertificatePaths => ({
+  cert: fromRepoRoot(CERTS.cert),
+  key: fromRepoRoot(CERTS.key),
+  combined: fromRepoRoot(CERTS.combined),
+});
+
+// Regenerate a while before expiry, so a long-lived checkout never meets an expired cert.
+const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
+
+/** True when the cert exists, covers localhost and 127.0.0.1, and is not about to expire. */
+function certificateIsUsable(paths: CertificatePaths): boolean {
+  if (![paths.cert, paths.key, paths.combined].every((file) => existsSync(file))) return false;
+  try {
+    const cert = new X509Certificate(readFileSync(paths.cert));
+    const san = cert.subjectAltName ?? "";
+    const fresh = new Date(cert.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
+    return fresh && san.includes("DNS:localhost") && san.includes("IP Address:127.0.0.1");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes sure the self-signed certificate exists under .playground/certs/
+ * (generated once with openssl) and returns its absolute paths.
+ */
+export async function ensureCertificates(): Promise<CertificatePaths> {
+  const paths = certificatePaths();
+  if (certificateIsUsable(paths)) return paths;
+
+  const openssl = await ensureCommand("openssl");
+  mkdirSync(fromRepoRoot(CERTS.dir), { recursive: true });
+  // The SAN is what TLS clients check (RFC 6125): a name for "localhost" and one for the IP.
+  const result = await runCommand(
+    openssl,
+    [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "825",
+      "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout", paths.key, "-out", paths.cert,
+    ],
+    { timeoutMs: 60_000 },
+  );
+  if (result.code !== 0) {
+    throw new UserFacingError(`openssl could not create the certificate:\n${outputTail(result)}`);
+  }
+  writeFileSync(paths.combined, readFileSync(paths.cert, "utf8") + readFileSync(paths.key, "utf8"));
+  // A throwaway key for localhost; world-readable because the container's
+  // ejabberd user (uid 9000) reads the bind-mounted combined PEM.
+  for (const file of [paths.cert, paths.key, paths.combined]) chmodSync(file, 0o644);
+  return paths;
+}

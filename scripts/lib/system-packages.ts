@@ -1,0 +1,118 @@
+import { accessSync, constants, existsSync } from "node:fs";
+import path from "node:path";
+import { UserFacingError } from "./errors";
+import { outputTail, runCommand, type RunResult } from "./run";
+
+export interface DebianPackage {
+  /** Debian package name, e.g. "ejabberd". */
+  pkg: string;
+  /** A program the package installs, e.g. "ejabberdctl"; its absence means "not installed". */
+  binary: string;
+}
+
+// Admin tools (ejabberdctl) live in sbin, which a normal user's PATH often lacks.
+const SBIN_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
+
+/** Absolute path of an executable found in PATH or the sbin directories, or undefined. */
+export function findExecutable(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), ...SBIN_DIRS].filter(Boolean);
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here, keep looking
+    }
+  }
+  return undefined;
+}
+
+const isDebian = (): boolean => process.platform === "linux" && existsSync("/etc/debian_version");
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** What to tell someone who has to install the package themselves. */
+export function missingPackageMessage({ pkg, binary }: DebianPackage, debian = isDebian()): string {
+  const lines = [`${binary} was not found: the "${pkg}" package is not installed.`];
+  if (debian) lines.push(`Install it with:  sudo apt-get install -y ${pkg}`);
+  else lines.push(`Install "${pkg}" with your system's package manager.`);
+  if (pkg === "ejabberd") {
+    lines.push("Or, with a running Docker engine, use the bundled container instead:  docker compose up -d");
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Makes sure `binary` exists, installing `pkg` with apt-get when we are root on Debian.
+ * Returns the binary's absolute path. Throws a UserFacingError with the exact command otherwise.
+ */
+export async function ensureDebianPackage(
+  target: DebianPackage,
+  log: (message: string) => void = (message) => console.log(message),
+): Promise<string> {
+  const found = findExecutable(target.binary);
+  if (found) return found;
+  if (!isDebian() || !isRoot()) throw new UserFacingError(missingPackageMessage(target));
+
+  log(`Installing ${target.pkg} with apt-get (the first time takes about a minute)...`);
+  const started = Date.now();
+  let result = await aptGetInstall(target.pkg);
+  if (result.code !== 0 && listsLookStale(result)) {
+    log("apt-get could not find it; running apt-get update and trying again...");
+    await runCommand("apt-get", ["update"], { env: aptEnv(), timeoutMs: 5 * 60_000 });
+    result = await aptGetInstall(target.pkg);
+  }
+  if (result.code !== 0) {
+    throw new UserFacingError(
+      `apt-get install -y ${target.pkg} failed (exit ${result.code ?? "signal"}):\n${outputTail(result)}`,
+    );
+  }
+  const installed = findExecutable(target.binary);
+  if (!installed) {
+    throw new UserFacingError(`apt-get installed ${target.pkg}, but ${target.binary} is still not found.`);
+  }
+  log(`Installed ${target.pkg} in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  return installed;
+}
+
+/** Like ensureDebianPackage, for tools whose package and binary share a name (openssl). */
+export function ensureCommand(name: string, pkg = name): Promise<string> {
+  return ensureDebianPackage({ pkg, binary: name });
+}
+
+const aptEnv = (): NodeJS.ProcessEnv => ({ ...process.env, DEBIAN_FRONTEND: "noninteractive" });
+
+function aptGetInstall(pkg: string): Promise<RunResult> {
+  const progress = new ProgressLine(`apt-get install ${pkg}`);
+  return runCommand("apt-get", ["install", "-y", pkg], {
+    env: aptEnv(),
+    timeoutMs: 10 * 60_000,
+    onLine: (line) => {
+      // "Unpacking erlang-base (...)" / "Setting up ejabberd (...)": enough to show it moves.
+      if (/^(Unpacking|Setting up) /.test(line)) progress.update(line.split(" (")[0] ?? line);
+    },
+  }).finally(() => progress.done());
+}
+
+// Empty or outdated package lists: the package or one of its files cannot be found.
+function listsLookStale(result: RunResult): boolean {
+  return /Unable to locate package|has no installation candidate|404\s+Not Found|Failed to fetch/i.test(
+    `${result.stdout}\n${result.stderr}`,
+  );
+}
+
+/** One terminal line rewritten in place (only on a TTY, so CI logs stay clean). */
+class ProgressLine {
+  private readonly tty = process.stdout.isTTY === true;
+  private written = false;
+  constructor(private readonly prefix: string) {}
+  update(text: string): void {
+    if (!this.tty) return;
+    const line = `  ${this.prefix}: ${text}`.slice(0, (process.stdout.columns ?? 80) - 1);
+    process.stdout.write(`\r\x1b[K${line}`);
+    this.written = true;
+  }
+  done(): void {
+    if (this.written) process.stdout.write("\r\x1b[K");
+  }
+}

@@ -1,0 +1,40 @@
+import type { ServerAddress } from "../lib/xmpp/guided-session";
+import type { Transport } from "../lib/bridge/protocol";
+
+/**
+ * Where the bundled ejabberd listens. The playground and the tests run it on different
+ * ports (scripts/lib/instances.ts) and tell the app through these variables.
+ */
+export interface BundledServer {
+  host: string;
+  domain: string;
+  ports: Record<Transport, number>;
+}
+
+export function bundledServerFromEnv(env: NodeJS.ProcessEnv = process.env): BundledServer {
+  return {
+    host: env.XMPP_HOST ?? "127.0.0.1",
+    domain: env.XMPP_DOMAIN ?? "localhost",
+    ports: {
+      starttls: portFrom(env.XMPP_PORT_STARTTLS, 5222),
+      tls: portFrom(env.XMPP_PORT_TLS, 5223),
+      plain: portFrom(env.XMPP_PORT_PLAIN, 5224),
+      websocket: portFrom(env.XMPP_PORT_HTTP, 5280),
+    },
+  };
+}
+
+export function addressFor(server: BundledServer, transport: Transport): ServerAddress {
+  const address: ServerAddress = { host: server.host, port: server.ports[transport] };
+  if (transport === "websocket") address.path = "/ws";
+  return address;
+}
+
+function portFrom(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${value} is not a TCP port; set it to a number from 1 to 65535`);
+  }
+  return port;
+}

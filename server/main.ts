@@ -1,0 +1,46 @@
+import { createServer } from "node:http";
+import next from "next";
+import { BRIDGE_PATH } from "../lib/bridge/protocol";
+import { createBridge } from "./bridge";
+import { bundledServerFromEnv } from "./config";
+
+/**
+ * One process serves the Next.js app and the bridge's WebSocket on the same port,
+ * so the page reaches its bridge at the origin it was loaded from.
+ */
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
+
+const app = next({ dev, hostname: "localhost", port, dir: process.cwd() });
+const handleRequest = app.getRequestHandler();
+await app.prepare();
+const handleNextUpgrade = app.getUpgradeHandler();
+
+const bridge = createBridge({ server: bundledServerFromEnv(), log: (line) => console.log(`[bridge] ${line}`) });
+const server = createServer((request, response) => {
+  void handleRequest(request, response);
+});
+server.on("upgrade", (request, socket, head) => {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  if (path === BRIDGE_PATH) bridge.handleUpgrade(request, socket, head);
+  else void handleNextUpgrade(request, socket, head); // hot reload in dev
+});
+server.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE") {
+    console.error(`Port ${port} is already in use. See who holds it: ss -ltnp 'sport = :${port}'. Or run on another port: PORT=3001 npm run playground`);
+    process.exit(1);
+  }
+  throw error;
+});
+server.listen(port, hostname, () => {
+  console.log(`ready: http://localhost:${port}`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    bridge.close();
+    server.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,57 @@
+// The small part of @xmpp/client 0.14 (untyped, ESM only) that the bridge uses.
+declare module "@xmpp/client" {
+  import type { EventEmitter } from "node:events";
+
+  export interface XmppSocket {
+    setNoDelay?(noDelay: boolean): void;
+    socket?: { setNoDelay?(noDelay: boolean): void } | null;
+  }
+
+  export type Authenticate = (credentials: { username: string; password: string }, mechanism: string) => Promise<void>;
+
+  export interface ClientOptions {
+    service: string;
+    domain: string;
+    resource?: string;
+    username?: string;
+    password?: string;
+    credentials?: (authenticate: Authenticate, mechanisms: string[]) => Promise<void>;
+    timeout?: number;
+  }
+
+  export interface Client extends EventEmitter {
+    status: string;
+    socket: XmppSocket | null;
+    jid: { toString(): string } | null;
+    timeout: number;
+    reconnect: { stop(): void };
+    start(): Promise<{ toString(): string }>;
+    stop(): Promise<void>;
+    disconnect(timeout?: number): Promise<void>;
+    write(text: string): Promise<void>;
+    /** Private in 0.14: decoded socket data passes here. The wire tap depends on it. */
+    _onData?: (data: Buffer) => void;
+  }
+
+  export function client(options: ClientOptions): Client;
+}
+
+// @xmpp/jid 0.14: RFC 6122 addresses with XEP-0106 escaping.
+declare module "@xmpp/jid" {
+  export class JID {
+    constructor(local: string | null, domain: string, resource?: string | null);
+    local: string;
+    domain: string;
+    resource: string;
+    bare(): JID;
+    equals(other: JID): boolean;
+    toString(unescape?: boolean): string;
+  }
+  /** Throws a TypeError when the text is not a JID. */
+  export function parse(text: string): JID;
+  export function jid(text: string): JID;
+  export function jid(local: string | null, domain: string, resource?: string | null): JID;
+  export function escapeLocal(local: string): string;
+  export function unescapeLocal(local: string): string;
+  export function detectEscape(local: string): boolean;
+}
