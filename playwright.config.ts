@@ -18,6 +18,7 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "on-first-retry",
+    screenshot: "only-on-failure",
     launchOptions: {
       // Debian's Chromium (installed by the global setup), never a downloaded browser build.
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -5,6 +5,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "XMPP Playground",
   description: "Learn XMPP by doing it against a real server; hand-craft, send and inspect raw stanzas.",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

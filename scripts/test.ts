@@ -20,7 +20,7 @@ interface Tally {
 }
 const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
 
-function stage(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+function stage(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${title} ===`);
   const started = Date.now();
   const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env }, cwd: fromRepoRoot(".") });

@@ -75,6 +75,7 @@ export function createBridge(options: BridgeOptions) {
         username: jid.local,
         password: request.password,
         mechanism: request.mechanism,
+        initialPresence: request.initialPresence,
         ...(jid.resource ? { resource: jid.resource } : {}),
       });
       const sessionId = randomUUID();

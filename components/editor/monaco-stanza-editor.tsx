@@ -25,7 +25,8 @@ export function MonacoStanzaEditor({ value, onChange, onSubmit }: StanzaEditorPr
       id: "xmpp.send",
       label: "Send to the server",
       keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.Enter],
-      run: () => submitRef.current(),
+      // Read the model now: React state may not have caught up with the last keystroke.
+      run: (target) => submitRef.current(target.getValue()),
     });
   };
 

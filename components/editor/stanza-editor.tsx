@@ -5,8 +5,8 @@ import dynamic from "next/dynamic";
 export interface StanzaEditorProps {
   value: string;
   onChange(value: string): void;
-  /** Ctrl+Enter (Cmd+Enter on a Mac). */
-  onSubmit(): void;
+  /** Ctrl+Enter (Cmd+Enter on a Mac), with the editor's text at that moment. */
+  onSubmit(value: string): void;
 }
 
 /** Monaco is several megabytes: it loads after first paint, only in the browser. */

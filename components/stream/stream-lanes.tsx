@@ -38,13 +38,25 @@ function EntryRow({ entry, previousAt }: { entry: TranscriptEntry; previousAt: n
         <span className="entry-seq">#{entry.seq}</span>
         <time title={new Date(entry.wall).toISOString()}>{formatDelta(entry.at - previousAt)}</time>
         <span className="badge">{entry.kind}</span>
-        {entry.redacted && <span className="badge badge-secret" title="Credentials are hidden">🔒 redacted</span>}
+        {entry.redacted && (
+          <span className="badge badge-secret" title="Credentials are hidden in every view and export">
+            <LockIcon /> redacted
+          </span>
+        )}
         {entry.rttMs !== undefined && <span className="badge">answers #{entry.pair} in {entry.rttMs.toFixed(1)} ms</span>}
         {entry.error && <span className="badge badge-error">{entry.error}</span>}
       </div>
       {/* Text, never markup: whatever a server sends is rendered inert. */}
       <pre className="entry-raw">{entry.raw}</pre>
     </li>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="10" height="10" aria-hidden="true">
+      <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z" fill="currentColor" />
+    </svg>
   );
 }
 

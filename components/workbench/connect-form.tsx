@@ -22,6 +22,7 @@ export function ConnectForm({ accounts, domain, view, onConnect, onDisconnect }:
   const [transport, setTransport] = useState<Transport>("plain");
   // PLAIN is the fast default for the bundled server; SCRAM costs ~400 ms of CPU per login.
   const [mechanism, setMechanism] = useState<SaslMechanism>("PLAIN");
+  const [initialPresence, setInitialPresence] = useState(true);
   const busy = view.status === "connecting" || view.status === "online";
 
   function pickAccount(username: string) {
@@ -33,18 +34,18 @@ export function ConnectForm({ accounts, domain, view, onConnect, onDisconnect }:
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    onConnect({ jid, password, transport, mechanism });
+    onConnect({ jid, password, transport, mechanism, initialPresence });
   }
 
   return (
     <form className="connect-form" onSubmit={submit} aria-label="Connection">
       <div className="panel-title">
         <h2>Connection</h2>
-        <span className={`status status-${view.status}`} data-testid="connection-status">
-          {STATUS_TEXT[view.status]}
-          {view.status === "online" && view.jid ? ` as ${view.jid}` : ""}
-        </span>
       </div>
+      <p className={`status status-${view.status}`} data-testid="connection-status" role="status">
+        {STATUS_TEXT[view.status]}
+        {view.status === "online" && view.jid ? ` as ${view.jid}` : ""}
+      </p>
       <div className="demo-accounts" role="group" aria-label="Demo accounts">
         {accounts.map((account) => (
           <button key={account.username} type="button" className="button small" onClick={() => pickAccount(account.username)} disabled={busy}>
@@ -79,6 +80,10 @@ export function ConnectForm({ accounts, domain, view, onConnect, onDisconnect }:
           </select>
         </label>
       </div>
+      <label className="checkbox">
+        <input type="checkbox" checked={initialPresence} onChange={(event) => setInitialPresence(event.target.checked)} disabled={busy} />
+        Send initial presence after login (needed to receive chat messages)
+      </label>
       <div className="editor-actions">
         {busy ? (
           <button type="button" className="button" onClick={onDisconnect}>

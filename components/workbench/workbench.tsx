@@ -17,10 +17,10 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
   const [sendError, setSendError] = useState<string | null>(null);
   const online = view.status === "online";
 
-  async function sendDraft() {
+  async function sendDraft(text: string) {
     setSendError(null);
     try {
-      await send(draft);
+      await send(text);
     } catch (error) {
       setSendError(error instanceof Error ? error.message : String(error));
     }
@@ -35,9 +35,9 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
             <h2>Stanza</h2>
             <span className="hint">Ctrl+Enter sends exactly what you typed</span>
           </div>
-          <StanzaEditor value={draft} onChange={setDraft} onSubmit={() => void sendDraft()} />
+          <StanzaEditor value={draft} onChange={setDraft} onSubmit={(text) => void sendDraft(text)} />
           <div className="editor-actions">
-            <button type="button" className="button primary" onClick={() => void sendDraft()} disabled={!online}>
+            <button type="button" className="button primary" onClick={() => void sendDraft(draft)} disabled={!online}>
               Send
             </button>
             {!online && <span className="hint">Connect to send.</span>}

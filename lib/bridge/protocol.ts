@@ -26,6 +26,8 @@ export interface OpenRequest {
   password: string;
   transport: Transport;
   mechanism: SaslMechanism;
+  /** Announce availability once bound, as a client normally does (RFC 6121 section 4.2). */
+  initialPresence: boolean;
 }
 
 export interface SendRequest {
@@ -69,6 +71,7 @@ export function parseClientMessage(text: string): ClientMessage | { invalid: str
       if (typeof message.jid !== "string" || typeof message.password !== "string") return { invalid: "open needs jid and password" };
       if (!TRANSPORTS.some((transport) => transport.id === message.transport)) return { invalid: "unknown transport" };
       if (message.mechanism !== "PLAIN" && message.mechanism !== "SCRAM-SHA-1") return { invalid: "unknown SASL mechanism" };
+      if (typeof message.initialPresence !== "boolean") return { invalid: "open needs initialPresence" };
       return message as unknown as OpenRequest;
     case "send":
       if (typeof message.sessionId !== "string" || typeof message.xml !== "string") return { invalid: "send needs sessionId and xml" };

@@ -1,4 +1,5 @@
 import { client, type Client } from "@xmpp/client";
+import { WebSocket as NodeWebSocket } from "ws";
 import { Transcript } from "./transcript";
 import { tapConnection } from "./wire-tap";
 import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol";
@@ -20,7 +21,15 @@ export interface GuidedSessionOptions {
   password: string;
   mechanism: SaslMechanism;
   resource?: string;
+  /**
+   * Send `<presence/>` once bound (RFC 6121 section 4.2). Without it the server treats the
+   * account as unavailable and keeps chat messages to its bare JID offline.
+   */
+  initialPresence?: boolean;
 }
+
+// @xmpp/websocket expects the browser's global WebSocket, which Node 20 lacks without a flag.
+globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
 
 type StateListener = (state: SessionState, detail: { jid?: string; message?: string }) => void;
 
@@ -84,6 +93,7 @@ export class GuidedSession {
     try {
       const jid = String(await this.entity.start());
       this.transcript.recordEvent(`online as ${jid}`);
+      if (this.options.initialPresence) await this.entity.write("<presence/>");
       this.setState("online", { jid });
       return jid;
     } catch (error) {

@@ -94,6 +94,21 @@ describe("Transcript", () => {
     expect(entries.at(-1)).toMatchObject({ kind: "malformed", raw: "<presence><status>open" });
   });
 
+  it("hands entries to listeners in seq order even when a listener records one", () => {
+    const transcript = new Transcript();
+    const seen: number[][] = [[], []];
+    transcript.onEntry((entry) => {
+      seen[0]!.push(entry.seq);
+      if (entry.kind === "sasl") transcript.recordEvent("authenticated");
+    });
+    transcript.onEntry((entry) => seen[1]!.push(entry.seq));
+    transcript.record("in", SERVER_HEADER + "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    expect(seen).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+  });
+
   it("numbers events and wire entries in one sequence", () => {
     const transcript = new Transcript();
     transcript.recordEvent("connecting");

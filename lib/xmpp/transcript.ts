@@ -27,6 +27,8 @@ export class Transcript {
   private readonly now: () => number;
   private readonly startedAt: number;
   private nextSeq = 1;
+  private readonly notifyQueue: TranscriptEntry[] = [];
+  private notifying = false;
 
   constructor(options: TranscriptOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -97,8 +99,21 @@ export class Transcript {
     this.notify(entry);
   }
 
+  /**
+   * Listeners may record (an event about an entry, say); queueing keeps every listener
+   * seeing entries in seq order even then.
+   */
   private notify(entry: TranscriptEntry): void {
-    for (const listener of this.listeners) listener(entry);
+    this.notifyQueue.push(entry);
+    if (this.notifying) return;
+    this.notifying = true;
+    try {
+      for (let next = this.notifyQueue.shift(); next !== undefined; next = this.notifyQueue.shift()) {
+        for (const listener of this.listeners) listener(next);
+      }
+    } finally {
+      this.notifying = false;
+    }
   }
 
   private append(fields: Omit<TranscriptEntry, "seq" | "at" | "wall">): TranscriptEntry {

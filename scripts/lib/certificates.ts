@@ -21,14 +21,18 @@ export const certificatePaths = (): CertificatePaths => ({
 // Regenerate a while before expiry, so a long-lived checkout never meets an expired cert.
 const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 
-/** True when the cert exists, covers localhost and 127.0.0.1, and is not about to expire. */
+// What TLS clients check (RFC 6125). conference.localhost is the MUC service's name.
+const SUBJECT_ALT_NAMES = ["DNS:localhost", "DNS:conference.localhost", "IP:127.0.0.1"];
+
+/** True when the cert exists, has every SAN above, and is not about to expire. */
 function certificateIsUsable(paths: CertificatePaths): boolean {
   if (![paths.cert, paths.key, paths.combined].every((file) => existsSync(file))) return false;
   try {
     const cert = new X509Certificate(readFileSync(paths.cert));
     const san = cert.subjectAltName ?? "";
     const fresh = new Date(cert.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
-    return fresh && san.includes("DNS:localhost") && san.includes("IP Address:127.0.0.1");
+    const wanted = SUBJECT_ALT_NAMES.map((name) => name.replace(/^IP:/, "IP Address:"));
+    return fresh && wanted.every((name) => san.split(", ").includes(name));
   } catch {
     return false;
   }
@@ -44,13 +48,12 @@ export async function ensureCertificates(): Promise<CertificatePaths> {
 
   const openssl = await ensureCommand("openssl");
   mkdirSync(fromRepoRoot(CERTS.dir), { recursive: true });
-  // The SAN is what TLS clients check (RFC 6125): a name for "localhost" and one for the IP.
   const result = await runCommand(
     openssl,
     [
       "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "825",
       "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-addext", `subjectAltName=${SUBJECT_ALT_NAMES.join(",")}`,
       "-keyout", paths.key, "-out", paths.cert,
     ],
     { timeoutMs: 60_000 },

@@ -1,5 +1,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_ACCOUNTS, type DemoAccount } from "../../lib/demo-accounts";
+
+export { DEMO_ACCOUNTS, type DemoAccount };
 
 /** The repository root, found from this file's location (scripts/lib/). */
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,10 +21,6 @@ export interface ServerPorts {
   http: number;
 }
 
-export interface DemoAccount {
-  username: string;
-  password: string;
-}
 
 export interface XmppServerInstance {
   /** Short name used in messages and the compose project ("playground", "test"). */
@@ -39,10 +38,6 @@ export interface XmppServerInstance {
   accounts: readonly DemoAccount[];
 }
 
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { username: "alice", password: "alice" },
-  { username: "bob", password: "bob" },
-];
 
 /** The server the app talks to. */
 export const PLAYGROUND_SERVER: XmppServerInstance = {
@@ -72,7 +67,7 @@ export const TEST_SERVER: XmppServerInstance = {
  */
 export const CERTS = {
   dir: ".playground/certs",
-  /** Certificate only (SAN DNS:localhost, IP:127.0.0.1). */
+  /** Certificate only (SAN DNS:localhost, DNS:conference.localhost, IP:127.0.0.1). */
   cert: ".playground/certs/localhost.crt.pem",
   /** Private key only. */
   key: ".playground/certs/localhost.key.pem",
@@ -94,8 +89,19 @@ export function serviceUrls(instance: XmppServerInstance): { websocket: string; 
   return { websocket: `ws://${base}/ws`, bosh: `http://${base}/bosh` };
 }
 
-/** "c2s STARTTLS 5222, c2s direct TLS 5223, ..." */
+/** The listener kinds, in display order. */
+export const LISTENERS = Object.keys(PORT_LABELS) as (keyof ServerPorts)[];
+
+/** One listener a line: "c2s STARTTLS         127.0.0.1:5222". */
 export function describePorts(instance: XmppServerInstance): string {
-  const keys = Object.keys(PORT_LABELS) as (keyof ServerPorts)[];
-  return keys.map((key) => `${PORT_LABELS[key]} ${instance.ports[key]}`).join(", ");
+  return LISTENERS
+    .map((key) => `${PORT_LABELS[key].padEnd(20)} ${instance.host}:${instance.ports[key]}`)
+    .join("\n");
+}
+
+/** All listeners on one line, for messages: "c2s STARTTLS 5222, c2s direct TLS 5223, ...". */
+export function portSummary(instance: XmppServerInstance): string {
+  return LISTENERS
+    .map((key) => `${PORT_LABELS[key]} ${instance.ports[key]}`)
+    .join(", ");
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { localMacros, readConfigTemplate, readMacroDefaults, renderConfig } from "./ejabberd-config";
+import { TEST_SERVER } from "./instances";
+
+const template = readConfigTemplate();
+
+describe("ejabberd/ejabberd.yml", () => {
+  it("defines every macro the scripts override, with the container's defaults", () => {
+    expect(readMacroDefaults(template)).toEqual({
+      LISTEN_IP: "0.0.0.0",
+      PORT_STARTTLS: "5222",
+      PORT_DIRECT_TLS: "5223",
+      PORT_PLAIN: "5224",
+      PORT_HTTP: "5280",
+      CERTFILE: "/opt/ejabberd/conf/playground.pem",
+      REGISTRATION_NETWORKS: ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+    });
+  });
+
+  it("leaves stream management out and keeps registration unthrottled", () => {
+    expect(template).not.toMatch(/^\s+mod_stream_mgmt:/m);
+    expect(template).toMatch(/^registration_timeout: infinity$/m);
+  });
+});
+
+describe("renderConfig", () => {
+  const rendered = renderConfig(template, localMacros(TEST_SERVER, "/certs/localhost.pem"));
+
+  it("replaces exactly the define_macro values", () => {
+    expect(readMacroDefaults(rendered)).toEqual({
+      LISTEN_IP: "127.0.0.1",
+      PORT_STARTTLS: "15222",
+      PORT_DIRECT_TLS: "15223",
+      PORT_PLAIN: "15224",
+      PORT_HTTP: "15280",
+      CERTFILE: "/certs/localhost.pem",
+      // Flow sequence: read back as one scalar.
+      REGISTRATION_NETWORKS: '["127.0.0.0/8","::1/128"]',
+    });
+    const outsideMacros = (text: string) => text.slice(text.indexOf("\nhosts:"));
+    expect(outsideMacros(rendered)).toBe(outsideMacros(template));
+  });
+
+  it("refuses a macro the template does not define", () => {
+    expect(() => renderConfig(template, { NOT_A_MACRO: 1 } as never)).toThrow(/NOT_A_MACRO is not defined/);
+  });
+});
