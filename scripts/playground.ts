@@ -76,6 +76,9 @@ async function start(): Promise<void> {
   app = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("server/main.ts")], {
     cwd: fromRepoRoot("."),
     stdio: ["ignore", "inherit", "inherit"],
+    // Its own process group: a terminal's Ctrl-C reaches only this runner, which then
+    // stops the app and the server in order, instead of racing them.
+    detached: true,
     env: {
       ...process.env,
       NODE_ENV: "production",
