@@ -4,6 +4,7 @@ import { Transcript } from "./transcript";
 import { tapConnection } from "./wire-tap";
 import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
+import type { StateListener, XmppSession } from "./session";
 
 export interface ServerAddress {
   host: string;
@@ -31,13 +32,12 @@ export interface GuidedSessionOptions {
 // @xmpp/websocket expects the browser's global WebSocket, which Node 20 lacks without a flag.
 globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
 
-type StateListener = (state: SessionState, detail: { jid?: string; message?: string }) => void;
 
 /**
  * A connection negotiated by @xmpp/client (STARTTLS, SASL, resource binding), with every
  * byte of it recorded in a Transcript through the wire tap.
  */
-export class GuidedSession {
+export class GuidedSession implements XmppSession {
   readonly transcript = new Transcript();
   private readonly entity: Client;
   private readonly stateListeners = new Set<StateListener>();
