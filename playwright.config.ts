@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CERTS, TEST_SERVER, fromRepoRoot } from "./scripts/lib/instances";
+import { CERTS, E2E_SERVER, fromRepoRoot } from "./scripts/lib/instances";
 
 /** The app under test runs on its own port, against the test ejabberd on its own ports. */
 const APP_PORT = 3100;
@@ -34,12 +34,12 @@ export default defineConfig({
     env: {
       PORT: String(APP_PORT),
       NODE_ENV: "production",
-      XMPP_HOST: TEST_SERVER.host,
-      XMPP_DOMAIN: TEST_SERVER.domain,
-      XMPP_PORT_STARTTLS: String(TEST_SERVER.ports.starttls),
-      XMPP_PORT_TLS: String(TEST_SERVER.ports.directTls),
-      XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain),
-      XMPP_PORT_HTTP: String(TEST_SERVER.ports.http),
+      XMPP_HOST: E2E_SERVER.host,
+      XMPP_DOMAIN: E2E_SERVER.domain,
+      XMPP_PORT_STARTTLS: String(E2E_SERVER.ports.starttls),
+      XMPP_PORT_TLS: String(E2E_SERVER.ports.directTls),
+      XMPP_PORT_PLAIN: String(E2E_SERVER.ports.plain),
+      XMPP_PORT_HTTP: String(E2E_SERVER.ports.http),
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
     },
   },

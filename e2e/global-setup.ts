@@ -1,6 +1,6 @@
 import { ensureDebianPackage } from "../scripts/lib/system-packages";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
-import { TEST_SERVER } from "../scripts/lib/instances";
+import { E2E_SERVER } from "../scripts/lib/instances";
 
 /**
  * Real parts only: Debian's Chromium (installed here when missing, never downloaded by
@@ -8,8 +8,8 @@ import { TEST_SERVER } from "../scripts/lib/instances";
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.CHROMIUM_PATH === undefined) await ensureDebianPackage({ pkg: "chromium", binary: "chromium" });
-  await startLocalServer(TEST_SERVER, { fresh: true });
+  await startLocalServer(E2E_SERVER, { fresh: true });
   return async () => {
-    await stopLocalServer(TEST_SERVER);
+    await stopLocalServer(E2E_SERVER);
   };
 }

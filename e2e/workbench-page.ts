@@ -1,15 +1,21 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** Drives the workbench the way a person does: by labels, roles and the keyboard. */
-export async function connectAs(page: Page, username: string, password = username) {
-  await page.goto("/playground");
-  await page.getByLabel("JID").fill(`${username}@localhost`);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Connect" }).click();
+
+export function pane(page: Page, id: "a" | "b" = "a"): Locator {
+  return page.getByTestId(`pane-${id}`);
 }
 
-export async function typeStanza(page: Page, xml: string) {
-  const editor = page.getByTestId("stanza-editor");
+export async function connectAs(page: Page, username: string, password = username, paneId: "a" | "b" = "a") {
+  if (!page.url().includes("/playground")) await page.goto("/playground");
+  const scope = pane(page, paneId);
+  await scope.getByLabel("JID").fill(`${username}@localhost`);
+  await scope.getByLabel("Password").fill(password);
+  await scope.getByRole("button", { name: "Connect" }).click();
+}
+
+export async function typeStanza(page: Page, xml: string, paneId: "a" | "b" = "a") {
+  const editor = pane(page, paneId).getByTestId("stanza-editor");
   await expect(editor.locator(".monaco-editor")).toBeVisible();
   await editor.locator(".view-lines").click();
   await page.keyboard.press("ControlOrMeta+A");

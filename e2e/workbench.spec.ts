@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { connectAs, typeStanza } from "./workbench-page";
+import { connectAs, pane, typeStanza } from "./workbench-page";
 
-test("alice's chat message leaves her stream and arrives in bob's", async ({ browser }) => {
+test("alice's chat message leaves her stream and arrives in bob's, in another browser", async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   await connectAs(bob, "bob");
@@ -20,15 +20,76 @@ test("alice's chat message leaves her stream and arrives in bob's", async ({ bro
   await expect(received).toContainText(/from=["']alice@localhost\//);
 });
 
-test("the login is shown byte for byte, with the password hidden", async ({ page }) => {
+test("two accounts on one page, each with its own lanes", async ({ page }) => {
+  await page.goto("/playground");
+  await page.getByLabel("Two accounts").check();
+  await connectAs(page, "alice", "alice", "a");
+  await connectAs(page, "bob", "bob", "b");
+  await expect(pane(page, "a").getByTestId("connection-status")).toContainText("Online as alice@");
+  await expect(pane(page, "b").getByTestId("connection-status")).toContainText("Online as bob@");
+
+  const body = `two panes ${Date.now()}`;
+  await typeStanza(page, `<message to="alice@localhost" type="chat"><body>${body}</body></message>`, "b");
+  await pane(page, "b").getByRole("button", { name: "Send", exact: true }).click();
+  await expect(pane(page, "b").getByTestId("entry-out").filter({ hasText: body })).toHaveCount(1);
+  await expect(pane(page, "a").getByTestId("entry-in").filter({ hasText: body })).toHaveCount(1);
+  await expect(pane(page, "a").getByTestId("entry-out").filter({ hasText: body })).toHaveCount(0);
+});
+
+test("the login is shown byte for byte, with the password hidden until revealed", async ({ page }) => {
   await connectAs(page, "alice");
   await expect(page.getByTestId("connection-status")).toContainText("Online");
   const auth = page.getByTestId("entry-out").and(page.locator('[data-kind="sasl"]'));
   await expect(auth).toContainText(/mechanism=["']PLAIN["']/);
   await expect(auth).toContainText("redacted");
-  // base64("\0alice\0alice"): must not be anywhere on the page.
+  // base64("\0alice\0alice"): nowhere on the page until the person asks.
   await expect(page.locator("body")).not.toContainText("AGFsaWNlAGFsaWNl");
   await expect(page.getByTestId("entry-in").and(page.locator('[data-kind="features"]')).first()).toContainText("PLAIN");
+
+  await page.getByLabel("Reveal credentials").check();
+  await expect(auth).toContainText("AGFsaWNlAGFsaWNl");
+  await page.getByLabel("Reveal credentials").uncheck();
+  await expect(page.locator("body")).not.toContainText("AGFsaWNlAGFsaWNl");
+});
+
+test("a reload reattaches to the same session with nothing lost", async ({ page }) => {
+  await connectAs(page, "alice");
+  await expect(page.getByTestId("connection-status")).toContainText("Online");
+  await typeStanza(page, `<iq type="get" id="before-reload" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`);
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(page.getByTestId("entry-in").filter({ hasText: "before-reload" })).toHaveCount(1);
+  const seqsBefore = await page.locator("[data-seq]").evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-seq"))));
+
+  await page.reload();
+  await expect(page.getByTestId("connection-status")).toContainText("Online as alice@localhost/");
+  await expect(page.getByTestId("entry-in").filter({ hasText: "before-reload" })).toHaveCount(1);
+  const seqsAfter = await page.locator("[data-seq]").evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-seq"))));
+  expect(seqsAfter.slice(0, seqsBefore.length)).toEqual(seqsBefore);
+  expect(seqsAfter).toEqual(seqsAfter.map((_, index) => index + 1));
+
+  // And the session still works.
+  await typeStanza(page, `<iq type="get" id="after-reload" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`);
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(page.getByTestId("entry-in").filter({ hasText: "after-reload" })).toContainText("answers #");
+});
+
+test("malformed XML ends the stream and the session says why", async ({ page }) => {
+  await connectAs(page, "alice");
+  await expect(page.getByTestId("connection-status")).toContainText("Online");
+  await typeStanza(page, "<message><body>oops</message>");
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(page.getByTestId("entry-in").and(page.locator('[data-kind="stream-error"]'))).toContainText("not-well-formed");
+  await expect(page.getByTestId("connection-status")).toHaveText("Closed");
+  await expect(page.getByRole("form", { name: "Connection" }).getByRole("alert")).toContainText("not-well-formed");
+});
+
+test("a server outside the allowlist is refused with the variable to change", async ({ page }) => {
+  await page.goto("/playground");
+  await page.getByLabel("Another server than the bundled one").check();
+  await page.getByLabel("Host").fill("xmpp.example.org");
+  await page.getByLabel("Port", { exact: true }).fill("5222");
+  await connectAs(page, "alice");
+  await expect(page.getByRole("form", { name: "Connection" }).getByRole("alert")).toContainText("XMPP_ALLOWED_HOSTS");
 });
 
 test("a wrong password says so", async ({ page }) => {

@@ -11,7 +11,7 @@ export interface BundledServer {
   ports: Record<Transport, number>;
 }
 
-export function bundledServerFromEnv(env: NodeJS.ProcessEnv = process.env): BundledServer {
+export function bundledServerFromEnv(env: Record<string, string | undefined> = process.env): BundledServer {
   return {
     host: env.XMPP_HOST ?? "127.0.0.1",
     domain: env.XMPP_DOMAIN ?? "localhost",
@@ -37,4 +37,10 @@ function portFrom(value: string | undefined, fallback: number): number {
     throw new Error(`${value} is not a TCP port; set it to a number from 1 to 65535`);
   }
   return port;
+}
+
+/** By default the bridge dials only the bundled server's own listeners. */
+export function defaultAllowlist(server: BundledServer): string[] {
+  const hosts = new Set([server.host, "localhost", "127.0.0.1"]);
+  return [...hosts].flatMap((host) => Object.values(server.ports).map((port) => `${host.includes(":") ? `[${host}]` : host}:${port}`));
 }

@@ -2,7 +2,9 @@ import { createServer } from "node:http";
 import next from "next";
 import { BRIDGE_PATH } from "../lib/bridge/protocol";
 import { createBridge } from "./bridge";
-import { bundledServerFromEnv } from "./config";
+import { bundledServerFromEnv, defaultAllowlist } from "./config";
+import { ALLOWED_HOSTS_VARIABLE, allowlistFrom } from "./allowlist";
+import { limitsFromEnv } from "./session-registry";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -17,7 +19,13 @@ const handleRequest = app.getRequestHandler();
 await app.prepare();
 const handleNextUpgrade = app.getUpgradeHandler();
 
-const bridge = createBridge({ server: bundledServerFromEnv(), log: (line) => console.log(`[bridge] ${line}`) });
+const bundled = bundledServerFromEnv();
+const bridge = createBridge({
+  server: bundled,
+  allowlist: allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled)),
+  limits: limitsFromEnv(),
+  log: (line) => console.log(`[bridge] ${line}`),
+});
 const server = createServer((request, response) => {
   void handleRequest(request, response);
 });
@@ -39,8 +47,9 @@ server.listen(port, hostname, () => {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    bridge.close();
     server.close();
-    process.exit(0);
+    // Close streams politely (and remove disposable accounts), but never hang the exit.
+    setTimeout(() => process.exit(0), 3000).unref();
+    void bridge.close().finally(() => process.exit(0));
   });
 }

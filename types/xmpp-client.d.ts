@@ -22,6 +22,7 @@ declare module "@xmpp/client" {
   export interface Client extends EventEmitter {
     status: string;
     socket: XmppSocket | null;
+    parser: object | null;
     jid: { toString(): string } | null;
     timeout: number;
     reconnect: { stop(): void };

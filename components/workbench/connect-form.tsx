@@ -1,13 +1,15 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { TRANSPORTS, type OpenRequest, type SaslMechanism, type Transport } from "@/lib/bridge/protocol";
+import { TRANSPORTS, type AccountChoice, type OpenRequest, type SaslMechanism, type SessionMode, type Transport } from "@/lib/bridge/protocol";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import type { SessionView } from "./use-xmpp-session";
 
 interface ConnectFormProps {
   accounts: readonly DemoAccount[];
   domain: string;
+  /** Which demo account this pane suggests first. */
+  suggested: number;
   view: SessionView;
   onConnect(request: Omit<OpenRequest, "op" | "ref">): void;
   onDisconnect(): void;
@@ -15,14 +17,18 @@ interface ConnectFormProps {
 
 const STATUS_TEXT = { idle: "Not connected", connecting: "Connecting…", online: "Online", closed: "Closed" } as const;
 
-export function ConnectForm({ accounts, domain, view, onConnect, onDisconnect }: ConnectFormProps) {
-  const first = accounts[0];
+export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDisconnect }: ConnectFormProps) {
+  const first = accounts[suggested] ?? accounts[0];
   const [jid, setJid] = useState(first ? `${first.username}@${domain}` : "");
   const [password, setPassword] = useState(first?.password ?? "");
+  const [mode, setMode] = useState<SessionMode>("guided");
   const [transport, setTransport] = useState<Transport>("plain");
   // PLAIN is the fast default for the bundled server; SCRAM costs ~400 ms of CPU per login.
   const [mechanism, setMechanism] = useState<SaslMechanism>("PLAIN");
   const [initialPresence, setInitialPresence] = useState(true);
+  const [otherServer, setOtherServer] = useState(false);
+  const [host, setHost] = useState("");
+  const [port, setPort] = useState("5222");
   const busy = view.status === "connecting" || view.status === "online";
 
   function pickAccount(username: string) {
@@ -32,27 +38,54 @@ export function ConnectForm({ accounts, domain, view, onConnect, onDisconnect }:
     setPassword(account.password);
   }
 
+  function connectWith(account: AccountChoice) {
+    onConnect({
+      mode,
+      account,
+      transport,
+      mechanism,
+      initialPresence,
+      ...(otherServer ? { server: { host: host.trim(), port: Number(port) } } : {}),
+    });
+  }
+
   function submit(event: FormEvent) {
     event.preventDefault();
-    onConnect({ jid, password, transport, mechanism, initialPresence });
+    connectWith({ kind: "existing", jid, password });
   }
 
   return (
     <form className="connect-form" onSubmit={submit} aria-label="Connection">
       <div className="panel-title">
         <h2>Connection</h2>
+        {view.link === "down" && <span className="hint">reconnecting to the bridge…</span>}
       </div>
-      <p className={`status status-${view.status}`} data-testid="connection-status" role="status">
+      <p className={`status status-${view.status}`} data-testid="connection-status" role="status" title={view.jid ?? undefined}>
         {STATUS_TEXT[view.status]}
         {view.status === "online" && view.jid ? ` as ${view.jid}` : ""}
+        {view.status === "online" && !view.jid && view.mode === "raw" ? " (raw socket: open the stream yourself)" : ""}
       </p>
-      <div className="demo-accounts" role="group" aria-label="Demo accounts">
+      <div className="demo-accounts" role="group" aria-label="Accounts">
         {accounts.map((account) => (
           <button key={account.username} type="button" className="button small" onClick={() => pickAccount(account.username)} disabled={busy}>
             {account.username}
           </button>
         ))}
+        <button
+          type="button"
+          className="button small"
+          onClick={() => connectWith({ kind: "fresh" })}
+          disabled={busy || otherServer}
+          title="Register a disposable account on the bundled server (XEP-0077); it is removed when the session ends"
+        >
+          Fresh account
+        </button>
       </div>
+      {view.account && (
+        <p className="hint" data-testid="fresh-account">
+          Disposable account <code>{view.account.jid}</code>, password <code>{view.account.password}</code>; removed when this session ends.
+        </p>
+      )}
       <label>
         JID
         <input name="jid" value={jid} onChange={(event) => setJid(event.target.value)} disabled={busy} autoComplete="username" />
@@ -63,27 +96,54 @@ export function ConnectForm({ accounts, domain, view, onConnect, onDisconnect }:
       </label>
       <div className="row">
         <label>
+          Mode
+          <select value={mode} onChange={(event) => setMode(event.target.value as SessionMode)} disabled={busy}>
+            <option value="guided">Guided (login done for you)</option>
+            <option value="raw">Raw (you type the whole stream)</option>
+          </select>
+        </label>
+        <label>
           Transport
           <select value={transport} onChange={(event) => setTransport(event.target.value as Transport)} disabled={busy}>
-            {TRANSPORTS.map((option) => (
+            {TRANSPORTS.filter((option) => mode === "guided" || option.id !== "websocket").map((option) => (
               <option key={option.id} value={option.id}>
                 {option.label}
               </option>
             ))}
           </select>
         </label>
-        <label>
-          SASL
-          <select value={mechanism} onChange={(event) => setMechanism(event.target.value as SaslMechanism)} disabled={busy}>
-            <option value="PLAIN">PLAIN</option>
-            <option value="SCRAM-SHA-1">SCRAM-SHA-1</option>
-          </select>
-        </label>
       </div>
+      {mode === "guided" && (
+        <div className="row">
+          <label>
+            SASL
+            <select value={mechanism} onChange={(event) => setMechanism(event.target.value as SaslMechanism)} disabled={busy}>
+              <option value="PLAIN">PLAIN</option>
+              <option value="SCRAM-SHA-1">SCRAM-SHA-1</option>
+            </select>
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={initialPresence} onChange={(event) => setInitialPresence(event.target.checked)} disabled={busy} />
+            Initial presence (to receive chat)
+          </label>
+        </div>
+      )}
       <label className="checkbox">
-        <input type="checkbox" checked={initialPresence} onChange={(event) => setInitialPresence(event.target.checked)} disabled={busy} />
-        Send initial presence after login (needed to receive chat messages)
+        <input type="checkbox" checked={otherServer} onChange={(event) => setOtherServer(event.target.checked)} disabled={busy} />
+        Another server than the bundled one
       </label>
+      {otherServer && (
+        <div className="row">
+          <label>
+            Host
+            <input name="host" value={host} onChange={(event) => setHost(event.target.value)} disabled={busy} placeholder="xmpp.example.org" />
+          </label>
+          <label className="narrow">
+            Port
+            <input name="port" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} disabled={busy} />
+          </label>
+        </div>
+      )}
       <div className="editor-actions">
         {busy ? (
           <button type="button" className="button" onClick={onDisconnect}>

@@ -1,85 +1,141 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import { BridgeClient } from "@/lib/bridge/client";
-import type { OpenRequest } from "@/lib/bridge/protocol";
+import { BridgeClient, type SessionEvents } from "@/lib/bridge/client";
+import type { OpenRequest, SessionMode, SessionSummary } from "@/lib/bridge/protocol";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 
 export type ConnectionStatus = "idle" | "connecting" | "online" | "closed";
 
 export interface SessionView {
   status: ConnectionStatus;
+  /** The link to the bridge; "down" while it reconnects (the session itself lives on). */
+  link: "up" | "down";
   sessionId: string | null;
+  mode: SessionMode | null;
   jid: string | null;
+  /** A disposable account made for this session, shown so it can be used by hand. */
+  account: { jid: string; password: string } | null;
   /** Why the session closed or failed, in words a person can act on. */
   message: string | null;
   entries: TranscriptEntry[];
+  /** The person asked to see credentials; `secrets` holds them once fetched. */
+  revealed: boolean;
+  secrets: Map<number, string> | null;
 }
 
 type Action =
   | { type: "connecting" }
-  | { type: "opened"; sessionId: string }
+  | { type: "opened"; summary: SessionSummary }
   | { type: "entries"; entries: TranscriptEntry[] }
   | { type: "state"; status: ConnectionStatus; jid?: string; message?: string }
+  | { type: "link"; link: "up" | "down" }
+  | { type: "reveal"; revealed: boolean }
+  | { type: "secrets"; secrets: Map<number, string> | null }
   | { type: "failed"; message: string };
 
-const INITIAL: SessionView = { status: "idle", sessionId: null, jid: null, message: null, entries: [] };
+const INITIAL: SessionView = { status: "idle", link: "up", sessionId: null, mode: null, jid: null, account: null, message: null, entries: [], revealed: false, secrets: null };
 
 function reducer(view: SessionView, action: Action): SessionView {
   switch (action.type) {
     case "connecting":
       return { ...INITIAL, status: "connecting" };
-    case "opened":
-      return { ...view, sessionId: action.sessionId };
+    case "opened": {
+      const { summary } = action;
+      return {
+        ...view,
+        sessionId: summary.sessionId,
+        mode: summary.mode,
+        status: summary.state,
+        jid: summary.jid ?? view.jid,
+        account: summary.account ?? null,
+        message: summary.message ?? null,
+      };
+    }
     case "entries":
-      return { ...view, entries: [...view.entries, ...action.entries] };
+      return { ...view, entries: view.entries.concat(action.entries) };
     case "state":
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
+    case "link":
+      return { ...view, link: action.link };
+    case "reveal":
+      return { ...view, revealed: action.revealed, secrets: action.revealed ? view.secrets : null };
+    case "secrets":
+      return view.revealed ? { ...view, secrets: action.secrets } : view;
     case "failed":
       return { ...view, status: "closed", message: action.message };
   }
 }
 
-/** One XMPP session driven through the bridge, as React state. */
-export function useXmppSession() {
+let sharedBridge: BridgeClient | null = null;
+/** One bridge connection per tab, shared by every pane. */
+function bridge(): BridgeClient {
+  sharedBridge ??= new BridgeClient();
+  return sharedBridge;
+}
+
+const storageKey = (paneId: string) => `xmpp-playground:session:${paneId}`;
+
+/** One XMPP session driven through the bridge, as React state; survives a reload. */
+export function useXmppSession(paneId: string) {
   const [view, dispatch] = useReducer(reducer, INITIAL);
-  const bridgeRef = useRef<BridgeClient | null>(null);
   const sessionIdRef = useRef<string | null>(null);
 
-  useEffect(() => {
-    bridgeRef.current = new BridgeClient();
-    return () => bridgeRef.current?.dispose();
-  }, []);
+  const events: SessionEvents = {
+    onEntries: (entries) => dispatch({ type: "entries", entries }),
+    onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
+    onLink: (link) => dispatch({ type: "link", link }),
+  };
+  const eventsRef = useRef(events);
 
-  const connect = useCallback(async (request: Omit<OpenRequest, "op" | "ref">) => {
-    const bridge = bridgeRef.current;
-    if (bridge === null) return;
-    dispatch({ type: "connecting" });
-    try {
-      const sessionId = await bridge.open(request, {
-        onEntries: (entries) => dispatch({ type: "entries", entries }),
-        onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
+  // After a reload, pick the session up again: the bridge resends its whole transcript.
+  useEffect(() => {
+    const saved = sessionStorage.getItem(storageKey(paneId));
+    if (saved === null || sessionIdRef.current !== null) return;
+    const { sessionId, token } = JSON.parse(saved) as { sessionId: string; token: string };
+    sessionIdRef.current = sessionId;
+    bridge()
+      .attach(sessionId, token, 0, eventsRef.current)
+      .then((summary) => dispatch({ type: "opened", summary }))
+      .catch(() => {
+        sessionIdRef.current = null;
+        sessionStorage.removeItem(storageKey(paneId));
       });
-      sessionIdRef.current = sessionId;
-      dispatch({ type: "opened", sessionId });
-    } catch (error) {
-      dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
-    }
-  }, []);
+  }, [paneId]);
+
+  const connect = useCallback(
+    async (request: Omit<OpenRequest, "op" | "ref">) => {
+      dispatch({ type: "connecting" });
+      try {
+        const summary = await bridge().open(request, eventsRef.current);
+        sessionIdRef.current = summary.sessionId;
+        // sessionStorage: per tab, gone with it; the token never leaves this tab.
+        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token }));
+        dispatch({ type: "opened", summary });
+      } catch (error) {
+        dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+      }
+    },
+    [paneId],
+  );
 
   const send = useCallback(async (xml: string) => {
-    const bridge = bridgeRef.current;
     const sessionId = sessionIdRef.current;
-    if (bridge === null || sessionId === null) throw new Error("Connect first, then send.");
-    await bridge.send(sessionId, xml);
+    if (sessionId === null) throw new Error("Connect first, then send.");
+    await bridge().send(sessionId, xml);
   }, []);
 
   const disconnect = useCallback(async () => {
-    const bridge = bridgeRef.current;
     const sessionId = sessionIdRef.current;
-    if (bridge === null || sessionId === null) return;
-    await bridge.close(sessionId);
+    if (sessionId !== null) await bridge().close(sessionId);
   }, []);
 
-  return { view, connect, send, disconnect };
+  const toggleSecrets = useCallback(async (reveal: boolean) => {
+    dispatch({ type: "reveal", revealed: reveal });
+    const sessionId = sessionIdRef.current;
+    if (!reveal || sessionId === null) return;
+    dispatch({ type: "secrets", secrets: await bridge().reveal(sessionId) });
+  }, []);
+
+  return { view, connect, send, disconnect, toggleSecrets };
 }

@@ -1,55 +1,22 @@
 "use client";
 
 import { useState } from "react";
-import { StanzaEditor } from "@/components/editor/stanza-editor";
-import { StreamLanes } from "@/components/stream/stream-lanes";
-import { ConnectForm } from "./connect-form";
-import { useXmppSession } from "./use-xmpp-session";
+import { AccountPane } from "./account-pane";
 import type { DemoAccount } from "@/lib/demo-accounts";
 
-const STARTER_STANZA = `<message to="bob@localhost" type="chat">
-  <body>Hello from the playground!</body>
-</message>`;
-
+/** One account, or two side by side to watch a stanza leave one and arrive at the other. */
 export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount[]; domain: string }) {
-  const { view, connect, send, disconnect } = useXmppSession();
-  const [draft, setDraft] = useState(STARTER_STANZA);
-  const [sendError, setSendError] = useState<string | null>(null);
-  const online = view.status === "online";
-
-  async function sendDraft(text: string) {
-    setSendError(null);
-    try {
-      await send(text);
-    } catch (error) {
-      setSendError(error instanceof Error ? error.message : String(error));
-    }
-  }
-
+  const [twoAccounts, setTwoAccounts] = useState(false);
   return (
-    <main className="workbench">
-      <div className="workbench-side">
-        <ConnectForm accounts={accounts} domain={domain} view={view} onConnect={connect} onDisconnect={disconnect} />
-        <div className="editor-panel">
-          <div className="panel-title">
-            <h2>Stanza</h2>
-            <span className="hint">Ctrl+Enter sends exactly what you typed</span>
-          </div>
-          <StanzaEditor value={draft} onChange={setDraft} onSubmit={(text) => void sendDraft(text)} />
-          <div className="editor-actions">
-            <button type="button" className="button primary" onClick={() => void sendDraft(draft)} disabled={!online}>
-              Send
-            </button>
-            {!online && <span className="hint">Connect to send.</span>}
-            {sendError && (
-              <span role="alert" className="error-text">
-                {sendError}
-              </span>
-            )}
-          </div>
-        </div>
+    <main className={`workbench ${twoAccounts ? "two-accounts" : ""}`}>
+      <div className="workbench-toolbar">
+        <label className="checkbox">
+          <input type="checkbox" checked={twoAccounts} onChange={(event) => setTwoAccounts(event.target.checked)} />
+          Two accounts
+        </label>
       </div>
-      <StreamLanes entries={view.entries} />
+      <AccountPane paneId="a" label="First account" accounts={accounts} domain={domain} suggested={0} />
+      {twoAccounts && <AccountPane paneId="b" label="Second account" accounts={accounts} domain={domain} suggested={1} />}
     </main>
   );
 }

@@ -1,33 +1,59 @@
-import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage, type SessionState } from "./protocol";
+import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage, type SessionState, type SessionSummary } from "./protocol";
 import type { TranscriptEntry } from "../xmpp/entry";
 
 export interface SessionEvents {
   onEntries(entries: TranscriptEntry[]): void;
   onState(state: SessionState, detail: { jid?: string; message?: string }): void;
+  /** The link to the bridge itself dropped or came back; the session lives on meanwhile. */
+  onLink?(link: "up" | "down"): void;
 }
 
 type Pending = { resolve: (message: ServerMessage) => void; reject: (error: Error) => void };
 type OmitDistributive<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+interface Tracked {
+  token: string;
+  events: SessionEvents;
+  /** The highest seq received: a reattach asks for what came after it. */
+  lastSeq: number;
+}
+
+const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+
 /**
- * The page's end of the bridge: one WebSocket to the origin the page came from,
- * requests matched to replies by ref, entries routed to the session they belong to.
+ * The page's end of the bridge: one WebSocket to the origin the page came from, requests
+ * matched to replies by ref, entries routed to their session. When the socket drops it
+ * reconnects and reattaches every session from its last seq, so nothing is missed.
  */
 export class BridgeClient {
   private socket: WebSocket | null = null;
   private opening: Promise<WebSocket> | null = null;
   private readonly pending = new Map<string, Pending>();
-  private readonly sessions = new Map<string, SessionEvents>();
+  private readonly sessions = new Map<string, Tracked>();
   private nextRef = 1;
+  private reconnectAttempt = 0;
+  private disposed = false;
 
   constructor(private readonly url: string = defaultBridgeUrl()) {}
 
-  /** Opens a session; its entries and state changes reach `events`. */
-  async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<string> {
+  async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<SessionSummary> {
     const reply = await this.request({ op: "open", ...request });
     if (reply.op !== "opened") throw new Error("the bridge answered an open request with something else");
-    this.sessions.set(reply.sessionId, events);
-    return reply.sessionId;
+    this.track(reply, events);
+    return reply;
+  }
+
+  /** Reattaches to a session this tab opened before (after a reload, say). */
+  async attach(sessionId: string, token: string, afterSeq: number, events: SessionEvents): Promise<SessionSummary> {
+    this.sessions.set(sessionId, { token, events, lastSeq: afterSeq });
+    try {
+      const reply = await this.request({ op: "attach", sessionId, token, afterSeq });
+      if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
+      return reply;
+    } catch (error) {
+      this.sessions.delete(sessionId);
+      throw error;
+    }
   }
 
   async send(sessionId: string, xml: string): Promise<void> {
@@ -38,9 +64,22 @@ export class BridgeClient {
     await this.request({ op: "close", sessionId });
   }
 
+  async reveal(sessionId: string): Promise<Map<number, string>> {
+    const reply = await this.request({ op: "reveal", sessionId });
+    if (reply.op !== "secrets") throw new Error("the bridge answered a reveal request with something else");
+    return new Map(Object.entries(reply.secrets).map(([seq, raw]) => [Number(seq), raw]));
+  }
+
+  /** Stops listening; the sessions stay on the bridge until they time out or are reattached. */
   dispose(): void {
+    this.disposed = true;
     this.socket?.close();
     this.socket = null;
+  }
+
+  private track(summary: SessionSummary, events: SessionEvents): void {
+    const existing = this.sessions.get(summary.sessionId);
+    this.sessions.set(summary.sessionId, { token: summary.token, events, lastSeq: existing?.lastSeq ?? 0 });
   }
 
   private async request(message: OmitDistributive<ClientMessage, "ref">): Promise<ServerMessage> {
@@ -59,6 +98,7 @@ export class BridgeClient {
       socket.onopen = () => {
         this.socket = socket;
         this.opening = null;
+        this.reconnectAttempt = 0;
         resolve(socket);
       };
       socket.onerror = () => {
@@ -73,12 +113,19 @@ export class BridgeClient {
 
   private dispatch(message: ServerMessage): void {
     switch (message.op) {
-      case "entries":
-        this.sessions.get(message.sessionId)?.onEntries(message.entries);
+      case "entries": {
+        const tracked = this.sessions.get(message.sessionId);
+        if (tracked === undefined) return;
+        // A reattach may resend what already arrived: keep each seq once.
+        const fresh = message.entries.filter((entry) => entry.seq > tracked.lastSeq);
+        if (fresh.length === 0) return;
+        tracked.lastSeq = fresh.at(-1)!.seq;
+        tracked.events.onEntries(fresh);
         return;
+      }
       case "state": {
         const { state, jid, message: text } = message;
-        this.sessions.get(message.sessionId)?.onState(state, { ...(jid ? { jid } : {}), ...(text ? { message: text } : {}) });
+        this.sessions.get(message.sessionId)?.events.onState(state, { ...(jid ? { jid } : {}), ...(text ? { message: text } : {}) });
         return;
       }
       case "error":
@@ -97,10 +144,36 @@ export class BridgeClient {
   private onSocketClosed(socket: WebSocket): void {
     if (this.socket !== socket) return;
     this.socket = null;
-    for (const pending of this.pending.values()) pending.reject(new Error("The connection to the bridge was lost."));
+    for (const pending of this.pending.values()) pending.reject(new Error("The connection to the bridge was lost; try again."));
     this.pending.clear();
-    for (const events of this.sessions.values()) events.onState("closed", { message: "the connection to the playground server was lost" });
-    this.sessions.clear();
+    if (this.disposed) return;
+    for (const tracked of this.sessions.values()) tracked.events.onLink?.("down");
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)]!;
+    this.reconnectAttempt++;
+    setTimeout(() => void this.reattachAll(), delay);
+  }
+
+  private async reattachAll(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      await this.connect();
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    for (const [sessionId, tracked] of [...this.sessions]) {
+      try {
+        await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
+        tracked.events.onLink?.("up");
+      } catch (error) {
+        this.sessions.delete(sessionId);
+        tracked.events.onState("closed", { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 }
 

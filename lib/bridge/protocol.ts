@@ -17,17 +17,25 @@ export const TRANSPORTS: readonly { id: Transport; label: string }[] = [
   { id: "websocket", label: "WebSocket (RFC 7395)" },
 ];
 
+/** Guided: the client library negotiates TLS, SASL and binding. Raw: a bare socket, you type it all. */
+export type SessionMode = "guided" | "raw";
+
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-1";
+
+/** Who to log in as: an existing account, or a disposable one registered for this session (XEP-0077). */
+export type AccountChoice = { kind: "existing"; jid: string; password: string } | { kind: "fresh" };
 
 export interface OpenRequest {
   op: "open";
   ref: string;
-  jid: string;
-  password: string;
+  mode: SessionMode;
+  account: AccountChoice;
   transport: Transport;
   mechanism: SaslMechanism;
   /** Announce availability once bound, as a client normally does (RFC 6121 section 4.2). */
   initialPresence: boolean;
+  /** Another server than the bundled one; it must be on the bridge's allowlist. */
+  server?: { host: string; port: number };
 }
 
 export interface SendRequest {
@@ -43,43 +51,100 @@ export interface CloseRequest {
   sessionId: string;
 }
 
-export type ClientMessage = OpenRequest | SendRequest | CloseRequest;
+/** Reattach after a reload or a dropped connection; entries after `afterSeq` are sent again. */
+export interface AttachRequest {
+  op: "attach";
+  ref: string;
+  sessionId: string;
+  token: string;
+  afterSeq: number;
+}
+
+/** Ask for the unmasked text of this session's redacted entries. */
+export interface RevealRequest {
+  op: "reveal";
+  ref: string;
+  sessionId: string;
+}
+
+export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest;
 
 export type SessionState = "connecting" | "online" | "closed";
 
+export interface SessionSummary {
+  sessionId: string;
+  /** Secret that lets this tab, and only it, reattach to the session. */
+  token: string;
+  mode: SessionMode;
+  state: SessionState;
+  jid?: string;
+  message?: string;
+  /** For a disposable account, so the person can log in with it elsewhere. */
+  account?: { jid: string; password: string };
+}
+
 export type ServerMessage =
-  | { op: "opened"; ref: string; sessionId: string }
+  | ({ op: "opened"; ref: string } & SessionSummary)
+  | ({ op: "attached"; ref: string } & SessionSummary)
+  | { op: "secrets"; ref: string; sessionId: string; secrets: Record<number, string> }
   | { op: "done"; ref: string }
   | { op: "failed"; ref: string; message: string }
   | { op: "entries"; sessionId: string; entries: TranscriptEntry[] }
   | { op: "state"; sessionId: string; state: SessionState; jid?: string; message?: string }
   | { op: "error"; message: string };
 
+type Invalid = { invalid: string };
+const TRANSPORT_IDS = new Set<string>(TRANSPORTS.map((transport) => transport.id));
+
 /** Validates an untrusted message from a tab; returns a reason when it is not one we know. */
-export function parseClientMessage(text: string): ClientMessage | { invalid: string } {
+export function parseClientMessage(text: string): ClientMessage | Invalid {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { invalid: "the message is not JSON" };
   }
-  if (typeof value !== "object" || value === null) return { invalid: "the message is not an object" };
-  const message = value as Record<string, unknown>;
-  if (typeof message.ref !== "string") return { invalid: "the message has no ref" };
-  switch (message.op) {
+  if (!isRecord(value)) return { invalid: "the message is not an object" };
+  if (typeof value.ref !== "string") return { invalid: "the message has no ref" };
+  switch (value.op) {
     case "open":
-      if (typeof message.jid !== "string" || typeof message.password !== "string") return { invalid: "open needs jid and password" };
-      if (!TRANSPORTS.some((transport) => transport.id === message.transport)) return { invalid: "unknown transport" };
-      if (message.mechanism !== "PLAIN" && message.mechanism !== "SCRAM-SHA-1") return { invalid: "unknown SASL mechanism" };
-      if (typeof message.initialPresence !== "boolean") return { invalid: "open needs initialPresence" };
-      return message as unknown as OpenRequest;
+      return parseOpen(value);
     case "send":
-      if (typeof message.sessionId !== "string" || typeof message.xml !== "string") return { invalid: "send needs sessionId and xml" };
-      return message as unknown as SendRequest;
+      if (typeof value.sessionId !== "string" || typeof value.xml !== "string") return { invalid: "send needs sessionId and xml" };
+      return value as unknown as SendRequest;
     case "close":
-      if (typeof message.sessionId !== "string") return { invalid: "close needs sessionId" };
-      return message as unknown as CloseRequest;
+    case "reveal":
+      if (typeof value.sessionId !== "string") return { invalid: `${value.op} needs sessionId` };
+      return value as unknown as CloseRequest | RevealRequest;
+    case "attach":
+      if (typeof value.sessionId !== "string" || typeof value.token !== "string" || typeof value.afterSeq !== "number") {
+        return { invalid: "attach needs sessionId, token and afterSeq" };
+      }
+      return value as unknown as AttachRequest;
     default:
-      return { invalid: `unknown op ${JSON.stringify(message.op)}` };
+      return { invalid: `unknown op ${JSON.stringify(value.op)}` };
   }
+}
+
+function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
+  if (value.mode !== "guided" && value.mode !== "raw") return { invalid: "open needs mode guided or raw" };
+  if (typeof value.transport !== "string" || !TRANSPORT_IDS.has(value.transport)) return { invalid: "unknown transport" };
+  if (value.mechanism !== "PLAIN" && value.mechanism !== "SCRAM-SHA-1") return { invalid: "unknown SASL mechanism" };
+  if (typeof value.initialPresence !== "boolean") return { invalid: "open needs initialPresence" };
+  const account = value.account;
+  if (!isRecord(account)) return { invalid: "open needs an account" };
+  if (account.kind === "existing") {
+    if (typeof account.jid !== "string" || typeof account.password !== "string") return { invalid: "an existing account needs jid and password" };
+  } else if (account.kind !== "fresh") {
+    return { invalid: "account.kind must be existing or fresh" };
+  }
+  if (value.server !== undefined) {
+    const server = value.server;
+    if (!isRecord(server) || typeof server.host !== "string" || !Number.isInteger(server.port)) return { invalid: "server needs host and an integer port" };
+  }
+  return value as unknown as OpenRequest;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -36,8 +36,8 @@ export class IqPairing {
   }
 
   /** Requests still waiting for an answer, oldest first. */
-  unanswered(): { seq: number; at: number }[] {
-    return [...this.pending.values()].map(({ seq, at }) => ({ seq, at }));
+  unanswered(): { seq: number; at: number; id: string }[] {
+    return [...this.pending.entries()].map(([key, { seq, at }]) => ({ seq, at, id: key.slice(key.indexOf(" ") + 1) }));
   }
 }
 

@@ -109,6 +109,21 @@ describe("Transcript", () => {
     ]);
   });
 
+  it("flags an iq request nobody answered, once, after the timeout", () => {
+    let clock = 0;
+    const transcript = new Transcript({ now: () => clock });
+    transcript.record("out", CLIENT_HEADER + "<iq type='get' id='lost' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq><iq type='get' id='kept'/>");
+    transcript.record("in", SERVER_HEADER + "<iq type='result' id='kept'/>");
+    clock = 29_000;
+    expect(transcript.flagUnanswered(30_000)).toEqual([]);
+    clock = 31_000;
+    const [flag, ...others] = transcript.flagUnanswered(30_000);
+    expect(others).toEqual([]);
+    expect(flag).toMatchObject({ dir: "event", error: "unanswered", pair: 2 });
+    expect(flag?.raw).toContain("id lost");
+    expect(transcript.flagUnanswered(30_000)).toEqual([]);
+  });
+
   it("numbers events and wire entries in one sequence", () => {
     const transcript = new Transcript();
     transcript.recordEvent("connecting");

@@ -11,6 +11,9 @@ export interface TranscriptOptions {
   maxFrameLength?: number;
 }
 
+/** An iq get or set that had no result or error within the timeout (RFC 6120 section 8.2.3). */
+export const UNANSWERED = "unanswered";
+
 type Listener = (entry: TranscriptEntry) => void;
 
 /**
@@ -27,6 +30,7 @@ export class Transcript {
   private readonly now: () => number;
   private readonly startedAt: number;
   private nextSeq = 1;
+  private readonly flaggedRequests = new Set<number>();
   private readonly notifyQueue: TranscriptEntry[] = [];
   private notifying = false;
 
@@ -79,6 +83,33 @@ export class Transcript {
     return this.nextSeq - 1;
   }
 
+  /**
+   * Flags, once each, the iq requests older than `timeoutMs` that nothing answered yet,
+   * with an event entry whose `pair` names the request.
+   */
+  flagUnanswered(timeoutMs: number): TranscriptEntry[] {
+    const now = this.elapsed();
+    const flagged: TranscriptEntry[] = [];
+    for (const request of this.pairing.unanswered()) {
+      if (now - request.at < timeoutMs || this.flaggedRequests.has(request.seq)) continue;
+      this.flaggedRequests.add(request.seq);
+      const event = this.append({
+        dir: "event",
+        raw: `no answer to iq #${request.seq} (id ${request.id}) after ${Math.round(timeoutMs / 1000)} s`,
+        kind: "status",
+        error: UNANSWERED,
+        pair: request.seq,
+      });
+      this.notify(event);
+      flagged.push(event);
+    }
+    return flagged;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
   /** The unmasked text of every redacted entry, by seq. */
   revealSecrets(): Map<number, string> {
     return new Map(this.secrets);
@@ -103,6 +134,10 @@ export class Transcript {
    * Listeners may record (an event about an entry, say); queueing keeps every listener
    * seeing entries in seq order even then.
    */
+  private elapsed(): number {
+    return Math.round((this.now() - this.startedAt) * 1000) / 1000;
+  }
+
   private notify(entry: TranscriptEntry): void {
     this.notifyQueue.push(entry);
     if (this.notifying) return;
@@ -119,7 +154,7 @@ export class Transcript {
   private append(fields: Omit<TranscriptEntry, "seq" | "at" | "wall">): TranscriptEntry {
     const entry: TranscriptEntry = {
       seq: this.nextSeq++,
-      at: Math.round((this.now() - this.startedAt) * 1000) / 1000,
+      at: this.elapsed(),
       wall: Date.now(),
       ...fields,
     };

@@ -28,6 +28,7 @@ describe("tapConnection", () => {
     const calls: string[] = [];
     const fake = {
       socket: {},
+      parser: {},
       _onData: (data: Buffer) => calls.push(`onData ${String(data)}`),
       write: async (text: string) => {
         calls.push(`write ${text}`);
@@ -39,5 +40,20 @@ describe("tapConnection", () => {
     expect(received).toEqual(["<presence/>"]);
     expect(sent).toEqual(["<message/>"]);
     expect(calls).toEqual(["onData <presence/>", "write <message/>"]);
+  });
+
+  it("records bytes that arrive after the library dropped its parser, without passing them on", () => {
+    const received: string[] = [];
+    const fake = {
+      socket: {},
+      parser: null,
+      _onData: () => {
+        throw new TypeError("Cannot read properties of null (reading 'write')");
+      },
+      write: async () => undefined,
+    } as unknown as Client;
+    tapConnection(fake, { received: (data) => received.push(String(data)), sent: () => undefined });
+    expect(() => fake._onData?.(Buffer.from("</stream:stream>"))).not.toThrow();
+    expect(received).toEqual(["</stream:stream>"]);
   });
 });

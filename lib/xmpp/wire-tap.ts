@@ -27,6 +27,9 @@ export function tapConnection(entity: Client, sink: WireSink): void {
 
   entity._onData = function tappedOnData(this: Client, data: Buffer) {
     sink.received(data);
+    // Bytes can still arrive after the library dropped its parser (while a stream is being
+    // torn down); it would throw on them, so they are recorded and go no further.
+    if (this.parser === null) return;
     return onData.call(this, data);
   };
   entity.write = function tappedWrite(this: Client, text: string) {

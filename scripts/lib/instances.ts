@@ -61,6 +61,17 @@ export const TEST_SERVER: XmppServerInstance = {
   accounts: DEMO_ACCOUNTS,
 };
 
+/** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
+export const E2E_SERVER: XmppServerInstance = {
+  name: "e2e",
+  dir: ".playground/e2e",
+  node: "xmpp-playground-e2e@localhost",
+  domain: "localhost",
+  host: "127.0.0.1",
+  ports: { starttls: 16222, directTls: 16223, plain: 16224, http: 16280 },
+  accounts: DEMO_ACCOUNTS,
+};
+
 /**
  * The self-signed certificate shared by all instances (repo-relative paths).
  * Point NODE_EXTRA_CA_CERTS at `cert` so Node clients trust the server.

@@ -1,0 +1,227 @@
+import net from "node:net";
+import tls from "node:tls";
+import { Transcript } from "./transcript";
+import { describeError, type ServerAddress } from "./guided-session";
+import type { SessionState, Transport } from "../bridge/protocol";
+import type { TranscriptEntry } from "./entry";
+import type { StateListener, XmppSession } from "./session";
+
+export interface RawSessionOptions {
+  server: ServerAddress;
+  /** "websocket" is refused: XMPP over WebSocket frames the stream differently (RFC 7395). */
+  transport: Transport;
+  /** The XMPP domain: the TLS server name unless `tlsServername` says otherwise. */
+  domain: string;
+  tlsServername?: string;
+}
+
+/** How long close() waits for the server to answer our FIN before dropping the socket. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Raw mode: a bare TCP (or TLS) socket and nothing else. The person at the keyboard types
+ * the stream header, SASL, binding, even STARTTLS; this class only carries the bytes,
+ * records them, and upgrades the socket when the server says <proceed/>.
+ */
+export class RawSession implements XmppSession {
+  readonly transcript = new Transcript();
+  private readonly stateListeners = new Set<StateListener>();
+  private state: SessionState = "connecting";
+  private socket: net.Socket | undefined;
+  /** Set once the server's <proceed/> arrives, until the socket is upgraded. */
+  private proceedReceived = false;
+  /** Pending while a STARTTLS handshake runs; send() waits for it. */
+  private upgrade: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private streamError: string | undefined;
+  private lastError: string | undefined;
+
+  constructor(private readonly options: RawSessionOptions) {
+    if (options.transport === "websocket") {
+      throw new Error("raw mode needs a TCP transport (plain, starttls or tls): over WebSocket the stream is framed by <open/> and <close/> (RFC 7395), so choose guided mode for it");
+    }
+    this.transcript.onEntry((entry) => this.onEntry(entry));
+  }
+
+  get currentState(): SessionState {
+    return this.state;
+  }
+
+  onState(listener: StateListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Opens the socket (and TLS for direct TLS); the stream itself is the user's to open. */
+  async connect(): Promise<string> {
+    if (this.socket !== undefined) throw new Error("this session has connected once already; open a new session to connect again");
+    const { host, port } = this.options.server;
+    const { transport } = this.options;
+    this.transcript.recordEvent(`connecting to ${host}:${port} (${transport})`);
+    const socket = transport === "tls" ? tls.connect({ host, port, ...this.serverName() }) : net.connect({ host, port });
+    this.socket = socket;
+    socket.once("connect", () => {
+      // Without this every round trip waits for Nagle's 40 ms delayed ACK.
+      socket.setNoDelay(true);
+      this.transcript.recordEvent("connected");
+    });
+    this.attach(socket);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once(transport === "tls" ? "secureConnect" : "connect", () => resolve());
+        socket.once("close", () => reject(new Error(this.lastError ?? "the connection closed before it opened")));
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.finish(message);
+      throw new Error(message);
+    }
+    if (socket instanceof tls.TLSSocket) this.recordTlsEstablished(socket);
+    const description = `connected to ${host}:${port} (${transport}); open the stream with a stream header (RFC 6120 section 4.2)`;
+    this.setState("online", {});
+    return description;
+  }
+
+  /** Writes exactly the text given: a header alone, several stanzas, or not even XML. */
+  async send(xml: string): Promise<void> {
+    await this.upgrade;
+    const socket = this.socket;
+    if (this.state !== "online" || socket === undefined || this.closing !== undefined) throw new Error("the session is not connected; connect again to send");
+    this.transcript.record("out", xml);
+    await new Promise<void>((resolve, reject) => {
+      socket.write(xml, (error) => (error ? reject(new Error(describeError(error))) : resolve()));
+    });
+  }
+
+  /** Ends the socket; what goes on the wire before that (a closing tag or not) is the user's choice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const socket = this.socket;
+    if (this.state !== "closed" && socket !== undefined && !socket.closed) {
+      await new Promise<void>((resolve) => {
+        // The server may never answer our FIN; do not wait for it forever.
+        const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+        socket.once("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (socket.connecting) socket.destroy();
+        else socket.end();
+      });
+    }
+    this.finish("closed by you");
+  }
+
+  /** Listens on whichever socket currently carries the stream: the plain one, then the TLS one. */
+  private attach(socket: net.Socket): void {
+    socket.on("data", this.onData);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
+  }
+
+  private detach(socket: net.Socket): void {
+    socket.off("data", this.onData);
+    socket.off("error", this.onError);
+    socket.off("close", this.onClose);
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.transcript.record("in", chunk);
+    // Recording runs the entry listeners synchronously: if this chunk held <proceed/>,
+    // no later chunk may be read as plaintext.
+    if (this.proceedReceived && this.upgrade === undefined) this.startTls();
+  };
+
+  private readonly onError = (error: Error): void => {
+    this.lastError = describeError(error);
+  };
+
+  private readonly onClose = (): void => {
+    if (this.closing !== undefined) return this.finish("closed by you");
+    const message = this.streamError !== undefined
+      ? `the server ended the stream: ${this.streamError}`
+      : this.lastError ?? "the connection closed";
+    this.finish(message);
+  };
+
+  /**
+   * RFC 6120 section 5.4.2.3: TLS negotiation begins right after the '>' of <proceed/>, so
+   * the server sends nothing more in the clear, and both sides speak TLS over the same TCP
+   * connection. The plain socket is paused and detached first: any bytes it still holds go
+   * to TLS, never to us. The user then restarts the stream (section 5.4.3.3); the framer
+   * takes a header at stream level as a restart, so the transcript needs no reset.
+   */
+  private startTls(): void {
+    const plain = this.socket;
+    if (plain === undefined || plain instanceof tls.TLSSocket) return;
+    plain.pause();
+    this.detach(plain);
+    const secure = tls.connect({ socket: plain, ...this.serverName() });
+    this.socket = secure;
+    this.attach(secure);
+    let established = false;
+    this.upgrade = new Promise<void>((resolve) => {
+      secure.once("secureConnect", () => {
+        established = true;
+        this.recordTlsEstablished(secure);
+        resolve();
+      });
+      secure.once("close", () => resolve());
+    });
+    // A failed handshake surfaces as the socket's error, then close: say which step failed.
+    secure.on("error", (error) => {
+      if (!established) this.lastError = `TLS negotiation failed: ${describeError(error)}`;
+    });
+  }
+
+  private recordTlsEstablished(socket: tls.TLSSocket): void {
+    this.transcript.recordEvent(`TLS established (${socket.getProtocol() ?? "unknown version"})`);
+  }
+
+  private serverName(): { servername?: string } {
+    const name = this.options.tlsServername ?? this.options.domain;
+    // SNI carries host names only (RFC 6066 section 3); Node warns when given an address.
+    return net.isIP(name) === 0 ? { servername: name } : {};
+  }
+
+  private onEntry(entry: TranscriptEntry): void {
+    if (entry.dir !== "in") return;
+    if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
+    if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
+    if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
+    if (entry.kind === "bind" && entry.attrs?.type === "result") {
+      const jid = boundJid(entry.raw);
+      if (jid !== undefined && this.state === "online") {
+        this.transcript.recordEvent(`bound as ${jid}`);
+        this.setState("online", { jid });
+      }
+    }
+  }
+
+  private finish(message: string): void {
+    if (this.state === "closed") return;
+    this.transcript.end();
+    this.transcript.recordEvent(`closed: ${message}`, this.streamError);
+    this.setState("closed", { message });
+  }
+
+  private setState(state: SessionState, detail: { jid?: string; message?: string }): void {
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state, detail);
+  }
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/**
+ * The JID in a bind result (RFC 6120 sections 7.6.1, 7.7.1): `<bind><jid>local@domain/resource</jid></bind>`.
+ * The entry already parsed as well-formed XML, so a pattern for the one text node suffices.
+ */
+export function boundJid(raw: string): string | undefined {
+  const text = /<(?:[\w.-]+:)?jid(?:\s[^>]*)?>([^<]+)<\/(?:[\w.-]+:)?jid>/.exec(raw)?.[1];
+  return text?.trim().replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name] ?? "");
+}

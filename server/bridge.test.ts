@@ -1,0 +1,173 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
+import type { TranscriptEntry } from "../lib/xmpp/entry";
+import { TEST_SERVER } from "../scripts/lib/instances";
+import { allowlistFrom } from "./allowlist";
+import { createBridge } from "./bridge";
+import { bundledServerFromEnv, defaultAllowlist } from "./config";
+import { DEFAULT_LIMITS } from "./session-registry";
+
+// Integration: the real bridge on an ephemeral port, against the test ejabberd.
+const bundled = bundledServerFromEnv({
+  XMPP_PORT_STARTTLS: String(TEST_SERVER.ports.starttls),
+  XMPP_PORT_TLS: String(TEST_SERVER.ports.directTls),
+  XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain),
+  XMPP_PORT_HTTP: String(TEST_SERVER.ports.http),
+});
+const bridge = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)), limits: { ...DEFAULT_LIMITS, maxSessions: 4 } });
+let http: Server;
+let url: string;
+const clients: TestClient[] = [];
+
+/** A tab, reduced to its WebSocket: requests by ref, entries and states as they come. */
+class TestClient {
+  readonly socket: WebSocket;
+  readonly messages: ServerMessage[] = [];
+  private nextRef = 1;
+
+  constructor(origin?: string) {
+    this.socket = new WebSocket(url, origin ? { headers: { origin } } : {});
+    this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
+    clients.push(this);
+  }
+
+  ready(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once("open", () => resolve());
+      this.socket.once("error", reject);
+    });
+  }
+
+  async request(message: Omit<ClientMessage, "ref"> & Record<string, unknown>): Promise<ServerMessage> {
+    const ref = String(this.nextRef++);
+    this.socket.send(JSON.stringify({ ...message, ref }));
+    return this.waitFor((reply) => "ref" in reply && reply.ref === ref, `a reply to ${message.op}`);
+  }
+
+  entries(sessionId: string): TranscriptEntry[] {
+    return this.messages.flatMap((message) => (message.op === "entries" && message.sessionId === sessionId ? message.entries : []));
+  }
+
+  async waitFor(predicate: (message: ServerMessage) => boolean, what: string, timeoutMs = 5000): Promise<ServerMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+function openAs(username: string, extra: Partial<OpenRequest> = {}): Omit<OpenRequest, "ref"> {
+  return { op: "open", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: true, account: { kind: "existing", jid: `${username}@localhost`, password: username }, ...extra };
+}
+
+async function online(client: TestClient, sessionId: string): Promise<void> {
+  await client.waitFor((message) => message.op === "state" && message.sessionId === sessionId && message.state === "online", "online");
+}
+
+beforeAll(async () => {
+  http = createServer();
+  http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+});
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.close();
+});
+
+afterAll(async () => {
+  await bridge.close();
+  http.close();
+});
+
+describe("bridge", () => {
+  it("opens a guided session and streams its transcript to the tab", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const opened = await tab.request(openAs("alice"));
+    expect(opened.op).toBe("opened");
+    if (opened.op !== "opened") return;
+    expect(opened.token.length).toBeGreaterThan(20);
+    await online(tab, opened.sessionId);
+    const seqs = tab.entries(opened.sessionId).map((entry) => entry.seq);
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+  });
+
+  it("refuses a host outside the allowlist and names the variable", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const reply = await tab.request(openAs("alice", { server: { host: "127.0.0.1", port: 22 } }));
+    expect(reply).toMatchObject({ op: "failed" });
+    expect(reply.op === "failed" && reply.message).toMatch(/XMPP_ALLOWED_HOSTS/);
+  });
+
+  it("lets a reloaded tab reattach with its token and fills the gap by seq", async () => {
+    const first = new TestClient();
+    await first.ready();
+    const opened = await first.request(openAs("bob"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    await online(first, opened.sessionId);
+    const seen = first.entries(opened.sessionId);
+    first.socket.close();
+
+    // A new tab (the reloaded page) reattaches, saying it already had all but the last two entries.
+    const second = new TestClient();
+    await second.ready();
+    const lastSeen = seen.at(-1)!.seq;
+    const attached = await second.request({ op: "attach", sessionId: opened.sessionId, token: opened.token, afterSeq: lastSeen - 2 });
+    expect(attached).toMatchObject({ op: "attached", state: "online" });
+    await second.request({ op: "send", sessionId: opened.sessionId, xml: "<iq type='get' id='after-reload' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>" });
+    await second.waitFor((message) => message.op === "entries" && message.entries.some((entry) => entry.attrs?.id === "after-reload" && entry.dir === "in"), "the ping result");
+    const resent = second.entries(opened.sessionId).map((entry) => entry.seq);
+    // Starts right after what the tab said it had, with no gap and no repeat.
+    expect(resent[0]).toBe(lastSeen - 1);
+    expect(resent).toEqual(resent.map((_, index) => lastSeen - 1 + index));
+  });
+
+  it("keeps sessions apart: a wrong token or another tab gets nothing", async () => {
+    const owner = new TestClient();
+    await owner.ready();
+    const opened = await owner.request(openAs("alice"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    const intruder = new TestClient();
+    await intruder.ready();
+    const guessed = await intruder.request({ op: "attach", sessionId: opened.sessionId, token: "x".repeat(32), afterSeq: 0 });
+    expect(guessed).toMatchObject({ op: "failed" });
+    const driven = await intruder.request({ op: "send", sessionId: opened.sessionId, xml: "<presence/>" });
+    expect(driven).toMatchObject({ op: "failed" });
+    expect(intruder.entries(opened.sessionId)).toEqual([]);
+  });
+
+  it("refuses a WebSocket from another site's page", async () => {
+    const foreign = new TestClient("http://evil.example");
+    await expect(foreign.ready()).rejects.toThrow(/403/);
+  });
+
+  it("reveals masked credentials only when asked", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const opened = await tab.request(openAs("alice"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    await online(tab, opened.sessionId);
+    const password = Buffer.from("\0alice\0alice").toString("base64");
+    expect(JSON.stringify(tab.messages)).not.toContain(password);
+    const secrets = await tab.request({ op: "reveal", sessionId: opened.sessionId });
+    expect(JSON.stringify(secrets)).toContain(password);
+  });
+
+  it("says so when the process holds its maximum of sessions", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const replies = [];
+    for (let i = 0; i < 5; i++) replies.push(await tab.request(openAs("alice")));
+    const refused = replies.find((reply) => reply.op === "failed");
+    expect(refused && refused.op === "failed" && refused.message).toMatch(/maximum of 4 sessions \(BRIDGE_MAX_SESSIONS\)/);
+    for (const reply of replies) if (reply.op === "opened") await tab.request({ op: "close", sessionId: reply.sessionId });
+  });
+});

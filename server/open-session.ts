@@ -1,0 +1,75 @@
+import { parse as parseJid, type JID } from "@xmpp/jid";
+import { GuidedSession } from "../lib/xmpp/guided-session";
+import { RawSession } from "../lib/xmpp/raw-session";
+import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
+import type { OpenRequest } from "../lib/bridge/protocol";
+import type { ServerAddress } from "../lib/xmpp/guided-session";
+import type { XmppSession } from "../lib/xmpp/session";
+import type { Allowlist } from "./allowlist";
+import { addressFor, type BundledServer } from "./config";
+
+export interface OpenedSession {
+  session: XmppSession;
+  account?: { jid: string; password: string };
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * Turns a tab's open request into a session: which server (the bundled one, or another
+ * on the allowlist), which account (given, or a disposable one registered now), which mode.
+ */
+export async function openSession(request: OpenRequest, bundled: BundledServer, allowlist: Allowlist): Promise<OpenedSession> {
+  const address: ServerAddress = request.server ?? addressFor(bundled, request.transport);
+  const refusal = allowlist.check(address.host, address.port);
+  if (refusal !== null) throw new Error(refusal);
+  if (request.mode === "raw" && request.transport === "websocket") {
+    throw new Error("Raw mode speaks XMPP over a TCP socket; choose plain TCP, STARTTLS or direct TLS.");
+  }
+
+  const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
+  const session: XmppSession =
+    request.mode === "raw"
+      ? new RawSession({ server: address, transport: request.transport as "plain" | "starttls" | "tls", domain: jid.domain })
+      : new GuidedSession({
+          server: address,
+          transport: request.transport,
+          domain: jid.domain,
+          username: jid.local,
+          password,
+          mechanism: request.mechanism,
+          initialPresence: request.initialPresence,
+          ...(jid.resource ? { resource: jid.resource } : {}),
+        });
+  return { session, ...(account ? { account } : {}), ...(cleanup ? { cleanup } : {}) };
+}
+
+async function resolveAccount(request: OpenRequest, bundled: BundledServer) {
+  if (request.account.kind === "existing") {
+    return { jid: parseAccountJid(request.account.jid, bundled.domain), password: request.account.password };
+  }
+  if (request.server !== undefined) {
+    throw new Error("Fresh accounts are made on the bundled server; to use another server, log in with an existing account.");
+  }
+  // In-band registration over the loopback plaintext listener (XEP-0077); removed when the session ends.
+  const registration = { server: addressFor(bundled, "plain"), domain: bundled.domain, transport: "plain" as const };
+  const { username, password } = await registerDisposableAccount(registration);
+  const bareJid = `${username}@${bundled.domain}`;
+  return {
+    jid: parseAccountJid(bareJid, bundled.domain),
+    password,
+    account: { jid: bareJid, password },
+    cleanup: () => removeAccount({ ...registration, username, password }),
+  };
+}
+
+function parseAccountJid(text: string, defaultDomain: string): JID {
+  const withDomain = text.includes("@") ? text.trim() : `${text.trim()}@${defaultDomain}`;
+  let jid: JID;
+  try {
+    jid = parseJid(withDomain);
+  } catch {
+    throw new Error(`"${text}" is not a JID; write it as user@domain, for example alice@localhost.`);
+  }
+  if (!jid.local) throw new Error(`"${text}" has no username; write it as user@domain.`);
+  return jid;
+}

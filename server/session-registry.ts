@@ -1,0 +1,216 @@
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { SessionMode, SessionSummary, ServerMessage } from "../lib/bridge/protocol";
+import type { XmppSession } from "../lib/xmpp/session";
+
+export interface RegistryLimits {
+  /** Sessions one bridge process holds at most. */
+  maxSessions: number;
+  /** A session nobody sent anything on for this long is closed. */
+  idleTimeoutMs: number;
+  /** A session no tab is attached to for this long is closed. */
+  detachedTimeoutMs: number;
+  /** Entries one transcript holds at most; the session closes when it is full. */
+  maxEntries: number;
+  /** An iq request without an answer after this long is flagged. */
+  iqTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: RegistryLimits = {
+  maxSessions: 500,
+  idleTimeoutMs: 30 * 60_000,
+  detachedTimeoutMs: 2 * 60_000,
+  maxEntries: 1_000_000,
+  iqTimeoutMs: 30_000,
+};
+
+export type Subscriber = (message: ServerMessage) => void;
+
+export interface ManagedSession {
+  readonly id: string;
+  readonly token: string;
+  readonly mode: SessionMode;
+  readonly session: XmppSession;
+  readonly account?: { jid: string; password: string };
+  jid?: string;
+  message?: string;
+  lastActivity: number;
+  detachedSince: number | null;
+  closedAt: number | null;
+  subscriber: Subscriber | null;
+  /** Entries up to this seq have reached the current subscriber. */
+  sentSeq: number;
+  flushScheduled: boolean;
+  /** Runs once when the session ends, such as removing a disposable account. */
+  cleanup?: () => Promise<void>;
+}
+
+/**
+ * Every live session of this process, by an unguessable id. A tab reaches a session only
+ * with the token it got when opening it, so ids seen elsewhere are not enough.
+ */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, ManagedSession>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    readonly limits: RegistryLimits = DEFAULT_LIMITS,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), 1000);
+    this.sweeper.unref();
+  }
+
+  /** Sessions with a live connection (closed ones linger a while for reattaching tabs). */
+  get openCount(): number {
+    let open = 0;
+    for (const managed of this.sessions.values()) if (managed.closedAt === null) open++;
+    return open;
+  }
+
+  /** Throws when the process already holds its maximum, with a message saying so. */
+  assertRoom(): void {
+    if (this.openCount >= this.limits.maxSessions) {
+      throw new Error(`This playground server already holds its maximum of ${this.limits.maxSessions} sessions (BRIDGE_MAX_SESSIONS). Close another session or try again later.`);
+    }
+  }
+
+  add(session: XmppSession, details: { mode: SessionMode; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
+    this.assertRoom();
+    const managed: ManagedSession = {
+      id: randomUUID(),
+      token: randomBytes(24).toString("base64url"),
+      mode: details.mode,
+      session,
+      ...(details.account ? { account: details.account } : {}),
+      ...(details.cleanup ? { cleanup: details.cleanup } : {}),
+      lastActivity: this.clock(),
+      detachedSince: null,
+      closedAt: null,
+      subscriber: null,
+      sentSeq: 0,
+      flushScheduled: false,
+    };
+    this.sessions.set(managed.id, managed);
+    session.transcript.onEntry(() => {
+      this.scheduleFlush(managed);
+      if (session.transcript.size >= this.limits.maxEntries && session.currentState !== "closed") {
+        session.transcript.recordEvent(`this session reached its limit of ${this.limits.maxEntries} entries (BRIDGE_MAX_ENTRIES) and was closed; export it and start a new one`);
+        void session.close();
+      }
+    });
+    session.onState((state, detail) => {
+      if (detail.jid) managed.jid = detail.jid;
+      managed.message = detail.message;
+      managed.subscriber?.({ op: "state", sessionId: managed.id, state, ...detail });
+      if (state === "closed") {
+        managed.closedAt = this.clock();
+        void this.runCleanup(managed);
+      }
+    });
+    return managed;
+  }
+
+  /** The session, if `token` is the one it was opened with. */
+  authorize(id: string, token: string): ManagedSession | null {
+    const managed = this.sessions.get(id);
+    if (managed === undefined) return null;
+    const expected = Buffer.from(managed.token);
+    const given = Buffer.from(token);
+    return expected.length === given.length && timingSafeEqual(expected, given) ? managed : null;
+  }
+
+  /** Points the session's output at a tab, resending what came after `afterSeq`. */
+  attach(managed: ManagedSession, subscriber: Subscriber, afterSeq: number): void {
+    managed.subscriber = subscriber;
+    managed.detachedSince = null;
+    managed.sentSeq = Math.max(0, Math.min(afterSeq, managed.session.transcript.lastSeq));
+    this.scheduleFlush(managed);
+  }
+
+  detach(managed: ManagedSession, subscriber: Subscriber): void {
+    if (managed.subscriber !== subscriber) return;
+    managed.subscriber = null;
+    managed.detachedSince = this.clock();
+  }
+
+  touch(managed: ManagedSession): void {
+    managed.lastActivity = this.clock();
+  }
+
+  summary(managed: ManagedSession): SessionSummary {
+    return {
+      sessionId: managed.id,
+      token: managed.token,
+      mode: managed.mode,
+      state: managed.session.currentState,
+      ...(managed.jid ? { jid: managed.jid } : {}),
+      ...(managed.message ? { message: managed.message } : {}),
+      ...(managed.account ? { account: managed.account } : {}),
+    };
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((managed) => managed.session.close()));
+  }
+
+  /** Ends idle and abandoned sessions; flags unanswered iq requests. */
+  sweep(): void {
+    const now = this.clock();
+    for (const managed of this.sessions.values()) {
+      const { session } = managed;
+      if (managed.closedAt !== null) {
+        // Kept a while so a reloaded page can still fetch how it ended.
+        if (now - managed.closedAt > this.limits.detachedTimeoutMs) this.sessions.delete(managed.id);
+        continue;
+      }
+      session.transcript.flagUnanswered(this.limits.iqTimeoutMs);
+      if (now - managed.lastActivity > this.limits.idleTimeoutMs) {
+        session.transcript.recordEvent(`closed after ${Math.round(this.limits.idleTimeoutMs / 60_000)} min without activity (BRIDGE_IDLE_TIMEOUT_MS)`);
+        void session.close();
+      } else if (managed.detachedSince !== null && now - managed.detachedSince > this.limits.detachedTimeoutMs) {
+        session.transcript.recordEvent("closed: no page was attached to this session any more");
+        void session.close();
+      }
+    }
+  }
+
+  /** Entries reach the tab in batches, one message per turn of the event loop. */
+  private scheduleFlush(managed: ManagedSession): void {
+    if (managed.flushScheduled || managed.subscriber === null) return;
+    managed.flushScheduled = true;
+    setImmediate(() => {
+      managed.flushScheduled = false;
+      const subscriber = managed.subscriber;
+      if (subscriber === null) return;
+      const entries = managed.session.transcript.since(managed.sentSeq);
+      if (entries.length === 0) return;
+      managed.sentSeq = entries.at(-1)!.seq;
+      subscriber({ op: "entries", sessionId: managed.id, entries });
+    });
+  }
+
+  private async runCleanup(managed: ManagedSession): Promise<void> {
+    const cleanup = managed.cleanup;
+    if (cleanup === undefined) return;
+    delete managed.cleanup;
+    await cleanup().catch(() => undefined);
+  }
+}
+
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): RegistryLimits {
+  const number = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === "") return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name}=${value} is not a positive number`);
+    return parsed;
+  };
+  return {
+    maxSessions: number("BRIDGE_MAX_SESSIONS", DEFAULT_LIMITS.maxSessions),
+    idleTimeoutMs: number("BRIDGE_IDLE_TIMEOUT_MS", DEFAULT_LIMITS.idleTimeoutMs),
+    detachedTimeoutMs: number("BRIDGE_DETACHED_TIMEOUT_MS", DEFAULT_LIMITS.detachedTimeoutMs),
+    maxEntries: number("BRIDGE_MAX_ENTRIES", DEFAULT_LIMITS.maxEntries),
+    iqTimeoutMs: number("BRIDGE_IQ_TIMEOUT_MS", DEFAULT_LIMITS.iqTimeoutMs),
+  };
+}
