@@ -17,7 +17,13 @@ const bundled = bundledServerFromEnv({
   XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain),
   XMPP_PORT_HTTP: String(TEST_SERVER.ports.http),
 });
-const bridge = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)), limits: { ...DEFAULT_LIMITS, maxSessions: 4 } });
+const logLines: string[] = [];
+const bridge = createBridge({
+  server: bundled,
+  allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)),
+  limits: { ...DEFAULT_LIMITS, maxSessions: 4 },
+  log: (line) => logLines.push(line),
+});
 let http: Server;
 let url: string;
 const clients: TestClient[] = [];
@@ -77,8 +83,17 @@ beforeAll(async () => {
   url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
 });
 
-afterEach(() => {
-  for (const client of clients.splice(0)) client.socket.close();
+afterEach(async () => {
+  // Detached sessions would live on for minutes: close each test's sessions so the next starts clean.
+  for (const client of clients.splice(0)) {
+    if (client.socket.readyState === WebSocket.OPEN) {
+      for (const message of client.messages) {
+        if (message.op === "opened" || message.op === "attached") await client.request({ op: "close", sessionId: message.sessionId });
+      }
+    }
+    client.socket.close();
+  }
+  expect(bridge.registry.openCount).toBe(0);
 });
 
 afterAll(async () => {
@@ -159,6 +174,9 @@ describe("bridge", () => {
     expect(JSON.stringify(tab.messages)).not.toContain(password);
     const secrets = await tab.request({ op: "reveal", sessionId: opened.sessionId });
     expect(JSON.stringify(secrets)).toContain(password);
+    // The bridge logged the session, and nothing of the credentials.
+    expect(logLines.join("\n")).toContain(opened.sessionId.slice(0, 8));
+    expect(logLines.join("\n")).not.toMatch(new RegExp(`${password}|alice@localhost`));
   });
 
   it("says so when the process holds its maximum of sessions", async () => {
@@ -168,6 +186,42 @@ describe("bridge", () => {
     for (let i = 0; i < 5; i++) replies.push(await tab.request(openAs("alice")));
     const refused = replies.find((reply) => reply.op === "failed");
     expect(refused && refused.op === "failed" && refused.message).toMatch(/maximum of 4 sessions \(BRIDGE_MAX_SESSIONS\)/);
-    for (const reply of replies) if (reply.op === "opened") await tab.request({ op: "close", sessionId: reply.sessionId });
+  });
+});
+
+describe("bridge accounts and modes", () => {
+  it("registers a fresh account, logs in with it and removes it when the session ends", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const opened = await tab.request({ ...openAs("ignored"), account: { kind: "fresh" } });
+    if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
+    expect(opened.account?.jid).toMatch(/^guest-[a-z0-9]+@localhost$/);
+    await online(tab, opened.sessionId);
+    await tab.request({ op: "close", sessionId: opened.sessionId });
+
+    // Once removed, the disposable account can no longer log in.
+    const username = opened.account!.jid.split("@")[0]!;
+    const deadline = Date.now() + 5000;
+    let message = "";
+    while (Date.now() < deadline && !/wrong username or password/.test(message)) {
+      const retry = await tab.request(openAs(username, { account: { kind: "existing", jid: opened.account!.jid, password: opened.account!.password } }));
+      if (retry.op !== "opened") throw new Error("not opened");
+      const closed = await tab.waitFor((reply) => reply.op === "state" && reply.sessionId === retry.sessionId && reply.state !== "connecting", "a login outcome");
+      message = closed.op === "state" ? closed.message ?? closed.state : "";
+      if (closed.op === "state" && closed.state === "online") await tab.request({ op: "close", sessionId: retry.sessionId });
+    }
+    expect(message).toMatch(/wrong username or password/);
+  });
+
+  it("opens a raw socket where the person types the stream", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const opened = await tab.request({ ...openAs("alice"), mode: "raw" });
+    if (opened.op !== "opened") throw new Error("not opened");
+    expect(opened.mode).toBe("raw");
+    await online(tab, opened.sessionId);
+    await tab.request({ op: "send", sessionId: opened.sessionId, xml: "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>" });
+    await tab.waitFor((message) => message.op === "entries" && message.entries.some((entry) => entry.kind === "features"), "the stream features");
+    await tab.request({ op: "close", sessionId: opened.sessionId });
   });
 });

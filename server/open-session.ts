@@ -10,6 +10,7 @@ import { addressFor, type BundledServer } from "./config";
 
 export interface OpenedSession {
   session: XmppSession;
+  target: string;
   account?: { jid: string; password: string };
   cleanup?: () => Promise<void>;
 }
@@ -29,7 +30,7 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
   const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
   const session: XmppSession =
     request.mode === "raw"
-      ? new RawSession({ server: address, transport: request.transport as "plain" | "starttls" | "tls", domain: jid.domain })
+      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain })
       : new GuidedSession({
           server: address,
           transport: request.transport,
@@ -40,7 +41,9 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
           initialPresence: request.initialPresence,
           ...(jid.resource ? { resource: jid.resource } : {}),
         });
-  return { session, ...(account ? { account } : {}), ...(cleanup ? { cleanup } : {}) };
+  const how = request.mode === "raw" ? "raw" : `guided, SASL ${request.mechanism}`;
+  const target = `${how} · ${request.transport} · ${address.host}:${address.port}`;
+  return { session, target, ...(account ? { account } : {}), ...(cleanup ? { cleanup } : {}) };
 }
 
 async function resolveAccount(request: OpenRequest, bundled: BundledServer) {

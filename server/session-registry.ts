@@ -29,6 +29,7 @@ export interface ManagedSession {
   readonly id: string;
   readonly token: string;
   readonly mode: SessionMode;
+  readonly target: string;
   readonly session: XmppSession;
   readonly account?: { jid: string; password: string };
   jid?: string;
@@ -74,12 +75,13 @@ export class SessionRegistry {
     }
   }
 
-  add(session: XmppSession, details: { mode: SessionMode; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
+  add(session: XmppSession, details: { mode: SessionMode; target: string; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
     this.assertRoom();
     const managed: ManagedSession = {
       id: randomUUID(),
       token: randomBytes(24).toString("base64url"),
       mode: details.mode,
+      target: details.target,
       session,
       ...(details.account ? { account: details.account } : {}),
       ...(details.cleanup ? { cleanup: details.cleanup } : {}),
@@ -142,6 +144,7 @@ export class SessionRegistry {
       sessionId: managed.id,
       token: managed.token,
       mode: managed.mode,
+      target: managed.target,
       state: managed.session.currentState,
       ...(managed.jid ? { jid: managed.jid } : {}),
       ...(managed.message ? { message: managed.message } : {}),

@@ -65,84 +65,90 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
         {view.status === "online" && view.jid ? ` as ${view.jid}` : ""}
         {view.status === "online" && !view.jid && view.mode === "raw" ? " (raw socket: open the stream yourself)" : ""}
       </p>
-      <div className="demo-accounts" role="group" aria-label="Accounts">
-        {accounts.map((account) => (
-          <button key={account.username} type="button" className="button small" onClick={() => pickAccount(account.username)} disabled={busy}>
-            {account.username}
-          </button>
-        ))}
-        <button
-          type="button"
-          className="button small"
-          onClick={() => connectWith({ kind: "fresh" })}
-          disabled={busy || otherServer}
-          title="Register a disposable account on the bundled server (XEP-0077); it is removed when the session ends"
-        >
-          Fresh account
-        </button>
-      </div>
       {view.account && (
         <p className="hint" data-testid="fresh-account">
           Disposable account <code>{view.account.jid}</code>, password <code>{view.account.password}</code>; removed when this session ends.
         </p>
       )}
-      <label>
-        JID
-        <input name="jid" value={jid} onChange={(event) => setJid(event.target.value)} disabled={busy} autoComplete="username" />
-      </label>
-      <label>
-        Password
-        <input name="password" type="password" value={password} onChange={(event) => setPassword(event.target.value)} disabled={busy} autoComplete="current-password" />
-      </label>
-      <div className="row">
-        <label>
-          Mode
-          <select value={mode} onChange={(event) => setMode(event.target.value as SessionMode)} disabled={busy}>
-            <option value="guided">Guided (login done for you)</option>
-            <option value="raw">Raw (you type the whole stream)</option>
-          </select>
-        </label>
-        <label>
-          Transport
-          <select value={transport} onChange={(event) => setTransport(event.target.value as Transport)} disabled={busy}>
-            {TRANSPORTS.filter((option) => mode === "guided" || option.id !== "websocket").map((option) => (
-              <option key={option.id} value={option.id}>
-                {option.label}
-              </option>
+      {busy ? (
+        <p className="hint connection-summary">{view.target}</p>
+      ) : (
+        <>
+          <div className="demo-accounts" role="group" aria-label="Accounts">
+            {accounts.map((account) => (
+              <button key={account.username} type="button" className="button small" onClick={() => pickAccount(account.username)}>
+                {account.username}
+              </button>
             ))}
-          </select>
-        </label>
-      </div>
-      {mode === "guided" && (
-        <div className="row">
+            <button
+              type="button"
+              className="button small"
+              onClick={() => connectWith({ kind: "fresh" })}
+              disabled={otherServer}
+              title="Register a disposable account on the bundled server (XEP-0077); it is removed when the session ends"
+            >
+              Fresh account
+            </button>
+          </div>
           <label>
-            SASL
-            <select value={mechanism} onChange={(event) => setMechanism(event.target.value as SaslMechanism)} disabled={busy}>
-              <option value="PLAIN">PLAIN</option>
-              <option value="SCRAM-SHA-1">SCRAM-SHA-1</option>
-            </select>
+            JID
+            <input name="jid" value={jid} onChange={(event) => setJid(event.target.value)} autoComplete="username" />
           </label>
+          <label>
+            Password
+            <input name="password" type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" />
+          </label>
+          <div className="row">
+            <label>
+              Mode
+              <select value={mode} onChange={(event) => setMode(event.target.value as SessionMode)}>
+                <option value="guided">Guided (login done for you)</option>
+                <option value="raw">Raw (you type the whole stream)</option>
+              </select>
+            </label>
+            <label>
+              Transport
+              <select value={transport} onChange={(event) => setTransport(event.target.value as Transport)}>
+                {TRANSPORTS.filter((option) => mode === "guided" || option.id !== "websocket").map((option) => (
+                  <option key={option.id} value={option.id}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {mode === "guided" && (
+            <div className="row">
+              <label>
+                SASL
+                <select value={mechanism} onChange={(event) => setMechanism(event.target.value as SaslMechanism)}>
+                  <option value="PLAIN">PLAIN</option>
+                  <option value="SCRAM-SHA-1">SCRAM-SHA-1</option>
+                </select>
+              </label>
+              <label className="checkbox">
+                <input type="checkbox" checked={initialPresence} onChange={(event) => setInitialPresence(event.target.checked)} />
+                Initial presence (to receive chat)
+              </label>
+            </div>
+          )}
           <label className="checkbox">
-            <input type="checkbox" checked={initialPresence} onChange={(event) => setInitialPresence(event.target.checked)} disabled={busy} />
-            Initial presence (to receive chat)
+            <input type="checkbox" checked={otherServer} onChange={(event) => setOtherServer(event.target.checked)} />
+            Another server than the bundled one
           </label>
-        </div>
-      )}
-      <label className="checkbox">
-        <input type="checkbox" checked={otherServer} onChange={(event) => setOtherServer(event.target.checked)} disabled={busy} />
-        Another server than the bundled one
-      </label>
-      {otherServer && (
-        <div className="row">
-          <label>
-            Host
-            <input name="host" value={host} onChange={(event) => setHost(event.target.value)} disabled={busy} placeholder="xmpp.example.org" />
-          </label>
-          <label className="narrow">
-            Port
-            <input name="port" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} disabled={busy} />
-          </label>
-        </div>
+          {otherServer && (
+            <div className="row">
+              <label>
+                Host
+                <input name="host" value={host} onChange={(event) => setHost(event.target.value)} placeholder="xmpp.example.org" />
+              </label>
+              <label className="narrow">
+                Port
+                <input name="port" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} />
+              </label>
+            </div>
+          )}
+        </>
       )}
       <div className="editor-actions">
         {busy ? (

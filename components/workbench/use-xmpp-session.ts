@@ -13,6 +13,7 @@ export interface SessionView {
   link: "up" | "down";
   sessionId: string | null;
   mode: SessionMode | null;
+  target: string | null;
   jid: string | null;
   /** A disposable account made for this session, shown so it can be used by hand. */
   account: { jid: string; password: string } | null;
@@ -34,7 +35,7 @@ type Action =
   | { type: "secrets"; secrets: Map<number, string> | null }
   | { type: "failed"; message: string };
 
-const INITIAL: SessionView = { status: "idle", link: "up", sessionId: null, mode: null, jid: null, account: null, message: null, entries: [], revealed: false, secrets: null };
+const INITIAL: SessionView = { status: "idle", link: "up", sessionId: null, mode: null, target: null, jid: null, account: null, message: null, entries: [], revealed: false, secrets: null };
 
 function reducer(view: SessionView, action: Action): SessionView {
   switch (action.type) {
@@ -46,6 +47,7 @@ function reducer(view: SessionView, action: Action): SessionView {
         ...view,
         sessionId: summary.sessionId,
         mode: summary.mode,
+        target: summary.target,
         status: summary.state,
         jid: summary.jid ?? view.jid,
         account: summary.account ?? null,

@@ -76,6 +76,8 @@ export interface SessionSummary {
   /** Secret that lets this tab, and only it, reattach to the session. */
   token: string;
   mode: SessionMode;
+  /** What this session dialled and how, in words: "guided · plain · 127.0.0.1:5224". */
+  target: string;
   state: SessionState;
   jid?: string;
   message?: string;
