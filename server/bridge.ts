@@ -100,6 +100,8 @@ export function createBridge(options: BridgeOptions) {
 
   return {
     registry,
+    /** The tabs' sockets, for tests that simulate a dropped connection. */
+    sockets: () => wss.clients,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
       if (!sameOrigin(request)) {
         socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");

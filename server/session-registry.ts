@@ -152,9 +152,15 @@ export class SessionRegistry {
     };
   }
 
+  /** Closes every session and waits for their cleanup (disposable accounts removed). */
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.sessions.values()].map((managed) => managed.session.close()));
+    await Promise.all(
+      [...this.sessions.values()].map(async (managed) => {
+        await managed.session.close();
+        await this.runCleanup(managed);
+      }),
+    );
   }
 
   /** Ends idle and abandoned sessions; flags unanswered iq requests. */
@@ -201,7 +207,7 @@ export class SessionRegistry {
   }
 }
 
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): RegistryLimits {
+export function limitsFromEnv(env: Record<string, string | undefined> = process.env): RegistryLimits {
   const number = (name: string, fallback: number) => {
     const value = env[name];
     if (value === undefined || value === "") return fallback;

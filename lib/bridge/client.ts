@@ -8,7 +8,15 @@ export interface SessionEvents {
   onLink?(link: "up" | "down"): void;
 }
 
-type Pending = { resolve: (message: ServerMessage) => void; reject: (error: Error) => void };
+type Pending = {
+  resolve: (message: ServerMessage) => void;
+  reject: (error: Error) => void;
+  /**
+   * Runs inside the dispatch of the reply, before any later message is handled: a session's
+   * first entries may arrive right behind its "opened" reply, before an awaiting caller resumes.
+   */
+  onReply?: (message: ServerMessage) => void;
+};
 type OmitDistributive<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Tracked {
@@ -37,9 +45,10 @@ export class BridgeClient {
   constructor(private readonly url: string = defaultBridgeUrl()) {}
 
   async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<SessionSummary> {
-    const reply = await this.request({ op: "open", ...request });
+    const reply = await this.request({ op: "open", ...request }, (message) => {
+      if (message.op === "opened") this.sessions.set(message.sessionId, { token: message.token, events, lastSeq: 0 });
+    });
     if (reply.op !== "opened") throw new Error("the bridge answered an open request with something else");
-    this.track(reply, events);
     return reply;
   }
 
@@ -77,16 +86,11 @@ export class BridgeClient {
     this.socket = null;
   }
 
-  private track(summary: SessionSummary, events: SessionEvents): void {
-    const existing = this.sessions.get(summary.sessionId);
-    this.sessions.set(summary.sessionId, { token: summary.token, events, lastSeq: existing?.lastSeq ?? 0 });
-  }
-
-  private async request(message: OmitDistributive<ClientMessage, "ref">): Promise<ServerMessage> {
+  private async request(message: OmitDistributive<ClientMessage, "ref">, onReply?: (message: ServerMessage) => void): Promise<ServerMessage> {
     const socket = await this.connect();
     const ref = String(this.nextRef++);
     return new Promise((resolve, reject) => {
-      this.pending.set(ref, { resolve, reject });
+      this.pending.set(ref, { resolve, reject, ...(onReply ? { onReply } : {}) });
       socket.send(JSON.stringify({ ...message, ref }));
     });
   }
@@ -135,8 +139,12 @@ export class BridgeClient {
         const pending = this.pending.get(message.ref);
         if (pending === undefined) return;
         this.pending.delete(message.ref);
-        if (message.op === "failed") pending.reject(new Error(message.message));
-        else pending.resolve(message);
+        if (message.op === "failed") {
+          pending.reject(new Error(message.message));
+        } else {
+          pending.onReply?.(message);
+          pending.resolve(message);
+        }
       }
     }
   }

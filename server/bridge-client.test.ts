@@ -1,0 +1,68 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket as NodeWebSocket } from "ws";
+import { BridgeClient } from "../lib/bridge/client";
+import { BRIDGE_PATH, type SessionState } from "../lib/bridge/protocol";
+import type { TranscriptEntry } from "../lib/xmpp/entry";
+import { TEST_SERVER } from "../scripts/lib/instances";
+import { allowlistFrom } from "./allowlist";
+import { createBridge } from "./bridge";
+import { bundledServerFromEnv, defaultAllowlist } from "./config";
+
+// The page's BridgeClient, run in Node against the real bridge and the test ejabberd.
+globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
+
+const bundled = bundledServerFromEnv({ XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain) });
+const bridge = createBridge({ server: bundled, allowlist: allowlistFrom(`127.0.0.1:${TEST_SERVER.ports.plain}`, defaultAllowlist(bundled)) });
+let http: Server;
+let url: string;
+
+beforeAll(async () => {
+  http = createServer();
+  http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+});
+
+afterAll(async () => {
+  await bridge.close();
+  http.close();
+});
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("BridgeClient", () => {
+  it("survives a dropped bridge connection: it reattaches and the seqs have no gap", async () => {
+    const client = new BridgeClient(url);
+    const entries: TranscriptEntry[] = [];
+    const states: SessionState[] = [];
+    const links: string[] = [];
+    const summary = await client.open(
+      { mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: true, account: { kind: "existing", jid: "alice@localhost", password: "alice" } },
+      { onEntries: (batch) => entries.push(...batch), onState: (state) => states.push(state), onLink: (link) => links.push(link) },
+    );
+    await until(() => states.includes("online"), "online");
+
+    // Drop every bridge socket, as a flaky network would, then keep using the session.
+    for (const socket of bridgeSockets()) socket.terminate();
+    await until(() => links.includes("down") && links.at(-1) === "up", "the link to come back");
+    await client.send(summary.sessionId, "<iq type='get' id='after-drop' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+    await until(() => entries.some((entry) => entry.attrs?.id === "after-drop" && entry.dir === "in"), "the ping result");
+
+    expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, index) => index + 1));
+    await client.close(summary.sessionId);
+    client.dispose();
+  });
+});
+
+/** The server side of every open bridge socket. */
+function bridgeSockets(): { terminate(): void }[] {
+  return [...bridge.sockets()];
+}
