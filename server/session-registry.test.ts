@@ -114,7 +114,8 @@ describe("SessionRegistry", () => {
     const managed = sessions.add(new OfflineSession(), { mode: "guided", target: "test" });
     expect(sessions.authorize(managed.id, managed.token)).toBe(managed);
     expect(sessions.authorize(managed.id, managed.token.slice(1))).toBeNull();
-    expect(sessions.authorize(managed.id, `${managed.token.slice(0, -1)}x`)).toBeNull();
+    const lastChanged = `${managed.token.slice(0, -1)}${managed.token.endsWith("x") ? "y" : "x"}`;
+    expect(sessions.authorize(managed.id, lastChanged)).toBeNull();
     expect(sessions.authorize("no-such-id", managed.token)).toBeNull();
   });
 

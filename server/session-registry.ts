@@ -184,11 +184,14 @@ export class SessionRegistry {
     }
   }
 
-  /** Entries reach the tab in batches, one message per turn of the event loop. */
+  /**
+   * Entries reach the tab in batches: everything recorded while handling one socket read
+   * goes out as one message, right after that read (a microtask, not a later turn).
+   */
   private scheduleFlush(managed: ManagedSession): void {
     if (managed.flushScheduled || managed.subscriber === null) return;
     managed.flushScheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       managed.flushScheduled = false;
       const subscriber = managed.subscriber;
       if (subscriber === null) return;

@@ -61,6 +61,17 @@ export const TEST_SERVER: XmppServerInstance = {
   accounts: DEMO_ACCOUNTS,
 };
 
+/** The benchmarks' server (npm run bench), on ports of its own. */
+export const BENCH_SERVER: XmppServerInstance = {
+  name: "bench",
+  dir: ".playground/bench",
+  node: "xmpp-playground-bench@localhost",
+  domain: "localhost",
+  host: "127.0.0.1",
+  ports: { starttls: 17222, directTls: 17223, plain: 17224, http: 17280 },
+  accounts: DEMO_ACCOUNTS,
+};
+
 /** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
 export const E2E_SERVER: XmppServerInstance = {
   name: "e2e",

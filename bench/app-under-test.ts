@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chromium, type Browser } from "playwright-core";
+import { ensureAppBuilt } from "../scripts/lib/app-build";
+import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
+import { BENCH_SERVER, CERTS, fromRepoRoot } from "../scripts/lib/instances";
+import { waitForPort } from "../scripts/lib/ports";
+
+export const BENCH_APP_PORT = 3200;
+export const BENCH_URL = `http://localhost:${BENCH_APP_PORT}`;
+
+export interface AppUnderTest {
+  app: ChildProcess;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/** The real thing, on the bench's own ports: ejabberd, the built app with its bridge, Chromium. */
+export async function startAppUnderTest(): Promise<AppUnderTest> {
+  await startLocalServer(BENCH_SERVER, { fresh: true });
+  await ensureAppBuilt(() => undefined);
+  const app = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("server/main.ts")], {
+    cwd: fromRepoRoot("."),
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(BENCH_APP_PORT),
+      XMPP_PORT_STARTTLS: String(BENCH_SERVER.ports.starttls),
+      XMPP_PORT_TLS: String(BENCH_SERVER.ports.directTls),
+      XMPP_PORT_PLAIN: String(BENCH_SERVER.ports.plain),
+      XMPP_PORT_HTTP: String(BENCH_SERVER.ports.http),
+      NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
+    },
+  });
+  await waitForPort(BENCH_APP_PORT, "127.0.0.1", 30_000);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  return {
+    app,
+    browser,
+    async stop() {
+      await browser.close();
+      const exited = new Promise((resolve) => app.once("exit", resolve));
+      app.kill("SIGTERM");
+      await exited;
+      await stopLocalServer(BENCH_SERVER);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Loaded into a bench page as a plain script (not transpiled: Playwright serializes
+// functions, and the TypeScript loader's helpers would not exist in the page).
+// It speaks the bridge protocol by hand over the page's own WebSocket.
+window.benchLogin = async function benchLogin() {
+  const socket = new WebSocket(`ws://${location.host}/bridge`);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let sessionId = "";
+  let waiting = null;
+  let markOnline = () => undefined;
+  const online = new Promise((resolve) => (markOnline = resolve));
+  socket.onmessage = (event) => {
+    const message = JSON.parse(String(event.data));
+    if (message.op === "opened") sessionId = message.sessionId;
+    else if (message.op === "state" && message.state === "online") markOnline();
+    else if (message.op === "entries" && waiting) {
+      for (const entry of message.entries) {
+        if (entry.dir === "in" && entry.attrs && entry.attrs.id === waiting.id) {
+          const { started, resolve } = waiting;
+          waiting = null;
+          resolve(performance.now() - started);
+          break;
+        }
+      }
+    }
+  };
+  socket.send(JSON.stringify({ op: "open", ref: "open", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" } }));
+  await online;
+  window.benchPing = (id) =>
+    new Promise((resolve) => {
+      waiting = { id, started: performance.now(), resolve };
+      socket.send(JSON.stringify({ op: "send", ref: id, sessionId, xml: `<iq type='get' id='${id}' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>` }));
+    });
+};
+
+window.benchBatch = async function benchBatch(prefix, count) {
+  const samples = [];
+  for (let i = 0; i < count; i++) samples.push(await window.benchPing(`${prefix}${i}`));
+  return samples;
+};
+
+// The browser's own floor: a WebSocket round trip to an echo server, nothing else.
+window.benchEcho = async function benchEcho(url, count) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await new Promise((resolve) => {
+      socket.onmessage = resolve;
+      socket.send(`ping ${i}`);
+    });
+    samples.push(performance.now() - started);
+  }
+  socket.close();
+  return samples;
+};

@@ -1,0 +1,79 @@
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { BENCH_SERVER, fromRepoRoot } from "../../scripts/lib/instances";
+import { BENCH_URL, type AppUnderTest } from "../app-under-test";
+import { DirectClient } from "../direct-client";
+import type { Figure } from "../report";
+import { round, summarize } from "../stats";
+
+const ROUNDS = 10;
+const PINGS_PER_ROUND = 100;
+const WARM_UP = 100;
+
+declare global {
+  interface Window {
+    benchLogin(): Promise<void>;
+    benchPing(id: string): Promise<number>;
+    benchBatch(prefix: string, count: number): Promise<number[]>;
+    benchEcho(url: string, count: number): Promise<number[]>;
+  }
+}
+
+/**
+ * Case 1: an iq ping from a browser page through the bridge, against a direct Node TCP
+ * client to the same server, interleaved batch by batch so both see the same machine.
+ */
+export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
+  const page = await app.browser.newPage();
+  await page.goto(BENCH_URL);
+  await page.addScriptTag({ path: fromRepoRoot("bench/browser/bridge-pinger.js") });
+  await page.evaluate("window.benchLogin()");
+  const direct = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
+
+  for (let i = 0; i < WARM_UP; i++) {
+    await direct.ping(`warm-d${i}`);
+    await page.evaluate(`window.benchPing("warm-b${i}")`);
+  }
+  // What the browser alone costs: a WebSocket echo, to show what dominates the bridge's figure.
+  const echo = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  echo.on("connection", (socket) => socket.on("message", (data) => socket.send(String(data))));
+  await new Promise((resolve) => echo.once("listening", resolve));
+  const echoUrl = `ws://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+
+  const viaBridge: number[] = [];
+  const directly: number[] = [];
+  const browserEcho: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    viaBridge.push(...((await page.evaluate(`window.benchBatch("b${round}-", ${PINGS_PER_ROUND})`)) as number[]));
+    for (let i = 0; i < PINGS_PER_ROUND; i++) directly.push(await direct.ping(`d${round}-${i}`));
+    browserEcho.push(...((await page.evaluate(`window.benchEcho("${echoUrl}", ${PINGS_PER_ROUND})`)) as number[]));
+  }
+  direct.close();
+  echo.close();
+  await page.close();
+
+  const bridge = summarize(viaBridge);
+  const floor = summarize(directly);
+  const addedMedian = bridge.median - floor.median;
+  const addedP99 = bridge.p99 - floor.p99;
+  return [
+    {
+      case: "round-trip",
+      name: "iq ping: browser → bridge → ejabberd and back",
+      unit: "ms",
+      value: bridge,
+      baseline: { name: "direct Node TCP client, Nagle off", value: floor },
+      target: "added ≤ 0.3 ms median, ≤ 2 ms p99",
+      verdict: addedMedian <= 0.3 && addedP99 <= 2 ? "pass" : "miss",
+      note: `added ${round(addedMedian)} ms median, ${round(addedP99)} ms p99`,
+    },
+    {
+      case: "round-trip",
+      name: "the browser's own WebSocket round trip (echo server, no XMPP)",
+      unit: "ms",
+      value: summarize(browserEcho),
+      target: "reported: the part of the figure above that is Chromium's",
+      verdict: "info",
+    },
+  ];
+}

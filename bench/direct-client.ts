@@ -1,0 +1,62 @@
+import net from "node:net";
+
+/**
+ * The floor for round trips: a bare TCP client with Nagle off, logged in with SASL PLAIN,
+ * that matches replies by scanning for their id. No framing, no transcript, no bridge.
+ */
+export class DirectClient {
+  private buffer = "";
+  private waiter: { needle: string; resolve: () => void } | null = null;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => {
+      this.buffer += chunk;
+      if (this.waiter && this.buffer.includes(this.waiter.needle)) {
+        const { resolve } = this.waiter;
+        this.waiter = null;
+        this.buffer = "";
+        resolve();
+      }
+    });
+  }
+
+  static async login(port: number, username: string, password: string): Promise<DirectClient> {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    socket.setNoDelay(true);
+    const client = new DirectClient(socket);
+    const header = "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    await client.exchange(header, "</stream:features>");
+    const auth = Buffer.from(`\0${username}\0${password}`).toString("base64");
+    await client.exchange(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${auth}</auth>`, "<success");
+    await client.exchange(header, "</stream:features>");
+    await client.exchange("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>", "</iq>");
+    return client;
+  }
+
+  /** Milliseconds from writing an iq ping to reading its result. */
+  async ping(id: string): Promise<number> {
+    const started = performance.now();
+    await this.exchange(`<iq type='get' id='${id}' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>`, `id='${id}'`);
+    return performance.now() - started;
+  }
+
+  close(): void {
+    this.socket.end("</stream:stream>");
+  }
+
+  private exchange(text: string, needle: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${needle} within 5 s`)), 5000);
+      this.waiter = {
+        needle,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.socket.write(text);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import os from "node:os";
+import { startAppUnderTest } from "./app-under-test";
+import { writeReport, type Figure } from "./report";
+import { roundTrip } from "./cases/round-trip";
+import { sessionsPerProcess } from "./cases/sessions";
+import { startTimes } from "./cases/start";
+import { pageWeight } from "./cases/page-weight";
+
+/**
+ * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
+ * against a real ejabberd and headless Chromium, written to bench/results/latest.{json,md}.
+ */
+type Case = (app: Awaited<ReturnType<typeof startAppUnderTest>>) => Promise<Figure[]>;
+const CASES: Record<string, { needsApp: boolean; run: Case }> = {
+  "round-trip": { needsApp: true, run: roundTrip },
+  "page-weight": { needsApp: true, run: pageWeight },
+  sessions: { needsApp: false, run: () => sessionsPerProcess() },
+  start: { needsApp: false, run: () => startTimes() },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !(name in CASES));
+  if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(", ")}; cases: ${Object.keys(CASES).join(", ")}`);
+  const selected = wanted.length > 0 ? wanted : Object.keys(CASES);
+  const figures: Figure[] = [];
+  const started = Date.now();
+
+  const withApp = selected.filter((name) => CASES[name]!.needsApp);
+  if (withApp.length > 0) {
+    const app = await startAppUnderTest();
+    try {
+      for (const name of withApp) {
+        console.log(`bench: ${name}...`);
+        figures.push(...(await CASES[name]!.run(app)));
+      }
+    } finally {
+      await app.stop();
+    }
+  }
+  for (const name of selected.filter((candidate) => !CASES[candidate]!.needsApp)) {
+    console.log(`bench: ${name}...`);
+    figures.push(...(await CASES[name]!.run(undefined as never)));
+  }
+
+  const meta = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, seconds: Math.round((Date.now() - started) / 1000) };
+  const { markdown } = writeReport(figures, meta);
+  console.log(`\n${markdown}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
