@@ -9,6 +9,7 @@ import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
+import { waitFor } from "../test/helpers";
 
 // The page's BridgeClient, run in Node against the real bridge and the test ejabberd.
 globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
@@ -30,14 +31,6 @@ afterAll(async () => {
   http.close();
 });
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("BridgeClient", () => {
   it("survives a dropped bridge connection: it reattaches and the seqs have no gap", async () => {
     const client = new BridgeClient(url);
@@ -48,13 +41,13 @@ describe("BridgeClient", () => {
       { mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: true, account: { kind: "existing", jid: "alice@localhost", password: "alice" } },
       { onEntries: (batch) => entries.push(...batch), onState: (state) => states.push(state), onLink: (link) => links.push(link) },
     );
-    await until(() => states.includes("online"), "online");
+    await waitFor(() => states.includes("online"), "online");
 
     // Drop every bridge socket, as a flaky network would, then keep using the session.
     for (const socket of bridgeSockets()) socket.terminate();
-    await until(() => links.includes("down") && links.at(-1) === "up", "the link to come back");
+    await waitFor(() => links.includes("down") && links.at(-1) === "up", "the link to come back");
     await client.send(summary.sessionId, "<iq type='get' id='after-drop' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
-    await until(() => entries.some((entry) => entry.attrs?.id === "after-drop" && entry.dir === "in"), "the ping result");
+    await waitFor(() => entries.some((entry) => entry.attrs?.id === "after-drop" && entry.dir === "in"), "the ping result");
 
     expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, index) => index + 1));
     await client.close(summary.sessionId);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GuidedSession, type GuidedSessionOptions } from "./guided-session";
 import { TEST_SERVER } from "../../scripts/lib/instances";
 import type { Transport } from "../bridge/protocol";
-import type { TranscriptEntry } from "./entry";
+import { waitFor, wire } from "../../test/helpers";
 
 // Integration: a real ejabberd on the test ports (test/vitest-global-setup.ts).
 const PORTS: Record<Transport, number> = {
@@ -25,22 +25,6 @@ function session(transport: Transport, overrides: Partial<GuidedSessionOptions> 
   });
   open.push(created);
   return created;
-}
-
-function wire(entries: TranscriptEntry[], dir: "in" | "out"): string {
-  return entries.filter((entry) => entry.dir === dir).map((entry) => entry.raw).join("");
-}
-
-function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (predicate()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
 }
 
 afterEach(async () => {

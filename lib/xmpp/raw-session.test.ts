@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RawSession, boundJid, type RawSessionOptions } from "./raw-session";
 import { TEST_SERVER } from "../../scripts/lib/instances";
 import type { TranscriptEntry } from "./entry";
+import { waitFor, wire } from "../../test/helpers";
 
 // Integration: a real ejabberd on the test ports (test/vitest-global-setup.ts).
 const PORTS = { plain: TEST_SERVER.ports.plain, starttls: TEST_SERVER.ports.starttls, tls: TEST_SERVER.ports.directTls } as const;
@@ -25,22 +26,6 @@ function session(transport: RawTransport, overrides: Partial<RawSessionOptions> 
   });
   open.push(created);
   return created;
-}
-
-function wire(entries: TranscriptEntry[], dir: "in" | "out"): string {
-  return entries.filter((entry) => entry.dir === dir).map((entry) => entry.raw).join("");
-}
-
-function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (predicate()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 10);
-    };
-    poll();
-  });
 }
 
 /** Sends `xml`, then waits for a later entry that matches. */
