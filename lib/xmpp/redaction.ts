@@ -41,3 +41,15 @@ function endOfStartTag(raw: string): number {
   }
   return -1;
 }
+
+/**
+ * Passwords also travel inside iq stanzas: in-band registration and password change
+ * (XEP-0077 section 3) and legacy non-SASL auth (XEP-0078). Their <password/> text is masked.
+ */
+const PASSWORD_NAMESPACES = ["jabber:iq:register", "jabber:iq:auth"];
+const PASSWORD_ELEMENT = /(<password(?:\s[^>]*)?>)([^<]+)(<\/password>)/g;
+
+export function maskIqPasswords(raw: string): string {
+  if (!PASSWORD_NAMESPACES.some((ns) => raw.includes(ns))) return raw;
+  return raw.replace(PASSWORD_ELEMENT, (_match, open: string, _secret: string, close: string) => open + REDACTION_MASK + close);
+}

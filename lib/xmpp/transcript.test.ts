@@ -57,6 +57,16 @@ describe("Transcript", () => {
     expect(transcript.revealSecrets().get(authEntry.seq)).toBe(auth);
   });
 
+  it("masks passwords in in-band registration and legacy auth (XEP-0077, XEP-0078)", () => {
+    const register = "<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>carol</username><password>s3cret&amp;x</password></query></iq>";
+    const other = "<iq type='set' id='x1'><query xmlns='urn:example'><password>not-a-credential-here</password></query></iq>";
+    const { transcript, entries } = recordAll([["out", CLIENT_HEADER + register + other]]);
+    expect(entries[1]?.raw).toBe(`<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>carol</username><password>${REDACTION_MASK}</password></query></iq>`);
+    expect(entries[1]?.redacted).toBe(true);
+    expect(transcript.revealSecrets().get(entries[1]!.seq)).toBe(register);
+    expect(entries[2]?.redacted).toBeUndefined();
+  });
+
   it("pairs an iq result with its request, with the round trip", () => {
     const { entries } = recordAll([
       ["out", CLIENT_HEADER + "<iq type='get' id='p1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>"],

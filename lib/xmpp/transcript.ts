@@ -1,7 +1,7 @@
 import { StreamFramer, type Frame } from "./framing";
 import { CLIENT_STREAM_CONTEXT, contextFromHeader, parseElement, parseStreamHeader, type NamespaceContext } from "../xml/parse-element";
 import { classify } from "./classify";
-import { isSecretSaslElement, maskElementContent } from "./redaction";
+import { isSecretSaslElement, maskElementContent, maskIqPasswords } from "./redaction";
 import { IqPairing } from "./iq-pairing";
 import type { EntryKind, TranscriptEntry } from "./entry";
 
@@ -118,13 +118,11 @@ export class Transcript {
   private add(dir: "in" | "out", frame: Frame): void {
     const parsed = this.readers[dir].describe(frame);
     const entry = this.append({ dir, raw: frame.raw, ...parsed });
-    if (entry.kind === "sasl" && entry.name !== undefined && isSecretSaslElement(entry.name)) {
-      const masked = maskElementContent(entry.raw);
-      if (masked !== entry.raw) {
-        this.secrets.set(entry.seq, entry.raw);
-        entry.raw = masked;
-        entry.redacted = true;
-      }
+    const masked = maskSecrets(entry);
+    if (masked !== entry.raw) {
+      this.secrets.set(entry.seq, entry.raw);
+      entry.raw = masked;
+      entry.redacted = true;
     }
     this.pairing.observe(entry);
     this.notify(entry);
@@ -161,6 +159,13 @@ export class Transcript {
     this.entries.push(entry);
     return entry;
   }
+}
+
+/** The entry's text with credentials masked (SASL payloads, iq passwords), or as it was. */
+function maskSecrets(entry: TranscriptEntry): string {
+  if (entry.kind === "sasl" && entry.name !== undefined && isSecretSaslElement(entry.name)) return maskElementContent(entry.raw);
+  if (entry.kind === "iq") return maskIqPasswords(entry.raw);
+  return entry.raw;
 }
 
 type FrameDescription = Pick<TranscriptEntry, "kind" | "name" | "ns" | "attrs" | "error">;
