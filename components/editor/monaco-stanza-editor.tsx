@@ -1,11 +1,13 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor";
 import "monaco-editor/features/register.all";
 import "monaco-editor/languages/definitions/xml/register";
-import type { StanzaEditorProps } from "./stanza-editor";
+import type { TemplateVariables } from "@/lib/xml/templates";
+import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import { attachDiagnostics, registerXmppLanguage, type DiagnosticsHandle } from "./xmpp-language";
 
 // Monaco comes from the local package, never a CDN: the playground works offline.
 self.MonacoEnvironment = {
@@ -13,22 +15,84 @@ self.MonacoEnvironment = {
 };
 loader.config({ monaco });
 
-export function MonacoStanzaEditor({ value, onChange, onSubmit }: StanzaEditorProps) {
-  // The command is registered once; it must call the latest onSubmit, not the first one.
-  const submitRef = useRef(onSubmit);
-  useEffect(() => {
-    submitRef.current = onSubmit;
-  }, [onSubmit]);
+/** What the surrounding component may ask of the editor once it has loaded. */
+export interface MonacoEditorApi {
+  focus(): void;
+  /** The model's text right now (React state may lag a keystroke behind). */
+  getText(): string;
+  /** Re-validate at once, so markers are current before a send decision is shown. */
+  validateNow(): void;
+}
 
-  const handleMount: OnMount = (editor, api) => {
-    editor.addAction({
-      id: "xmpp.send",
-      label: "Send to the server",
-      keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.Enter],
-      // Read the model now: React state may not have caught up with the last keystroke.
-      run: (target) => submitRef.current(target.getValue()),
-    });
-  };
+export interface MonacoStanzaEditorProps {
+  value: string;
+  onChange(value: string): void;
+  /** Ctrl+Enter, with the model's text at that moment. */
+  onSend(text: string): void;
+  /** Ctrl+Up (-1, older) or Ctrl+Down (+1, newer): the text to show, or null to stay. */
+  onHistory(step: -1 | 1, current: string): string | null;
+  mode: EditorMode;
+  variables: TemplateVariables;
+  onDiagnostics(diagnostics: Diagnostic[]): void;
+  apiRef: RefObject<MonacoEditorApi | null>;
+}
+
+type Mounted = { editor: monaco.editor.IStandaloneCodeEditor; api: typeof monaco };
+
+export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, variables, onDiagnostics, apiRef }: MonacoStanzaEditorProps) {
+  const [mounted, setMounted] = useState<Mounted | null>(null);
+  // Commands and listeners are registered once; they must reach the latest props, not the first.
+  const latest = useRef({ onSend, onHistory, onDiagnostics, mode, variables });
+  useEffect(() => {
+    latest.current = { onSend, onHistory, onDiagnostics, mode, variables };
+  }, [onSend, onHistory, onDiagnostics, mode, variables]);
+  const diagnosticsRef = useRef<DiagnosticsHandle | null>(null);
+
+  // Everything registered here is disposed when the editor goes (and again under StrictMode's double run).
+  useEffect(() => {
+    if (!mounted) return;
+    const { editor, api } = mounted;
+    const diagnostics = attachDiagnostics(api, editor, () => latest.current, (found) => latest.current.onDiagnostics(found));
+    diagnosticsRef.current = diagnostics;
+    const walk = (step: -1 | 1) => {
+      const next = latest.current.onHistory(step, editor.getValue());
+      if (next === null) return;
+      // One undoable edit, so Ctrl+Z brings back what was there.
+      editor.pushUndoStop();
+      editor.executeEdits("history", [{ range: editor.getModel()!.getFullModelRange(), text: next, forceMoveMarkers: true }]);
+      editor.pushUndoStop();
+      editor.setPosition(editor.getModel()!.getPositionAt(next.length));
+    };
+    const disposables = [
+      registerXmppLanguage(api),
+      diagnostics,
+      editor.addAction({
+        id: "xmpp.send",
+        label: "Send to the server",
+        keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.Enter],
+        // Read the model now: React state may not have caught up with the last keystroke.
+        run: (target) => {
+          diagnostics.refresh();
+          latest.current.onSend(target.getValue());
+        },
+      }),
+      editor.addAction({ id: "xmpp.history.older", label: "Previous sent stanza", keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.UpArrow], run: () => walk(-1) }),
+      editor.addAction({ id: "xmpp.history.newer", label: "Next sent stanza", keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.DownArrow], run: () => walk(1) }),
+    ];
+    apiRef.current = { focus: () => editor.focus(), getText: () => editor.getValue(), validateNow: () => diagnostics.refresh() };
+    return () => {
+      apiRef.current = null;
+      diagnosticsRef.current = null;
+      for (const disposable of disposables) disposable.dispose();
+    };
+  }, [mounted, apiRef]);
+
+  // A new mode or new variables change what is valid: re-check without waiting for a keystroke.
+  useEffect(() => {
+    diagnosticsRef.current?.refresh();
+  }, [mode, variables.me, variables.domain, variables.peer]);
+
+  const handleMount: OnMount = (editor, api) => setMounted({ editor, api });
 
   return (
     <Editor
@@ -45,7 +109,13 @@ export function MonacoStanzaEditor({ value, onChange, onSubmit }: StanzaEditorPr
         wordWrap: "on",
         automaticLayout: true,
         tabSize: 2,
-        ariaLabel: "Stanza editor: type XML, then press Ctrl+Enter to send",
+        // Suggestions come from the XMPP schema; words from the text would only add noise.
+        wordBasedSuggestions: "off",
+        quickSuggestions: { other: true, strings: true, comments: false },
+        suggestOnTriggerCharacters: true,
+        // The editor's box clips overflow: let hovers and suggestions draw outside it.
+        fixedOverflowWidgets: true,
+        ariaLabel: "Stanza editor: type XML. Ctrl+Enter sends, Ctrl+Up and Ctrl+Down walk the history, Ctrl+Space completes.",
       }}
     />
   );

@@ -1,13 +1,42 @@
 "use client";
 
 import dynamic from "next/dynamic";
+import { useCallback, useImperativeHandle, useRef, useState, type ChangeEvent, type Ref } from "react";
+import { prepareSend } from "@/lib/xml/prepare-send";
+import { TEMPLATES, findTemplate, type StanzaTemplate, type TemplateVariables } from "@/lib/xml/templates";
+import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { MonacoEditorApi } from "./monaco-stanza-editor";
+import { useHistoryWalk } from "./use-history-walk";
+import styles from "./stanza-editor.module.css";
+
+export interface SendOptions {
+  /** The person chose "Send anyway" despite errors (to watch the server answer them). */
+  force: boolean;
+}
+
+/** For a Send button outside the editor: the same checks as Ctrl+Enter. */
+export interface StanzaEditorHandle {
+  send(options?: SendOptions): void;
+  focus(): void;
+}
 
 export interface StanzaEditorProps {
   value: string;
   onChange(value: string): void;
-  /** Ctrl+Enter (Cmd+Enter on a Mac), with the editor's text at that moment. */
-  onSubmit(value: string): void;
+  /** Called with the expanded text (variables filled in, a fresh {{id}}), only when allowed or forced. */
+  onSubmit(text: string, options: SendOptions): void;
+  /** Guided: the library owns the stream. Raw: stream headers are typed by hand. */
+  mode?: EditorMode;
+  /** Values for {{me}}, {{domain}} and {{peer}}. */
+  variables?: TemplateVariables;
+  /** Texts sent so far, oldest first, for Ctrl+Up and Ctrl+Down. */
+  history?: readonly string[];
+  ref?: Ref<StanzaEditorHandle>;
 }
+
+const NO_VARIABLES: TemplateVariables = { me: "", domain: "", peer: "" };
+const NO_HISTORY: readonly string[] = [];
+const TEMPLATE_GROUPS = [...new Set(TEMPLATES.map((template) => template.group))];
 
 /** Monaco is several megabytes: it loads after first paint, only in the browser. */
 const MonacoStanzaEditor = dynamic(() => import("./monaco-stanza-editor").then((module) => module.MonacoStanzaEditor), {
@@ -15,10 +44,112 @@ const MonacoStanzaEditor = dynamic(() => import("./monaco-stanza-editor").then((
   loading: () => <div className="editor-loading">Loading the editor…</div>,
 });
 
-export function StanzaEditor(props: StanzaEditorProps) {
+export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", variables = NO_VARIABLES, history = NO_HISTORY, ref }: StanzaEditorProps) {
+  const apiRef = useRef<MonacoEditorApi | null>(null);
+  const [live, setLive] = useState<Diagnostic[]>([]);
+  const [blocked, setBlocked] = useState<Diagnostic[] | null>(null);
+  const walkHistory = useHistoryWalk(history);
+
+  const attemptSend = useCallback(
+    (text: string, force: boolean) => {
+      const prepared = prepareSend(text, mode, variables);
+      if (prepared.blocked && !force) {
+        apiRef.current?.validateNow();
+        setBlocked(prepared.diagnostics.filter((diagnostic) => diagnostic.severity === "error"));
+        return;
+      }
+      setBlocked(null);
+      onSubmit(prepared.text, { force });
+    },
+    [mode, variables, onSubmit],
+  );
+
+  const currentText = useCallback(() => apiRef.current?.getText() ?? value, [value]);
+  useImperativeHandle(ref, () => ({ send: (options) => attemptSend(currentText(), options?.force ?? false), focus: () => apiRef.current?.focus() }), [attemptSend, currentText]);
+
+  function insertTemplate(event: ChangeEvent<HTMLSelectElement>) {
+    const template = findTemplate(event.target.value);
+    if (!template) return;
+    // The editor applies a new value as one undoable edit: Ctrl+Z brings the old text back.
+    onChange(template.text);
+    apiRef.current?.focus();
+  }
+
+  const errors = live.filter((diagnostic) => diagnostic.severity === "error");
+  const showBlocked = blocked !== null && errors.length > 0;
+
   return (
-    <div className="stanza-editor" data-testid="stanza-editor">
-      <MonacoStanzaEditor {...props} />
+    <div className={styles.root}>
+      <div className={styles.toolbar}>
+        <label className={styles.template}>
+          Template
+          <select value="" onChange={insertTemplate}>
+            <option value="">Insert a template…</option>
+            {TEMPLATE_GROUPS.map((group) => (
+              <optgroup key={group} label={group}>
+                {TEMPLATES.filter((template: StanzaTemplate) => template.group === group).map((template) => (
+                  <option key={template.id} value={template.id}>
+                    {template.label}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+        <span className={styles.variables} title="Filled in when you send; {{id}} is fresh each time">
+          {"{{id}} {{me}} {{domain}} {{peer}}"}
+        </span>
+      </div>
+      <div className="stanza-editor" data-testid="stanza-editor">
+        <MonacoStanzaEditor
+          value={value}
+          onChange={onChange}
+          onSend={(text) => attemptSend(text, false)}
+          onHistory={walkHistory}
+          mode={mode}
+          variables={variables}
+          onDiagnostics={setLive}
+          apiRef={apiRef}
+        />
+      </div>
+      <p className={styles.keys} data-testid="editor-shortcuts">
+        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> send · <kbd>Ctrl</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> history · <kbd>Ctrl</kbd>+<kbd>Space</kbd> suggestions · hover a
+        tag for its spec · a template replaces the text (<kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes)
+      </p>
+      {showBlocked ? (
+        <div className={styles.blocked} role="alert" data-testid="editor-status">
+          <span>
+            Not sent: {describeCount(errors.length, "error")}. {firstProblem(errors, value)} Fix {errors.length === 1 ? "it" : "them"}, or send anyway to watch
+            the server answer.
+          </span>
+          <button type="button" className="button small" onClick={() => attemptSend(currentText(), true)}>
+            Send anyway
+          </button>
+        </div>
+      ) : (
+        <p className={styles.status} role="status" data-testid="editor-status">
+          {summary(live)}
+        </p>
+      )}
     </div>
   );
+}
+
+function summary(diagnostics: readonly Diagnostic[]): string {
+  if (diagnostics.length === 0) return "No problems found.";
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const parts = [errors > 0 ? describeCount(errors, "error") : "", warnings > 0 ? describeCount(warnings, "warning") : ""].filter(Boolean);
+  return `${parts.join(", ")}: hover the underlined text.${errors > 0 ? " Errors block sending." : ""}`;
+}
+
+function firstProblem(errors: readonly Diagnostic[], text: string): string {
+  const first = errors[0];
+  if (!first) return "";
+  const line = text.slice(0, first.offset).split("\n").length;
+  return `Line ${line}: ${first.message}`;
+}
+
+function describeCount(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
