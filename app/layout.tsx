@@ -18,6 +18,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav aria-label="Main">
             <Link href="/playground">Workbench</Link>
+            <Link href="/captures">Captures</Link>
           </nav>
         </header>
         {children}

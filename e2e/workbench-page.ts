@@ -8,10 +8,10 @@ export function pane(page: Page, id: "a" | "b" = "a"): Locator {
 
 export async function connectAs(page: Page, username: string, password = username, paneId: "a" | "b" = "a") {
   if (!page.url().includes("/playground")) await page.goto("/playground");
-  const scope = pane(page, paneId);
-  await scope.getByLabel("JID").fill(`${username}@localhost`);
-  await scope.getByLabel("Password").fill(password);
-  await scope.getByRole("button", { name: "Connect" }).click();
+  const form = pane(page, paneId).getByRole("form", { name: "Connection" });
+  await form.getByLabel("JID").fill(`${username}@localhost`);
+  await form.getByLabel("Password").fill(password);
+  await form.getByRole("button", { name: "Connect" }).click();
 }
 
 export async function typeStanza(page: Page, xml: string, paneId: "a" | "b" = "a") {

@@ -2,7 +2,6 @@
 
 import dynamic from "next/dynamic";
 import { useCallback, useImperativeHandle, useRef, useState, type ChangeEvent, type Ref } from "react";
-import { prepareSend } from "@/lib/xml/prepare-send";
 import { TEMPLATES, findTemplate, type StanzaTemplate, type TemplateVariables } from "@/lib/xml/templates";
 import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
 import type { MonacoEditorApi } from "./monaco-stanza-editor";
@@ -51,7 +50,9 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
   const walkHistory = useHistoryWalk(history);
 
   const attemptSend = useCallback(
-    (text: string, force: boolean) => {
+    async (text: string, force: boolean) => {
+      // The validator and its XMPP schema load with the first send (Monaco brings them for markers anyway).
+      const { prepareSend } = await import("@/lib/xml/prepare-send");
       const prepared = prepareSend(text, mode, variables);
       if (prepared.blocked && !force) {
         apiRef.current?.validateNow();
@@ -65,7 +66,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
   );
 
   const currentText = useCallback(() => apiRef.current?.getText() ?? value, [value]);
-  useImperativeHandle(ref, () => ({ send: (options) => attemptSend(currentText(), options?.force ?? false), focus: () => apiRef.current?.focus() }), [attemptSend, currentText]);
+  useImperativeHandle(ref, () => ({ send: (options) => void attemptSend(currentText(), options?.force ?? false), focus: () => apiRef.current?.focus() }), [attemptSend, currentText]);
 
   function insertTemplate(event: ChangeEvent<HTMLSelectElement>) {
     const template = findTemplate(event.target.value);

@@ -23,7 +23,7 @@ export function CaptureViewer() {
       <div className="workbench-toolbar capture-toolbar">
         <h1 className="capture-title">Captures</h1>
         <ImportButton onImport={setCapture} label="Open a file…" />
-        {capture !== null && <ExportMenu entries={capture.entries} meta={capture.meta} />}
+        {capture !== null && <ExportMenu entries={() => capture.entries} count={capture.entries.length} meta={capture.meta} />}
       </div>
       <SavedSessions onOpen={setCapture} />
       {capture === null ? (

@@ -1,8 +1,9 @@
 "use client";
 
 import { useId, useRef, useState } from "react";
-import { exportFileNames, exportJson, exportStreamFiles } from "@/lib/transcript-files/export";
-import { readCaptureFiles } from "@/lib/transcript-files/import-streams";
+// The export and import code loads when used: it is not part of the page's first paint.
+const loadExport = () => import("@/lib/transcript-files/export");
+const loadImport = () => import("@/lib/transcript-files/import-streams");
 import type { ExportedEntry, ImportedMeta, TranscriptMeta } from "@/lib/transcript-files/format";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 
@@ -23,7 +24,10 @@ function download(blob: Blob, fileName: string): void {
 type ExportChoice = "json" | "client" | "server";
 
 export interface ExportMenuProps {
-  entries: readonly TranscriptEntry[];
+  /** Read when an export is chosen, so a million entries are not copied on every render. */
+  entries: () => readonly TranscriptEntry[];
+  /** How many entries there are now (an empty transcript disables the menu). */
+  count: number;
   meta: TranscriptMeta;
   /** Unmasked credentials by seq: pass them only while the person has revealed them, and they are exported too. */
   secrets?: ReadonlyMap<number, string> | null;
@@ -31,24 +35,25 @@ export interface ExportMenuProps {
 }
 
 /** Export as the JSON transcript, or as the two XML stream files the tutorials describe. */
-export function ExportMenu({ entries, meta, secrets, disabled = false }: ExportMenuProps) {
+export function ExportMenu({ entries, count, meta, secrets, disabled = false }: ExportMenuProps) {
   const menuRef = useRef<HTMLDetailsElement>(null);
   const [busy, setBusy] = useState(false);
   const revealed = secrets !== null && secrets !== undefined && secrets.size > 0;
-  const empty = entries.length === 0;
+  const empty = count === 0;
 
   function exportAs(choice: ExportChoice) {
     setBusy(true);
     // A million entries take a few seconds: let "Preparing…" paint before the work starts.
-    setTimeout(() => {
+    setTimeout(async () => {
       try {
+        const { exportFileNames, exportJson, exportStreamFiles } = await loadExport();
         const exportedAt = new Date();
         const names = exportFileNames(meta, exportedAt);
         const revealedSecrets = secrets ?? undefined;
         if (choice === "json") {
-          download(exportJson(entries, meta, revealedSecrets, exportedAt), names.json);
+          download(exportJson(entries(), meta, revealedSecrets, exportedAt), names.json);
         } else {
-          const files = exportStreamFiles(entries, revealedSecrets);
+          const files = exportStreamFiles(entries(), revealedSecrets);
           download(files[choice], names[choice]);
         }
       } finally {
@@ -67,7 +72,7 @@ export function ExportMenu({ entries, meta, secrets, disabled = false }: ExportM
   }
   return (
     <details ref={menuRef} className="export-menu">
-      <summary className="button small" aria-label={`Export ${entries.length} entries`}>
+      <summary className="button small" aria-label={`Export ${count} entries`}>
         {busy ? "Preparing…" : "Export"}
       </summary>
       <div className="export-menu-items" role="group" aria-label="Export formats">
@@ -115,6 +120,7 @@ export function ImportButton({ onImport, label = "Import…" }: ImportButtonProp
     if (files.length === 0) return;
     setBusy(true);
     setError(null);
+    const { readCaptureFiles } = await loadImport();
     const result = await readCaptureFiles(files);
     setBusy(false);
     if (!result.ok) {

@@ -1,80 +1,175 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QuerySpec } from "@/lib/transcript/query";
+import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
+import { EntryList, type EntryListHandle } from "./entry-list";
+import { LanesToolbar, type ViewOptions } from "./lanes-toolbar";
+import { useTranscriptStore } from "./use-transcript-store";
+import styles from "./stream-lanes.module.css";
 
 /**
  * Client-to-server on the left, server-to-client on the right, one row per entry in the
  * order they crossed the wire, so a reply sits below the request it answers.
  */
-interface StreamLanesProps {
-  entries: TranscriptEntry[];
+export interface StreamLanesProps {
+  store: TranscriptStore;
   /** The person chose to see credentials; `secrets` has their unmasked text by seq. */
   revealed: boolean;
   secrets: Map<number, string> | null;
   onToggleSecrets(reveal: boolean): void;
+  onLoadIntoEditor(raw: string): void;
+  selectedSeq: number | null;
+  onSelect(seq: number | null): void;
 }
 
-export function StreamLanes({ entries, revealed, secrets, onToggleSecrets }: StreamLanesProps) {
-  const hasSecrets = entries.some((entry) => entry.redacted);
-  const endRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    endRef.current?.scrollIntoView({ block: "end" });
-  }, [entries.length]);
+export function StreamLanes(props: StreamLanesProps) {
+  return <StreamLanesView {...props} />;
+}
+
+/** Above this many entries, typing in a filter waits for a pause before scanning them all. */
+const DEBOUNCE_ABOVE_ENTRIES = 20_000;
+const DEBOUNCE_MS = 150;
+
+function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { onLoadIntoEditor?: (raw: string) => void }) {
+  const { store, selectedSeq, onSelect } = props;
+  const version = useTranscriptStore(store);
+  const [spec, setSpec] = useState<QuerySpec>(NO_QUERY);
+  const appliedSpec = useDebounced(spec, store.size > DEBOUNCE_ABOVE_ENTRIES ? DEBOUNCE_MS : 0);
+  const [options, setOptions] = useState<ViewOptions>({ layout: "lanes", pretty: false, time: "delta" });
+  const [status, setStatus] = useState("");
+  const listRef = useRef<EntryListHandle>(null);
+
+  const query = useMemo(() => new TranscriptQuery(store, appliedSpec), [store, appliedSpec]);
+  // `version` is the store's change counter: the query reads the store, not React state.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const result = useMemo(() => query.result(), [query, version]);
+  const { rows, matches } = result;
+
+  // Rows are memoised: hand them callbacks that never change, reading the latest props.
+  const latest = useRef(props);
+  useLayoutEffect(() => {
+    latest.current = props;
+  });
+  const onAction = useCallback((action: "copy" | "load", entry: TranscriptEntry, text: string) => {
+    if (action === "load") {
+      latest.current.onLoadIntoEditor?.(text);
+      setStatus(`Loaded #${entry.seq} into the editor.`);
+      return;
+    }
+    // No clipboard API outside secure contexts (plain http to another host): say so, do not throw.
+    const writing = navigator.clipboard?.writeText(text) ?? Promise.reject(new Error("no clipboard"));
+    writing.then(
+      () => setStatus(`Copied #${entry.seq} to the clipboard.`),
+      () => setStatus("The browser refused the clipboard: select the text and copy it instead."),
+    );
+  }, []);
+
+  const selectedRow = selectedSeq === null ? -1 : positionOf(rows, store.indexOfSeq(selectedSeq));
+  const searching = result.matcher !== null;
+  const ordinal = selectedRow < 0 ? -1 : positionOf(matches, selectedRow);
+  const matchSummary = !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : `${matches.length.toLocaleString("en")} ${matches.length === 1 ? "match" : "matches"}`;
+
+  function stepSearch(step: 1 | -1) {
+    const from = selectedRow >= 0 ? selectedRow : step === 1 ? -1 : rows.length;
+    const row = stepMatch(matches, from, step);
+    if (row < 0) return;
+    const seq = store.at(rows[row]!)?.seq;
+    if (seq === undefined) return;
+    onSelect(seq);
+    listRef.current?.reveal(row, { align: "center" });
+  }
+
+  function clear() {
+    const count = store.size;
+    store.clear();
+    setStatus(`Cleared ${count.toLocaleString("en")} ${count === 1 ? "entry" : "entries"}. Undo brings them back.`);
+  }
+
+  function undoClear() {
+    store.undoClear();
+    setStatus("The cleared entries are back.");
+  }
+
+  const clearFilters = () => setSpec((current) => ({ ...current, kinds: null, dirs: null, jid: "", ns: "" }));
+  const empty =
+    store.size > 0 ? (
+      <>
+        No entry matches these filters —
+        <button type="button" className="button small" onClick={clearFilters}>
+          clear them
+        </button>
+      </>
+    ) : store.hiddenByClear > 0 ? (
+      <>
+        Cleared. New entries will appear here.
+        <button type="button" className="button small" onClick={undoClear}>
+          Undo
+        </button>
+      </>
+    ) : (
+      "Nothing has crossed the wire yet. Connect to start a stream."
+    );
 
   return (
-    <section className="lanes" aria-label="Stream lanes">
-      <div className="lanes-header">
-        <span aria-hidden="true">client → server</span>
-        <span aria-hidden="true">server → client</span>
-        {hasSecrets && (
-          <label className="checkbox reveal-toggle">
-            <input type="checkbox" checked={revealed} onChange={(event) => onToggleSecrets(event.target.checked)} />
-            Reveal credentials
-          </label>
-        )}
-      </div>
-      <ol className="lanes-body">
-        {entries.length === 0 && <li className="lanes-empty">Nothing has crossed the wire yet. Connect to start a stream.</li>}
-        {entries.map((entry, index) => (
-          <EntryRow key={entry.seq} entry={entry} revealed={secrets?.get(entry.seq)} previousAt={entries[index - 1]?.at ?? 0} />
-        ))}
-      </ol>
-      <div ref={endRef} />
+    <section className={styles.panel} aria-label="Stream lanes">
+      <LanesToolbar
+        spec={spec}
+        onSpecChange={setSpec}
+        options={options}
+        onOptionsChange={setOptions}
+        matchSummary={matchSummary}
+        searchError={result.error}
+        onStepMatch={stepSearch}
+        canClear={store.size > 0}
+        canUndoClear={store.canUndoClear}
+        onClear={clear}
+        onUndoClear={undoClear}
+        hasSecrets={store.hasRedacted}
+        revealed={props.revealed}
+        onToggleSecrets={props.onToggleSecrets}
+      />
+      {options.layout === "lanes" && (
+        <div className={styles.columns} aria-hidden="true">
+          <span>client → server</span>
+          <span>server → client</span>
+        </div>
+      )}
+      <EntryList
+        ref={listRef}
+        store={store}
+        result={result}
+        layout={options.layout}
+        pretty={options.pretty}
+        time={options.time}
+        secrets={props.revealed ? props.secrets : null}
+        selectedSeq={selectedSeq}
+        onSelect={onSelect}
+        canLoad={props.onLoadIntoEditor !== undefined}
+        onAction={onAction}
+        empty={empty}
+      />
+      <p className={styles.help}>
+        <span>
+          <kbd>↑</kbd> <kbd>↓</kbd> select · <kbd>Home</kbd> <kbd>End</kbd> first, last · {props.onLoadIntoEditor && (<><kbd>Enter</kbd> or double-click: load into editor · </>)}
+          <kbd>C</kbd> copy · <kbd>P</kbd> paired iq · <kbd>Esc</kbd> deselect · in Search: <kbd>Enter</kbd> next, <kbd>Shift+Enter</kbd> previous
+        </span>
+        <span className={styles.status} role="status">
+          {status}
+        </span>
+      </p>
     </section>
   );
 }
 
-function EntryRow({ entry, revealed, previousAt }: { entry: TranscriptEntry; revealed: string | undefined; previousAt: number }) {
-  const lane = entry.dir === "out" ? "lane-out" : entry.dir === "in" ? "lane-in" : "lane-event";
-  return (
-    <li className={`entry ${lane} kind-${entry.kind}`} data-testid={`entry-${entry.dir}`} data-kind={entry.kind} data-seq={entry.seq}>
-      <div className="entry-meta">
-        <span className="entry-seq">#{entry.seq}</span>
-        <time title={new Date(entry.wall).toISOString()}>{formatDelta(entry.at - previousAt)}</time>
-        <span className="badge">{entry.kind}</span>
-        {entry.redacted && (
-          <span className="badge badge-secret" title="Credentials are hidden in every view and export unless revealed">
-            <LockIcon /> {revealed === undefined ? "redacted" : "revealed"}
-          </span>
-        )}
-        {entry.rttMs !== undefined && <span className="badge">answers #{entry.pair} in {entry.rttMs.toFixed(1)} ms</span>}
-        {entry.error && <span className="badge badge-error">{entry.error}</span>}
-      </div>
-      {/* Text, never markup: whatever a server sends is rendered inert. */}
-      <pre className="entry-raw">{revealed ?? entry.raw}</pre>
-    </li>
-  );
-}
-
-function LockIcon() {
-  return (
-    <svg className="icon" viewBox="0 0 16 16" width="10" height="10" aria-hidden="true">
-      <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z" fill="currentColor" />
-    </svg>
-  );
-}
-
-function formatDelta(ms: number): string {
-  return ms < 1000 ? `+${ms.toFixed(1)} ms` : `+${(ms / 1000).toFixed(2)} s`;
+/** `value`, once it has stopped changing for `delayMs` (at once when the delay is 0). */
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    // Kept current even without a delay, so that turning one on does not go back in time.
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return delayMs === 0 ? value : settled;
 }

@@ -1,13 +1,23 @@
 "use client";
 
-import { useState } from "react";
-import { StanzaEditor } from "@/components/editor/stanza-editor";
+import { useRef, useState } from "react";
+import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
+import dynamic from "next/dynamic";
+import { ExportMenu, StorageFullNotice } from "@/components/files/transcript-files";
 import { StreamLanes } from "@/components/stream/stream-lanes";
-import { ConnectForm } from "./connect-form";
-import { useXmppSession } from "./use-xmpp-session";
+import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
+import { ConnectForm } from "./connect-form";
+import { usePersistedTranscript, useSendHistory } from "./use-browser-storage";
+import { useXmppSession } from "./use-xmpp-session";
 
-const STARTER_STANZA = `<message to="bob@localhost" type="chat">
+// The explanations carry the whole XMPP schema: they load after first paint.
+const ExplanationPanel = dynamic(() => import("@/components/explain/explanation-panel").then((module) => module.ExplanationPanel), {
+  ssr: false,
+  loading: () => <p className="hint">Loading explanations…</p>,
+});
+
+const STARTER_STANZA = `<message to="{{peer}}" type="chat">
   <body>Hello from the playground!</body>
 </message>`;
 
@@ -21,15 +31,28 @@ interface AccountPaneProps {
 
 /** One account: its connection, its editor and its own pair of lanes. */
 export function AccountPane({ paneId, label, accounts, domain, suggested }: AccountPaneProps) {
-  const { view, connect, send, disconnect, toggleSecrets } = useXmppSession(paneId);
+  const { view, store, connect, send, disconnect, toggleSecrets } = useXmppSession(paneId);
+  useTranscriptStore(store);
   const [draft, setDraft] = useState(STARTER_STANZA);
   const [sendError, setSendError] = useState<string | null>(null);
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
+  const [noticeDismissed, setNoticeDismissed] = useState(false);
+  const editorRef = useRef<StanzaEditorHandle>(null);
+  const { history, remember } = useSendHistory(paneId);
+  const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
+  const storageNotice = usePersistedTranscript(store, view.sessionId, meta);
   const online = view.status === "online";
+  const me = view.jid ?? "";
+  const myBare = me.split("/")[0] ?? "";
+  // {{peer}}: the other demo account, so a template reaches someone who can answer.
+  const peerAccount = accounts.find((account) => `${account.username}@${domain}` !== myBare) ?? accounts[0];
+  const peer = peerAccount ? `${peerAccount.username}@${domain}` : "";
 
   async function sendText(text: string) {
     setSendError(null);
     try {
       await send(text);
+      remember(text);
     } catch (error) {
       setSendError(error instanceof Error ? error.message : String(error));
     }
@@ -42,11 +65,18 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
         <div className="editor-panel">
           <div className="panel-title">
             <h2>Stanza</h2>
-            <span className="hint">Ctrl+Enter sends exactly what you typed</span>
           </div>
-          <StanzaEditor value={draft} onChange={setDraft} onSubmit={(text) => void sendText(text)} />
+          <StanzaEditor
+            ref={editorRef}
+            value={draft}
+            onChange={setDraft}
+            onSubmit={(text) => void sendText(text)}
+            mode={view.mode ?? "guided"}
+            variables={{ me, domain, peer }}
+            history={history}
+          />
           <div className="editor-actions">
-            <button type="button" className="button primary" onClick={() => void sendText(draft)} disabled={!online}>
+            <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
             </button>
             {!online && <span className="hint">Connect to send.</span>}
@@ -57,8 +87,23 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
             )}
           </div>
         </div>
+        <ExplanationPanel entry={selectedSeq === null ? null : (store.bySeq(selectedSeq) ?? null)} />
       </div>
-      <StreamLanes entries={view.entries} revealed={view.revealed} secrets={view.secrets} onToggleSecrets={(reveal) => void toggleSecrets(reveal)} />
+      <div className="lanes-column">
+        <div className="lanes-actions">
+          <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
+          {storageNotice && !noticeDismissed && <StorageFullNotice message={storageNotice} manageHref="/captures" onDismiss={() => setNoticeDismissed(true)} />}
+        </div>
+        <StreamLanes
+          store={store}
+          revealed={view.revealed}
+          secrets={view.secrets}
+          onToggleSecrets={(reveal) => void toggleSecrets(reveal)}
+          onLoadIntoEditor={setDraft}
+          selectedSeq={selectedSeq}
+          onSelect={setSelectedSeq}
+        />
+      </div>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { BridgeClient, type SessionEvents } from "@/lib/bridge/client";
 import type { OpenRequest, SessionMode, SessionSummary } from "@/lib/bridge/protocol";
-import type { TranscriptEntry } from "@/lib/xmpp/entry";
+import { TranscriptStore } from "@/lib/transcript/transcript-store";
+import { playgroundDb } from "./use-browser-storage";
 
 export type ConnectionStatus = "idle" | "connecting" | "online" | "closed";
 
@@ -19,7 +20,6 @@ export interface SessionView {
   account: { jid: string; password: string } | null;
   /** Why the session closed or failed, in words a person can act on. */
   message: string | null;
-  entries: TranscriptEntry[];
   /** The person asked to see credentials; `secrets` holds them once fetched. */
   revealed: boolean;
   secrets: Map<number, string> | null;
@@ -28,14 +28,24 @@ export interface SessionView {
 type Action =
   | { type: "connecting" }
   | { type: "opened"; summary: SessionSummary }
-  | { type: "entries"; entries: TranscriptEntry[] }
   | { type: "state"; status: ConnectionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
   | { type: "reveal"; revealed: boolean }
   | { type: "secrets"; secrets: Map<number, string> | null }
   | { type: "failed"; message: string };
 
-const INITIAL: SessionView = { status: "idle", link: "up", sessionId: null, mode: null, target: null, jid: null, account: null, message: null, entries: [], revealed: false, secrets: null };
+const INITIAL: SessionView = {
+  status: "idle",
+  link: "up",
+  sessionId: null,
+  mode: null,
+  target: null,
+  jid: null,
+  account: null,
+  message: null,
+  revealed: false,
+  secrets: null,
+};
 
 function reducer(view: SessionView, action: Action): SessionView {
   switch (action.type) {
@@ -54,8 +64,6 @@ function reducer(view: SessionView, action: Action): SessionView {
         message: summary.message ?? null,
       };
     }
-    case "entries":
-      return { ...view, entries: view.entries.concat(action.entries) };
     case "state":
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
     case "link":
@@ -78,17 +86,20 @@ function bridge(): BridgeClient {
 
 const storageKey = (paneId: string) => `xmpp-playground:session:${paneId}`;
 
-/** One XMPP session driven through the bridge, as React state; survives a reload. */
+/**
+ * One XMPP session driven through the bridge. Its state is React's; its transcript lives
+ * in a TranscriptStore outside React (a million entries must not be copied per batch).
+ * A reload reattaches to the same session.
+ */
 export function useXmppSession(paneId: string) {
   const [view, dispatch] = useReducer(reducer, INITIAL);
+  const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
-
-  const events: SessionEvents = {
-    onEntries: (entries) => dispatch({ type: "entries", entries }),
+  const [events] = useState<SessionEvents>(() => ({
+    onEntries: (entries) => store.append(entries),
     onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
     onLink: (link) => dispatch({ type: "link", link }),
-  };
-  const eventsRef = useRef(events);
+  }));
 
   // After a reload, pick the session up again: the bridge resends its whole transcript.
   useEffect(() => {
@@ -97,19 +108,26 @@ export function useXmppSession(paneId: string) {
     const { sessionId, token } = JSON.parse(saved) as { sessionId: string; token: string };
     sessionIdRef.current = sessionId;
     bridge()
-      .attach(sessionId, token, 0, eventsRef.current)
+      .attach(sessionId, token, 0, events)
       .then((summary) => dispatch({ type: "opened", summary }))
-      .catch(() => {
+      .catch(async () => {
+        // The session is gone (ended, expired, or the server restarted): show what this browser kept.
         sessionIdRef.current = null;
         sessionStorage.removeItem(storageKey(paneId));
+        const opened = await playgroundDb();
+        const kept = opened.ok ? await opened.db.loadEntries(sessionId) : null;
+        if (kept === null || kept.entries.length === 0) return;
+        store.append(kept.entries);
+        dispatch({ type: "failed", message: "This session has ended; its transcript was restored from this browser. Connect to start a new one." });
       });
-  }, [paneId]);
+  }, [paneId, events, store]);
 
   const connect = useCallback(
     async (request: Omit<OpenRequest, "op" | "ref">) => {
       dispatch({ type: "connecting" });
+      store.reset();
       try {
-        const summary = await bridge().open(request, eventsRef.current);
+        const summary = await bridge().open(request, events);
         sessionIdRef.current = summary.sessionId;
         // sessionStorage: per tab, gone with it; the token never leaves this tab.
         sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token }));
@@ -118,7 +136,7 @@ export function useXmppSession(paneId: string) {
         dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
       }
     },
-    [paneId],
+    [paneId, store, events],
   );
 
   const send = useCallback(async (xml: string) => {
@@ -139,5 +157,5 @@ export function useXmppSession(paneId: string) {
     dispatch({ type: "secrets", secrets: await bridge().reveal(sessionId) });
   }, []);
 
-  return { view, connect, send, disconnect, toggleSecrets };
+  return { view, store, connect, send, disconnect, toggleSecrets };
 }

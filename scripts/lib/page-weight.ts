@@ -16,7 +16,11 @@ const MONACO_MARKERS = ["MonacoEnvironment", "monaco-editor/esm", "editor.worker
 export async function measurePageWeight(baseUrl: string, path: string): Promise<PageWeight> {
   const html = await (await fetch(new URL(path, baseUrl))).text();
   const urls = new Set<string>();
-  for (const match of html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)) urls.add(match[1]!);
+  for (const match of html.matchAll(/<script[^>]*\ssrc="([^"]+)"[^>]*>/g)) {
+    // noModule scripts are polyfills for old browsers; a browser with modules never fetches them.
+    if (/\snomodule/i.test(match[0])) continue;
+    urls.add(match[1]!);
+  }
   for (const match of html.matchAll(/<link[^>]*rel="(?:modulepreload|preload)"[^>]*>/g)) {
     const tag = match[0];
     const href = /href="([^"]+)"/.exec(tag)?.[1];

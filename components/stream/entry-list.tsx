@@ -1,0 +1,273 @@
+"use client";
+
+import { useCallback, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
+import type { TranscriptStore } from "@/lib/transcript/transcript-store";
+import type { TranscriptEntry } from "@/lib/xmpp/entry";
+import { EntryRow, type LanesLayout, type Pairing, type TimeMode } from "./entry-row";
+import { FOLLOW_THRESHOLD_PX, useFollowTail } from "./use-follow-tail";
+import styles from "./stream-lanes.module.css";
+
+export interface EntryListHandle {
+  /** Scrolls row `row` (a position in the query's rows) into view, moving the window if needed. */
+  reveal(row: number, options?: { align?: "auto" | "center"; focus?: boolean }): void;
+}
+
+interface EntryListProps {
+  ref?: Ref<EntryListHandle>;
+  store: TranscriptStore;
+  result: QueryResult;
+  layout: LanesLayout;
+  pretty: boolean;
+  time: TimeMode;
+  /** Unmasked texts by seq, present only while the person has revealed credentials. */
+  secrets: Map<number, string> | null;
+  selectedSeq: number | null;
+  onSelect(seq: number | null): void;
+  canLoad: boolean;
+  onAction(action: "copy" | "load", entry: TranscriptEntry, text: string): void;
+  /** What to show when there is no row. */
+  empty: ReactNode;
+}
+
+/** Up to this many rows, all are in the DOM. */
+const RENDER_WHOLE_BELOW = 200;
+
+/**
+ * The rows, virtualised: only those in view (plus a margin) are in the DOM, each measured
+ * as it renders. Follows new entries until the person scrolls up, then offers a jump back.
+ */
+export function EntryList(props: EntryListProps) {
+  const { store, result, selectedSeq, onSelect } = props;
+  const { rows, matches } = result;
+  const viewportRef = useRef<HTMLDivElement>(null);
+  const idPrefix = useId();
+  const { follow, span, stopFollowing, resume, scrollHandlers, noteKey, newCount } = useFollowTail(store, rows, viewportRef);
+  const pending = useRef<{ scrollToEnd: boolean; row: number | null; align: "auto" | "center"; focusSeq: number | null }>({ scrollToEnd: false, row: null, align: "auto", focusSeq: null });
+  const lastRun = useRef<number | null>(null);
+
+  const seqAt = useCallback((row: number) => store.at(rows[row] ?? -1)?.seq ?? null, [store, rows]);
+  const getItemKey = useCallback((index: number) => seqAt(span.start + index) ?? -1 - index, [seqAt, span.start]);
+  const estimateSize = useCallback(() => (props.pretty ? 96 : 52), [props.pretty]);
+  const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
+  const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);
+  const selectedIndex = selectedRow >= span.start && selectedRow < span.end ? selectedRow - span.start : -1;
+  // The selected row stays in the DOM even when scrolled out of view: it may hold the focus,
+  // and a focused element that unmounts drops the keyboard back to the page.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (selectedIndex < 0 || indexes.includes(selectedIndex)) return indexes;
+      return selectedIndex < (indexes[0] ?? 0) ? [selectedIndex, ...indexes] : [...indexes, selectedIndex];
+    },
+    [selectedIndex],
+  );
+  // The compiler lint flags every useVirtualizer call; this app does not run the React Compiler.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: span.end - span.start,
+    getScrollElement: () => viewportRef.current,
+    estimateSize,
+    getItemKey,
+    rangeExtractor,
+    // A short transcript is rendered whole: the browser's find-in-page then sees every row,
+    // and so does anything that reads the DOM. Virtualising only pays off past that.
+    overscan: span.end - span.start <= RENDER_WHOLE_BELOW ? RENDER_WHOLE_BELOW : 12,
+    // Keeps the row being read in place while others arrive, and keeps the bottom in view while following.
+    anchorTo: "end",
+    followOnAppend: follow,
+    scrollEndThreshold: FOLLOW_THRESHOLD_PX,
+  });
+
+  const reveal = useCallback(
+    (row: number, { align = "auto", focus = false }: { align?: "auto" | "center"; focus?: boolean } = {}) => {
+      if (row < 0 || row >= rows.length) return;
+      const seq = seqAt(row);
+      const element = focus ? viewportRef.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`) : null;
+      element?.focus({ preventScroll: true });
+      const inWindow = row >= span.start && row < span.end;
+      // Going anywhere but the newest row means reading: new entries must not pull the view away.
+      if (row !== rows.length - 1 || !inWindow) stopFollowing(inWindow ? span.start : windowStartAround(rows.length, row));
+      if (inWindow) virtualizer.scrollToIndex(row - span.start, { align });
+      // Out of the window, the effect below scrolls once the moved window has rendered.
+      pending.current = { ...pending.current, row: inWindow ? null : row, align, focusSeq: focus && !element ? seq : null };
+    },
+    [rows.length, seqAt, span.start, span.end, virtualizer, stopFollowing],
+  );
+  useImperativeHandle(props.ref, () => ({ reveal }), [reveal]);
+
+  // Scrolls and focus that had to wait for a render (a moved window, a row not yet in the DOM).
+  useLayoutEffect(() => {
+    const wanted = pending.current;
+    if (result.run !== lastRun.current) {
+      // New rows altogether (first render, other filters, Clear, Undo): keep the person's place.
+      lastRun.current = result.run;
+      if (follow || selectedRow < 0) wanted.scrollToEnd = follow;
+      else wanted.row = selectedRow;
+      wanted.align = "center";
+    }
+    if (wanted.scrollToEnd) {
+      wanted.scrollToEnd = false;
+      if (rows.length > 0) virtualizer.scrollToEnd();
+    }
+    if (wanted.row !== null) {
+      // reveal() has already moved the window to it; a row still outside is no longer wanted.
+      if (wanted.row >= span.start && wanted.row < span.end) virtualizer.scrollToIndex(wanted.row - span.start, { align: wanted.align });
+      wanted.row = null;
+    }
+    if (wanted.focusSeq !== null) {
+      const element = viewportRef.current?.querySelector<HTMLElement>(`[data-seq="${wanted.focusSeq}"]`);
+      if (element) {
+        element.focus({ preventScroll: true });
+        wanted.focusSeq = null;
+      }
+    }
+  });
+
+  function jumpToNewest() {
+    pending.current.scrollToEnd = true;
+    resume();
+  }
+
+  function onKeyDown(event: React.KeyboardEvent<HTMLDivElement>) {
+    noteKey(event.key);
+    const target = event.target as HTMLElement;
+    // Keys on a row's own buttons are theirs.
+    if (target.dataset.seq === undefined) return;
+    const seq = Number(target.dataset.seq);
+    const row = rowOfSeq(seq);
+    const entry = store.bySeq(seq);
+    if (entry === undefined) return;
+    const moveTo = (next: number) => {
+      const clamped = Math.max(0, Math.min(rows.length - 1, next));
+      const nextSeq = seqAt(clamped);
+      if (nextSeq === null) return;
+      onSelect(nextSeq);
+      reveal(clamped, { focus: true });
+    };
+    const text = props.secrets?.get(seq) ?? entry.raw;
+    const handlers: Record<string, () => void> = {
+      ArrowDown: () => moveTo(row + 1),
+      ArrowUp: () => moveTo(row - 1),
+      Home: () => moveTo(0),
+      End: () => moveTo(rows.length - 1),
+      Enter: () => props.canLoad && props.onAction("load", entry, text),
+      c: () => props.onAction("copy", entry, text),
+      p: () => {
+        const partner = store.partnerOf(seq);
+        const partnerRow = partner === undefined ? -1 : rowOfSeq(partner);
+        if (partnerRow >= 0) moveTo(partnerRow);
+      },
+      Escape: () => onSelect(null),
+    };
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    const handler = event.ctrlKey || event.metaKey || event.altKey ? undefined : handlers[key];
+    if (handler === undefined) return;
+    event.preventDefault();
+    handler();
+  }
+
+  function seqOfEvent(event: React.MouseEvent): number | null {
+    const row = (event.target as HTMLElement).closest<HTMLElement>("[data-seq]");
+    return row ? Number(row.dataset.seq) : null;
+  }
+
+  const items = virtualizer.getVirtualItems();
+  const partnerSeq = selectedSeq === null ? undefined : store.partnerOf(selectedSeq);
+  const firstRenderedSeq = items[0] === undefined ? null : seqAt(span.start + items[0].index);
+  const tabbableSeq = selectedIndex >= 0 ? selectedSeq : firstRenderedSeq;
+
+  return (
+    <div className={styles.listArea}>
+      {span.start > 0 && (
+        <p className={styles.windowNote}>
+          {span.start.toLocaleString("en")} earlier rows are not laid out.
+          <button type="button" className="button small" onClick={() => reveal(Math.max(0, span.start - 1), { align: "center" })}>
+            Show earlier
+          </button>
+        </p>
+      )}
+      <div
+        ref={viewportRef}
+        className={styles.viewport}
+        {...scrollHandlers}
+        onKeyDown={onKeyDown}
+        onClick={(event) => onSelect(seqOfEvent(event) ?? selectedSeq)}
+        onDoubleClick={(event) => {
+          const seq = seqOfEvent(event);
+          const entry = seq === null ? undefined : store.bySeq(seq);
+          if (entry && props.canLoad) props.onAction("load", entry, props.secrets?.get(entry.seq) ?? entry.raw);
+        }}
+      >
+        {rows.length === 0 ? (
+          <div className={styles.empty}>{props.empty}</div>
+        ) : (
+          <div
+            role="list"
+            aria-label="Transcript entries"
+            className={styles.sizer}
+            style={{ height: virtualizer.getTotalSize() }}
+            // Only rows in view are in the DOM; these say what the whole list holds (for tests, too).
+            data-row-count={rows.length}
+            data-first-seq={seqAt(0) ?? undefined}
+            data-last-seq={seqAt(rows.length - 1) ?? undefined}
+          >
+            {items.map((item) => {
+              const row = span.start + item.index;
+              const entry = store.at(rows[row]!)!;
+              const previous = row > 0 ? store.at(rows[row - 1]!) : undefined;
+              return (
+                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className={styles.row} style={{ transform: `translateY(${item.start}px)` }}>
+                  <EntryRow
+                    entry={entry}
+                    previousAt={previous?.at ?? 0}
+                    position={row}
+                    rowCount={rows.length}
+                    layout={props.layout}
+                    pretty={props.pretty}
+                    time={props.time}
+                    revealedText={props.secrets?.get(entry.seq)}
+                    matcher={result.matcher}
+                    isMatch={positionOf(matches, row) >= 0}
+                    selected={entry.seq === selectedSeq}
+                    partner={entry.seq === partnerSeq}
+                    tabbable={entry.seq === tabbableSeq}
+                    idPrefix={idPrefix}
+                    {...pairingOf(store, entry)}
+                    canLoad={props.canLoad}
+                    onAction={props.onAction}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {span.end < rows.length && newCount === 0 && (
+        <p className={styles.windowNote}>
+          {(rows.length - span.end).toLocaleString("en")} later rows are not laid out.
+          <button type="button" className="button small" onClick={() => reveal(span.end, { align: "center" })}>
+            Show later
+          </button>
+        </p>
+      )}
+      {newCount > 0 && (
+        <button type="button" className={`button small primary ${styles.newEntries}`} onClick={jumpToNewest}>
+          {newCount.toLocaleString("en")} new ↓
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** What the iq exchange an entry belongs to looks like from this entry, as plain props (rows are memoised). */
+function pairingOf(store: TranscriptStore, entry: TranscriptEntry): Pairing {
+  if (entry.pair !== undefined) {
+    return entry.dir === "event" ? { pairRole: "flag", pairSeq: entry.pair } : { pairRole: "response", pairSeq: entry.pair, pairRttMs: entry.rttMs };
+  }
+  const responseSeq = store.responseTo(entry.seq);
+  if (responseSeq !== undefined) return { pairRole: "request", pairSeq: responseSeq, pairRttMs: store.bySeq(responseSeq)?.rttMs };
+  const flagSeq = store.unansweredFlagFor(entry.seq);
+  return flagSeq === undefined ? {} : { pairRole: "unanswered", pairSeq: flagSeq };
+}

@@ -1,0 +1,90 @@
+"use client";
+
+import { useCallback, useRef, useState, type RefObject } from "react";
+import { lowerBound, rowWindow } from "@/lib/transcript/query";
+import type { TranscriptStore } from "@/lib/transcript/transcript-store";
+
+/** Within this many pixels of the bottom, the list follows new entries. */
+export const FOLLOW_THRESHOLD_PX = 24;
+/** A scroll this soon after a wheel, touch or scrolling key is the person's. */
+const USER_SCROLL_MS = 300;
+const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
+
+/**
+ * Whether the list follows new entries, and which window of rows it lays out. Following
+ * stops when the person scrolls up or goes to an older row, and resumes at the bottom.
+ * `rows` are the query's rows (visible store indexes).
+ */
+export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewportRef: RefObject<HTMLDivElement | null>) {
+  const [follow, setFollow] = useState(true);
+  const [pinnedStart, setPinnedStart] = useState(0);
+  /** The last seq shown when following stopped: rows after it are "new". */
+  const [pausedAfterSeq, setPausedAfterSeq] = useState<number | null>(null);
+  const span = rowWindow(rows.length, follow, pinnedStart);
+  const lastScrollTop = useRef(0);
+  // Only the person stops the following: the list's own corrections (rows measured, the
+  // window moving on) also move scrollTop, and must not.
+  const userScrolledAt = useRef(-Infinity);
+  const pointerOnScrollbar = useRef(false);
+
+  const lastSeq = useCallback(() => store.at(rows[rows.length - 1] ?? -1)?.seq ?? null, [store, rows]);
+
+  /** Stops following, laying out the window that starts at `pinAt`. */
+  const stopFollowing = useCallback(
+    (pinAt: number) => {
+      setFollow(false);
+      setPinnedStart(pinAt);
+      setPausedAfterSeq((paused) => paused ?? lastSeq());
+    },
+    [lastSeq],
+  );
+
+  const resume = useCallback(() => {
+    setFollow(true);
+    setPausedAfterSeq(null);
+  }, []);
+
+  const noteUserScroll = () => {
+    userScrolledAt.current = performance.now();
+  };
+
+  function onScroll() {
+    const viewport = viewportRef.current;
+    if (viewport === null) return;
+    const movedUp = viewport.scrollTop < lastScrollTop.current;
+    lastScrollTop.current = viewport.scrollTop;
+    const atTail = viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight <= FOLLOW_THRESHOLD_PX && span.end === rows.length;
+    const byUser = pointerOnScrollbar.current || performance.now() - userScrolledAt.current < USER_SCROLL_MS;
+    if (follow && movedUp && !atTail && byUser) stopFollowing(span.start);
+    else if (!follow && atTail) resume();
+  }
+
+  const scrollHandlers = {
+    onScroll,
+    onWheel: noteUserScroll,
+    onTouchMove: noteUserScroll,
+    // A press on the viewport itself, not on a row, is on its scrollbar.
+    onPointerDown: (event: React.PointerEvent) => {
+      pointerOnScrollbar.current = event.target === event.currentTarget;
+    },
+    onPointerUp: () => {
+      pointerOnScrollbar.current = false;
+    },
+    onPointerCancel: () => {
+      pointerOnScrollbar.current = false;
+    },
+    // A scrollbar drag may end where the page cannot see it: a move with no button down ends it.
+    onPointerMove: (event: React.PointerEvent) => {
+      if (event.buttons === 0) pointerOnScrollbar.current = false;
+    },
+  };
+
+  /** For the list's keydown handler: keys that scroll count as the person scrolling. */
+  const noteKey = (key: string) => {
+    if (SCROLL_KEYS.has(key)) noteUserScroll();
+  };
+
+  const newCount = follow || pausedAfterSeq === null ? 0 : rows.length - lowerBound(rows, store.indexOfSeq(pausedAfterSeq) + 1);
+
+  return { follow, span, stopFollowing, resume, scrollHandlers, noteKey, newCount };
+}

@@ -1,0 +1,88 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { OpenPlaygroundDbResult } from "@/lib/persistence/playground-db";
+import { entriesAfter } from "@/lib/persistence/persisted-transcripts";
+import type { TranscriptMeta } from "@/lib/transcript-files/format";
+import type { TranscriptStore } from "@/lib/transcript/transcript-store";
+
+let opening: Promise<OpenPlaygroundDbResult> | null = null;
+/** One IndexedDB connection per tab. */
+export function playgroundDb(): Promise<OpenPlaygroundDbResult> {
+  // IndexedDB code loads after first paint: nothing needs it before the first entry.
+  opening ??= import("@/lib/persistence/playground-db").then(({ openPlaygroundDb }) => openPlaygroundDb());
+  return opening;
+}
+
+const SAVE_DELAY_MS = 300;
+
+/**
+ * Keeps this session's transcript in the browser as it grows (masked, as received), in
+ * batches, so a reload can show it even after the session ended. Returns a message when
+ * storage is unavailable or full; the live session goes on regardless.
+ */
+export function usePersistedTranscript(store: TranscriptStore, sessionKey: string | null, meta: TranscriptMeta): string | null {
+  const [notice, setNotice] = useState<string | null>(null);
+  const metaRef = useRef(meta);
+  useEffect(() => {
+    metaRef.current = meta;
+  });
+
+  useEffect(() => {
+    if (sessionKey === null) return;
+    let savedSeq = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let stopped = false;
+    const save = async () => {
+      timer = null;
+      const opened = await playgroundDb();
+      if (!opened.ok) {
+        setNotice(opened.message);
+        return;
+      }
+      const fresh = entriesAfter(store.all(), savedSeq);
+      if (fresh.length === 0 || stopped) return;
+      savedSeq = fresh.at(-1)!.seq;
+      const result = await opened.db.saveEntries(sessionKey, fresh, metaRef.current);
+      if (!result.ok) {
+        setNotice(result.message);
+        stopped = true;
+      }
+    };
+    const unsubscribe = store.subscribe(() => {
+      if (timer === null && !stopped) timer = setTimeout(() => void save(), SAVE_DELAY_MS);
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+      void save();
+    };
+  }, [store, sessionKey]);
+
+  return notice;
+}
+
+/** The texts sent from a pane, oldest first, kept across reloads (Ctrl+Up walks them). */
+export function useSendHistory(paneId: string): { history: readonly string[]; remember(text: string): void } {
+  const [history, setHistory] = useState<readonly string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void playgroundDb().then(async (opened) => {
+      if (!opened.ok) return;
+      const loaded = await opened.db.loadHistory(paneId);
+      if (live) setHistory(loaded);
+    });
+    return () => {
+      live = false;
+    };
+  }, [paneId]);
+
+  const remember = useCallback(
+    (text: string) => {
+      setHistory((previous) => [...previous.filter((sent) => sent !== text), text].slice(-200));
+      void playgroundDb().then((opened) => (opened.ok ? opened.db.appendHistory(paneId, text) : undefined));
+    },
+    [paneId],
+  );
+  return { history, remember };
+}
