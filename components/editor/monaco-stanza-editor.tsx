@@ -5,6 +5,7 @@ import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor";
 import "monaco-editor/features/register.all";
 import "monaco-editor/languages/definitions/xml/register";
+import { usePageTheme } from "@/components/ui/theme-toggle";
 import type { TemplateVariables } from "@/lib/xml/templates";
 import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
 import { attachDiagnostics, registerXmppLanguage, type DiagnosticsHandle } from "./xmpp-language";
@@ -47,6 +48,7 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
     latest.current = { onSend, onHistory, onDiagnostics, mode, variables };
   }, [onSend, onHistory, onDiagnostics, mode, variables]);
   const diagnosticsRef = useRef<DiagnosticsHandle | null>(null);
+  const monacoTheme = usePageTheme() === "light" ? "vs" : "vs-dark";
 
   // Everything registered here is disposed when the editor goes (and again under StrictMode's double run).
   useEffect(() => {
@@ -97,7 +99,7 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
   return (
     <Editor
       language="xml"
-      theme="vs-dark"
+      theme={monacoTheme}
       value={value}
       onChange={(text) => onChange(text ?? "")}
       onMount={handleMount}

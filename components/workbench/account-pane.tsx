@@ -8,6 +8,7 @@ import { StreamLanes } from "@/components/stream/stream-lanes";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import { ConnectForm } from "./connect-form";
+import { PaneSplitter } from "./pane-splitter";
 import { usePersistedTranscript, useSendHistory } from "./use-browser-storage";
 import { useXmppSession } from "./use-xmpp-session";
 
@@ -37,6 +38,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
   const [sendError, setSendError] = useState<string | null>(null);
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [noticeDismissed, setNoticeDismissed] = useState(false);
+  const [sideWidth, setSideWidth] = useState(32);
   const editorRef = useRef<StanzaEditorHandle>(null);
   const { history, remember } = useSendHistory(paneId);
   const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
@@ -59,7 +61,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
   }
 
   return (
-    <section className="account-pane" aria-label={label} data-testid={`pane-${paneId}`}>
+    <section className="account-pane" aria-label={label} data-testid={`pane-${paneId}`} style={{ "--side-width": `${sideWidth}%` } as React.CSSProperties}>
       <div className="workbench-side">
         <ConnectForm accounts={accounts} domain={domain} suggested={suggested} view={view} onConnect={connect} onDisconnect={disconnect} />
         <div className="editor-panel">
@@ -89,6 +91,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
         </div>
         <ExplanationPanel entry={selectedSeq === null ? null : (store.bySeq(selectedSeq) ?? null)} />
       </div>
+      <PaneSplitter value={sideWidth} onChange={setSideWidth} />
       <div className="lanes-column">
         <div className="lanes-actions">
           <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
