@@ -23,3 +23,39 @@ export async function typeStanza(page: Page, xml: string, paneId: "a" | "b" = "a
   // insertText is one input event, like a paste: no auto-closing of tags or quotes.
   await page.keyboard.insertText(xml);
 }
+
+/** Connects `username` (password = username) in the pane and waits until the session is online. */
+export async function connectOnline(page: Page, username: string, paneId: "a" | "b" = "a") {
+  await connectAs(page, username, username, paneId);
+  await expect(pane(page, paneId).getByTestId("connection-status")).toContainText(`Online as ${username}@localhost/`);
+}
+
+/** Replaces the editor's text with `xml` and sends it with Ctrl+Enter. */
+export async function sendStanza(page: Page, xml: string, paneId: "a" | "b" = "a") {
+  await typeStanza(page, xml, paneId);
+  await page.keyboard.press("ControlOrMeta+Enter");
+}
+
+/** Pings the server with `id` and waits for the result, paired with its request. */
+export async function ping(page: Page, id: string, paneId: "a" | "b" = "a") {
+  await sendStanza(page, `<iq type="get" id="${id}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`, paneId);
+  await expect(lanes(page, paneId).getByTestId("entry-in").filter({ hasText: id })).toContainText("answers #");
+}
+
+/** The pane's stream lanes: toolbar, rows, status line. */
+export function lanes(page: Page, paneId: "a" | "b" = "a"): Locator {
+  return pane(page, paneId).getByRole("region", { name: "Stream lanes" });
+}
+
+/** The list of rows; its data-row-count, data-first-seq and data-last-seq describe the whole list. */
+export function entryList(page: Page, paneId: "a" | "b" = "a"): Locator {
+  return lanes(page, paneId).getByRole("list", { name: "Transcript entries" });
+}
+
+/** Ends the pane's session if it is still open, so it does not linger for reattachment into the next test. */
+export async function disconnectIfOnline(page: Page, paneId: "a" | "b" = "a") {
+  const button = pane(page, paneId).getByRole("button", { name: "Disconnect" });
+  if (!(await button.isVisible().catch(() => false))) return;
+  await button.click();
+  await expect(pane(page, paneId).getByTestId("connection-status")).not.toContainText("Online");
+}

@@ -96,12 +96,29 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
 
   const handleMount: OnMount = (editor, api) => setMounted({ editor, api });
 
+  // The editor owns its text. A controlled `value` would let a render that lags a keystroke
+  // behind write an older text back (scrambling fast typing), so only a change made outside
+  // (a template, "load into editor") is pushed in, as one undoable edit.
+  const lastEmitted = useRef(value);
+  useEffect(() => {
+    const editor = mounted?.editor;
+    const model = editor?.getModel();
+    if (!editor || !model || value === lastEmitted.current || value === editor.getValue()) return;
+    lastEmitted.current = value;
+    editor.pushUndoStop();
+    editor.executeEdits("outside", [{ range: model.getFullModelRange(), text: value, forceMoveMarkers: true }]);
+    editor.pushUndoStop();
+  }, [value, mounted]);
+
   return (
     <Editor
       language="xml"
       theme={monacoTheme}
-      value={value}
-      onChange={(text) => onChange(text ?? "")}
+      defaultValue={value}
+      onChange={(text) => {
+        lastEmitted.current = text ?? "";
+        onChange(text ?? "");
+      }}
       onMount={handleMount}
       options={{
         minimap: { enabled: false },
@@ -115,9 +132,10 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
         wordBasedSuggestions: "off",
         quickSuggestions: { other: true, strings: true, comments: false },
         suggestOnTriggerCharacters: true,
+        acceptSuggestionOnCommitCharacter: false,
         // The editor's box clips overflow: let hovers and suggestions draw outside it.
         fixedOverflowWidgets: true,
-        ariaLabel: "Stanza editor: type XML. Ctrl+Enter sends, Ctrl+Up and Ctrl+Down walk the history, Ctrl+Space completes.",
+        ariaLabel: "Stanza editor: type XML. Ctrl+Enter sends, Ctrl+Up and Ctrl+Down walk the history, Ctrl+Space completes, Ctrl+M makes Tab leave the editor.",
       }}
     />
   );

@@ -114,7 +114,8 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
         />
       </div>
       <p className={styles.keys} data-testid="editor-shortcuts">
-        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> send · <kbd>Ctrl</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> history · <kbd>Ctrl</kbd>+<kbd>Space</kbd> suggestions · hover a
+        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> send · <kbd>Ctrl</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> history · <kbd>Ctrl</kbd>+<kbd>Space</kbd> suggestions · <kbd>Ctrl</kbd>+<kbd>M</kbd> then
+        <kbd>Tab</kbd> leaves the editor · hover a
         tag for its spec · a template replaces the text (<kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes)
       </p>
       {showBlocked ? (
