@@ -167,5 +167,3 @@ test("the lanes read with the keyboard: arrows, Home, End, P, C, Enter, Esc", as
   await page.keyboard.press("Escape");
   await expect(list.locator('[aria-current="true"]')).toHaveCount(0);
 });
-  await expect(editorText(page)).toHaveText(text);
-});
