@@ -7,6 +7,7 @@ import { connectAs, pane, typeStanza } from "./workbench-page";
  */
 test("two accounts: a message leaves alice's lanes and arrives in bob's", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/playground");
   await page.getByLabel("Two accounts").check();
   await connectAs(page, "alice", "alice", "a");
@@ -25,6 +26,9 @@ test("two accounts: a message leaves alice's lanes and arrives in bob's", async 
   const answerBox = await answer.boundingBox();
   expect(requestBox && answerBox && answerBox.x >= requestBox.x + requestBox.width - 1).toBe(true);
 
-  const path = process.env.UPDATE_SCREENSHOT === "1" ? "docs/workbench.png" : testInfo.outputPath("workbench.png");
-  await page.screenshot({ path });
+  const update = process.env.UPDATE_SCREENSHOT === "1";
+  await page.screenshot({ path: update ? "docs/workbench.png" : testInfo.outputPath("workbench.png") });
+  await page.getByRole("button", { name: "Light theme" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await page.screenshot({ path: update ? "docs/workbench-light.png" : testInfo.outputPath("workbench-light.png") });
 });
