@@ -15,7 +15,7 @@ test.afterEach(async ({ page }) => {
 
 const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const pingOf = (id: string) => `<iq type="get" id="${id}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`;
-/** Key by key at a person's pace (typing at full speed is its own test below). */
+/** Key by key at a person's pace (typing at full speed is its own test, at the end). */
 const HUMAN = { delay: 40 };
 
 const isFocused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
@@ -166,4 +166,13 @@ test("the lanes read with the keyboard: arrows, Home, End, P, C, Enter, Esc", as
   // Esc deselects.
   await page.keyboard.press("Escape");
   await expect(list.locator('[aria-current="true"]')).toHaveCount(0);
+});
+
+test("typing at full speed in the editor keeps every character in place", async ({ page }) => {
+  const text = pingOf(`fast${fresh()}`);
+  await page.goto("/playground");
+  await tabIntoEditor(page);
+  // Auto-repeat, a fast typist or a busy page: keys closer together than a React render.
+  await retype(page, text, { delay: 0 });
+  await expect(editorText(page)).toHaveText(text);
 });

@@ -96,15 +96,22 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
 
   const handleMount: OnMount = (editor, api) => setMounted({ editor, api });
 
-  // The editor owns its text. A controlled `value` would let a render that lags a keystroke
-  // behind write an older text back (scrambling fast typing), so only a change made outside
-  // (a template, "load into editor") is pushed in, as one undoable edit.
-  const lastEmitted = useRef(value);
+  // The editor owns its text. React hands back what the editor emitted, but possibly a few
+  // keystrokes late; writing such a stale echo back would scramble fast typing. So texts the
+  // editor emitted are remembered until they come back, and only a value that was never
+  // emitted (a template, "load into editor") is pushed in, as one undoable edit.
+  const emitted = useRef<string[]>([]);
   useEffect(() => {
     const editor = mounted?.editor;
     const model = editor?.getModel();
-    if (!editor || !model || value === lastEmitted.current || value === editor.getValue()) return;
-    lastEmitted.current = value;
+    if (!editor || !model) return;
+    const echo = emitted.current.lastIndexOf(value);
+    if (echo !== -1) {
+      emitted.current.splice(0, echo + 1);
+      return;
+    }
+    if (value === editor.getValue()) return;
+    emitted.current.length = 0;
     editor.pushUndoStop();
     editor.executeEdits("outside", [{ range: model.getFullModelRange(), text: value, forceMoveMarkers: true }]);
     editor.pushUndoStop();
@@ -116,7 +123,8 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
       theme={monacoTheme}
       defaultValue={value}
       onChange={(text) => {
-        lastEmitted.current = text ?? "";
+        emitted.current.push(text ?? "");
+        if (emitted.current.length > 1000) emitted.current.splice(0, 500);
         onChange(text ?? "");
       }}
       onMount={handleMount}
