@@ -5,6 +5,7 @@ import { tapConnection } from "./wire-tap";
 import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
+import { SessionStateEmitter } from "./session-state";
 
 export interface ServerAddress {
   host: string;
@@ -40,8 +41,7 @@ globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
 export class GuidedSession implements XmppSession {
   readonly transcript = new Transcript();
   private readonly entity: Client;
-  private readonly stateListeners = new Set<StateListener>();
-  private state: SessionState = "connecting";
+  private readonly status = new SessionStateEmitter();
   private secure = false;
   private streamError: string | undefined;
   private lastError: string | undefined;
@@ -78,12 +78,11 @@ export class GuidedSession implements XmppSession {
   }
 
   get currentState(): SessionState {
-    return this.state;
+    return this.status.current;
   }
 
   onState(listener: StateListener): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.status.listen(listener);
   }
 
   /** Connects, negotiates and binds; resolves with the bound full JID. */
@@ -94,7 +93,7 @@ export class GuidedSession implements XmppSession {
       const jid = String(await this.entity.start());
       this.transcript.recordEvent(`online as ${jid}`);
       if (this.options.initialPresence) await this.entity.write("<presence/>");
-      this.setState("online", { jid });
+      this.status.set("online", { jid });
       return jid;
     } catch (error) {
       const message = this.lastError ?? describeError(error);
@@ -106,13 +105,13 @@ export class GuidedSession implements XmppSession {
 
   /** Writes exactly the text given: one stanza, several, or not even XML. */
   async send(xml: string): Promise<void> {
-    if (this.state !== "online") throw new Error("the session is not connected; connect again to send");
+    if (this.status.current !== "online") throw new Error("the session is not connected; connect again to send");
     await this.entity.write(xml);
   }
 
   /** Closes the stream politely (RFC 6120 section 4.4), then the socket. */
   async close(): Promise<void> {
-    if (this.state === "closed") return;
+    if (this.status.current === "closed") return;
     await this.entity.stop().catch(() => undefined);
     this.finish("closed by you");
   }
@@ -131,7 +130,7 @@ export class GuidedSession implements XmppSession {
       socket?.setNoDelay?.(true);
       socket?.socket?.setNoDelay?.(true);
     }
-    if (status === "disconnect" && this.state === "online") {
+    if (status === "disconnect" && this.status.current === "online") {
       this.finish(this.streamError ? `the server ended the stream: ${this.streamError}` : this.lastError ?? "the connection closed");
     }
   }
@@ -145,16 +144,12 @@ export class GuidedSession implements XmppSession {
   }
 
   private finish(message: string): void {
-    if (this.state === "closed") return;
+    if (this.status.current === "closed") return;
     this.transcript.end();
     this.transcript.recordEvent(`closed: ${message}`, this.streamError);
-    this.setState("closed", { message });
+    this.status.set("closed", { message });
   }
 
-  private setState(state: SessionState, detail: { jid?: string; message?: string }): void {
-    this.state = state;
-    for (const listener of this.stateListeners) listener(state, detail);
-  }
 }
 
 function serviceUri(server: ServerAddress, transport: Transport): string {

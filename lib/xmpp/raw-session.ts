@@ -5,6 +5,7 @@ import { describeError, type ServerAddress } from "./guided-session";
 import type { SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
+import { SessionStateEmitter } from "./session-state";
 
 export interface RawSessionOptions {
   server: ServerAddress;
@@ -25,8 +26,7 @@ const CLOSE_GRACE_MS = 1000;
  */
 export class RawSession implements XmppSession {
   readonly transcript = new Transcript();
-  private readonly stateListeners = new Set<StateListener>();
-  private state: SessionState = "connecting";
+  private readonly status = new SessionStateEmitter();
   private socket: net.Socket | undefined;
   /** Set once the server's <proceed/> arrives, until the socket is upgraded. */
   private proceedReceived = false;
@@ -44,12 +44,11 @@ export class RawSession implements XmppSession {
   }
 
   get currentState(): SessionState {
-    return this.state;
+    return this.status.current;
   }
 
   onState(listener: StateListener): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.status.listen(listener);
   }
 
   /** Opens the socket (and TLS for direct TLS); the stream itself is the user's to open. */
@@ -78,7 +77,7 @@ export class RawSession implements XmppSession {
     }
     if (socket instanceof tls.TLSSocket) this.recordTlsEstablished(socket);
     const description = `connected to ${host}:${port} (${transport}); open the stream with a stream header (RFC 6120 section 4.2)`;
-    this.setState("online", {});
+    this.status.set("online", {});
     return description;
   }
 
@@ -86,7 +85,7 @@ export class RawSession implements XmppSession {
   async send(xml: string): Promise<void> {
     await this.upgrade;
     const socket = this.socket;
-    if (this.state !== "online" || socket === undefined || this.closing !== undefined) throw new Error("the session is not connected; connect again to send");
+    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined) throw new Error("the session is not connected; connect again to send");
     this.transcript.record("out", xml);
     await new Promise<void>((resolve, reject) => {
       socket.write(xml, (error) => (error ? reject(new Error(describeError(error))) : resolve()));
@@ -101,7 +100,7 @@ export class RawSession implements XmppSession {
 
   private async shutdown(): Promise<void> {
     const socket = this.socket;
-    if (this.state !== "closed" && socket !== undefined && !socket.closed) {
+    if (this.status.current !== "closed" && socket !== undefined && !socket.closed) {
       await new Promise<void>((resolve) => {
         // The server may never answer our FIN; do not wait for it forever.
         const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
@@ -195,24 +194,20 @@ export class RawSession implements XmppSession {
     if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
     if (entry.kind === "bind" && entry.attrs?.type === "result") {
       const jid = boundJid(entry.raw);
-      if (jid !== undefined && this.state === "online") {
+      if (jid !== undefined && this.status.current === "online") {
         this.transcript.recordEvent(`bound as ${jid}`);
-        this.setState("online", { jid });
+        this.status.set("online", { jid });
       }
     }
   }
 
   private finish(message: string): void {
-    if (this.state === "closed") return;
+    if (this.status.current === "closed") return;
     this.transcript.end();
     this.transcript.recordEvent(`closed: ${message}`, this.streamError);
-    this.setState("closed", { message });
+    this.status.set("closed", { message });
   }
 
-  private setState(state: SessionState, detail: { jid?: string; message?: string }): void {
-    this.state = state;
-    for (const listener of this.stateListeners) listener(state, detail);
-  }
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };

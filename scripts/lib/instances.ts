@@ -39,49 +39,33 @@ export interface XmppServerInstance {
 }
 
 
+/**
+ * An instance on loopback with its four listeners at base, base+1, base+2 and, for HTTP,
+ * base+58 (so 5222 gives the usual 5222/5223/5224/5280).
+ */
+function loopbackInstance(name: string, node: string, base: number): XmppServerInstance {
+  return {
+    name,
+    dir: `.playground/${name}`,
+    node,
+    domain: "localhost",
+    host: "127.0.0.1",
+    ports: { starttls: base, directTls: base + 1, plain: base + 2, http: base + 58 },
+    accounts: DEMO_ACCOUNTS,
+  };
+}
+
 /** The server the app talks to. */
-export const PLAYGROUND_SERVER: XmppServerInstance = {
-  name: "playground",
-  dir: ".playground/playground",
-  node: "xmpp-playground@localhost",
-  domain: "localhost",
-  host: "127.0.0.1",
-  ports: { starttls: 5222, directTls: 5223, plain: 5224, http: 5280 },
-  accounts: DEMO_ACCOUNTS,
-};
+export const PLAYGROUND_SERVER = loopbackInstance("playground", "xmpp-playground@localhost", 5222);
 
-/** A second server for tests, on its own ports so it can run next to the playground. */
-export const TEST_SERVER: XmppServerInstance = {
-  name: "test",
-  dir: ".playground/test",
-  node: "xmpp-playground-test@localhost",
-  domain: "localhost",
-  host: "127.0.0.1",
-  ports: { starttls: 15222, directTls: 15223, plain: 15224, http: 15280 },
-  accounts: DEMO_ACCOUNTS,
-};
-
-/** The benchmarks' server (npm run bench), on ports of its own. */
-export const BENCH_SERVER: XmppServerInstance = {
-  name: "bench",
-  dir: ".playground/bench",
-  node: "xmpp-playground-bench@localhost",
-  domain: "localhost",
-  host: "127.0.0.1",
-  ports: { starttls: 17222, directTls: 17223, plain: 17224, http: 17280 },
-  accounts: DEMO_ACCOUNTS,
-};
+/** A second server for the unit and integration tests, on its own ports so it can run next to the playground. */
+export const TEST_SERVER = loopbackInstance("test", "xmpp-playground-test@localhost", 15222);
 
 /** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
-export const E2E_SERVER: XmppServerInstance = {
-  name: "e2e",
-  dir: ".playground/e2e",
-  node: "xmpp-playground-e2e@localhost",
-  domain: "localhost",
-  host: "127.0.0.1",
-  ports: { starttls: 16222, directTls: 16223, plain: 16224, http: 16280 },
-  accounts: DEMO_ACCOUNTS,
-};
+export const E2E_SERVER = loopbackInstance("e2e", "xmpp-playground-e2e@localhost", 16222);
+
+/** The benchmarks' server (npm run bench), on ports of its own. */
+export const BENCH_SERVER = loopbackInstance("bench", "xmpp-playground-bench@localhost", 17222);
 
 /**
  * The self-signed certificate shared by all instances (repo-relative paths).
