@@ -42,6 +42,11 @@ export class DirectClient {
     return performance.now() - started;
   }
 
+  /** Writes without waiting for anything back (a flood). */
+  write(text: string): void {
+    this.socket.write(text);
+  }
+
   close(): void {
     this.socket.end("</stream:stream>");
   }

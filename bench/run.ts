@@ -5,6 +5,7 @@ import { roundTrip } from "./cases/round-trip";
 import { sessionsPerProcess } from "./cases/sessions";
 import { startTimes } from "./cases/start";
 import { pageWeight } from "./cases/page-weight";
+import { ingest } from "./cases/ingest";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -14,6 +15,7 @@ type Case = (app: Awaited<ReturnType<typeof startAppUnderTest>>) => Promise<Figu
 const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   "round-trip": { needsApp: true, run: roundTrip },
   "page-weight": { needsApp: true, run: pageWeight },
+  ingest: { needsApp: true, run: ingest },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
 };

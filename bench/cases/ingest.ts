@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { BENCH_SERVER } from "../../scripts/lib/instances";
+import { BENCH_URL, type AppUnderTest } from "../app-under-test";
+import { DirectClient } from "../direct-client";
+import type { Figure } from "../report";
+import { round } from "../stats";
+
+const RATES = [1_000, 5_000, 20_000];
+const SECONDS = 20;
+const TICK_MS = 10;
+
+/**
+ * Case 2: a peer floods one session at each rate for 20 s; every stanza must reach the
+ * browser's lanes (counted there, with the lanes' own search), with no main-thread long
+ * task over 50 ms. The bridge's CPU and memory are read from /proc meanwhile.
+ */
+export async function ingest(app: AppUnderTest): Promise<Figure[]> {
+  const page = await app.browser.newPage();
+  await page.goto(`${BENCH_URL}/playground`);
+  const form = page.getByRole("form", { name: "Connection" });
+  await form.getByLabel("JID").fill("alice@localhost");
+  await form.getByLabel("Password").fill("alice");
+  await form.getByRole("button", { name: "Connect" }).click();
+  await page.getByTestId("connection-status").filter({ hasText: "Online" }).waitFor();
+  await page.evaluate(() => {
+    const tasks: number[] = [];
+    (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
+  });
+  const flooder = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
+  const search = page.getByRole("searchbox");
+  const figures: Figure[] = [];
+
+  for (const rate of RATES) {
+    await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
+    const cpuBefore = cpuSeconds(app.app.pid!);
+    const started = performance.now();
+    const sent = await flood(flooder, rate);
+    const floodSeconds = (performance.now() - started) / 1000;
+    const cpu = (cpuSeconds(app.app.pid!) - cpuBefore) / floodSeconds;
+    await search.fill(`f${rate}-`);
+    const deadline = Date.now() + 120_000;
+    let delivered = 0;
+    while (Date.now() < deadline) {
+      delivered = matchCount(await page.locator('[aria-live="polite"]').first().textContent());
+      if (delivered >= sent) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const drainSeconds = (performance.now() - started) / 1000 - floodSeconds;
+    const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+    const longest = Math.max(0, ...longTasks);
+    const over50 = longTasks.filter((duration) => duration > 50).length;
+    const lost = sent - delivered;
+    const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });
+    figures.push({
+      case: "ingest",
+      name: `${rate} stanzas/s for ${SECONDS} s: longest main-thread task (delivered ${delivered} of ${sent}, last one ${round(drainSeconds, 1)} s after the flood)`,
+      unit: "ms",
+      value: one(longest),
+      target: "zero loss, no long task over 50 ms",
+      verdict: lost === 0 && over50 === 0 ? "pass" : "miss",
+      note: `${over50} long tasks over 50 ms; bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB`,
+    });
+  }
+  flooder.close();
+  await page.close();
+  return figures;
+}
+
+/** Sends `rate` messages a second for SECONDS, in batches every TICK_MS, paced by the clock. */
+async function flood(client: DirectClient, rate: number): Promise<number> {
+  const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
+  const ticks = Math.round((SECONDS * 1000) / TICK_MS);
+  const started = performance.now();
+  let n = 0;
+  for (let tick = 0; tick < ticks; tick++) {
+    let batch = "";
+    for (let i = 0; i < perTick; i++, n++) batch += `<message to='alice@localhost' type='chat' id='f${rate}-${n}'><body>${n}</body></message>`;
+    client.write(batch);
+    const due = started + (tick + 1) * TICK_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  return n;
+}
+
+function matchCount(text: string | null): number {
+  const match = /of ([\d,]+)|([\d,]+) match/.exec(text ?? "");
+  return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", ""));
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Math.round(Number(kb) / 1024);
+}
