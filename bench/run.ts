@@ -6,6 +6,7 @@ import { sessionsPerProcess } from "./cases/sessions";
 import { startTimes } from "./cases/start";
 import { pageWeight } from "./cases/page-weight";
 import { ingest } from "./cases/ingest";
+import { bigLog } from "./cases/big-log";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -16,6 +17,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   "round-trip": { needsApp: true, run: roundTrip },
   "page-weight": { needsApp: true, run: pageWeight },
   ingest: { needsApp: true, run: ingest },
+  "big-log": { needsApp: true, run: bigLog },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
 };

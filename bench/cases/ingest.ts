@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { BENCH_SERVER } from "../../scripts/lib/instances";
 import { BENCH_URL, type AppUnderTest } from "../app-under-test";
 import { DirectClient } from "../direct-client";
@@ -15,13 +16,7 @@ const TICK_MS = 10;
  * task over 50 ms. The bridge's CPU and memory are read from /proc meanwhile.
  */
 export async function ingest(app: AppUnderTest): Promise<Figure[]> {
-  const page = await app.browser.newPage();
-  await page.goto(`${BENCH_URL}/playground`);
-  const form = page.getByRole("form", { name: "Connection" });
-  await form.getByLabel("JID").fill("alice@localhost");
-  await form.getByLabel("Password").fill("alice");
-  await form.getByRole("button", { name: "Connect" }).click();
-  await page.getByTestId("connection-status").filter({ hasText: "Online" }).waitFor();
+  const page = await workbenchAsAlice(app);
   await page.evaluate(() => {
     const tasks: number[] = [];
     (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
@@ -67,15 +62,27 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
   return figures;
 }
 
-/** Sends `rate` messages a second for SECONDS, in batches every TICK_MS, paced by the clock. */
-async function flood(client: DirectClient, rate: number): Promise<number> {
+/** The workbench page, connected as alice through its own form. */
+export async function workbenchAsAlice(app: AppUnderTest): Promise<Page> {
+  const page = await app.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${BENCH_URL}/playground`);
+  const form = page.getByRole("form", { name: "Connection" });
+  await form.getByLabel("JID").fill("alice@localhost");
+  await form.getByLabel("Password").fill("alice");
+  await form.getByRole("button", { name: "Connect" }).click();
+  await page.getByTestId("connection-status").filter({ hasText: "Online" }).waitFor();
+  return page;
+}
+
+/** Sends `rate` messages a second for `seconds`, in batches every TICK_MS, paced by the clock. */
+export async function flood(client: DirectClient, rate: number, seconds = SECONDS, prefix = `f${rate}-`): Promise<number> {
   const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
-  const ticks = Math.round((SECONDS * 1000) / TICK_MS);
+  const ticks = Math.round((seconds * 1000) / TICK_MS);
   const started = performance.now();
   let n = 0;
   for (let tick = 0; tick < ticks; tick++) {
     let batch = "";
-    for (let i = 0; i < perTick; i++, n++) batch += `<message to='alice@localhost' type='chat' id='f${rate}-${n}'><body>${n}</body></message>`;
+    for (let i = 0; i < perTick; i++, n++) batch += `<message to='alice@localhost' type='chat' id='${prefix}${n}'><body>${n}</body></message>`;
     client.write(batch);
     const due = started + (tick + 1) * TICK_MS;
     const wait = due - performance.now();
@@ -84,7 +91,7 @@ async function flood(client: DirectClient, rate: number): Promise<number> {
   return n;
 }
 
-function matchCount(text: string | null): number {
+export function matchCount(text: string | null): number {
   const match = /of ([\d,]+)|([\d,]+) match/.exec(text ?? "");
   return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", ""));
 }

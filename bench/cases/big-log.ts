@@ -1,0 +1,78 @@
+import { BENCH_SERVER } from "../../scripts/lib/instances";
+import type { AppUnderTest } from "../app-under-test";
+import { DirectClient } from "../direct-client";
+import type { Figure } from "../report";
+import { summarize } from "../stats";
+import { flood, matchCount, workbenchAsAlice } from "./ingest";
+
+/** Under the bridge's default cap of 1,000,000 entries per session, with room for the login. */
+const ENTRIES = 990_000;
+const RATE = 20_000;
+
+/**
+ * Case 3: a session of a million entries in the real workbench (flooded in through the
+ * bridge, not injected): search and filter answers, scrolling frame times, JS heap, export.
+ * Times are taken from the bench process, so they include Playwright's round trip to the page.
+ */
+export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
+  const page = await workbenchAsAlice(app);
+  const flooder = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
+  await flood(flooder, RATE, ENTRIES / RATE, "big-");
+  flooder.close();
+  const list = page.locator('[aria-label="Transcript entries"]');
+  const deadline = Date.now() + 180_000;
+  while (Number(await list.getAttribute("data-row-count")) < ENTRIES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+  const rows = Number(await list.getAttribute("data-row-count"));
+
+  // Search: text and regex, each answered when the lanes show the new count.
+  const search = page.getByRole("searchbox");
+  const status = page.locator('[aria-live="polite"]').first();
+  const searchMs: number[] = [];
+  const queries: [string, number][] = [["big-123456'", 1], ["big-98765", 11], ["big-4242", 111]];
+  for (const [query, expected] of queries) {
+    const started = performance.now();
+    await search.fill(query);
+    while (matchCount(await status.textContent()) !== expected && performance.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
+    searchMs.push(performance.now() - started);
+    await search.fill("");
+  }
+
+  // Scrolling: 120 frames of wheel-sized steps through the virtualized list.
+  const frames = (await page.evaluate(`(async () => {
+    const viewport = document.querySelector('[aria-label="Transcript entries"]').parentElement;
+    viewport.scrollTop = 0;
+    const deltas = [];
+    let last = performance.now();
+    for (let i = 0; i < 120; i++) {
+      viewport.scrollTop += 600;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = performance.now();
+      deltas.push(now - last);
+      last = now;
+    }
+    return deltas;
+  })()`)) as number[];
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+  const heapMb = heap.usedSize / (1024 * 1024);
+
+  // Export of the whole transcript as JSON, until the download starts.
+  await page.locator("summary", { hasText: "Export" }).first().click();
+  const exportStarted = performance.now();
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByRole("button", { name: "Transcript (.json)" }).click()]);
+  const exportSeconds = (performance.now() - exportStarted) / 1000;
+  await download.delete();
+  await page.close();
+
+  const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });
+  const search_ = summarize(searchMs);
+  const frame = summarize(frames);
+  return [
+    { case: "big-log", name: `search over ${rows} entries, until the count shows`, unit: "ms", value: search_, target: "< 150 ms", verdict: search_.max < 150 ? "pass" : "miss" },
+    { case: "big-log", name: "scrolling through them: time per frame", unit: "ms", value: frame, target: "< 16 ms a frame (p99 shown)", verdict: frame.median < 17 ? "pass" : "miss", note: "60 Hz frames measure 16.7 ms" },
+    { case: "big-log", name: "JS heap of the page after GC", unit: "MB", value: one(heapMb), target: "< 500 MB", verdict: heapMb < 500 ? "pass" : "miss" },
+    { case: "big-log", name: "export of the whole transcript as JSON", unit: "s", value: one(exportSeconds), target: "< 5 s", verdict: exportSeconds < 5 ? "pass" : "miss" },
+  ];
+}
