@@ -64,6 +64,8 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.getByRole("button", { name: "Transcript (.json)" }).click()]);
   const exportSeconds = (performance.now() - exportStarted) / 1000;
   await download.delete();
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.getByTestId("connection-status").filter({ hasText: "Closed" }).waitFor();
   await page.close();
 
   const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });

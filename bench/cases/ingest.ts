@@ -58,6 +58,8 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     });
   }
   flooder.close();
+  await page.getByRole("button", { name: "Disconnect" }).click();
+  await page.getByTestId("connection-status").filter({ hasText: "Closed" }).waitFor();
   await page.close();
   return figures;
 }
