@@ -1,8 +1,8 @@
 import { defineConfig } from "@playwright/test";
-import { CERTS, E2E_SERVER, fromRepoRoot } from "./scripts/lib/instances";
+import { CERTS, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
 
 /** The app under test runs on its own port, against the test ejabberd on its own ports. */
-const APP_PORT = 3100;
+const APP_PORT = 3100 + SLOT;
 const baseURL = `http://localhost:${APP_PORT}`;
 
 export default defineConfig({

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
 import { ensureAppBuilt } from "../scripts/lib/app-build";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
-import { BENCH_SERVER, CERTS, fromRepoRoot } from "../scripts/lib/instances";
+import { BENCH_SERVER, CERTS, SLOT, fromRepoRoot } from "../scripts/lib/instances";
 import { waitForPort } from "../scripts/lib/ports";
 
-export const BENCH_APP_PORT = 3200;
+export const BENCH_APP_PORT = 3200 + SLOT;
 export const BENCH_URL = `http://localhost:${BENCH_APP_PORT}`;
 
 export interface AppUnderTest {

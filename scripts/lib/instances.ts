@@ -55,17 +55,35 @@ function loopbackInstance(name: string, node: string, base: number): XmppServerI
   };
 }
 
+/**
+ * Parallel work slot (PLAYGROUND_SLOT=0..9, default 0). Each slot shifts the test, e2e and
+ * bench instances and app ports, so several checkouts on one machine can run their suites at
+ * once without sharing a server. The playground itself always uses the standard ports.
+ */
+export const SLOT = parseSlot(process.env.PLAYGROUND_SLOT);
+
+function parseSlot(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  const slot = Number(raw);
+  if (!Number.isInteger(slot) || slot < 0 || slot > 9) {
+    throw new Error(`PLAYGROUND_SLOT must be a whole number from 0 to 9, not "${raw}".`);
+  }
+  return slot;
+}
+
+const slotted = (node: string): string => (SLOT === 0 ? node : node.replace("@", `-s${SLOT}@`));
+
 /** The server the app talks to. */
 export const PLAYGROUND_SERVER = loopbackInstance("playground", "xmpp-playground@localhost", 5222);
 
 /** A second server for the unit and integration tests, on its own ports so it can run next to the playground. */
-export const TEST_SERVER = loopbackInstance("test", "xmpp-playground-test@localhost", 15222);
+export const TEST_SERVER = loopbackInstance("test", slotted("xmpp-playground-test@localhost"), 15222 + 100 * SLOT);
 
 /** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
-export const E2E_SERVER = loopbackInstance("e2e", "xmpp-playground-e2e@localhost", 16222);
+export const E2E_SERVER = loopbackInstance("e2e", slotted("xmpp-playground-e2e@localhost"), 16222 + 100 * SLOT);
 
 /** The benchmarks' server (npm run bench), on ports of its own. */
-export const BENCH_SERVER = loopbackInstance("bench", "xmpp-playground-bench@localhost", 17222);
+export const BENCH_SERVER = loopbackInstance("bench", slotted("xmpp-playground-bench@localhost"), 17222 + 100 * SLOT);
 
 /**
  * The self-signed certificate shared by all instances (repo-relative paths).
