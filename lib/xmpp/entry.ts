@@ -1,3 +1,5 @@
+import type { StreamViolation } from "./framing";
+
 /**
  * One record of a session's transcript (see DESIGN.md, "The data that flows").
  * Plain data: it crosses the bridge's WebSocket as JSON and is stored in the browser.
@@ -51,6 +53,21 @@ export interface TranscriptEntry {
   /** For an iq result or error: the seq of the request it answers, and the round trip. */
   pair?: number;
   rttMs?: number;
+  /**
+   * A malformed entry that breaks the stream's rules: the stream error a receiver answers it
+   * with (RFC 6120 section 4.9.3). The session closes the stream when a server sends one.
+   */
+  violation?: StreamViolation;
+  /**
+   * Bytes that were not UTF-8: each stands as one U+FFFD in `raw`, at the UTF-16 index `at`,
+   * with the original bytes in hex ("c3 28"), so the exact wire bytes can be rebuilt.
+   */
+  invalidBytes?: InvalidBytes[];
+}
+
+export interface InvalidBytes {
+  at: number;
+  hex: string;
 }
 
 export const REDACTION_MASK = "\u2022\u2022\u2022\u2022\u2022\u2022";

@@ -13,17 +13,34 @@
 
 export type FrameKind = "stream-open" | "stream-close" | "element" | "whitespace" | "malformed";
 
+/**
+ * The stream error a receiving entity answers a malformed frame with (RFC 6120 section
+ * 4.9.3): restricted XML (section 11.1), XML that is not well-formed (4.9.3.13), a piece
+ * over the receiver's size limit (4.9.3.14), bytes that are not UTF-8 (11.6, 4.9.3.22).
+ */
+export type StreamViolation = "restricted-xml" | "not-well-formed" | "policy-violation" | "unsupported-encoding";
+
 export interface Frame {
   raw: string;
   kind: FrameKind;
   /** Why the frame is malformed, in words a person can act on. */
   error?: string;
+  /** For a malformed frame that breaks the stream's rules: the stream error it calls for. */
+  violation?: StreamViolation;
 }
 
 export interface FramerOptions {
   /** A single top-level element larger than this is cut off as malformed. */
   maxFrameLength?: number;
+  /** Appended to the message about an element over the limit: which setting raises it. */
+  limitHint?: string;
 }
+
+const RESTRICTED = {
+  comment: "XML comments are not allowed in XMPP (RFC 6120 section 11.1)",
+  instruction: "processing instructions are not allowed in XMPP (RFC 6120 section 11.1)",
+  dtd: "\"<!\" may only start a comment or CDATA here: DTDs and entity declarations are not allowed in XMPP (RFC 6120 section 11.1)",
+} as const;
 
 type ScanState =
   | "text"
@@ -54,23 +71,26 @@ export class StreamFramer {
   /** A comment or processing instruction inside the current frame (RFC 6120 section 11.1). */
   private restricted: string | null = null;
   /** Once framing is impossible, the rest of the direction is recorded as malformed. */
-  private broken: string | null = null;
+  private broken: { error: string; violation: StreamViolation } | null = null;
   private readonly maxFrameLength: number;
+  private readonly limitHint: string;
 
   constructor(options: FramerOptions = {}) {
     this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
+    this.limitHint = options.limitHint ?? "";
   }
 
   /** Feed decoded text; returns every frame completed by it, in order. */
   push(text: string): Frame[] {
     if (this.broken !== null) {
-      return text === "" ? [] : [{ raw: text, kind: "malformed", error: this.broken }];
+      return text === "" ? [] : [{ raw: text, kind: "malformed", error: this.broken.error, violation: this.broken.violation }];
     }
     this.buffer += text;
     const frames: Frame[] = [];
     this.scan(frames);
     if (this.broken === null && this.buffer.length > this.maxFrameLength) {
-      this.breakOff(frames, `an element is longer than ${this.maxFrameLength} characters; the rest of this stream is kept as raw text`);
+      const limit = this.maxFrameLength.toLocaleString("en-US");
+      this.breakOff(frames, `an element is longer than ${limit} characters, the most accepted here${this.limitHint}; the rest of this stream is kept as raw text`, 0, "policy-violation");
     }
     return frames;
   }
@@ -148,7 +168,7 @@ export class StreamFramer {
           // Need up to 7 characters after "<!" to tell "--", "[CDATA[" and "DOCTYPE" apart.
           const ahead = buf.slice(i, i + 7);
           if (ahead.startsWith("--")) {
-            this.restricted ??= "XML comments are not allowed in XMPP (RFC 6120 section 11.1)";
+            this.restricted ??= RESTRICTED.comment;
             this.state = "comment";
             i += 2;
           } else if (ahead === "[CDATA[") {
@@ -158,7 +178,7 @@ export class StreamFramer {
             this.scanned = i;
             return; // wait for more text
           } else {
-            this.breakOff(frames, "\"<!\" may only start a comment or CDATA here: DTDs and entity declarations are not allowed in XMPP (RFC 6120 section 11.1)", this.tagStart);
+            this.breakOff(frames, RESTRICTED.dtd, this.tagStart, "restricted-xml");
           }
           break;
         }
@@ -247,7 +267,7 @@ export class StreamFramer {
       this.declarationPending = true;
       return;
     }
-    this.restricted ??= "processing instructions are not allowed in XMPP (RFC 6120 section 11.1)";
+    this.restricted ??= RESTRICTED.instruction;
     if (this.depth === this.baseDepth) {
       this.splitLeadingText(frames, this.tagStart);
       this.emit(frames, this.scanned, "element");
@@ -264,13 +284,13 @@ export class StreamFramer {
     if (WHITESPACE.test(text)) {
       this.cut(frames, tagStart, { kind: "whitespace" });
     } else {
-      this.cut(frames, tagStart, { kind: "malformed", error: "text outside of any element is not allowed between stanzas" });
+      this.cut(frames, tagStart, { kind: "malformed", error: "text outside of any element is not allowed between stanzas", violation: "not-well-formed" });
     }
   }
 
   private emit(frames: Frame[], end: number, kind: FrameKind): void {
     if (this.restricted !== null) {
-      this.cut(frames, end, { kind: "malformed", error: this.restricted });
+      this.cut(frames, end, { kind: "malformed", error: this.restricted, violation: "restricted-xml" });
       this.restricted = null;
     } else {
       this.cut(frames, end, { kind });
@@ -286,10 +306,10 @@ export class StreamFramer {
   }
 
   /** Framing cannot go on: what is buffered becomes malformed, and so will everything after. */
-  private breakOff(frames: Frame[], reason: string, from = 0): void {
+  private breakOff(frames: Frame[], reason: string, from = 0, violation: StreamViolation = "not-well-formed"): void {
     if (from > 0 && this.depth === this.baseDepth) this.splitLeadingText(frames, from);
-    this.broken = reason;
-    if (this.buffer !== "") this.cut(frames, this.buffer.length, { kind: "malformed", error: reason });
+    this.broken = { error: reason, violation };
+    if (this.buffer !== "") this.cut(frames, this.buffer.length, { kind: "malformed", error: reason, violation });
     this.scanned = 0;
   }
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { findRestrictedXml, restrictedXmlRefusal } from "./restricted-xml";
+import { findIllegalXmlChar, withVisibleControls } from "./xml-chars";
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+]>
+<message><body>&lol2;</body></message>`;
+
+describe("findRestrictedXml (RFC 6120 section 11.1)", () => {
+  it("finds the DTD of the billion-laughs attack and points at it", () => {
+    const found = findRestrictedXml(BILLION_LAUGHS);
+    expect(found?.what).toBe("DTD or entity declaration");
+    expect(BILLION_LAUGHS.slice(found!.offset, found!.offset + 9)).toBe("<!DOCTYPE");
+    expect(found?.message).toMatch(/RFC 6120 section 11\.1/);
+  });
+
+  it("finds entity declarations, comments and processing instructions inside a stanza", () => {
+    expect(findRestrictedXml("<message><!ENTITY x 'y'></message>")?.what).toBe("DTD or entity declaration");
+    const comment = findRestrictedXml("<message><body>hi</body><!-- note --></message>");
+    expect(comment).toMatchObject({ what: "comment", offset: 24, length: 13 });
+    expect(findRestrictedXml("<presence/><?xml-stylesheet href='x'?>")?.what).toBe("processing instruction");
+  });
+
+  it("allows what only looks like them: text, attribute values, CDATA, the XML declaration", () => {
+    expect(findRestrictedXml("<?xml version='1.0'?><stream:stream to='localhost'>")).toBeNull();
+    expect(findRestrictedXml(`<message id="<!--x-->"><body>&lt;!DOCTYPE&gt; <![CDATA[<!DOCTYPE x><?pi?>]]></body></message>`)).toBeNull();
+    expect(findRestrictedXml("<iq a='>' b=\"'<?'\"/>")).toBeNull();
+    expect(findRestrictedXml("plain words, & more")).toBeNull();
+  });
+
+  it("says what to do in the refusal", () => {
+    expect(restrictedXmlRefusal(findRestrictedXml("<a><!-- x --></a>")!)).toMatch(/^Not sent: XML comments are not allowed .* remove .*character 4/);
+  });
+});
+
+describe("XML characters (XML 1.0 section 2.2)", () => {
+  it("names NUL and other characters XML forbids, with where they are", () => {
+    expect(findIllegalXmlChar("<a>\u0000</a>")).toMatchObject({ offset: 3, codeUnit: 0 });
+    expect(findIllegalXmlChar("<a>\u0000</a>")?.message).toMatch(/^U\+0000 \(NUL\) at character 4 is not allowed/);
+    expect(findIllegalXmlChar("x\uFFFF")?.offset).toBe(1);
+    expect(findIllegalXmlChar("\uD83D")?.offset).toBe(0);
+    expect(findIllegalXmlChar("tab\tnew\nline\r😀\uFFFD")).toBeNull();
+  });
+
+  it("draws invisible control characters as visible pictures", () => {
+    expect(withVisibleControls("a\u0000b\u0007\tc\n")).toBe("a\u2400b\u2407\tc\n");
+    const plain = "nothing to change";
+    expect(withVisibleControls(plain)).toBe(plain);
+  });
+});

@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { StreamFramer, type Frame } from "./framing";
+import { Transcript } from "./transcript";
+import { parseElement, parseStreamHeader } from "../xml/parse-element";
+import type { TranscriptEntry } from "./entry";
+import { cuts, splitAt, streamBytes, streamText } from "../../test/xmpp-arbitraries";
+
+/**
+ * Properties of the code that reads what crosses the wire, over generated streams cut into
+ * random chunks (bytes cut inside multi-byte characters too): it never throws, it never
+ * loses a byte, and every malformed piece says why. RUNS adds up to the 10,000 inputs the
+ * reliability issue asks for; the last test checks they all ran.
+ */
+
+const RUNS = { framer: 3000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000 };
+const EXPECTED_INPUTS = Object.values(RUNS).reduce((sum, runs) => sum + runs, 0);
+let inputs = 0;
+const counted = <T>(check: (value: T) => void) => (value: T) => {
+  inputs++;
+  check(value);
+};
+
+function frameChunks(chunks: readonly string[]): Frame[] {
+  const framer = new StreamFramer();
+  const frames = chunks.flatMap((chunk) => framer.push(chunk));
+  frames.push(...framer.end());
+  expect(framer.pending()).toBe("");
+  return frames;
+}
+
+function expectMessages(entries: readonly { kind: string; error?: string }[]): void {
+  for (const entry of entries) {
+    if (entry.kind === "malformed") expect(entry.error, JSON.stringify(entry)).toMatch(/\S/);
+  }
+}
+
+/** The bytes an entry stands for: its text in UTF-8, with each U+FFFD that replaced bytes put back. */
+function wireBytes(entry: TranscriptEntry): number[] {
+  const replaced = new Map((entry.invalidBytes ?? []).map(({ at, hex }) => [at, hex.split(" ").map((pair) => parseInt(pair, 16))]));
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  let index = 0;
+  for (const char of entry.raw) {
+    bytes.push(...(replaced.get(index) ?? encoder.encode(char)));
+    index += char.length;
+  }
+  return bytes;
+}
+
+describe("framing and parsing, over generated streams in random chunks", () => {
+  it("StreamFramer: keeps every character, in order, and names every problem", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(streamText, cuts),
+        counted(([text, points]: [string, number[]]) => {
+          const frames = frameChunks(splitAt(text, points));
+          expect(frames.map((frame) => frame.raw).join("")).toBe(text);
+          expectMessages(frames);
+          for (const frame of frames) expect(frame.raw).not.toBe("");
+          // Chunking does not change how the well-formed start of the stream is cut up.
+          const whole = frameChunks([text]);
+          const firstBad = (list: Frame[]) => list.findIndex((frame) => frame.kind === "malformed");
+          const prefix = (list: Frame[]) => list.slice(0, firstBad(list) === -1 ? list.length : firstBad(list));
+          expect(prefix(frames)).toEqual(prefix(whole));
+        }),
+      ),
+      { numRuns: RUNS.framer },
+    );
+  });
+
+  it("Transcript.record (text): one direction's entries concatenate back to exactly the input", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(streamText, cuts),
+        counted(([text, points]: [string, number[]]) => {
+          const transcript = new Transcript();
+          for (const chunk of splitAt(text, points)) transcript.record("in", chunk);
+          transcript.end();
+          const entries = transcript.since(0);
+          expect(entries.map((entry) => entry.raw).join("")).toBe(text);
+          expectMessages(entries);
+        }),
+      ),
+      { numRuns: RUNS.transcriptText },
+    );
+  });
+
+  it("Transcript.record (bytes): rebuilds the exact bytes, invalid UTF-8 included, whatever the cuts", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(streamBytes, cuts),
+        counted(([bytes, points]: [Uint8Array, number[]]) => {
+          const transcript = new Transcript();
+          for (const chunk of splitAt(bytes, points)) transcript.record("in", chunk);
+          transcript.end();
+          const entries = transcript.since(0).filter((entry) => entry.dir === "in");
+          expect(entries.flatMap(wireBytes)).toEqual(Array.from(bytes));
+          expectMessages(entries);
+          for (const entry of entries) {
+            if (entry.invalidBytes !== undefined) {
+              expect(entry.kind).toBe("malformed");
+              expect(entry.violation).toBe("unsupported-encoding");
+            }
+          }
+          // Valid UTF-8, however cut, decodes exactly as the platform decodes it, with nothing flagged.
+          let valid: string | null = null;
+          try {
+            valid = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+          } catch {
+            expect(entries.some((entry) => entry.invalidBytes !== undefined)).toBe(true);
+          }
+          if (valid !== null) {
+            expect(entries.every((entry) => entry.invalidBytes === undefined)).toBe(true);
+            expect(entries.map((entry) => entry.raw).join("")).toBe(valid);
+          }
+        }),
+      ),
+      { numRuns: RUNS.transcriptBytes },
+    );
+  });
+
+  it("parseElement: returns a result, never throws, and a failure says why", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(streamText, fc.string({ unit: "binary", maxLength: 60 })),
+        counted((text: string) => {
+          const result = parseElement(text);
+          if (!result.ok) expect(result.error).toMatch(/\S/);
+        }),
+      ),
+      { numRuns: RUNS.element },
+    );
+  });
+
+  it("parseStreamHeader: returns a result, never throws, and a failure says why", () => {
+    fc.assert(
+      fc.property(
+        streamText,
+        counted((text: string) => {
+          const result = parseStreamHeader(text);
+          if (!result.ok) expect(result.error).toMatch(/\S/);
+        }),
+      ),
+      { numRuns: RUNS.header },
+    );
+  });
+
+  afterAll(() => {
+    expect(inputs).toBeGreaterThanOrEqual(10_000);
+    expect(inputs).toBe(EXPECTED_INPUTS);
+  });
+});
