@@ -51,7 +51,7 @@ export function createBridge(options: BridgeOptions) {
       switch (message.op) {
         case "open": {
           registry.assertRoom();
-          const opened = await openSession(message, options.server, options.allowlist);
+          const opened = await openSession(message, options.server, options.allowlist, { maxStanzaChars: registry.limits.maxStanzaChars });
           const managed = registry.add(opened.session, { mode: message.mode, ...opened });
           attachTo(managed, 0);
           send({ op: "opened", ref: message.ref, ...registry.summary(managed) });
@@ -69,6 +69,7 @@ export function createBridge(options: BridgeOptions) {
         }
         case "send": {
           const managed = owned(message.sessionId);
+          registry.assertSendSize(message.xml);
           registry.touch(managed);
           await managed.session.send(message.xml);
           send({ op: "done", ref: message.ref });

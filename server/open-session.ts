@@ -19,7 +19,12 @@ export interface OpenedSession {
  * Turns a tab's open request into a session: which server (the bundled one, or another
  * on the allowlist), which account (given, or a disposable one registered now), which mode.
  */
-export async function openSession(request: OpenRequest, bundled: BundledServer, allowlist: Allowlist): Promise<OpenedSession> {
+/** What the operator set for every session (server/session-registry.ts reads it from the environment). */
+export interface SessionLimits {
+  maxStanzaChars: number;
+}
+
+export async function openSession(request: OpenRequest, bundled: BundledServer, allowlist: Allowlist, limits?: SessionLimits): Promise<OpenedSession> {
   const address: ServerAddress = request.server ?? addressFor(bundled, request.transport);
   const refusal = allowlist.check(address.host, address.port);
   if (refusal !== null) throw new Error(refusal);
@@ -28,9 +33,10 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
   }
 
   const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
+  const transcript = limits === undefined ? {} : { transcript: { maxFrameLength: limits.maxStanzaChars, limitHint: " (BRIDGE_MAX_STANZA_CHARS)" } };
   const session: XmppSession =
     request.mode === "raw"
-      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain })
+      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain, ...transcript })
       : new GuidedSession({
           server: address,
           transport: request.transport,
@@ -39,6 +45,7 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
           password,
           mechanism: request.mechanism,
           initialPresence: request.initialPresence,
+          ...transcript,
           ...(jid.resource ? { resource: jid.resource } : {}),
         });
   const how = request.mode === "raw" ? "raw" : `guided, SASL ${request.mechanism}`;

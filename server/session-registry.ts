@@ -13,6 +13,10 @@ export interface RegistryLimits {
   maxEntries: number;
   /** An iq request without an answer after this long is flagged. */
   iqTimeoutMs: number;
+  /** The longest top-level element a server may send (characters); past it the stream is refused. */
+  maxStanzaChars: number;
+  /** The most characters one send from a tab may carry. */
+  maxSendChars: number;
 }
 
 export const DEFAULT_LIMITS: RegistryLimits = {
@@ -21,6 +25,8 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   detachedTimeoutMs: 2 * 60_000,
   maxEntries: 1_000_000,
   iqTimeoutMs: 30_000,
+  maxStanzaChars: 1_000_000,
+  maxSendChars: 1_000_000,
 };
 
 export type Subscriber = (message: ServerMessage) => void;
@@ -72,6 +78,14 @@ export class SessionRegistry {
   assertRoom(): void {
     if (this.openCount >= this.limits.maxSessions) {
       throw new Error(`This playground server already holds its maximum of ${this.limits.maxSessions} sessions (BRIDGE_MAX_SESSIONS). Close another session or try again later.`);
+    }
+  }
+
+  /** Throws when one send is over the size limit, with a message saying what to do. */
+  assertSendSize(xml: string): void {
+    const limit = this.limits.maxSendChars;
+    if (xml.length > limit) {
+      throw new Error(`Not sent: this text is ${xml.length.toLocaleString("en-US")} characters, over this playground's limit of ${limit.toLocaleString("en-US")} for one send (BRIDGE_MAX_SEND_CHARS). Send it in smaller pieces, one stanza at a time, or ask the operator to raise BRIDGE_MAX_SEND_CHARS.`);
     }
   }
 
@@ -146,6 +160,7 @@ export class SessionRegistry {
       mode: managed.mode,
       target: managed.target,
       state: managed.session.currentState,
+      maxSendChars: this.limits.maxSendChars,
       ...(managed.jid ? { jid: managed.jid } : {}),
       ...(managed.message ? { message: managed.message } : {}),
       ...(managed.account ? { account: managed.account } : {}),
@@ -224,5 +239,7 @@ export function limitsFromEnv(env: Record<string, string | undefined> = process.
     detachedTimeoutMs: number("BRIDGE_DETACHED_TIMEOUT_MS", DEFAULT_LIMITS.detachedTimeoutMs),
     maxEntries: number("BRIDGE_MAX_ENTRIES", DEFAULT_LIMITS.maxEntries),
     iqTimeoutMs: number("BRIDGE_IQ_TIMEOUT_MS", DEFAULT_LIMITS.iqTimeoutMs),
+    maxStanzaChars: number("BRIDGE_MAX_STANZA_CHARS", DEFAULT_LIMITS.maxStanzaChars),
+    maxSendChars: number("BRIDGE_MAX_SEND_CHARS", DEFAULT_LIMITS.maxSendChars),
   };
 }

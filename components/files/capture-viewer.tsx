@@ -5,6 +5,7 @@ import { ExportMenu, ImportButton, type ImportedCapture } from "./transcript-fil
 import { openPlaygroundDb, type PlaygroundDb } from "@/lib/persistence/playground-db";
 import type { StoredSessionSummary } from "@/lib/persistence/persisted-transcripts";
 import type { ExportedEntry } from "@/lib/transcript-files/format";
+import { displayText, truncationNote } from "@/lib/xml/display-text";
 
 /**
  * Reads a capture offline: an imported file, or a session this browser stored. Nothing
@@ -172,6 +173,7 @@ function describeCapture({ entries, meta, fileNames }: ImportedCapture): string 
 function CaptureEntry({ entry, previousAt }: { entry: ExportedEntry; previousAt: number | null }) {
   const lane = entry.dir === "out" ? "lane-out" : entry.dir === "in" ? "lane-in" : "lane-event";
   const direction = entry.dir === "out" ? "client to server" : entry.dir === "in" ? "server to client" : "event";
+  const shown = displayText(entry.raw);
   return (
     <li className={`entry ${lane} kind-${entry.kind}`} data-seq={entry.seq} aria-label={`#${entry.seq}, ${direction}, ${entry.kind}`}>
       <div className="entry-meta">
@@ -183,8 +185,13 @@ function CaptureEntry({ entry, previousAt }: { entry: ExportedEntry; previousAt:
         {entry.pair !== undefined && <span className="badge">answers #{entry.pair}</span>}
         {entry.error && <span className="badge badge-error">{entry.error}</span>}
       </div>
-      {/* Text, never markup: an imported file is untrusted. */}
-      <pre className="entry-raw">{entry.raw}</pre>
+      {/* Text, never markup: an imported file is untrusted. At most a screenful, controls drawn visibly. */}
+      <pre className="entry-raw">{shown.text}</pre>
+      {shown.omitted > 0 && (
+        <p className="hint" data-testid="entry-truncated">
+          {truncationNote(shown)}
+        </p>
+      )}
     </li>
   );
 }

@@ -4,6 +4,7 @@ import { memo } from "react";
 import type { SearchMatcher } from "@/lib/transcript/query";
 import { formatClock, formatDelta, formatDuration, prettyText } from "@/lib/transcript/format";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
+import { displayText, truncationNote } from "@/lib/xml/display-text";
 import { HighlightedText } from "./highlighted-text";
 import styles from "./stream-lanes.module.css";
 
@@ -51,7 +52,8 @@ const DIRECTION_WORDS = { out: "client to server", in: "server to client", event
 export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
   const { entry, revealedText, pretty, layout, selected, pairRole } = props;
   const text = revealedText ?? entry.raw;
-  const shown = pretty ? prettyText(entry, text) : text;
+  // What the row shows: at most a screenful, control characters drawn visibly. Copy and Load take it all.
+  const shown = displayText(pretty ? prettyText(entry, text) : text);
   const lane = entry.dir === "out" ? styles.laneOut : entry.dir === "in" ? styles.laneIn : styles.laneEvent;
   const classes = [
     styles.entry,
@@ -105,8 +107,13 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
       </div>
       {/* Text, never markup: whatever a server sends is rendered inert. */}
       <pre className={styles.raw} id={`${props.idPrefix}-${entry.seq}`}>
-        <HighlightedText text={shown} matcher={props.matcher} />
+        <HighlightedText text={shown.text} matcher={props.matcher} />
       </pre>
+      {shown.omitted > 0 && (
+        <p className={styles.truncated} data-testid="entry-truncated">
+          {truncationNote(shown)}
+        </p>
+      )}
     </div>
   );
 });

@@ -83,6 +83,8 @@ export interface SessionSummary {
   message?: string;
   /** For a disposable account, so the person can log in with it elsewhere. */
   account?: { jid: string; password: string };
+  /** The most characters one send may carry (BRIDGE_MAX_SEND_CHARS), so the page can say so first. */
+  maxSendChars?: number;
 }
 
 export type ServerMessage =

@@ -38,9 +38,12 @@ export function prettyText(entry: TranscriptEntry, text: string = entry.raw): st
   return pretty;
 }
 
+/** Longer texts are shown raw: indenting a megabyte would stall the page for nothing a person reads. */
+export const PRETTY_MAX_CHARS = 100_000;
+
 /** Whether `text` may be pretty-printed: one element that our strict parser accepts. */
 export function canPrettyPrint(entry: TranscriptEntry, text: string = entry.raw): boolean {
-  if (entry.dir === "event" || SHOWN_RAW.has(entry.kind)) return false;
+  if (entry.dir === "event" || SHOWN_RAW.has(entry.kind) || text.length > PRETTY_MAX_CHARS) return false;
   // Checked again rather than trusting `kind`: a capture may come from elsewhere.
   return parseElement(text.trim()).ok;
 }

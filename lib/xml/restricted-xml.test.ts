@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findRestrictedXml, restrictedXmlRefusal } from "./restricted-xml";
-import { findIllegalXmlChar, withVisibleControls } from "./xml-chars";
+import { findIllegalXmlChar } from "./xml-chars";
+import { displayText, truncationNote, withVisibleControls } from "./display-text";
 
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -50,5 +51,14 @@ describe("XML characters (XML 1.0 section 2.2)", () => {
     expect(withVisibleControls("a\u0000b\u0007\tc\n")).toBe("a\u2400b\u2407\tc\n");
     const plain = "nothing to change";
     expect(withVisibleControls(plain)).toBe(plain);
+  });
+});
+
+describe("displayText", () => {
+  it("shows a long text's start, says how much is left out, and never splits a character", () => {
+    const shown = displayText("x".repeat(9) + "😀" + "y".repeat(100), 10);
+    expect(shown).toEqual({ text: "x".repeat(9), omitted: 102, total: 111 });
+    expect(truncationNote(shown)).toBe("Showing the first 9 of 111 characters. Copy the entry or export the transcript for all of it.");
+    expect(displayText("short\u0000", 10)).toEqual({ text: "short\u2400", omitted: 0, total: 6 });
   });
 });

@@ -24,17 +24,3 @@ export function findIllegalXmlChar(text: string): IllegalChar | null {
     message: `${name} at character ${match.index + 1} is not allowed anywhere in XML, not even as text (XML 1.0 section 2.2, Char)`,
   };
 }
-
-/**
- * Text for display: control characters that would be invisible (or act on the layout) are
- * drawn as their Unicode "control pictures" (U+0000 as ␀), so a NUL on the wire shows as one.
- * Tab, line feed and carriage return stay as they are.
- */
-export function withVisibleControls(text: string): string {
-  // Fast path: nearly every entry has none.
-  if (!/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text)) return text;
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    return String.fromCharCode(code === 0x7f ? 0x2421 : 0x2400 + code);
-  });
-}

@@ -55,6 +55,8 @@ export interface Explanation {
 
 const MAX_ELEMENTS = 60;
 const MAX_TEXT = 160;
+/** Longer entries are summarised, not parsed: a megabyte stanza must not stall the panel. */
+export const EXPLAIN_MAX_CHARS = 100_000;
 
 export function explainEntry(entry: TranscriptEntry): Explanation {
   const notes: string[] = [];
@@ -65,6 +67,12 @@ export function explainEntry(entry: TranscriptEntry): Explanation {
   if (entry.kind === "stream-close" && entry.ns !== "urn:ietf:params:xml:ns:xmpp-framing") {
     return { summary: `${entry.dir === "out" ? "You close" : "The server closes"} the stream: the XML document ends, and the TCP connection after it (RFC 6120 section 4.4).`, elements: [], error: null, notes };
   }
+  if (entry.kind === "malformed" && entry.violation !== undefined && entry.violation !== "not-well-formed") {
+    const condition = streamErrorCondition(entry.violation)!;
+    const error: ErrorExplanation = { kind: "stream-error", condition: entry.violation, meaning: `${capitalize(entry.error ?? condition.meaning)}.`, fix: condition.fix, spec: condition.spec };
+    const who = entry.dir === "out" ? "You send" : "The server sends";
+    return { summary: `${who} something XMPP does not allow: a receiver closes the stream with <${entry.violation}/>.`, elements: [], error, notes };
+  }
   if (entry.kind === "malformed") {
     const reason = entry.error ?? "the text is not well-formed XML";
     const condition = streamErrorCondition("not-well-formed")!;
@@ -72,6 +80,10 @@ export function explainEntry(entry: TranscriptEntry): Explanation {
     return { summary: `This could not be read as XML. ${entry.dir === "out" ? "A server answers with <not-well-formed/> and closes the stream." : ""}`.trim(), elements: [], error, notes };
   }
 
+  if (entry.raw.length > EXPLAIN_MAX_CHARS) {
+    notes.push(`This entry is ${entry.raw.length.toLocaleString("en-US")} characters long; entries up to ${EXPLAIN_MAX_CHARS.toLocaleString("en-US")} characters are explained element by element.`);
+    return { summary: summaryOf(entry, null), elements: [], error: null, notes };
+  }
   const roots = parseRaw(entry);
   if (roots === null) {
     notes.push("The text could not be parsed, so only the summary is shown.");
@@ -183,4 +195,8 @@ function summaryOf(entry: TranscriptEntry, root: PositionedElement | null): stri
       return root ? `${who} <${root.qname}> in ${root.ns || "no namespace"}.` : `${who} ${entry.kind}.`;
     }
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,7 +1,10 @@
 import { client, type Client } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
-import { Transcript } from "./transcript";
+import { Transcript, type TranscriptOptions } from "./transcript";
 import { tapConnection } from "./wire-tap";
+import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
+import { droppedBytesMessage, libraryRefusalMessage, refusalMessage, streamErrorXml } from "./stream-refusal";
+import type { StreamViolation } from "./framing";
 import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
@@ -28,7 +31,12 @@ export interface GuidedSessionOptions {
    * account as unavailable and keeps chat messages to its bare JID offline.
    */
   initialPresence?: boolean;
+  /** Limits of the transcript, such as the longest element accepted from the server. */
+  transcript?: TranscriptOptions;
 }
+
+/** How long a refused stream waits for the server's FIN after ours before dropping the socket. */
+const REFUSAL_GRACE_MS = 1000;
 
 // @xmpp/websocket expects the browser's global WebSocket, which Node 20 lacks without a flag.
 globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
@@ -39,14 +47,26 @@ globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
  * byte of it recorded in a Transcript through the wire tap.
  */
 export class GuidedSession implements XmppSession {
-  readonly transcript = new Transcript();
+  readonly transcript: Transcript;
   private readonly entity: Client;
   private readonly status = new SessionStateEmitter();
   private secure = false;
   private streamError: string | undefined;
   private lastError: string | undefined;
+  /** Set once the server broke the stream's rules: why the session ended it. */
+  private refusal: string | undefined;
+  private droppedBytes = 0;
+  private readonly refused: Promise<never>;
+  /** Resolves once the socket of a refused stream has closed (or was dropped after the grace period). */
+  private refusalDone: Promise<void> = Promise.resolve();
+  private signalRefusal: (error: Error) => void = () => undefined;
 
   constructor(private readonly options: GuidedSessionOptions) {
+    this.transcript = new Transcript(options.transcript);
+    this.refused = new Promise<never>((_, reject) => {
+      this.signalRefusal = reject;
+    });
+    this.refused.catch(() => undefined);
     this.entity = client({
       service: serviceUri(options.server, options.transport),
       domain: options.domain,
@@ -62,13 +82,20 @@ export class GuidedSession implements XmppSession {
     this.entity.reconnect.stop();
     tapConnection(this.entity, {
       received: (data) => {
+        if (this.refusal !== undefined) {
+          this.droppedBytes += typeof data === "string" ? Buffer.byteLength(data) : data.length;
+          return false;
+        }
         this.noticeTls();
         this.transcript.record("in", data);
+        // Recording runs the entry listeners: if this chunk broke the rules, the library never sees it.
+        return this.refusal === undefined;
       },
       sent: (text) => {
         this.noticeTls();
         this.transcript.record("out", text);
       },
+      rejected: (error) => this.refuse(libraryRefusalMessage(error), "not-well-formed"),
     });
     this.transcript.onEntry((entry) => this.onEntry(entry));
     this.entity.on("status", (status: string) => this.onStatus(status));
@@ -90,14 +117,15 @@ export class GuidedSession implements XmppSession {
     const { host, port } = this.options.server;
     this.transcript.recordEvent(`connecting to ${host}:${port} (${this.options.transport})`);
     try {
-      const jid = String(await this.entity.start());
+      const jid = String(await Promise.race([this.entity.start(), this.refused]));
       this.transcript.recordEvent(`online as ${jid}`);
       if (this.options.initialPresence) await this.entity.write("<presence/>");
       this.status.set("online", { jid });
       return jid;
     } catch (error) {
-      const message = this.lastError ?? describeError(error);
-      await this.entity.stop().catch(() => undefined);
+      const message = this.refusal ?? this.lastError ?? describeError(error);
+      if (this.refusal === undefined) await this.entity.stop().catch(() => undefined);
+      else await this.refusalDone;
       this.finish(message);
       throw new Error(message);
     }
@@ -106,6 +134,8 @@ export class GuidedSession implements XmppSession {
   /** Writes exactly the text given: one stanza, several, or not even XML. */
   async send(xml: string): Promise<void> {
     if (this.status.current !== "online") throw new Error("the session is not connected; connect again to send");
+    const restricted = findRestrictedXml(xml);
+    if (restricted !== null) throw new Error(restrictedXmlRefusal(restricted));
     await this.entity.write(xml);
   }
 
@@ -121,6 +151,30 @@ export class GuidedSession implements XmppSession {
       this.transcript.recordEvent("authenticated");
     }
     if (entry.dir === "in" && entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
+    if (entry.dir === "in" && entry.violation !== undefined) this.refuse(refusalMessage(entry, entry.violation), entry.violation);
+  }
+
+  /**
+   * The server broke the stream's rules: say so, send the stream error the rule names, close
+   * our side, and read nothing more (RFC 6120 section 4.9.1.1).
+   */
+  private refuse(message: string, condition: StreamViolation): void {
+    if (this.refusal !== undefined || this.status.current === "closed") return;
+    this.refusal = message;
+    this.transcript.recordEvent(`closing the stream: ${message}`, condition);
+    this.signalRefusal(new Error(message));
+    const socket = this.entity.socket as { end?(): void; destroy?(): void; once?(event: "close", listener: () => void): void } | null;
+    this.refusalDone = new Promise<void>((resolve) => {
+      socket?.once?.("close", resolve);
+      setTimeout(resolve, 2 * REFUSAL_GRACE_MS).unref();
+    });
+    void this.entity
+      .write(streamErrorXml(condition))
+      .catch(() => undefined)
+      .finally(() => {
+        socket?.end?.();
+        setTimeout(() => socket?.destroy?.(), REFUSAL_GRACE_MS).unref();
+      });
   }
 
   private onStatus(status: string): void {
@@ -131,7 +185,7 @@ export class GuidedSession implements XmppSession {
       socket?.socket?.setNoDelay?.(true);
     }
     if (status === "disconnect" && this.status.current === "online") {
-      this.finish(this.streamError ? `the server ended the stream: ${this.streamError}` : this.lastError ?? "the connection closed");
+      this.finish(this.refusal ?? (this.streamError ? `the server ended the stream: ${this.streamError}` : this.lastError ?? "the connection closed"));
     }
   }
 
@@ -146,6 +200,7 @@ export class GuidedSession implements XmppSession {
   private finish(message: string): void {
     if (this.status.current === "closed") return;
     this.transcript.end();
+    if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
     this.transcript.recordEvent(`closed: ${message}`, this.streamError);
     this.status.set("closed", { message });
   }

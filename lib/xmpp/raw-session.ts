@@ -1,6 +1,9 @@
 import net from "node:net";
 import tls from "node:tls";
-import { Transcript } from "./transcript";
+import { Transcript, type TranscriptOptions } from "./transcript";
+import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
+import { droppedBytesMessage, refusalMessage, streamErrorXml } from "./stream-refusal";
+import type { StreamViolation } from "./framing";
 import { describeError, type ServerAddress } from "./guided-session";
 import type { SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
@@ -14,6 +17,8 @@ export interface RawSessionOptions {
   /** The XMPP domain: the TLS server name unless `tlsServername` says otherwise. */
   domain: string;
   tlsServername?: string;
+  /** Limits of the transcript, such as the longest element accepted from the server. */
+  transcript?: TranscriptOptions;
 }
 
 /** How long close() waits for the server to answer our FIN before dropping the socket. */
@@ -25,7 +30,7 @@ const CLOSE_GRACE_MS = 1000;
  * records them, and upgrades the socket when the server says <proceed/>.
  */
 export class RawSession implements XmppSession {
-  readonly transcript = new Transcript();
+  readonly transcript: Transcript;
   private readonly status = new SessionStateEmitter();
   private socket: net.Socket | undefined;
   /** Set once the server's <proceed/> arrives, until the socket is upgraded. */
@@ -35,8 +40,12 @@ export class RawSession implements XmppSession {
   private closing: Promise<void> | undefined;
   private streamError: string | undefined;
   private lastError: string | undefined;
+  /** Set once the server broke the stream's rules: why the session ended it. */
+  private refusal: string | undefined;
+  private droppedBytes = 0;
 
   constructor(private readonly options: RawSessionOptions) {
+    this.transcript = new Transcript(options.transcript);
     if (options.transport === "websocket") {
       throw new Error("raw mode needs a TCP transport (plain, starttls or tls): over WebSocket the stream is framed by <open/> and <close/> (RFC 7395), so choose guided mode for it");
     }
@@ -85,7 +94,12 @@ export class RawSession implements XmppSession {
   async send(xml: string): Promise<void> {
     await this.upgrade;
     const socket = this.socket;
-    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined) throw new Error("the session is not connected; connect again to send");
+    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined || this.refusal !== undefined) {
+      throw new Error("the session is not connected; connect again to send");
+    }
+    // Raw mode sends anything, even XML that is not well-formed, except what XMPP forbids outright.
+    const restricted = findRestrictedXml(xml);
+    if (restricted !== null) throw new Error(restrictedXmlRefusal(restricted));
     this.transcript.record("out", xml);
     await new Promise<void>((resolve, reject) => {
       socket.write(xml, (error) => (error ? reject(new Error(describeError(error))) : resolve()));
@@ -129,6 +143,10 @@ export class RawSession implements XmppSession {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    if (this.refusal !== undefined) {
+      this.droppedBytes += chunk.length;
+      return;
+    }
     this.transcript.record("in", chunk);
     // Recording runs the entry listeners synchronously: if this chunk held <proceed/>,
     // no later chunk may be read as plaintext.
@@ -140,6 +158,7 @@ export class RawSession implements XmppSession {
   };
 
   private readonly onClose = (): void => {
+    if (this.refusal !== undefined) return this.finish(this.refusal);
     if (this.closing !== undefined) return this.finish("closed by you");
     const message = this.streamError !== undefined
       ? `the server ended the stream: ${this.streamError}`
@@ -189,6 +208,8 @@ export class RawSession implements XmppSession {
 
   private onEntry(entry: TranscriptEntry): void {
     if (entry.dir !== "in") return;
+    // The playground is the receiving entity even in raw mode: RFC 6120 obliges it, not the person typing.
+    if (entry.violation !== undefined) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
     if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
     if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
     if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
@@ -201,9 +222,25 @@ export class RawSession implements XmppSession {
     }
   }
 
+  /**
+   * The server broke the stream's rules: say so, send the stream error the rule names, close
+   * our side, and read nothing more (RFC 6120 section 4.9.1.1).
+   */
+  private refuse(message: string, condition: StreamViolation): void {
+    const socket = this.socket;
+    if (this.refusal !== undefined || this.status.current === "closed" || socket === undefined) return;
+    this.refusal = message;
+    this.transcript.recordEvent(`closing the stream: ${message}`, condition);
+    const error = streamErrorXml(condition);
+    this.transcript.record("out", error);
+    socket.end(error);
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
   private finish(message: string): void {
     if (this.status.current === "closed") return;
     this.transcript.end();
+    if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
     this.transcript.recordEvent(`closed: ${message}`, this.streamError);
     this.status.set("closed", { message });
   }

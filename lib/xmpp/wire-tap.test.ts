@@ -34,7 +34,14 @@ describe("tapConnection", () => {
         calls.push(`write ${text}`);
       },
     } as unknown as Client;
-    tapConnection(fake, { received: (data) => received.push(String(data)), sent: (text) => sent.push(text) });
+    tapConnection(fake, {
+      received: (data) => {
+        received.push(String(data));
+      },
+      sent: (text) => {
+        sent.push(text);
+      },
+    });
     fake._onData?.(Buffer.from("<presence/>"));
     await fake.write("<message/>");
     expect(received).toEqual(["<presence/>"]);
@@ -52,8 +59,34 @@ describe("tapConnection", () => {
       },
       write: async () => undefined,
     } as unknown as Client;
-    tapConnection(fake, { received: (data) => received.push(String(data)), sent: () => undefined });
+    tapConnection(fake, {
+      received: (data) => {
+        received.push(String(data));
+      },
+      sent: () => undefined,
+    });
     expect(() => fake._onData?.(Buffer.from("</stream:stream>"))).not.toThrow();
     expect(received).toEqual(["</stream:stream>"]);
+  });
+
+  it("keeps a chunk from the library when the sink refuses it, and catches what the library throws", () => {
+    const calls: string[] = [];
+    const rejected: unknown[] = [];
+    const fake = {
+      socket: {},
+      parser: {},
+      _onData: (data: Buffer) => {
+        calls.push(String(data));
+        // What ltx does with an entity it does not know.
+        throw new Error("Illegal XML entity &lol;");
+      },
+      write: async () => undefined,
+    } as unknown as Client;
+    tapConnection(fake, { received: (data) => String(data) !== "<refused/>", sent: () => undefined, rejected: (error) => rejected.push(error) });
+    fake._onData?.(Buffer.from("<refused/>"));
+    expect(calls).toEqual([]);
+    expect(() => fake._onData?.(Buffer.from("<body>&lol;</body>"))).not.toThrow();
+    expect(calls).toEqual(["<body>&lol;</body>"]);
+    expect(String(rejected[0])).toContain("Illegal XML entity");
   });
 });

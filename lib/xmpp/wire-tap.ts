@@ -9,8 +9,15 @@ import type { Client } from "@xmpp/client";
  */
 
 export interface WireSink {
-  received(data: Buffer | string): void;
+  /** Return false to keep the data from the library (the session is refusing the stream). */
+  received(data: Buffer | string): boolean | void;
   sent(text: string): void;
+  /**
+   * The library could not take the data: its parser throws on some input (ltx throws on an
+   * entity it does not know, such as `&lol;`). That must not escape into the socket's event
+   * handler, where it would bring the whole bridge process down.
+   */
+  rejected?(error: unknown): void;
 }
 
 export class WireTapUnavailableError extends Error {
@@ -26,11 +33,15 @@ export function tapConnection(entity: Client, sink: WireSink): void {
   if (typeof write !== "function") throw new WireTapUnavailableError("write");
 
   entity._onData = function tappedOnData(this: Client, data: Buffer) {
-    sink.received(data);
+    if (sink.received(data) === false) return;
     // Bytes can still arrive after the library dropped its parser (while a stream is being
     // torn down); it would throw on them, so they are recorded and go no further.
     if (this.parser === null) return;
-    return onData.call(this, data);
+    try {
+      return onData.call(this, data);
+    } catch (error) {
+      sink.rejected?.(error);
+    }
   };
   entity.write = function tappedWrite(this: Client, text: string) {
     // Only what reaches a socket is recorded: write() on a closed connection throws.
