@@ -1,9 +1,21 @@
 import { defineConfig } from "@playwright/test";
 import { CERTS, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
+import { bundledServerFromEnv, defaultAllowlist } from "./server/config";
+import { E2E_HOSTILE_PORT } from "./test/hostile-server";
 
 /** The app under test runs on its own port, against the test ejabberd on its own ports. */
 const APP_PORT = 3100 + SLOT;
 const baseURL = `http://localhost:${APP_PORT}`;
+const E2E_XMPP_ENV = {
+  XMPP_HOST: E2E_SERVER.host,
+  XMPP_DOMAIN: E2E_SERVER.domain,
+  XMPP_PORT_STARTTLS: String(E2E_SERVER.ports.starttls),
+  XMPP_PORT_TLS: String(E2E_SERVER.ports.directTls),
+  XMPP_PORT_PLAIN: String(E2E_SERVER.ports.plain),
+  XMPP_PORT_HTTP: String(E2E_SERVER.ports.http),
+};
+/** The bundled server's listeners, plus the hostile test server (test/hostile-server.ts) on loopback. */
+const ALLOWED_HOSTS = [...defaultAllowlist(bundledServerFromEnv(E2E_XMPP_ENV)), `127.0.0.1:${E2E_HOSTILE_PORT}`].join(",");
 
 export default defineConfig({
   testDir: "e2e",
@@ -34,12 +46,8 @@ export default defineConfig({
     env: {
       PORT: String(APP_PORT),
       NODE_ENV: "production",
-      XMPP_HOST: E2E_SERVER.host,
-      XMPP_DOMAIN: E2E_SERVER.domain,
-      XMPP_PORT_STARTTLS: String(E2E_SERVER.ports.starttls),
-      XMPP_PORT_TLS: String(E2E_SERVER.ports.directTls),
-      XMPP_PORT_PLAIN: String(E2E_SERVER.ports.plain),
-      XMPP_PORT_HTTP: String(E2E_SERVER.ports.http),
+      ...E2E_XMPP_ENV,
+      XMPP_ALLOWED_HOSTS: ALLOWED_HOSTS,
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
     },
   },

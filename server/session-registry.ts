@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import type { SessionMode, SessionSummary, ServerMessage } from "../lib/bridge/protocol";
+import { DEFAULT_MAX_SEND_CHARS, type SessionMode, type SessionSummary, type ServerMessage } from "../lib/bridge/protocol";
 import type { XmppSession } from "../lib/xmpp/session";
 
 export interface RegistryLimits {
@@ -26,7 +26,7 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   maxEntries: 1_000_000,
   iqTimeoutMs: 30_000,
   maxStanzaChars: 1_000_000,
-  maxSendChars: 1_000_000,
+  maxSendChars: DEFAULT_MAX_SEND_CHARS,
 };
 
 export type Subscriber = (message: ServerMessage) => void;

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { E2E_SERVER } from "../scripts/lib/instances";
 
 /**
  * A small XMPP server of the project's own, for what a real server will not send: it speaks
@@ -7,6 +8,12 @@ import net from "node:net";
  * script says. Loopback only. It keeps what each client sent, to check how the playground
  * answered.
  */
+
+/**
+ * Where the end-to-end tests run it: a fixed port beside the e2e ejabberd's (shifted by
+ * PLAYGROUND_SLOT with it), because the app under test reads its allowlist once, at start.
+ */
+export const E2E_HOSTILE_PORT = E2E_SERVER.ports.starttls + 77;
 
 export type HostilePayload = string | Uint8Array;
 

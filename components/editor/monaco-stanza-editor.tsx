@@ -34,19 +34,41 @@ export interface MonacoStanzaEditorProps {
   onHistory(step: -1 | 1, current: string): string | null;
   mode: EditorMode;
   variables: TemplateVariables;
+  maxSendChars: number;
   onDiagnostics(diagnostics: Diagnostic[]): void;
   apiRef: RefObject<MonacoEditorApi | null>;
 }
 
 type Mounted = { editor: monaco.editor.IStandaloneCodeEditor; api: typeof monaco };
 
-export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, variables, onDiagnostics, apiRef }: MonacoStanzaEditorProps) {
+/** Pastes at least this long go straight into the model (see pasteLargeText). */
+const LARGE_PASTE_CHARS = 20_000;
+
+/**
+ * Monaco's own paste goes through its hidden textarea, and with a megabyte on one line that
+ * path stalls the page for minutes (measured in Chromium here); an edit of the model takes
+ * about 100 ms for the same megabyte. So long pastes are applied as one edit, undoable as one.
+ */
+function pasteLargeText(editor: monaco.editor.IStandaloneCodeEditor): (event: ClipboardEvent) => void {
+  return (event) => {
+    const text = event.clipboardData?.getData("text/plain") ?? "";
+    if (text.length < LARGE_PASTE_CHARS) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const selections = editor.getSelections() ?? [];
+    editor.pushUndoStop();
+    editor.executeEdits("paste", selections.map((range) => ({ range, text, forceMoveMarkers: true })));
+    editor.pushUndoStop();
+  };
+}
+
+export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, variables, maxSendChars, onDiagnostics, apiRef }: MonacoStanzaEditorProps) {
   const [mounted, setMounted] = useState<Mounted | null>(null);
   // Commands and listeners are registered once; they must reach the latest props, not the first.
-  const latest = useRef({ onSend, onHistory, onDiagnostics, mode, variables });
+  const latest = useRef({ onSend, onHistory, onDiagnostics, mode, variables, maxSendChars });
   useEffect(() => {
-    latest.current = { onSend, onHistory, onDiagnostics, mode, variables };
-  }, [onSend, onHistory, onDiagnostics, mode, variables]);
+    latest.current = { onSend, onHistory, onDiagnostics, mode, variables, maxSendChars };
+  }, [onSend, onHistory, onDiagnostics, mode, variables, maxSendChars]);
   const diagnosticsRef = useRef<DiagnosticsHandle | null>(null);
   const monacoTheme = usePageTheme() === "light" ? "vs" : "vs-dark";
 
@@ -82,7 +104,12 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
       editor.addAction({ id: "xmpp.history.newer", label: "Next sent stanza", keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.DownArrow], run: () => walk(1) }),
     ];
     apiRef.current = { focus: () => editor.focus(), getText: () => editor.getValue(), validateNow: () => diagnostics.refresh() };
+    // Capture phase: before Monaco's textarea sees the paste.
+    const dom = editor.getDomNode();
+    const onPaste = pasteLargeText(editor);
+    dom?.addEventListener("paste", onPaste, true);
     return () => {
+      dom?.removeEventListener("paste", onPaste, true);
       apiRef.current = null;
       diagnosticsRef.current = null;
       for (const disposable of disposables) disposable.dispose();
@@ -92,7 +119,7 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
   // A new mode or new variables change what is valid: re-check without waiting for a keystroke.
   useEffect(() => {
     diagnosticsRef.current?.refresh();
-  }, [mode, variables.me, variables.domain, variables.peer]);
+  }, [mode, variables.me, variables.domain, variables.peer, maxSendChars]);
 
   const handleMount: OnMount = (editor, api) => setMounted({ editor, api });
 

@@ -4,6 +4,7 @@ import dynamic from "next/dynamic";
 import { useCallback, useImperativeHandle, useRef, useState, type ChangeEvent, type Ref } from "react";
 import { TEMPLATES, findTemplate, type StanzaTemplate, type TemplateVariables } from "@/lib/xml/templates";
 import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import { DEFAULT_MAX_SEND_CHARS } from "@/lib/bridge/protocol";
 import type { MonacoEditorApi } from "./monaco-stanza-editor";
 import { useHistoryWalk } from "./use-history-walk";
 import styles from "./stanza-editor.module.css";
@@ -30,8 +31,13 @@ export interface StanzaEditorProps {
   variables?: TemplateVariables;
   /** Texts sent so far, oldest first, for Ctrl+Up and Ctrl+Down. */
   history?: readonly string[];
+  /** The bridge's limit for one send (BRIDGE_MAX_SEND_CHARS). */
+  maxSendChars?: number;
   ref?: Ref<StanzaEditorHandle>;
 }
+
+/** Errors no "Send anyway" can override: the bridge refuses to send such text at all. */
+const UNSENDABLE = new Set(["restricted-xml", "too-large"]);
 
 const NO_VARIABLES: TemplateVariables = { me: "", domain: "", peer: "" };
 const NO_HISTORY: readonly string[] = [];
@@ -43,7 +49,7 @@ const MonacoStanzaEditor = dynamic(() => import("./monaco-stanza-editor").then((
   loading: () => <div className="editor-loading">Loading the editor…</div>,
 });
 
-export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", variables = NO_VARIABLES, history = NO_HISTORY, ref }: StanzaEditorProps) {
+export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", variables = NO_VARIABLES, history = NO_HISTORY, maxSendChars = DEFAULT_MAX_SEND_CHARS, ref }: StanzaEditorProps) {
   const apiRef = useRef<MonacoEditorApi | null>(null);
   const [live, setLive] = useState<Diagnostic[]>([]);
   const [blocked, setBlocked] = useState<Diagnostic[] | null>(null);
@@ -53,8 +59,9 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
     async (text: string, force: boolean) => {
       // The validator and its XMPP schema load with the first send (Monaco brings them for markers anyway).
       const { prepareSend } = await import("@/lib/xml/prepare-send");
-      const prepared = prepareSend(text, mode, variables);
-      if (prepared.blocked && !force) {
+      const prepared = prepareSend(text, mode, variables, undefined, maxSendChars);
+      const unsendable = prepared.diagnostics.some((diagnostic) => UNSENDABLE.has(diagnostic.code));
+      if (prepared.blocked && (!force || unsendable)) {
         apiRef.current?.validateNow();
         setBlocked(prepared.diagnostics.filter((diagnostic) => diagnostic.severity === "error"));
         return;
@@ -62,7 +69,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
       setBlocked(null);
       onSubmit(prepared.text, { force });
     },
-    [mode, variables, onSubmit],
+    [mode, variables, onSubmit, maxSendChars],
   );
 
   const currentText = useCallback(() => apiRef.current?.getText() ?? value, [value]);
@@ -78,6 +85,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
 
   const errors = live.filter((diagnostic) => diagnostic.severity === "error");
   const showBlocked = blocked !== null && errors.length > 0;
+  const unsendable = errors.find((diagnostic) => UNSENDABLE.has(diagnostic.code));
 
   return (
     <div className={styles.root}>
@@ -109,6 +117,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
           onHistory={walkHistory}
           mode={mode}
           variables={variables}
+          maxSendChars={maxSendChars}
           onDiagnostics={setLive}
           apiRef={apiRef}
         />
@@ -120,13 +129,20 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
       </p>
       {showBlocked ? (
         <div className={styles.blocked} role="alert" data-testid="editor-status">
-          <span>
-            Not sent: {describeCount(errors.length, "error")}. {firstProblem(errors, value)} Fix {errors.length === 1 ? "it" : "them"}, or send anyway to watch
-            the server answer.
-          </span>
-          <button type="button" className="button small" onClick={() => attemptSend(currentText(), true)}>
-            Send anyway
-          </button>
+          {unsendable ? (
+            // The bridge would refuse it: offering "Send anyway" would only fail a second time.
+            <span>Not sent: {unsendable.message}</span>
+          ) : (
+            <>
+              <span>
+                Not sent: {describeCount(errors.length, "error")}. {firstProblem(errors, value)} Fix {errors.length === 1 ? "it" : "them"}, or send anyway to watch
+                the server answer.
+              </span>
+              <button type="button" className="button small" onClick={() => attemptSend(currentText(), true)}>
+                Send anyway
+              </button>
+            </>
+          )}
         </div>
       ) : (
         <p className={styles.status} role="status" data-testid="editor-status">
@@ -139,6 +155,8 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
 
 function summary(diagnostics: readonly Diagnostic[]): string {
   if (diagnostics.length === 0) return "No problems found.";
+  const tooLarge = diagnostics.find((diagnostic) => diagnostic.code === "too-large");
+  if (tooLarge) return tooLarge.message;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const parts = [errors > 0 ? describeCount(errors, "error") : "", warnings > 0 ? describeCount(warnings, "warning") : ""].filter(Boolean);

@@ -1,5 +1,5 @@
 import type * as MonacoModule from "monaco-editor/editor";
-import { prepareSend } from "@/lib/xml/prepare-send";
+import { prepareSend, tooLargeDiagnostic } from "@/lib/xml/prepare-send";
 import type { TemplateVariables } from "@/lib/xml/templates";
 import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
 import { suggest, type Suggestion } from "@/lib/xmpp-schema/completion";
@@ -91,6 +91,8 @@ function registerHover(monaco: Monaco): MonacoModule.IDisposable {
 export interface DiagnosticsSettings {
   mode: EditorMode;
   variables: TemplateVariables;
+  /** The bridge's send limit (BRIDGE_MAX_SEND_CHARS): longer text is flagged, not checked. */
+  maxSendChars: number;
 }
 
 export interface DiagnosticsHandle extends MonacoModule.IDisposable {
@@ -109,9 +111,11 @@ export function attachDiagnostics(monaco: Monaco, editor: Editor, settings: () =
     timer = undefined;
     const model = editor.getModel();
     if (!model) return;
-    const { mode, variables } = settings();
+    const { mode, variables, maxSendChars } = settings();
+    // A 10 MB paste is not read at all (getValue would copy it): its length says enough.
+    const length = model.getValueLength();
     // A fixed id: live checks must not consume ids, and the id's value never matters to them.
-    const { diagnostics } = prepareSend(model.getValue(), mode, variables, () => "id");
+    const { diagnostics } = length > maxSendChars ? { diagnostics: [tooLargeDiagnostic(length, maxSendChars)] } : prepareSend(model.getValue(), mode, variables, () => "id", maxSendChars);
     const shown = diagnostics.filter((diagnostic) => diagnostic.code !== "empty");
     monaco.editor.setModelMarkers(model, MARKER_OWNER, shown.map((diagnostic) => toMarker(monaco, model, diagnostic)));
     onDiagnostics(shown);

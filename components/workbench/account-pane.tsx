@@ -76,6 +76,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
             mode={view.mode ?? "guided"}
             variables={{ me, domain, peer }}
             history={history}
+            {...(view.maxSendChars === null ? {} : { maxSendChars: view.maxSendChars })}
           />
           <div className="editor-actions">
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>

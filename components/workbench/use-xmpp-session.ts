@@ -23,6 +23,8 @@ export interface SessionView {
   /** The person asked to see credentials; `secrets` holds them once fetched. */
   revealed: boolean;
   secrets: Map<number, string> | null;
+  /** The bridge's limit for one send (BRIDGE_MAX_SEND_CHARS), once a session told us. */
+  maxSendChars: number | null;
 }
 
 type Action =
@@ -45,6 +47,7 @@ const INITIAL: SessionView = {
   message: null,
   revealed: false,
   secrets: null,
+  maxSendChars: null,
 };
 
 function reducer(view: SessionView, action: Action): SessionView {
@@ -62,6 +65,7 @@ function reducer(view: SessionView, action: Action): SessionView {
         jid: summary.jid ?? view.jid,
         account: summary.account ?? null,
         message: summary.message ?? null,
+        maxSendChars: summary.maxSendChars ?? view.maxSendChars,
       };
     }
     case "state":

@@ -7,6 +7,9 @@ import type { TranscriptEntry } from "../xmpp/entry";
 
 export const BRIDGE_PATH = "/bridge";
 
+/** The most characters one send carries unless the operator sets BRIDGE_MAX_SEND_CHARS. */
+export const DEFAULT_MAX_SEND_CHARS = 1_000_000;
+
 /** How the bridge reaches the XMPP server (RFC 6120 section 5 for STARTTLS). */
 export type Transport = "starttls" | "tls" | "plain" | "websocket";
 

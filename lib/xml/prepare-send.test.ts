@@ -59,4 +59,15 @@ describe("prepareSend", () => {
     expect(prepared.diagnostics.map((diagnostic) => diagnostic.severity)).toEqual(["warning"]);
     expect(prepared.blocked).toBe(false);
   });
+
+  it("refuses text over the send limit at once, naming the setting, without checking it", () => {
+    const huge = `<message><body>${"x".repeat(2000)}</body></message>`;
+    const prepared = prepareSend(huge, "guided", VARS, fixedId, 1000);
+    expect(prepared.blocked).toBe(true);
+    expect(prepared.diagnostics).toEqual([expect.objectContaining({ code: "too-large", severity: "error" })]);
+    expect(prepared.diagnostics[0]?.message).toMatch(/^This text is 2,032 characters, over the send limit of 1,000 \(BRIDGE_MAX_SEND_CHARS\)\. Send it in smaller pieces/);
+    // A variable that makes the text too long counts too.
+    expect(prepareSend(`<message to="{{peer}}"/>`, "guided", { ...VARS, peer: "p".repeat(1000) }, fixedId, 1000).diagnostics[0]?.code).toBe("too-large");
+    expect(prepareSend(`<presence/>`, "guided", VARS, fixedId, 1000).blocked).toBe(false);
+  });
 });

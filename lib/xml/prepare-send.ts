@@ -1,5 +1,6 @@
 import { expandTemplate, freshId, type Replacement, type TemplateVariables } from "./templates";
 import { validateStanza, type Diagnostic, type EditorMode } from "./validate-stanza";
+import { DEFAULT_MAX_SEND_CHARS } from "../bridge/protocol";
 
 /**
  * What the editor does when a person presses Send: expand `{{variables}}`, validate what
@@ -16,12 +17,29 @@ export interface PreparedSend {
   blocked: boolean;
 }
 
-export function prepareSend(text: string, mode: EditorMode, vars: TemplateVariables, newId: () => string = freshId): PreparedSend {
+/**
+ * Text over the bridge's send limit (BRIDGE_MAX_SEND_CHARS) is refused before anything else:
+ * checking a 10 MB paste would stall the page, and the bridge would refuse it anyway.
+ */
+export function tooLargeDiagnostic(length: number, maxSendChars: number): Diagnostic {
+  const format = (count: number) => count.toLocaleString("en-US");
+  return {
+    message: `This text is ${format(length)} characters, over the send limit of ${format(maxSendChars)} (BRIDGE_MAX_SEND_CHARS). Send it in smaller pieces, one stanza at a time; live checks are off for text this long.`,
+    severity: "error",
+    offset: 0,
+    length: 0,
+    code: "too-large",
+  };
+}
+
+export function prepareSend(text: string, mode: EditorMode, vars: TemplateVariables, newId: () => string = freshId, maxSendChars: number = DEFAULT_MAX_SEND_CHARS): PreparedSend {
+  if (text.length > maxSendChars) return { text, diagnostics: [tooLargeDiagnostic(text.length, maxSendChars)], blocked: true };
   if (text.trim() === "") {
     const diagnostics: Diagnostic[] = [{ message: "Nothing to send: type a stanza or pick a template.", severity: "error", offset: 0, length: 0, code: "empty" }];
     return { text, diagnostics, blocked: true };
   }
   const expansion = expandTemplate(text, vars, newId);
+  if (expansion.text.length > maxSendChars) return { text: expansion.text, diagnostics: [tooLargeDiagnostic(expansion.text.length, maxSendChars)], blocked: true };
   const diagnostics = validateStanza(expansion.text, mode).map((diagnostic) => toTyped(diagnostic, expansion.replacements));
   for (const unknown of expansion.unknown) {
     diagnostics.push({

@@ -40,9 +40,12 @@ export function findRestrictedXml(text: string): RestrictedXml | null {
         i = end + 3;
         continue;
       }
-      const what = text.startsWith("<!--", lt) ? "comment" : "DTD or entity declaration";
-      const closer = what === "comment" ? "-->" : ">";
-      return found(text, lt, closer, what);
+      if (text.startsWith("<!--", lt)) return found(text, lt, "-->", "comment");
+      // A DOCTYPE with an internal subset ends at "]>", after the declarations inside it.
+      const gt = text.indexOf(">", lt);
+      const bracket = text.indexOf("[", lt);
+      const closer = bracket !== -1 && (gt === -1 || bracket < gt) ? "]>" : ">";
+      return found(text, lt, closer, "DTD or entity declaration");
     }
     if (next === "?") {
       if (XML_DECLARATION.test(text.slice(lt, lt + 6))) {

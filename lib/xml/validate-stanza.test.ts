@@ -56,6 +56,12 @@ describe("validateStanza: well-formedness, placed on the spot", () => {
     expect(only(`<message><x:y/></message>`).message).toContain(`xmlns:x=`);
   });
 
+  it("refuses a DTD, the billion-laughs pattern and entity declarations with one clear marker (RFC 6120 section 11.1)", () => {
+    const laughs = "<!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol1 '&lol;&lol;&lol;'>]><message><body>&lol1;</body></message>";
+    expect(marks(laughs)).toEqual([["error", "restricted-xml", "<!DOCTYPE lolz [<!ENTITY lol 'lol'><!ENTITY lol1 '&lol;&lol;&lol;'>]>"]]);
+    expect(only("<message><!ENTITY a 'b'><body/></message>").message).toMatch(/^DTDs and entity declarations .* are not allowed in XMPP \(RFC 6120 section 11\.1\)/);
+  });
+
   it("refuses comments and processing instructions (RFC 6120 section 11.1)", () => {
     expect(marks("<message><!-- note --><body>x</body></message>")).toEqual([["error", "restricted-xml", "<!-- note -->"]]);
     expect(marks("<?xml version='1.0'?><message/>")[0]?.[2]).toBe("<?xml version='1.0'?>");

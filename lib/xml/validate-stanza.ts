@@ -4,6 +4,7 @@ import { jidProblem } from "../xmpp-schema/jid-check";
 import { NS_CLIENT, NS_STREAM } from "../xmpp-schema/namespaces";
 import { CLIENT_STREAM_CONTEXT, type NamespaceContext } from "./parse-element";
 import { parseWithPositions, type PositionedElement, type XmlProblem } from "./parse-positions";
+import { findRestrictedXml } from "./restricted-xml";
 
 /**
  * Diagnostics for the stanza editor: what a server would reject, found before sending,
@@ -30,6 +31,11 @@ export interface Diagnostic {
 export type EditorMode = "guided" | "raw";
 
 export function validateStanza(text: string, mode: EditorMode): Diagnostic[] {
+  // A DTD throws the framing off for everything after it; say the one thing that matters.
+  const restricted = findRestrictedXml(text);
+  if (restricted !== null && restricted.what === "DTD or entity declaration") {
+    return [at(restricted.offset, restricted.length, "error", "restricted-xml", `${capitalize(restricted.message)}. The playground never sends it: a server must close the stream with <restricted-xml/>.`)];
+  }
   const diagnostics: Diagnostic[] = [];
   let context = CLIENT_STREAM_CONTEXT;
   let offset = 0;
