@@ -145,3 +145,13 @@ describe("readCaptureFiles", () => {
     expect(await readCaptureFiles([broken])).toEqual({ ok: false, message: "The file could not be read: permission denied" });
   });
 });
+
+describe("parseTranscriptFile keeps what a hostile server did", () => {
+  it("reads back the stream error an entry called for and the bytes that were not UTF-8", () => {
+    const entry = { ...GOOD_ENTRY, dir: "in", raw: "<a>caf\uFFFD</a>", kind: "malformed", error: "not UTF-8", violation: "unsupported-encoding", invalidBytes: [{ at: 6, hex: "e9" }] };
+    const result = parseTranscriptFile(file([entry]));
+    expect(result.ok && result.entries[0]).toMatchObject({ violation: "unsupported-encoding", invalidBytes: [{ at: 6, hex: "e9" }] });
+    expect(messageOf(file([{ ...entry, violation: "<script>" }]))).toMatch(/`violation` must be one of restricted-xml, /);
+    expect(messageOf(file([{ ...entry, invalidBytes: [{ at: 0, hex: "e9" }] }]))).toMatch(/`invalidBytes\[0\]` must be \{ at, hex \} with a U\+FFFD/);
+  });
+});

@@ -1,4 +1,5 @@
-import type { Direction, EntryAttrs, EntryKind } from "../xmpp/entry";
+import type { Direction, EntryAttrs, EntryKind, InvalidBytes } from "../xmpp/entry";
+import type { StreamViolation } from "../xmpp/framing";
 import {
   DIRECTIONS,
   ENTRY_KINDS,
@@ -26,6 +27,8 @@ const FIX_HINT = "Export the capture again from the playground, or correct the f
 const ATTR_NAMES = ["to", "from", "id", "type"] as const satisfies readonly (keyof EntryAttrs)[];
 const KIND_SET = new Set<string>(ENTRY_KINDS);
 const DIRECTION_SET = new Set<string>(DIRECTIONS);
+const VIOLATIONS = new Set<string>(["restricted-xml", "not-well-formed", "policy-violation", "unsupported-encoding"] satisfies StreamViolation[]);
+const HEX_BYTES = /^[0-9a-f]{2}( [0-9a-f]{2}){0,3}$/;
 
 /** A problem in the file; thrown only inside this module and turned into a result. */
 class Invalid extends Error {}
@@ -154,6 +157,13 @@ function readEntry(value: unknown, where: string, previousSeq: number): Exported
   }
   const attrs = own(value, "attrs");
   if (attrs !== undefined) entry.attrs = readAttrs(attrs, fail);
+  const violation = own(value, "violation");
+  if (violation !== undefined) {
+    if (typeof violation !== "string" || !VIOLATIONS.has(violation)) fail(`\`violation\` must be one of ${[...VIOLATIONS].join(", ")}, found ${describe(violation)}`);
+    entry.violation = violation as StreamViolation;
+  }
+  const invalidBytes = own(value, "invalidBytes");
+  if (invalidBytes !== undefined) entry.invalidBytes = readInvalidBytes(invalidBytes, entry.raw, fail);
   return entry;
 }
 
@@ -167,6 +177,19 @@ function readAttrs(value: unknown, fail: (problem: string) => never): EntryAttrs
     attrs[name] = field as string;
   }
   return attrs;
+}
+
+/** Where bytes that were not UTF-8 stood in `raw`: each a U+FFFD there, with the bytes in hex. */
+function readInvalidBytes(value: unknown, raw: string, fail: (problem: string) => never): InvalidBytes[] {
+  if (!Array.isArray(value)) return fail(`\`invalidBytes\` must be a list, found ${describe(value)}`);
+  return value.map((item: unknown, index) => {
+    const at = isRecord(item) ? own(item, "at") : undefined;
+    const hex = isRecord(item) ? own(item, "hex") : undefined;
+    if (typeof at !== "number" || !Number.isSafeInteger(at) || raw[at] !== "\uFFFD" || typeof hex !== "string" || !HEX_BYTES.test(hex)) {
+      return fail(`\`invalidBytes[${index}]\` must be { at, hex } with a U+FFFD of \`raw\` at \`at\` and one to four bytes in hex, found ${describe(item)}`);
+    }
+    return { at, hex };
+  });
 }
 
 function isRecord(value: unknown): value is Fields {

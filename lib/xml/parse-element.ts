@@ -115,5 +115,7 @@ function plainAttributes(tag: SaxesTagNS): Record<string, string> {
 
 /** saxes prefixes messages with a position we do not track ("undefined:1:2: ..."). */
 function tidyParserMessage(message: string): string {
-  return message.replace(/^[^:]*:\d+:\d+: /, "").replace(/^undefined: /, "");
+  const tidy = message.replace(/^[^:]*:\d+:\d+: /, "").replace(/^undefined: /, "");
+  // In a fragment saxes only says the DOCTYPE is misplaced; the reason that matters is XMPP's.
+  return /doctype/i.test(tidy) ? "a DTD is not allowed in XMPP (RFC 6120 section 11.1)" : tidy;
 }
