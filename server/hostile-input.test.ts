@@ -5,11 +5,11 @@ import { WebSocket } from "ws";
 import { BRIDGE_PATH, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
-import { MESSAGE_START, droppedBytes, messageWith, startHostileServer, type HostileConnection, type HostilePayload, type HostileServer } from "../test/hostile-server";
+import { HANG_UP, MESSAGE_START, droppedBytes, messageWith, startHostileServer, type HostileConnection, type HostilePayload, type HostileServer } from "../test/hostile-server";
 import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
-import { DEFAULT_LIMITS } from "./session-registry";
+import { DEFAULT_LIMITS, limitsFromEnv } from "./session-registry";
 
 /**
  * What a hostile server sends, through the real bridge and sessions: a server of our own on
@@ -31,6 +31,7 @@ const SCRIPTS: Record<string, HostilePayload[]> = {
   entity: [messageWith("<body>&lol;</body>")],
   latin1: [Buffer.concat([Buffer.from(`${MESSAGE_START}<body>caf`), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from("</body></message>")])],
   nul: [messageWith("<body>a\u0000b</body>")],
+  half: [messageWith("<body>whole</body>"), `${MESSAGE_START}<body>cut off`, HANG_UP],
   big: [Buffer.concat([Buffer.from(`${MESSAGE_START}<body>`), Buffer.alloc(TEN_MB, "x"), Buffer.from("</body></message>")])],
 };
 
@@ -235,6 +236,27 @@ describe("bytes a server must not send", () => {
     expect(kept + droppedBytes(entries)).toBeLessThanOrEqual(connection.sent().length);
     expect(connection.received()).toContain("<policy-violation");
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe("a server that hangs up mid-stanza", () => {
+  it("keeps the unfinished element as malformed, and answers nothing: there is no stream left", async () => {
+    const { entries, closedWith, connection } = await sessionAs("half");
+    const cut = incoming(entries).at(-1)!;
+    expect(cut).toMatchObject({ kind: "malformed", raw: `${MESSAGE_START}<body>cut off`, error: "the connection ended in the middle of an element" });
+    expect(cut.violation).toBeUndefined();
+    expect(entries.some((entry) => entry.raw.startsWith("closing the stream"))).toBe(false);
+    expect(connection.received()).not.toContain("stream:error");
+    expect(closedWith).toBe("the connection closed");
+    expect(wire(entries, "in")).toBe(connection.sent().toString("utf8"));
+  });
+});
+
+describe("limits from the environment", () => {
+  it("reads BRIDGE_MAX_STANZA_CHARS and BRIDGE_MAX_SEND_CHARS and refuses nonsense", () => {
+    expect(limitsFromEnv({ BRIDGE_MAX_STANZA_CHARS: "5000", BRIDGE_MAX_SEND_CHARS: "700" })).toMatchObject({ maxStanzaChars: 5000, maxSendChars: 700 });
+    expect(limitsFromEnv({})).toMatchObject({ maxStanzaChars: 1_000_000, maxSendChars: 1_000_000 });
+    expect(() => limitsFromEnv({ BRIDGE_MAX_SEND_CHARS: "big" })).toThrow(/BRIDGE_MAX_SEND_CHARS=big is not a positive number/);
   });
 });
 

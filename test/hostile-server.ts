@@ -15,7 +15,10 @@ import { E2E_SERVER } from "../scripts/lib/instances";
  */
 export const E2E_HOSTILE_PORT = E2E_SERVER.ports.starttls + 77;
 
-export type HostilePayload = string | Uint8Array;
+/** In a script: the server closes the connection there (a FIN, no closing tag). */
+export const HANG_UP = Symbol("hang up");
+
+export type HostilePayload = string | Uint8Array | typeof HANG_UP;
 
 export interface HostileServerOptions {
   /** 0 (the default) for an ephemeral port. */
@@ -70,6 +73,7 @@ export async function startHostileServer(options: HostileServerOptions): Promise
     });
     const write = (payload: HostilePayload) => {
       if (socket.destroyed || socket.writableEnded) return;
+      if (payload === HANG_UP) return void socket.end();
       written.push(Buffer.from(payload));
       socket.write(payload);
     };

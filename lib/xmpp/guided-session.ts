@@ -56,6 +56,8 @@ export class GuidedSession implements XmppSession {
   /** Set once the server broke the stream's rules: why the session ended it. */
   private refusal: string | undefined;
   private droppedBytes = 0;
+  /** Set while the session ends: what the transcript flushes then is recorded, not answered. */
+  private ending = false;
   private readonly refused: Promise<never>;
   /** Resolves once the socket of a refused stream has closed (or was dropped after the grace period). */
   private refusalDone: Promise<void> = Promise.resolve();
@@ -133,7 +135,7 @@ export class GuidedSession implements XmppSession {
 
   /** Writes exactly the text given: one stanza, several, or not even XML. */
   async send(xml: string): Promise<void> {
-    if (this.status.current !== "online") throw new Error("the session is not connected; connect again to send");
+    if (this.status.current !== "online" || this.refusal !== undefined) throw new Error("the session is not connected; connect again to send");
     const restricted = findRestrictedXml(xml);
     if (restricted !== null) throw new Error(restrictedXmlRefusal(restricted));
     await this.entity.write(xml);
@@ -159,7 +161,7 @@ export class GuidedSession implements XmppSession {
    * our side, and read nothing more (RFC 6120 section 4.9.1.1).
    */
   private refuse(message: string, condition: StreamViolation): void {
-    if (this.refusal !== undefined || this.status.current === "closed") return;
+    if (this.refusal !== undefined || this.ending || this.status.current === "closed") return;
     this.refusal = message;
     this.transcript.recordEvent(`closing the stream: ${message}`, condition);
     this.signalRefusal(new Error(message));
@@ -199,6 +201,7 @@ export class GuidedSession implements XmppSession {
 
   private finish(message: string): void {
     if (this.status.current === "closed") return;
+    this.ending = true;
     this.transcript.end();
     if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
     this.transcript.recordEvent(`closed: ${message}`, this.streamError);

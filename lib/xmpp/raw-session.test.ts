@@ -91,12 +91,12 @@ describe("RawSession against ejabberd", () => {
     const raw = session("plain");
     const states: string[] = [];
     raw.onState((state, detail) => states.push(`${state}${detail.jid ? ` ${detail.jid}` : ""}`));
-    expect(await raw.connect()).toMatch(/^connected to 127\.0\.0\.1:15224 \(plain\)/);
+    expect(await raw.connect()).toMatch(new RegExp(`^connected to 127\\.0\\.0\\.1:${PORTS.plain} \\(plain\\)`));
     expect(raw.currentState).toBe("online");
     await logInByHand(raw);
     const entries = raw.transcript.since(0);
     expect(entries.filter((entry) => entry.dir === "event").map((entry) => entry.raw)).toEqual([
-      "connecting to 127.0.0.1:15224 (plain)",
+      `connecting to 127.0.0.1:${PORTS.plain} (plain)`,
       "connected",
       "authenticated",
       "bound as alice@localhost/raw",

@@ -43,6 +43,8 @@ export class RawSession implements XmppSession {
   /** Set once the server broke the stream's rules: why the session ended it. */
   private refusal: string | undefined;
   private droppedBytes = 0;
+  /** Set while the session ends: what the transcript flushes then is recorded, not answered. */
+  private ending = false;
 
   constructor(private readonly options: RawSessionOptions) {
     this.transcript = new Transcript(options.transcript);
@@ -228,7 +230,7 @@ export class RawSession implements XmppSession {
    */
   private refuse(message: string, condition: StreamViolation): void {
     const socket = this.socket;
-    if (this.refusal !== undefined || this.status.current === "closed" || socket === undefined) return;
+    if (this.refusal !== undefined || this.ending || this.status.current === "closed" || socket === undefined) return;
     this.refusal = message;
     this.transcript.recordEvent(`closing the stream: ${message}`, condition);
     const error = streamErrorXml(condition);
@@ -239,6 +241,7 @@ export class RawSession implements XmppSession {
 
   private finish(message: string): void {
     if (this.status.current === "closed") return;
+    this.ending = true;
     this.transcript.end();
     if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
     this.transcript.recordEvent(`closed: ${message}`, this.streamError);

@@ -239,7 +239,8 @@ class DirectionReader {
       case "whitespace":
         return { kind: "whitespace" };
       case "malformed":
-        return { kind: "malformed", error: frame.error ?? "not well-formed", violation: frame.violation ?? "not-well-formed" };
+        // No violation on what a closing connection left unfinished: there is no stream left to answer.
+        return { kind: "malformed", error: frame.error ?? "not well-formed", ...(frame.violation ? { violation: frame.violation } : {}) };
       case "stream-close":
         return { kind: "stream-close", name: "stream", ns: "http://etherx.jabber.org/streams" };
       case "stream-open": {
