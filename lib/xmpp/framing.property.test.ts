@@ -13,7 +13,7 @@ import { cuts, splitAt, streamBytes, streamText } from "../../test/xmpp-arbitrar
  * reliability issue asks for; the last test checks they all ran.
  */
 
-const RUNS = { framer: 3000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000 };
+const RUNS = { framer: 3000, framerLimited: 1000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000 };
 const EXPECTED_INPUTS = Object.values(RUNS).reduce((sum, runs) => sum + runs, 0);
 let inputs = 0;
 const counted = <T>(check: (value: T) => void) => (value: T) => {
@@ -21,8 +21,7 @@ const counted = <T>(check: (value: T) => void) => (value: T) => {
   check(value);
 };
 
-function frameChunks(chunks: readonly string[]): Frame[] {
-  const framer = new StreamFramer();
+function frameChunks(chunks: readonly string[], framer = new StreamFramer()): Frame[] {
   const frames = chunks.flatMap((chunk) => framer.push(chunk));
   frames.push(...framer.end());
   expect(framer.pending()).toBe("");
@@ -66,6 +65,27 @@ describe("framing and parsing, over generated streams in random chunks", () => {
         }),
       ),
       { numRuns: RUNS.framer },
+    );
+  });
+
+  it("StreamFramer with a small size limit: cuts off long elements as policy violations, still losing nothing", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(streamText, cuts, fc.integer({ min: 8, max: 120 })),
+        counted(([text, points, limit]: [string, number[], number]) => {
+          const chunks = splitAt(text, points);
+          const frames = frameChunks(chunks, new StreamFramer({ maxFrameLength: limit, limitHint: " (LIMIT)" }));
+          expect(frames.map((frame) => frame.raw).join("")).toBe(text);
+          expectMessages(frames);
+          // Nothing is held past the limit by more than one read: memory stays bounded.
+          const longestChunk = Math.max(...chunks.map((chunk) => chunk.length));
+          for (const frame of frames) {
+            if (frame.kind !== "malformed") expect(frame.raw.length).toBeLessThanOrEqual(limit + longestChunk);
+            if (frame.violation === "policy-violation") expect(frame.error).toMatch(/the most accepted here \(LIMIT\)/);
+          }
+        }),
+      ),
+      { numRuns: RUNS.framerLimited },
     );
   });
 
