@@ -135,21 +135,31 @@ test("script-carrying content from a server stays inert in the lanes, the explan
   await expect(explanation).toContainText(`onclick="window.__pwned='attr'"`);
   await guard.expectNothingRan(url);
 
-  // Exported and imported on /captures: still text.
-  await pane(page).getByLabel(/^Export \d+ entries$/).click();
-  const [download] = await Promise.all([page.waitForEvent("download"), pane(page).getByRole("group", { name: "Export formats" }).getByRole("button", { name: "Transcript (.json)" }).click()]);
-  const file = testInfo.outputPath("hostile.json");
-  await download.saveAs(file);
-  expect(await readFile(file, "utf8")).toContain("window.__pwned='xhtml'");
+  // Exported (JSON, and the two stream files) and imported on /captures: still text.
+  const exportAs = async (format: string, name: string) => {
+    const choice = pane(page).getByRole("group", { name: "Export formats" }).getByRole("button", { name: format });
+    if (!(await choice.isVisible())) await pane(page).getByLabel(/^Export \d+ entries$/).click();
+    const [download] = await Promise.all([page.waitForEvent("download"), choice.click()]);
+    const path = testInfo.outputPath(name);
+    await download.saveAs(path);
+    return path;
+  };
+  const json = await exportAs("Transcript (.json)", "hostile.json");
+  const streams = [await exportAs("Client stream (.xml)", "client.xml"), await exportAs("Server stream (.xml)", "server.xml")];
+  expect(await readFile(json, "utf8")).toContain("window.__pwned='xhtml'");
+  expect(await readFile(streams[1]!, "utf8")).toContain("window.__pwned='xhtml'");
   await page.goto("/captures");
   const capturesUrl = page.url();
   await guard.expectNothingRan(capturesUrl);
-  await page.getByLabel("Transcript file or stream files to import").setInputFiles(file);
   const captured = page.getByRole("region", { name: "Capture" }).getByRole("list", { name: "Entries" }).getByRole("listitem");
-  await expect(captured.filter({ hasText: "window.__pwned='xhtml'" })).toBeVisible();
-  await expect(captured.filter({ hasText: "onclick=" })).toBeVisible();
-  await captured.filter({ hasText: "click me" }).hover();
-  await guard.expectNothingRan(capturesUrl);
+  for (const files of [json, streams]) {
+    await page.getByLabel("Transcript file or stream files to import").setInputFiles(files);
+    await expect(captured.filter({ hasText: "window.__pwned='xhtml'" })).toBeVisible();
+    await expect(captured.filter({ hasText: "onclick=" })).toBeVisible();
+    await expect(captured.filter({ hasText: "top-level" })).toContainText("<script xmlns=");
+    await captured.filter({ hasText: "click me" }).hover();
+    await guard.expectNothingRan(capturesUrl);
+  }
 });
 
 test("a billion-laughs DTD from a server is recorded, flagged, and the stream closed with <restricted-xml/>", async ({ page }) => {
