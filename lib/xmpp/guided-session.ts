@@ -170,8 +170,9 @@ export class GuidedSession implements XmppSession {
       socket?.once?.("close", resolve);
       setTimeout(resolve, 2 * REFUSAL_GRACE_MS).unref();
     });
-    void this.entity
-      .write(streamErrorXml(condition))
+    const pieces = streamErrorXml(condition, this.options.transport === "websocket");
+    void pieces
+      .reduce((written, piece) => written.then(() => this.entity.write(piece)), Promise.resolve())
       .catch(() => undefined)
       .finally(() => {
         socket?.end?.();

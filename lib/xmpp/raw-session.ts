@@ -233,7 +233,8 @@ export class RawSession implements XmppSession {
     if (this.refusal !== undefined || this.ending || this.status.current === "closed" || socket === undefined) return;
     this.refusal = message;
     this.transcript.recordEvent(`closing the stream: ${message}`, condition);
-    const error = streamErrorXml(condition);
+    // Raw mode is TCP only: one piece, the error and the closing tag.
+    const error = streamErrorXml(condition).join("");
     this.transcript.record("out", error);
     socket.end(error);
     setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();

@@ -17,9 +17,20 @@ const WHY: Record<StreamViolation, { what: string; spec: string }> = {
   "unsupported-encoding": { what: "bytes that are not UTF-8", spec: "RFC 6120 sections 11.6 and 4.9.3.22" },
 };
 
-/** The stream error and closing tag written to the server. */
-export function streamErrorXml(condition: StreamViolation): string {
-  return `<stream:error><${condition} xmlns='${NS_STREAM_ERRORS}'/></stream:error></stream:stream>`;
+/**
+ * The stream error and the end of the stream, as the pieces to write, one write each. Over
+ * TCP the closing tag ends the stream (RFC 6120 section 4.4). Over WebSocket each message is
+ * one whole element, the stream prefix is declared where used, and <close/> ends the stream
+ * (RFC 7395 sections 3.3.3, 3.3.4 and 3.6).
+ */
+export function streamErrorXml(condition: StreamViolation, overWebSocket = false): string[] {
+  if (overWebSocket) {
+    return [
+      `<stream:error xmlns:stream='http://etherx.jabber.org/streams'><${condition} xmlns='${NS_STREAM_ERRORS}'/></stream:error>`,
+      "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>",
+    ];
+  }
+  return [`<stream:error><${condition} xmlns='${NS_STREAM_ERRORS}'/></stream:error></stream:stream>`];
 }
 
 /** A sentence for the transcript and the connection status: what came, what the session did, why. */
