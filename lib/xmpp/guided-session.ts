@@ -6,6 +6,7 @@ import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol"
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
+import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 
 export interface ServerAddress {
   host: string;
@@ -45,6 +46,7 @@ export class GuidedSession implements XmppSession {
   private secure = false;
   private streamError: string | undefined;
   private lastError: string | undefined;
+  private lastErrorCause: unknown;
 
   constructor(private readonly options: GuidedSessionOptions) {
     this.entity = client({
@@ -73,7 +75,8 @@ export class GuidedSession implements XmppSession {
     this.transcript.onEntry((entry) => this.onEntry(entry));
     this.entity.on("status", (status: string) => this.onStatus(status));
     this.entity.on("error", (error: unknown) => {
-      this.lastError = describeError(error);
+      this.lastError = describeError(error, this.context());
+      this.lastErrorCause = error;
     });
   }
 
@@ -96,7 +99,7 @@ export class GuidedSession implements XmppSession {
       this.status.set("online", { jid });
       return jid;
     } catch (error) {
-      const message = this.lastError ?? describeError(error);
+      const message = this.lastError ?? describeError(error, this.context());
       await this.entity.stop().catch(() => undefined);
       this.finish(message);
       throw new Error(message);
@@ -131,8 +134,16 @@ export class GuidedSession implements XmppSession {
       socket?.socket?.setNoDelay?.(true);
     }
     if (status === "disconnect" && this.status.current === "online") {
-      this.finish(this.streamError ? `the server ended the stream: ${this.streamError}` : this.lastError ?? "the connection closed");
+      // Once online, any loss of the socket without a stream error is the server going away.
+      this.finish(this.streamError ? `the server ended the stream: ${this.streamError}` : describeUnexpectedClose(this.context(), this.lastErrorCause));
     }
+  }
+
+  /** What this session dials, for messages that name it. */
+  private context(): ConnectionContext {
+    const { server, transport, domain, username } = this.options;
+    // STARTTLS checks the certificate against the domain; direct TLS against the host dialled.
+    return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host };
   }
 
   private noticeTls(): void {
@@ -166,13 +177,7 @@ function serviceUri(server: ServerAddress, transport: Transport): string {
   }
 }
 
-/** Turns library and socket errors into a sentence that says what to do. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const { code, condition } = error as Error & { code?: string; condition?: string };
-  if (condition === "not-authorized") return "wrong username or password (SASL not-authorized, RFC 6120 section 6.5.10)";
-  if (code === "ECONNREFUSED") return `${error.message}: nothing is listening there; is the server running? (npm run server:status)`;
-  if (code === "ENOTFOUND") return `${error.message}: the host name does not resolve`;
-  if (condition !== undefined) return `${condition}: ${error.message}`;
-  return error.message;
+/** Turns library and socket errors into a sentence that says what to do (see connection-errors.ts). */
+export function describeError(error: unknown, context?: ConnectionContext): string {
+  return describeConnectionError(error, context);
 }
