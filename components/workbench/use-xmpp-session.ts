@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { BridgeClient, type SessionEvents } from "@/lib/bridge/client";
+import { BRIDGE_RESTARTED_MESSAGE, BridgeClient, type SessionEvents } from "@/lib/bridge/client";
 import type { OpenRequest, SessionMode, SessionSummary } from "@/lib/bridge/protocol";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { playgroundDb } from "./use-browser-storage";
@@ -105,7 +105,7 @@ export function useXmppSession(paneId: string) {
   useEffect(() => {
     const saved = sessionStorage.getItem(storageKey(paneId));
     if (saved === null || sessionIdRef.current !== null) return;
-    const { sessionId, token } = JSON.parse(saved) as { sessionId: string; token: string };
+    const { sessionId, token, instance } = JSON.parse(saved) as { sessionId: string; token: string; instance?: string };
     sessionIdRef.current = sessionId;
     bridge()
       .attach(sessionId, token, 0, events)
@@ -116,9 +116,14 @@ export function useXmppSession(paneId: string) {
         sessionStorage.removeItem(storageKey(paneId));
         const opened = await playgroundDb();
         const kept = opened.ok ? await opened.db.loadEntries(sessionId) : null;
-        if (kept === null || kept.entries.length === 0) return;
+        const restarted = instance !== undefined && bridge().instance !== null && bridge().instance !== instance;
+        if (kept === null || kept.entries.length === 0) {
+          if (restarted) dispatch({ type: "failed", message: BRIDGE_RESTARTED_MESSAGE });
+          return;
+        }
         store.append(kept.entries);
-        dispatch({ type: "failed", message: "This session has ended; its transcript was restored from this browser. Connect to start a new one." });
+        const why = restarted ? "The playground server restarted, so this session has ended" : "This session has ended";
+        dispatch({ type: "failed", message: `${why}; its transcript was restored from this browser. Connect to start a new one.` });
       });
   }, [paneId, events, store]);
 
@@ -130,7 +135,8 @@ export function useXmppSession(paneId: string) {
         const summary = await bridge().open(request, events);
         sessionIdRef.current = summary.sessionId;
         // sessionStorage: per tab, gone with it; the token never leaves this tab.
-        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token }));
+        // The bridge instance tells a later reload whether the server restarted meanwhile.
+        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token, instance: bridge().instance }));
         dispatch({ type: "opened", summary });
       } catch (error) {
         dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });

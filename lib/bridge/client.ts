@@ -28,6 +28,10 @@ interface Tracked {
 
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
+/** Shown when the bridge came back as a new process: its sessions (and their sockets) died with the old one. */
+export const BRIDGE_RESTARTED_MESSAGE =
+  "The playground server restarted, so this session has ended (its XMPP connection lived in the server). Your transcript is kept in this browser; connect to start a new session.";
+
 /**
  * The page's end of the bridge: one WebSocket to the origin the page came from, requests
  * matched to replies by ref, entries routed to their session. When the socket drops it
@@ -41,8 +45,20 @@ export class BridgeClient {
   private nextRef = 1;
   private reconnectAttempt = 0;
   private disposed = false;
+  private bridgeInstance: string | null = null;
 
   constructor(private readonly url: string = defaultBridgeUrl()) {}
+
+  /** The bridge process this client last spoke to (from its hello), once connected. */
+  get instance(): string | null {
+    return this.bridgeInstance;
+  }
+
+  /** Resolves once connected, with the bridge process's instance id. */
+  async ready(): Promise<string> {
+    await this.connect();
+    return this.bridgeInstance!;
+  }
 
   async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<SessionSummary> {
     const reply = await this.request({ op: "open", ...request }, (message) => {
@@ -99,24 +115,53 @@ export class BridgeClient {
     if (this.socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
     this.opening ??= new Promise<WebSocket>((resolve, reject) => {
       const socket = new WebSocket(this.url);
-      socket.onopen = () => {
-        this.socket = socket;
-        this.opening = null;
-        this.reconnectAttempt = 0;
-        resolve(socket);
-      };
-      socket.onerror = () => {
+      let greeted = false;
+      const unreachable = () => {
         this.opening = null;
         reject(new Error("Cannot reach the playground's bridge. Is the playground server still running (npm run playground)?"));
       };
-      socket.onmessage = (event) => this.dispatch(JSON.parse(String(event.data)) as ServerMessage);
-      socket.onclose = () => this.onSocketClosed(socket);
+      // Usable once the bridge said which process it is: a reattach must know that first.
+      socket.onmessage = (event) => {
+        const message = JSON.parse(String(event.data)) as ServerMessage;
+        if (message.op === "hello" && !greeted) {
+          greeted = true;
+          this.socket = socket;
+          this.opening = null;
+          this.reconnectAttempt = 0;
+          this.greet(message.instance);
+          resolve(socket);
+          return;
+        }
+        this.dispatch(message);
+      };
+      socket.onerror = unreachable;
+      socket.onclose = () => {
+        if (greeted) this.onSocketClosed(socket);
+        else unreachable();
+      };
     });
     return this.opening;
   }
 
+  /**
+   * A different instance than before means the bridge process restarted: the sessions this
+   * tab tracked are gone with it, so each ends with a message saying so (its entries stay).
+   */
+  private greet(instance: string): void {
+    const previous = this.bridgeInstance;
+    this.bridgeInstance = instance;
+    if (previous === null || previous === instance) return;
+    for (const [sessionId, tracked] of [...this.sessions]) {
+      this.sessions.delete(sessionId);
+      tracked.events.onLink?.("up");
+      tracked.events.onState("closed", { message: BRIDGE_RESTARTED_MESSAGE });
+    }
+  }
+
   private dispatch(message: ServerMessage): void {
     switch (message.op) {
+      case "hello":
+        return;
       case "entries": {
         const tracked = this.sessions.get(message.sessionId);
         if (tracked === undefined) return;

@@ -86,6 +86,8 @@ export interface SessionSummary {
 }
 
 export type ServerMessage =
+  /** First message on every socket: which bridge process answers (new after a restart). */
+  | { op: "hello"; instance: string }
   | ({ op: "opened"; ref: string } & SessionSummary)
   | ({ op: "attached"; ref: string } & SessionSummary)
   | { op: "secrets"; ref: string; sessionId: string; secrets: Record<number, string> }
