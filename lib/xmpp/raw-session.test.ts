@@ -91,12 +91,12 @@ describe("RawSession against ejabberd", () => {
     const raw = session("plain");
     const states: string[] = [];
     raw.onState((state, detail) => states.push(`${state}${detail.jid ? ` ${detail.jid}` : ""}`));
-    expect(await raw.connect()).toMatch(/^connected to 127\.0\.0\.1:15224 \(plain\)/);
+    expect(await raw.connect()).toMatch(new RegExp(`^connected to 127\\.0\\.0\\.1:${TEST_SERVER.ports.plain} \\(plain\\)`));
     expect(raw.currentState).toBe("online");
     await logInByHand(raw);
     const entries = raw.transcript.since(0);
     expect(entries.filter((entry) => entry.dir === "event").map((entry) => entry.raw)).toEqual([
-      "connecting to 127.0.0.1:15224 (plain)",
+      `connecting to 127.0.0.1:${TEST_SERVER.ports.plain} (plain)`,
       "connected",
       "authenticated",
       "bound as alice@localhost/raw",
@@ -106,7 +106,7 @@ describe("RawSession against ejabberd", () => {
 
     const closed = closedWith(raw);
     await raw.send("</stream:stream>");
-    expect(await closed).toBe("the connection closed");
+    expect(await closed).toBe("the server closed the stream (</stream:stream>) and the connection");
     expect(raw.transcript.since(0).some(incoming("stream-close"))).toBe(true);
     expect(raw.currentState).toBe("closed");
   });

@@ -1,0 +1,145 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { BRIDGE_RESTARTED_MESSAGE, BridgeClient } from "../lib/bridge/client";
+import { BRIDGE_PATH, type OpenRequest, type ServerMessage, type SessionState } from "../lib/bridge/protocol";
+import type { TranscriptEntry } from "../lib/xmpp/entry";
+import { TEST_SERVER } from "../scripts/lib/instances";
+import { certificateFor, tlsListener, type OtherNameCertificate } from "../test/tls-targets";
+import { waitFor } from "../test/helpers";
+import { allowlistFrom } from "./allowlist";
+import { createBridge } from "./bridge";
+import { bundledServerFromEnv, defaultAllowlist } from "./config";
+
+// Integration: the real bridge, dialling real targets that fail: the test ejabberd with a wrong
+// password or a wrong name, a refused loopback port, a name that cannot resolve, a TLS listener
+// with an untrusted certificate.
+globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
+
+const UNKNOWN_HOST = "nowhere.invalid";
+const bundled = bundledServerFromEnv({
+  XMPP_PORT_STARTTLS: String(TEST_SERVER.ports.starttls),
+  XMPP_PORT_TLS: String(TEST_SERVER.ports.directTls),
+  XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain),
+  XMPP_PORT_HTTP: String(TEST_SERVER.ports.http),
+});
+let certificate: OtherNameCertificate;
+let listener: { port: number; close(): Promise<void> };
+let bridge: ReturnType<typeof createBridge>;
+let http: Server;
+let url: string;
+const sockets: WebSocket[] = [];
+
+beforeAll(async () => {
+  certificate = await certificateFor("other-name.test");
+  listener = await tlsListener(certificate);
+  const extra = ["127.0.0.1:1", `${UNKNOWN_HOST}:5222`, `127.0.0.1:${listener.port}`];
+  bridge = createBridge({ server: bundled, allowlist: allowlistFrom([...defaultAllowlist(bundled), ...extra].join(","), []) });
+  http = await listen(bridge, 0);
+  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+});
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+afterAll(async () => {
+  await bridge.close();
+  http.close();
+  await listener.close();
+  certificate.remove();
+});
+
+function listen(target: ReturnType<typeof createBridge>, port: number): Promise<Server> {
+  const server = createServer();
+  server.on("upgrade", (request, socket, head) => target.handleUpgrade(request, socket, head));
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
+
+/** Opens a session through the bridge and returns the message it closed with. */
+async function failureOf(request: Partial<Omit<OpenRequest, "op" | "ref">>): Promise<string> {
+  const socket = new WebSocket(url);
+  sockets.push(socket);
+  const messages: ServerMessage[] = [];
+  socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  socket.send(JSON.stringify({ op: "open", ref: "1", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" }, ...request }));
+  let closed: ServerMessage | undefined;
+  await waitFor(() => (closed = messages.find((message) => (message.op === "state" && message.state === "closed") || message.op === "failed")) !== undefined, "the session to fail", 15_000);
+  if (closed?.op === "state") return closed.message ?? "";
+  throw new Error(`the open request itself failed: ${JSON.stringify(closed)}`);
+}
+
+describe("connection failures through the bridge", () => {
+  it("a wrong password names the server, the account and the SASL condition", async () => {
+    const message = await failureOf({ account: { kind: "existing", jid: "alice@localhost", password: "not-the-password" } });
+    expect(message).toBe(
+      `127.0.0.1:${TEST_SERVER.ports.plain} refused the login for alice@localhost: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password, or use a demo account.`,
+    );
+  });
+
+  it.each(["guided", "raw"] as const)("%s: a refused port says nothing listens there and how to start the bundled server", async (mode) => {
+    const message = await failureOf({ mode, server: { host: "127.0.0.1", port: 1 } });
+    expect(message).toBe("connection refused (ECONNREFUSED): nothing is listening on 127.0.0.1:1. Is the server running, and is that its port? `npm run playground` starts the bundled one.");
+  });
+
+  it.each(["guided", "raw"] as const)("%s: an unknown host says DNS found nothing for it", async (mode) => {
+    const message = await failureOf({ mode, server: { host: UNKNOWN_HOST, port: 5222 } });
+    expect(message).toMatch(new RegExp(`^(no such host: DNS found nothing for ${UNKNOWN_HOST}|DNS could not look up ${UNKNOWN_HOST})`));
+  });
+
+  it("raw: a certificate for another name than the JID's domain says which names it covers", async () => {
+    const message = await failureOf({ mode: "raw", transport: "tls", account: { kind: "existing", jid: "alice@wrong.example", password: "alice" } });
+    expect(message).toBe(
+      `the certificate presented by 127.0.0.1:${TEST_SERVER.ports.directTls} is for localhost, conference.localhost, 127.0.0.1, not wrong.example (RFC 6120 section 13.7.2.1). Connect with a name it covers (for example its XMPP domain), or give the server a certificate for wrong.example.`,
+    );
+  });
+
+  it("guided: a certificate nobody here trusts says so and where to trust it", async () => {
+    const message = await failureOf({ transport: "tls", server: { host: "127.0.0.1", port: listener.port } });
+    expect(message).toMatch(new RegExp(`^the certificate presented by 127\\.0\\.0\\.1:${listener.port} is not trusted: it is self-signed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\)\\. .*NODE_EXTRA_CA_CERTS`));
+  });
+
+  it("guided: a domain the server does not serve says so (stream error host-unknown)", async () => {
+    const message = await failureOf({ account: { kind: "existing", jid: "alice@wrong.example", password: "alice" } });
+    expect(message).toContain("does not serve the domain of this JID (stream error <host-unknown/>, RFC 6120 section 4.9.3.6)");
+  });
+});
+
+describe("a restarted bridge", () => {
+  it("tells the page its sessions ended with the old process, and the entries it holds stay", async () => {
+    const first = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });
+    let server = await listen(first, 0);
+    const port = (server.address() as AddressInfo).port;
+    const client = new BridgeClient(`ws://127.0.0.1:${port}${BRIDGE_PATH}`);
+    const entries: TranscriptEntry[] = [];
+    const states: { state: SessionState; message?: string }[] = [];
+    const links: string[] = [];
+    await client.open(
+      { mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" } },
+      { onEntries: (batch) => entries.push(...batch), onState: (state, detail) => states.push({ state, ...detail }), onLink: (link) => links.push(link) },
+    );
+    await waitFor(() => states.some(({ state }) => state === "online"), "online");
+    const firstInstance = client.instance;
+    const held = entries.length;
+
+    // The process goes away (its sessions with it) and a new one answers on the same port.
+    await first.close();
+    await new Promise((resolve) => server.close(resolve));
+    await waitFor(() => links.includes("down"), "the link to drop");
+    const second = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });
+    server = await listen(second, port);
+    try {
+      await waitFor(() => states.at(-1)?.state === "closed", "the session to be reported closed", 10_000);
+      expect(states.at(-1)?.message).toBe(BRIDGE_RESTARTED_MESSAGE);
+      expect(client.instance).not.toBe(firstInstance);
+      expect(links.at(-1)).toBe("up");
+      expect(entries.length).toBe(held);
+    } finally {
+      client.dispose();
+      await second.close();
+      server.close();
+    }
+  });
+});
