@@ -21,7 +21,7 @@ interface ErrorFields {
   message?: string;
   hostname?: string;
   host?: string;
-  cert?: { subject?: { CN?: string }; subjectaltname?: string; valid_to?: string };
+  cert?: { subject?: { CN?: string | string[] }; subjectaltname?: string; valid_to?: string };
 }
 
 const BUNDLED_HINT = "`npm run playground` starts the bundled one";
@@ -126,7 +126,8 @@ export function certificateNames(cert: ErrorFields["cert"]): string[] {
     .map((part) => part.trim().replace(/^(DNS|IP Address):/, ""))
     .filter(Boolean);
   if (alt.length > 0) return alt;
-  return cert?.subject?.CN ? [cert.subject.CN] : [];
+  const common = cert?.subject?.CN;
+  return common === undefined ? [] : [common].flat();
 }
 
 function formatAddress(host: string, port: number): string {
