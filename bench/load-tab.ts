@@ -24,7 +24,7 @@ export class LoadTab {
   reordered = 0;
   /** Arrived a second time. */
   repeated = 0;
-  /** From someone other than the peer. */
+  /** From someone other than the peer, or whose id and body disagree. */
   strays = 0;
   peerIndex = -1;
   /** Transcript seqs that did not follow the previous one by exactly one. */
@@ -89,7 +89,7 @@ export class LoadTab {
         for (const entry of message.entries) {
           if (entry.seq !== this.lastSeq + 1) this.seqBreaks++;
           this.lastSeq = entry.seq;
-          if (entry.dir === "in" && entry.kind === "message") this.onChat(entry.raw);
+          if (entry.dir === "in" && entry.kind === "message") this.onChat(entry.raw, entry.attrs?.id);
         }
         return;
       case "state":
@@ -107,10 +107,11 @@ export class LoadTab {
     }
   }
 
-  private onChat(raw: string): void {
+  private onChat(raw: string, id: string | undefined): void {
     const match = BODY.exec(raw);
     if (match === null) return;
-    if (Number(match[1]) !== this.peerIndex) {
+    // Content check: the stanza id the sender wrote must agree with the body it wrote.
+    if (Number(match[1]) !== this.peerIndex || id !== `l${match[1]}-${match[2]}`) {
       this.strays++;
       return;
     }

@@ -102,7 +102,7 @@ export async function load(app: AppUnderTest): Promise<Figure[]> {
       value: one(received),
       target: "zero lost, zero reordered (by sequence and content)",
       verdict: lost === 0 && reordered === 0 && repeated === 0 && seqBreaks === 0 && strays === 0 && closedEarly === 0 ? "pass" : "miss",
-      note: `sent ${sent}, lost ${lost}, reordered ${reordered}, repeated ${repeated}, transcript seq gaps ${seqBreaks}, sessions closed early ${closedEarly}; ${sessions} Node WebSocket clients speaking the bridge protocol, not browser tabs; ${sessions} disposable accounts registered and logged in in ${round(openSeconds, 1)} s; bridge CPU ${round(cpu * 100, 0)} %`,
+      note: `sent ${sent}, lost ${lost}, reordered ${reordered}, repeated ${repeated}, wrong sender or content ${strays}, transcript seq gaps ${seqBreaks}, sessions closed early ${closedEarly}; ${sessions} Node WebSocket clients speaking the bridge protocol, not browser tabs; ${sessions} disposable accounts registered and logged in in ${round(openSeconds, 1)} s; bridge CPU ${round(cpu * 100, 0)} %`,
     },
     {
       case: "load",
@@ -111,6 +111,7 @@ export async function load(app: AppUnderTest): Promise<Figure[]> {
       value: summarize(latencies),
       target: "reported",
       verdict: "info",
+      note: `the tail includes the bridge's pauses for the full GC the memory sampler forces every ${SAMPLE_EVERY_MS / 1000} s`,
     },
     {
       case: "load",
