@@ -6,7 +6,7 @@ import { findInstanceBeamPids, startLocalServer, stopLocalServer } from "../scri
 import { FAULTS_SERVER } from "../scripts/lib/instances";
 import { waitForExit } from "../scripts/lib/processes";
 import { certificateFor, startOwnApp, tlsListener, type OtherNameCertificate, type OwnApp } from "./fault-targets";
-import { connectOnline, entryList, lanes, pane, ping } from "./workbench-page";
+import { connectOnline, entryList, lanes, pane, ping, sendStanza } from "./workbench-page";
 
 /**
  * Faults, each made for real: ejabberd killed with SIGKILL, the app server (the bridge)
@@ -252,4 +252,22 @@ test("each connection that cannot succeed says why and what to do, in guided and
   // Raw mode checks it against the JID's domain (the TLS server name it sends).
   await attempt({ mode: "raw", transport: "Direct TLS", host: "127.0.0.1", port: listener.port });
   await expect(alert(page)).toContainText(`the certificate presented by 127.0.0.1:${listener.port} is for ${OTHER_NAME}, not localhost (RFC 6120 section 13.7.2.1)`);
+});
+
+test("raw mode: a refused password shows in the lanes with what to check, and the stream stays open", async ({ page }) => {
+  await ensureXmppServer();
+  await openWorkbench(page);
+  await pane(page).getByLabel("Mode").selectOption("raw");
+  await pane(page).getByRole("button", { name: "Connect" }).click();
+  await expect(status(page)).toContainText("raw socket");
+  await sendStanza(page, "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
+  await expect(lanes(page).getByTestId("entry-in").and(page.locator('[data-kind="features"]'))).toContainText("PLAIN");
+
+  const wrong = Buffer.from("\0alice\0not-the-password").toString("base64");
+  await sendStanza(page, `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${wrong}</auth>`);
+  await expect(lanes(page).getByTestId("entry-event").filter({ hasText: "authentication failed" })).toContainText(
+    `127.0.0.1:${ports.plain} refused the login for this account: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10)`,
+  );
+  // RFC 6120 section 6.4.5: the server lets the client try again on the same stream.
+  await expect(status(page)).toContainText("raw socket");
 });

@@ -107,6 +107,34 @@ describe("connection failures through the bridge", () => {
   });
 });
 
+describe("raw mode", () => {
+  it("says what a SASL failure means in the lanes, and the stream stays open for another try", async () => {
+    const socket = new WebSocket(url);
+    sockets.push(socket);
+    const messages: ServerMessage[] = [];
+    socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const send = (message: Record<string, unknown>) => socket.send(JSON.stringify(message));
+    send({ op: "open", ref: "1", mode: "raw", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "" } });
+    await waitFor(() => messages.some((message) => message.op === "state" && message.state === "online"), "the raw socket to open");
+    const opened = messages.find((message) => message.op === "opened");
+    const sessionId = opened?.op === "opened" ? opened.sessionId : "";
+    const header = "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    const wrong = Buffer.from("\0alice\0not-the-password").toString("base64");
+    send({ op: "send", ref: "2", sessionId, xml: header });
+    send({ op: "send", ref: "3", sessionId, xml: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${wrong}</auth>` });
+    const entries = () => messages.flatMap((message) => (message.op === "entries" ? message.entries : []));
+    await waitFor(() => entries().some((entry) => entry.dir === "event" && entry.raw.startsWith("authentication failed")), "the failure event");
+    const event = entries().find((entry) => entry.dir === "event" && entry.raw.startsWith("authentication failed"))!;
+    expect(event.raw).toBe(
+      `authentication failed: 127.0.0.1:${TEST_SERVER.ports.plain} refused the login for this account: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password, or use a demo account. In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`,
+    );
+    expect(event.error).toBe("not-authorized");
+    expect(messages.some((message) => message.op === "state" && message.state === "closed")).toBe(false);
+    send({ op: "close", ref: "4", sessionId });
+  });
+});
+
 describe("a restarted bridge", () => {
   it("tells the page its sessions ended with the old process, and the entries it holds stay", async () => {
     const first = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });

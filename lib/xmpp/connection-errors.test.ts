@@ -1,6 +1,6 @@
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { describe, expect, it } from "vitest";
-import { certificateNames, describeConnectionError, describeUnexpectedClose } from "./connection-errors";
+import { certificateNames, describeConnectionError, describeSaslFailure, describeUnexpectedClose } from "./connection-errors";
 
 const AT = { host: "127.0.0.1", port: 5222, jid: "alice@localhost" };
 
@@ -69,6 +69,15 @@ describe("describeConnectionError", () => {
     expect(describeConnectionError(socketError("ECONNREFUSED", "x"), { host: "::1", port: 5222 })).toContain("nothing is listening on [::1]:5222");
     expect(describeConnectionError(new Error("something else"), AT)).toBe("something else");
     expect(describeConnectionError("a string", AT)).toBe("a string");
+  });
+});
+
+describe("describeSaslFailure", () => {
+  it("reads a bare condition, as raw mode sees it in the server's <failure/>", () => {
+    expect(describeSaslFailure("not-authorized", { host: "127.0.0.1", port: 5224 })).toBe(
+      "127.0.0.1:5224 refused the login for this account: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password, or use a demo account.",
+    );
+    expect(describeSaslFailure("not-authorized")).toMatch(/^the server refused the login/);
   });
 });
 

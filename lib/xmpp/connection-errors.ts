@@ -55,11 +55,7 @@ export function describeConnectionError(error: unknown, context?: ConnectionCont
   const where = context ? formatAddress(context.host, context.port) : undefined;
   const target = where ?? "the server";
 
-  if (fields.condition !== undefined && fields.name === "SASLError") {
-    const sentence = SASL_FAILURES[fields.condition];
-    const who = context?.jid ?? "this account";
-    return sentence ? `${target} ${sentence(who)}.` : `${target} refused the login (SASL <${fields.condition}/>, RFC 6120 section 6.5).`;
-  }
+  if (fields.condition !== undefined && fields.name === "SASLError") return describeSaslFailure(fields.condition, context);
 
   switch (fields.code) {
     case "ECONNREFUSED":
@@ -97,6 +93,13 @@ export function describeConnectionError(error: unknown, context?: ConnectionCont
   }
   if (fields.condition !== undefined) return `${fields.condition}: ${error.message}`;
   return error.message;
+}
+
+/** A SASL <failure/> (RFC 6120 section 6.5) by its condition, naming the server and the account. */
+export function describeSaslFailure(condition: string, context?: ConnectionContext): string {
+  const target = context ? formatAddress(context.host, context.port) : "the server";
+  const sentence = SASL_FAILURES[condition];
+  return sentence ? `${target} ${sentence(context?.jid ?? "this account")}.` : `${target} refused the login (SASL <${condition}/>, RFC 6120 section 6.5).`;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
-import { describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { describeSaslFailure, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 
 export interface RawSessionOptions {
   server: ServerAddress;
@@ -208,6 +208,10 @@ export class RawSession implements XmppSession {
     if (entry.dir !== "in") return;
     if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
     if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
+    // The stream stays open for another try (RFC 6120 section 6.4.5); say what the refusal means.
+    if (entry.kind === "sasl" && entry.name === "failure") {
+      this.transcript.recordEvent(`authentication failed: ${describeSaslFailure(entry.error ?? "undefined-condition", this.context())} In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`, entry.error);
+    }
     if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
     if (entry.kind === "stream-close") this.serverClosedStream = true;
     if (entry.kind === "bind" && entry.attrs?.type === "result") {
