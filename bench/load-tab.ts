@@ -10,6 +10,8 @@ import type { OpenRequest, ServerMessage } from "../lib/bridge/protocol";
 
 /** Body of a load message: who sent it, its number in that sender's sequence, when (epoch ms). */
 const BODY = /<body>load (\d+) (\d+) (\d+)<\/body>/;
+/** The page stores its transcript in IndexedDB in batches this far apart, then acks them. */
+const ACK_EVERY_MS = 300;
 
 export class LoadTab {
   sessionId = "";
@@ -32,6 +34,7 @@ export class LoadTab {
   lastSeq = 0;
   /** Milliseconds from the peer's send request to this tab's receiving the entry. */
   readonly latencies: number[] = [];
+  private lastAckAt = 0;
   private readonly seenFromPeer = new Set<number>();
   private highestFromPeer = -1;
   private nextRef = 1;
@@ -90,6 +93,11 @@ export class LoadTab {
           if (entry.seq !== this.lastSeq + 1) this.seqBreaks++;
           this.lastSeq = entry.seq;
           if (entry.dir === "in" && entry.kind === "message") this.onChat(entry.raw, entry.attrs?.id);
+        }
+        // As the page does once a batch is in its storage: the bridge may forget those entries.
+        if (this.sessionId !== "" && Date.now() - this.lastAckAt >= ACK_EVERY_MS) {
+          this.lastAckAt = Date.now();
+          this.socket.send(JSON.stringify({ op: "ack", ref: "ack", sessionId: this.sessionId, seq: this.lastSeq }));
         }
         return;
       case "state":

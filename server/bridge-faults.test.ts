@@ -135,6 +135,50 @@ describe("raw mode", () => {
   });
 });
 
+describe("acknowledged entries", () => {
+  it("the bridge forgets what the tab stored, still fills a reattach after it, and takes acks only from the owner", async () => {
+    const socket = new WebSocket(url);
+    sockets.push(socket);
+    const messages: ServerMessage[] = [];
+    socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    socket.send(JSON.stringify({ op: "open", ref: "1", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" } }));
+    await waitFor(() => messages.some((message) => message.op === "state" && message.state === "online"), "online");
+    const opened = messages.find((message) => message.op === "opened");
+    if (opened?.op !== "opened") throw new Error("not opened");
+    const managed = bridge.registry.authorize(opened.sessionId, opened.token)!;
+    const received = messages.flatMap((message) => (message.op === "entries" ? message.entries : []));
+    const lastSeq = received.at(-1)!.seq;
+
+    // Another tab cannot make the bridge forget someone else's entries.
+    const intruder = new WebSocket(url);
+    sockets.push(intruder);
+    const intruderMessages: ServerMessage[] = [];
+    intruder.on("message", (data) => intruderMessages.push(JSON.parse(String(data)) as ServerMessage));
+    await new Promise((resolve, reject) => intruder.once("open", resolve).once("error", reject));
+    intruder.send(JSON.stringify({ op: "ack", ref: "x", sessionId: opened.sessionId, seq: lastSeq }));
+    await waitFor(() => intruderMessages.some((message) => message.op === "failed"), "the refusal");
+    expect(managed.session.transcript.size).toBe(lastSeq);
+
+    socket.send(JSON.stringify({ op: "ack", ref: "2", sessionId: opened.sessionId, seq: lastSeq - 2 }));
+    await waitFor(() => managed.session.transcript.size === 2, "the bridge to forget all but two entries");
+
+    // A reloaded tab that stored through lastSeq - 2 gets exactly the rest.
+    const reloaded = new WebSocket(url);
+    sockets.push(reloaded);
+    const reloadedMessages: ServerMessage[] = [];
+    reloaded.on("message", (data) => reloadedMessages.push(JSON.parse(String(data)) as ServerMessage));
+    await new Promise((resolve, reject) => reloaded.once("open", resolve).once("error", reject));
+    reloaded.send(JSON.stringify({ op: "attach", ref: "3", sessionId: opened.sessionId, token: opened.token, afterSeq: lastSeq - 2 }));
+    await waitFor(() => reloadedMessages.some((message) => message.op === "entries"), "the rest of the transcript");
+    const resent = reloadedMessages.flatMap((message) => (message.op === "entries" ? message.entries : []));
+    expect(resent.map((entry) => entry.seq)).toEqual([lastSeq - 1, lastSeq]);
+    expect(resent.map((entry) => entry.raw)).toEqual(received.slice(-2).map((entry) => entry.raw));
+    reloaded.send(JSON.stringify({ op: "close", ref: "4", sessionId: opened.sessionId }));
+    await waitFor(() => reloadedMessages.some((message) => message.op === "state" && message.state === "closed"), "closed");
+  });
+});
+
 describe("a restarted bridge", () => {
   it("tells the page its sessions ended with the old process, and the entries it holds stay", async () => {
     const first = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });

@@ -78,6 +78,10 @@ export function createBridge(options: BridgeOptions) {
           send({ op: "done", ref: message.ref });
           return;
         }
+        case "ack":
+          // No reply: the tab does not wait for it.
+          registry.acknowledge(owned(message.sessionId), message.seq);
+          return;
         case "reveal": {
           const managed = owned(message.sessionId);
           send({ op: "secrets", ref: message.ref, sessionId: managed.id, secrets: Object.fromEntries(managed.session.transcript.revealSecrets()) });

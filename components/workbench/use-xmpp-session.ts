@@ -101,30 +101,34 @@ export function useXmppSession(paneId: string) {
     onLink: (link) => dispatch({ type: "link", link }),
   }));
 
-  // After a reload, pick the session up again: the bridge resends its whole transcript.
+  // After a reload, pick the session up again: what this browser stored comes from IndexedDB,
+  // the rest (all of it, if nothing was stored) from the bridge, by seq.
   useEffect(() => {
     const saved = sessionStorage.getItem(storageKey(paneId));
     if (saved === null || sessionIdRef.current !== null) return;
     const { sessionId, token, instance } = JSON.parse(saved) as { sessionId: string; token: string; instance?: string };
     sessionIdRef.current = sessionId;
-    bridge()
-      .attach(sessionId, token, 0, events)
-      .then((summary) => dispatch({ type: "opened", summary }))
-      .catch(async () => {
+    void (async () => {
+      const opened = await playgroundDb();
+      const kept = opened.ok ? await opened.db.loadEntries(sessionId).catch(() => null) : null;
+      const keptEntries = kept?.entries ?? [];
+      if (keptEntries.length > 0) store.append(keptEntries);
+      try {
+        const summary = await bridge().attach(sessionId, token, keptEntries.at(-1)?.seq ?? 0, events);
+        dispatch({ type: "opened", summary });
+      } catch {
         // The session is gone (ended, expired, or the server restarted): show what this browser kept.
         sessionIdRef.current = null;
         sessionStorage.removeItem(storageKey(paneId));
-        const opened = await playgroundDb();
-        const kept = opened.ok ? await opened.db.loadEntries(sessionId) : null;
         const restarted = instance !== undefined && bridge().instance !== null && bridge().instance !== instance;
-        if (kept === null || kept.entries.length === 0) {
+        if (keptEntries.length === 0) {
           if (restarted) dispatch({ type: "failed", message: BRIDGE_RESTARTED_MESSAGE });
           return;
         }
-        store.append(kept.entries);
         const why = restarted ? "The playground server restarted, so this session has ended" : "This session has ended";
         dispatch({ type: "failed", message: `${why}; its transcript was restored from this browser. Connect to start a new one.` });
-      });
+      }
+    })();
   }, [paneId, events, store]);
 
   const connect = useCallback(
@@ -156,6 +160,12 @@ export function useXmppSession(paneId: string) {
     if (sessionId !== null) await bridge().close(sessionId);
   }, []);
 
+  /** Entries up to `seq` are stored in this browser: the bridge need not keep them any more. */
+  const acknowledge = useCallback((seq: number) => {
+    const sessionId = sessionIdRef.current;
+    if (sessionId !== null) bridge().acknowledge(sessionId, seq);
+  }, []);
+
   const toggleSecrets = useCallback(async (reveal: boolean) => {
     dispatch({ type: "reveal", revealed: reveal });
     const sessionId = sessionIdRef.current;
@@ -163,5 +173,5 @@ export function useXmppSession(paneId: string) {
     dispatch({ type: "secrets", secrets: await bridge().reveal(sessionId) });
   }, []);
 
-  return { view, store, connect, send, disconnect, toggleSecrets };
+  return { view, store, connect, send, disconnect, toggleSecrets, acknowledge };
 }

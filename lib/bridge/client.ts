@@ -89,6 +89,15 @@ export class BridgeClient {
     await this.request({ op: "close", sessionId });
   }
 
+  /**
+   * Tells the bridge this tab stored the session's entries up to `seq`, so it may forget
+   * them. Only over a live link: a later ack covers what a dropped one missed.
+   */
+  acknowledge(sessionId: string, seq: number): void {
+    if (this.socket?.readyState !== WebSocket.OPEN || !this.sessions.has(sessionId)) return;
+    this.socket.send(JSON.stringify({ op: "ack", ref: String(this.nextRef++), sessionId, seq }));
+  }
+
   async reveal(sessionId: string): Promise<Map<number, string>> {
     const reply = await this.request({ op: "reveal", sessionId });
     if (reply.op !== "secrets") throw new Error("the bridge answered a reveal request with something else");
