@@ -44,6 +44,8 @@ export class LoadTab {
   constructor(
     readonly index: number,
     url: string,
+    /** Acknowledge received entries, as a page whose storage works does. */
+    private readonly acknowledges = true,
     private readonly socket = new WebSocket(url),
   ) {
     this.ready = new Promise((resolve, reject) => socket.once("open", () => resolve()).once("error", reject));
@@ -95,7 +97,7 @@ export class LoadTab {
           if (entry.dir === "in" && entry.kind === "message") this.onChat(entry.raw, entry.attrs?.id);
         }
         // As the page does once a batch is in its storage: the bridge may forget those entries.
-        if (this.sessionId !== "" && Date.now() - this.lastAckAt >= ACK_EVERY_MS) {
+        if (this.acknowledges && this.sessionId !== "" && Date.now() - this.lastAckAt >= ACK_EVERY_MS) {
           this.lastAckAt = Date.now();
           this.socket.send(JSON.stringify({ op: "ack", ref: "ack", sessionId: this.sessionId, seq: this.lastSeq }));
         }

@@ -20,9 +20,9 @@ const SAVE_DELAY_MS = 300;
  * Keeps this session's transcript in the browser as it grows (masked, as received), in
  * batches, so a reload can show it even after the session ended. Returns a message when
  * storage is unavailable or full; the live session goes on regardless. `onStored` hears
- * the last seq of each batch stored whole (the bridge may then forget those entries).
+ * the session and last seq of each batch stored whole (the bridge may then forget them).
  */
-export function usePersistedTranscript(store: TranscriptStore, sessionKey: string | null, meta: TranscriptMeta, onStored?: (seq: number) => void): string | null {
+export function usePersistedTranscript(store: TranscriptStore, sessionKey: string | null, meta: TranscriptMeta, onStored?: (sessionKey: string, seq: number) => void): string | null {
   const [notice, setNotice] = useState<string | null>(null);
   const metaRef = useRef(meta);
   const onStoredRef = useRef(onStored);
@@ -51,7 +51,7 @@ export function usePersistedTranscript(store: TranscriptStore, sessionKey: strin
         setNotice(result.message);
         stopped = true;
       } else {
-        onStoredRef.current?.(savedSeq);
+        onStoredRef.current?.(sessionKey, savedSeq);
       }
     };
     const unsubscribe = store.subscribe(() => {

@@ -160,11 +160,8 @@ export function useXmppSession(paneId: string) {
     if (sessionId !== null) await bridge().close(sessionId);
   }, []);
 
-  /** Entries up to `seq` are stored in this browser: the bridge need not keep them any more. */
-  const acknowledge = useCallback((seq: number) => {
-    const sessionId = sessionIdRef.current;
-    if (sessionId !== null) bridge().acknowledge(sessionId, seq);
-  }, []);
+  /** Entries of `sessionId` up to `seq` are stored in this browser: the bridge need not keep them any more. */
+  const acknowledge = useCallback((sessionId: string, seq: number) => bridge().acknowledge(sessionId, seq), []);
 
   const toggleSecrets = useCallback(async (reveal: boolean) => {
     dispatch({ type: "reveal", revealed: reveal });
