@@ -271,3 +271,39 @@ test("raw mode: a refused password shows in the lanes with what to check, and th
   // RFC 6120 section 6.4.5: the server lets the client try again on the same stream.
   await expect(status(page)).toContainText("raw socket");
 });
+
+test("the bridge forgets what the page stored; a reload refills it from the browser, every seq once", async ({ page }) => {
+  await ensureXmppServer();
+  const sent: { op: string; seq?: number; afterSeq?: number }[] = [];
+  const received: { op: string; entries?: TranscriptEntry[] }[] = [];
+  page.on("websocket", (socket) => {
+    socket.on("framesent", ({ payload }) => sent.push(JSON.parse(String(payload)) as (typeof sent)[number]));
+    socket.on("framereceived", ({ payload }) => received.push(JSON.parse(String(payload)) as (typeof received)[number]));
+  });
+  await openWorkbench(page);
+  await connectOnline(page, "alice");
+  await ping(page, "before-reload");
+  const list = entryList(page);
+  const lastSeq = Number(await list.getAttribute("data-last-seq"));
+  // The page stores its entries in IndexedDB, then says so: the bridge may drop them.
+  await expect.poll(() => Math.max(0, ...sent.filter((message) => message.op === "ack").map((message) => message.seq ?? 0))).toBe(lastSeq);
+
+  sent.length = 0;
+  received.length = 0;
+  await page.reload();
+  await expect(status(page)).toContainText("Online as alice@localhost/");
+  const attach = sent.find((message) => message.op === "attach");
+  expect(attach?.afterSeq).toBe(lastSeq);
+  // Nothing came back from the bridge for what the browser had: its rows are from storage.
+  expect(received.flatMap((message) => message.entries ?? []).filter((entry) => entry.seq <= lastSeq)).toEqual([]);
+  await expect(list).toHaveAttribute("data-first-seq", "1");
+  await expect(list).toHaveAttribute("data-last-seq", String(lastSeq));
+  await expect(list).toHaveAttribute("data-row-count", String(lastSeq));
+  await expect(lanes(page).getByTestId("entry-in").filter({ hasText: "before-reload" })).toHaveCount(1);
+
+  // And the live part goes on from there, numbered after what was restored.
+  await ping(page, "after-reload");
+  const lastAfter = await list.getAttribute("data-last-seq");
+  expect(Number(lastAfter)).toBeGreaterThan(lastSeq);
+  await expect(list).toHaveAttribute("data-row-count", String(lastAfter));
+});
