@@ -117,7 +117,7 @@ export async function load(app: AppUnderTest): Promise<Figure[]> {
     },
     {
       case: "load",
-      name: `${what}: bridge heap after a full GC, sampled every ${SAMPLE_EVERY_MS / 1000} s; slope after ${warmUp} s of warm-up ${round(retained, 2)} MB/min`,
+      name: `${what}: bridge heap after a full GC, sampled every ${SAMPLE_EVERY_MS / 1000} s; slope after ${round(warmUp, 1)} s of warm-up ${round(retained, 2)} MB/min`,
       unit: "MB",
       value: summarize(samples.map((sample) => sample.heap / MB)),
       target: "flat after warm-up",
