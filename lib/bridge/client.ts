@@ -54,12 +54,6 @@ export class BridgeClient {
     return this.bridgeInstance;
   }
 
-  /** Resolves once connected, with the bridge process's instance id. */
-  async ready(): Promise<string> {
-    await this.connect();
-    return this.bridgeInstance!;
-  }
-
   async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<SessionSummary> {
     const reply = await this.request({ op: "open", ...request }, (message) => {
       if (message.op === "opened") this.sessions.set(message.sessionId, { token: message.token, events, lastSeq: 0 });
