@@ -103,38 +103,41 @@ test("ejabberd killed mid-session: the lanes say why, the transcript stays whole
   await ping(page, "after-restart");
 });
 
-test("the bridge restarted: the page says the session ended and keeps its transcript, across a reload too", async ({ page }) => {
-  test.setTimeout(90_000);
-  await ensureXmppServer();
-  await openWorkbench(page);
-  await connectOnline(page, "alice");
-  await ping(page, "before-bridge-restart");
-  const list = entryList(page);
-  const lastSeq = await list.getAttribute("data-last-seq");
+for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+  test(`the bridge restarted (${signal}): the page says the session ended and keeps its transcript, across a reload too`, async ({ page }) => {
+    test.setTimeout(90_000);
+    await ensureXmppServer();
+    await openWorkbench(page);
+    await connectOnline(page, "alice");
+    await ping(page, "before-bridge-restart");
+    const list = entryList(page);
+    const lastSeq = await list.getAttribute("data-last-seq");
 
-  await (await ensureApp()).kill("SIGKILL");
-  app = null;
-  await expect(pane(page).getByText("reconnecting to the bridge…")).toBeVisible();
-  await ensureApp();
+    // SIGKILL is a crash; SIGTERM a deploy, where the server closes its XMPP streams politely first.
+    await (await ensureApp()).kill(signal);
+    app = null;
+    await expect(pane(page).getByText("reconnecting to the bridge…")).toBeVisible();
+    await ensureApp();
 
-  await expect(alert(page)).toContainText("The playground server restarted, so this session has ended");
-  await expect(alert(page)).toContainText("Your transcript is kept");
-  await expect(status(page)).toHaveText("Closed");
-  await expect(pane(page).getByText("reconnecting to the bridge…")).toBeHidden();
-  await expect(list).toHaveAttribute("data-last-seq", String(lastSeq));
-  await expect(list).toHaveAttribute("data-row-count", String(lastSeq));
-  await expect(lanes(page).getByTestId("entry-in").filter({ hasText: "before-bridge-restart" })).toHaveCount(1);
+    await expect(alert(page)).toContainText("The playground server restarted, so this session has ended");
+    await expect(alert(page)).toContainText("Your transcript is kept");
+    await expect(status(page)).toHaveText("Closed");
+    await expect(pane(page).getByText("reconnecting to the bridge…")).toBeHidden();
+    await expect(list).toHaveAttribute("data-last-seq", String(lastSeq));
+    await expect(list).toHaveAttribute("data-row-count", String(lastSeq));
+    await expect(lanes(page).getByTestId("entry-in").filter({ hasText: "before-bridge-restart" })).toHaveCount(1);
 
-  // Kept in this browser's storage too: a reload shows it again, and says why it ended.
-  await page.reload();
-  await expect(alert(page)).toContainText("The playground server restarted, so this session has ended; its transcript was restored from this browser");
-  await expect(list).toHaveAttribute("data-last-seq", String(lastSeq));
-  await expect(lanes(page).getByTestId("entry-in").filter({ hasText: "before-bridge-restart" })).toHaveCount(1);
+    // Kept in this browser's storage too: a reload shows it again, and says why it ended.
+    await page.reload();
+    await expect(alert(page)).toContainText("The playground server restarted, so this session has ended; its transcript was restored from this browser");
+    await expect(list).toHaveAttribute("data-last-seq", String(lastSeq));
+    await expect(lanes(page).getByTestId("entry-in").filter({ hasText: "before-bridge-restart" })).toHaveCount(1);
 
-  // And a new session starts on the new bridge.
-  await pane(page).getByRole("button", { name: "Connect" }).click();
-  await expect(status(page)).toContainText("Online as alice@localhost/");
-});
+    // And a new session starts on the new bridge.
+    await pane(page).getByRole("button", { name: "Connect" }).click();
+    await expect(status(page)).toContainText("Online as alice@localhost/");
+  });
+}
 
 test("the page's link to the bridge drops and comes back while messages arrive: every seq once, in order", async ({ page }, testInfo) => {
   test.setTimeout(90_000);
