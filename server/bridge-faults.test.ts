@@ -179,6 +179,33 @@ describe("acknowledged entries", () => {
   });
 });
 
+describe("a tab that lost what it stored", () => {
+  it("hears which entries neither it nor the bridge holds any more", async () => {
+    const request = { mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" } } as const;
+    const first = new BridgeClient(url);
+    const states: SessionState[] = [];
+    const entries: TranscriptEntry[] = [];
+    const summary = await first.open(request, { onEntries: (batch) => entries.push(...batch), onState: (state) => states.push(state) });
+    await waitFor(() => states.includes("online"), "online");
+    const managed = bridge.registry.authorize(summary.sessionId, summary.token)!;
+    const stored = entries.at(-1)!.seq - 1;
+    first.acknowledge(summary.sessionId, stored);
+    await waitFor(() => managed.session.transcript.size === 1, "the bridge to forget what the tab stored");
+    first.dispose();
+
+    // The reloaded tab finds nothing in its storage and asks for everything.
+    const second = new BridgeClient(url);
+    const gaps: [number, number][] = [];
+    const resent: TranscriptEntry[] = [];
+    await second.attach(summary.sessionId, summary.token, 0, { onEntries: (batch) => resent.push(...batch), onState: () => undefined, onGap: (from, to) => gaps.push([from, to]) });
+    await waitFor(() => resent.length > 0, "the entries the bridge still holds");
+    expect(gaps).toEqual([[1, stored]]);
+    expect(resent.map((entry) => entry.seq)).toEqual([stored + 1]);
+    await second.close(summary.sessionId);
+    second.dispose();
+  });
+});
+
 describe("a restarted bridge", () => {
   it("tells the page its sessions ended with the old process, and the entries it holds stay", async () => {
     const first = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });

@@ -20,6 +20,8 @@ export interface SessionView {
   account: { jid: string; password: string } | null;
   /** Why the session closed or failed, in words a person can act on. */
   message: string | null;
+  /** Something the person should know while the session goes on (entries that could not be restored). */
+  notice: string | null;
   /** The person asked to see credentials; `secrets` holds them once fetched. */
   revealed: boolean;
   secrets: Map<number, string> | null;
@@ -30,6 +32,7 @@ type Action =
   | { type: "opened"; summary: SessionSummary }
   | { type: "state"; status: ConnectionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
+  | { type: "notice"; notice: string }
   | { type: "reveal"; revealed: boolean }
   | { type: "secrets"; secrets: Map<number, string> | null }
   | { type: "failed"; message: string };
@@ -43,6 +46,7 @@ const INITIAL: SessionView = {
   jid: null,
   account: null,
   message: null,
+  notice: null,
   revealed: false,
   secrets: null,
 };
@@ -68,6 +72,8 @@ function reducer(view: SessionView, action: Action): SessionView {
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
     case "link":
       return { ...view, link: action.link };
+    case "notice":
+      return { ...view, notice: action.notice };
     case "reveal":
       return { ...view, revealed: action.revealed, secrets: action.revealed ? view.secrets : null };
     case "secrets":
@@ -99,6 +105,11 @@ export function useXmppSession(paneId: string) {
     onEntries: (entries) => store.append(entries),
     onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
     onLink: (link) => dispatch({ type: "link", link }),
+    onGap: (from, to) =>
+      dispatch({
+        type: "notice",
+        notice: `Entries #${from} to #${to} are missing: this browser's storage no longer has them, and the server had already let them go. Everything before and after is here.`,
+      }),
   }));
 
   // After a reload, pick the session up again: what this browser stored comes from IndexedDB,

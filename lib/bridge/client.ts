@@ -6,6 +6,11 @@ export interface SessionEvents {
   onState(state: SessionState, detail: { jid?: string; message?: string }): void;
   /** The link to the bridge itself dropped or came back; the session lives on meanwhile. */
   onLink?(link: "up" | "down"): void;
+  /**
+   * Entries `from`..`to` are held neither here nor by the bridge any more: this tab had
+   * acknowledged them as stored, and its storage lost them since.
+   */
+  onGap?(from: number, to: number): void;
 }
 
 type Pending = {
@@ -171,6 +176,7 @@ export class BridgeClient {
         // A reattach may resend what already arrived: keep each seq once.
         const fresh = message.entries.filter((entry) => entry.seq > tracked.lastSeq);
         if (fresh.length === 0) return;
+        if (fresh[0]!.seq > tracked.lastSeq + 1) tracked.events.onGap?.(tracked.lastSeq + 1, fresh[0]!.seq - 1);
         tracked.lastSeq = fresh.at(-1)!.seq;
         tracked.events.onEntries(fresh);
         return;
