@@ -38,8 +38,22 @@ async function ensureApp(): Promise<OwnApp> {
   return app;
 }
 
+/**
+ * Starts this spec's ejabberd. On this shared machine a VM now and then dies while it boots
+ * (another checkout's epmd going away, say): one more try, and the first error if that fails too.
+ */
+async function startXmppServer(options: { fresh?: boolean } = {}): Promise<void> {
+  try {
+    await startLocalServer(FAULTS_SERVER, { ...options, log: () => undefined });
+  } catch (error) {
+    if (!/the ejabberd VM exited/.test(String(error))) throw error;
+    await stopLocalServer(FAULTS_SERVER);
+    await startLocalServer(FAULTS_SERVER, { ...options, log: () => undefined });
+  }
+}
+
 async function ensureXmppServer(): Promise<void> {
-  if (findInstanceBeamPids(FAULTS_SERVER).length === 0) await startLocalServer(FAULTS_SERVER, { log: () => undefined });
+  if (findInstanceBeamPids(FAULTS_SERVER).length === 0) await startXmppServer();
 }
 
 async function openWorkbench(page: Page): Promise<void> {
@@ -53,7 +67,7 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   // A run that crashed may have left this spec's own server behind (found by its spool folder).
   await stopLocalServer(FAULTS_SERVER);
-  await startLocalServer(FAULTS_SERVER, { fresh: true, log: () => undefined });
+  await startXmppServer({ fresh: true });
   certificate = await certificateFor(OTHER_NAME);
   listener = await tlsListener(certificate);
   await ensureApp();
@@ -97,7 +111,7 @@ test("ejabberd killed mid-session: the lanes say why, the transcript stays whole
   await pane(page).getByRole("button", { name: "Connect" }).click();
   await expect(alert(page)).toContainText(`nothing is listening on 127.0.0.1:${ports.plain}`);
 
-  await startLocalServer(FAULTS_SERVER, { log: () => undefined });
+  await startXmppServer();
   await pane(page).getByRole("button", { name: "Connect" }).click();
   await expect(status(page)).toContainText("Online as alice@localhost/");
   await ping(page, "after-restart");
