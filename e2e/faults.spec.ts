@@ -38,18 +38,8 @@ async function ensureApp(): Promise<OwnApp> {
   return app;
 }
 
-/**
- * Starts this spec's ejabberd. On this shared machine a VM now and then dies while it boots
- * (another checkout's epmd going away, say): one more try, and the first error if that fails too.
- */
 async function startXmppServer(options: { fresh?: boolean } = {}): Promise<void> {
-  try {
-    await startLocalServer(FAULTS_SERVER, { ...options, log: () => undefined });
-  } catch (error) {
-    if (!/the ejabberd VM exited/.test(String(error))) throw error;
-    await stopLocalServer(FAULTS_SERVER);
-    await startLocalServer(FAULTS_SERVER, { ...options, log: () => undefined });
-  }
+  await startLocalServer(FAULTS_SERVER, { ...options, log: () => undefined });
 }
 
 async function ensureXmppServer(): Promise<void> {
