@@ -11,6 +11,8 @@ export const BENCH_URL = `http://localhost:${BENCH_APP_PORT}`;
 export interface AppUnderTest {
   app: ChildProcess;
   browser: Browser;
+  /** The app server's memory after a full GC (bench/memory-probe.ts answers over IPC). */
+  memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
@@ -18,9 +20,9 @@ export interface AppUnderTest {
 export async function startAppUnderTest(): Promise<AppUnderTest> {
   await startLocalServer(BENCH_SERVER, { fresh: true });
   await ensureAppBuilt(() => undefined);
-  const app = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("server/main.ts")], {
+  const app = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--import", fromRepoRoot("bench/memory-probe.ts"), fromRepoRoot("server/main.ts")], {
     cwd: fromRepoRoot("."),
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -42,6 +44,15 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
   return {
     app,
     browser,
+    memory: () =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("the app server did not report its memory within 10 s")), 10_000);
+        app.once("message", (message: { memory: NodeJS.MemoryUsage }) => {
+          clearTimeout(timer);
+          resolve(message.memory);
+        });
+        app.send("memory");
+      }),
     async stop() {
       await browser.close();
       const exited = new Promise((resolve) => app.once("exit", resolve));

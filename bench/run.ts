@@ -7,6 +7,7 @@ import { startTimes } from "./cases/start";
 import { pageWeight } from "./cases/page-weight";
 import { ingest } from "./cases/ingest";
 import { bigLog } from "./cases/big-log";
+import { load } from "./cases/load";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -18,6 +19,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   "page-weight": { needsApp: true, run: pageWeight },
   ingest: { needsApp: true, run: ingest },
   "big-log": { needsApp: true, run: bigLog },
+  load: { needsApp: true, run: load },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
 };

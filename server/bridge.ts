@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -24,12 +25,15 @@ export function createBridge(options: BridgeOptions) {
   const log = options.log ?? (() => undefined);
   const registry = new SessionRegistry(options.limits);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  // Sessions live in this process only: a tab that meets another instance knows they are gone.
+  const instance = randomUUID();
 
   wss.on("connection", (socket: WebSocket) => {
     const attached = new Set<ManagedSession>();
     const send: Subscriber = (message: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
+    send({ op: "hello", instance });
 
     socket.on("message", (data) => {
       const message = parseClientMessage(String(data));
@@ -75,6 +79,10 @@ export function createBridge(options: BridgeOptions) {
           send({ op: "done", ref: message.ref });
           return;
         }
+        case "ack":
+          // No reply: the tab does not wait for it.
+          registry.acknowledge(owned(message.sessionId), message.seq);
+          return;
         case "reveal": {
           const managed = owned(message.sessionId);
           send({ op: "secrets", ref: message.ref, sessionId: managed.id, secrets: Object.fromEntries(managed.session.transcript.revealSecrets()) });

@@ -109,7 +109,7 @@ export class SessionRegistry {
     this.sessions.set(managed.id, managed);
     session.transcript.onEntry(() => {
       this.scheduleFlush(managed);
-      if (session.transcript.size >= this.limits.maxEntries && session.currentState !== "closed") {
+      if (session.transcript.lastSeq >= this.limits.maxEntries && session.currentState !== "closed") {
         session.transcript.recordEvent(`this session reached its limit of ${this.limits.maxEntries} entries (BRIDGE_MAX_ENTRIES) and was closed; export it and start a new one`);
         void session.close();
       }
@@ -147,6 +147,14 @@ export class SessionRegistry {
     if (managed.subscriber !== subscriber) return;
     managed.subscriber = null;
     managed.detachedSince = this.clock();
+  }
+
+  /**
+   * The tab stored the entries up to `seq` in its browser: the bridge keeps only what came
+   * after, so its memory follows what is in flight rather than the whole history.
+   */
+  acknowledge(managed: ManagedSession, seq: number): void {
+    managed.session.transcript.forgetThrough(Math.min(seq, managed.sentSeq));
   }
 
   touch(managed: ManagedSession): void {

@@ -32,7 +32,7 @@ interface AccountPaneProps {
 
 /** One account: its connection, its editor and its own pair of lanes. */
 export function AccountPane({ paneId, label, accounts, domain, suggested }: AccountPaneProps) {
-  const { view, store, connect, send, disconnect, toggleSecrets } = useXmppSession(paneId);
+  const { view, store, connect, send, disconnect, toggleSecrets, acknowledge } = useXmppSession(paneId);
   useTranscriptStore(store);
   const [draft, setDraft] = useState(STARTER_STANZA);
   const [sendError, setSendError] = useState<string | null>(null);
@@ -42,7 +42,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
   const editorRef = useRef<StanzaEditorHandle>(null);
   const { history, remember } = useSendHistory(paneId);
   const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
-  const storageNotice = usePersistedTranscript(store, view.sessionId, meta);
+  const storageNotice = usePersistedTranscript(store, view.sessionId, meta, acknowledge);
   const online = view.status === "online";
   const me = view.jid ?? "";
   const myBare = me.split("/")[0] ?? "";

@@ -161,6 +161,11 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
           </button>
         )}
       </div>
+      {view.notice && (
+        <p role="status" className="hint" data-testid="session-notice">
+          {view.notice}
+        </p>
+      )}
       {view.status === "closed" && view.message && (
         <p role="alert" className="error-text">
           {view.message}

@@ -19,13 +19,16 @@ const SAVE_DELAY_MS = 300;
 /**
  * Keeps this session's transcript in the browser as it grows (masked, as received), in
  * batches, so a reload can show it even after the session ended. Returns a message when
- * storage is unavailable or full; the live session goes on regardless.
+ * storage is unavailable or full; the live session goes on regardless. `onStored` hears
+ * the session and last seq of each batch stored whole (the bridge may then forget them).
  */
-export function usePersistedTranscript(store: TranscriptStore, sessionKey: string | null, meta: TranscriptMeta): string | null {
+export function usePersistedTranscript(store: TranscriptStore, sessionKey: string | null, meta: TranscriptMeta, onStored?: (sessionKey: string, seq: number) => void): string | null {
   const [notice, setNotice] = useState<string | null>(null);
   const metaRef = useRef(meta);
+  const onStoredRef = useRef(onStored);
   useEffect(() => {
     metaRef.current = meta;
+    onStoredRef.current = onStored;
   });
 
   useEffect(() => {
@@ -47,6 +50,8 @@ export function usePersistedTranscript(store: TranscriptStore, sessionKey: strin
       if (!result.ok) {
         setNotice(result.message);
         stopped = true;
+      } else {
+        onStoredRef.current?.(sessionKey, savedSeq);
       }
     };
     const unsubscribe = store.subscribe(() => {

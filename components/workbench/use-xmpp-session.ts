@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { BridgeClient, type SessionEvents } from "@/lib/bridge/client";
+import { BRIDGE_RESTARTED_MESSAGE, BridgeClient, type SessionEvents } from "@/lib/bridge/client";
 import type { OpenRequest, SessionMode, SessionSummary } from "@/lib/bridge/protocol";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { playgroundDb } from "./use-browser-storage";
@@ -20,6 +20,8 @@ export interface SessionView {
   account: { jid: string; password: string } | null;
   /** Why the session closed or failed, in words a person can act on. */
   message: string | null;
+  /** Something the person should know while the session goes on (entries that could not be restored). */
+  notice: string | null;
   /** The person asked to see credentials; `secrets` holds them once fetched. */
   revealed: boolean;
   secrets: Map<number, string> | null;
@@ -32,6 +34,7 @@ type Action =
   | { type: "opened"; summary: SessionSummary }
   | { type: "state"; status: ConnectionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
+  | { type: "notice"; notice: string }
   | { type: "reveal"; revealed: boolean }
   | { type: "secrets"; secrets: Map<number, string> | null }
   | { type: "failed"; message: string };
@@ -45,6 +48,7 @@ const INITIAL: SessionView = {
   jid: null,
   account: null,
   message: null,
+  notice: null,
   revealed: false,
   secrets: null,
   maxSendChars: null,
@@ -72,6 +76,8 @@ function reducer(view: SessionView, action: Action): SessionView {
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
     case "link":
       return { ...view, link: action.link };
+    case "notice":
+      return { ...view, notice: action.notice };
     case "reveal":
       return { ...view, revealed: action.revealed, secrets: action.revealed ? view.secrets : null };
     case "secrets":
@@ -103,27 +109,41 @@ export function useXmppSession(paneId: string) {
     onEntries: (entries) => store.append(entries),
     onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
     onLink: (link) => dispatch({ type: "link", link }),
+    onGap: (from, to) =>
+      dispatch({
+        type: "notice",
+        notice: `Entries #${from} to #${to} are missing: this browser's storage no longer has them, and the server had already let them go. Everything before and after is here.`,
+      }),
   }));
 
-  // After a reload, pick the session up again: the bridge resends its whole transcript.
+  // After a reload, pick the session up again: what this browser stored comes from IndexedDB,
+  // the rest (all of it, if nothing was stored) from the bridge, by seq.
   useEffect(() => {
     const saved = sessionStorage.getItem(storageKey(paneId));
     if (saved === null || sessionIdRef.current !== null) return;
-    const { sessionId, token } = JSON.parse(saved) as { sessionId: string; token: string };
+    const { sessionId, token, instance } = JSON.parse(saved) as { sessionId: string; token: string; instance?: string };
     sessionIdRef.current = sessionId;
-    bridge()
-      .attach(sessionId, token, 0, events)
-      .then((summary) => dispatch({ type: "opened", summary }))
-      .catch(async () => {
+    void (async () => {
+      const opened = await playgroundDb();
+      const kept = opened.ok ? await opened.db.loadEntries(sessionId).catch(() => null) : null;
+      const keptEntries = kept?.entries ?? [];
+      if (keptEntries.length > 0) store.append(keptEntries);
+      try {
+        const summary = await bridge().attach(sessionId, token, keptEntries.at(-1)?.seq ?? 0, events);
+        dispatch({ type: "opened", summary });
+      } catch {
         // The session is gone (ended, expired, or the server restarted): show what this browser kept.
         sessionIdRef.current = null;
         sessionStorage.removeItem(storageKey(paneId));
-        const opened = await playgroundDb();
-        const kept = opened.ok ? await opened.db.loadEntries(sessionId) : null;
-        if (kept === null || kept.entries.length === 0) return;
-        store.append(kept.entries);
-        dispatch({ type: "failed", message: "This session has ended; its transcript was restored from this browser. Connect to start a new one." });
-      });
+        const restarted = instance !== undefined && bridge().instance !== null && bridge().instance !== instance;
+        if (keptEntries.length === 0) {
+          if (restarted) dispatch({ type: "failed", message: BRIDGE_RESTARTED_MESSAGE });
+          return;
+        }
+        const why = restarted ? "The playground server restarted, so this session has ended" : "This session has ended";
+        dispatch({ type: "failed", message: `${why}; its transcript was restored from this browser. Connect to start a new one.` });
+      }
+    })();
   }, [paneId, events, store]);
 
   const connect = useCallback(
@@ -134,7 +154,8 @@ export function useXmppSession(paneId: string) {
         const summary = await bridge().open(request, events);
         sessionIdRef.current = summary.sessionId;
         // sessionStorage: per tab, gone with it; the token never leaves this tab.
-        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token }));
+        // The bridge instance tells a later reload whether the server restarted meanwhile.
+        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token, instance: bridge().instance }));
         dispatch({ type: "opened", summary });
       } catch (error) {
         dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -154,6 +175,9 @@ export function useXmppSession(paneId: string) {
     if (sessionId !== null) await bridge().close(sessionId);
   }, []);
 
+  /** Entries of `sessionId` up to `seq` are stored in this browser: the bridge need not keep them any more. */
+  const acknowledge = useCallback((sessionId: string, seq: number) => bridge().acknowledge(sessionId, seq), []);
+
   const toggleSecrets = useCallback(async (reveal: boolean) => {
     dispatch({ type: "reveal", revealed: reveal });
     const sessionId = sessionIdRef.current;
@@ -161,5 +185,5 @@ export function useXmppSession(paneId: string) {
     dispatch({ type: "secrets", secrets: await bridge().reveal(sessionId) });
   }, []);
 
-  return { view, store, connect, send, disconnect, toggleSecrets };
+  return { view, store, connect, send, disconnect, toggleSecrets, acknowledge };
 }

@@ -6,6 +6,11 @@ export interface SessionEvents {
   onState(state: SessionState, detail: { jid?: string; message?: string }): void;
   /** The link to the bridge itself dropped or came back; the session lives on meanwhile. */
   onLink?(link: "up" | "down"): void;
+  /**
+   * Entries `from`..`to` are held neither here nor by the bridge any more: this tab had
+   * acknowledged them as stored, and its storage lost them since.
+   */
+  onGap?(from: number, to: number): void;
 }
 
 type Pending = {
@@ -28,6 +33,10 @@ interface Tracked {
 
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
+/** Shown when the bridge came back as a new process: its sessions (and their sockets) died with the old one. */
+export const BRIDGE_RESTARTED_MESSAGE =
+  "The playground server restarted, so this session has ended (its XMPP connection lived in the server). Your transcript is kept in this browser; connect to start a new session.";
+
 /**
  * The page's end of the bridge: one WebSocket to the origin the page came from, requests
  * matched to replies by ref, entries routed to their session. When the socket drops it
@@ -41,8 +50,14 @@ export class BridgeClient {
   private nextRef = 1;
   private reconnectAttempt = 0;
   private disposed = false;
+  private bridgeInstance: string | null = null;
 
   constructor(private readonly url: string = defaultBridgeUrl()) {}
+
+  /** The bridge process this client last spoke to (from its hello), once connected. */
+  get instance(): string | null {
+    return this.bridgeInstance;
+  }
 
   async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<SessionSummary> {
     const reply = await this.request({ op: "open", ...request }, (message) => {
@@ -73,6 +88,15 @@ export class BridgeClient {
     await this.request({ op: "close", sessionId });
   }
 
+  /**
+   * Tells the bridge this tab stored the session's entries up to `seq`, so it may forget
+   * them. Only over a live link: a later ack covers what a dropped one missed.
+   */
+  acknowledge(sessionId: string, seq: number): void {
+    if (this.socket?.readyState !== WebSocket.OPEN || !this.sessions.has(sessionId)) return;
+    this.socket.send(JSON.stringify({ op: "ack", ref: String(this.nextRef++), sessionId, seq }));
+  }
+
   async reveal(sessionId: string): Promise<Map<number, string>> {
     const reply = await this.request({ op: "reveal", sessionId });
     if (reply.op !== "secrets") throw new Error("the bridge answered a reveal request with something else");
@@ -99,30 +123,60 @@ export class BridgeClient {
     if (this.socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
     this.opening ??= new Promise<WebSocket>((resolve, reject) => {
       const socket = new WebSocket(this.url);
-      socket.onopen = () => {
-        this.socket = socket;
-        this.opening = null;
-        this.reconnectAttempt = 0;
-        resolve(socket);
-      };
-      socket.onerror = () => {
+      let greeted = false;
+      const unreachable = () => {
         this.opening = null;
         reject(new Error("Cannot reach the playground's bridge. Is the playground server still running (npm run playground)?"));
       };
-      socket.onmessage = (event) => this.dispatch(JSON.parse(String(event.data)) as ServerMessage);
-      socket.onclose = () => this.onSocketClosed(socket);
+      // Usable once the bridge said which process it is: a reattach must know that first.
+      socket.onmessage = (event) => {
+        const message = JSON.parse(String(event.data)) as ServerMessage;
+        if (message.op === "hello" && !greeted) {
+          greeted = true;
+          this.socket = socket;
+          this.opening = null;
+          this.reconnectAttempt = 0;
+          this.greet(message.instance);
+          resolve(socket);
+          return;
+        }
+        this.dispatch(message);
+      };
+      socket.onerror = unreachable;
+      socket.onclose = () => {
+        if (greeted) this.onSocketClosed(socket);
+        else unreachable();
+      };
     });
     return this.opening;
   }
 
+  /**
+   * A different instance than before means the bridge process restarted: the sessions this
+   * tab tracked are gone with it, so each ends with a message saying so (its entries stay).
+   */
+  private greet(instance: string): void {
+    const previous = this.bridgeInstance;
+    this.bridgeInstance = instance;
+    if (previous === null || previous === instance) return;
+    for (const [sessionId, tracked] of [...this.sessions]) {
+      this.sessions.delete(sessionId);
+      tracked.events.onLink?.("up");
+      tracked.events.onState("closed", { message: BRIDGE_RESTARTED_MESSAGE });
+    }
+  }
+
   private dispatch(message: ServerMessage): void {
     switch (message.op) {
+      case "hello":
+        return;
       case "entries": {
         const tracked = this.sessions.get(message.sessionId);
         if (tracked === undefined) return;
         // A reattach may resend what already arrived: keep each seq once.
         const fresh = message.entries.filter((entry) => entry.seq > tracked.lastSeq);
         if (fresh.length === 0) return;
+        if (fresh[0]!.seq > tracked.lastSeq + 1) tracked.events.onGap?.(tracked.lastSeq + 1, fresh[0]!.seq - 1);
         tracked.lastSeq = fresh.at(-1)!.seq;
         tracked.events.onEntries(fresh);
         return;

@@ -63,6 +63,17 @@ export interface AttachRequest {
   afterSeq: number;
 }
 
+/**
+ * The tab stored the entries up to `seq` (in IndexedDB): the bridge may forget them. A tab
+ * that stores nothing never sends it, and the bridge keeps the whole transcript for it.
+ */
+export interface AckRequest {
+  op: "ack";
+  ref: string;
+  sessionId: string;
+  seq: number;
+}
+
 /** Ask for the unmasked text of this session's redacted entries. */
 export interface RevealRequest {
   op: "reveal";
@@ -70,7 +81,7 @@ export interface RevealRequest {
   sessionId: string;
 }
 
-export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest;
+export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest | AckRequest;
 
 export type SessionState = "connecting" | "online" | "closed";
 
@@ -91,6 +102,8 @@ export interface SessionSummary {
 }
 
 export type ServerMessage =
+  /** First message on every socket: which bridge process answers (new after a restart). */
+  | { op: "hello"; instance: string }
   | ({ op: "opened"; ref: string } & SessionSummary)
   | ({ op: "attached"; ref: string } & SessionSummary)
   | { op: "secrets"; ref: string; sessionId: string; secrets: Record<number, string> }
@@ -123,6 +136,9 @@ export function parseClientMessage(text: string): ClientMessage | Invalid {
     case "reveal":
       if (typeof value.sessionId !== "string") return { invalid: `${value.op} needs sessionId` };
       return value as unknown as CloseRequest | RevealRequest;
+    case "ack":
+      if (typeof value.sessionId !== "string" || !Number.isInteger(value.seq)) return { invalid: "ack needs sessionId and an integer seq" };
+      return value as unknown as AckRequest;
     case "attach":
       if (typeof value.sessionId !== "string" || typeof value.token !== "string" || typeof value.afterSeq !== "number") {
         return { invalid: "attach needs sessionId, token and afterSeq" };

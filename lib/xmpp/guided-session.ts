@@ -9,6 +9,7 @@ import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol"
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
+import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 
 export interface ServerAddress {
   host: string;
@@ -62,6 +63,7 @@ export class GuidedSession implements XmppSession {
   /** Resolves once the socket of a refused stream has closed (or was dropped after the grace period). */
   private refusalDone: Promise<void> = Promise.resolve();
   private signalRefusal: (error: Error) => void = () => undefined;
+  private lastErrorCause: unknown;
 
   constructor(private readonly options: GuidedSessionOptions) {
     this.transcript = new Transcript(options.transcript);
@@ -102,7 +104,8 @@ export class GuidedSession implements XmppSession {
     this.transcript.onEntry((entry) => this.onEntry(entry));
     this.entity.on("status", (status: string) => this.onStatus(status));
     this.entity.on("error", (error: unknown) => {
-      this.lastError = describeError(error);
+      this.lastError = describeError(error, this.context());
+      this.lastErrorCause = error;
     });
   }
 
@@ -125,7 +128,7 @@ export class GuidedSession implements XmppSession {
       this.status.set("online", { jid });
       return jid;
     } catch (error) {
-      const message = this.refusal ?? this.lastError ?? describeError(error);
+      const message = this.refusal ?? this.lastError ?? describeError(error, this.context());
       if (this.refusal === undefined) await this.entity.stop().catch(() => undefined);
       else await this.refusalDone;
       this.finish(message);
@@ -188,8 +191,16 @@ export class GuidedSession implements XmppSession {
       socket?.socket?.setNoDelay?.(true);
     }
     if (status === "disconnect" && this.status.current === "online") {
-      this.finish(this.refusal ?? (this.streamError ? `the server ended the stream: ${this.streamError}` : this.lastError ?? "the connection closed"));
+      // Once online, any loss of the socket without a stream error is the server going away.
+      this.finish(this.refusal ?? (this.streamError ? `the server ended the stream: ${this.streamError}` : describeUnexpectedClose(this.context(), this.lastErrorCause)));
     }
+  }
+
+  /** What this session dials, for messages that name it. */
+  private context(): ConnectionContext {
+    const { server, transport, domain, username } = this.options;
+    // STARTTLS checks the certificate against the domain; direct TLS against the host dialled.
+    return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host };
   }
 
   private noticeTls(): void {
@@ -225,13 +236,7 @@ function serviceUri(server: ServerAddress, transport: Transport): string {
   }
 }
 
-/** Turns library and socket errors into a sentence that says what to do. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const { code, condition } = error as Error & { code?: string; condition?: string };
-  if (condition === "not-authorized") return "wrong username or password (SASL not-authorized, RFC 6120 section 6.5.10)";
-  if (code === "ECONNREFUSED") return `${error.message}: nothing is listening there; is the server running? (npm run server:status)`;
-  if (code === "ENOTFOUND") return `${error.message}: the host name does not resolve`;
-  if (condition !== undefined) return `${condition}: ${error.message}`;
-  return error.message;
+/** Turns library and socket errors into a sentence that says what to do (see connection-errors.ts). */
+export function describeError(error: unknown, context?: ConnectionContext): string {
+  return describeConnectionError(error, context);
 }

@@ -106,7 +106,7 @@ describe("RawSession against ejabberd", () => {
 
     const closed = closedWith(raw);
     await raw.send("</stream:stream>");
-    expect(await closed).toBe("the connection closed");
+    expect(await closed).toBe("the server closed the stream (</stream:stream>) and the connection");
     expect(raw.transcript.since(0).some(incoming("stream-close"))).toBe(true);
     expect(raw.currentState).toBe("closed");
   });

@@ -9,6 +9,7 @@ import type { SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
+import { describeSaslFailure, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 
 export interface RawSessionOptions {
   server: ServerAddress;
@@ -45,6 +46,9 @@ export class RawSession implements XmppSession {
   private droppedBytes = 0;
   /** Set while the session ends: what the transcript flushes then is recorded, not answered. */
   private ending = false;
+  private lastErrorCause: unknown;
+  private serverClosedStream = false;
+  private tlsFailure: string | undefined;
 
   constructor(private readonly options: RawSessionOptions) {
     this.transcript = new Transcript(options.transcript);
@@ -104,7 +108,7 @@ export class RawSession implements XmppSession {
     if (restricted !== null) throw new Error(restrictedXmlRefusal(restricted));
     this.transcript.record("out", xml);
     await new Promise<void>((resolve, reject) => {
-      socket.write(xml, (error) => (error ? reject(new Error(describeError(error))) : resolve()));
+      socket.write(xml, (error) => (error ? reject(new Error(describeError(error, this.context()))) : resolve()));
     });
   }
 
@@ -156,17 +160,24 @@ export class RawSession implements XmppSession {
   };
 
   private readonly onError = (error: Error): void => {
-    this.lastError = describeError(error);
+    this.lastError = describeError(error, this.context());
+    this.lastErrorCause = error;
   };
 
   private readonly onClose = (): void => {
     if (this.refusal !== undefined) return this.finish(this.refusal);
     if (this.closing !== undefined) return this.finish("closed by you");
-    const message = this.streamError !== undefined
-      ? `the server ended the stream: ${this.streamError}`
-      : this.lastError ?? "the connection closed";
-    this.finish(message);
+    this.finish(this.closeReason());
   };
+
+  private closeReason(): string {
+    if (this.streamError !== undefined) return `the server ended the stream: ${this.streamError}`;
+    if (this.serverClosedStream) return "the server closed the stream (</stream:stream>) and the connection";
+    if (this.tlsFailure !== undefined) return this.tlsFailure;
+    // Connected, then the socket went without a word: the server stopped or the network dropped.
+    if (this.status.current === "online") return describeUnexpectedClose(this.context(), this.lastErrorCause);
+    return this.lastError ?? "the connection closed";
+  }
 
   /**
    * RFC 6120 section 5.4.2.3: TLS negotiation begins right after the '>' of <proceed/>, so
@@ -194,12 +205,18 @@ export class RawSession implements XmppSession {
     });
     // A failed handshake surfaces as the socket's error, then close: say which step failed.
     secure.on("error", (error) => {
-      if (!established) this.lastError = `TLS negotiation failed: ${describeError(error)}`;
+      if (!established) this.tlsFailure = this.lastError = `TLS negotiation failed: ${describeError(error, this.context())}`;
     });
   }
 
   private recordTlsEstablished(socket: tls.TLSSocket): void {
     this.transcript.recordEvent(`TLS established (${socket.getProtocol() ?? "unknown version"})`);
+  }
+
+  /** What this session dials, for messages that name it. */
+  private context(): ConnectionContext {
+    const { host, port } = this.options.server;
+    return { host, port, tlsName: this.options.tlsServername ?? this.options.domain };
   }
 
   private serverName(): { servername?: string } {
@@ -214,7 +231,12 @@ export class RawSession implements XmppSession {
     if (entry.violation !== undefined) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
     if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
     if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
+    // The stream stays open for another try (RFC 6120 section 6.4.5); say what the refusal means.
+    if (entry.kind === "sasl" && entry.name === "failure") {
+      this.transcript.recordEvent(`authentication failed: ${describeSaslFailure(entry.error ?? "undefined-condition", this.context())} In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`, entry.error);
+    }
     if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
+    if (entry.kind === "stream-close") this.serverClosedStream = true;
     if (entry.kind === "bind" && entry.attrs?.type === "result") {
       const jid = boundJid(entry.raw);
       if (jid !== undefined && this.status.current === "online") {

@@ -32,6 +32,8 @@ export class Transcript {
   private readonly now: () => number;
   private readonly startedAt: number;
   private nextSeq = 1;
+  /** Entries already handed over for good (forgetThrough); the held ones start after them. */
+  private forgotten = 0;
   private readonly flaggedRequests = new Set<number>();
   private readonly notifyQueue: TranscriptEntry[] = [];
   private notifying = false;
@@ -79,8 +81,19 @@ export class Transcript {
 
   /** Entries with seq greater than `seq`, for a view that reattaches after a gap. */
   since(seq: number): TranscriptEntry[] {
-    // seq starts at 1 and increases by one, so the index is seq itself.
-    return this.entries.slice(Math.max(0, seq));
+    // seq starts at 1 and increases by one, so the index is seq minus what was forgotten.
+    return this.entries.slice(Math.max(0, seq - this.forgotten));
+  }
+
+  /**
+   * Drops the entries up to `seq` from memory: whoever holds them now (the page, which
+   * stored them) needs them no more from here. Numbering goes on; `since` starts after them.
+   */
+  forgetThrough(seq: number): void {
+    const count = Math.min(seq, this.lastSeq) - this.forgotten;
+    if (count <= 0) return;
+    this.entries.splice(0, count);
+    this.forgotten += count;
   }
 
   get lastSeq(): number {
@@ -110,6 +123,7 @@ export class Transcript {
     return flagged;
   }
 
+  /** Entries held in memory (all of them, unless some were forgotten). */
   get size(): number {
     return this.entries.length;
   }

@@ -29,10 +29,10 @@ describe("renderConfig", () => {
   it("replaces exactly the define_macro values", () => {
     expect(readMacroDefaults(rendered)).toEqual({
       LISTEN_IP: "127.0.0.1",
-      PORT_STARTTLS: "15222",
-      PORT_DIRECT_TLS: "15223",
-      PORT_PLAIN: "15224",
-      PORT_HTTP: "15280",
+      PORT_STARTTLS: String(TEST_SERVER.ports.starttls),
+      PORT_DIRECT_TLS: String(TEST_SERVER.ports.directTls),
+      PORT_PLAIN: String(TEST_SERVER.ports.plain),
+      PORT_HTTP: String(TEST_SERVER.ports.http),
       CERTFILE: "/certs/localhost.pem",
       // Flow sequence: read back as one scalar.
       REGISTRATION_NETWORKS: '["127.0.0.0/8","::1/128"]',

@@ -330,12 +330,18 @@ async function waitUntilListening(instance: XmppServerInstance, paths: InstanceP
     const details = critical.length > 0 ? critical.join("\n") : logTail(paths.log);
     return new UserFacingError(`The ${instance.name} XMPP server did not start: ${reason}.\n${details}\nFull log: ${relativeLog}`);
   };
+  // `ejabberdctl start` returns once erl has detached, which can be before the beam exists:
+  // the VM has exited only if it was seen and is gone, or never appeared within the grace.
+  const appearBy = Date.now() + BEAM_APPEAR_GRACE_MS;
+  let seenBeam = false;
   for (;;) {
     if (criticalLogLines(instance).length > 0) throw failure("ejabberd logged critical errors");
     const ports = Object.values(instance.ports);
     const open = await Promise.all(ports.map((port) => canConnect(port, instance.host, 500)));
     if (open.every(Boolean)) return;
-    if (findInstanceBeamPids(instance).length === 0) throw failure("the ejabberd VM exited");
+    const running = findInstanceBeamPids(instance).length > 0;
+    seenBeam ||= running;
+    if (!running && (seenBeam || Date.now() > appearBy)) throw failure("the ejabberd VM exited");
     if (Date.now() >= deadline) {
       const closed = ports.filter((_, i) => !open[i]).join(", ");
       throw failure(`ports ${closed} still closed after ${timeoutMs / 1000} s`);
@@ -343,6 +349,9 @@ async function waitUntilListening(instance: XmppServerInstance, paths: InstanceP
     await sleep(50);
   }
 }
+
+/** How long a busy machine may take between erl detaching and the beam showing up. */
+const BEAM_APPEAR_GRACE_MS = 10_000;
 
 function logTail(file: string, lines = 20): string {
   if (!existsSync(file)) return "(ejabberd wrote no log)";

@@ -86,6 +86,12 @@ export const E2E_SERVER = loopbackInstance("e2e", slotted("xmpp-playground-e2e@l
 export const BENCH_SERVER = loopbackInstance("bench", slotted("xmpp-playground-bench@localhost"), 17222 + 100 * SLOT);
 
 /**
+ * The fault tests' own server (e2e/faults.spec.ts): they kill it with SIGKILL and start it
+ * again, so no other spec shares it.
+ */
+export const FAULTS_SERVER = loopbackInstance("faults", slotted("xmpp-playground-faults@localhost"), 18222 + 100 * SLOT);
+
+/**
  * The self-signed certificate shared by all instances (repo-relative paths).
  * Point NODE_EXTRA_CA_CERTS at `cert` so Node clients trust the server.
  */
