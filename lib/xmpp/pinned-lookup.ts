@@ -26,6 +26,7 @@ export function pinnedLookup(addresses: readonly string[]): LookupFunction {
  * Makes @xmpp/client's TCP and TLS transports dial only `addresses`: its Connection#connect
  * passes `socketParameters(service)` straight to net/tls.connect, which take a `lookup`.
  * The WebSocket transport returns a URL there instead (the caller puts the address in it).
+ * Direct TLS also gets the name as its SNI server name (XEP-0368), which Node only sends when asked.
  */
 export function pinClientSockets(entity: Client, addresses: readonly string[]): void {
   const socketParameters = (entity as unknown as { socketParameters?: (service: string) => unknown }).socketParameters;
@@ -36,7 +37,11 @@ export function pinClientSockets(entity: Client, addresses: readonly string[]): 
   Object.assign(entity, {
     socketParameters(this: Client, service: string) {
       const params = socketParameters.call(this, service);
-      return params !== null && typeof params === "object" ? { ...params, lookup } : params;
+      if (params === null || typeof params !== "object") return params;
+      // Node sends no SNI unless told; @xmpp/tls does not tell it. The name (never the address) goes there.
+      const host = (params as { host?: unknown }).host;
+      const servername = typeof host === "string" && isIP(host) === 0 ? { servername: host } : {};
+      return { ...params, lookup, ...servername };
     },
   });
 }
