@@ -5,6 +5,7 @@ import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { ALLOWED_HOSTS_VARIABLE, allowlistFrom } from "./allowlist";
 import { limitsFromEnv } from "./session-registry";
+import { ALLOWED_ORIGINS_VARIABLE } from "./origin-check";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -25,6 +26,7 @@ const bridge = createBridge({
   allowlist: allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled)),
   limits: limitsFromEnv(),
   log: (line) => console.log(`[bridge] ${line}`),
+  allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
 });
 const server = createServer((request, response) => {
   void handleRequest(request, response);

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { SessionMode, SessionSummary, ServerMessage } from "../lib/bridge/protocol";
 import type { XmppSession } from "../lib/xmpp/session";
+import { TokenBucket } from "./send-rate";
 
 export interface RegistryLimits {
   /** Sessions one bridge process holds at most. */
@@ -13,6 +14,9 @@ export interface RegistryLimits {
   maxEntries: number;
   /** An iq request without an answer after this long is flagged. */
   iqTimeoutMs: number;
+  /** Sends one session may make a second on average (token bucket), and at most at once. */
+  maxSendsPerSecond: number;
+  sendBurst: number;
 }
 
 export const DEFAULT_LIMITS: RegistryLimits = {
@@ -21,6 +25,9 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   detachedTimeoutMs: 2 * 60_000,
   maxEntries: 1_000_000,
   iqTimeoutMs: 30_000,
+  // A person sends a few stanzas a second at most; a replay or a script gets bursts.
+  maxSendsPerSecond: 20,
+  sendBurst: 100,
 };
 
 export type Subscriber = (message: ServerMessage) => void;
@@ -43,6 +50,7 @@ export interface ManagedSession {
   flushScheduled: boolean;
   /** Runs once when the session ends, such as removing a disposable account. */
   cleanup?: () => Promise<void>;
+  readonly sends: TokenBucket;
 }
 
 /**
@@ -91,6 +99,7 @@ export class SessionRegistry {
       subscriber: null,
       sentSeq: 0,
       flushScheduled: false,
+      sends: new TokenBucket(this.limits.maxSendsPerSecond, this.limits.sendBurst, this.clock),
     };
     this.sessions.set(managed.id, managed);
     session.transcript.onEntry(() => {
@@ -137,6 +146,14 @@ export class SessionRegistry {
 
   touch(managed: ManagedSession): void {
     managed.lastActivity = this.clock();
+  }
+
+  /** Throws, with a message saying which variables set the limit, when the session sends too fast. */
+  takeSend(managed: ManagedSession): void {
+    const taken = managed.sends.take();
+    if (taken.ok) return;
+    const { maxSendsPerSecond, sendBurst } = this.limits;
+    throw new Error(`Too fast: a session may send ${maxSendsPerSecond} times a second, ${sendBurst} at once (BRIDGE_MAX_SENDS_PER_SECOND, BRIDGE_SEND_BURST). Nothing was sent; send again in ${Math.max(1, Math.ceil(taken.retryInMs / 100) / 10)} s.`);
   }
 
   summary(managed: ManagedSession): SessionSummary {
@@ -224,5 +241,7 @@ export function limitsFromEnv(env: Record<string, string | undefined> = process.
     detachedTimeoutMs: number("BRIDGE_DETACHED_TIMEOUT_MS", DEFAULT_LIMITS.detachedTimeoutMs),
     maxEntries: number("BRIDGE_MAX_ENTRIES", DEFAULT_LIMITS.maxEntries),
     iqTimeoutMs: number("BRIDGE_IQ_TIMEOUT_MS", DEFAULT_LIMITS.iqTimeoutMs),
+    maxSendsPerSecond: number("BRIDGE_MAX_SENDS_PER_SECOND", DEFAULT_LIMITS.maxSendsPerSecond),
+    sendBurst: number("BRIDGE_SEND_BURST", DEFAULT_LIMITS.sendBurst),
   };
 }
