@@ -35,8 +35,9 @@ class TestClient {
   private nextRef = 1;
 
   /** `origin` is the page's own unless given; null sends none, as a script might. */
-  constructor(origin: string | null = pageOrigin()) {
-    this.socket = new WebSocket(url, origin === null ? {} : { headers: { origin } });
+  constructor(origin: string | null = pageOrigin(), cookie?: string) {
+    const headers = { ...(origin === null ? {} : { origin }), ...(cookie === undefined ? {} : { cookie }) };
+    this.socket = new WebSocket(url, { headers });
     this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
     clients.push(this);
   }
@@ -163,6 +164,26 @@ describe("bridge", () => {
     const driven = await intruder.request({ op: "send", sessionId: opened.sessionId, xml: "<presence/>" });
     expect(driven).toMatchObject({ op: "failed" });
     expect(intruder.entries(opened.sessionId)).toEqual([]);
+  });
+
+  it("binds a session to the browser that opened it: its id and token replayed elsewhere do not reattach", async () => {
+    const browserA = `playground-browser=${"a".repeat(32)}`;
+    const owner = new TestClient(pageOrigin(), browserA);
+    await owner.ready();
+    const opened = await owner.request(openAs("alice"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    await online(owner, opened.sessionId);
+    const stolen = { op: "attach" as const, sessionId: opened.sessionId, token: opened.token, afterSeq: 0 };
+    for (const cookie of [`playground-browser=${"b".repeat(32)}`, undefined, "playground-browser=short"]) {
+      const thief = new TestClient(pageOrigin(), cookie);
+      await thief.ready();
+      expect(await thief.request(stolen)).toMatchObject({ op: "failed", message: expect.stringMatching(/not yours/) as unknown });
+      expect(thief.entries(opened.sessionId)).toEqual([]);
+    }
+    // The same browser (a reload) does reattach.
+    const reloaded = new TestClient(pageOrigin(), `other=1; ${browserA}`);
+    await reloaded.ready();
+    expect(await reloaded.request(stolen)).toMatchObject({ op: "attached" });
   });
 
   it("refuses a WebSocket from another site's page, or with no Origin at all, and logs why", async () => {

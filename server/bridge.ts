@@ -6,6 +6,7 @@ import type { Allowlist } from "./allowlist";
 import type { BundledServer } from "./config";
 import { openSession } from "./open-session";
 import { originCheck } from "./origin-check";
+import { browserIdFrom } from "./browser-id";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
 
 export interface BridgeOptions {
@@ -29,7 +30,8 @@ export function createBridge(options: BridgeOptions) {
   const checkOrigin = originCheck(options.allowedOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
 
-  wss.on("connection", (socket: WebSocket) => {
+  wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
+    const browser = browserIdFrom(request);
     const attached = new Set<ManagedSession>();
     const send: Subscriber = (message: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -58,7 +60,7 @@ export function createBridge(options: BridgeOptions) {
           const opened = await openSession(message, options.server, options.allowlist);
           let managed: ManagedSession;
           try {
-            managed = registry.add(opened.session, { mode: message.mode, ...opened });
+            managed = registry.add(opened.session, { mode: message.mode, owner: browser, ...opened });
           } catch (error) {
             // Another tab took the last place meanwhile: undo what opening did (a disposable account).
             await opened.cleanup?.().catch(() => undefined);
@@ -72,7 +74,7 @@ export function createBridge(options: BridgeOptions) {
           return;
         }
         case "attach": {
-          const managed = registry.authorize(message.sessionId, message.token);
+          const managed = registry.authorize(message.sessionId, message.token, browser);
           if (managed === null) throw new Error("This session has ended or is not yours; connect again.");
           attachTo(managed, message.afterSeq);
           send({ op: "attached", ref: message.ref, ...registry.summary(managed) });

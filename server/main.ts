@@ -6,6 +6,8 @@ import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { ALLOWED_HOSTS_VARIABLE, allowlistFrom } from "./allowlist";
 import { limitsFromEnv } from "./session-registry";
 import { ALLOWED_ORIGINS_VARIABLE } from "./origin-check";
+import { applySecurityHeaders } from "./security-headers";
+import { ensureBrowserId } from "./browser-id";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -29,6 +31,8 @@ const bridge = createBridge({
   allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
 });
 const server = createServer((request, response) => {
+  applySecurityHeaders(request, response, dev);
+  ensureBrowserId(request, response);
   void handleRequest(request, response);
 });
 server.on("upgrade", (request, socket, head) => {

@@ -39,6 +39,8 @@ export interface ManagedSession {
   readonly target: string;
   readonly session: XmppSession;
   readonly account?: { jid: string; password: string };
+  /** The browser that opened it (server/browser-id.ts); null for scripts without the cookie. */
+  readonly owner: string | null;
   jid?: string;
   message?: string;
   lastActivity: number;
@@ -83,13 +85,14 @@ export class SessionRegistry {
     }
   }
 
-  add(session: XmppSession, details: { mode: SessionMode; target: string; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
+  add(session: XmppSession, details: { mode: SessionMode; target: string; owner?: string | null; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
     this.assertRoom();
     const managed: ManagedSession = {
       id: randomUUID(),
       token: randomBytes(24).toString("base64url"),
       mode: details.mode,
       target: details.target,
+      owner: details.owner ?? null,
       session,
       ...(details.account ? { account: details.account } : {}),
       ...(details.cleanup ? { cleanup: details.cleanup } : {}),
@@ -121,10 +124,10 @@ export class SessionRegistry {
     return managed;
   }
 
-  /** The session, if `token` is the one it was opened with. */
-  authorize(id: string, token: string): ManagedSession | null {
+  /** The session, if `token` is the one it was opened with, from the browser that opened it. */
+  authorize(id: string, token: string, owner: string | null = null): ManagedSession | null {
     const managed = this.sessions.get(id);
-    if (managed === undefined) return null;
+    if (managed === undefined || managed.owner !== owner) return null;
     const expected = Buffer.from(managed.token);
     const given = Buffer.from(token);
     return expected.length === given.length && timingSafeEqual(expected, given) ? managed : null;
