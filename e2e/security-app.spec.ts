@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { WebSocket as NodeWebSocket } from "ws";
 import { registerDisposableAccount, removeAccount, type Credentials } from "../lib/xmpp/in-band-registration";
 import { CERTS, E2E_SERVER, SLOT, fromRepoRoot } from "../scripts/lib/instances";
 import { disconnectIfOnline, lanes, pane, ping, sendStanza, typeStanza } from "./workbench-page";
@@ -201,4 +204,38 @@ test("limits say so in the page, and the other sessions carry on", async ({ page
   expect(app.exitCode).toBeNull();
   await disconnectIfOnline(page, "a");
   await disconnectIfOnline(page, "b");
+});
+
+test("the bridge refuses a WebSocket from another site's page, or with no Origin, and logs why", async ({ page }) => {
+  const bridge = `ws://localhost:${APP_PORT}/bridge`;
+  const tryBridge = () =>
+    page.evaluate(async (url) => {
+      const socket = new WebSocket(url);
+      return new Promise<string>((resolve) => {
+        socket.onopen = () => resolve("open");
+        socket.onerror = () => resolve("refused");
+      });
+    }, bridge);
+  // The control: a page of the app's own origin opens it.
+  await page.goto(`${BASE}/no-such-page`);
+  expect(await tryBridge()).toBe("open");
+  // Another site's page tries the same: a tiny site of the test's own on loopback, without any CSP of ours.
+  const site = createServer((_request, response) => response.end("<!doctype html><title>another site</title>"));
+  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+  const otherSite = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  await page.goto(`${otherSite}/`);
+  site.close();
+  expect(await tryBridge()).toBe("refused");
+  await expect.poll(() => appOutput.join("")).toContain(`[bridge] refused a WebSocket: Origin ${otherSite} is another site than localhost:${APP_PORT}`);
+
+  // No Origin at all (not a browser): 403.
+  const anonymous = new NodeWebSocket(bridge);
+  const status = await new Promise<string>((resolve) => {
+    anonymous.on("open", () => resolve("open"));
+    anonymous.on("unexpected-response", (_request, response) => resolve(String(response.statusCode)));
+    anonymous.on("error", (error) => resolve(error.message));
+  });
+  anonymous.terminate();
+  expect(status).toBe("403");
+  expect(appOutput.join("")).toContain("[bridge] refused a WebSocket: no Origin header");
 });
