@@ -172,7 +172,8 @@ async function resolveOnce(lookup: HostLookup, name: string): Promise<{ addresse
 
 function parseEntry(text: string): AllowEntry {
   const fail = (why: string): never => {
-    throw new Error(`${ALLOWED_HOSTS_VARIABLE}: "${text}" ${why}. Write entries as host, host:port, a.b.c.d/n or [v6]:port, separated by commas.`);
+    const sentence = why.endsWith(".") ? why : `${why}.`;
+    throw new Error(`${ALLOWED_HOSTS_VARIABLE}: "${text}" ${sentence} Write entries as host, host:port, a.b.c.d/n or [v6]:port, separated by commas.`);
   };
   let hostText: string;
   let portText: string | undefined;

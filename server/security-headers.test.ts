@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { browserIdFrom } from "./browser-id";
-import { contentSecurityPolicy } from "./security-headers";
+import { applySecurityHeaders, contentSecurityPolicy } from "./security-headers";
 
 describe("contentSecurityPolicy", () => {
   it("allows scripts by nonce only, the bridge's sockets, and no framing", () => {
@@ -27,5 +28,20 @@ describe("browserIdFrom", () => {
     expect(browserIdFrom({ headers: { cookie: `a=1; playground-browser=${id}` } })).toBe(id);
     expect(browserIdFrom({ headers: { cookie: "playground-browser=short" } })).toBeNull();
     expect(browserIdFrom({ headers: {} })).toBeNull();
+  });
+});
+
+describe("applySecurityHeaders", () => {
+  it("chooses the nonce itself, whatever the client sent, and tells Next.js the same one", () => {
+    const request = { headers: { host: "localhost:3000", "content-security-policy": "script-src 'nonce-chosen-by-client'", "x-nonce": "chosen-by-client" } } as unknown as IncomingMessage;
+    const sent = new Map<string, string>();
+    const response = { setHeader: (name: string, value: string) => sent.set(name.toLowerCase(), value) } as unknown as ServerResponse;
+    applySecurityHeaders(request, response, false);
+    const nonce = request.headers["x-nonce"] as string;
+    expect(nonce).not.toBe("chosen-by-client");
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(request.headers["content-security-policy"]).toBe(sent.get("content-security-policy"));
+    expect(sent.get("content-security-policy")).toContain(`'nonce-${nonce}'`);
+    expect(sent.get("x-frame-options")).toBe("DENY");
   });
 });
