@@ -46,7 +46,8 @@ export class LoadTab {
     url: string,
     /** Acknowledge received entries, as a page whose storage works does. */
     private readonly acknowledges = true,
-    private readonly socket = new WebSocket(url),
+    // A page from the app's own server sends its Origin; the bridge refuses sockets without one.
+    private readonly socket = new WebSocket(url, { origin: new URL(url).origin.replace("ws:", "http:") }),
   ) {
     this.ready = new Promise((resolve, reject) => socket.once("open", () => resolve()).once("error", reject));
     socket.on("message", (data) => this.dispatch(JSON.parse(String(data)) as ServerMessage));

@@ -11,8 +11,14 @@ import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { waitFor } from "../test/helpers";
 
-// The page's BridgeClient, run in Node against the real bridge and the test ejabberd.
-globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
+// The page's BridgeClient, run in Node against the real bridge and the test ejabberd. A
+// browser would send its page's origin; this WebSocket does the same.
+class PageWebSocket extends NodeWebSocket {
+  constructor(address: string, protocols?: string | string[]) {
+    super(address, protocols, { origin: new URL(address).origin.replace("ws:", "http:") });
+  }
+}
+globalThis.WebSocket = PageWebSocket as unknown as typeof WebSocket;
 
 const bundled = bundledServerFromEnv({ XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain) });
 const bridge = createBridge({ server: bundled, allowlist: allowlistFrom(`127.0.0.1:${TEST_SERVER.ports.plain}`, defaultAllowlist(bundled)) });

@@ -21,7 +21,7 @@ const logLines: string[] = [];
 const bridge = createBridge({
   server: bundled,
   allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)),
-  limits: { ...DEFAULT_LIMITS, maxSessions: 4 },
+  limits: { ...DEFAULT_LIMITS, maxSessions: 4, maxSendsPerSecond: 5, sendBurst: 3 },
   log: (line) => logLines.push(line),
 });
 let http: Server;
@@ -34,8 +34,10 @@ class TestClient {
   readonly messages: ServerMessage[] = [];
   private nextRef = 1;
 
-  constructor(origin?: string) {
-    this.socket = new WebSocket(url, origin ? { headers: { origin } } : {});
+  /** `origin` is the page's own unless given; null sends none, as a script might. */
+  constructor(origin: string | null = pageOrigin(), cookie?: string) {
+    const headers = { ...(origin === null ? {} : { origin }), ...(cookie === undefined ? {} : { cookie }) };
+    this.socket = new WebSocket(url, { headers });
     this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
     clients.push(this);
   }
@@ -66,6 +68,11 @@ class TestClient {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
+}
+
+/** What a page loaded from the bridge's server sends as its Origin. */
+function pageOrigin(): string {
+  return new URL(url).origin.replace("ws:", "http:");
 }
 
 function openAs(username: string, extra: Partial<OpenRequest> = {}): Omit<OpenRequest, "ref"> {
@@ -159,9 +166,63 @@ describe("bridge", () => {
     expect(intruder.entries(opened.sessionId)).toEqual([]);
   });
 
-  it("refuses a WebSocket from another site's page", async () => {
+  it("binds a session to the browser that opened it: its id and token replayed elsewhere do not reattach", async () => {
+    const browserA = `playground-browser=${"a".repeat(32)}`;
+    const owner = new TestClient(pageOrigin(), browserA);
+    await owner.ready();
+    const opened = await owner.request(openAs("alice"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    await online(owner, opened.sessionId);
+    const stolen = { op: "attach" as const, sessionId: opened.sessionId, token: opened.token, afterSeq: 0 };
+    for (const cookie of [`playground-browser=${"b".repeat(32)}`, undefined, "playground-browser=short"]) {
+      const thief = new TestClient(pageOrigin(), cookie);
+      await thief.ready();
+      expect(await thief.request(stolen)).toMatchObject({ op: "failed", message: expect.stringMatching(/not yours/) as unknown });
+      expect(thief.entries(opened.sessionId)).toEqual([]);
+    }
+    // The same browser (a reload) does reattach.
+    const reloaded = new TestClient(pageOrigin(), `other=1; ${browserA}`);
+    await reloaded.ready();
+    expect(await reloaded.request(stolen)).toMatchObject({ op: "attached" });
+  });
+
+  it("refuses a WebSocket from another site's page, or with no Origin at all, and logs why", async () => {
     const foreign = new TestClient("http://evil.example");
     await expect(foreign.ready()).rejects.toThrow(/403/);
+    const anonymous = new TestClient(null);
+    await expect(anonymous.ready()).rejects.toThrow(/403/);
+    const rebound = new TestClient(pageOrigin().replace("127.0.0.1", "evil.example"));
+    await expect(rebound.ready()).rejects.toThrow(/403/);
+    expect(logLines.filter((line) => line.startsWith("refused a WebSocket"))).toEqual([
+      "refused a WebSocket: Origin http://evil.example is another site than " + new URL(url).host,
+      "refused a WebSocket: no Origin header (browsers always send one; a script must send the page's origin)",
+      expect.stringMatching(/^refused a WebSocket: Origin http:\/\/evil\.example:\d+ is another site/) as unknown as string,
+    ]);
+  });
+
+  it("refuses sends beyond the session's rate with a message naming the variables, and serves others meanwhile", async () => {
+    const tab = new TestClient();
+    await tab.ready();
+    const opened = await tab.request(openAs("alice"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    await online(tab, opened.sessionId);
+    const ping = (id: string) => ({ op: "send" as const, sessionId: opened.sessionId, xml: `<iq type='get' id='${id}' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>` });
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, index) => tab.request(ping(`burst-${index}`))));
+    expect(replies.slice(0, 3).map((reply) => reply.op)).toEqual(["done", "done", "done"]);
+    const refused = replies.find((reply) => reply.op === "failed");
+    expect(refused && refused.op === "failed" && refused.message).toMatch(/BRIDGE_MAX_SENDS_PER_SECOND.*Nothing was sent; send again in/);
+    // What was refused never reached the server.
+    const sentIds = tab.entries(opened.sessionId).filter((entry) => entry.dir === "out").map((entry) => entry.attrs?.id);
+    replies.forEach((reply, index) => expect(sentIds.includes(`burst-${index}`)).toBe(reply.op === "done"));
+
+    // Another session on another tab is untouched, and this one sends again once tokens come back.
+    const other = new TestClient();
+    await other.ready();
+    const second = await other.request(openAs("bob"));
+    if (second.op !== "opened") throw new Error("not opened");
+    await online(other, second.sessionId);
+    expect(await other.request({ op: "send", sessionId: second.sessionId, xml: "<presence/>" })).toMatchObject({ op: "done" });
+    await expect.poll(async () => (await tab.request(ping("later"))).op, { timeout: 3000 }).toBe("done");
   });
 
   it("reveals masked credentials only when asked", async () => {
@@ -186,6 +247,11 @@ describe("bridge", () => {
     for (let i = 0; i < 5; i++) replies.push(await tab.request(openAs("alice")));
     const refused = replies.find((reply) => reply.op === "failed");
     expect(refused && refused.op === "failed" && refused.message).toMatch(/maximum of 4 sessions \(BRIDGE_MAX_SESSIONS\)/);
+    // The sessions it holds still work.
+    const first = replies[0]!;
+    if (first.op !== "opened") throw new Error("not opened");
+    await online(tab, first.sessionId);
+    expect(await tab.request({ op: "send", sessionId: first.sessionId, xml: "<presence/>" })).toMatchObject({ op: "done" });
   });
 });
 

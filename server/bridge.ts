@@ -6,6 +6,8 @@ import { parseClientMessage, type ClientMessage, type ServerMessage } from "../l
 import type { Allowlist } from "./allowlist";
 import type { BundledServer } from "./config";
 import { openSession } from "./open-session";
+import { originCheck } from "./origin-check";
+import { browserIdFrom } from "./browser-id";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
 
 export interface BridgeOptions {
@@ -14,6 +16,8 @@ export interface BridgeOptions {
   limits?: RegistryLimits;
   /** Operational lines only: never stanzas, never credentials. */
   log?: (line: string) => void;
+  /** Origins allowed besides this machine's own names (BRIDGE_ALLOWED_ORIGINS, server/origin-check.ts). */
+  allowedOrigins?: string;
 }
 
 /**
@@ -24,11 +28,13 @@ export interface BridgeOptions {
 export function createBridge(options: BridgeOptions) {
   const log = options.log ?? (() => undefined);
   const registry = new SessionRegistry(options.limits);
+  const checkOrigin = originCheck(options.allowedOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   // Sessions live in this process only: a tab that meets another instance knows they are gone.
   const instance = randomUUID();
 
-  wss.on("connection", (socket: WebSocket) => {
+  wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
+    const browser = browserIdFrom(request);
     const attached = new Set<ManagedSession>();
     const send: Subscriber = (message: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -56,7 +62,14 @@ export function createBridge(options: BridgeOptions) {
         case "open": {
           registry.assertRoom();
           const opened = await openSession(message, options.server, options.allowlist, { maxStanzaChars: registry.limits.maxStanzaChars });
-          const managed = registry.add(opened.session, { mode: message.mode, ...opened });
+          let managed: ManagedSession;
+          try {
+            managed = registry.add(opened.session, { mode: message.mode, owner: browser, ...opened });
+          } catch (error) {
+            // Another tab took the last place meanwhile: undo what opening did (a disposable account).
+            await opened.cleanup?.().catch(() => undefined);
+            throw error;
+          }
           attachTo(managed, 0);
           send({ op: "opened", ref: message.ref, ...registry.summary(managed) });
           log(`session ${managed.id.slice(0, 8)} opened: ${message.mode} ${message.transport}${message.account.kind === "fresh" ? " fresh account" : ""}`);
@@ -65,7 +78,7 @@ export function createBridge(options: BridgeOptions) {
           return;
         }
         case "attach": {
-          const managed = registry.authorize(message.sessionId, message.token);
+          const managed = registry.authorize(message.sessionId, message.token, browser);
           if (managed === null) throw new Error("This session has ended or is not yours; connect again.");
           attachTo(managed, message.afterSeq);
           send({ op: "attached", ref: message.ref, ...registry.summary(managed) });
@@ -74,6 +87,7 @@ export function createBridge(options: BridgeOptions) {
         case "send": {
           const managed = owned(message.sessionId);
           registry.assertSendSize(message.xml);
+          registry.takeSend(managed);
           registry.touch(managed);
           await managed.session.send(message.xml);
           send({ op: "done", ref: message.ref });
@@ -112,8 +126,10 @@ export function createBridge(options: BridgeOptions) {
     /** The tabs' sockets, for tests that simulate a dropped connection. */
     sockets: () => wss.clients,
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-      if (!sameOrigin(request)) {
-        socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+      const verdict = checkOrigin(request);
+      if (!verdict.ok) {
+        log(`refused a WebSocket: ${verdict.reason}`);
+        socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
@@ -124,15 +140,4 @@ export function createBridge(options: BridgeOptions) {
       await registry.closeAll();
     },
   };
-}
-
-/** A page from another site must not drive sessions through a visitor's browser. */
-function sameOrigin(request: IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true; // not a browser: scripts and tests
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
 }

@@ -41,6 +41,7 @@ function portFrom(value: string | undefined, fallback: number): number {
 
 /** By default the bridge dials only the bundled server's own listeners. */
 export function defaultAllowlist(server: BundledServer): string[] {
-  const hosts = new Set([server.host, "localhost", "127.0.0.1"]);
+  // "localhost" may resolve to either loopback address; each must be named (server/allowlist.ts).
+  const hosts = new Set([server.host, "localhost", "127.0.0.1", "::1"]);
   return [...hosts].flatMap((host) => Object.values(server.ports).map((port) => `${host.includes(":") ? `[${host}]` : host}:${port}`));
 }

@@ -41,7 +41,7 @@ let url: string;
 let bridge: ReturnType<typeof createBridge>;
 
 class Tab {
-  readonly socket = new WebSocket(url);
+  readonly socket = new WebSocket(url, { origin: pageOrigin() });
   readonly messages: ServerMessage[] = [];
   private nextRef = 1;
 
@@ -281,3 +281,8 @@ describe("raw mode against a hostile server", () => {
     tab.socket.close();
   });
 });
+
+/** The Origin a page loaded from the bridge's own server sends; the bridge refuses others. */
+function pageOrigin(): string {
+  return new URL(url).origin.replace("ws:", "http:");
+}

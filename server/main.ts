@@ -5,6 +5,9 @@ import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { ALLOWED_HOSTS_VARIABLE, allowlistFrom } from "./allowlist";
 import { limitsFromEnv } from "./session-registry";
+import { ALLOWED_ORIGINS_VARIABLE } from "./origin-check";
+import { applySecurityHeaders } from "./security-headers";
+import { ensureBrowserId } from "./browser-id";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -14,19 +17,29 @@ const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
 
+// Settings first: a mistake in one is a message and exit 1, before anything listens.
+let bridge: ReturnType<typeof createBridge>;
+try {
+  const bundled = bundledServerFromEnv();
+  bridge = createBridge({
+    server: bundled,
+    allowlist: allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled)),
+    limits: limitsFromEnv(),
+    log: (line) => console.log(`[bridge] ${line}`),
+    allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
+  });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
 const app = next({ dev, hostname: "localhost", port, dir: process.cwd() });
 const handleRequest = app.getRequestHandler();
 await app.prepare();
 const handleNextUpgrade = app.getUpgradeHandler();
-
-const bundled = bundledServerFromEnv();
-const bridge = createBridge({
-  server: bundled,
-  allowlist: allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled)),
-  limits: limitsFromEnv(),
-  log: (line) => console.log(`[bridge] ${line}`),
-});
 const server = createServer((request, response) => {
+  applySecurityHeaders(request, response, dev);
+  ensureBrowserId(request, response);
   void handleRequest(request, response);
 });
 server.on("upgrade", (request, socket, head) => {

@@ -25,12 +25,15 @@ export interface SessionLimits {
 }
 
 export async function openSession(request: OpenRequest, bundled: BundledServer, allowlist: Allowlist, limits?: SessionLimits): Promise<OpenedSession> {
-  const address: ServerAddress = request.server ?? addressFor(bundled, request.transport);
-  const refusal = allowlist.check(address.host, address.port);
-  if (refusal !== null) throw new Error(refusal);
+  const requested: ServerAddress = request.server ?? addressFor(bundled, request.transport);
   if (request.mode === "raw" && request.transport === "websocket") {
     throw new Error("Raw mode speaks XMPP over a TCP socket; choose plain TCP, STARTTLS or direct TLS.");
   }
+  // Resolved and checked once; the session dials exactly the checked addresses.
+  const admission = await allowlist.admit(requested.host, requested.port);
+  if (!admission.ok) throw new Error(admission.reason);
+  const { host, port, addresses } = admission.target;
+  const address: ServerAddress = { ...requested, host, port, addresses };
 
   const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
   const transcript = limits === undefined ? {} : { transcript: { maxFrameLength: limits.maxStanzaChars, limitHint: " (BRIDGE_MAX_STANZA_CHARS)" } };

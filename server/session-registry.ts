@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { DEFAULT_MAX_SEND_CHARS, type SessionMode, type SessionSummary, type ServerMessage } from "../lib/bridge/protocol";
 import type { XmppSession } from "../lib/xmpp/session";
+import { TokenBucket } from "./send-rate";
 
 export interface RegistryLimits {
   /** Sessions one bridge process holds at most. */
@@ -17,6 +18,9 @@ export interface RegistryLimits {
   maxStanzaChars: number;
   /** The most characters one send from a tab may carry. */
   maxSendChars: number;
+  /** Sends one session may make a second on average (token bucket), and at most at once. */
+  maxSendsPerSecond: number;
+  sendBurst: number;
 }
 
 export const DEFAULT_LIMITS: RegistryLimits = {
@@ -27,6 +31,9 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   iqTimeoutMs: 30_000,
   maxStanzaChars: 1_000_000,
   maxSendChars: DEFAULT_MAX_SEND_CHARS,
+  // A person sends a few stanzas a second at most; a replay or a script gets bursts.
+  maxSendsPerSecond: 20,
+  sendBurst: 100,
 };
 
 export type Subscriber = (message: ServerMessage) => void;
@@ -38,6 +45,8 @@ export interface ManagedSession {
   readonly target: string;
   readonly session: XmppSession;
   readonly account?: { jid: string; password: string };
+  /** The browser that opened it (server/browser-id.ts); null for scripts without the cookie. */
+  readonly owner: string | null;
   jid?: string;
   message?: string;
   lastActivity: number;
@@ -49,6 +58,7 @@ export interface ManagedSession {
   flushScheduled: boolean;
   /** Runs once when the session ends, such as removing a disposable account. */
   cleanup?: () => Promise<void>;
+  readonly sends: TokenBucket;
 }
 
 /**
@@ -89,13 +99,14 @@ export class SessionRegistry {
     }
   }
 
-  add(session: XmppSession, details: { mode: SessionMode; target: string; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
+  add(session: XmppSession, details: { mode: SessionMode; target: string; owner?: string | null; account?: { jid: string; password: string }; cleanup?: () => Promise<void> }): ManagedSession {
     this.assertRoom();
     const managed: ManagedSession = {
       id: randomUUID(),
       token: randomBytes(24).toString("base64url"),
       mode: details.mode,
       target: details.target,
+      owner: details.owner ?? null,
       session,
       ...(details.account ? { account: details.account } : {}),
       ...(details.cleanup ? { cleanup: details.cleanup } : {}),
@@ -105,6 +116,7 @@ export class SessionRegistry {
       subscriber: null,
       sentSeq: 0,
       flushScheduled: false,
+      sends: new TokenBucket(this.limits.maxSendsPerSecond, this.limits.sendBurst, this.clock),
     };
     this.sessions.set(managed.id, managed);
     session.transcript.onEntry(() => {
@@ -126,10 +138,10 @@ export class SessionRegistry {
     return managed;
   }
 
-  /** The session, if `token` is the one it was opened with. */
-  authorize(id: string, token: string): ManagedSession | null {
+  /** The session, if `token` is the one it was opened with, from the browser that opened it. */
+  authorize(id: string, token: string, owner: string | null = null): ManagedSession | null {
     const managed = this.sessions.get(id);
-    if (managed === undefined) return null;
+    if (managed === undefined || managed.owner !== owner) return null;
     const expected = Buffer.from(managed.token);
     const given = Buffer.from(token);
     return expected.length === given.length && timingSafeEqual(expected, given) ? managed : null;
@@ -159,6 +171,14 @@ export class SessionRegistry {
 
   touch(managed: ManagedSession): void {
     managed.lastActivity = this.clock();
+  }
+
+  /** Throws, with a message saying which variables set the limit, when the session sends too fast. */
+  takeSend(managed: ManagedSession): void {
+    const taken = managed.sends.take();
+    if (taken.ok) return;
+    const { maxSendsPerSecond, sendBurst } = this.limits;
+    throw new Error(`Too fast: a session may send ${maxSendsPerSecond} times a second, ${sendBurst} at once (BRIDGE_MAX_SENDS_PER_SECOND, BRIDGE_SEND_BURST). Nothing was sent; send again in ${Math.max(1, Math.ceil(taken.retryInMs / 100) / 10)} s.`);
   }
 
   summary(managed: ManagedSession): SessionSummary {
@@ -249,5 +269,7 @@ export function limitsFromEnv(env: Record<string, string | undefined> = process.
     iqTimeoutMs: number("BRIDGE_IQ_TIMEOUT_MS", DEFAULT_LIMITS.iqTimeoutMs),
     maxStanzaChars: number("BRIDGE_MAX_STANZA_CHARS", DEFAULT_LIMITS.maxStanzaChars),
     maxSendChars: number("BRIDGE_MAX_SEND_CHARS", DEFAULT_LIMITS.maxSendChars),
+    maxSendsPerSecond: number("BRIDGE_MAX_SENDS_PER_SECOND", DEFAULT_LIMITS.maxSendsPerSecond),
+    sendBurst: number("BRIDGE_SEND_BURST", DEFAULT_LIMITS.sendBurst),
   };
 }

@@ -10,12 +10,18 @@ import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { pinClientSockets } from "./pinned-lookup";
 
 export interface ServerAddress {
   host: string;
   port: number;
   /** The HTTP path of XMPP over WebSocket, for the websocket transport. */
   path?: string;
+  /**
+   * The addresses the allowlist checked for `host`: the socket dials only these, never a
+   * fresh lookup of the name (server/allowlist.ts). `host` stays the TLS server name.
+   */
+  addresses?: readonly string[];
 }
 
 export interface GuidedSessionOptions {
@@ -84,6 +90,7 @@ export class GuidedSession implements XmppSession {
     });
     // A silent reconnect would replay the login; the user reconnects when they choose.
     this.entity.reconnect.stop();
+    if (options.server.addresses) pinClientSockets(this.entity, options.server.addresses);
     tapConnection(this.entity, {
       received: (data) => {
         if (this.refusal !== undefined) {
@@ -223,10 +230,14 @@ export class GuidedSession implements XmppSession {
 }
 
 function serviceUri(server: ServerAddress, transport: Transport): string {
-  const host = server.host.includes(":") ? `[${server.host}]` : server.host;
+  const bracket = (host: string) => (host.includes(":") ? `[${host}]` : host);
+  const host = bracket(server.host);
+  // Always a full URI: a bare domain would make @xmpp/client discover endpoints itself
+  // (SRV records, XEP-0156 over HTTP, which follows redirects) and dial what it found.
   switch (transport) {
     case "websocket":
-      return `ws://${host}:${server.port}${server.path ?? "/ws"}`;
+      // ws:// carries no TLS name to keep, so the checked address goes in the URL itself.
+      return `ws://${bracket(server.addresses?.[0] ?? server.host)}:${server.port}${server.path ?? "/ws"}`;
     case "tls":
       return `xmpps://${host}:${server.port}`;
     case "starttls":

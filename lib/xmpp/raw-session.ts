@@ -10,6 +10,7 @@ import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeSaslFailure, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { pinnedLookup } from "./pinned-lookup";
 
 export interface RawSessionOptions {
   server: ServerAddress;
@@ -72,7 +73,10 @@ export class RawSession implements XmppSession {
     const { host, port } = this.options.server;
     const { transport } = this.options;
     this.transcript.recordEvent(`connecting to ${host}:${port} (${transport})`);
-    const socket = transport === "tls" ? tls.connect({ host, port, ...this.serverName() }) : net.connect({ host, port });
+    // Only the addresses the allowlist checked, if it gave any (server/allowlist.ts).
+    const addresses = this.options.server.addresses;
+    const pinned = addresses ? { lookup: pinnedLookup(addresses) } : {};
+    const socket = transport === "tls" ? tls.connect({ host, port, ...pinned, ...this.serverName() }) : net.connect({ host, port, ...pinned });
     this.socket = socket;
     socket.once("connect", () => {
       // Without this every round trip waits for Nagle's 40 ms delayed ACK.
