@@ -21,6 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             XMPP Playground
           </Link>
           <nav aria-label="Main">
+            <Link href="/lessons">Lessons</Link>
             <Link href="/playground">Workbench</Link>
             <Link href="/captures">Captures</Link>
           </nav>

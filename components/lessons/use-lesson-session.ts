@@ -1,0 +1,163 @@
+"use client";
+
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { BridgeClient, type SessionEvents } from "@/lib/bridge/client";
+import type { SessionSummary, Transport } from "@/lib/bridge/protocol";
+import type { LessonMode } from "@/lib/lessons/types";
+import type { LessonVariables } from "@/lib/lessons/variables";
+import { TranscriptStore } from "@/lib/transcript/transcript-store";
+
+export type LessonSessionStatus = "idle" | "connecting" | "online" | "closed";
+
+export interface LessonSessionView {
+  status: LessonSessionStatus;
+  link: "up" | "down";
+  /** The full JID once bound (guided: at once; raw: when your bind iq succeeds). */
+  jid: string | null;
+  variables: LessonVariables | null;
+  target: string | null;
+  message: string | null;
+  /** Counts sessions in this page, so a new one restarts the step's window. */
+  generation: number;
+}
+
+export interface LessonSessionSetup {
+  slug: string;
+  mode: LessonMode;
+  transport: Transport;
+  peer: "scripted" | "none";
+}
+
+type Action =
+  | { type: "connecting" }
+  | { type: "opened"; summary: SessionSummary }
+  | { type: "state"; status: LessonSessionStatus; jid?: string; message?: string }
+  | { type: "link"; link: "up" | "down" }
+  | { type: "failed"; message: string };
+
+const INITIAL: LessonSessionView = { status: "idle", link: "up", jid: null, variables: null, target: null, message: null, generation: 0 };
+
+function reducer(view: LessonSessionView, action: Action): LessonSessionView {
+  switch (action.type) {
+    case "connecting":
+      return { ...INITIAL, status: "connecting", generation: view.generation + 1 };
+    case "opened": {
+      const { summary } = action;
+      return {
+        ...view,
+        status: summary.state,
+        jid: summary.jid ?? view.jid,
+        variables: summary.lesson?.variables ?? null,
+        target: summary.target,
+        message: summary.message ?? null,
+      };
+    }
+    case "state":
+      return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
+    case "link":
+      return { ...view, link: action.link };
+    case "failed":
+      return { ...view, status: "closed", message: action.message };
+  }
+}
+
+let sharedBridge: BridgeClient | null = null;
+function bridge(): BridgeClient {
+  sharedBridge ??= new BridgeClient();
+  return sharedBridge;
+}
+
+const storageKey = (slug: string) => `xmpp-playground:lesson-session:${slug}`;
+/** Sessions whose page unmounted; closed unless the same lesson mounts again at once (React's strict mode does). */
+const pendingCloses = new Map<string, ReturnType<typeof setTimeout>>();
+
+/**
+ * The lesson's own session through the bridge: a fresh account (and a scripted peer when
+ * the lesson has one), opened when the page opens, reattached after a reload, closed when
+ * the learner leaves the lesson (the server then removes the accounts).
+ */
+export function useLessonSession(setup: LessonSessionSetup) {
+  const { slug, mode, transport, peer } = setup;
+  const [view, dispatch] = useReducer(reducer, INITIAL);
+  const [store] = useState(() => new TranscriptStore());
+  const sessionIdRef = useRef<string | null>(null);
+  const [events] = useState<SessionEvents>(() => ({
+    onEntries: (entries) => store.append(entries),
+    onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
+    onLink: (link) => dispatch({ type: "link", link }),
+  }));
+
+  const start = useCallback(async () => {
+    const previous = sessionIdRef.current;
+    if (previous !== null) void bridge().close(previous).catch(() => undefined);
+    sessionIdRef.current = null;
+    sessionStorage.removeItem(storageKey(slug));
+    dispatch({ type: "connecting" });
+    store.reset();
+    try {
+      const summary = await bridge().open(
+        { mode, transport, mechanism: "PLAIN", initialPresence: true, account: { kind: "fresh" }, lesson: { peer } },
+        events,
+      );
+      sessionIdRef.current = summary.sessionId;
+      // Per tab, gone with it: the token (and with it the variables) never leaves this tab.
+      sessionStorage.setItem(storageKey(slug), JSON.stringify({ sessionId: summary.sessionId, token: summary.token }));
+      dispatch({ type: "opened", summary });
+    } catch (error) {
+      dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    }
+  }, [slug, mode, transport, peer, store, events]);
+
+  useEffect(() => {
+    const pending = pendingCloses.get(slug);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      pendingCloses.delete(slug);
+    }
+    if (sessionIdRef.current === null) {
+      const saved = sessionStorage.getItem(storageKey(slug));
+      if (saved === null) {
+        void start();
+      } else {
+        // A reload: pick the same session up again, its transcript resent from the start.
+        const { sessionId, token } = JSON.parse(saved) as { sessionId: string; token: string };
+        sessionIdRef.current = sessionId;
+        dispatch({ type: "connecting" });
+        bridge()
+          .attach(sessionId, token, 0, events)
+          .then((summary) => dispatch({ type: "opened", summary }))
+          .catch(() => {
+            sessionIdRef.current = null;
+            void start();
+          });
+      }
+    }
+    return () => {
+      const sessionId = sessionIdRef.current;
+      if (sessionId === null) return;
+      pendingCloses.set(
+        slug,
+        setTimeout(() => {
+          pendingCloses.delete(slug);
+          sessionIdRef.current = null;
+          sessionStorage.removeItem(storageKey(slug));
+          void bridge().close(sessionId).catch(() => undefined);
+        }, 0),
+      );
+    };
+  }, [slug, start, events]);
+
+  const send = useCallback(async (xml: string) => {
+    const sessionId = sessionIdRef.current;
+    if (sessionId === null) throw new Error("The lesson's session is not open: start a new session.");
+    await bridge().send(sessionId, xml);
+  }, []);
+
+  /** The unmasked text of this session's redacted entries (SASL payloads), for Reveal. */
+  const reveal = useCallback(async () => {
+    const sessionId = sessionIdRef.current;
+    return sessionId === null ? new Map<number, string>() : bridge().reveal(sessionId);
+  }, []);
+
+  return { view, store, send, reveal, restart: start };
+}
