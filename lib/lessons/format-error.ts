@@ -56,7 +56,12 @@ export class FieldReader {
       this.fail(field, `missing; write ${what}`);
     }
     if (typeof value !== "string") {
-      const hint = typeof value === "number" || typeof value === "boolean" ? ` (YAML read ${JSON.stringify(value)}; put the value in quotes)` : "";
+      const hint =
+        typeof value === "number" || typeof value === "boolean"
+          ? ` (YAML read ${JSON.stringify(value)}; put the value in quotes)`
+          : typeof value === "object" && !Array.isArray(value)
+            ? ` (YAML read a mapping, because the text contains ": "; put the whole text in quotes)`
+            : "";
       this.fail(field, `expected text: ${what}${hint}`);
     }
     if (options.nonEmpty !== false && value.trim() === "") this.fail(field, `is empty; write ${what}`);

@@ -127,6 +127,8 @@ describe("loadCourse", () => {
 
   it("refuses empty hints, a missing solution file, and stray files", () => {
     expect(failure(validCourse({ "01-message/01-hello.md": STEP.replace("  - Address it to {{peer}}.", '  - ""') })).field).toBe("hints[0]");
+    const colon = failure(validCourse({ "01-message/01-hello.md": STEP.replace("  - Address it to {{peer}}.", "  - Address it (RFC 6121 §5.2.1): to {{peer}}.") }));
+    expect(colon.message).toContain('hints[0]: expected text: hints, gentlest first (YAML read a mapping, because the text contains ": "; put the whole text in quotes)');
     const noSolution = failure(validCourse({ "01-message/01-hello.solution.xml": null }));
     expect(noSolution.file).toMatch(/01-hello\.solution\.xml$/);
     expect(noSolution.message).toContain("each step needs its solution XML");
