@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { loadCourse } from "../lib/lessons/load-course";
+import { TEST_SERVER } from "../scripts/lib/instances";
+import { bundledServerOf, tryStep } from "../scripts/lib/lesson-runner";
+
+/**
+ * Every step of every lesson is solvable on the real ejabberd (test/vitest-global-setup.ts),
+ * headless, through the same lesson session the bridge opens: on a fresh session that has
+ * replayed the earlier steps, the starter does not pass its check and the solution does.
+ * The Chromium test (e2e/lessons.spec.ts) proves the same through the page.
+ */
+const course = loadCourse();
+const bundled = bundledServerOf(TEST_SERVER);
+
+describe.each(course.lessons.map((lesson) => [`${String(lesson.number).padStart(2, "0")}-${lesson.slug}`, lesson] as const))("lesson %s", (_, lesson) => {
+  it.each(lesson.steps.map((step, index) => [`${step.number} (${step.slug})`, index] as const))(
+    "step %s: the starter does not pass, the solution does",
+    async (_, index) => {
+      const step = lesson.steps[index]!;
+      const outcome = await tryStep(lesson, index, bundled);
+      expect(outcome.starter.passed, `lesson ${lesson.slug} step ${step.number}: the starter passes its check already`).toBe(false);
+      expect(outcome.starter.missing?.message.trim(), "a failing check says what is missing").toBeTruthy();
+      expect(outcome.solution.passed).toBe(true);
+      expect(outcome.solution.matched.every((seq) => seq !== undefined)).toBe(true);
+    },
+    // Each earlier step is replayed twice, on two fresh sessions.
+    30_000 + 2 * 10_000 * lesson.steps.length,
+  );
+});
