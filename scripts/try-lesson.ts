@@ -99,10 +99,11 @@ function formatResult(result: CheckResult): string {
 
 /** TLS transports trust the test certificate only when Node starts with NODE_EXTRA_CA_CERTS: restart with it. */
 function withCertificate(): number | undefined {
-  if (process.env.NODE_EXTRA_CA_CERTS !== undefined) return undefined;
+  const certificate = fromRepoRoot(CERTS.cert);
+  if (process.env.NODE_EXTRA_CA_CERTS === certificate) return undefined;
   const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert) },
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: certificate },
   });
   return child.status ?? 1;
 }

@@ -57,6 +57,14 @@ describe("the scripted peer against ejabberd", () => {
     );
   });
 
+  it("answers directed presence with its own, once (RFC 6121 §4.6)", async () => {
+    const from = await send(`<presence to='${peer.fullJid}'><status>around?</status></presence>`);
+    await expectTranscript([{ dir: "in", stanza: "presence", from: peer.fullJid, to: "{{me}}", has: [{ path: "status", text: "Scripted peer: here." }] }], from, "the peer's presence");
+    const again = await send(`<presence to='${peer.fullJid}'><status>still around?</status></presence><iq type='get' id='after-again' to='${peer.fullJid}'><ping xmlns='urn:xmpp:ping'/></iq>`);
+    await expectTranscript([{ name: "ping", dir: "out", stanza: "iq", attrs: { id: "after-again" } }, { dir: "in", stanza: "iq", answers: "ping" }], again, "the ping after the second presence");
+    expect(learner.transcript.since(again).filter((entry) => entry.dir === "in" && entry.kind === "presence")).toEqual([]);
+  });
+
   it("echoes a chat message with the same type and thread, and ignores headlines", async () => {
     const from = await send(`<message to='${peer.jid}' type='chat' id='c1'><body>hi there</body><thread>t-42</thread></message><message to='${peer.jid}' type='headline'><body>news</body></message>`);
     await expectTranscript([{ dir: "in", stanza: "message", type: "chat", from: "{{peer}}", has: [{ path: "body", text: "echo: hi there" }, { path: "thread", text: "t-42" }] }], from, "the echo");

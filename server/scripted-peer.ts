@@ -72,9 +72,10 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   entity.on("error", (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`));
   const rooms = new Set<string>();
   const greeted = new Set<string>();
+  const answered = new Set<string>();
   answerQueries(entity);
   entity.on("stanza", (stanza: Stanza) => {
-    void react(entity, stanza, { nick, rooms, greeted, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
+    void react(entity, stanza, { nick, self: bare, rooms, greeted, answered, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
   });
 
   try {
@@ -121,9 +122,13 @@ function answerQueries(entity: Client): void {
 
 interface PeerState {
   nick: string;
+  /** The peer's own bare JID: its own presence comes back to it and needs no answer. */
+  self: string;
   rooms: Set<string>;
   /** Rooms the peer has said hello in, once each. */
   greeted: Set<string>;
+  /** Full JIDs whose available presence the peer has answered with its own. */
+  answered: Set<string>;
   log: (line: string) => void;
 }
 
@@ -158,14 +163,26 @@ async function reactToPresence(entity: Client, stanza: Stanza, from: string, sta
     state.log(`approved and asked ${bareFrom}`);
     return;
   }
+  if (state.rooms.has(bareFrom)) return reactToOccupant(entity, stanza, bareFrom, state);
+  if (bareFrom === state.self) return;
+  // RFC 6121 §4.6: answer directed presence with our own, once per resource while it stays available.
+  if (stanza.attrs.type === "unavailable") state.answered.delete(from);
+  else if (stanza.attrs.type === undefined && !state.answered.has(from)) {
+    state.answered.add(from);
+    await entity.send(xml("presence", { to: from }, xml("status", null, "Scripted peer: here.")));
+    state.log(`answered the presence of ${from}`);
+  }
+}
+
+async function reactToOccupant(entity: Client, stanza: Stanza, bareFrom: string, state: PeerState): Promise<void> {
   // Our own occupant presence in a room we just created (XEP-0045 §10.1.2, status 201): accept the default configuration.
   const user = stanza.getChild("x", NS_MUC_USER);
   const statuses = user?.getChildren("status").map((status) => status.attrs.code) ?? [];
-  if (state.rooms.has(bareFrom) && statuses.includes("110") && statuses.includes("201")) {
+  if (statuses.includes("110") && statuses.includes("201")) {
     await entity.send(xml("iq", { to: bareFrom, type: "set", id: `peer-create-${Date.now()}` }, xml("query", { xmlns: NS_MUC_OWNER }, xml("x", { xmlns: "jabber:x:data", type: "submit" }))));
   }
   // Self-presence (status 110, XEP-0045 §7.2.2) means we are in: say hello once.
-  if (state.rooms.has(bareFrom) && statuses.includes("110") && stanza.attrs.type !== "unavailable" && !state.greeted.has(bareFrom)) {
+  if (statuses.includes("110") && stanza.attrs.type !== "unavailable" && !state.greeted.has(bareFrom)) {
     state.greeted.add(bareFrom);
     await entity.send(xml("message", { to: bareFrom, type: "groupchat" }, xml("body", null, `Hello, I am ${state.nick}, the scripted peer. Mention me and I answer.`)));
     state.log(`said hello in ${bareFrom}`);
