@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCourse } from "../lib/lessons/load-course";
+import { runLocalEjabberdctl } from "../scripts/lib/ejabberd-local";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { bundledServerOf, tryStep } from "../scripts/lib/lesson-runner";
 
@@ -11,6 +12,23 @@ import { bundledServerOf, tryStep } from "../scripts/lib/lesson-runner";
  */
 const course = loadCourse();
 const bundled = bundledServerOf(TEST_SERVER);
+
+async function registeredUsers(): Promise<string[]> {
+  const result = await runLocalEjabberdctl(TEST_SERVER, ["registered_users", TEST_SERVER.domain]);
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("WARNING"));
+}
+
+let accountsBefore: string[] = [];
+beforeAll(async () => {
+  accountsBefore = await registeredUsers();
+});
+
+// Every session's account, the peer's, and the registration lesson's {{newuser}} are removed again.
+afterAll(async () => {
+  const left = (await registeredUsers()).filter((user) => !accountsBefore.includes(user));
+  expect(left, "accounts the lesson runs left behind").toEqual([]);
+});
 
 describe.each(course.lessons.map((lesson) => [`${String(lesson.number).padStart(2, "0")}-${lesson.slug}`, lesson] as const))("lesson %s", (_, lesson) => {
   it.each(lesson.steps.map((step, index) => [`${step.number} (${step.slug})`, index] as const))(

@@ -8,6 +8,9 @@ import type { Course, Lesson, LessonStep, SpecRef } from "./types";
 import { readCheck } from "./validate-check";
 
 /**
+ * (The turbopackIgnore comments keep Next's file tracing from following these paths: the
+ * pages read the course at build time only, so the server bundle needs none of it.)
+ *
  * Reads lessons/ into a Course, validating every field (Node only). Any problem throws
  * LessonFormatError naming the file and the field, which is what fails the build
  * (next.config.ts loads the course).
@@ -23,7 +26,7 @@ const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "solutionIsM
 const TRANSPORT_IDS = TRANSPORTS.map((transport) => transport.id);
 
 export function loadCourse(root = "lessons"): Course {
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+  if (!fs.existsSync(/* turbopackIgnore: true */ root) || !fs.statSync(/* turbopackIgnore: true */ root).isDirectory()) {
     throw new LessonFormatError(root, "", "the lessons folder does not exist; run from the repository root or pass the folder");
   }
   const folders = fs
@@ -42,8 +45,8 @@ export function loadLesson(folder: string): Lesson {
   const [, digits, slug] = FOLDER.exec(path.basename(folder)) ?? [];
   if (digits === undefined || slug === undefined) throw new LessonFormatError(folder, "folder name", "must be NN-slug, such as 03-message");
   const indexFile = path.join(folder, "index.md");
-  if (!fs.existsSync(indexFile)) throw new LessonFormatError(indexFile, "", "missing; every lesson folder needs an index.md with the lesson's front matter (see lessons/README.md)");
-  const { data, body } = splitFrontMatter(fs.readFileSync(indexFile, "utf8"), indexFile);
+  if (!fs.existsSync(/* turbopackIgnore: true */ indexFile)) throw new LessonFormatError(indexFile, "", "missing; every lesson folder needs an index.md with the lesson's front matter (see lessons/README.md)");
+  const { data, body } = splitFrontMatter(fs.readFileSync(/* turbopackIgnore: true */ indexFile, "utf8"), indexFile);
   const reader = new FieldReader(indexFile);
   reader.onlyKeys(data, "", LESSON_FIELDS);
   const mode = reader.oneOf(data.mode, "mode", ["guided", "raw"] as const)!;
@@ -55,7 +58,7 @@ export function loadLesson(folder: string): Lesson {
   const peer = reader.oneOf(accounts.peer, "accounts.peer", ["scripted", "none"] as const)!;
   if (body === "") reader.fail("introduction", "the Markdown after the front matter is empty; write a short introduction");
 
-  const files = fs.readdirSync(folder).filter((name) => !name.startsWith("."));
+  const files = fs.readdirSync(/* turbopackIgnore: true */ folder).filter((name) => !name.startsWith("."));
   const stepFiles = files.filter((name) => STEP_FILE.test(name)).sort();
   if (stepFiles.length === 0) reader.fail("steps", "the lesson has no steps; add files such as 01-first-step.md with its .start.xml and .solution.xml");
   checkNumbering(stepFiles, folder, "step file");
@@ -85,13 +88,13 @@ export function loadLesson(folder: string): Lesson {
 function loadStep(folder: string, fileName: string): LessonStep {
   const [, digits, slug] = STEP_FILE.exec(fileName)!;
   const file = path.join(folder, fileName);
-  const { data, body } = splitFrontMatter(fs.readFileSync(file, "utf8"), file);
+  const { data, body } = splitFrontMatter(fs.readFileSync(/* turbopackIgnore: true */ file, "utf8"), file);
   const reader = new FieldReader(file);
   reader.onlyKeys(data, "", STEP_FIELDS);
   const readXml = (kind: "start" | "solution"): string => {
     const xmlFile = path.join(folder, `${digits}-${slug}.${kind}.xml`);
-    if (!fs.existsSync(xmlFile)) throw new LessonFormatError(xmlFile, "", `missing; each step needs its ${kind === "start" ? "starter" : "solution"} XML beside ${fileName}`);
-    const text = fs.readFileSync(xmlFile, "utf8").replace(/\r\n?/g, "\n").trim();
+    if (!fs.existsSync(/* turbopackIgnore: true */ xmlFile)) throw new LessonFormatError(xmlFile, "", `missing; each step needs its ${kind === "start" ? "starter" : "solution"} XML beside ${fileName}`);
+    const text = fs.readFileSync(/* turbopackIgnore: true */ xmlFile, "utf8").replace(/\r\n?/g, "\n").trim();
     if (text === "") throw new LessonFormatError(xmlFile, "", `is empty; write the ${kind === "start" ? "starter the editor opens with" : "solution"}`);
     return text;
   };
