@@ -43,7 +43,7 @@ describe("evaluateCheck", () => {
     const entries = transcript(["out", "<iq type='get' id='v1' to='localhost'><query xmlns='jabber:iq:roster'/></iq>"]);
     const result = evaluateCheck([versionRequest], entries, vars);
     expect(result.passed).toBe(false);
-    expect(result.missing?.message).toBe('You have not sent a <iq> of type "get" to localhost containing <query> in jabber:iq:version.');
+    expect(result.missing?.message).toBe('You have not sent an <iq> of type "get" to localhost containing <query> in jabber:iq:version.');
   });
 
   it("does not take a result with the same id that answers another request", () => {

@@ -37,7 +37,7 @@ export function describeExpectation(expectation: Expectation): string {
     return expectation.event === undefined ? "No matching event in the transcript yet." : `No "${expectation.event}" event in the transcript yet.`;
   }
   const parts: string[] = [expectation.dir === "out" ? "You have not sent" : "Nothing has arrived yet:"];
-  parts.push(expectation.stanza ? `a <${expectation.stanza}>` : expectation.kind ? `a ${expectation.kind} element` : "an element");
+  parts.push(expectation.stanza ? `${article(expectation.stanza)} <${expectation.stanza}>` : expectation.kind ? `${article(expectation.kind)} ${expectation.kind} element` : "an element");
   if (expectation.ns) parts.push(`in namespace ${expectation.ns}`);
   if (expectation.type) parts.push(`of type "${expectation.type}"`);
   if (expectation.to) parts.push(`to ${expectation.to}`);
@@ -51,6 +51,10 @@ export function describeExpectation(expectation: Expectation): string {
   if (expectation.answers) parts.push(`answering the "${expectation.answers}" request`);
   if (expectation.after) parts.push(`after the "${expectation.after}" entry`);
   return `${parts.join(" ")}.`;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
 }
 
 function describeHas(has: HasMatcher): string {
@@ -94,13 +98,21 @@ function withoutBarriers(entries: readonly TranscriptEntry[]): TranscriptEntry[]
   });
 }
 
-class TreeCache {
-  private readonly trees = new Map<number, XmlNode | undefined>();
+/**
+ * Parsed trees, kept per entry object across evaluations: the page re-runs the check on
+ * every new entry, and an entry's raw text never changes once recorded.
+ */
+const PARSED = new WeakMap<TranscriptEntry, XmlNode | null>();
 
+class TreeCache {
   of(entry: TranscriptEntry): XmlNode | undefined {
     if (entry.dir === "event" || entry.kind === "malformed" || entry.kind === "stream-close") return undefined;
-    if (!this.trees.has(entry.seq)) this.trees.set(entry.seq, parseTree(entry.raw, entry.kind === "stream-open" && entry.name === "stream"));
-    return this.trees.get(entry.seq);
+    let tree = PARSED.get(entry);
+    if (tree === undefined) {
+      tree = parseTree(entry.raw, entry.kind === "stream-open" && entry.name === "stream") ?? null;
+      PARSED.set(entry, tree);
+    }
+    return tree ?? undefined;
   }
 }
 
