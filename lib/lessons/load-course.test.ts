@@ -154,5 +154,9 @@ describe("loadCourse", () => {
     expect(failure(validCourse({ "01-message/index.md": INDEX.replace("mode: guided", "mode: raw\ntransport: websocket") })).field).toBe("transport");
     expect(failure(validCourse({ "01-message/index.md": INDEX.replace("peer: scripted", "peer: second") })).field).toBe("accounts.peer");
     expect(loadCourse(validCourse({ "01-message/index.md": INDEX.replace("mode: guided", "mode: raw\ntransport: starttls") })).lessons[0]).toMatchObject({ mode: "raw", transport: "starttls" });
+    expect(loadCourse(validCourse({ "01-message/index.md": INDEX.replace("mode: guided", "mode: guided\ninitialPresence: false") })).lessons[0]!.initialPresence).toBe(false);
+    expect(loadCourse(validCourse()).lessons[0]!.initialPresence).toBeUndefined();
+    expect(failure(validCourse({ "01-message/index.md": INDEX.replace("mode: guided", "mode: raw\ninitialPresence: false") })).field).toBe("initialPresence");
+    expect(failure(validCourse({ "01-message/index.md": INDEX.replace("mode: guided", "mode: guided\ninitialPresence: no") })).field).toBe("initialPresence");
   });
 });

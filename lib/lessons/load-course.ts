@@ -21,7 +21,7 @@ export { LessonFormatError };
 const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const STEP_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 const STEP_XML = /^(\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.(start|solution)\.xml$/;
-const LESSON_FIELDS = ["title", "summary", "mode", "transport", "accounts", "specs"] as const;
+const LESSON_FIELDS = ["title", "summary", "mode", "transport", "accounts", "initialPresence", "specs"] as const;
 const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "solutionIsMalformed"] as const;
 const TRANSPORT_IDS = TRANSPORTS.map((transport) => transport.id);
 
@@ -57,6 +57,10 @@ export function loadLesson(folder: string): Lesson {
   const me = reader.oneOf(accounts.me, "accounts.me", ["fresh"] as const)!;
   const peer = reader.oneOf(accounts.peer, "accounts.peer", ["scripted", "none"] as const)!;
   if (body === "") reader.fail("introduction", "the Markdown after the front matter is empty; write a short introduction");
+  if (data.initialPresence !== undefined) {
+    if (typeof data.initialPresence !== "boolean") reader.fail("initialPresence", "write true or false (false: the learner sends the initial presence)");
+    if (mode === "raw") reader.fail("initialPresence", "only applies to guided lessons; in raw mode the learner sends everything");
+  }
 
   const files = fs.readdirSync(/* turbopackIgnore: true */ folder).filter((name) => !name.startsWith("."));
   const stepFiles = files.filter((name) => STEP_FILE.test(name)).sort();
@@ -71,7 +75,7 @@ export function loadLesson(folder: string): Lesson {
     throw new LessonFormatError(path.join(folder, name), "file name", `unexpected file: ${hint}; rename or remove it`);
   }
 
-  return {
+  const lesson: Lesson = {
     slug,
     number: Number(digits),
     title: reader.requiredString(data.title, "title", "the lesson's title"),
@@ -83,6 +87,8 @@ export function loadLesson(folder: string): Lesson {
     intro: body,
     steps: stepFiles.map((name) => loadStep(folder, name)),
   };
+  if (data.initialPresence === false) lesson.initialPresence = false;
+  return lesson;
 }
 
 function loadStep(folder: string, fileName: string): LessonStep {

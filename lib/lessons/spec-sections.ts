@@ -266,7 +266,9 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
   ]),
   ...xep("0045", [
     ["6.1", "Discovering a MUC Service", "disco-service"],
-    ["6.2", "Discovering Rooms", "disco-rooms"],
+    ["6.2", "Discovering the Features Supported by a MUC Service", "disco-service-features"],
+    ["6.3", "Discovering Rooms", "disco-rooms"],
+    ["6.4", "Querying for Room Information", "disco-roominfo"],
     ["7.2", "Entering a Room", "enter"],
     ["7.2.1", "Basic MUC Protocol", "enter-muc"],
     ["7.2.2", "Presence Broadcast", "enter-pres"],
@@ -280,22 +282,20 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["10.1.3", "Creating a Reserved Room", "createroom-reserved"],
   ]),
   ...xep("0054", [
-    ["2", "Use Cases", "usecases"],
-    ["2.1", "Retrieving One's vCard", "usecases"],
-    ["2.2", "Updating One's vCard", "usecases"],
-    ["2.3", "Viewing Another User's vCard", "usecases"],
     // XEP-0054's sections are Introduction, History, Use Cases: the use cases are 3.x.
     ["3", "Use Cases", "usecases"],
     ["3.1", "Retrieving One's vCard", "usecases"],
     ["3.2", "Updating One's vCard", "usecases"],
     ["3.3", "Viewing Another User's vCard", "usecases"],
+    ["4", "Determining Support", "support"],
   ]),
   ...xep("0077", [
     ["3", "Use Cases", "usecases"],
     ["3.1", "Entity Registers with a Host", "usecases-register"],
     ["3.2", "Entity Cancels an Existing Registration", "usecases-cancel"],
     ["3.3", "User Changes Password", "usecases-changepw"],
-    ["8", "Error Handling", "errors"],
+    ["8", "Stream Feature", "streamfeature"],
+    ["9", "Error Handling", "errors"],
   ]),
   ...xep("0092", [
     ["2", "Protocol", "protocol"],
@@ -315,6 +315,7 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["4.2", "Client-To-Server Pings", "c2s"],
     ["4.4", "Client-to-Client Pings", "e2e"],
   ]),
+  ...xep("0203", [["2", "Protocol Definition", "protocol"]]),
   ...xep("0249", [["2", "How It Works", "howitworks"]]),
 ];
 

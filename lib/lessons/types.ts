@@ -109,6 +109,11 @@ export interface Lesson {
   /** How the session reaches the server; "plain" unless the front matter says otherwise. */
   transport: Transport;
   accounts: LessonAccounts;
+  /**
+   * Guided lessons: the session announces availability once bound (RFC 6121 §4.2), unless
+   * the lesson's first steps are about doing that by hand. Absent means true.
+   */
+  initialPresence?: boolean;
   specs: SpecRef[];
   /** Markdown. */
   intro: string;

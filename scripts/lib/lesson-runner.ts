@@ -61,7 +61,7 @@ export class LessonRun {
       mode: lesson.mode,
       transport: lesson.transport,
       mechanism: "PLAIN",
-      initialPresence: true,
+      initialPresence: lesson.initialPresence !== false,
       account: { kind: "fresh" },
       lesson: { peer: lesson.accounts.peer },
     };
