@@ -54,6 +54,8 @@ const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const NS_VERSION = "jabber:iq:version";
 const NS_PING = "urn:xmpp:ping";
 const RESOURCE = "scripted";
+/** A learner needs a room or two; the cap keeps a runaway script from parking the peer in hundreds. */
+const MAX_ROOMS = 10;
 
 export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<ScriptedPeer> {
   const nick = options.nick ?? "peer";
@@ -193,6 +195,7 @@ async function reactToOccupant(entity: Client, stanza: Stanza, bareFrom: string,
 async function joinRoom(entity: Client, room: string, state: PeerState): Promise<void> {
   const bareRoom = room.split("/")[0]!;
   if (state.rooms.has(bareRoom)) return;
+  if (state.rooms.size >= MAX_ROOMS) return state.log(`ignored an invitation to ${bareRoom}: already in ${MAX_ROOMS} rooms`);
   state.rooms.add(bareRoom);
   // No history: the peer answers what is said from now on (XEP-0045 §7.2.15).
   await entity.send(xml("presence", { to: `${bareRoom}/${state.nick}` }, xml("x", { xmlns: NS_MUC }, xml("history", { maxstanzas: "0" }))));
