@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { loadCourse } from "../lib/lessons/load-course";
-import { helpButton, openLesson, sendDraft, solve, stepCheck } from "./lesson-page";
+import { openLesson, sendDraft, solve, stepCheck } from "./lesson-page";
 
 /**
  * The README's lesson screenshot, from a real session: written to docs/ only with
@@ -21,7 +21,6 @@ test("a lesson page: text and check beside the editor and the lanes, in both the
   await solve(page);
   await sendDraft(page);
   await expect(stepCheck(page)).toHaveAttribute("data-state", "passed", { timeout: 10_000 });
-  await helpButton(page, /Hint/).focus();
 
   // The lesson column, the editor and the lanes sit side by side, none collapsed.
   const lessonBox = await page.getByRole("article").boundingBox();

@@ -113,13 +113,15 @@ test("a bad progress file is refused with a message, and the progress here stays
   const notJson = testInfo.outputPath("notes.json");
   writeFileSync(notJson, "these are my notes, not progress");
   await page.getByLabel("Import progress", { exact: true }).setInputFiles(notJson);
-  await expect(page.getByRole("alert")).toContainText("notes.json was not imported: This file is not JSON");
-  await expect(page.getByRole("alert")).toContainText("Export progress");
+  const notice = page.getByTestId("progress-notice");
+  await expect(notice).toHaveAttribute("role", "alert");
+  await expect(notice).toContainText("notes.json was not imported: This file is not JSON");
+  await expect(notice).toContainText("Export progress");
 
   const transcript = testInfo.outputPath("transcript.json");
   writeFileSync(transcript, JSON.stringify({ format: "xmpp-playground-transcript", entries: [] }));
   await page.getByLabel("Import progress", { exact: true }).setInputFiles(transcript);
-  await expect(page.getByRole("alert")).toContainText("is not lesson progress");
+  await expect(notice).toContainText("transcript.json was not imported: This JSON file is not lesson progress");
   await expect(progress).toContainText("1 of");
 });
 

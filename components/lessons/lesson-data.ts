@@ -37,6 +37,8 @@ export interface LessonData {
   mode: LessonMode;
   transport: Transport;
   peer: "scripted" | "none";
+  /** Guided sessions send initial presence unless the lesson says `initialPresence: false`. */
+  initialPresence: boolean;
   specs: SpecRef[];
   intro: LessonSegment[];
   steps: StepData[];
@@ -66,6 +68,7 @@ export function lessonData(lesson: Lesson, neighbours: { previous: Lesson | unde
     mode: lesson.mode,
     transport: lesson.transport,
     peer: lesson.accounts.peer,
+    initialPresence: lesson.initialPresence !== false,
     specs: lesson.specs,
     intro: renderLessonMarkdown(lesson.intro),
     steps: lesson.steps.map((step) => ({

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
@@ -16,22 +16,28 @@ import { useLessonSession } from "./use-lesson-session";
 import { useStepCheck } from "./use-step-check";
 import styles from "./lessons.module.css";
 
+const noSubscription = () => () => undefined;
+
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
-  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer });
+  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence });
   const { view, store } = session;
   const variables = view.variables;
   const { progress, update } = useLessonProgress();
   const standing = standingOf(progress, lesson);
   const passedSteps = new Set(progress.lessons[lesson.slug]?.passed ?? []);
 
+  // The step is chosen once this browser's progress is known (after hydration), then only by the learner:
+  // passing a step must not move the page on by itself.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
+  if (hydrated && chosenStep === null) setChosenStep(standing.resumeStep ?? lesson.steps[0]!.slug);
   const stepIndex = Math.max(0, lesson.steps.findIndex((step) => step.slug === (chosenStep ?? standing.resumeStep)));
   const step = lesson.steps[stepIndex]!;
   // The check watches entries after `start`; `opened` counts openings and resets of the window.
   const [stepWindow, setWindow] = useState({ start: 0, opened: 0 });
   const windowKey = `${view.generation}:${step.slug}:${stepWindow.opened}`;
-  const check = useStepCheck(store, step.check, variables, stepWindow.start, windowKey);
+  const check = useStepCheck(store, step.check, variables, stepWindow.start, windowKey, lesson);
 
   const starterText = useMemo(
     () => (variables ? expandLessonText(step.starter, variables) : step.starter),

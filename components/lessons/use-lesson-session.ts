@@ -26,6 +26,8 @@ export interface LessonSessionSetup {
   mode: LessonMode;
   transport: Transport;
   peer: "scripted" | "none";
+  /** Guided lessons announce availability once bound unless the lesson teaches it (RFC 6121 §4.2). */
+  initialPresence: boolean;
 }
 
 type Action =
@@ -77,7 +79,7 @@ const pendingCloses = new Map<string, ReturnType<typeof setTimeout>>();
  * the learner leaves the lesson (the server then removes the accounts).
  */
 export function useLessonSession(setup: LessonSessionSetup) {
-  const { slug, mode, transport, peer } = setup;
+  const { slug, mode, transport, peer, initialPresence } = setup;
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
@@ -96,7 +98,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     store.reset();
     try {
       const summary = await bridge().open(
-        { mode, transport, mechanism: "PLAIN", initialPresence: true, account: { kind: "fresh" }, lesson: { peer } },
+        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer } },
         events,
       );
       sessionIdRef.current = summary.sessionId;
@@ -106,7 +108,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } catch (error) {
       dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }
-  }, [slug, mode, transport, peer, store, events]);
+  }, [slug, mode, transport, peer, initialPresence, store, events]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);
