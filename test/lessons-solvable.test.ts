@@ -13,10 +13,17 @@ import { bundledServerOf, tryStep } from "../scripts/lib/lesson-runner";
 const course = loadCourse();
 const bundled = bundledServerOf(TEST_SERVER);
 
+/** The server's own list of accounts (ejabberdctl), retried: a ctl call can fail while the node is busy. */
 async function registeredUsers(): Promise<string[]> {
-  const result = await runLocalEjabberdctl(TEST_SERVER, ["registered_users", TEST_SERVER.domain]);
-  expect(result.code, result.stderr).toBe(0);
-  return result.stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("WARNING"));
+  let failure = "";
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const result = await runLocalEjabberdctl(TEST_SERVER, ["registered_users", TEST_SERVER.domain]);
+    const lines = result.stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("WARNING"));
+    if (result.code === 0) return lines;
+    failure = `ejabberdctl registered_users exited ${result.code}: ${[...lines, result.stderr.trim()].join(" ")}`;
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  }
+  throw new Error(failure);
 }
 
 let accountsBefore: string[] = [];
