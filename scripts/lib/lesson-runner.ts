@@ -175,7 +175,13 @@ export async function replaySteps(run: LessonRun, index: number): Promise<void> 
  * Proves one step: the starter does not pass, the solution does, each on a fresh session
  * after replaying the steps before it. `observe` sees each run before it closes (the CLI prints it).
  */
-export async function tryStep(lesson: Lesson, index: number, bundled: BundledServer, observe?: (phase: "starter" | "solution", run: LessonRun) => void): Promise<StepOutcome> {
+export async function tryStep(
+  lesson: Lesson,
+  index: number,
+  bundled: BundledServer,
+  observe?: (phase: "starter" | "solution", run: LessonRun) => void,
+  passTimeoutMs = PASS_TIMEOUT_MS,
+): Promise<StepOutcome> {
   const step = lesson.steps[index];
   if (step === undefined) throw new Error(`lesson ${lesson.slug} has no step ${index + 1}`);
   const starterRun = await LessonRun.open(lesson, bundled);
@@ -195,7 +201,7 @@ export async function tryStep(lesson: Lesson, index: number, bundled: BundledSer
   const solutionRun = await LessonRun.open(lesson, bundled);
   try {
     await replaySteps(solutionRun, index);
-    const solution = await solutionRun.solve(step).finally(() => observe?.("solution", solutionRun));
+    const solution = await solutionRun.solve(step, passTimeoutMs).finally(() => observe?.("solution", solutionRun));
     return { starter, starterWindow, solution, solutionWindow: solutionRun.window() };
   } finally {
     await solutionRun.close();
