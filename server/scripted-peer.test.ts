@@ -21,7 +21,10 @@ const peerLog: string[] = [];
 /** Waits until the learner's transcript since `fromSeq` meets every expectation. */
 async function expectTranscript(check: Expectation[], fromSeq: number, what: string): Promise<void> {
   const window = () => learner.transcript.since(fromSeq);
-  await waitFor(() => evaluateCheck(check, window(), vars).passed, `${what}: ${evaluateCheck(check, window(), vars).missing?.message ?? ""}`);
+  await waitFor(() => evaluateCheck(check, window(), vars).passed, what).catch((error: unknown) => {
+    // Said at the deadline: what is missing then, not when the wait began.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; still missing: ${evaluateCheck(check, window(), vars).missing?.message}`);
+  });
 }
 
 async function send(xml: string): Promise<number> {

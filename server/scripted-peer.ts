@@ -1,4 +1,4 @@
-import { client, xml, type Client } from "@xmpp/client";
+import { client, xml, type Client, type XmlElement as Stanza } from "@xmpp/client";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 import type { ServerAddress } from "../lib/xmpp/guided-session";
 
@@ -7,25 +7,6 @@ import type { ServerAddress } from "../lib/xmpp/guided-session";
  * the server drives, so a learner alone can practise subscriptions, chat and rooms. It only
  * ever reacts to what it is sent, and cleans up after itself.
  */
-
-// @xmpp/client 0.14 builds stanzas as ltx elements; the part of that API used here.
-interface Stanza {
-  name: string;
-  attrs: Record<string, string | undefined>;
-  getChild(name: string, xmlns?: string): Stanza | undefined;
-  getChildren(name: string, xmlns?: string): Stanza[];
-  getChildText(name: string, xmlns?: string): string | null;
-}
-interface IqContext {
-  stanza: Stanza;
-}
-declare module "@xmpp/client" {
-  interface Client {
-    iqCallee: { get(ns: string, name: string, handler: (context: IqContext) => unknown): void };
-    send(element: unknown): Promise<void>;
-  }
-  export function xml(name: string, attrs?: Record<string, string | undefined> | null, ...children: unknown[]): unknown;
-}
 
 export interface ScriptedPeerOptions {
   /** The server's plaintext c2s listener (loopback): the peer's own traffic needs no TLS. */
