@@ -178,7 +178,7 @@ async function joinRoom(entity: Client, room: string, state: PeerState): Promise
   if (state.rooms.has(bareRoom)) return;
   if (state.rooms.size >= MAX_ROOMS) return state.log(`ignored an invitation to ${bareRoom}: already in ${MAX_ROOMS} rooms`);
   state.rooms.add(bareRoom);
-  // No history: the peer answers what is said from now on (XEP-0045 §7.2.15).
+  // No discussion history (XEP-0045, "Managing Discussion History"): the peer answers what is said from now on.
   await entity.send(xml("presence", { to: `${bareRoom}/${state.nick}` }, xml("x", { xmlns: NS_MUC }, xml("history", { maxstanzas: "0" }))));
   state.log(`joining ${bareRoom} as ${state.nick}`);
 }
@@ -186,7 +186,7 @@ async function joinRoom(entity: Client, room: string, state: PeerState): Promise
 async function answerInRoom(entity: Client, stanza: Stanza, from: string, body: string, state: PeerState): Promise<void> {
   const [room, sender] = [from.split("/")[0]!, from.split("/").slice(1).join("/")];
   if (!state.rooms.has(room) || sender === "" || sender === state.nick) return;
-  // Room history is replayed with a delay stamp (XEP-0045 §7.2.15); only live messages get an answer.
+  // Discussion history arrives with a delay stamp (XEP-0203); only live messages get an answer.
   if (stanza.getChild("delay", NS_DELAY)) return;
   if (!new RegExp(`\\b${state.nick}\\b`, "i").test(body)) return;
   await entity.send(xml("message", { to: room, type: "groupchat" }, xml("body", null, `${sender}: echo: ${body}`)));
