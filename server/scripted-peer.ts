@@ -178,7 +178,7 @@ async function joinRoom(entity: Client, room: string, state: PeerState): Promise
   if (state.rooms.has(bareRoom)) return;
   if (state.rooms.size >= MAX_ROOMS) return state.log(`ignored an invitation to ${bareRoom}: already in ${MAX_ROOMS} rooms`);
   state.rooms.add(bareRoom);
-  // No discussion history (XEP-0045, "Managing Discussion History"): the peer answers what is said from now on.
+  // <history maxstanzas='0'/> asks XEP-0045's room for no discussion history: the peer answers what is said from now on.
   await entity.send(xml("presence", { to: `${bareRoom}/${state.nick}` }, xml("x", { xmlns: NS_MUC }, xml("history", { maxstanzas: "0" }))));
   state.log(`joining ${bareRoom} as ${state.nick}`);
 }
