@@ -64,6 +64,8 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     setChosenStep(target.slug);
     setWindow((current) => ({ start: store.lastSeq, opened: current.opened + 1 }));
     setSendError(null);
+    // Opening a step is a fresh start on it: help begins again at the first hint.
+    setHelp({ step: target.slug, hintsShown: 0, goalShown: false, solved: false });
     update((current) => openStep(current, lesson.slug, target.slug));
   }
 
@@ -82,6 +84,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const restart = useCallback(() => {
     setWindow((current) => ({ start: 0, opened: current.opened + 1 }));
     setSecrets(null);
+    setHelp((current) => ({ ...current, hintsShown: 0, goalShown: false, solved: false }));
     void session.restart();
   }, [session]);
 
@@ -117,7 +120,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           </p>
         </header>
         <SessionPanel view={view} mode={lesson.mode} peer={lesson.peer} mentioned={lesson.mentioned} onRestart={restart} />
-        <details className={styles.intro} open={stepIndex === 0 && standing.passed === 0}>
+        <details className={styles.intro} open={stepIndex === 0}>
           <summary>About this lesson</summary>
           <LessonText segments={lesson.intro} variables={variables} label="Introduction" />
           {lesson.specs.length > 0 && <SpecLinks specs={lesson.specs} />}

@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { describeExpectation } from "@/lib/lessons/check";
+import type { Expectation } from "@/lib/lessons/types";
 import { expandPlainText, type LessonVariables } from "@/lib/lessons/variables";
 import type { StepData } from "./lesson-data";
 import { LessonHtml } from "./lesson-text";
@@ -12,6 +13,12 @@ const SolutionDiff = dynamic(() => import("./solution-diff").then((module) => mo
   ssr: false,
   loading: () => <p className="hint">Computing the diff…</p>,
 });
+
+/** The check engine words an expectation as what is missing; the goal states it as what is wanted. */
+function goalText(expectation: Expectation): string {
+  if (expectation.dir === "event") return expectation.event === undefined ? "an event in the transcript." : `an event that starts with "${expectation.event}".`;
+  return describeExpectation(expectation).replace(/^(You have not sent|Nothing has arrived yet:) /, "");
+}
 
 export interface HelpState {
   hintsShown: number;
@@ -55,8 +62,8 @@ export function StepHelp({ step, variables, help, onHelp, onSolve, onReset }: St
           <ol>
             {step.check.map((expectation, index) => (
               <li key={index}>
-                <span className={styles.goalDir}>{expectation.dir === "out" ? "you send" : expectation.dir === "in" ? "the server delivers" : "event"}</span>{" "}
-                {expand(describeExpectation(expectation))}
+                <span className={styles.goalDir}>{expectation.dir === "out" ? "you send" : expectation.dir === "in" ? "you receive" : "the session shows"}</span>{" "}
+                {expand(goalText(expectation))}
               </li>
             ))}
           </ol>

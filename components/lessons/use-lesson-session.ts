@@ -83,14 +83,28 @@ export function useLessonSession(setup: LessonSessionSetup) {
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
-  const [events] = useState<SessionEvents>(() => ({
-    onEntries: (entries) => store.append(entries),
-    onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
-    onLink: (link) => dispatch({ type: "link", link }),
-  }));
+  /** Turned off when the session is replaced: the old one's last entries and its "closed" must not land in the new one. */
+  const liveRef = useRef<{ live: boolean }>({ live: false });
+  const eventsForNewSession = useCallback((): SessionEvents => {
+    liveRef.current.live = false;
+    const current = { live: true };
+    liveRef.current = current;
+    return {
+      onEntries: (entries) => {
+        if (current.live) store.append(entries);
+      },
+      onState: (status, detail) => {
+        if (current.live) dispatch({ type: "state", status, ...detail });
+      },
+      onLink: (link) => {
+        if (current.live) dispatch({ type: "link", link });
+      },
+    };
+  }, [store]);
 
   const start = useCallback(async () => {
     const previous = sessionIdRef.current;
+    const events = eventsForNewSession();
     if (previous !== null) void bridge().close(previous).catch(() => undefined);
     sessionIdRef.current = null;
     sessionStorage.removeItem(storageKey(slug));
@@ -108,7 +122,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } catch (error) {
       dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }
-  }, [slug, mode, transport, peer, initialPresence, store, events]);
+  }, [slug, mode, transport, peer, initialPresence, store, eventsForNewSession]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);
@@ -126,7 +140,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
         sessionIdRef.current = sessionId;
         dispatch({ type: "connecting" });
         bridge()
-          .attach(sessionId, token, 0, events)
+          .attach(sessionId, token, 0, eventsForNewSession())
           .then((summary) => dispatch({ type: "opened", summary }))
           .catch(() => {
             sessionIdRef.current = null;
@@ -147,7 +161,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
         }, 0),
       );
     };
-  }, [slug, start, events]);
+  }, [slug, start, eventsForNewSession]);
 
   const send = useCallback(async (xml: string) => {
     const sessionId = sessionIdRef.current;
