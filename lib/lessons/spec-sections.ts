@@ -272,6 +272,7 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["7.2", "Entering a Room", "enter"],
     ["7.2.1", "Basic MUC Protocol", "enter-muc"],
     ["7.2.2", "Presence Broadcast", "enter-pres"],
+    ["7.2.4", "Semi-Anonymous Rooms", "enter-semianon"],
     ["7.2.8", "Nickname Conflict", "enter-conflict"],
     ["7.2.15", "Room Subject", "enter-subject"],
     ["7.4", "Sending a Message to All Occupants", "message"],
