@@ -142,3 +142,32 @@ test("a new session gets a fresh account and restarts the step's window", async 
   await newSession(page);
   await expect(stepCheck(page)).toHaveAttribute("data-state", "waiting");
 });
+
+test("the JID explorer in the JIDs lesson takes a JID apart, escapes a localpart and explains a bad one", async ({ page }) => {
+  const withExplorer = course.lessons.flatMap((candidate) =>
+    candidate.steps.map((step, index) => ({ lesson: candidate, index, here: /^:::jid-explorer\s*$/m.test(step.prose) })).filter((found) => found.here),
+  )[0];
+  expect(withExplorer, "a lesson step asks for the explorer with :::jid-explorer").toBeDefined();
+  await openLesson(page, withExplorer!.lesson.slug);
+  if (withExplorer!.index > 0) await stepButtons(page).nth(withExplorer!.index).click();
+  const explorer = page.getByTestId("jid-explorer");
+  const input = explorer.getByLabel("Type a JID");
+
+  await input.fill("Juliet@Example.com/balcony");
+  await expect(explorer.getByTestId("jid-local")).toHaveText("juliet");
+  await expect(explorer.getByTestId("jid-domain")).toHaveText("example.com");
+  await expect(explorer.getByTestId("jid-resource")).toHaveText("balcony");
+  await expect(explorer.getByTestId("jid-bare")).toHaveText("juliet@example.com");
+  await expect(explorer.getByTestId("jid-full")).toHaveText("juliet@example.com/balcony");
+  await expect(explorer.getByTestId("jid-verdict")).toContainText("valid full JID");
+
+  await explorer.getByRole("button", { name: "d'artagnan@musketeers.lit" }).click();
+  await expect(explorer.getByTestId("jid-escaping")).toContainText("d\\27artagnan");
+  await expect(explorer.getByTestId("jid-verdict")).toContainText("valid bare JID");
+
+  await input.fill("@example.com");
+  await expect(explorer.getByTestId("jid-verdict")).toHaveAttribute("role", "alert");
+  await expect(explorer.getByTestId("jid-verdict")).toContainText('nothing before "@"');
+  await input.fill("romeo@example.com/");
+  await expect(explorer.getByTestId("jid-verdict")).toContainText("no resource after it");
+});

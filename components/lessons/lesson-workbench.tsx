@@ -23,7 +23,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence });
   const { view, store } = session;
   const variables = view.variables;
-  const { progress, update } = useLessonProgress();
+  const { progress, update, storageProblem } = useLessonProgress();
   const standing = standingOf(progress, lesson);
   const passedSteps = new Set(progress.lessons[lesson.slug]?.passed ?? []);
 
@@ -119,6 +119,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             </span>
           </p>
         </header>
+        {storageProblem && (
+          <p role="alert" className="error-text">
+            {storageProblem}
+          </p>
+        )}
         <SessionPanel view={view} mode={lesson.mode} peer={lesson.peer} mentioned={lesson.mentioned} onRestart={restart} />
         <details className={styles.intro} open={stepIndex === 0}>
           <summary>About this lesson</summary>
