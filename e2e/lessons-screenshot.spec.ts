@@ -18,9 +18,14 @@ test("a lesson page: text and check beside the editor and the lanes, in both the
   await page.screenshot({ path: testInfo.outputPath("lessons-dark.png"), fullPage: true });
 
   await openLesson(page, lesson.slug);
+  await page.getByText("About this lesson").click();
   await solve(page);
   await sendDraft(page);
   await expect(stepCheck(page)).toHaveAttribute("data-state", "passed", { timeout: 10_000 });
+  // The top of the lesson column: title, session and peer, steps, the step and its verdict.
+  await page.getByRole("heading", { level: 1 }).scrollIntoViewIfNeeded();
+  await expect(page.getByRole("heading", { level: 1 })).toBeInViewport();
+  await expect(stepCheck(page)).toBeInViewport();
 
   // The lesson column, the editor and the lanes sit side by side, none collapsed.
   const lessonBox = await page.getByRole("article").boundingBox();
@@ -38,4 +43,21 @@ test("a lesson page: text and check beside the editor and the lanes, in both the
   await page.screenshot({ path: testInfo.outputPath("lesson-light.png") });
   await page.goto("/lessons");
   await page.screenshot({ path: testInfo.outputPath("lessons-light.png"), fullPage: true });
+});
+
+test("a raw lesson and the JID explorer, for a look in both themes", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const scheme of ["dark", "light"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const raw = course.lessons.find((candidate) => candidate.mode === "raw") ?? course.lessons[0]!;
+    await openLesson(page, raw.slug);
+    await expect(page.getByTestId("var-plain")).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath(`raw-${scheme}.png`) });
+    const jids = course.lessons.find((candidate) => candidate.steps.some((step) => step.prose.includes(":::jid-explorer"))) ?? course.lessons[0]!;
+    await openLesson(page, jids.slug);
+    const explorer = page.getByTestId("jid-explorer");
+    await explorer.getByRole("button", { name: "space cadet@example.com" }).click();
+    await explorer.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: testInfo.outputPath(`jid-explorer-${scheme}.png`) });
+  }
 });

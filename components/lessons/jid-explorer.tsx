@@ -64,7 +64,8 @@ export function JidExplorer() {
         </p>
       ) : (
         <p role="status" className={styles.valid} data-testid="jid-verdict">
-          {anatomy?.full ? "A valid full JID: it names one connected resource (RFC 6120 §1.4)." : "A valid bare JID: the account (or the server, with no localpart) as a whole."}
+          {anatomy?.needsEscaping ? "As typed the localpart breaks RFC 7622 §3.3.1; once escaped (XEP-0106, below) it is a valid " : ""}
+          {anatomy?.needsEscaping ? (anatomy.full ? "full JID." : "bare JID.") : anatomy?.full ? "A valid full JID: it names one connected resource (RFC 7622 §3.1)." : "A valid bare JID: the account (or the server, with no localpart) as a whole (RFC 7622 §3.1)."}
           {anatomy?.lowercased ? " @xmpp/jid lowercases the localpart and domainpart (RFC 7622 §3.2, §3.3)." : ""}
         </p>
       )}
