@@ -171,3 +171,16 @@ test("the JID explorer in the JIDs lesson takes a JID apart, escapes a localpart
   await input.fill("romeo@example.com/");
   await expect(explorer.getByTestId("jid-verdict")).toContainText("no resource after it");
 });
+
+test("a later step of a raw lesson can replay the earlier steps on a new session, then be solved", async ({ page }) => {
+  const raw = course.lessons.find((candidate) => candidate.mode === "raw" && candidate.steps.length >= 3);
+  expect(raw, "the course has a raw lesson of three steps or more").toBeDefined();
+  await openLesson(page, raw!.slug);
+  await stepButtons(page).nth(2).click();
+  await newSession(page);
+  await page.getByRole("button", { name: "Replay steps 1–2 for me" }).click();
+  await expect(page.getByTestId("catch-up")).toHaveText(/^Steps 1–2 replayed on this session/, { timeout: 20_000 });
+  await expect(stepButtons(page).nth(1)).toContainText("(passed)");
+  await expect(stepCheck(page)).toHaveAttribute("data-state", "waiting");
+  await solveAndPass(page);
+});

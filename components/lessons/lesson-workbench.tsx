@@ -7,6 +7,7 @@ import { StreamLanes } from "@/components/stream/stream-lanes";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { expandLessonText } from "@/lib/lessons/variables";
 import type { LessonData } from "./lesson-data";
+import { replaySolutions } from "./catch-up";
 import { LessonText } from "./lesson-text";
 import { SessionPanel } from "./session-panel";
 import { SpecLinks } from "./spec-links";
@@ -53,6 +54,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [secrets, setSecrets] = useState<Map<number, string> | null>(null);
   const editorRef = useRef<StanzaEditorHandle>(null);
+  const [catchUp, setCatchUp] = useState<{ running: boolean; text: string; failed: boolean } | null>(null);
 
   useEffect(() => {
     if (check.passed) update((current) => markStepPassed(current, lesson.slug, step.slug));
@@ -64,6 +66,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     setChosenStep(target.slug);
     setWindow((current) => ({ start: store.lastSeq, opened: current.opened + 1 }));
     setSendError(null);
+    setCatchUp(null);
     // Opening a step is a fresh start on it: help begins again at the first hint.
     setHelp({ step: target.slug, hintsShown: 0, goalShown: false, solved: false });
     update((current) => openStep(current, lesson.slug, target.slug));
@@ -84,6 +87,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const restart = useCallback(() => {
     setWindow((current) => ({ start: 0, opened: current.opened + 1 }));
     setSecrets(null);
+    setCatchUp(null);
     setHelp((current) => ({ ...current, hintsShown: 0, goalShown: false, solved: false }));
     void session.restart();
   }, [session]);
@@ -95,6 +99,26 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     } catch (error) {
       setSendError(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  async function replayEarlierSteps() {
+    if (variables === null) return;
+    const earlier = lesson.steps.slice(0, stepIndex);
+    const outcome = await replaySolutions({
+      steps: earlier,
+      store,
+      variables,
+      session: lesson,
+      send: session.send,
+      onProgress: (step, index) => setCatchUp({ running: true, text: `Replaying step ${index + 1} of ${earlier.length}: ${step.title}…`, failed: false }),
+    }).catch((error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }));
+    if (!outcome.ok) {
+      setCatchUp({ running: false, text: outcome.message, failed: true });
+      return;
+    }
+    for (const step of earlier) update((current) => markStepPassed(current, lesson.slug, step.slug));
+    resetStep();
+    setCatchUp({ running: false, text: `Steps 1–${earlier.length} replayed on this session: step ${stepIndex + 1} starts from here.`, failed: false });
   }
 
   async function toggleSecrets(reveal: boolean) {
@@ -125,6 +149,19 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           </p>
         )}
         <SessionPanel view={view} mode={lesson.mode} peer={lesson.peer} mentioned={lesson.mentioned} onRestart={restart} />
+        {stepIndex > 0 && (
+          <div className={styles.catchUp}>
+            <button type="button" className="button small" onClick={() => void replayEarlierSteps()} disabled={!online || variables === null || catchUp?.running === true}>
+              Replay steps 1–{stepIndex} for me
+            </button>
+            <span className="hint">sends their solutions on this session, for a step that builds on them (after New session, say)</span>
+            {catchUp && (
+              <p role={catchUp.failed ? "alert" : "status"} className={catchUp.failed ? "error-text" : "hint"} data-testid="catch-up">
+                {catchUp.text}
+              </p>
+            )}
+          </div>
+        )}
         <details className={styles.intro} open={stepIndex === 0}>
           <summary>About this lesson</summary>
           <LessonText segments={lesson.intro} variables={variables} label="Introduction" />

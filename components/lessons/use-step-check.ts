@@ -65,7 +65,7 @@ export function loginEndSeq(entries: readonly TranscriptEntry[], session: Sessio
 }
 
 /** Entries with a seq above `seq`; the store holds them in seq order. */
-function entriesAfter(entries: readonly TranscriptEntry[], seq: number): readonly TranscriptEntry[] {
+export function entriesAfter(entries: readonly TranscriptEntry[], seq: number): readonly TranscriptEntry[] {
   let low = 0;
   let high = entries.length;
   while (low < high) {
