@@ -73,8 +73,12 @@ test("progress is kept across a reload, shown on the index, and survives an expo
   await solveAndPass(page);
   await expect(stepButtons(page).first()).toContainText("(passed)");
 
+  const account = await page.getByTestId("var-me").textContent();
   await page.reload();
   await expect(stepButtons(page).first()).toContainText("(passed)");
+  // The same session is picked up again (its token is in this tab), variables and all.
+  await expect(page.getByTestId("lesson-session-status")).toContainText("Online");
+  await expect(page.getByTestId("var-me")).toHaveText(account ?? "");
 
   await page.goto("/lessons");
   const card = page.getByTestId(`lesson-card-${lesson.slug}`);
@@ -183,4 +187,15 @@ test("a later step of a raw lesson can replay the earlier steps on a new session
   await expect(stepButtons(page).nth(1)).toContainText("(passed)");
   await expect(stepCheck(page)).toHaveAttribute("data-state", "waiting");
   await solveAndPass(page);
+});
+
+test("leaving a lesson for another page closes its session (the server then removes its accounts)", async ({ page }) => {
+  const sent: string[] = [];
+  page.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
+  await openLesson(page, lesson.slug);
+  const opened = sent.find((frame) => frame.includes('"op":"open"'));
+  expect(opened).toContain('"lesson":');
+  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Lessons" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lessons" })).toBeVisible();
+  await expect.poll(() => sent.filter((frame) => frame.includes('"op":"close"')).length).toBe(1);
 });

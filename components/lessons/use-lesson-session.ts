@@ -102,8 +102,14 @@ export function useLessonSession(setup: LessonSessionSetup) {
     };
   }, [store]);
 
+  /** An open in flight: React's strict mode mounts twice, and one page must not open two sessions. */
+  const openingRef = useRef(false);
+  /** The page left: a session that opens after that is closed at once (its accounts removed). */
+  const abandonedRef = useRef(false);
+
   const start = useCallback(async () => {
     const previous = sessionIdRef.current;
+    openingRef.current = true;
     const events = eventsForNewSession();
     if (previous !== null) void bridge().close(previous).catch(() => undefined);
     sessionIdRef.current = null;
@@ -115,12 +121,18 @@ export function useLessonSession(setup: LessonSessionSetup) {
         { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer } },
         events,
       );
+      if (abandonedRef.current) {
+        void bridge().close(summary.sessionId).catch(() => undefined);
+        return;
+      }
       sessionIdRef.current = summary.sessionId;
       // Per tab, gone with it: the token (and with it the variables) never leaves this tab.
       sessionStorage.setItem(storageKey(slug), JSON.stringify({ sessionId: summary.sessionId, token: summary.token }));
       dispatch({ type: "opened", summary });
     } catch (error) {
       dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      openingRef.current = false;
     }
   }, [slug, mode, transport, peer, initialPresence, store, eventsForNewSession]);
 
@@ -130,7 +142,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
       clearTimeout(pending);
       pendingCloses.delete(slug);
     }
-    if (sessionIdRef.current === null) {
+    if (sessionIdRef.current === null && !openingRef.current) {
       const saved = sessionStorage.getItem(storageKey(slug));
       if (saved === null) {
         void start();
@@ -149,12 +161,13 @@ export function useLessonSession(setup: LessonSessionSetup) {
       }
     }
     return () => {
-      const sessionId = sessionIdRef.current;
-      if (sessionId === null) return;
       pendingCloses.set(
         slug,
         setTimeout(() => {
           pendingCloses.delete(slug);
+          abandonedRef.current = true;
+          const sessionId = sessionIdRef.current;
+          if (sessionId === null) return;
           sessionIdRef.current = null;
           sessionStorage.removeItem(storageKey(slug));
           void bridge().close(sessionId).catch(() => undefined);
