@@ -80,6 +80,15 @@ test("progress is kept across a reload, shown on the index, and survives an expo
   await expect(page.getByTestId("lesson-session-status")).toContainText("Online");
   await expect(page.getByTestId("var-me")).toHaveText(account ?? "");
 
+  // On the next step, a reload keeps the step and its window: step 1's traffic does not count for it.
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(stepCheck(page)).toHaveAttribute("data-state", "waiting");
+  await page.reload();
+  await expect(stepButtons(page).nth(1)).toHaveAttribute("aria-current", "step");
+  await expect(page.getByTestId("var-me")).toHaveText(account ?? "");
+  await expect.poll(async () => Number(await stepCheck(page).getAttribute("data-checked-seq"))).toBeGreaterThan(0);
+  await expect(stepCheck(page)).toHaveAttribute("data-state", "waiting");
+
   await page.goto("/lessons");
   const card = page.getByTestId(`lesson-card-${lesson.slug}`);
   await expect(card.getByTestId("lesson-progress")).toHaveText(`1 of ${lesson.steps.length} · ${Math.round(100 / lesson.steps.length)}%`);

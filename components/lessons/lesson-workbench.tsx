@@ -19,6 +19,26 @@ import styles from "./lessons.module.css";
 
 const noSubscription = () => () => undefined;
 
+type SavedWindow = { sessionId: string; step: string; start: number };
+const windowKeyFor = (slug: string) => `xmpp-playground:lesson-window:${slug}`;
+
+function readSavedWindow(slug: string): SavedWindow | null {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(windowKeyFor(slug)) ?? "null") as SavedWindow | null;
+    return saved && typeof saved.sessionId === "string" && typeof saved.step === "string" && Number.isInteger(saved.start) ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveWindow(slug: string, saved: SavedWindow): void {
+  try {
+    sessionStorage.setItem(windowKeyFor(slug), JSON.stringify(saved));
+  } catch {
+    // Storage refused: after a reload the window starts at the session's beginning, which is all this costs.
+  }
+}
+
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence });
@@ -33,10 +53,24 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const [chosenStep, setChosenStep] = useState<string | null>(null);
   if (hydrated && chosenStep === null) setChosenStep(standing.resumeStep ?? lesson.steps[0]!.slug);
+  // Remembered as the step open last, so a reload (or Continue on the index) comes back to it.
+  useEffect(() => {
+    if (chosenStep !== null) update((current) => openStep(current, lesson.slug, chosenStep));
+  }, [chosenStep, lesson.slug, update]);
   const stepIndex = Math.max(0, lesson.steps.findIndex((step) => step.slug === (chosenStep ?? standing.resumeStep)));
   const step = lesson.steps[stepIndex]!;
   // The check watches entries after `start`; `opened` counts openings and resets of the window.
   const [stepWindow, setWindow] = useState({ start: 0, opened: 0 });
+  // After a reload the session is reattached: the step's window starts where it did before, not at 0.
+  const [restoredFor, setRestoredFor] = useState<string | null>(null);
+  if (view.sessionId !== null && restoredFor !== view.sessionId) {
+    setRestoredFor(view.sessionId);
+    const saved = readSavedWindow(lesson.slug);
+    if (saved && saved.sessionId === view.sessionId && saved.step === step.slug) setWindow({ start: saved.start, opened: stepWindow.opened + 1 });
+  }
+  useEffect(() => {
+    if (view.sessionId !== null && restoredFor === view.sessionId) saveWindow(lesson.slug, { sessionId: view.sessionId, step: step.slug, start: stepWindow.start });
+  }, [lesson.slug, view.sessionId, restoredFor, step.slug, stepWindow.start]);
   const windowKey = `${view.generation}:${step.slug}:${stepWindow.opened}`;
   const check = useStepCheck(store, step.check, variables, stepWindow.start, windowKey, lesson);
 

@@ -11,6 +11,7 @@ export type LessonSessionStatus = "idle" | "connecting" | "online" | "closed";
 
 export interface LessonSessionView {
   status: LessonSessionStatus;
+  sessionId: string | null;
   link: "up" | "down";
   /** The full JID once bound (guided: at once; raw: when your bind iq succeeds). */
   jid: string | null;
@@ -37,7 +38,7 @@ type Action =
   | { type: "link"; link: "up" | "down" }
   | { type: "failed"; message: string };
 
-const INITIAL: LessonSessionView = { status: "idle", link: "up", jid: null, variables: null, target: null, message: null, generation: 0 };
+const INITIAL: LessonSessionView = { status: "idle", sessionId: null, link: "up", jid: null, variables: null, target: null, message: null, generation: 0 };
 
 function reducer(view: LessonSessionView, action: Action): LessonSessionView {
   switch (action.type) {
@@ -47,6 +48,7 @@ function reducer(view: LessonSessionView, action: Action): LessonSessionView {
       const { summary } = action;
       return {
         ...view,
+        sessionId: summary.sessionId,
         status: summary.state,
         jid: summary.jid ?? view.jid,
         variables: summary.lesson?.variables ?? null,
