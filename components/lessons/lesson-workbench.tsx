@@ -8,6 +8,7 @@ import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { expandLessonText } from "@/lib/lessons/variables";
 import type { LessonData } from "./lesson-data";
 import { replaySolutions } from "./catch-up";
+import { readSavedWindow, saveWindow } from "./saved-window";
 import { LessonText } from "./lesson-text";
 import { SessionPanel } from "./session-panel";
 import { SpecLinks } from "./spec-links";
@@ -18,26 +19,6 @@ import { useStepCheck } from "./use-step-check";
 import styles from "./lessons.module.css";
 
 const noSubscription = () => () => undefined;
-
-type SavedWindow = { sessionId: string; step: string; start: number };
-const windowKeyFor = (slug: string) => `xmpp-playground:lesson-window:${slug}`;
-
-function readSavedWindow(slug: string): SavedWindow | null {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(windowKeyFor(slug)) ?? "null") as SavedWindow | null;
-    return saved && typeof saved.sessionId === "string" && typeof saved.step === "string" && Number.isInteger(saved.start) ? saved : null;
-  } catch {
-    return null;
-  }
-}
-
-function saveWindow(slug: string, saved: SavedWindow): void {
-  try {
-    sessionStorage.setItem(windowKeyFor(slug), JSON.stringify(saved));
-  } catch {
-    // Storage refused: after a reload the window starts at the session's beginning, which is all this costs.
-  }
-}
 
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
