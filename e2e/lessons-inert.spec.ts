@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { lessonData } from "../components/lessons/lesson-data";
+import { renderLessonMarkdown } from "../components/lessons/lesson-markdown";
 import { loadCourse } from "../lib/lessons/load-course";
 import type { ServerMessage } from "../lib/bridge/protocol";
 import { openLesson } from "./lesson-page";
@@ -93,4 +94,12 @@ test("variable values from the session stay text in the lesson page: no script, 
   if (/\{\{\s*peer\s*\}\}/.test(lesson.intro)) await expect(intro).toContainText(PAYLOADS.link);
   expect(await page.locator("main img[src=x], main script:not([src])").count()).toBe(0);
   await expectNothingRan(page, seen, url);
+});
+
+test("a :::jid-explorer line becomes the widget; inside a code block, or unknown, it stays text", () => {
+  const segments = renderLessonMarkdown("Intro.\n\n:::jid-explorer\n\nAfter.\n\n```\n:::jid-explorer\n```\n\n:::something-else\n");
+  expect(segments.map((segment) => segment.kind)).toEqual(["html", "widget", "html"]);
+  const after = segments[2]!.kind === "html" ? segments[2]!.html : "";
+  expect(after).toContain("<code>:::jid-explorer\n</code>");
+  expect(after).toContain(":::something-else");
 });
