@@ -1,4 +1,6 @@
 import type { NextConfig } from "next";
+import { PHASE_PRODUCTION_BUILD } from "next/constants";
+import { validateCourseForBuild } from "./lib/lessons/build-check";
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,
@@ -7,4 +9,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
 };
 
-export default nextConfig;
+/** A malformed lesson fails `next build` before anything compiles, naming the file and the field (lessons/README.md). */
+export default function config(phase: string): NextConfig {
+  if (phase === PHASE_PRODUCTION_BUILD) validateCourseForBuild();
+  return nextConfig;
+}

@@ -24,6 +24,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             XMPP Playground
           </Link>
           <nav aria-label="Main">
+            <Link href="/lessons">Lessons</Link>
             <Link href="/playground">Workbench</Link>
             <Link href="/captures">Captures</Link>
           </nav>

@@ -10,7 +10,10 @@ export default function HomePage() {
         the wire: what your client sent on the left, what the server answered on the right.
       </p>
       <p>
-        <Link className="button primary" href="/playground">
+        <Link className="button primary" href="/lessons">
+          Start the lessons
+        </Link>{" "}
+        <Link className="button" href="/playground">
           Open the workbench
         </Link>
       </p>

@@ -1,10 +1,14 @@
 import { expect, test } from "@playwright/test";
+import { loadCourse } from "../lib/lessons/load-course";
 import { measurePageWeight } from "../scripts/lib/page-weight";
 
 // Byte counts of a build are deterministic, so the budget is a test (the timing side is in npm run bench).
 const BUDGET_GZIP_BYTES = 200 * 1024;
 
-for (const path of ["/", "/playground"]) {
+// Every lesson page carries the workbench (editor shell, lanes) plus its lesson: each is measured.
+const lessonPages = loadCourse().lessons.map((lesson) => `/lessons/${lesson.slug}`);
+
+for (const path of ["/", "/playground", "/lessons", ...lessonPages]) {
   test(`initial JS of ${path} stays within ${BUDGET_GZIP_BYTES / 1024} KB gzipped, without Monaco`, async ({ baseURL }) => {
     const weight = await measurePageWeight(baseURL!, path);
     expect(weight.scripts).toBeGreaterThan(0);

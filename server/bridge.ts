@@ -8,6 +8,7 @@ import type { BundledServer } from "./config";
 import { openSession } from "./open-session";
 import { originCheck } from "./origin-check";
 import { browserIdFrom } from "./browser-id";
+import { lessonDetailsOf, openLessonSession } from "./lesson-session";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
 
 export interface BridgeOptions {
@@ -61,7 +62,10 @@ export function createBridge(options: BridgeOptions) {
       switch (message.op) {
         case "open": {
           registry.assertRoom();
-          const opened = await openSession(message, options.server, options.allowlist, { maxStanzaChars: registry.limits.maxStanzaChars });
+          const limits = { maxStanzaChars: registry.limits.maxStanzaChars };
+          const opened = message.lesson
+            ? await openLessonSession(message, options.server, options.allowlist, limits)
+            : await openSession(message, options.server, options.allowlist, limits);
           let managed: ManagedSession;
           try {
             managed = registry.add(opened.session, { mode: message.mode, owner: browser, ...opened });
@@ -71,7 +75,7 @@ export function createBridge(options: BridgeOptions) {
             throw error;
           }
           attachTo(managed, 0);
-          send({ op: "opened", ref: message.ref, ...registry.summary(managed) });
+          send({ op: "opened", ref: message.ref, ...summaryOf(managed) });
           log(`session ${managed.id.slice(0, 8)} opened: ${message.mode} ${message.transport}${message.account.kind === "fresh" ? " fresh account" : ""}`);
           // The outcome reaches the tab as a state message and in the transcript.
           await opened.session.connect().catch(() => undefined);
@@ -81,7 +85,7 @@ export function createBridge(options: BridgeOptions) {
           const managed = registry.authorize(message.sessionId, message.token, browser);
           if (managed === null) throw new Error("This session has ended or is not yours; connect again.");
           attachTo(managed, message.afterSeq);
-          send({ op: "attached", ref: message.ref, ...registry.summary(managed) });
+          send({ op: "attached", ref: message.ref, ...summaryOf(managed) });
           return;
         }
         case "send": {
@@ -107,6 +111,12 @@ export function createBridge(options: BridgeOptions) {
           send({ op: "done", ref: message.ref });
           return;
       }
+    }
+
+    /** A lesson session's variables go to the tab holding its token, and nowhere else. */
+    function summaryOf(managed: ManagedSession) {
+      const lesson = lessonDetailsOf(managed.session);
+      return { ...registry.summary(managed), ...(lesson ? { lesson } : {}) };
     }
 
     function attachTo(managed: ManagedSession, afterSeq: number): void {

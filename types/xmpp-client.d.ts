@@ -30,11 +30,29 @@ declare module "@xmpp/client" {
     stop(): Promise<void>;
     disconnect(timeout?: number): Promise<void>;
     write(text: string): Promise<void>;
+    /** Sends an element built with xml(). */
+    send(element: XmlElement): Promise<void>;
+    /** Answers incoming iq get/set by namespace and child name; unhandled ones get service-unavailable. */
+    iqCallee: {
+      get(ns: string, name: string, handler: (context: { stanza: XmlElement }) => XmlElement | boolean): void;
+      set(ns: string, name: string, handler: (context: { stanza: XmlElement }) => XmlElement | boolean): void;
+    };
     /** Private in 0.14: decoded socket data passes here. The wire tap depends on it. */
     _onData?: (data: Buffer) => void;
   }
 
+  /** An ltx element, as @xmpp/xml builds and parses them. */
+  export interface XmlElement {
+    name: string;
+    attrs: Record<string, string | undefined>;
+    getChild(name: string, xmlns?: string): XmlElement | undefined;
+    getChildren(name: string, xmlns?: string): XmlElement[];
+    getChildText(name: string, xmlns?: string): string | null;
+    toString(): string;
+  }
+
   export function client(options: ClientOptions): Client;
+  export function xml(name: string, attrs?: Record<string, string | undefined> | null, ...children: (XmlElement | string)[]): XmlElement;
 }
 
 // @xmpp/jid 0.14: RFC 6122 addresses with XEP-0106 escaping.

@@ -1,4 +1,5 @@
 import type { TranscriptEntry } from "../xmpp/entry";
+import type { LessonVariables } from "../lessons/variables";
 
 /**
  * Messages between a browser tab and the bridge, as JSON over one WebSocket.
@@ -39,6 +40,18 @@ export interface OpenRequest {
   initialPresence: boolean;
   /** Another server than the bundled one; it must be on the bridge's allowlist. */
   server?: { host: string; port: number };
+  /** A lesson's session: always a fresh account on the bundled server, with a scripted peer if asked. */
+  lesson?: LessonOpen;
+}
+
+export interface LessonOpen {
+  /** A peer run by the server for this session (it answers, subscribes back, joins rooms), or nobody. */
+  peer: "scripted" | "none";
+}
+
+/** What a lesson session tells its own tab, and only it: its variables, secrets included (raw lessons type them). */
+export interface LessonSessionDetails {
+  variables: LessonVariables;
 }
 
 export interface SendRequest {
@@ -99,6 +112,7 @@ export interface SessionSummary {
   account?: { jid: string; password: string };
   /** The most characters one send may carry (BRIDGE_MAX_SEND_CHARS), so the page can say so first. */
   maxSendChars?: number;
+  lesson?: LessonSessionDetails;
 }
 
 export type ServerMessage =
@@ -164,6 +178,11 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
   if (value.server !== undefined) {
     const server = value.server;
     if (!isRecord(server) || typeof server.host !== "string" || !Number.isInteger(server.port)) return { invalid: "server needs host and an integer port" };
+  }
+  if (value.lesson !== undefined) {
+    const lesson = value.lesson;
+    if (!isRecord(lesson) || (lesson.peer !== "scripted" && lesson.peer !== "none")) return { invalid: "lesson needs peer scripted or none" };
+    if (account.kind !== "fresh" || value.server !== undefined) return { invalid: "a lesson session uses a fresh account on the bundled server" };
   }
   return value as unknown as OpenRequest;
 }

@@ -91,6 +91,9 @@ export class GuidedSession implements XmppSession {
     // A silent reconnect would replay the login; the user reconnects when they choose.
     this.entity.reconnect.stop();
     if (options.server.addresses) pinClientSockets(this.entity, options.server.addresses);
+    // RFC 6121 §2.1.6: a client acknowledges a roster push with an empty result. Without a
+    // handler, @xmpp/client would answer every push with service-unavailable.
+    this.entity.iqCallee.set("jabber:iq:roster", "query", () => true);
     tapConnection(this.entity, {
       received: (data) => {
         if (this.refusal !== undefined) {

@@ -1,0 +1,11 @@
+import { LessonIndex } from "@/components/lessons/lesson-index";
+import { lessonCard } from "@/components/lessons/lesson-data";
+import { loadCourse } from "@/lib/lessons/load-course";
+
+export const metadata = { title: "Lessons · XMPP Playground" };
+
+/** Read from lessons/ at build time; the browser gets plain data and adds its own progress. */
+export default function LessonsPage() {
+  const course = loadCourse();
+  return <LessonIndex lessons={course.lessons.map(lessonCard)} />;
+}

@@ -1,0 +1,55 @@
+import { evaluateCheck } from "@/lib/lessons/check";
+import { expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
+import type { TranscriptStore } from "@/lib/transcript/transcript-store";
+import type { StepData } from "./lesson-data";
+import { entriesAfter, loginEndSeq, type SessionShape } from "./use-step-check";
+
+/** How long one replayed step may take to pass: the server and the peer answer in milliseconds. */
+const STEP_TIMEOUT_MS = 10_000;
+
+export type CatchUpOutcome = { ok: true } | { ok: false; message: string };
+
+/**
+ * Sends the solutions of `steps` in order on the current session, each once its
+ * predecessor's check has passed, as both test runners do: a new session of a lesson whose
+ * steps build on each other (a raw stream, a roster) is brought to where the learner was.
+ */
+export async function replaySolutions(options: {
+  steps: readonly StepData[];
+  store: TranscriptStore;
+  variables: LessonVariables;
+  session: SessionShape;
+  send(xml: string): Promise<void>;
+  onProgress(step: StepData, index: number): void;
+}): Promise<CatchUpOutcome> {
+  const { steps, store, variables, session } = options;
+  for (const [index, step] of steps.entries()) {
+    options.onProgress(step, index);
+    const start = Math.max(store.lastSeq, loginEndSeq(store.all(), session) ?? store.lastSeq);
+    await options.send(expandLessonText(step.solution, variables));
+    const passes = () => evaluateCheck(step.check, entriesAfter(store.all(), start), variables);
+    const result = await untilPassed(store, passes);
+    if (!result.passed) return { ok: false, message: `Step ${index + 1} ("${step.title}") did not pass on replay: ${result.missing?.message ?? "no reason given"} Solve it by hand from here.` };
+  }
+  return { ok: true };
+}
+
+function untilPassed(store: TranscriptStore, evaluate: () => ReturnType<typeof evaluateCheck>): Promise<ReturnType<typeof evaluateCheck>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: ReturnType<typeof evaluateCheck>) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const unsubscribe = store.subscribe(() => {
+      const result = evaluate();
+      if (result.passed) finish(result);
+    });
+    const timer = setTimeout(() => finish(evaluate()), STEP_TIMEOUT_MS);
+    const now = evaluate();
+    if (now.passed) finish(now);
+  });
+}

@@ -1,0 +1,254 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
+import { StreamLanes } from "@/components/stream/stream-lanes";
+import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
+import { expandLessonText } from "@/lib/lessons/variables";
+import type { LessonData } from "./lesson-data";
+import { replaySolutions } from "./catch-up";
+import { readSavedWindow, saveWindow } from "./saved-window";
+import { LessonText } from "./lesson-text";
+import { SessionPanel } from "./session-panel";
+import { SpecLinks } from "./spec-links";
+import { StepPanel } from "./step-panel";
+import { useLessonProgress } from "./use-lesson-progress";
+import { useLessonSession } from "./use-lesson-session";
+import { useStepCheck } from "./use-step-check";
+import styles from "./lessons.module.css";
+
+const noSubscription = () => () => undefined;
+
+/** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
+export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
+  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence });
+  const { view, store } = session;
+  const variables = view.variables;
+  const { progress, update, storageProblem } = useLessonProgress();
+  const standing = standingOf(progress, lesson);
+  const passedSteps = new Set(progress.lessons[lesson.slug]?.passed ?? []);
+
+  // The step is chosen once this browser's progress is known (after hydration), then only by the learner:
+  // passing a step must not move the page on by itself.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const [chosenStep, setChosenStep] = useState<string | null>(null);
+  if (hydrated && chosenStep === null) setChosenStep(standing.resumeStep ?? lesson.steps[0]!.slug);
+  // Remembered as the step open last, so a reload (or Continue on the index) comes back to it.
+  useEffect(() => {
+    if (chosenStep !== null) update((current) => openStep(current, lesson.slug, chosenStep));
+  }, [chosenStep, lesson.slug, update]);
+  const stepIndex = Math.max(0, lesson.steps.findIndex((step) => step.slug === (chosenStep ?? standing.resumeStep)));
+  const step = lesson.steps[stepIndex]!;
+  // The check watches entries after `start`; `opened` counts openings and resets of the window.
+  const [stepWindow, setWindow] = useState({ start: 0, opened: 0 });
+  // After a reload the session is reattached: the step's window starts where it did before, not at 0.
+  const [restoredFor, setRestoredFor] = useState<string | null>(null);
+  if (view.sessionId !== null && restoredFor !== view.sessionId) {
+    setRestoredFor(view.sessionId);
+    const saved = readSavedWindow(lesson.slug);
+    if (saved && saved.sessionId === view.sessionId && saved.step === step.slug) setWindow({ start: saved.start, opened: stepWindow.opened + 1 });
+  }
+  useEffect(() => {
+    if (view.sessionId !== null && restoredFor === view.sessionId) saveWindow(lesson.slug, { sessionId: view.sessionId, step: step.slug, start: stepWindow.start });
+  }, [lesson.slug, view.sessionId, restoredFor, step.slug, stepWindow.start]);
+  const windowKey = `${view.generation}:${step.slug}:${stepWindow.opened}`;
+  const check = useStepCheck(store, step.check, variables, stepWindow.start, windowKey, lesson);
+
+  const starterText = useMemo(
+    () => (variables ? expandLessonText(step.starter, variables) : step.starter),
+    // windowKey: a fresh {{id}} each time the starter is loaded again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [step.starter, variables, windowKey],
+  );
+  const [edited, setEdited] = useState<{ key: string; text: string } | null>(null);
+  const draft = edited?.key === windowKey ? edited.text : starterText;
+  const [help, setHelp] = useState<{ step: string; hintsShown: number; goalShown: boolean; solved: boolean }>({ step: step.slug, hintsShown: 0, goalShown: false, solved: false });
+  const stepHelp = help.step === step.slug ? help : { step: step.slug, hintsShown: 0, goalShown: false, solved: false };
+  const [sendError, setSendError] = useState<string | null>(null);
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
+  const [secrets, setSecrets] = useState<Map<number, string> | null>(null);
+  const editorRef = useRef<StanzaEditorHandle>(null);
+  const [catchUp, setCatchUp] = useState<{ running: boolean; text: string; failed: boolean } | null>(null);
+
+  useEffect(() => {
+    if (check.passed) update((current) => markStepPassed(current, lesson.slug, step.slug));
+  }, [check.passed, lesson.slug, step.slug, update]);
+
+  function openStepAt(index: number) {
+    const target = lesson.steps[index];
+    if (target === undefined) return;
+    setChosenStep(target.slug);
+    setWindow((current) => ({ start: store.lastSeq, opened: current.opened + 1 }));
+    setSendError(null);
+    setCatchUp(null);
+    // Opening a step is a fresh start on it: help begins again at the first hint.
+    setHelp({ step: target.slug, hintsShown: 0, goalShown: false, solved: false });
+    update((current) => openStep(current, lesson.slug, target.slug));
+  }
+
+  function resetStep() {
+    setWindow((current) => ({ start: store.lastSeq, opened: current.opened + 1 }));
+    setSendError(null);
+    // The starter is back: the diff would describe what the editor no longer holds. Hints and goal stay.
+    setHelp({ ...stepHelp, solved: false });
+  }
+
+  function solve() {
+    if (variables === null) return;
+    setEdited({ key: windowKey, text: expandLessonText(step.solution, variables) });
+  }
+
+  const restart = useCallback(() => {
+    setWindow((current) => ({ start: 0, opened: current.opened + 1 }));
+    setSecrets(null);
+    setCatchUp(null);
+    setHelp((current) => ({ ...current, hintsShown: 0, goalShown: false, solved: false }));
+    void session.restart();
+  }, [session]);
+
+  async function sendText(text: string) {
+    setSendError(null);
+    try {
+      await session.send(text);
+    } catch (error) {
+      setSendError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async function replayEarlierSteps() {
+    if (variables === null) return;
+    const earlier = lesson.steps.slice(0, stepIndex);
+    const outcome = await replaySolutions({
+      steps: earlier,
+      store,
+      variables,
+      session: lesson,
+      send: session.send,
+      onProgress: (step, index) => setCatchUp({ running: true, text: `Replaying step ${index + 1} of ${earlier.length}: ${step.title}…`, failed: false }),
+    }).catch((error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }));
+    if (!outcome.ok) {
+      setCatchUp({ running: false, text: outcome.message, failed: true });
+      return;
+    }
+    for (const step of earlier) update((current) => markStepPassed(current, lesson.slug, step.slug));
+    resetStep();
+    setCatchUp({ running: false, text: `Steps 1–${earlier.length} replayed on this session: step ${stepIndex + 1} starts from here.`, failed: false });
+  }
+
+  async function toggleSecrets(reveal: boolean) {
+    setSecrets(reveal ? await session.reveal() : null);
+  }
+
+  const online = view.status === "online";
+  const last = stepIndex === lesson.steps.length - 1;
+
+  return (
+    <main className={styles.lessonPage} data-testid="lesson-page" data-lesson={lesson.slug}>
+      <div className={styles.lessonColumn}>
+        <nav className={styles.crumbs} aria-label="Breadcrumb">
+          <Link href="/lessons">Lessons</Link> › Lesson {lesson.number}
+        </nav>
+        <header className={styles.lessonHeader}>
+          <h1>{lesson.title}</h1>
+          <p className={styles.meta}>
+            <span className={styles.badge}>{lesson.mode === "raw" ? "raw mode: you type the whole stream" : "guided: logged in for you"}</span>
+            <span className="hint">
+              {standing.passed} of {standing.total} steps passed
+            </span>
+          </p>
+        </header>
+        {storageProblem && (
+          <p role="alert" className="error-text">
+            {storageProblem}
+          </p>
+        )}
+        <SessionPanel view={view} mode={lesson.mode} peer={lesson.peer} mentioned={lesson.mentioned} onRestart={restart} />
+        {stepIndex > 0 && (
+          <div className={styles.catchUp}>
+            <button type="button" className="button small" onClick={() => void replayEarlierSteps()} disabled={!online || variables === null || catchUp?.running === true}>
+              Replay steps 1–{stepIndex} for me
+            </button>
+            <span className="hint">sends their solutions on this session, for a step that builds on them (after New session, say)</span>
+            {catchUp && (
+              <p role={catchUp.failed ? "alert" : "status"} className={catchUp.failed ? "error-text" : "hint"} data-testid="catch-up">
+                {catchUp.text}
+              </p>
+            )}
+          </div>
+        )}
+        <details className={styles.intro} open={stepIndex === 0}>
+          <summary>About this lesson</summary>
+          <LessonText segments={lesson.intro} variables={variables} label="Introduction" />
+          {lesson.specs.length > 0 && <SpecLinks specs={lesson.specs} />}
+        </details>
+        <ol className={styles.stepList} aria-label="Steps">
+          {lesson.steps.map((candidate, index) => (
+            <li key={candidate.slug}>
+              <button
+                type="button"
+                className={`${styles.stepLink} ${index === stepIndex ? styles.current : ""}`}
+                aria-current={index === stepIndex ? "step" : undefined}
+                onClick={() => openStepAt(index)}
+              >
+                <span aria-hidden="true" className={styles.stepMark}>
+                  {passedSteps.has(candidate.slug) ? "✓" : index + 1}
+                </span>
+                {candidate.title}
+                {passedSteps.has(candidate.slug) && <span className={styles.visuallyHidden}> (passed)</span>}
+              </button>
+            </li>
+          ))}
+        </ol>
+        <StepPanel
+          key={`${step.slug}:${view.generation}`}
+          step={step}
+          index={stepIndex}
+          count={lesson.steps.length}
+          variables={variables}
+          check={check}
+          help={stepHelp}
+          onHelp={(next) => setHelp({ ...next, step: step.slug })}
+          onSolve={solve}
+          onReset={resetStep}
+          onNext={last ? null : () => openStepAt(stepIndex + 1)}
+          nextLesson={last ? lesson.next : null}
+        />
+      </div>
+      <div className={styles.workColumn}>
+        <section className={`editor-panel ${styles.editorPanel}`} aria-label="Stanza editor">
+          <StanzaEditor
+            ref={editorRef}
+            value={draft}
+            onChange={(text) => setEdited({ key: windowKey, text })}
+            onSubmit={(text) => void sendText(text)}
+            mode={lesson.mode}
+            variables={{ me: view.jid ?? variables?.me ?? "", domain: variables?.domain ?? "", peer: variables?.peer ?? "" }}
+          />
+          <div className="editor-actions">
+            <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
+              Send
+            </button>
+            {!online && <span className="hint">{view.status === "closed" ? "The session ended: start a new one." : "Waiting for your session…"}</span>}
+            {sendError && (
+              <span role="alert" className="error-text">
+                {sendError}
+              </span>
+            )}
+          </div>
+        </section>
+        <div className={styles.lanes}>
+          <StreamLanes
+            store={store}
+            revealed={secrets !== null}
+            secrets={secrets}
+            onToggleSecrets={(reveal) => void toggleSecrets(reveal)}
+            onLoadIntoEditor={(text) => setEdited({ key: windowKey, text })}
+            selectedSeq={selectedSeq}
+            onSelect={setSelectedSeq}
+          />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,64 @@
+import type { LessonSessionDetails, OpenRequest } from "../lib/bridge/protocol";
+import { removeAccount as removeRegistered } from "../lib/xmpp/in-band-registration";
+import { buildLessonVariables } from "../lib/lessons/variables";
+import type { XmppSession } from "../lib/xmpp/session";
+import type { Allowlist } from "./allowlist";
+import { addressFor, type BundledServer } from "./config";
+import { openSession, type OpenedSession, type SessionLimits } from "./open-session";
+import { startScriptedPeer } from "./scripted-peer";
+
+/**
+ * A lesson's session: a disposable account registered for it (XEP-0077), the lesson's mode
+ * and transport, and, when the lesson asks, a scripted peer run by this server. Everything
+ * it made is undone when the session ends: the peer stops and both accounts are removed.
+ */
+
+type PeerHandle = { jid: string; stop(): Promise<void> };
+
+/** Details only the tab that opened (or reattached with the token) ever receives. */
+const detailsBySession = new WeakMap<XmppSession, LessonSessionDetails>();
+
+export async function openLessonSession(request: OpenRequest, bundled: BundledServer, allowlist: Allowlist, limits?: SessionLimits): Promise<OpenedSession> {
+  const lesson = request.lesson;
+  if (lesson === undefined) throw new Error("not a lesson session");
+  // SASL PLAIN: fast on the loopback listener; the lesson is about the stanzas, not the login.
+  const accountRequest: OpenRequest = { ...request, account: { kind: "fresh" }, mechanism: "PLAIN" };
+  delete accountRequest.server;
+  const [opened, peer] = await settleBoth(
+    openSession(accountRequest, bundled, allowlist, limits),
+    lesson.peer === "scripted" ? startScriptedPeer({ server: addressFor(bundled, "plain"), domain: bundled.domain }) : Promise.resolve(null),
+  );
+  if (opened.account === undefined) throw new Error("the lesson session has no account of its own");
+  const username = opened.account.jid.split("@")[0] ?? "";
+  // Fresh values per session, so a class shares one server without colliding (lessons/README.md, Variables).
+  const variables = buildLessonVariables({ username, password: opened.account.password, domain: bundled.domain, ...(peer ? { peer: peer.jid } : {}) });
+  detailsBySession.set(opened.session, { variables });
+  const removeAccount = opened.cleanup;
+  return {
+    ...opened,
+    cleanup: async () => {
+      // The peer first: it leaves rooms and unsubscribes while the student's account still exists.
+      await peer?.stop().catch(() => undefined);
+      await removeAccount?.();
+      // The registration lesson makes {{newuser}}; a learner who leaves halfway must not leave it behind.
+      // Removal of an account that does not exist resolves quietly (XEP-0077 §3.2 is never reached).
+      await removeRegistered({ server: addressFor(bundled, "plain"), domain: bundled.domain, transport: "plain", username: variables.newuser, password: variables.newpass }).catch(() => undefined);
+    },
+  };
+}
+
+/** The lesson details of a session, for its opened and attached replies (undefined for other sessions). */
+export function lessonDetailsOf(session: XmppSession): LessonSessionDetails | undefined {
+  return detailsBySession.get(session);
+}
+
+/** Runs both; when one fails, undoes the other before rethrowing, so no account is left behind. */
+async function settleBoth(opening: Promise<OpenedSession>, peering: Promise<PeerHandle | null>): Promise<[OpenedSession, PeerHandle | null]> {
+  const [opened, peer] = await Promise.allSettled([opening, peering]);
+  if (opened.status === "fulfilled" && peer.status === "fulfilled") return [opened.value, peer.value];
+  if (opened.status === "fulfilled") await opened.value.cleanup?.().catch(() => undefined);
+  if (peer.status === "fulfilled") await peer.value?.stop().catch(() => undefined);
+  const reason = opened.status === "rejected" ? opened.reason : (peer as PromiseRejectedResult).reason;
+  const message = reason instanceof Error ? reason.message : String(reason);
+  throw new Error(opened.status === "rejected" ? message : `The scripted peer could not start: ${message}`);
+}

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GuidedSession } from "../lib/xmpp/guided-session";
+import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
+import { evaluateCheck } from "../lib/lessons/check";
+import type { Expectation } from "../lib/lessons/types";
+import { buildLessonVariables, type LessonVariables } from "../lib/lessons/variables";
+import { TEST_SERVER } from "../scripts/lib/instances";
+import { waitFor } from "../test/helpers";
+import { startScriptedPeer, type ScriptedPeer } from "./scripted-peer";
+
+// Integration: a learner's session and the scripted peer on the real ejabberd (test/vitest-global-setup.ts).
+const plain = { host: TEST_SERVER.host, port: TEST_SERVER.ports.plain };
+const accountServer = { server: plain, domain: TEST_SERVER.domain, transport: "plain" as const };
+
+let peer: ScriptedPeer;
+let learner: GuidedSession;
+let credentials: { username: string; password: string };
+let vars: LessonVariables;
+const peerLog: string[] = [];
+
+/** Waits until the learner's transcript since `fromSeq` meets every expectation. */
+async function expectTranscript(check: Expectation[], fromSeq: number, what: string): Promise<void> {
+  const window = () => learner.transcript.since(fromSeq);
+  await waitFor(() => evaluateCheck(check, window(), vars).passed, what).catch((error: unknown) => {
+    // Said at the deadline: what is missing then, not when the wait began.
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; still missing: ${evaluateCheck(check, window(), vars).missing?.message}`);
+  });
+}
+
+async function send(xml: string): Promise<number> {
+  const before = learner.transcript.lastSeq;
+  await learner.send(xml);
+  return before;
+}
+
+beforeAll(async () => {
+  peer = await startScriptedPeer({ server: plain, domain: TEST_SERVER.domain, log: (line) => peerLog.push(line) });
+  credentials = await registerDisposableAccount({ ...accountServer, prefix: "learner" });
+  learner = new GuidedSession({ server: plain, transport: "plain", domain: TEST_SERVER.domain, ...credentials, mechanism: "PLAIN", initialPresence: true, resource: "web" });
+  await learner.connect();
+  vars = buildLessonVariables({ ...credentials, domain: TEST_SERVER.domain, peer: peer.jid });
+});
+
+afterAll(async () => {
+  await learner?.close();
+  if (credentials) await removeAccount({ ...accountServer, ...credentials });
+  await peer?.stop();
+});
+
+describe("the scripted peer against ejabberd", () => {
+  it("approves a subscription request and asks back (RFC 6121 §3.1)", async () => {
+    const from = await send(`<presence to='${peer.jid}' type='subscribe'/>`);
+    await expectTranscript(
+      [
+        { dir: "in", stanza: "presence", type: "subscribed", from: "{{peer}}" },
+        { dir: "in", stanza: "presence", type: "subscribe", from: "{{peer}}" },
+      ],
+      from,
+      "the peer's subscribed and subscribe",
+    );
+  });
+
+  it("answers directed presence with its own, once (RFC 6121 §4.6)", async () => {
+    const from = await send(`<presence to='${peer.fullJid}'><status>around?</status></presence>`);
+    await expectTranscript([{ dir: "in", stanza: "presence", from: peer.fullJid, to: "{{me}}", has: [{ path: "status", text: "Scripted peer: here." }] }], from, "the peer's presence");
+    const again = await send(`<presence to='${peer.fullJid}'><status>still around?</status></presence><iq type='get' id='after-again' to='${peer.fullJid}'><ping xmlns='urn:xmpp:ping'/></iq>`);
+    await expectTranscript([{ name: "ping", dir: "out", stanza: "iq", attrs: { id: "after-again" } }, { dir: "in", stanza: "iq", answers: "ping" }], again, "the ping after the second presence");
+    expect(learner.transcript.since(again).filter((entry) => entry.dir === "in" && entry.kind === "presence")).toEqual([]);
+  });
+
+  it("echoes a chat message with the same type and thread, and ignores headlines", async () => {
+    const from = await send(`<message to='${peer.jid}' type='chat' id='c1'><body>hi there</body><thread>t-42</thread></message><message to='${peer.jid}' type='headline'><body>news</body></message>`);
+    await expectTranscript([{ dir: "in", stanza: "message", type: "chat", from: "{{peer}}", has: [{ path: "body", text: "echo: hi there" }, { path: "thread", text: "t-42" }] }], from, "the echo");
+    const echoes = learner.transcript.since(from).filter((entry) => entry.dir === "in" && entry.kind === "message");
+    expect(echoes.some((entry) => entry.raw.includes("echo: news"))).toBe(false);
+  });
+
+  it("answers ping, version and disco#info at its full JID, and service-unavailable to others", async () => {
+    const from = await send(
+      `<iq type='get' id='p1' to='${peer.fullJid}'><ping xmlns='urn:xmpp:ping'/></iq>` +
+        `<iq type='get' id='v1' to='${peer.fullJid}'><query xmlns='jabber:iq:version'/></iq>` +
+        `<iq type='get' id='d1' to='${peer.fullJid}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>` +
+        `<iq type='get' id='x1' to='${peer.fullJid}'><query xmlns='jabber:iq:last'/></iq>`,
+    );
+    await expectTranscript(
+      [
+        { name: "ping", dir: "out", stanza: "iq", attrs: { id: "p1" } },
+        { dir: "in", stanza: "iq", type: "result", answers: "ping" },
+        { name: "version", dir: "out", stanza: "iq", attrs: { id: "v1" } },
+        { dir: "in", stanza: "iq", type: "result", answers: "version", has: [{ path: "query/name", contains: "scripted peer" }] },
+        { name: "info", dir: "out", stanza: "iq", attrs: { id: "d1" } },
+        { dir: "in", stanza: "iq", type: "result", answers: "info", has: [{ path: "query/feature", attrs: { var: "jabber:x:conference" } }] },
+        { name: "other", dir: "out", stanza: "iq", attrs: { id: "x1" } },
+        { dir: "in", stanza: "iq", answers: "other", error: { condition: "service-unavailable", type: "cancel" } },
+      ],
+      from,
+      "the peer's iq answers",
+    );
+  });
+
+  it("joins a room on a direct invitation, says hello, answers a mention, and leaves when stopped", async () => {
+    const room = vars.room;
+    const entered = await send(`<presence to='${room}/${vars.nick}'><x xmlns='http://jabber.org/protocol/muc'/></presence>`);
+    await expectTranscript([{ dir: "in", stanza: "presence", from: `${room}/{{nick}}`, has: [{ path: "x/status", attrs: { code: "110" } }] }], entered, "our own occupant presence");
+    // XEP-0045 §10.1.2: accept the default configuration, in case the new room is locked.
+    const configured = await send(`<iq type='set' id='cfg1' to='${room}'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'/></query></iq>`);
+    await expectTranscript([{ name: "cfg", dir: "out", stanza: "iq", attrs: { id: "cfg1" } }, { dir: "in", stanza: "iq", answers: "cfg" }], configured, "the room configuration answer");
+
+    const invited = await send(`<message to='${peer.jid}'><x xmlns='jabber:x:conference' jid='${room}'/></message>`);
+    await expectTranscript(
+      [
+        { dir: "in", stanza: "presence", from: `${room}/peer` },
+        { dir: "in", stanza: "message", type: "groupchat", from: `${room}/peer`, has: [{ path: "body", contains: "Hello" }] },
+      ],
+      invited,
+      "the peer's join and hello",
+    );
+
+    const mentioned = await send(`<message to='${room}' type='groupchat'><body>hello peer, are you there?</body></message><message to='${room}' type='groupchat'><body>nobody named here</body></message>`);
+    await expectTranscript([{ dir: "in", stanza: "message", type: "groupchat", from: `${room}/peer`, has: [{ path: "body", text: `${vars.nick}: echo: hello peer, are you there?` }] }], mentioned, "the peer's answer to a mention");
+    const answers = learner.transcript.since(mentioned).filter((entry) => entry.dir === "in" && entry.raw.includes("echo: nobody"));
+    expect(answers).toEqual([]);
+
+    const present = await send(`<iq type='get' id='here1' to='${peer.jid}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`);
+    await expectTranscript([{ name: "ask", dir: "out", stanza: "iq", attrs: { id: "here1" } }, { dir: "in", stanza: "iq", type: "result", answers: "ask" }], present, "the server answering for the peer's account");
+
+    const stopped = learner.transcript.lastSeq;
+    await peer.stop();
+    await expectTranscript([{ dir: "in", stanza: "presence", type: "unavailable", from: `${room}/peer` }], stopped, "the peer leaving the room");
+    // XEP-0077 §3.2: the account is gone, so its server no longer answers for it (RFC 6121 §8.5.1 for the bare JID).
+    const asked = await send(`<iq type='get' id='gone1' to='${peer.jid}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`);
+    await expectTranscript([{ name: "ask", dir: "out", stanza: "iq", attrs: { id: "gone1" } }, { dir: "in", stanza: "iq", type: "error", answers: "ask" }], asked, "an error for the removed account");
+    expect(peerLog).toContain("stopped and removed");
+  });
+});

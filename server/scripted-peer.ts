@@ -1,0 +1,194 @@
+import { client, xml, type Client, type XmlElement as Stanza } from "@xmpp/client";
+import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
+import type { ServerAddress } from "../lib/xmpp/guided-session";
+
+/**
+ * The other side of a lesson (lessons/README.md, "The scripted peer"): a disposable account
+ * the server drives, so a learner alone can practise subscriptions, chat and rooms. It only
+ * ever reacts to what it is sent, and cleans up after itself.
+ */
+
+export interface ScriptedPeerOptions {
+  /** The server's plaintext c2s listener (loopback): the peer's own traffic needs no TLS. */
+  server: ServerAddress;
+  domain: string;
+  /** Nickname in rooms; lessons tell learners to mention it. */
+  nick?: string;
+  /** Where to report what the peer did, for authors and tests. */
+  log?: (line: string) => void;
+}
+
+export interface ScriptedPeer {
+  /** The peer's bare JID: {{peer}}. */
+  jid: string;
+  /** The connected resource, for stanzas that need a full JID (XEP-0199 §4.4 pings). */
+  fullJid: string;
+  stop(): Promise<void>;
+}
+
+const NS_CONFERENCE = "jabber:x:conference";
+const NS_MUC = "http://jabber.org/protocol/muc";
+const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
+const NS_MUC_OWNER = "http://jabber.org/protocol/muc#owner";
+const NS_DELAY = "urn:xmpp:delay";
+const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const NS_VERSION = "jabber:iq:version";
+const NS_PING = "urn:xmpp:ping";
+const RESOURCE = "scripted";
+/** A learner needs a room or two; the cap keeps a runaway script from parking the peer in hundreds. */
+const MAX_ROOMS = 10;
+
+export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<ScriptedPeer> {
+  const nick = options.nick ?? "peer";
+  const log = options.log ?? (() => undefined);
+  const account = { server: options.server, domain: options.domain, transport: "plain" as const };
+  const { username, password } = await registerDisposableAccount({ ...account, prefix: "peer" });
+  const bare = `${username}@${options.domain}`;
+  const host = options.server.host.includes(":") ? `[${options.server.host}]` : options.server.host;
+  const entity = client({
+    service: `xmpp://${host}:${options.server.port}`,
+    domain: options.domain,
+    resource: RESOURCE,
+    credentials: (authenticate) => authenticate({ username, password }, "PLAIN"),
+  });
+  entity.reconnect.stop();
+  entity.on("error", (error: unknown) => log(`error: ${error instanceof Error ? error.message : String(error)}`));
+  const rooms = new Set<string>();
+  const greeted = new Set<string>();
+  const answered = new Set<string>();
+  answerQueries(entity);
+  entity.on("stanza", (stanza: Stanza) => {
+    void react(entity, stanza, { nick, self: bare, rooms, greeted, answered, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
+  });
+
+  try {
+    await entity.start();
+    // RFC 6121 §4.2: available, so messages to the bare JID reach this resource.
+    await entity.send(xml("presence", null, xml("status", null, "Scripted peer: I answer messages, subscriptions and room invitations.")));
+  } catch (error) {
+    await entity.stop().catch(() => undefined);
+    await removeAccount({ ...account, username, password }).catch(() => undefined);
+    throw new Error(`the scripted peer could not log in: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  log(`online as ${bare}/${RESOURCE}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    jid: bare,
+    fullJid: `${bare}/${RESOURCE}`,
+    stop() {
+      stopping ??= (async () => {
+        // XEP-0045 §7.14: leave each room with unavailable presence to the occupant JID.
+        for (const room of rooms) await entity.send(xml("presence", { to: `${room}/${nick}`, type: "unavailable" })).catch(() => undefined);
+        await entity.stop().catch(() => undefined);
+        await removeAccount({ ...account, username, password });
+        log("stopped and removed");
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** XEP-0199, XEP-0092 and XEP-0030 to the full JID; @xmpp/client answers any other query with service-unavailable (RFC 6120 §8.3.3.19). */
+function answerQueries(entity: Client): void {
+  entity.iqCallee.get(NS_PING, "ping", () => true);
+  entity.iqCallee.get(NS_VERSION, "query", () => xml("query", { xmlns: NS_VERSION }, xml("name", null, "XMPP Playground scripted peer"), xml("version", null, "1.0")));
+  entity.iqCallee.get(NS_DISCO_INFO, "query", () =>
+    xml(
+      "query",
+      { xmlns: NS_DISCO_INFO },
+      xml("identity", { category: "client", type: "bot", name: "Scripted peer" }),
+      ...[NS_DISCO_INFO, NS_PING, NS_VERSION, NS_CONFERENCE].map((feature) => xml("feature", { var: feature })),
+    ),
+  );
+}
+
+interface PeerState {
+  nick: string;
+  /** The peer's own bare JID: its own presence comes back to it and needs no answer. */
+  self: string;
+  rooms: Set<string>;
+  /** Rooms the peer has said hello in, once each. */
+  greeted: Set<string>;
+  /** Full JIDs whose available presence the peer has answered with its own. */
+  answered: Set<string>;
+  log: (line: string) => void;
+}
+
+async function react(entity: Client, stanza: Stanza, state: PeerState): Promise<void> {
+  const from = stanza.attrs.from;
+  if (from === undefined) return;
+  if (stanza.name === "presence") return reactToPresence(entity, stanza, from, state);
+  if (stanza.name !== "message" || stanza.attrs.type === "error") return;
+
+  const invitation = stanza.getChild("x", NS_CONFERENCE);
+  const room = invitation?.attrs.jid;
+  if (room !== undefined) return joinRoom(entity, room, state);
+
+  const body = stanza.getChildText("body");
+  if (body === null || body.trim() === "") return;
+  const type = stanza.attrs.type ?? "normal";
+  if (type === "groupchat") return answerInRoom(entity, stanza, from, body, state);
+  // RFC 6121 §5.2.2: a headline expects no reply.
+  if (type === "headline") return;
+  const thread = stanza.getChildText("thread");
+  // RFC 6121 §5.2.5: a reply carries the same thread.
+  await entity.send(xml("message", { to: from, type: stanza.attrs.type }, xml("body", null, `echo: ${body}`), ...(thread === null ? [] : [xml("thread", null, thread)])));
+  state.log(`echoed ${type} message from ${from}`);
+}
+
+async function reactToPresence(entity: Client, stanza: Stanza, from: string, state: PeerState): Promise<void> {
+  const bareFrom = from.split("/")[0]!;
+  if (stanza.attrs.type === "subscribe") {
+    // RFC 6121 §3.1.5: approve, then §3.1.1: ask for theirs in return.
+    await entity.send(xml("presence", { to: bareFrom, type: "subscribed" }));
+    await entity.send(xml("presence", { to: bareFrom, type: "subscribe" }));
+    state.log(`approved and asked ${bareFrom}`);
+    return;
+  }
+  if (state.rooms.has(bareFrom)) return reactToOccupant(entity, stanza, bareFrom, state);
+  if (bareFrom === state.self) return;
+  // RFC 6121 §4.6: answer directed presence with our own, once per resource while it stays available.
+  if (stanza.attrs.type === "unavailable") state.answered.delete(from);
+  else if (stanza.attrs.type === undefined && !state.answered.has(from)) {
+    state.answered.add(from);
+    await entity.send(xml("presence", { to: from }, xml("status", null, "Scripted peer: here.")));
+    state.log(`answered the presence of ${from}`);
+  }
+}
+
+async function reactToOccupant(entity: Client, stanza: Stanza, bareFrom: string, state: PeerState): Promise<void> {
+  // Our own occupant presence in a room we just created (XEP-0045 §10.1.2, status 201): accept the default configuration.
+  const user = stanza.getChild("x", NS_MUC_USER);
+  const statuses = user?.getChildren("status").map((status) => status.attrs.code) ?? [];
+  if (statuses.includes("110") && statuses.includes("201")) {
+    await entity.send(xml("iq", { to: bareFrom, type: "set", id: `peer-create-${Date.now()}` }, xml("query", { xmlns: NS_MUC_OWNER }, xml("x", { xmlns: "jabber:x:data", type: "submit" }))));
+  }
+  // Self-presence (status 110, XEP-0045 §7.2.2) means we are in: say hello once.
+  if (statuses.includes("110") && stanza.attrs.type !== "unavailable" && !state.greeted.has(bareFrom)) {
+    state.greeted.add(bareFrom);
+    await entity.send(xml("message", { to: bareFrom, type: "groupchat" }, xml("body", null, `Hello, I am ${state.nick}, the scripted peer. Mention me and I answer.`)));
+    state.log(`said hello in ${bareFrom}`);
+  }
+}
+
+/** XEP-0249 §2: accept a direct invitation by joining as XEP-0045 §7.2.1 describes. */
+async function joinRoom(entity: Client, room: string, state: PeerState): Promise<void> {
+  const bareRoom = room.split("/")[0]!;
+  if (state.rooms.has(bareRoom)) return;
+  if (state.rooms.size >= MAX_ROOMS) return state.log(`ignored an invitation to ${bareRoom}: already in ${MAX_ROOMS} rooms`);
+  state.rooms.add(bareRoom);
+  // <history maxstanzas='0'/> asks XEP-0045's room for no discussion history: the peer answers what is said from now on.
+  await entity.send(xml("presence", { to: `${bareRoom}/${state.nick}` }, xml("x", { xmlns: NS_MUC }, xml("history", { maxstanzas: "0" }))));
+  state.log(`joining ${bareRoom} as ${state.nick}`);
+}
+
+async function answerInRoom(entity: Client, stanza: Stanza, from: string, body: string, state: PeerState): Promise<void> {
+  const [room, sender] = [from.split("/")[0]!, from.split("/").slice(1).join("/")];
+  if (!state.rooms.has(room) || sender === "" || sender === state.nick) return;
+  // Discussion history arrives with a delay stamp (XEP-0203); only live messages get an answer.
+  if (stanza.getChild("delay", NS_DELAY)) return;
+  if (!new RegExp(`\\b${state.nick}\\b`, "i").test(body)) return;
+  await entity.send(xml("message", { to: room, type: "groupchat" }, xml("body", null, `${sender}: echo: ${body}`)));
+  state.log(`answered ${sender} in ${room}`);
+}
