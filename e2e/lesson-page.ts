@@ -89,7 +89,8 @@ export async function settle(page: Page, sentSeq: number): Promise<void> {
   const ready = (await sessionStatus(page).getAttribute("data-ready")) === "true" && (await sessionStatus(page).textContent())?.startsWith("Online");
   if (ready) {
     const id = `lesson-barrier-${++barriers}`;
-    await typeDraft(page, `<iq type='get' to='localhost' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`);
+    const domain = await page.getByTestId("var-domain").textContent();
+    await typeDraft(page, `<iq type='get' to='${domain}' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`);
     await page.keyboard.press("ControlOrMeta+Enter");
     const reply = page.getByTestId("entry-in").filter({ hasText: id });
     await expect(reply.or(page.getByText("The session ended")).first()).toBeVisible();

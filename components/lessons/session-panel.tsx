@@ -55,7 +55,7 @@ export function SessionPanel({ view, mode, peer, mentioned, onRestart }: Session
           </dd>
           <dt>server</dt>
           <dd>
-            <code>{vars.domain}</code>
+            <code data-testid="var-domain">{vars.domain}</code>
           </dd>
           {peer === "scripted" && (
             <>
