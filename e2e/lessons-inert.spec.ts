@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { lessonData } from "../components/lessons/lesson-data";
-import { renderLessonMarkdown } from "../components/lessons/lesson-markdown";
+import { lessonData } from "../lib/lessons/lesson-data";
+import { renderLessonMarkdown } from "../lib/lessons/lesson-markdown";
 import { loadCourse } from "../lib/lessons/load-course";
 import type { ServerMessage } from "../lib/bridge/protocol";
 import { openLesson } from "./lesson-page";

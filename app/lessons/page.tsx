@@ -1,5 +1,5 @@
 import { LessonIndex } from "@/components/lessons/lesson-index";
-import { lessonCard } from "@/components/lessons/lesson-data";
+import { lessonCard } from "@/lib/lessons/lesson-data";
 import { loadCourse } from "@/lib/lessons/load-course";
 
 export const metadata = { title: "Lessons · XMPP Playground" };

@@ -1,7 +1,7 @@
 import { evaluateCheck } from "@/lib/lessons/check";
 import { expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
-import type { StepData } from "./lesson-data";
+import type { StepData } from "@/lib/lessons/lesson-data";
 import { entriesAfter, loginEndSeq, type SessionShape } from "./use-step-check";
 
 /** How long one replayed step may take to pass: the server and the peer answer in milliseconds. */

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { lessonToContinue, standingOf } from "@/lib/lessons/progress";
-import type { LessonCard } from "./lesson-data";
+import type { LessonCard } from "@/lib/lessons/lesson-data";
 import { ProgressFiles } from "./progress-files";
 import { useLessonProgress } from "./use-lesson-progress";
 import styles from "./lessons.module.css";

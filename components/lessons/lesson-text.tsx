@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useLayoutEffect, useRef } from "react";
 import { expandPlainText, type LessonVariables } from "@/lib/lessons/variables";
-import type { LessonSegment } from "./lesson-markdown";
+import type { LessonSegment } from "@/lib/lessons/lesson-markdown";
 import styles from "./lessons.module.css";
 
 // @xmpp/jid and the explorer load only on the lesson that asks for them.

@@ -6,9 +6,9 @@ import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanz
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { expandLessonText } from "@/lib/lessons/variables";
-import type { LessonData } from "./lesson-data";
+import type { LessonData } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
-import { readSavedWindow, saveWindow } from "./saved-window";
+import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
 import { LessonText } from "./lesson-text";
 import { SessionPanel } from "./session-panel";
 import { SpecLinks } from "./spec-links";

@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { describeExpectation } from "@/lib/lessons/check";
 import type { Expectation } from "@/lib/lessons/types";
 import { expandPlainText, type LessonVariables } from "@/lib/lessons/variables";
-import type { StepData } from "./lesson-data";
+import type { StepData } from "@/lib/lessons/lesson-data";
 import { LessonHtml } from "./lesson-text";
 import styles from "./lessons.module.css";
 

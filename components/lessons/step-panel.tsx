@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import type { LessonVariables } from "@/lib/lessons/variables";
-import type { LessonLink, StepData } from "./lesson-data";
+import type { LessonLink, StepData } from "@/lib/lessons/lesson-data";
 import { LessonHtml, LessonText } from "./lesson-text";
 import { SpecLinks } from "./spec-links";
 import { StepHelp, type HelpState } from "./step-help";

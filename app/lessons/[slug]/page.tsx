@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { lessonData } from "@/components/lessons/lesson-data";
+import { lessonData } from "@/lib/lessons/lesson-data";
 import { LessonWorkbench } from "@/components/lessons/lesson-workbench";
 import { loadCourse } from "@/lib/lessons/load-course";
 

@@ -1,5 +1,5 @@
-import type { Transport } from "@/lib/bridge/protocol";
-import type { Expectation, Lesson, LessonMode, SpecRef } from "@/lib/lessons/types";
+import type { Transport } from "../bridge/protocol";
+import type { Expectation, Lesson, LessonMode, SpecRef } from "./types";
 import { renderInert, renderLessonMarkdown, type LessonSegment } from "./lesson-markdown";
 
 /**
