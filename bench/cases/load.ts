@@ -32,9 +32,24 @@ interface Sample {
   entries: number;
 }
 
+/**
+ * The bridge's memory once the previous case's sessions are gone: they close a moment after
+ * their page left (BRIDGE_DETACHED_TIMEOUT_MS), so wait until two readings a second apart agree.
+ */
+async function settledMemory(app: AppUnderTest): Promise<NodeJS.MemoryUsage> {
+  let last = await app.memory();
+  for (let attempt = 0; attempt < 30; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const next = await app.memory();
+    if (Math.abs(next.heapUsed - last.heapUsed) < 2 * MB) return next;
+    last = next;
+  }
+  return last;
+}
+
 export async function load(app: AppUnderTest): Promise<Figure[]> {
   const url = `ws://127.0.0.1:${BENCH_APP_PORT}/bridge`;
-  const before = await app.memory();
+  const before = await settledMemory(app);
   const tabs = Array.from({ length: PAIRS * 2 }, (_, index) => new LoadTab(index, url, ACKS));
   const openStarted = performance.now();
   for (let start = 0; start < tabs.length; start += OPEN_AT_ONCE) {
