@@ -32,6 +32,11 @@ const SCRIPTS: Record<string, HostilePayload[]> = {
   latin1: [Buffer.concat([Buffer.from(`${MESSAGE_START}<body>caf`), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from("</body></message>")])],
   nul: [messageWith("<body>a\u0000b</body>")],
   half: [messageWith("<body>whole</body>"), `${MESSAGE_START}<body>cut off`, HANG_UP],
+  // A stream error ends the stream; whatever follows its close (here a second close and a stanza) is noise.
+  over: [
+    "<stream:error><undefined-condition xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>",
+    "</stream:stream>" + messageWith("<body>after the end</body>"),
+  ],
   big: [Buffer.concat([Buffer.from(`${MESSAGE_START}<body>`), Buffer.alloc(TEN_MB, "x"), Buffer.from("</body></message>")])],
 };
 
@@ -250,6 +255,17 @@ describe("a server that hangs up mid-stanza", () => {
     // No stream error and no </stream:stream>: the session says the server went away (RFC 6120 section 4.4).
     expect(closedWith).toMatch(/^the connection to 127\.0\.0\.1:\d+ closed without the server ending the stream/);
     expect(wire(entries, "in")).toBe(connection.sent().toString("utf8"));
+  });
+});
+
+describe("bytes after the server ended its stream", () => {
+  it("do not turn the server's own stream error into a refusal of ours", async () => {
+    const { entries, closedWith, connection } = await sessionAs("over");
+    // The session ends with the server's reason, not with a refusal of the noise after it.
+    expect(closedWith).toContain("undefined-condition");
+    expect(closedWith).not.toContain("not well-formed");
+    expect(entries.some((entry) => entry.raw.startsWith("closing the stream"))).toBe(false);
+    expect(connection.received()).not.toContain("not-well-formed");
   });
 });
 

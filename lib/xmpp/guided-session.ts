@@ -59,6 +59,7 @@ export class GuidedSession implements XmppSession {
   private readonly status = new SessionStateEmitter();
   private secure = false;
   private streamError: string | undefined;
+  private serverClosedStream = false;
   private lastError: string | undefined;
   /** Set once the server broke the stream's rules: why the session ended it. */
   private refusal: string | undefined;
@@ -109,7 +110,13 @@ export class GuidedSession implements XmppSession {
         this.noticeTls();
         this.transcript.record("out", text);
       },
-      rejected: (error) => this.refuse(libraryRefusalMessage(error), "not-well-formed"),
+      rejected: (error) => {
+        // Once the server sent a stream error the stream is over (RFC 6120 section 4.9.1.1) and
+        // the library has reset its parser: a </stream:stream> arriving in a later chunk is an
+        // unmatched end tag to it, not bad XML from the server. Our own framer judged the bytes.
+        if (this.streamError !== undefined || this.serverClosedStream) return;
+        this.refuse(libraryRefusalMessage(error), "not-well-formed");
+      },
     });
     this.transcript.onEntry((entry) => this.onEntry(entry));
     this.entity.on("status", (status: string) => this.onStatus(status));
@@ -165,8 +172,12 @@ export class GuidedSession implements XmppSession {
     if (entry.dir === "in" && entry.kind === "sasl" && entry.name === "success") {
       this.transcript.recordEvent("authenticated");
     }
+    // Bytes after the server ended its stream (a stream error or </stream:stream>, RFC 6120
+    // sections 4.4 and 4.9.1.1) are recorded, but there is no stream left to refuse them on.
+    const streamOver = this.streamError !== undefined || this.serverClosedStream;
     if (entry.dir === "in" && entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
-    if (entry.dir === "in" && entry.violation !== undefined) this.refuse(refusalMessage(entry, entry.violation), entry.violation);
+    if (entry.dir === "in" && entry.kind === "stream-close") this.serverClosedStream = true;
+    if (entry.dir === "in" && entry.violation !== undefined && !streamOver) this.refuse(refusalMessage(entry, entry.violation), entry.violation);
   }
 
   /**

@@ -232,7 +232,9 @@ export class RawSession implements XmppSession {
   private onEntry(entry: TranscriptEntry): void {
     if (entry.dir !== "in") return;
     // The playground is the receiving entity even in raw mode: RFC 6120 obliges it, not the person typing.
-    if (entry.violation !== undefined) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
+    // After the server ended its stream (RFC 6120 sections 4.4, 4.9.1.1) there is nothing left to refuse.
+    const streamOver = this.streamError !== undefined || this.serverClosedStream;
+    if (entry.violation !== undefined && !streamOver) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
     if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
     if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
     // The stream stays open for another try (RFC 6120 section 6.4.5); say what the refusal means.
