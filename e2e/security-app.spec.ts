@@ -237,5 +237,6 @@ test("the bridge refuses a WebSocket from another site's page, or with no Origin
   });
   anonymous.terminate();
   expect(status).toBe("403");
-  expect(appOutput.join("")).toContain("[bridge] refused a WebSocket: no Origin header");
+  // The log line crosses the app's stdout pipe after the 403 has reached us: wait for it.
+  await expect.poll(() => appOutput.join("")).toContain("[bridge] refused a WebSocket: no Origin header");
 });
