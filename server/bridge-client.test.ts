@@ -1,23 +1,17 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket as NodeWebSocket } from "ws";
 import { BridgeClient } from "../lib/bridge/client";
-import { BRIDGE_PATH, type SessionState } from "../lib/bridge/protocol";
+import type { SessionState } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { waitFor } from "../test/helpers";
+import { serveBridge, PageWebSocket } from "../test/bridge-server";
 
 // The page's BridgeClient, run in Node against the real bridge and the test ejabberd. A
 // browser would send its page's origin; this WebSocket does the same.
-class PageWebSocket extends NodeWebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols, { origin: new URL(address).origin.replace("ws:", "http:") });
-  }
-}
 globalThis.WebSocket = PageWebSocket as unknown as typeof WebSocket;
 
 const bundled = bundledServerFromEnv({ XMPP_PORT_PLAIN: String(TEST_SERVER.ports.plain) });
@@ -26,10 +20,7 @@ let http: Server;
 let url: string;
 
 beforeAll(async () => {
-  http = createServer();
-  http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+  ({ http, url } = await serveBridge(bridge));
 });
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { BRIDGE_RESTARTED_MESSAGE, BridgeClient } from "../lib/bridge/client";
-import { BRIDGE_PATH, type OpenRequest, type ServerMessage, type SessionState } from "../lib/bridge/protocol";
+import type { OpenRequest, ServerMessage, SessionState } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { certificateFor, tlsListener, type OtherNameCertificate } from "../test/tls-targets";
@@ -11,16 +11,11 @@ import { waitFor } from "../test/helpers";
 import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
+import { serveBridge, pageOriginOf, PageWebSocket } from "../test/bridge-server";
 
 // Integration: the real bridge, dialling real targets that fail: the test ejabberd with a wrong
 // password or a wrong name, a refused loopback port, a name that cannot resolve, a TLS listener
 // with an untrusted certificate.
-/** A WebSocket as a page of the app opens it: with the app's Origin, which the bridge requires. */
-class PageWebSocket extends WebSocket {
-  constructor(address: string) {
-    super(address, { origin: new URL(address).origin.replace("ws:", "http:") });
-  }
-}
 globalThis.WebSocket = PageWebSocket as unknown as typeof globalThis.WebSocket;
 
 const UNKNOWN_HOST = "nowhere.invalid";
@@ -42,8 +37,7 @@ beforeAll(async () => {
   listener = await tlsListener(certificate);
   const extra = ["127.0.0.1:1", `${UNKNOWN_HOST}:5222`, `127.0.0.1:${listener.port}`];
   bridge = createBridge({ server: bundled, allowlist: allowlistFrom([...defaultAllowlist(bundled), ...extra].join(","), []) });
-  http = await listen(bridge, 0);
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+  ({ http, url } = await serveBridge(bridge));
 });
 
 afterEach(() => {
@@ -57,15 +51,9 @@ afterAll(async () => {
   certificate.remove();
 });
 
-function listen(target: ReturnType<typeof createBridge>, port: number): Promise<Server> {
-  const server = createServer();
-  server.on("upgrade", (request, socket, head) => target.handleUpgrade(request, socket, head));
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
-}
-
 /** Opens a session through the bridge and returns the message it closed or failed with. */
 async function failureOf(request: Partial<Omit<OpenRequest, "op" | "ref">>): Promise<string> {
-  const socket = new WebSocket(url, { origin: pageOrigin() });
+  const socket = new WebSocket(url, { origin: pageOriginOf(url) });
   sockets.push(socket);
   const messages: ServerMessage[] = [];
   socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
@@ -118,7 +106,7 @@ describe("connection failures through the bridge", () => {
 
 describe("raw mode", () => {
   it("says what a SASL failure means in the lanes, and the stream stays open for another try", async () => {
-    const socket = new WebSocket(url, { origin: pageOrigin() });
+    const socket = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(socket);
     const messages: ServerMessage[] = [];
     socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
@@ -146,7 +134,7 @@ describe("raw mode", () => {
 
 describe("acknowledged entries", () => {
   it("the bridge forgets what the tab stored, still fills a reattach after it, and takes acks only from the owner", async () => {
-    const socket = new WebSocket(url, { origin: pageOrigin() });
+    const socket = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(socket);
     const messages: ServerMessage[] = [];
     socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
@@ -160,7 +148,7 @@ describe("acknowledged entries", () => {
     const lastSeq = received.at(-1)!.seq;
 
     // Another tab cannot make the bridge forget someone else's entries.
-    const intruder = new WebSocket(url, { origin: pageOrigin() });
+    const intruder = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(intruder);
     const intruderMessages: ServerMessage[] = [];
     intruder.on("message", (data) => intruderMessages.push(JSON.parse(String(data)) as ServerMessage));
@@ -173,7 +161,7 @@ describe("acknowledged entries", () => {
     await waitFor(() => managed.session.transcript.size === 2, "the bridge to forget all but two entries");
 
     // A reloaded tab that stored through lastSeq - 2 gets exactly the rest.
-    const reloaded = new WebSocket(url, { origin: pageOrigin() });
+    const reloaded = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(reloaded);
     const reloadedMessages: ServerMessage[] = [];
     reloaded.on("message", (data) => reloadedMessages.push(JSON.parse(String(data)) as ServerMessage));
@@ -218,9 +206,9 @@ describe("a tab that lost what it stored", () => {
 describe("a restarted bridge", () => {
   it("tells the page its sessions ended with the old process, and the entries it holds stay", async () => {
     const first = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });
-    let server = await listen(first, 0);
-    const port = (server.address() as AddressInfo).port;
-    const client = new BridgeClient(`ws://127.0.0.1:${port}${BRIDGE_PATH}`);
+    let served = await serveBridge(first);
+    const port = (served.http.address() as AddressInfo).port;
+    const client = new BridgeClient(served.url);
     const entries: TranscriptEntry[] = [];
     const states: { state: SessionState; message?: string }[] = [];
     const links: string[] = [];
@@ -234,10 +222,10 @@ describe("a restarted bridge", () => {
 
     // The process goes away (its sessions with it) and a new one answers on the same port.
     await first.close();
-    await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => served.http.close(resolve));
     await waitFor(() => links.includes("down"), "the link to drop");
     const second = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)) });
-    server = await listen(second, port);
+    served = await serveBridge(second, port);
     try {
       await waitFor(() => states.at(-1)?.state === "closed", "the session to be reported closed", 10_000);
       expect(states.at(-1)?.message).toBe(BRIDGE_RESTARTED_MESSAGE);
@@ -247,12 +235,7 @@ describe("a restarted bridge", () => {
     } finally {
       client.dispose();
       await second.close();
-      server.close();
+      served.http.close();
     }
   });
 });
-
-/** The Origin a page loaded from the bridge's own server sends; the bridge refuses others. */
-function pageOrigin(): string {
-  return new URL(url).origin.replace("ws:", "http:");
-}

@@ -1,14 +1,14 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
+import type { ClientMessage, OpenRequest, ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { DEFAULT_LIMITS } from "./session-registry";
+import { serveBridge, pageOriginOf } from "../test/bridge-server";
 
 // Integration: the real bridge on an ephemeral port, against the test ejabberd.
 const bundled = bundledServerFromEnv({
@@ -70,10 +70,7 @@ class TestClient {
   }
 }
 
-/** What a page loaded from the bridge's server sends as its Origin. */
-function pageOrigin(): string {
-  return new URL(url).origin.replace("ws:", "http:");
-}
+const pageOrigin = (): string => pageOriginOf(url);
 
 function openAs(username: string, extra: Partial<OpenRequest> = {}): Omit<OpenRequest, "ref"> {
   return { op: "open", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: true, account: { kind: "existing", jid: `${username}@localhost`, password: username }, ...extra };
@@ -84,10 +81,7 @@ async function online(client: TestClient, sessionId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  http = createServer();
-  http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+  ({ http, url } = await serveBridge(bridge));
 });
 
 afterEach(async () => {

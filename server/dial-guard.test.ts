@@ -4,13 +4,14 @@ import net, { type AddressInfo } from "node:net";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { BRIDGE_PATH, type OpenRequest, type ServerMessage, type Transport } from "../lib/bridge/protocol";
+import { type OpenRequest, type ServerMessage, type Transport } from "../lib/bridge/protocol";
 import { CERTS, fromRepoRoot } from "../scripts/lib/instances";
 import { waitFor } from "../test/helpers";
 import { allowlistFrom, type HostLookup } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv } from "./config";
 import { openSession } from "./open-session";
+import { serveBridge, pageOriginOf } from "../test/bridge-server";
 
 /**
  * The allowlist on the network: loopback listeners of our own record every connection
@@ -117,10 +118,7 @@ describe("a refused target never gets a connection", () => {
     // Allowed: a public-looking name (which resolves to loopback here) on the recorders' port, and the control port.
     const allowlist = allowlistFrom(`loopback.test:${v4.port},127.0.0.1:${control.port}`, [], { lookup: rebindingLookup("127.0.0.1", "127.0.0.1") });
     bridge = createBridge({ server: bundledServerFromEnv({}), allowlist });
-    http = createHttpServer();
-    http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+    ({ http, url } = await serveBridge(bridge));
   });
 
   afterAll(async () => {
@@ -134,7 +132,7 @@ describe("a refused target never gets a connection", () => {
   ];
 
   it("refuses every spelling of this machine, in every mode and transport, before dialling", async () => {
-    const tab = new WebSocket(url, { headers: { origin: new URL(url).origin.replace("ws:", "http:") } });
+    const tab = new WebSocket(url, { headers: { origin: pageOriginOf(url) } });
     const replies: ServerMessage[] = [];
     tab.on("message", (data) => replies.push(JSON.parse(String(data)) as ServerMessage));
     await new Promise((resolve, reject) => tab.once("open", resolve).once("error", reject));

@@ -1,8 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { BRIDGE_PATH, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
+import type { OpenRequest, ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { HANG_UP, MESSAGE_START, droppedBytes, messageWith, startHostileServer, type HostileConnection, type HostilePayload, type HostileServer } from "../test/hostile-server";
@@ -10,6 +9,7 @@ import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { DEFAULT_LIMITS, limitsFromEnv } from "./session-registry";
+import { serveBridge, pageOriginOf } from "../test/bridge-server";
 
 /**
  * What a hostile server sends, through the real bridge and sessions: a server of our own on
@@ -46,7 +46,7 @@ let url: string;
 let bridge: ReturnType<typeof createBridge>;
 
 class Tab {
-  readonly socket = new WebSocket(url, { origin: pageOrigin() });
+  readonly socket = new WebSocket(url, { origin: pageOriginOf(url) });
   readonly messages: ServerMessage[] = [];
   private nextRef = 1;
 
@@ -121,10 +121,7 @@ beforeAll(async () => {
     allowlist: allowlistFrom([...defaultAllowlist(bundled), `127.0.0.1:${hostile.port}`].join(","), []),
     limits: { ...DEFAULT_LIMITS, maxStanzaChars: MAX_STANZA_CHARS, maxSendChars: 1000 },
   });
-  http = createServer();
-  http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+  ({ http, url } = await serveBridge(bridge));
 });
 
 afterAll(async () => {
@@ -297,8 +294,3 @@ describe("raw mode against a hostile server", () => {
     tab.socket.close();
   });
 });
-
-/** The Origin a page loaded from the bridge's own server sends; the bridge refuses others. */
-function pageOrigin(): string {
-  return new URL(url).origin.replace("ws:", "http:");
-}

@@ -1,14 +1,14 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
+import type { ClientMessage, OpenRequest, ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
 import { createBridge } from "./bridge";
 import { addressFor, bundledServerFromEnv, defaultAllowlist } from "./config";
 import { removeAccount } from "../lib/xmpp/in-band-registration";
+import { serveBridge, pageOriginOf } from "../test/bridge-server";
 
 // Integration: lesson sessions through the real bridge, against the test ejabberd and the real scripted peer.
 const bundled = bundledServerFromEnv({
@@ -25,7 +25,7 @@ const tabs: Tab[] = [];
 /** A browser tab reduced to its WebSocket. */
 class Tab {
   // With the Origin a page of the app sends; the bridge refuses sockets without one.
-  readonly socket = new WebSocket(url, { origin: new URL(url).origin.replace("ws:", "http:") });
+  readonly socket = new WebSocket(url, { origin: pageOriginOf(url) });
   readonly messages: ServerMessage[] = [];
   private nextRef = 1;
 
@@ -102,10 +102,7 @@ async function accountExists(tab: Tab, bareJid: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  http = createServer();
-  http.on("upgrade", (request, socket, head) => bridge.handleUpgrade(request, socket, head));
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}${BRIDGE_PATH}`;
+  ({ http, url } = await serveBridge(bridge));
 });
 
 afterEach(async () => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { BridgeClient, type SessionEvents } from "@/lib/bridge/client";
+import { bridgeOfThisTab, type SessionEvents } from "@/lib/bridge/client";
 import type { SessionSummary, Transport } from "@/lib/bridge/protocol";
 import type { LessonMode } from "@/lib/lessons/types";
 import type { LessonVariables } from "@/lib/lessons/variables";
@@ -65,11 +65,7 @@ function reducer(view: LessonSessionView, action: Action): LessonSessionView {
   }
 }
 
-let sharedBridge: BridgeClient | null = null;
-function bridge(): BridgeClient {
-  sharedBridge ??= new BridgeClient();
-  return sharedBridge;
-}
+const bridge = bridgeOfThisTab;
 
 const storageKey = (slug: string) => `xmpp-playground:lesson-session:${slug}`;
 /** Sessions whose page unmounted; closed unless the same lesson mounts again at once (React's strict mode does). */

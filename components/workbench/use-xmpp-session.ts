@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { BRIDGE_RESTARTED_MESSAGE, BridgeClient, type SessionEvents } from "@/lib/bridge/client";
+import { BRIDGE_RESTARTED_MESSAGE, bridgeOfThisTab, type SessionEvents } from "@/lib/bridge/client";
 import type { OpenRequest, SessionMode, SessionSummary } from "@/lib/bridge/protocol";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { playgroundDb } from "./use-browser-storage";
@@ -87,12 +87,7 @@ function reducer(view: SessionView, action: Action): SessionView {
   }
 }
 
-let sharedBridge: BridgeClient | null = null;
-/** One bridge connection per tab, shared by every pane. */
-function bridge(): BridgeClient {
-  sharedBridge ??= new BridgeClient();
-  return sharedBridge;
-}
+const bridge = bridgeOfThisTab;
 
 const storageKey = (paneId: string) => `xmpp-playground:session:${paneId}`;
 

@@ -243,3 +243,11 @@ function defaultBridgeUrl(): string {
   const { protocol, host } = window.location;
   return `${protocol === "https:" ? "wss:" : "ws:"}//${host}${BRIDGE_PATH}`;
 }
+
+let tabBridge: BridgeClient | null = null;
+
+/** This tab's one connection to the bridge, shared by every pane and page; made on first use. */
+export function bridgeOfThisTab(): BridgeClient {
+  tabBridge ??= new BridgeClient();
+  return tabBridge;
+}

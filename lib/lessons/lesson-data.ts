@@ -1,5 +1,5 @@
 import type { Transport } from "../bridge/protocol";
-import type { Expectation, Lesson, LessonMode, SpecRef } from "./types";
+import type { Lesson, LessonMode, LessonStep, SpecRef } from "./types";
 import { renderInert, renderLessonMarkdown, type LessonSegment } from "./lesson-markdown";
 
 /**
@@ -8,18 +8,9 @@ import { renderInert, renderLessonMarkdown, type LessonSegment } from "./lesson-
  * page fills them in text nodes, never as HTML).
  */
 
-export interface StepData {
-  slug: string;
-  number: number;
-  title: string;
-  specs: SpecRef[];
-  check: Expectation[];
-  /** Each hint as inert HTML. */
-  hints: string[];
-  failure: string;
+/** A step as the page gets it: hints and failure as inert HTML, the prose in rendered segments. */
+export interface StepData extends Omit<LessonStep, "prose" | "solutionIsMalformed"> {
   prose: LessonSegment[];
-  starter: string;
-  solution: string;
   solutionIsMalformed: boolean;
 }
 
@@ -72,16 +63,10 @@ export function lessonData(lesson: Lesson, neighbours: { previous: Lesson | unde
     specs: lesson.specs,
     intro: renderLessonMarkdown(lesson.intro),
     steps: lesson.steps.map((step) => ({
-      slug: step.slug,
-      number: step.number,
-      title: step.title,
-      specs: step.specs,
-      check: step.check,
+      ...step,
       hints: step.hints.map(renderInert),
       failure: renderInert(step.failure),
       prose: renderLessonMarkdown(step.prose),
-      starter: step.starter,
-      solution: step.solution,
       solutionIsMalformed: step.solutionIsMalformed === true,
     })),
     mentioned: mentionedVariables(lesson),
