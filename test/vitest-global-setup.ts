@@ -1,28 +1,48 @@
 import { localServerStatus, startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
-import { CERTS, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
+import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
+import { findProsodyPids, startProsody, stopProsody } from "../scripts/lib/prosody-local";
 
 const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
 
 /**
- * Integration tests talk to a real ejabberd on the test ports. Test workers are forked
- * after this runs, so the certificate variable set here reaches them at startup.
+ * Integration tests talk to two real servers on the test ports: ejabberd and Prosody
+ * (scripts/lib/prosody-local.ts), started side by side. Test workers are forked after this
+ * runs, so the certificate variable set here reaches them at startup.
  * Two vitest runs at once (two terminals, say) take turns: the second waits for the first
- * to stop its server rather than failing or sharing it.
+ * to stop its servers rather than failing or sharing them.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const deadline = Date.now() + WAIT_FOR_OTHER_RUN_MS;
-  for (;;) {
-    try {
-      await startLocalServer(TEST_SERVER, { fresh: true });
-      break;
-    } catch (error) {
-      const busy = (await localServerStatus(TEST_SERVER)).running;
-      if (!busy || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+  const [ejabberd, prosody] = await Promise.allSettled([
+    startWhenFree(
+      () => startLocalServer(TEST_SERVER, { fresh: true }),
+      async () => (await localServerStatus(TEST_SERVER)).running,
+    ),
+    startWhenFree(
+      () => startProsody(TEST_PROSODY, { fresh: true }),
+      async () => findProsodyPids(TEST_PROSODY).length > 0,
+    ),
+  ]);
+  if (ejabberd.status === "rejected" || prosody.status === "rejected") {
+    // Leave nothing running that this run started.
+    if (ejabberd.status === "fulfilled") await stopLocalServer(TEST_SERVER);
+    if (prosody.status === "fulfilled") await stopProsody(TEST_PROSODY);
+    throw ejabberd.status === "rejected" ? ejabberd.reason : (prosody as PromiseRejectedResult).reason;
   }
   process.env.NODE_EXTRA_CA_CERTS = fromRepoRoot(CERTS.cert);
   return async () => {
-    await stopLocalServer(TEST_SERVER);
+    await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
   };
+}
+
+/** Starts a server; while another run holds it, waits for that run to stop it. */
+async function startWhenFree<T>(start: () => Promise<T>, busy: () => Promise<boolean>): Promise<T> {
+  const deadline = Date.now() + WAIT_FOR_OTHER_RUN_MS;
+  for (;;) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(await busy()) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { TRANSPORTS, type AccountChoice, type OpenRequest, type SaslMechanism, type SessionMode, type Transport } from "@/lib/bridge/protocol";
 import type { DemoAccount } from "@/lib/demo-accounts";
+import { parseWebSocketField } from "@/lib/xmpp/websocket-target";
 import type { SessionView } from "./use-xmpp-session";
 
 interface ConnectFormProps {
@@ -29,6 +30,9 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
   const [otherServer, setOtherServer] = useState(false);
   const [host, setHost] = useState("");
   const [port, setPort] = useState("5222");
+  // Blank: the bundled server's /ws. Prosody serves /xmpp-websocket; a full ws:// or wss:// URL also works.
+  const [websocketField, setWebsocketField] = useState("");
+  const [formError, setFormError] = useState<string | null>(null);
   const busy = view.status === "connecting" || view.status === "online";
 
   function pickAccount(username: string) {
@@ -38,15 +42,22 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
     setPassword(account.password);
   }
 
+  function otherServerTarget(): OpenRequest["server"] | { error: string } {
+    const typed = { host: host.trim(), port: Number(port) };
+    if (transport !== "websocket") return typed;
+    const target = parseWebSocketField(websocketField, { ...typed, defaultPath: "/ws" });
+    if ("error" in target) return target;
+    return { host: target.host, port: target.port, path: target.path, tls: target.tls };
+  }
+
   function connectWith(account: AccountChoice) {
-    onConnect({
-      mode,
-      account,
-      transport,
-      mechanism,
-      initialPresence,
-      ...(otherServer ? { server: { host: host.trim(), port: Number(port) } } : {}),
-    });
+    const server = otherServer ? otherServerTarget() : undefined;
+    if (server !== undefined && "error" in server) {
+      setFormError(server.error);
+      return;
+    }
+    setFormError(null);
+    onConnect({ mode, account, transport, mechanism, initialPresence, ...(server ? { server } : {}) });
   }
 
   function submit(event: FormEvent) {
@@ -147,6 +158,23 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
                 <input name="port" inputMode="numeric" value={port} onChange={(event) => setPort(event.target.value)} />
               </label>
             </div>
+          )}
+          {otherServer && transport === "websocket" && (
+            <label>
+              WebSocket path or URL
+              <input
+                name="websocket"
+                value={websocketField}
+                onChange={(event) => setWebsocketField(event.target.value)}
+                placeholder="/ws, /xmpp-websocket or wss://xmpp.example.org/xmpp-websocket"
+                title="A path uses the host and port above over ws://; a full ws:// or wss:// URL gives host, port and path itself (wss:// is TLS or a refusal)"
+              />
+            </label>
+          )}
+          {formError && (
+            <p role="alert" className="error-text" data-testid="connect-form-error">
+              {formError}
+            </p>
           )}
         </>
       )}

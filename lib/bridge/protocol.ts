@@ -1,5 +1,6 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import type { LessonVariables } from "../lessons/variables";
+import { websocketPathProblem } from "../xmpp/websocket-target";
 
 /**
  * Messages between a browser tab and the bridge, as JSON over one WebSocket.
@@ -39,9 +40,18 @@ export interface OpenRequest {
   /** Announce availability once bound, as a client normally does (RFC 6121 section 4.2). */
   initialPresence: boolean;
   /** Another server than the bundled one; it must be on the bridge's allowlist. */
-  server?: { host: string; port: number };
+  server?: OtherServer;
   /** A lesson's session: always a fresh account on the bundled server, with a scripted peer if asked. */
   lesson?: LessonOpen;
+}
+
+export interface OtherServer {
+  host: string;
+  port: number;
+  /** Websocket transport only: the HTTP path of XMPP over WebSocket (default /ws). */
+  path?: string;
+  /** Websocket transport only: wss://, TLS or a refusal, never a fallback to ws://. */
+  tls?: boolean;
 }
 
 export interface LessonOpen {
@@ -178,6 +188,18 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
   if (value.server !== undefined) {
     const server = value.server;
     if (!isRecord(server) || typeof server.host !== "string" || !Number.isInteger(server.port)) return { invalid: "server needs host and an integer port" };
+    if (server.path !== undefined || server.tls !== undefined) {
+      if (value.transport !== "websocket") return { invalid: "server.path and server.tls are for the websocket transport only" };
+      if (server.tls !== undefined && typeof server.tls !== "boolean") return { invalid: "server.tls must be true (wss://) or false (ws://)" };
+      if (server.path !== undefined && typeof server.path !== "string") return { invalid: "server.path must be a string" };
+      const problem = typeof server.path === "string" ? websocketPathProblem(server.path) : null;
+      if (problem !== null) return { invalid: problem };
+    }
+    // Only the fields named above go on: the session's address is built from this object.
+    const known: OtherServer = { host: server.host, port: server.port as number };
+    if (typeof server.path === "string") known.path = server.path;
+    if (typeof server.tls === "boolean") known.tls = server.tls;
+    value = { ...value, server: known };
   }
   if (value.lesson !== undefined) {
     const lesson = value.lesson;

@@ -1,4 +1,4 @@
-import { client, type Client } from "@xmpp/client";
+import { client, xml, type Client } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import { Transcript, type TranscriptOptions } from "./transcript";
 import { tapConnection } from "./wire-tap";
@@ -11,12 +11,16 @@ import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 import { pinClientSockets } from "./pinned-lookup";
+import { pinWebSocketTransport } from "./websocket-pinning";
+import { websocketUrl } from "./websocket-target";
 
 export interface ServerAddress {
   host: string;
   port: number;
   /** The HTTP path of XMPP over WebSocket, for the websocket transport. */
   path?: string;
+  /** For the websocket transport: wss:// (TLS, certificate checked) instead of ws://. */
+  tls?: boolean;
   /**
    * The addresses the allowlist checked for `host`: the socket dials only these, never a
    * fresh lookup of the name (server/allowlist.ts). `host` stays the TLS server name.
@@ -92,6 +96,7 @@ export class GuidedSession implements XmppSession {
     // A silent reconnect would replay the login; the user reconnects when they choose.
     this.entity.reconnect.stop();
     if (options.server.addresses) pinClientSockets(this.entity, options.server.addresses);
+    if (options.server.addresses && options.transport === "websocket") pinWebSocketTransport(this.entity, options.server.addresses);
     // RFC 6121 §2.1.6: a client acknowledges a roster push with an empty result. Without a
     // handler, @xmpp/client would answer every push with service-unavailable.
     this.entity.iqCallee.set("jabber:iq:roster", "query", () => true);
@@ -141,7 +146,9 @@ export class GuidedSession implements XmppSession {
     try {
       const jid = String(await Promise.race([this.entity.start(), this.refused]));
       this.transcript.recordEvent(`online as ${jid}`);
-      if (this.options.initialPresence) await this.entity.write("<presence/>");
+      // Sent as an element, not text: over WebSocket the transport then adds xmlns='jabber:client',
+      // since each frame stands alone with its namespace declarations (RFC 7395 section 3.3.3).
+      if (this.options.initialPresence) await this.entity.send(xml("presence"));
       this.status.set("online", { jid });
       return jid;
     } catch (error) {
@@ -250,8 +257,8 @@ function serviceUri(server: ServerAddress, transport: Transport): string {
   // (SRV records, XEP-0156 over HTTP, which follows redirects) and dial what it found.
   switch (transport) {
     case "websocket":
-      // ws:// carries no TLS name to keep, so the checked address goes in the URL itself.
-      return `ws://${bracket(server.addresses?.[0] ?? server.host)}:${server.port}${server.path ?? "/ws"}`;
+      // The name stays in the URL (Host header, SNI, certificate); pinWebSocketTransport dials the checked addresses.
+      return websocketUrl({ host: server.host, port: server.port, path: server.path ?? "/ws", tls: server.tls === true });
     case "tls":
       return `xmpps://${host}:${server.port}`;
     case "starttls":

@@ -14,7 +14,7 @@ import { allClosed, listenerPorts, probeListeners, type ListenerStates } from ".
 import { assertPortsFree, canConnect, sleep } from "./ports";
 import { findProcesses, signalProcess, waitForExit } from "./processes";
 import { outputTail, runCommand, type RunResult } from "./run";
-import { ensureDebianPackage, findExecutable } from "./system-packages";
+import { ensureDebianPackage, findExecutable, stopPackagedService } from "./system-packages";
 
 export interface InstancePaths {
   root: string;
@@ -189,21 +189,8 @@ export function findInstanceBeamPids(instance: XmppServerInstance): number[] {
 async function ensureEjabberdInstalled(log: (message: string) => void): Promise<string> {
   const wasInstalled = findExecutable("ejabberdctl") !== undefined;
   const packagedCtl = await ensureDebianPackage({ pkg: "ejabberd", binary: "ejabberdctl" }, log);
-  if (!wasInstalled) await stopPackagedService(log);
+  if (!wasInstalled) await stopPackagedService("ejabberd", "it would hold port 5222", log);
   return packagedCtl;
-}
-
-/**
- * Where systemd runs, installing the package also starts a system-wide ejabberd
- * on 5222/5280 (all interfaces). We just caused that, so we undo it.
- */
-async function stopPackagedService(log: (message: string) => void): Promise<void> {
-  const systemctl = findExecutable("systemctl");
-  if (!systemctl) return;
-  const active = await runCommand(systemctl, ["is-active", "--quiet", "ejabberd"], { timeoutMs: 10_000 });
-  if (active.code !== 0) return;
-  log("Stopping and disabling the system-wide ejabberd service the package started (it would hold port 5222).");
-  await runCommand(systemctl, ["disable", "--now", "ejabberd"], { timeoutMs: 60_000 });
 }
 
 // Ports the package's own config (/etc/ejabberd/ejabberd.yml) listens on.

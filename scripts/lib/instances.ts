@@ -92,6 +92,38 @@ export const BENCH_SERVER = loopbackInstance("bench", slotted("xmpp-playground-b
 export const FAULTS_SERVER = loopbackInstance("faults", slotted("xmpp-playground-faults@localhost"), 18222 + 100 * SLOT);
 
 /**
+ * A Prosody of the test bed (scripts/lib/prosody-local.ts): the second real server, so the
+ * transport matrix and the byte-exactness tests run against two implementations.
+ */
+export interface ProsodyInstance extends Omit<XmppServerInstance, "node"> {
+  /** Where mod_websocket serves XMPP over WebSocket (Prosody's default, unlike ejabberd's /ws here). */
+  websocketPath: string;
+}
+
+/**
+ * Prosody's listeners sit ten ports above the ejabberd instance of the same role (so 15222
+ * gives 15232/15233/15234 and HTTP 15290), shifted by PLAYGROUND_SLOT with it.
+ */
+function prosodyBeside(ejabberd: XmppServerInstance, name: string): ProsodyInstance {
+  const base = ejabberd.ports.starttls + 10;
+  return {
+    name,
+    dir: `.playground/${name}`,
+    domain: "localhost",
+    host: "127.0.0.1",
+    ports: { starttls: base, directTls: base + 1, plain: base + 2, http: base + 58 },
+    accounts: DEMO_ACCOUNTS,
+    websocketPath: "/xmpp-websocket",
+  };
+}
+
+/** The unit and integration tests' Prosody, beside TEST_SERVER. */
+export const TEST_PROSODY = prosodyBeside(TEST_SERVER, "test-prosody");
+
+/** The end-to-end tests' Prosody, beside E2E_SERVER. */
+export const E2E_PROSODY = prosodyBeside(E2E_SERVER, "e2e-prosody");
+
+/**
  * The self-signed certificate shared by all instances (repo-relative paths).
  * Point NODE_EXTRA_CA_CERTS at `cert` so Node clients trust the server.
  */
@@ -119,18 +151,21 @@ export function serviceUrls(instance: XmppServerInstance): { websocket: string; 
   return { websocket: `ws://${base}/ws`, bosh: `http://${base}/bosh` };
 }
 
+/** What the port helpers need of a server, whichever software runs it. */
+export type ListeningServer = Pick<XmppServerInstance, "host" | "ports">;
+
 /** The listener kinds, in display order. */
 export const LISTENERS = Object.keys(PORT_LABELS) as (keyof ServerPorts)[];
 
 /** One listener a line: "c2s STARTTLS         127.0.0.1:5222". */
-export function describePorts(instance: XmppServerInstance): string {
+export function describePorts(instance: ListeningServer): string {
   return LISTENERS
     .map((key) => `${PORT_LABELS[key].padEnd(20)} ${instance.host}:${instance.ports[key]}`)
     .join("\n");
 }
 
 /** All listeners on one line, for messages: "c2s STARTTLS 5222, c2s direct TLS 5223, ...". */
-export function portSummary(instance: XmppServerInstance): string {
+export function portSummary(instance: ListeningServer): string {
   return LISTENERS
     .map((key) => `${PORT_LABELS[key]} ${instance.ports[key]}`)
     .join(", ");

@@ -1,15 +1,15 @@
-import { LISTENERS, PORT_LABELS, type ServerPorts, type XmppServerInstance } from "./instances";
+import { LISTENERS, PORT_LABELS, type ListeningServer, type ServerPorts } from "./instances";
 import { canConnect, type PortToCheck } from "./ports";
 
 export type ListenerStates = Record<keyof ServerPorts, boolean>;
 
 /** An instance's listener ports, labelled for assertPortsFree's messages. */
-export function listenerPorts(instance: XmppServerInstance): PortToCheck[] {
+export function listenerPorts(instance: ListeningServer): PortToCheck[] {
   return LISTENERS.map((key) => ({ port: instance.ports[key], host: instance.host, label: PORT_LABELS[key] }));
 }
 
 /** Which listeners accept a TCP connection now. */
-export async function probeListeners(instance: XmppServerInstance): Promise<ListenerStates> {
+export async function probeListeners(instance: ListeningServer): Promise<ListenerStates> {
   const open = await Promise.all(LISTENERS.map((key) => canConnect(instance.ports[key], instance.host, 500)));
   return Object.fromEntries(LISTENERS.map((key, i) => [key, open[i] ?? false])) as ListenerStates;
 }

@@ -75,6 +75,19 @@ export async function ensureDebianPackage(
   return installed;
 }
 
+/**
+ * Where systemd runs, installing a server package also starts its system-wide service (on the
+ * standard ports, all interfaces). Called right after we installed it: we caused that, so we undo it.
+ */
+export async function stopPackagedService(service: string, why: string, log: (message: string) => void): Promise<void> {
+  const systemctl = findExecutable("systemctl");
+  if (!systemctl) return;
+  const active = await runCommand(systemctl, ["is-active", "--quiet", service], { timeoutMs: 10_000 });
+  if (active.code !== 0) return;
+  log(`Stopping and disabling the system-wide ${service} service the package started (${why}).`);
+  await runCommand(systemctl, ["disable", "--now", service], { timeoutMs: 60_000 });
+}
+
 /** Like ensureDebianPackage, for tools whose package and binary share a name (openssl). */
 export function ensureCommand(name: string, pkg = name): Promise<string> {
   return ensureDebianPackage({ pkg, binary: name });
