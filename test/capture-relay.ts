@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
@@ -100,10 +102,12 @@ export async function tcpCaptureRelay(upstream: Upstream, encryption: RelayTls):
  * A WebSocket relay: the session's messages go to the server's endpoint and back, and the
  * copy is their payloads, which is what the transcript records (RFC 7395: one XMPP element a message).
  */
-export async function websocketCaptureRelay(upstream: Omit<Upstream, "servername"> & { path: string }): Promise<CaptureRelay> {
+export async function websocketCaptureRelay(upstream: Omit<Upstream, "servername"> & { path: string }, options: { wss?: boolean } = {}): Promise<CaptureRelay> {
   const toServer: Buffer[] = [];
   const toClient: Buffer[] = [];
-  const server = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: (protocols) => (protocols.has("xmpp") ? "xmpp" : false) });
+  // wss://: the relay's side is TLS with the test bed's certificate; the server behind it is ws://.
+  const http = options.wss ? https.createServer(certificate()) : createServer();
+  const server = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has("xmpp") ? "xmpp" : false) });
   server.on("connection", (client) => {
     const target = new WebSocket(`ws://${upstream.host}:${upstream.port}${upstream.path}`, ["xmpp"]);
     const pending: RawData[] = [];
@@ -123,15 +127,16 @@ export async function websocketCaptureRelay(upstream: Omit<Upstream, "servername
     target.on("close", () => client.close());
     for (const socket of [client, target]) socket.on("error", () => undefined);
   });
-  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port: (http.address() as net.AddressInfo).port,
     toServer: () => Buffer.concat(toServer),
     toClient: () => Buffer.concat(toClient),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close();
+        http.close(() => resolve());
       }),
   };
 }
