@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CERTS, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
+import { CERTS, E2E_PROSODY, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
 import { bundledServerFromEnv, defaultAllowlist } from "./server/config";
 import { E2E_HOSTILE_PORT } from "./test/hostile-server";
 
@@ -14,8 +14,15 @@ const E2E_XMPP_ENV = {
   XMPP_PORT_PLAIN: String(E2E_SERVER.ports.plain),
   XMPP_PORT_HTTP: String(E2E_SERVER.ports.http),
 };
-/** The bundled server's listeners, plus the hostile test server (test/hostile-server.ts) on loopback. */
-const ALLOWED_HOSTS = [...defaultAllowlist(bundledServerFromEnv(E2E_XMPP_ENV)), `127.0.0.1:${E2E_HOSTILE_PORT}`].join(",");
+/**
+ * The bundled server's listeners, plus the hostile test server (test/hostile-server.ts) and the
+ * e2e Prosody (reached through the "another server" form) on loopback.
+ */
+const ALLOWED_HOSTS = [
+  ...defaultAllowlist(bundledServerFromEnv(E2E_XMPP_ENV)),
+  `127.0.0.1:${E2E_HOSTILE_PORT}`,
+  ...Object.values(E2E_PROSODY.ports).map((port) => `127.0.0.1:${port}`),
+].join(",");
 
 export default defineConfig({
   testDir: "e2e",
