@@ -205,10 +205,11 @@ async function waitUntilListening(instance: ProsodyInstance, paths: ProsodyPaths
   const ports = Object.values(instance.ports);
   for (;;) {
     const open = await Promise.all(ports.map((port) => canConnect(port, instance.host, 500)));
+    // A listener it could not open is logged, and Prosody runs on without it; the port may even
+    // answer for another service (two services given one port), so the log decides, not the port.
+    if (portErrors(paths.log)) throw failure("it could not open a listening port");
     if (open.every(Boolean)) return;
     if (exitCode !== undefined) throw failure(`it exited (code ${exitCode ?? "unknown"})`);
-    // A port it cannot bind is logged, and Prosody runs on without it: no need to wait out the deadline.
-    if (portErrors(paths.log)) throw failure("it could not open a listening port");
     if (Date.now() >= deadline) throw failure(`ports ${ports.filter((_, i) => !open[i]).join(", ")} still closed after ${timeoutMs / 1000} s`);
     await sleep(25);
   }
