@@ -24,7 +24,8 @@ describe("GuidedSession dials only the target it was given", () => {
     ["plain", "xmpp://xmpp.example.org:5222"],
     ["starttls", "xmpp://xmpp.example.org:5222"],
     ["tls", "xmpps://xmpp.example.org:5222"],
-    ["websocket", "ws://93.184.216.34:5222/ws"],
+    // The name stays in the URL (Host header, SNI); the socket dials the checked address (server/dial-guard.test.ts).
+    ["websocket", "ws://xmpp.example.org:5222/ws"],
   ] as const)("over %s the service is the full URI %s, never a bare domain to discover", (transport, expected) => {
     expect(service(transport)).toBe(expected);
   });
