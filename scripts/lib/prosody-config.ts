@@ -21,7 +21,7 @@ export interface ProsodyConfigPaths {
  * Left out on purpose: smacks (stream management breaks raw writes, see notes on ejabberd),
  * limits (no rate limit on loopback tests), s2s and every federation module.
  */
-const MODULES = ["roster", "saslauth", "tls", "disco", "ping", "posix", "websocket", "plaintext_c2s_ports"];
+const MODULES = ["roster", "saslauth", "tls", "disco", "ping", "version", "posix", "websocket", "plaintext_c2s_ports"];
 
 /** A Lua string literal; refuses what a config path never needs rather than escaping it. */
 export function luaString(value: string): string {
