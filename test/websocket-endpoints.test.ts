@@ -11,6 +11,7 @@ import { bundledServerFromEnv } from "../server/config";
 import { openSession } from "../server/open-session";
 import type { XmppSession } from "../lib/xmpp/session";
 import { websocketCaptureRelay, type CaptureRelay } from "./capture-relay";
+import { waitFor } from "./helpers";
 
 const bundled = bundledServerFromEnv({ XMPP_PORT_HTTP: String(TEST_SERVER.ports.http) });
 const PROSODY_WS = { host: TEST_PROSODY.host, port: TEST_PROSODY.ports.http };
@@ -40,6 +41,17 @@ describe("the WebSocket endpoint a person gives", () => {
     const fixed = await open(PROSODY_WS);
     await expect(fixed.connect()).rejects.toThrow();
     expect(fixed.transcript.since(0).some((entry) => entry.dir === "out")).toBe(false);
+  });
+
+  it("keeps Prosody's stream after the bridge's own initial presence, which carries jabber:client (RFC 7395 section 3.3.3)", async () => {
+    const session = await open({ ...PROSODY_WS, path: TEST_PROSODY.websocketPath });
+    await session.connect();
+    const entries = () => session.transcript.since(0);
+    expect(entries().find((entry) => entry.dir === "out" && entry.kind === "presence")?.raw).toMatch(/^<presence xmlns=["']jabber:client["']\/>$/);
+    // Prosody answers an available presence with the account's own presence; a stanza it refused would end the stream instead.
+    await waitFor(() => entries().some((entry) => entry.dir === "in" && (entry.kind === "presence" || entry.kind === "stream-error")), "Prosody's answer to the presence");
+    expect(entries().filter((entry) => entry.kind === "stream-error").map((entry) => entry.raw)).toEqual([]);
+    expect(session.currentState).toBe("online");
   });
 
   it("over wss:// is TLS: the relay in front of Prosody decrypts the stream it carries", async () => {
