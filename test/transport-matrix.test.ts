@@ -47,8 +47,9 @@ afterEach(async () => {
   await Promise.all(relays.splice(0).map((relay) => relay.close()));
 });
 
-describe.each(ROWS)("$server.name · $mode · $transport", ({ server, mode, transport }) => {
-  it("logs in, binds, carries alice's message to bob, closes; the stream files equal the relay's capture", async () => {
+describe("the transport matrix", () => {
+  const rows = ROWS.map((row) => [`${row.server.name} · ${row.mode} · ${row.transport}`, row] as const);
+  it.each(rows)("%s: logs in, binds, carries alice's message to bob, closes; the stream files equal the relay's capture", async (_label, { server, mode, transport }) => {
     const direct = { host: server.instance.host, port: server.instance.ports[LISTENER[transport]] };
     const relay = await captureRelay(server, transport, direct);
     relays.push(relay);
