@@ -3,8 +3,9 @@ import { GuidedSession } from "../lib/xmpp/guided-session";
 import { RawSession } from "../lib/xmpp/raw-session";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 import type { OpenRequest } from "../lib/bridge/protocol";
-import type { ServerAddress } from "../lib/xmpp/guided-session";
+import type { ServerAddress } from "../lib/xmpp/server-address";
 import type { XmppSession } from "../lib/xmpp/session";
+import { plainRemoteAllowed } from "../lib/xmpp/transport-policy";
 import type { Allowlist } from "./allowlist";
 import { addressFor, type BundledServer } from "./config";
 
@@ -37,9 +38,10 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
 
   const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
   const transcript = limits === undefined ? {} : { transcript: { maxFrameLength: limits.maxStanzaChars, limitHint: " (BRIDGE_MAX_STANZA_CHARS)" } };
+  const allowPlainRemote = plainRemoteAllowed();
   const session: XmppSession =
     request.mode === "raw"
-      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain, ...transcript })
+      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain, allowPlainRemote, ...transcript })
       : new GuidedSession({
           server: address,
           transport: request.transport,
@@ -48,6 +50,7 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
           password,
           mechanism: request.mechanism,
           initialPresence: request.initialPresence,
+          allowPlainRemote,
           ...transcript,
           ...(jid.resource ? { resource: jid.resource } : {}),
         });

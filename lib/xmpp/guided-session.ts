@@ -1,4 +1,4 @@
-import { client, type Client } from "@xmpp/client";
+import { client, type Client, type XmlElement } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import { Transcript, type TranscriptOptions } from "./transcript";
 import { tapConnection } from "./wire-tap";
@@ -11,18 +11,8 @@ import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 import { pinClientSockets } from "./pinned-lookup";
-
-export interface ServerAddress {
-  host: string;
-  port: number;
-  /** The HTTP path of XMPP over WebSocket, for the websocket transport. */
-  path?: string;
-  /**
-   * The addresses the allowlist checked for `host`: the socket dials only these, never a
-   * fresh lookup of the name (server/allowlist.ts). `host` stays the TLS server name.
-   */
-  addresses?: readonly string[];
-}
+import type { ServerAddress } from "./server-address";
+import { NS_TLS, missingStartTlsMessage, plainTargetRefusal, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
 
 export interface GuidedSessionOptions {
   server: ServerAddress;
@@ -40,6 +30,8 @@ export interface GuidedSessionOptions {
   initialPresence?: boolean;
   /** Limits of the transcript, such as the longest element accepted from the server. */
   transcript?: TranscriptOptions;
+  /** Plain TCP beyond loopback, which the operator allows with BRIDGE_ALLOW_PLAIN_REMOTE (transport-policy.ts). */
+  allowPlainRemote?: boolean;
 }
 
 /** How long a refused stream waits for the server's FIN after ours before dropping the socket. */
@@ -95,6 +87,14 @@ export class GuidedSession implements XmppSession {
     // RFC 6121 §2.1.6: a client acknowledges a roster push with an empty result. Without a
     // handler, @xmpp/client would answer every push with service-unavailable.
     this.entity.iqCallee.set("jabber:iq:roster", "query", () => true);
+    // @xmpp/client negotiates STARTTLS whenever the features offer it, with no option to
+    // decline; plain TCP must stay plain, so the offer is hidden from the library (the
+    // transcript keeps the server's bytes as they were). Prepended: before its middleware.
+    if (options.transport === "plain") {
+      this.entity.prependListener("element", (element: XmlElement) => {
+        if (element.is("features", "http://etherx.jabber.org/streams")) element.remove("starttls", NS_TLS);
+      });
+    }
     tapConnection(this.entity, {
       received: (data) => {
         if (this.refusal !== undefined) {
@@ -137,6 +137,11 @@ export class GuidedSession implements XmppSession {
   /** Connects, negotiates and binds; resolves with the bound full JID. */
   async connect(): Promise<string> {
     const { host, port } = this.options.server;
+    const plainRefusal = this.options.transport === "plain" ? plainTargetRefusal(this.options.server, this.options.allowPlainRemote === true) : undefined;
+    if (plainRefusal !== undefined) {
+      this.finish(plainRefusal);
+      throw new Error(plainRefusal);
+    }
     this.transcript.recordEvent(`connecting to ${host}:${port} (${this.options.transport})`);
     try {
       const jid = String(await Promise.race([this.entity.start(), this.refused]));
@@ -178,6 +183,20 @@ export class GuidedSession implements XmppSession {
     if (entry.dir === "in" && entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
     if (entry.dir === "in" && entry.kind === "stream-close") this.serverClosedStream = true;
     if (entry.dir === "in" && entry.violation !== undefined && !streamOver) this.refuse(refusalMessage(entry, entry.violation), entry.violation);
+    if (entry.dir === "in" && entry.kind === "features" && !this.secure) this.checkTlsOffer(entry);
+  }
+
+  /**
+   * Runs on the features before the library reads them (the tap passes nothing on once the
+   * session refuses), so a refusal here means no SASL byte was ever written.
+   */
+  private checkTlsOffer(entry: TranscriptEntry): void {
+    const { transport } = this.options;
+    if (transport !== "starttls" && transport !== "plain") return;
+    const offer = startTlsOffer(entry);
+    const where = formatTarget(this.options.server);
+    if (transport === "starttls" && offer === "none") this.endStream(missingStartTlsMessage(where));
+    if (transport === "plain" && offer === "required") this.endStream(requiredStartTlsMessage(where));
   }
 
   /**
@@ -185,6 +204,15 @@ export class GuidedSession implements XmppSession {
    * our side, and read nothing more (RFC 6120 section 4.9.1.1).
    */
   private refuse(message: string, condition: StreamViolation): void {
+    this.endStream(message, condition);
+  }
+
+  /**
+   * Ends the stream from our side and reads nothing more: with the stream error `condition`
+   * names when the server broke a rule, with a bare </stream:stream> (RFC 6120 section 4.4)
+   * when the session declines to go on.
+   */
+  private endStream(message: string, condition?: StreamViolation): void {
     if (this.refusal !== undefined || this.ending || this.status.current === "closed") return;
     this.refusal = message;
     this.transcript.recordEvent(`closing the stream: ${message}`, condition);
@@ -194,7 +222,8 @@ export class GuidedSession implements XmppSession {
       socket?.once?.("close", resolve);
       setTimeout(resolve, 2 * REFUSAL_GRACE_MS).unref();
     });
-    const pieces = streamErrorXml(condition, this.options.transport === "websocket");
+    const overWebSocket = this.options.transport === "websocket";
+    const pieces = condition !== undefined ? streamErrorXml(condition, overWebSocket) : [overWebSocket ? "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>" : "</stream:stream>"];
     void pieces
       .reduce((written, piece) => written.then(() => this.entity.write(piece)), Promise.resolve())
       .catch(() => undefined)
@@ -241,6 +270,10 @@ export class GuidedSession implements XmppSession {
     this.status.set("closed", { message });
   }
 
+}
+
+function formatTarget(server: ServerAddress): string {
+  return `${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`;
 }
 
 function serviceUri(server: ServerAddress, transport: Transport): string {

@@ -3,7 +3,8 @@ import tls from "node:tls";
 import { randomBytes, randomInt } from "node:crypto";
 import { StreamFramer, type Frame } from "./framing";
 import { NS_STREAM, parseElement, type ElementOutline } from "../xml/parse-element";
-import { describeError, type ServerAddress } from "./guided-session";
+import { describeError } from "./guided-session";
+import type { ServerAddress } from "./server-address";
 
 /**
  * Disposable accounts for the "fresh account" action: in-band registration (XEP-0077

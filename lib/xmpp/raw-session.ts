@@ -4,13 +4,15 @@ import { Transcript, type TranscriptOptions } from "./transcript";
 import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
 import { droppedBytesMessage, refusalMessage, streamErrorXml } from "./stream-refusal";
 import type { StreamViolation } from "./framing";
-import { describeError, type ServerAddress } from "./guided-session";
+import { describeError } from "./guided-session";
+import type { ServerAddress } from "./server-address";
 import type { SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeSaslFailure, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 import { pinnedLookup } from "./pinned-lookup";
+import { clearTextAuthRefusal, plainTargetRefusal } from "./transport-policy";
 
 export interface RawSessionOptions {
   server: ServerAddress;
@@ -21,6 +23,8 @@ export interface RawSessionOptions {
   tlsServername?: string;
   /** Limits of the transcript, such as the longest element accepted from the server. */
   transcript?: TranscriptOptions;
+  /** Plain TCP beyond loopback, which the operator allows with BRIDGE_ALLOW_PLAIN_REMOTE (transport-policy.ts). */
+  allowPlainRemote?: boolean;
 }
 
 /** How long close() waits for the server to answer our FIN before dropping the socket. */
@@ -72,6 +76,11 @@ export class RawSession implements XmppSession {
     if (this.socket !== undefined) throw new Error("this session has connected once already; open a new session to connect again");
     const { host, port } = this.options.server;
     const { transport } = this.options;
+    const plainRefusal = transport === "plain" ? plainTargetRefusal(this.options.server, this.options.allowPlainRemote === true) : undefined;
+    if (plainRefusal !== undefined) {
+      this.finish(plainRefusal);
+      throw new Error(plainRefusal);
+    }
     this.transcript.recordEvent(`connecting to ${host}:${port} (${transport})`);
     // Only the addresses the allowlist checked, if it gave any (server/allowlist.ts).
     const addresses = this.options.server.addresses;
@@ -110,6 +119,11 @@ export class RawSession implements XmppSession {
     // Raw mode sends anything, even XML that is not well-formed, except what XMPP forbids outright.
     const restricted = findRestrictedXml(xml);
     if (restricted !== null) throw new Error(restrictedXmlRefusal(restricted));
+    // The person chose STARTTLS: credentials wait for TLS (RFC 6120 section 5.3.1, TLS before SASL).
+    if (this.options.transport === "starttls" && !(socket instanceof tls.TLSSocket)) {
+      const clearText = clearTextAuthRefusal(xml);
+      if (clearText !== undefined) throw new Error(clearText);
+    }
     this.transcript.record("out", xml);
     await new Promise<void>((resolve, reject) => {
       socket.write(xml, (error) => (error ? reject(new Error(describeError(error, this.context()))) : resolve()));
