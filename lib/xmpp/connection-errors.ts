@@ -20,6 +20,8 @@ interface ErrorFields {
   name?: string;
   message?: string;
   hostname?: string;
+  /** OpenSSL's own words, on TLS errors. */
+  reason?: string;
   host?: string;
   cert?: { subject?: { CN?: string | string[] }; subjectaltname?: string; valid_to?: string };
 }
@@ -75,6 +77,10 @@ export function describeConnectionError(error: unknown, context?: ConnectionCont
       return `${target} closed the connection while the bridge was still writing (EPIPE). Connect again.`;
     case "ERR_TLS_CERT_ALTNAME_INVALID":
       return certificateMismatch(fields, target, context);
+    case "ERR_SSL_WRONG_VERSION_NUMBER":
+    case "ERR_SSL_PACKET_LENGTH_TOO_LONG":
+      // OpenSSL read the first bytes as a TLS record header and found none: the peer is not speaking TLS.
+      return `${target} answered the TLS handshake with something that is not TLS (OpenSSL: ${fields.reason ?? fields.code}): that port speaks plain XMPP, where TLS starts only after <starttls/> (RFC 6120 section 5), not TLS from the first byte (XEP-0368). Choose TCP with STARTTLS for this port (or plain TCP, loopback only), or dial the server's direct TLS port.`;
     case "CERT_HAS_EXPIRED":
       return `the certificate presented by ${target} expired${fields.cert?.valid_to ? ` on ${fields.cert.valid_to}` : ""} (CERT_HAS_EXPIRED). The server's administrator must renew it.`;
   }

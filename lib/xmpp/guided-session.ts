@@ -1,3 +1,4 @@
+import tls from "node:tls";
 import { client, type Client, type XmlElement } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
 import { Transcript, type TranscriptOptions } from "./transcript";
@@ -253,11 +254,15 @@ export class GuidedSession implements XmppSession {
     return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host };
   }
 
+  /**
+   * Records TLS once its handshake is done. @xmpp/tls's wrapper says `secure` from the
+   * start, handshake or not, and a TLS socket names its protocol before the handshake: only
+   * `authorized`, set when the handshake verified the certificate, tells it happened.
+   */
   private noticeTls(): void {
-    const secure = this.entity.socket !== null && (this.entity.socket as { secure?: boolean }).secure === true;
-    if (secure && !this.secure && this.options.transport !== "websocket") {
-      this.transcript.recordEvent("TLS established");
-    }
+    const inner = (this.entity.socket as { socket?: unknown } | null)?.socket;
+    const secure = inner instanceof tls.TLSSocket && inner.authorized;
+    if (secure && !this.secure) this.transcript.recordEvent(`TLS established (${inner.getProtocol() ?? "unknown version"})`);
     this.secure = secure;
   }
 
