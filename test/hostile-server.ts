@@ -25,6 +25,8 @@ export interface HostileServerOptions {
   port?: number;
   /** What to send once the client is bound, by the username it logged in with. */
   script(username: string): HostilePayload[];
+  /** Offer STARTTLS, answer <starttls/> with <proceed/>, then hang up: a TLS upgrade that fails. */
+  failStartTls?: boolean;
 }
 
 export interface HostileConnection {
@@ -44,6 +46,7 @@ export interface HostileServer {
 
 const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
+const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='hostile' from='localhost' version='1.0' xml:lang='en'>";
 
 export async function startHostileServer(options: HostileServerOptions): Promise<HostileServer> {
@@ -87,12 +90,13 @@ export async function startHostileServer(options: HostileServerOptions): Promise
         const auth = /^\s*<auth[^>]*>([^<]*)<\/auth>/.exec(rest);
         const bind = /^\s*<iq[^>]*\bid=(["'])([^"']+)\1[^>]*>\s*<bind[\s\S]*?<\/iq>/.exec(rest);
         const close = /^\s*<\/stream:stream>/.exec(rest);
+        const starttls = /^\s*<starttls[^>]*?(?:\/>|><\/starttls>)/.exec(rest);
         const other = /^\s*<([\w:]+)[^>]*?(?:\/>|>[\s\S]*?<\/\1>)/.exec(rest);
         if (header) {
           cursor += header[0].length;
           const features = authenticated
             ? `<stream:features><bind xmlns='${NS_BIND}'/></stream:features>`
-            : `<stream:features><mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
+            : `<stream:features>${options.failStartTls ? `<starttls xmlns='${NS_TLS}'/>` : ""}<mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
           write(HEADER + features);
         } else if (auth) {
           cursor += auth[0].length;
@@ -104,6 +108,10 @@ export async function startHostileServer(options: HostileServerOptions): Promise
           cursor += bind[0].length;
           write(`<iq type='result' id='${bind[2]}'><bind xmlns='${NS_BIND}'><jid>${connection.username}@localhost/hostile</jid></bind></iq>`);
           for (const payload of options.script(connection.username ?? "")) write(payload);
+        } else if (starttls && options.failStartTls) {
+          cursor += starttls[0].length;
+          write(`<proceed xmlns='${NS_TLS}'/>`);
+          write(HANG_UP);
         } else if (close) {
           cursor += close[0].length;
           write("</stream:stream>");

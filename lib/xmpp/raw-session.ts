@@ -12,6 +12,7 @@ import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeSaslFailure, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 import { pinnedLookup } from "./pinned-lookup";
+import { socketAcceptsWrites } from "./wire-tap";
 import { clearTextAuthRefusal, plainTargetRefusal } from "./transport-policy";
 
 export interface RawSessionOptions {
@@ -113,7 +114,8 @@ export class RawSession implements XmppSession {
   async send(xml: string): Promise<void> {
     await this.upgrade;
     const socket = this.socket;
-    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined || this.refusal !== undefined) {
+    // A socket the server already ended takes no bytes: recording them would show a send that never happened.
+    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined || this.refusal !== undefined || !socketAcceptsWrites(socket)) {
       throw new Error("the session is not connected; connect again to send");
     }
     // Raw mode sends anything, even XML that is not well-formed, except what XMPP forbids outright.
@@ -277,8 +279,10 @@ export class RawSession implements XmppSession {
     this.transcript.recordEvent(`closing the stream: ${message}`, condition);
     // Raw mode is TCP only: one piece, the error and the closing tag.
     const error = streamErrorXml(condition).join("");
-    this.transcript.record("out", error);
-    socket.end(error);
+    if (socketAcceptsWrites(socket)) {
+      this.transcript.record("out", error);
+      socket.end(error);
+    }
     setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
