@@ -63,6 +63,11 @@ export interface TranscriptEntry {
    * with the original bytes in hex ("c3 28"), so the exact wire bytes can be rebuilt.
    */
   invalidBytes?: InvalidBytes[];
+  /**
+   * Written by the client library on its own, not typed by the person: the answer it gives
+   * an iq the server pushed (a roster or blocking push, RFC 6120 section 8.2.3), say.
+   */
+  auto?: boolean;
 }
 
 export interface InvalidBytes {

@@ -12,6 +12,7 @@ import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 import { pinClientSockets } from "./pinned-lookup";
+import { answerServerPushes } from "./push-answers";
 import type { ServerAddress } from "./server-address";
 import { NS_TLS, missingStartTlsMessage, plainTargetRefusal, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
 
@@ -64,6 +65,8 @@ export class GuidedSession implements XmppSession {
   private refusalDone: Promise<void> = Promise.resolve();
   private signalRefusal: (error: Error) => void = () => undefined;
   private lastErrorCause: unknown;
+  /** True while @xmpp/client's own send() writes: the person's text goes through write() alone. */
+  private librarySending = false;
 
   constructor(private readonly options: GuidedSessionOptions) {
     this.transcript = new Transcript(options.transcript);
@@ -85,9 +88,8 @@ export class GuidedSession implements XmppSession {
     // A silent reconnect would replay the login; the user reconnects when they choose.
     this.entity.reconnect.stop();
     if (options.server.addresses) pinClientSockets(this.entity, options.server.addresses);
-    // RFC 6121 §2.1.6: a client acknowledges a roster push with an empty result. Without a
-    // handler, @xmpp/client would answer every push with service-unavailable.
-    this.entity.iqCallee.set("jabber:iq:roster", "query", () => true);
+    answerServerPushes(this.entity, `${options.username}@${options.domain}`);
+    this.markLibrarySends();
     // @xmpp/client negotiates STARTTLS whenever the features offer it, with no option to
     // decline; plain TCP must stay plain, so the offer is hidden from the library (the
     // transcript keeps the server's bytes as they were). Prepended: before its middleware.
@@ -109,7 +111,8 @@ export class GuidedSession implements XmppSession {
       },
       sent: (text) => {
         this.noticeTls();
-        this.transcript.record("out", text);
+        // Once online, whatever the library sends by itself answers the server (push results, pings).
+        this.transcript.record("out", text, this.librarySending && this.status.current === "online");
       },
       rejected: (error) => {
         // Once the server sent a stream error the stream is over (RFC 6120 section 4.9.1.1) and
@@ -245,6 +248,23 @@ export class GuidedSession implements XmppSession {
       // Once online, any loss of the socket without a stream error is the server going away.
       this.finish(this.refusal ?? (this.streamError ? `the server ended the stream: ${this.streamError}` : describeUnexpectedClose(this.context(), this.lastErrorCause)));
     }
+  }
+
+  /**
+   * The library sends every element it builds through Connection#send, which calls write()
+   * synchronously before its first await; the session's own writes (what the person typed,
+   * the initial presence, a refusal) call write() directly. A flag around send() tells them apart.
+   */
+  private markLibrarySends(): void {
+    const send = this.entity.send.bind(this.entity);
+    this.entity.send = (element) => {
+      this.librarySending = true;
+      try {
+        return send(element);
+      } finally {
+        this.librarySending = false;
+      }
+    };
   }
 
   /** What this session dials, for messages that name it. */

@@ -49,9 +49,12 @@ export class Transcript {
     this.readers = { in: new DirectionReader("in", this.framing), out: new DirectionReader("out", this.framing) };
   }
 
-  /** Records bytes (or already decoded text) that crossed the wire in one direction. */
-  record(dir: "in" | "out", data: Uint8Array | string): void {
-    for (const frame of this.readers[dir].push(data)) this.add(dir, frame);
+  /**
+   * Records bytes (or already decoded text) that crossed the wire in one direction.
+   * `auto`: the client library wrote them on its own (TranscriptEntry.auto).
+   */
+  record(dir: "in" | "out", data: Uint8Array | string, auto = false): void {
+    for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
   }
 
   /** A sentence about the connection itself: connecting, TLS established, closed... */
@@ -133,9 +136,9 @@ export class Transcript {
     return new Map(this.secrets);
   }
 
-  private add(dir: "in" | "out", frame: ReadFrame): void {
+  private add(dir: "in" | "out", frame: ReadFrame, auto = false): void {
     const parsed = this.readers[dir].describe(frame);
-    const entry = this.append({ dir, raw: frame.raw, ...parsed });
+    const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}) });
     const masked = maskSecrets(entry);
     if (masked !== entry.raw) {
       this.secrets.set(entry.seq, entry.raw);
