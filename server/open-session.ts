@@ -39,9 +39,10 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
   const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
   const transcript = limits === undefined ? {} : { transcript: { maxFrameLength: limits.maxStanzaChars, limitHint: " (BRIDGE_MAX_STANZA_CHARS)" } };
   const allowPlainRemote = plainRemoteAllowed();
+  const bundledServer = request.server === undefined;
   const session: XmppSession =
     request.mode === "raw"
-      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain, allowPlainRemote, ...transcript })
+      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain, allowPlainRemote, bundledServer, ...transcript })
       : new GuidedSession({
           server: address,
           transport: request.transport,
@@ -51,6 +52,7 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
           mechanism: request.mechanism,
           initialPresence: request.initialPresence,
           allowPlainRemote,
+          bundledServer,
           ...transcript,
           ...(jid.resource ? { resource: jid.resource } : {}),
         });

@@ -1,4 +1,5 @@
 import type { StreamViolation } from "./framing";
+import type { EventCode } from "./event-codes";
 
 /**
  * One record of a session's transcript (see DESIGN.md, "The data that flows").
@@ -68,6 +69,8 @@ export interface TranscriptEntry {
    * an iq the server pushed (a roster or blocking push, RFC 6120 section 8.2.3), say.
    */
   auto?: boolean;
+  /** For events: what happened, for machines (event-codes.ts); `raw` is the sentence for people. */
+  code?: EventCode;
 }
 
 export interface InvalidBytes {

@@ -32,9 +32,13 @@ export interface GuidedSessionOptions {
   initialPresence?: boolean;
   /** Limits of the transcript, such as the longest element accepted from the server. */
   transcript?: TranscriptOptions;
+  /** The playground's own server (whose demo accounts messages may suggest). */
+  bundledServer?: boolean;
   /** Plain TCP beyond loopback, which the operator allows with BRIDGE_ALLOW_PLAIN_REMOTE (transport-policy.ts). */
   allowPlainRemote?: boolean;
 }
+
+const CLOSED_BY_YOU = "closed by you";
 
 /** How long a refused stream waits for the server's FIN after ours before dropping the socket. */
 const REFUSAL_GRACE_MS = 1000;
@@ -65,6 +69,8 @@ export class GuidedSession implements XmppSession {
   private refusalDone: Promise<void> = Promise.resolve();
   private signalRefusal: (error: Error) => void = () => undefined;
   private lastErrorCause: unknown;
+  /** Why the session was asked to close (by the person, or the bridge's limits). */
+  private closeRequested: string | undefined;
   /** True while @xmpp/client's own send() writes: the person's text goes through write() alone. */
   private librarySending = false;
 
@@ -146,10 +152,10 @@ export class GuidedSession implements XmppSession {
       this.finish(plainRefusal);
       throw new Error(plainRefusal);
     }
-    this.transcript.recordEvent(`connecting to ${host}:${port} (${this.options.transport})`);
+    this.transcript.recordEvent("connecting", `connecting to ${host}:${port} (${this.options.transport})`);
     try {
       const jid = String(await Promise.race([this.entity.start(), this.refused]));
-      this.transcript.recordEvent(`online as ${jid}`);
+      this.transcript.recordEvent("online", `online as ${jid}`);
       if (this.options.initialPresence) await this.entity.write("<presence/>");
       this.status.set("online", { jid });
       return jid;
@@ -171,15 +177,17 @@ export class GuidedSession implements XmppSession {
   }
 
   /** Closes the stream politely (RFC 6120 section 4.4), then the socket. */
-  async close(): Promise<void> {
+  async close(reason = CLOSED_BY_YOU): Promise<void> {
     if (this.status.current === "closed") return;
+    // The server's </stream:stream> in answer to ours is not the server going away.
+    this.closeRequested ??= reason;
     await this.entity.stop().catch(() => undefined);
-    this.finish("closed by you");
+    this.finish(reason);
   }
 
   private onEntry(entry: TranscriptEntry): void {
     if (entry.dir === "in" && entry.kind === "sasl" && entry.name === "success") {
-      this.transcript.recordEvent("authenticated");
+      this.transcript.recordEvent("authenticated", "authenticated");
     }
     // Bytes after the server ended its stream (a stream error or </stream:stream>, RFC 6120
     // sections 4.4 and 4.9.1.1) are recorded, but there is no stream left to refuse them on.
@@ -219,7 +227,7 @@ export class GuidedSession implements XmppSession {
   private endStream(message: string, condition?: StreamViolation): void {
     if (this.refusal !== undefined || this.ending || this.status.current === "closed") return;
     this.refusal = message;
-    this.transcript.recordEvent(`closing the stream: ${message}`, condition);
+    this.transcript.recordEvent("closing", `closing the stream: ${message}`, condition);
     this.signalRefusal(new Error(message));
     const socket = this.entity.socket as { end?(): void; destroy?(): void; once?(event: "close", listener: () => void): void } | null;
     this.refusalDone = new Promise<void>((resolve) => {
@@ -246,7 +254,7 @@ export class GuidedSession implements XmppSession {
     }
     if (status === "disconnect" && this.status.current === "online") {
       // Once online, any loss of the socket without a stream error is the server going away.
-      this.finish(this.refusal ?? (this.streamError ? `the server ended the stream: ${this.streamError}` : describeUnexpectedClose(this.context(), this.lastErrorCause)));
+      this.finish(this.closeReason());
     }
   }
 
@@ -267,11 +275,21 @@ export class GuidedSession implements XmppSession {
     };
   }
 
+  /** Why the connection went, in order of what explains it best. */
+  private closeReason(): string {
+    if (this.refusal !== undefined) return this.refusal;
+    if (this.closeRequested !== undefined) return this.closeRequested;
+    if (this.streamError !== undefined) return `the server ended the stream: ${this.streamError}`;
+    // RFC 6120 section 4.4 (RFC 7395 section 3.6 over WebSocket): the server closed its stream first.
+    if (this.serverClosedStream) return `the server closed the stream (${this.options.transport === "websocket" ? "<close/>" : "</stream:stream>"}) and the connection`;
+    return describeUnexpectedClose(this.context(), this.lastErrorCause);
+  }
+
   /** What this session dials, for messages that name it. */
   private context(): ConnectionContext {
     const { server, transport, domain, username } = this.options;
     // STARTTLS checks the certificate against the domain; direct TLS against the host dialled.
-    return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host };
+    return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host, bundled: this.options.bundledServer === true };
   }
 
   /**
@@ -282,7 +300,7 @@ export class GuidedSession implements XmppSession {
   private noticeTls(): void {
     const inner = (this.entity.socket as { socket?: unknown } | null)?.socket;
     const secure = inner instanceof tls.TLSSocket && inner.authorized;
-    if (secure && !this.secure) this.transcript.recordEvent(`TLS established (${inner.getProtocol() ?? "unknown version"})`);
+    if (secure && !this.secure) this.transcript.recordEvent("tls-established", `TLS established (${inner.getProtocol() ?? "unknown version"})`);
     this.secure = secure;
   }
 
@@ -290,8 +308,8 @@ export class GuidedSession implements XmppSession {
     if (this.status.current === "closed") return;
     this.ending = true;
     this.transcript.end();
-    if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
-    this.transcript.recordEvent(`closed: ${message}`, this.streamError);
+    if (this.droppedBytes > 0) this.transcript.recordEvent("bytes-dropped", droppedBytesMessage(this.droppedBytes));
+    this.transcript.recordEvent("closed", `closed: ${message}`, this.streamError);
     this.status.set("closed", { message });
   }
 

@@ -24,6 +24,8 @@ export interface RawSessionOptions {
   tlsServername?: string;
   /** Limits of the transcript, such as the longest element accepted from the server. */
   transcript?: TranscriptOptions;
+  /** The playground's own server (whose demo accounts messages may suggest). */
+  bundledServer?: boolean;
   /** Plain TCP beyond loopback, which the operator allows with BRIDGE_ALLOW_PLAIN_REMOTE (transport-policy.ts). */
   allowPlainRemote?: boolean;
 }
@@ -55,6 +57,8 @@ export class RawSession implements XmppSession {
   private lastErrorCause: unknown;
   private serverClosedStream = false;
   private tlsFailure: string | undefined;
+  /** Why the session was asked to close (by the person, or the bridge's limits). */
+  private closeRequested: string | undefined;
 
   constructor(private readonly options: RawSessionOptions) {
     this.transcript = new Transcript(options.transcript);
@@ -82,7 +86,7 @@ export class RawSession implements XmppSession {
       this.finish(plainRefusal);
       throw new Error(plainRefusal);
     }
-    this.transcript.recordEvent(`connecting to ${host}:${port} (${transport})`);
+    this.transcript.recordEvent("connecting", `connecting to ${host}:${port} (${transport})`);
     // Only the addresses the allowlist checked, if it gave any (server/allowlist.ts).
     const addresses = this.options.server.addresses;
     const pinned = addresses ? { lookup: pinnedLookup(addresses) } : {};
@@ -91,7 +95,7 @@ export class RawSession implements XmppSession {
     socket.once("connect", () => {
       // Without this every round trip waits for Nagle's 40 ms delayed ACK.
       socket.setNoDelay(true);
-      this.transcript.recordEvent("connected");
+      this.transcript.recordEvent("connected", "connected");
     });
     this.attach(socket);
     try {
@@ -133,7 +137,8 @@ export class RawSession implements XmppSession {
   }
 
   /** Ends the socket; what goes on the wire before that (a closing tag or not) is the user's choice. */
-  close(): Promise<void> {
+  close(reason = "closed by you"): Promise<void> {
+    this.closeRequested ??= reason;
     this.closing ??= this.shutdown();
     return this.closing;
   }
@@ -152,7 +157,7 @@ export class RawSession implements XmppSession {
         else socket.end();
       });
     }
-    this.finish("closed by you");
+    this.finish(this.closeRequested ?? "closed by you");
   }
 
   /** Listens on whichever socket currently carries the stream: the plain one, then the TLS one. */
@@ -186,7 +191,7 @@ export class RawSession implements XmppSession {
 
   private readonly onClose = (): void => {
     if (this.refusal !== undefined) return this.finish(this.refusal);
-    if (this.closing !== undefined) return this.finish("closed by you");
+    if (this.closing !== undefined) return this.finish(this.closeRequested ?? "closed by you");
     this.finish(this.closeReason());
   };
 
@@ -230,13 +235,13 @@ export class RawSession implements XmppSession {
   }
 
   private recordTlsEstablished(socket: tls.TLSSocket): void {
-    this.transcript.recordEvent(`TLS established (${socket.getProtocol() ?? "unknown version"})`);
+    this.transcript.recordEvent("tls-established", `TLS established (${socket.getProtocol() ?? "unknown version"})`);
   }
 
   /** What this session dials, for messages that name it. */
   private context(): ConnectionContext {
     const { host, port } = this.options.server;
-    return { host, port, tlsName: this.options.tlsServername ?? this.options.domain };
+    return { host, port, tlsName: this.options.tlsServername ?? this.options.domain, bundled: this.options.bundledServer === true };
   }
 
   private serverName(): { servername?: string } {
@@ -252,17 +257,17 @@ export class RawSession implements XmppSession {
     const streamOver = this.streamError !== undefined || this.serverClosedStream;
     if (entry.violation !== undefined && !streamOver) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
     if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
-    if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
+    if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated", "authenticated");
     // The stream stays open for another try (RFC 6120 section 6.4.5); say what the refusal means.
     if (entry.kind === "sasl" && entry.name === "failure") {
-      this.transcript.recordEvent(`authentication failed: ${describeSaslFailure(entry.error ?? "undefined-condition", this.context())} In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`, entry.error);
+      this.transcript.recordEvent("auth-failed", `authentication failed: ${describeSaslFailure(entry.error ?? "undefined-condition", this.context())} In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`, entry.error);
     }
     if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
     if (entry.kind === "stream-close") this.serverClosedStream = true;
     if (entry.kind === "bind" && entry.attrs?.type === "result") {
       const jid = boundJid(entry.raw);
       if (jid !== undefined && this.status.current === "online") {
-        this.transcript.recordEvent(`bound as ${jid}`);
+        this.transcript.recordEvent("bound", `bound as ${jid}`);
         this.status.set("online", { jid });
       }
     }
@@ -276,7 +281,7 @@ export class RawSession implements XmppSession {
     const socket = this.socket;
     if (this.refusal !== undefined || this.ending || this.status.current === "closed" || socket === undefined) return;
     this.refusal = message;
-    this.transcript.recordEvent(`closing the stream: ${message}`, condition);
+    this.transcript.recordEvent("closing", `closing the stream: ${message}`, condition);
     // Raw mode is TCP only: one piece, the error and the closing tag.
     const error = streamErrorXml(condition).join("");
     if (socketAcceptsWrites(socket)) {
@@ -290,8 +295,8 @@ export class RawSession implements XmppSession {
     if (this.status.current === "closed") return;
     this.ending = true;
     this.transcript.end();
-    if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
-    this.transcript.recordEvent(`closed: ${message}`, this.streamError);
+    if (this.droppedBytes > 0) this.transcript.recordEvent("bytes-dropped", droppedBytesMessage(this.droppedBytes));
+    this.transcript.recordEvent("closed", `closed: ${message}`, this.streamError);
     this.status.set("closed", { message });
   }
 

@@ -3,6 +3,7 @@ import { DirectionReader, type ReadFrame } from "./direction-reader";
 import { isSecretSaslElement, maskElementContent, maskIqPasswords } from "./redaction";
 import { IqPairing } from "./iq-pairing";
 import type { TranscriptEntry } from "./entry";
+import type { EventCode } from "./event-codes";
 
 export interface TranscriptOptions {
   /** High-resolution clock in milliseconds; injectable for tests. */
@@ -57,9 +58,9 @@ export class Transcript {
     for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
   }
 
-  /** A sentence about the connection itself: connecting, TLS established, closed... */
-  recordEvent(text: string, error?: string): TranscriptEntry {
-    const entry = this.append({ dir: "event", raw: text, kind: "status", ...(error ? { error } : {}) });
+  /** Something about the connection itself, by its code (event-codes.ts) and a sentence for people. */
+  recordEvent(code: EventCode, text: string, error?: string): TranscriptEntry {
+    const entry = this.append({ dir: "event", code, raw: text, kind: "status", ...(error ? { error } : {}) });
     this.notify(entry);
     return entry;
   }
@@ -115,6 +116,7 @@ export class Transcript {
       this.flaggedRequests.add(request.seq);
       const event = this.append({
         dir: "event",
+        code: "unanswered",
         raw: `no answer to iq #${request.seq} (id ${request.id}) after ${Math.round(timeoutMs / 1000)} s`,
         kind: "status",
         error: UNANSWERED,
