@@ -1,26 +1,19 @@
 import tls from "node:tls";
 import { client, type Client, type XmlElement } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
-import { Transcript, type TranscriptOptions } from "./transcript";
 import { tapConnection } from "./wire-tap";
 import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
-import { droppedBytesMessage, libraryRefusalMessage, refusalMessage, streamErrorXml } from "./stream-refusal";
-import type { StreamViolation } from "./framing";
-import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol";
+import { libraryRefusalMessage } from "./stream-refusal";
+import type { SaslMechanism, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
-import type { StateListener, XmppSession } from "./session";
-import { SessionStateEmitter } from "./session-state";
-import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { describeConnectionError, type ConnectionContext } from "./connection-errors";
 import { pinClientSockets } from "./pinned-lookup";
 import { answerServerPushes } from "./push-answers";
 import type { ServerAddress } from "./server-address";
-import { NS_TLS, missingStartTlsMessage, plainTargetRefusal, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
+import { NS_TLS, missingStartTlsMessage, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
+import { CLOSED_BY_YOU, SessionCore, type SessionCoreOptions } from "./session-core";
 
-export interface GuidedSessionOptions {
-  server: ServerAddress;
-  transport: Transport;
-  /** The XMPP domain (the JID's domainpart), which may differ from the host to dial. */
-  domain: string;
+export interface GuidedSessionOptions extends SessionCoreOptions {
   username: string;
   password: string;
   mechanism: SaslMechanism;
@@ -30,15 +23,7 @@ export interface GuidedSessionOptions {
    * account as unavailable and keeps chat messages to its bare JID offline.
    */
   initialPresence?: boolean;
-  /** Limits of the transcript, such as the longest element accepted from the server. */
-  transcript?: TranscriptOptions;
-  /** The playground's own server (whose demo accounts messages may suggest). */
-  bundledServer?: boolean;
-  /** Plain TCP beyond loopback, which the operator allows with BRIDGE_ALLOW_PLAIN_REMOTE (transport-policy.ts). */
-  allowPlainRemote?: boolean;
 }
-
-const CLOSED_BY_YOU = "closed by you";
 
 /** How long a refused stream waits for the server's FIN after ours before dropping the socket. */
 const REFUSAL_GRACE_MS = 1000;
@@ -46,36 +31,23 @@ const REFUSAL_GRACE_MS = 1000;
 // @xmpp/websocket expects the browser's global WebSocket, which Node 20 lacks without a flag.
 globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
 
-
 /**
  * A connection negotiated by @xmpp/client (STARTTLS, SASL, resource binding), with every
- * byte of it recorded in a Transcript through the wire tap.
+ * byte of it recorded in a Transcript through the wire tap. The rules every kind shares
+ * live in SessionCore (session-core.ts).
  */
-export class GuidedSession implements XmppSession {
-  readonly transcript: Transcript;
+export class GuidedSession extends SessionCore {
   private readonly entity: Client;
-  private readonly status = new SessionStateEmitter();
   private secure = false;
-  private streamError: string | undefined;
-  private serverClosedStream = false;
-  private lastError: string | undefined;
-  /** Set once the server broke the stream's rules: why the session ended it. */
-  private refusal: string | undefined;
-  private droppedBytes = 0;
-  /** Set while the session ends: what the transcript flushes then is recorded, not answered. */
-  private ending = false;
   private readonly refused: Promise<never>;
   /** Resolves once the socket of a refused stream has closed (or was dropped after the grace period). */
   private refusalDone: Promise<void> = Promise.resolve();
   private signalRefusal: (error: Error) => void = () => undefined;
-  private lastErrorCause: unknown;
-  /** Why the session was asked to close (by the person, or the bridge's limits). */
-  private closeRequested: string | undefined;
   /** True while @xmpp/client's own send() writes: the person's text goes through write() alone. */
   private librarySending = false;
 
   constructor(private readonly options: GuidedSessionOptions) {
-    this.transcript = new Transcript(options.transcript);
+    super(options);
     this.refused = new Promise<never>((_, reject) => {
       this.signalRefusal = reject;
     });
@@ -128,30 +100,17 @@ export class GuidedSession implements XmppSession {
         this.refuse(libraryRefusalMessage(error), "not-well-formed");
       },
     });
-    this.transcript.onEntry((entry) => this.onEntry(entry));
     this.entity.on("status", (status: string) => this.onStatus(status));
     this.entity.on("error", (error: unknown) => {
-      this.lastError = describeError(error, this.context());
+      this.lastError = describeConnectionError(error, this.context());
       this.lastErrorCause = error;
     });
-  }
-
-  get currentState(): SessionState {
-    return this.status.current;
-  }
-
-  onState(listener: StateListener): () => void {
-    return this.status.listen(listener);
   }
 
   /** Connects, negotiates and binds; resolves with the bound full JID. */
   async connect(): Promise<string> {
     const { host, port } = this.options.server;
-    const plainRefusal = this.options.transport === "plain" ? plainTargetRefusal(this.options.server, this.options.allowPlainRemote === true) : undefined;
-    if (plainRefusal !== undefined) {
-      this.finish(plainRefusal);
-      throw new Error(plainRefusal);
-    }
+    this.refuseTargetBeforeDial();
     this.transcript.recordEvent("connecting", `connecting to ${host}:${port} (${this.options.transport})`);
     try {
       const jid = String(await Promise.race([this.entity.start(), this.refused]));
@@ -160,7 +119,7 @@ export class GuidedSession implements XmppSession {
       this.status.set("online", { jid });
       return jid;
     } catch (error) {
-      const message = this.refusal ?? this.lastError ?? describeError(error, this.context());
+      const message = this.refusal ?? this.lastError ?? describeConnectionError(error, this.context());
       if (this.refusal === undefined) await this.entity.stop().catch(() => undefined);
       else await this.refusalDone;
       this.finish(message);
@@ -185,17 +144,8 @@ export class GuidedSession implements XmppSession {
     this.finish(reason);
   }
 
-  private onEntry(entry: TranscriptEntry): void {
-    if (entry.dir === "in" && entry.kind === "sasl" && entry.name === "success") {
-      this.transcript.recordEvent("authenticated", "authenticated");
-    }
-    // Bytes after the server ended its stream (a stream error or </stream:stream>, RFC 6120
-    // sections 4.4 and 4.9.1.1) are recorded, but there is no stream left to refuse them on.
-    const streamOver = this.streamError !== undefined || this.serverClosedStream;
-    if (entry.dir === "in" && entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
-    if (entry.dir === "in" && entry.kind === "stream-close") this.serverClosedStream = true;
-    if (entry.dir === "in" && entry.violation !== undefined && !streamOver) this.refuse(refusalMessage(entry, entry.violation), entry.violation);
-    if (entry.dir === "in" && entry.kind === "features" && !this.secure) this.checkTlsOffer(entry);
+  protected onServerEntry(entry: TranscriptEntry): void {
+    if (entry.kind === "features" && !this.secure) this.checkTlsOffer(entry);
   }
 
   /**
@@ -211,31 +161,14 @@ export class GuidedSession implements XmppSession {
     if (transport === "plain" && offer === "required") this.endStream(requiredStartTlsMessage(where));
   }
 
-  /**
-   * The server broke the stream's rules: say so, send the stream error the rule names, close
-   * our side, and read nothing more (RFC 6120 section 4.9.1.1).
-   */
-  private refuse(message: string, condition: StreamViolation): void {
-    this.endStream(message, condition);
-  }
-
-  /**
-   * Ends the stream from our side and reads nothing more: with the stream error `condition`
-   * names when the server broke a rule, with a bare </stream:stream> (RFC 6120 section 4.4)
-   * when the session declines to go on.
-   */
-  private endStream(message: string, condition?: StreamViolation): void {
-    if (this.refusal !== undefined || this.ending || this.status.current === "closed") return;
-    this.refusal = message;
-    this.transcript.recordEvent("closing", `closing the stream: ${message}`, condition);
-    this.signalRefusal(new Error(message));
+  /** The library writes each piece (its parser state stays right); then the socket ends, with a grace period for the server's FIN. */
+  protected writeStreamEnd(pieces: readonly string[]): void {
+    this.signalRefusal(new Error(this.refusal));
     const socket = this.entity.socket as { end?(): void; destroy?(): void; once?(event: "close", listener: () => void): void } | null;
     this.refusalDone = new Promise<void>((resolve) => {
       socket?.once?.("close", resolve);
       setTimeout(resolve, 2 * REFUSAL_GRACE_MS).unref();
     });
-    const overWebSocket = this.options.transport === "websocket";
-    const pieces = condition !== undefined ? streamErrorXml(condition, overWebSocket) : [overWebSocket ? "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>" : "</stream:stream>"];
     void pieces
       .reduce((written, piece) => written.then(() => this.entity.write(piece)), Promise.resolve())
       .catch(() => undefined)
@@ -275,18 +208,8 @@ export class GuidedSession implements XmppSession {
     };
   }
 
-  /** Why the connection went, in order of what explains it best. */
-  private closeReason(): string {
-    if (this.refusal !== undefined) return this.refusal;
-    if (this.closeRequested !== undefined) return this.closeRequested;
-    if (this.streamError !== undefined) return `the server ended the stream: ${this.streamError}`;
-    // RFC 6120 section 4.4 (RFC 7395 section 3.6 over WebSocket): the server closed its stream first.
-    if (this.serverClosedStream) return `the server closed the stream (${this.options.transport === "websocket" ? "<close/>" : "</stream:stream>"}) and the connection`;
-    return describeUnexpectedClose(this.context(), this.lastErrorCause);
-  }
-
   /** What this session dials, for messages that name it. */
-  private context(): ConnectionContext {
+  protected context(): ConnectionContext {
     const { server, transport, domain, username } = this.options;
     // STARTTLS checks the certificate against the domain; direct TLS against the host dialled.
     return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host, bundled: this.options.bundledServer === true };
@@ -302,15 +225,6 @@ export class GuidedSession implements XmppSession {
     const secure = inner instanceof tls.TLSSocket && inner.authorized;
     if (secure && !this.secure) this.transcript.recordEvent("tls-established", `TLS established (${inner.getProtocol() ?? "unknown version"})`);
     this.secure = secure;
-  }
-
-  private finish(message: string): void {
-    if (this.status.current === "closed") return;
-    this.ending = true;
-    this.transcript.end();
-    if (this.droppedBytes > 0) this.transcript.recordEvent("bytes-dropped", droppedBytesMessage(this.droppedBytes));
-    this.transcript.recordEvent("closed", `closed: ${message}`, this.streamError);
-    this.status.set("closed", { message });
   }
 
 }
@@ -332,12 +246,7 @@ function serviceUri(server: ServerAddress, transport: Transport): string {
       return `xmpps://${host}:${server.port}`;
     case "starttls":
     case "plain":
-      // @xmpp/client upgrades whenever STARTTLS is offered: "plain" relies on a listener without TLS.
+      // "plain" never upgrades: the session hides the server's STARTTLS offer from the library.
       return `xmpp://${host}:${server.port}`;
   }
-}
-
-/** Turns library and socket errors into a sentence that says what to do (see connection-errors.ts). */
-export function describeError(error: unknown, context?: ConnectionContext): string {
-  return describeConnectionError(error, context);
 }
