@@ -27,6 +27,8 @@ export interface HostileServerOptions {
   script(username: string): HostilePayload[];
   /** Offer STARTTLS, answer <starttls/> with <proceed/>, then hang up: a TLS upgrade that fails. */
   failStartTls?: boolean;
+  /** Offer STARTTLS as required (RFC 6120 section 5.3.1), as a server that refuses clear-text logins does. */
+  requireStartTls?: boolean;
 }
 
 export interface HostileConnection {
@@ -48,6 +50,11 @@ const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='hostile' from='localhost' version='1.0' xml:lang='en'>";
+
+function startTlsFeature(options: HostileServerOptions): string {
+  if (options.requireStartTls) return `<starttls xmlns='${NS_TLS}'><required/></starttls>`;
+  return options.failStartTls ? `<starttls xmlns='${NS_TLS}'/>` : "";
+}
 
 export async function startHostileServer(options: HostileServerOptions): Promise<HostileServer> {
   const connections: HostileConnection[] = [];
@@ -96,7 +103,7 @@ export async function startHostileServer(options: HostileServerOptions): Promise
           cursor += header[0].length;
           const features = authenticated
             ? `<stream:features><bind xmlns='${NS_BIND}'/></stream:features>`
-            : `<stream:features>${options.failStartTls ? `<starttls xmlns='${NS_TLS}'/>` : ""}<mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
+            : `<stream:features>${startTlsFeature(options)}<mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
           write(HEADER + features);
         } else if (auth) {
           cursor += auth[0].length;

@@ -113,6 +113,16 @@ describe("TCP with STARTTLS is TLS or a refusal (RFC 6120 section 5)", () => {
 });
 
 describe("plain TCP stays plain", () => {
+  it("refuses a server that requires STARTTLS before any SASL byte leaves", async () => {
+    hostile = await startHostileServer({ script: () => [], requireStartTls: true });
+    const session = guided({ server: { host: "127.0.0.1", port: hostile.port } });
+    await expect(session.connect()).rejects.toThrow(/requires STARTTLS.*RFC 6120 section 5\.3\.1.*Choose TCP with STARTTLS/);
+    const connection = hostile.connections[0]!;
+    await connection.closed;
+    expect(connection.received()).not.toMatch(/<auth|<starttls/);
+    expect(session.transcript.since(0).filter((entry) => entry.code === "closing")).toHaveLength(1);
+  });
+
   it("logs in without STARTTLS on ejabberd's STARTTLS listener, which offers it", async () => {
     const session = guided({ server: { host: TEST_SERVER.host, port: TEST_SERVER.ports.starttls } });
     await session.connect();
