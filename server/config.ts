@@ -1,4 +1,4 @@
-import type { ServerAddress } from "../lib/xmpp/guided-session";
+import type { ServerAddress } from "../lib/xmpp/server-address";
 import type { Transport } from "../lib/bridge/protocol";
 
 /**

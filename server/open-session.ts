@@ -1,12 +1,12 @@
 import { parse as parseJid, type JID } from "@xmpp/jid";
-import { GuidedSession } from "../lib/xmpp/guided-session";
-import { RawSession } from "../lib/xmpp/raw-session";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 import type { OpenRequest } from "../lib/bridge/protocol";
-import type { ServerAddress } from "../lib/xmpp/guided-session";
+import type { ServerAddress } from "../lib/xmpp/server-address";
 import type { XmppSession } from "../lib/xmpp/session";
+import { plainRemoteAllowed } from "../lib/xmpp/transport-policy";
 import type { Allowlist } from "./allowlist";
 import { addressFor, type BundledServer } from "./config";
+import { SESSION_KINDS } from "./session-kinds";
 
 export interface OpenedSession {
   session: XmppSession;
@@ -37,21 +37,10 @@ export async function openSession(request: OpenRequest, bundled: BundledServer, 
 
   const { jid, password, account, cleanup } = await resolveAccount(request, bundled);
   const transcript = limits === undefined ? {} : { transcript: { maxFrameLength: limits.maxStanzaChars, limitHint: " (BRIDGE_MAX_STANZA_CHARS)" } };
-  const session: XmppSession =
-    request.mode === "raw"
-      ? new RawSession({ server: address, transport: request.transport, domain: jid.domain, ...transcript })
-      : new GuidedSession({
-          server: address,
-          transport: request.transport,
-          domain: jid.domain,
-          username: jid.local,
-          password,
-          mechanism: request.mechanism,
-          initialPresence: request.initialPresence,
-          ...transcript,
-          ...(jid.resource ? { resource: jid.resource } : {}),
-        });
-  const how = request.mode === "raw" ? "raw" : `guided, SASL ${request.mechanism}`;
+  const core = { server: address, transport: request.transport, domain: jid.domain, allowPlainRemote: plainRemoteAllowed(), bundledServer: request.server === undefined, ...transcript };
+  const kind = SESSION_KINDS[request.mode];
+  const session = kind.create({ request, core, jid, password });
+  const how = kind.describe(request);
   const target = `${how} · ${request.transport} · ${address.host}:${address.port}`;
   return { session, target, ...(account ? { account } : {}), ...(cleanup ? { cleanup } : {}) };
 }

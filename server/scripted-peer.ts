@@ -1,6 +1,6 @@
 import { client, xml, type Client, type XmlElement as Stanza } from "@xmpp/client";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
-import type { ServerAddress } from "../lib/xmpp/guided-session";
+import type { ServerAddress } from "../lib/xmpp/server-address";
 
 /**
  * The other side of a lesson (lessons/README.md, "The scripted peer"): a disposable account

@@ -20,8 +20,9 @@ class OfflineSession implements XmppSession {
   async send(xml: string) {
     this.transcript.record("out", xml);
   }
-  async close() {
+  async close(reason = "closed by you") {
     if (this.currentState === "closed") return;
+    this.transcript.recordEvent("closed", `closed: ${reason}`);
     this.closes++;
     this.currentState = "closed";
     for (const listener of this.listeners) listener("closed", { message: "closed" });
@@ -85,7 +86,7 @@ describe("SessionRegistry", () => {
     const sessions = registry({ maxEntries: 5 });
     const session = new OfflineSession();
     sessions.add(session, { mode: "guided", target: "test" });
-    for (let i = 0; i < 6; i++) session.transcript.recordEvent(`event ${i}`);
+    for (let i = 0; i < 6; i++) session.transcript.recordEvent("connected", `event ${i}`);
     expect(session.currentState).toBe("closed");
     expect(session.transcript.since(0).some((entry) => /BRIDGE_MAX_ENTRIES/.test(entry.raw))).toBe(true);
   });

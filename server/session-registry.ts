@@ -122,8 +122,7 @@ export class SessionRegistry {
     session.transcript.onEntry(() => {
       this.scheduleFlush(managed);
       if (session.transcript.lastSeq >= this.limits.maxEntries && session.currentState !== "closed") {
-        session.transcript.recordEvent(`this session reached its limit of ${this.limits.maxEntries} entries (BRIDGE_MAX_ENTRIES) and was closed; export it and start a new one`);
-        void session.close();
+        void session.close(`this session reached its limit of ${this.limits.maxEntries} entries (BRIDGE_MAX_ENTRIES); export it and start a new one`);
       }
     });
     session.onState((state, detail) => {
@@ -218,11 +217,10 @@ export class SessionRegistry {
       }
       session.transcript.flagUnanswered(this.limits.iqTimeoutMs);
       if (now - managed.lastActivity > this.limits.idleTimeoutMs) {
-        session.transcript.recordEvent(`closed after ${Math.round(this.limits.idleTimeoutMs / 60_000)} min without activity (BRIDGE_IDLE_TIMEOUT_MS)`);
-        void session.close();
+        void session.close(`nothing was sent for ${minutes(this.limits.idleTimeoutMs)} (BRIDGE_IDLE_TIMEOUT_MS)`);
       } else if (managed.detachedSince !== null && now - managed.detachedSince > this.limits.detachedTimeoutMs) {
-        session.transcript.recordEvent("closed: no page was attached to this session any more");
-        void session.close();
+        // Said by the session's closing event itself: whatever the server answers to our </stream:stream>.
+        void session.close(`no page was attached to this session for ${minutes(this.limits.detachedTimeoutMs)} (BRIDGE_DETACHED_TIMEOUT_MS); the bridge closed it`);
       }
     }
   }
@@ -251,6 +249,10 @@ export class SessionRegistry {
     delete managed.cleanup;
     await cleanup().catch(() => undefined);
   }
+}
+
+function minutes(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
 
 export function limitsFromEnv(env: Record<string, string | undefined> = process.env): RegistryLimits {

@@ -25,6 +25,10 @@ export interface HostileServerOptions {
   port?: number;
   /** What to send once the client is bound, by the username it logged in with. */
   script(username: string): HostilePayload[];
+  /** Offer STARTTLS, answer <starttls/> with <proceed/>, then hang up: a TLS upgrade that fails. */
+  failStartTls?: boolean;
+  /** Offer STARTTLS as required (RFC 6120 section 5.3.1), as a server that refuses clear-text logins does. */
+  requireStartTls?: boolean;
 }
 
 export interface HostileConnection {
@@ -44,7 +48,13 @@ export interface HostileServer {
 
 const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
+const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='hostile' from='localhost' version='1.0' xml:lang='en'>";
+
+function startTlsFeature(options: HostileServerOptions): string {
+  if (options.requireStartTls) return `<starttls xmlns='${NS_TLS}'><required/></starttls>`;
+  return options.failStartTls ? `<starttls xmlns='${NS_TLS}'/>` : "";
+}
 
 export async function startHostileServer(options: HostileServerOptions): Promise<HostileServer> {
   const connections: HostileConnection[] = [];
@@ -87,12 +97,13 @@ export async function startHostileServer(options: HostileServerOptions): Promise
         const auth = /^\s*<auth[^>]*>([^<]*)<\/auth>/.exec(rest);
         const bind = /^\s*<iq[^>]*\bid=(["'])([^"']+)\1[^>]*>\s*<bind[\s\S]*?<\/iq>/.exec(rest);
         const close = /^\s*<\/stream:stream>/.exec(rest);
+        const starttls = /^\s*<starttls[^>]*?(?:\/>|><\/starttls>)/.exec(rest);
         const other = /^\s*<([\w:]+)[^>]*?(?:\/>|>[\s\S]*?<\/\1>)/.exec(rest);
         if (header) {
           cursor += header[0].length;
           const features = authenticated
             ? `<stream:features><bind xmlns='${NS_BIND}'/></stream:features>`
-            : `<stream:features><mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
+            : `<stream:features>${startTlsFeature(options)}<mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
           write(HEADER + features);
         } else if (auth) {
           cursor += auth[0].length;
@@ -104,6 +115,10 @@ export async function startHostileServer(options: HostileServerOptions): Promise
           cursor += bind[0].length;
           write(`<iq type='result' id='${bind[2]}'><bind xmlns='${NS_BIND}'><jid>${connection.username}@localhost/hostile</jid></bind></iq>`);
           for (const payload of options.script(connection.username ?? "")) write(payload);
+        } else if (starttls && options.failStartTls) {
+          cursor += starttls[0].length;
+          write(`<proceed xmlns='${NS_TLS}'/>`);
+          write(HANG_UP);
         } else if (close) {
           cursor += close[0].length;
           write("</stream:stream>");

@@ -42,5 +42,7 @@ describe("a guided session and roster pushes", () => {
       throw new Error(`${error instanceof Error ? error.message : String(error)}; still missing: ${evaluateCheck(check, window(), vars).missing?.message}`);
     });
     expect(window().filter((entry) => entry.dir === "out" && entry.kind === "iq" && entry.attrs?.type === "error")).toEqual([]);
+    // The result is the library's, not the learner's: the lanes say so.
+    expect(window().filter((entry) => entry.dir === "out" && entry.attrs?.type === "result").every((entry) => entry.auto === true)).toBe(true);
   });
 });

@@ -48,6 +48,9 @@ declare module "@xmpp/client" {
     getChild(name: string, xmlns?: string): XmlElement | undefined;
     getChildren(name: string, xmlns?: string): XmlElement[];
     getChildText(name: string, xmlns?: string): string | null;
+    is(name: string, xmlns?: string): boolean;
+    /** Removes the children with this name (and namespace). */
+    remove(name: string, xmlns?: string): XmlElement;
     toString(): string;
   }
 

@@ -92,6 +92,11 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
             <LockIcon /> {revealedText === undefined ? "redacted" : "revealed"}
           </span>
         )}
+        {entry.auto && (
+          <span className={styles.badge} data-testid="entry-automatic" title="Written by the client library on its own (an answer to a server push), not typed by you">
+            automatic
+          </span>
+        )}
         <PairingBadge pairRole={pairRole} pairSeq={props.pairSeq} pairRttMs={props.pairRttMs} />
         {entry.error && pairRole !== "flag" && <span className={`${styles.badge} ${styles.error}`}>{entry.error}</span>}
         <span className={styles.actions}>

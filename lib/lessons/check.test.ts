@@ -122,17 +122,21 @@ describe("evaluateCheck", () => {
     expect(evaluateCheck([{ dir: "in", kind: "stream-error", error: { condition: "host-unknown" } }], entries, vars).passed).toBe(false);
   });
 
-  it("matches events by the start of their text, and kinds the transcript assigns", () => {
+  it("matches events by their code, never their sentence, and kinds the transcript assigns", () => {
     const recorder = new Transcript();
     recorder.record("out", "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
     recorder.record("in", "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
-    recorder.recordEvent("TLS established (TLSv1.3)");
+    recorder.recordEvent("tls-established", "TLS established (TLSv1.3)");
     const entries = recorder.since(0);
     const check: Expectation[] = [
       { dir: "in", kind: "tls", stanza: "proceed" },
-      { dir: "event", event: "TLS established" },
+      { dir: "event", event: "tls-established" },
     ];
     expect(evaluateCheck(check, entries, vars).passed).toBe(true);
+    // A sentence that merely reads like the event is not the event.
+    const lookalike = new Transcript();
+    lookalike.recordEvent("connecting", "tls-established, or so it says");
+    expect(evaluateCheck([{ dir: "event", event: "tls-established" }], lookalike.since(0), vars).passed).toBe(false);
     expect(evaluateCheck([{ dir: "event", event: "authenticated" }], entries, vars).missing?.message).toBe('No "authenticated" event in the transcript yet.');
   });
 

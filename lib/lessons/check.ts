@@ -70,7 +70,7 @@ function expandExpectation(expectation: Expectation, vars: LessonVariables): Exp
   const expand = (text: string) => expandPlainText(text, vars, () => "");
   const expandRecord = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value)]));
   const copy: Expectation = { ...expectation };
-  for (const key of ["stanza", "ns", "type", "to", "from", "event", "missing"] as const) {
+  for (const key of ["stanza", "ns", "type", "to", "from", "missing"] as const) {
     const value = expectation[key];
     if (value !== undefined) copy[key] = expand(value);
   }
@@ -119,7 +119,8 @@ class TreeCache {
 /** Everything about one entry that does not depend on the other expectations' entries. */
 function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache): boolean {
   if (entry.dir !== expectation.dir) return false;
-  if (expectation.event !== undefined && !(entry.dir === "event" && entry.raw.startsWith(expectation.event))) return false;
+  // Events match by code (lib/xmpp/event-codes.ts), never by their sentence, which is for people.
+  if (expectation.event !== undefined && !(entry.dir === "event" && entry.code === expectation.event)) return false;
   if (expectation.kind !== undefined && entry.kind !== expectation.kind) return false;
   if (expectation.stanza !== undefined && entry.name !== expectation.stanza) return false;
   if (expectation.ns !== undefined && entry.ns !== expectation.ns) return false;

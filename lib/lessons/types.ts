@@ -1,3 +1,4 @@
+import type { EventCode } from "../xmpp/event-codes";
 import type { Transport } from "../bridge/protocol";
 import type { Direction, EntryKind } from "../xmpp/entry";
 
@@ -70,8 +71,8 @@ export interface Expectation {
   error?: ErrorMatcher;
   /** The name of an earlier iq get/set this entry (an iq result or error) answers (RFC 6120 §8.2.3). */
   answers?: string;
-  /** For `dir: event`: the event's text starts with this. */
-  event?: string;
+  /** For `dir: event`: the event's code (lib/xmpp/event-codes.ts), such as tls-established. */
+  event?: EventCode;
   /** The name of an earlier expectation whose entry this one must follow. */
   after?: string;
   /** What the learner reads when this is the first expectation not met. */

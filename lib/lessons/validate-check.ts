@@ -1,3 +1,4 @@
+import { EVENT_CODES } from "../xmpp/event-codes";
 import type { EntryKind } from "../xmpp/entry";
 import { FieldReader } from "./format-error";
 import type { ErrorMatcher, Expectation, HasMatcher } from "./types";
@@ -29,7 +30,7 @@ function readExpectation(value: unknown, reader: FieldReader, earlierNames: Read
   reader.onlyKeys(record, "", EXPECTATION_FIELDS);
   const dir = reader.oneOf(record.dir, "dir", DIRECTIONS)!;
   const expectation: Expectation = { dir };
-  const text = (key: "name" | "stanza" | "ns" | "type" | "to" | "from" | "event" | "missing", what: string) => {
+  const text = (key: "name" | "stanza" | "ns" | "type" | "to" | "from" | "missing", what: string) => {
     const found = reader.string(record[key], key, what, { optional: true });
     if (found !== undefined) expectation[key] = found;
   };
@@ -39,7 +40,8 @@ function readExpectation(value: unknown, reader: FieldReader, earlierNames: Read
   text("type", "the type attribute, such as get");
   text("to", "a JID, such as {{peer}}");
   text("from", "a JID, such as {{domain}}");
-  text("event", 'the start of the event text, such as "TLS established"');
+  const event = reader.oneOf(record.event, "event", EVENT_CODES, { optional: true });
+  if (event !== undefined) expectation.event = event;
   text("missing", "a sentence telling the learner what is still missing");
   const kind = reader.oneOf(record.kind, "kind", KINDS, { optional: true });
   if (kind !== undefined) expectation.kind = kind;
@@ -57,7 +59,7 @@ function readExpectation(value: unknown, reader: FieldReader, earlierNames: Read
   if (expectation.name !== undefined && earlierNames.has(expectation.name)) reader.fail("name", `"${expectation.name}" is already used in this check; pick another name`);
 
   if (dir === "event") {
-    if (expectation.event === undefined) reader.fail("event", 'missing; an expectation with dir: event needs the start of the event text, such as event: "TLS established"');
+    if (expectation.event === undefined) reader.fail("event", `missing; an expectation with dir: event needs an event code, such as event: tls-established (one of ${EVENT_CODES.join(", ")})`);
     const stray = (["stanza", "kind", "ns", "type", "to", "from", "attrs", "has", "error", "answers"] as const).find((key) => record[key] !== undefined);
     if (stray) reader.fail(stray, "does not apply to dir: event (events are not XML); use event: instead");
   } else {

@@ -100,6 +100,17 @@ describe("parseTranscriptFile treats the file as untrusted", () => {
     const result = parseTranscriptFile(file([{ ...GOOD_ENTRY, redacted: false, revealedOnExport: true }]));
     expect(result).toMatchObject({ ok: true, entries: [{ redacted: false, revealedOnExport: true }] });
   });
+
+  it("keeps an event's code, and refuses an unknown one", () => {
+    const event = { ...GOOD_ENTRY, dir: "event", kind: "status", raw: "TLS established (TLSv1.3)" };
+    expect(parseTranscriptFile(file([{ ...event, code: "tls-established" }]))).toMatchObject({ ok: true, entries: [{ code: "tls-established" }] });
+    expect(parseTranscriptFile(file([{ ...event, code: "tls-maybe" }]))).toMatchObject({ ok: false });
+  });
+
+  it("keeps the mark of an automatic reply, and refuses one that is not a boolean", () => {
+    expect(parseTranscriptFile(file([{ ...GOOD_ENTRY, auto: true }]))).toMatchObject({ ok: true, entries: [{ auto: true }] });
+    expect(parseTranscriptFile(file([{ ...GOOD_ENTRY, auto: "yes" }]))).toMatchObject({ ok: false });
+  });
 });
 
 function captureFile(name: string, text: string, size = text.length): CaptureFile & { text: ReturnType<typeof vi.fn> } {

@@ -1,3 +1,4 @@
+import { EVENT_CODES, isEventCode, type EventCode } from "../xmpp/event-codes";
 import type { Direction, EntryAttrs, EntryKind, InvalidBytes } from "../xmpp/entry";
 import type { StreamViolation } from "../xmpp/framing";
 import {
@@ -139,7 +140,7 @@ function readEntry(value: unknown, where: string, previousSeq: number): Exported
     if (typeof field !== "string") fail(`\`${key}\` must be text, found ${describe(field)}`);
     entry[key] = field as string;
   }
-  for (const key of ["redacted", "revealedOnExport"] as const) {
+  for (const key of ["redacted", "revealedOnExport", "auto"] as const) {
     const field = own(value, key);
     if (field === undefined) continue;
     if (typeof field !== "boolean") fail(`\`${key}\` must be true or false, found ${describe(field)}`);
@@ -161,6 +162,11 @@ function readEntry(value: unknown, where: string, previousSeq: number): Exported
   if (violation !== undefined) {
     if (typeof violation !== "string" || !VIOLATIONS.has(violation)) fail(`\`violation\` must be one of ${[...VIOLATIONS].join(", ")}, found ${describe(violation)}`);
     entry.violation = violation as StreamViolation;
+  }
+  const code = own(value, "code");
+  if (code !== undefined) {
+    if (entry.dir !== "event" || !isEventCode(code)) fail(`\`code\` belongs to events and must be one of ${EVENT_CODES.join(", ")}, found ${describe(code)}`);
+    entry.code = code as EventCode;
   }
   const invalidBytes = own(value, "invalidBytes");
   if (invalidBytes !== undefined) entry.invalidBytes = readInvalidBytes(invalidBytes, entry.raw, fail);

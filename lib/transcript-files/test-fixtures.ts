@@ -30,9 +30,9 @@ export function wireText(dir: "in" | "out"): string {
 export function recordSample(): { entries: TranscriptEntry[]; secrets: Map<number, string> } {
   let clock = 0;
   const transcript = new Transcript({ now: () => (clock += 2.25) });
-  transcript.recordEvent("connecting to 127.0.0.1:5222");
+  transcript.recordEvent("connecting", "connecting to 127.0.0.1:5222");
   for (const [dir, text] of WIRE) transcript.record(dir, text);
-  transcript.recordEvent("closed by the server");
+  transcript.recordEvent("closed", "closed by the server");
   return { entries: transcript.since(0).map((entry) => ({ ...entry })), secrets: transcript.revealSecrets() };
 }
 

@@ -2,7 +2,7 @@ import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { certificateNames, describeConnectionError, describeSaslFailure, describeUnexpectedClose } from "./connection-errors";
 
-const AT = { host: "127.0.0.1", port: 5222, jid: "alice@localhost" };
+const AT = { host: "127.0.0.1", port: 5222, jid: "alice@localhost", bundled: true };
 
 /** An error shaped as Node's net module makes it (code, syscall, address). */
 function socketError(code: string, message: string, extra: Record<string, unknown> = {}): Error {
@@ -74,10 +74,16 @@ describe("describeConnectionError", () => {
 
 describe("describeSaslFailure", () => {
   it("reads a bare condition, as raw mode sees it in the server's <failure/>", () => {
-    expect(describeSaslFailure("not-authorized", { host: "127.0.0.1", port: 5224 })).toBe(
+    expect(describeSaslFailure("not-authorized", { host: "127.0.0.1", port: 5224, bundled: true })).toBe(
       "127.0.0.1:5224 refused the login for this account: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password, or use a demo account.",
     );
     expect(describeSaslFailure("not-authorized")).toMatch(/^the server refused the login/);
+  });
+
+  it("suggests demo accounts only on the bundled server, which has them", () => {
+    expect(describeSaslFailure("not-authorized", { host: "xmpp.example", port: 5222, jid: "alice@example" })).toBe(
+      "xmpp.example:5222 refused the login for alice@example: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password.",
+    );
   });
 });
 

@@ -12,6 +12,8 @@ export interface ConnectionContext {
   jid?: string;
   /** The name TLS checked the certificate against, when not the host. */
   tlsName?: string;
+  /** The playground's own server, whose demo accounts a message may suggest. */
+  bundled?: boolean;
 }
 
 interface ErrorFields {
@@ -20,6 +22,8 @@ interface ErrorFields {
   name?: string;
   message?: string;
   hostname?: string;
+  /** OpenSSL's own words, on TLS errors. */
+  reason?: string;
   host?: string;
   cert?: { subject?: { CN?: string | string[] }; subjectaltname?: string; valid_to?: string };
 }
@@ -27,8 +31,9 @@ interface ErrorFields {
 const BUNDLED_HINT = "`npm run playground` starts the bundled one";
 
 /** RFC 6120 section 6.5: what each SASL failure condition means for the person logging in. */
-const SASL_FAILURES: Record<string, (who: string) => string> = {
-  "not-authorized": (who) => `refused the login for ${who}: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password, or use a demo account`,
+const SASL_FAILURES: Record<string, (who: string, bundled: boolean) => string> = {
+  // Demo accounts exist on the bundled server only; elsewhere the advice would send people looking for nothing.
+  "not-authorized": (who, bundled) => `refused the login for ${who}: wrong username or password (SASL <not-authorized/>, RFC 6120 section 6.5.10). Check the password${bundled ? ", or use a demo account" : ""}`,
   "account-disabled": (who) => `says the account ${who} is disabled (SASL <account-disabled/>, RFC 6120 section 6.5.1). Ask the server's administrator, or use another account`,
   "credentials-expired": (who) => `says the password of ${who} has expired (SASL <credentials-expired/>, RFC 6120 section 6.5.2). Change it with another client, then log in again`,
   "encryption-required": () => `wants TLS before this SASL mechanism (SASL <encryption-required/>, RFC 6120 section 6.5.3). Choose STARTTLS or direct TLS`,
@@ -75,6 +80,10 @@ export function describeConnectionError(error: unknown, context?: ConnectionCont
       return `${target} closed the connection while the bridge was still writing (EPIPE). Connect again.`;
     case "ERR_TLS_CERT_ALTNAME_INVALID":
       return certificateMismatch(fields, target, context);
+    case "ERR_SSL_WRONG_VERSION_NUMBER":
+    case "ERR_SSL_PACKET_LENGTH_TOO_LONG":
+      // OpenSSL read the first bytes as a TLS record header and found none: the peer is not speaking TLS.
+      return `${target} answered the TLS handshake with something that is not TLS (OpenSSL: ${fields.reason ?? fields.code}): that port speaks plain XMPP, where TLS starts only after <starttls/> (RFC 6120 section 5), not TLS from the first byte (XEP-0368). Choose TCP with STARTTLS for this port (or plain TCP, loopback only), or dial the server's direct TLS port.`;
     case "CERT_HAS_EXPIRED":
       return `the certificate presented by ${target} expired${fields.cert?.valid_to ? ` on ${fields.cert.valid_to}` : ""} (CERT_HAS_EXPIRED). The server's administrator must renew it.`;
   }
@@ -99,7 +108,7 @@ export function describeConnectionError(error: unknown, context?: ConnectionCont
 export function describeSaslFailure(condition: string, context?: ConnectionContext): string {
   const target = context ? formatAddress(context.host, context.port) : "the server";
   const sentence = SASL_FAILURES[condition];
-  return sentence ? `${target} ${sentence(context?.jid ?? "this account")}.` : `${target} refused the login (SASL <${condition}/>, RFC 6120 section 6.5).`;
+  return sentence ? `${target} ${sentence(context?.jid ?? "this account", context?.bundled === true)}.` : `${target} refused the login (SASL <${condition}/>, RFC 6120 section 6.5).`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StreamViolation } from "./framing";
+import type { EventCode } from "./event-codes";
 
 /**
  * One record of a session's transcript (see DESIGN.md, "The data that flows").
@@ -63,6 +64,13 @@ export interface TranscriptEntry {
    * with the original bytes in hex ("c3 28"), so the exact wire bytes can be rebuilt.
    */
   invalidBytes?: InvalidBytes[];
+  /**
+   * Written by the client library on its own, not typed by the person: the answer it gives
+   * an iq the server pushed (a roster or blocking push, RFC 6120 section 8.2.3), say.
+   */
+  auto?: boolean;
+  /** For events: what happened, for machines (event-codes.ts); `raw` is the sentence for people. */
+  code?: EventCode;
 }
 
 export interface InvalidBytes {

@@ -1,38 +1,21 @@
-import { client, xml, type Client } from "@xmpp/client";
+import tls from "node:tls";
+import { client, xml, type Client, type XmlElement } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
-import { Transcript, type TranscriptOptions } from "./transcript";
 import { tapConnection } from "./wire-tap";
 import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
-import { droppedBytesMessage, libraryRefusalMessage, refusalMessage, streamErrorXml } from "./stream-refusal";
-import type { StreamViolation } from "./framing";
-import type { SaslMechanism, SessionState, Transport } from "../bridge/protocol";
+import { libraryRefusalMessage } from "./stream-refusal";
+import type { SaslMechanism, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
-import type { StateListener, XmppSession } from "./session";
-import { SessionStateEmitter } from "./session-state";
-import { describeConnectionError, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { describeConnectionError, type ConnectionContext } from "./connection-errors";
 import { pinClientSockets } from "./pinned-lookup";
 import { pinWebSocketTransport } from "./websocket-pinning";
 import { websocketUrl } from "./websocket-target";
+import { answerServerPushes } from "./push-answers";
+import type { ServerAddress } from "./server-address";
+import { NS_TLS, missingStartTlsMessage, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
+import { CLOSED_BY_YOU, SessionCore, type SessionCoreOptions } from "./session-core";
 
-export interface ServerAddress {
-  host: string;
-  port: number;
-  /** The HTTP path of XMPP over WebSocket, for the websocket transport. */
-  path?: string;
-  /** For the websocket transport: wss:// (TLS, certificate checked) instead of ws://. */
-  tls?: boolean;
-  /**
-   * The addresses the allowlist checked for `host`: the socket dials only these, never a
-   * fresh lookup of the name (server/allowlist.ts). `host` stays the TLS server name.
-   */
-  addresses?: readonly string[];
-}
-
-export interface GuidedSessionOptions {
-  server: ServerAddress;
-  transport: Transport;
-  /** The XMPP domain (the JID's domainpart), which may differ from the host to dial. */
-  domain: string;
+export interface GuidedSessionOptions extends SessionCoreOptions {
   username: string;
   password: string;
   mechanism: SaslMechanism;
@@ -42,8 +25,6 @@ export interface GuidedSessionOptions {
    * account as unavailable and keeps chat messages to its bare JID offline.
    */
   initialPresence?: boolean;
-  /** Limits of the transcript, such as the longest element accepted from the server. */
-  transcript?: TranscriptOptions;
 }
 
 /** How long a refused stream waits for the server's FIN after ours before dropping the socket. */
@@ -52,32 +33,23 @@ const REFUSAL_GRACE_MS = 1000;
 // @xmpp/websocket expects the browser's global WebSocket, which Node 20 lacks without a flag.
 globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
 
-
 /**
  * A connection negotiated by @xmpp/client (STARTTLS, SASL, resource binding), with every
- * byte of it recorded in a Transcript through the wire tap.
+ * byte of it recorded in a Transcript through the wire tap. The rules every kind shares
+ * live in SessionCore (session-core.ts).
  */
-export class GuidedSession implements XmppSession {
-  readonly transcript: Transcript;
+export class GuidedSession extends SessionCore {
   private readonly entity: Client;
-  private readonly status = new SessionStateEmitter();
   private secure = false;
-  private streamError: string | undefined;
-  private serverClosedStream = false;
-  private lastError: string | undefined;
-  /** Set once the server broke the stream's rules: why the session ended it. */
-  private refusal: string | undefined;
-  private droppedBytes = 0;
-  /** Set while the session ends: what the transcript flushes then is recorded, not answered. */
-  private ending = false;
   private readonly refused: Promise<never>;
   /** Resolves once the socket of a refused stream has closed (or was dropped after the grace period). */
   private refusalDone: Promise<void> = Promise.resolve();
   private signalRefusal: (error: Error) => void = () => undefined;
-  private lastErrorCause: unknown;
+  /** True while @xmpp/client's own send() writes: the person's text goes through write() alone. */
+  private librarySending = false;
 
   constructor(private readonly options: GuidedSessionOptions) {
-    this.transcript = new Transcript(options.transcript);
+    super(options);
     this.refused = new Promise<never>((_, reject) => {
       this.signalRefusal = reject;
     });
@@ -97,9 +69,16 @@ export class GuidedSession implements XmppSession {
     this.entity.reconnect.stop();
     if (options.server.addresses) pinClientSockets(this.entity, options.server.addresses);
     if (options.server.addresses && options.transport === "websocket") pinWebSocketTransport(this.entity, options.server.addresses);
-    // RFC 6121 §2.1.6: a client acknowledges a roster push with an empty result. Without a
-    // handler, @xmpp/client would answer every push with service-unavailable.
-    this.entity.iqCallee.set("jabber:iq:roster", "query", () => true);
+    answerServerPushes(this.entity, `${options.username}@${options.domain}`);
+    this.markLibrarySends();
+    // @xmpp/client negotiates STARTTLS whenever the features offer it, with no option to
+    // decline; plain TCP must stay plain, so the offer is hidden from the library (the
+    // transcript keeps the server's bytes as they were). Prepended: before its middleware.
+    if (options.transport === "plain") {
+      this.entity.prependListener("element", (element: XmlElement) => {
+        if (element.is("features", "http://etherx.jabber.org/streams")) element.remove("starttls", NS_TLS);
+      });
+    }
     tapConnection(this.entity, {
       received: (data) => {
         if (this.refusal !== undefined) {
@@ -113,7 +92,8 @@ export class GuidedSession implements XmppSession {
       },
       sent: (text) => {
         this.noticeTls();
-        this.transcript.record("out", text);
+        // Once online, whatever the library sends by itself answers the server (push results, pings).
+        this.transcript.record("out", text, this.librarySending && this.status.current === "online");
       },
       rejected: (error) => {
         // Once the server sent a stream error the stream is over (RFC 6120 section 4.9.1.1) and
@@ -123,36 +103,28 @@ export class GuidedSession implements XmppSession {
         this.refuse(libraryRefusalMessage(error), "not-well-formed");
       },
     });
-    this.transcript.onEntry((entry) => this.onEntry(entry));
     this.entity.on("status", (status: string) => this.onStatus(status));
     this.entity.on("error", (error: unknown) => {
-      this.lastError = describeError(error, this.context());
+      this.lastError = describeConnectionError(error, this.context());
       this.lastErrorCause = error;
     });
-  }
-
-  get currentState(): SessionState {
-    return this.status.current;
-  }
-
-  onState(listener: StateListener): () => void {
-    return this.status.listen(listener);
   }
 
   /** Connects, negotiates and binds; resolves with the bound full JID. */
   async connect(): Promise<string> {
     const { host, port } = this.options.server;
-    this.transcript.recordEvent(`connecting to ${host}:${port} (${this.options.transport})`);
+    this.refuseTargetBeforeDial();
+    this.transcript.recordEvent("connecting", `connecting to ${host}:${port} (${this.options.transport})`);
     try {
       const jid = String(await Promise.race([this.entity.start(), this.refused]));
-      this.transcript.recordEvent(`online as ${jid}`);
+      this.transcript.recordEvent("online", `online as ${jid}`);
       // Sent as an element, not text: over WebSocket the transport then adds xmlns='jabber:client',
       // since each frame stands alone with its namespace declarations (RFC 7395 section 3.3.3).
       if (this.options.initialPresence) await this.entity.send(xml("presence"));
       this.status.set("online", { jid });
       return jid;
     } catch (error) {
-      const message = this.refusal ?? this.lastError ?? describeError(error, this.context());
+      const message = this.refusal ?? this.lastError ?? describeConnectionError(error, this.context());
       if (this.refusal === undefined) await this.entity.stop().catch(() => undefined);
       else await this.refusalDone;
       this.finish(message);
@@ -169,39 +141,39 @@ export class GuidedSession implements XmppSession {
   }
 
   /** Closes the stream politely (RFC 6120 section 4.4), then the socket. */
-  async close(): Promise<void> {
+  async close(reason = CLOSED_BY_YOU): Promise<void> {
     if (this.status.current === "closed") return;
+    // The server's </stream:stream> in answer to ours is not the server going away.
+    this.closeRequested ??= reason;
     await this.entity.stop().catch(() => undefined);
-    this.finish("closed by you");
+    this.finish(reason);
   }
 
-  private onEntry(entry: TranscriptEntry): void {
-    if (entry.dir === "in" && entry.kind === "sasl" && entry.name === "success") {
-      this.transcript.recordEvent("authenticated");
-    }
-    // Bytes after the server ended its stream (a stream error or </stream:stream>, RFC 6120
-    // sections 4.4 and 4.9.1.1) are recorded, but there is no stream left to refuse them on.
-    const streamOver = this.streamError !== undefined || this.serverClosedStream;
-    if (entry.dir === "in" && entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
-    if (entry.dir === "in" && entry.kind === "stream-close") this.serverClosedStream = true;
-    if (entry.dir === "in" && entry.violation !== undefined && !streamOver) this.refuse(refusalMessage(entry, entry.violation), entry.violation);
+  protected onServerEntry(entry: TranscriptEntry): void {
+    if (entry.kind === "features" && !this.secure) this.checkTlsOffer(entry);
   }
 
   /**
-   * The server broke the stream's rules: say so, send the stream error the rule names, close
-   * our side, and read nothing more (RFC 6120 section 4.9.1.1).
+   * Runs on the features before the library reads them (the tap passes nothing on once the
+   * session refuses), so a refusal here means no SASL byte was ever written.
    */
-  private refuse(message: string, condition: StreamViolation): void {
-    if (this.refusal !== undefined || this.ending || this.status.current === "closed") return;
-    this.refusal = message;
-    this.transcript.recordEvent(`closing the stream: ${message}`, condition);
-    this.signalRefusal(new Error(message));
+  private checkTlsOffer(entry: TranscriptEntry): void {
+    const { transport } = this.options;
+    if (transport !== "starttls" && transport !== "plain") return;
+    const offer = startTlsOffer(entry);
+    const where = formatTarget(this.options.server);
+    if (transport === "starttls" && offer === "none") this.endStream(missingStartTlsMessage(where));
+    if (transport === "plain" && offer === "required") this.endStream(requiredStartTlsMessage(where));
+  }
+
+  /** The library writes each piece (its parser state stays right); then the socket ends, with a grace period for the server's FIN. */
+  protected writeStreamEnd(pieces: readonly string[]): void {
+    this.signalRefusal(new Error(this.refusal));
     const socket = this.entity.socket as { end?(): void; destroy?(): void; once?(event: "close", listener: () => void): void } | null;
     this.refusalDone = new Promise<void>((resolve) => {
       socket?.once?.("close", resolve);
       setTimeout(resolve, 2 * REFUSAL_GRACE_MS).unref();
     });
-    const pieces = streamErrorXml(condition, this.options.transport === "websocket");
     void pieces
       .reduce((written, piece) => written.then(() => this.entity.write(piece)), Promise.resolve())
       .catch(() => undefined)
@@ -220,34 +192,50 @@ export class GuidedSession implements XmppSession {
     }
     if (status === "disconnect" && this.status.current === "online") {
       // Once online, any loss of the socket without a stream error is the server going away.
-      this.finish(this.refusal ?? (this.streamError ? `the server ended the stream: ${this.streamError}` : describeUnexpectedClose(this.context(), this.lastErrorCause)));
+      this.finish(this.closeReason());
     }
+  }
+
+  /**
+   * The library sends every element it builds through Connection#send, which calls write()
+   * synchronously before its first await; the session's own writes (what the person typed,
+   * the initial presence, a refusal) call write() directly. A flag around send() tells them apart.
+   */
+  private markLibrarySends(): void {
+    const send = this.entity.send.bind(this.entity);
+    this.entity.send = (element) => {
+      this.librarySending = true;
+      try {
+        return send(element);
+      } finally {
+        this.librarySending = false;
+      }
+    };
   }
 
   /** What this session dials, for messages that name it. */
-  private context(): ConnectionContext {
+  protected context(): ConnectionContext {
     const { server, transport, domain, username } = this.options;
     // STARTTLS checks the certificate against the domain; direct TLS against the host dialled.
-    return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host };
+    return { host: server.host, port: server.port, jid: `${username}@${domain}`, tlsName: transport === "starttls" ? domain : server.host, bundled: this.options.bundledServer === true };
   }
 
+  /**
+   * Records TLS once its handshake is done. @xmpp/tls's wrapper says `secure` from the
+   * start, handshake or not, and a TLS socket names its protocol before the handshake: only
+   * `authorized`, set when the handshake verified the certificate, tells it happened.
+   */
   private noticeTls(): void {
-    const secure = this.entity.socket !== null && (this.entity.socket as { secure?: boolean }).secure === true;
-    if (secure && !this.secure && this.options.transport !== "websocket") {
-      this.transcript.recordEvent("TLS established");
-    }
+    const inner = (this.entity.socket as { socket?: unknown } | null)?.socket;
+    const secure = inner instanceof tls.TLSSocket && inner.authorized;
+    if (secure && !this.secure) this.transcript.recordEvent("tls-established", `TLS established (${inner.getProtocol() ?? "unknown version"})`);
     this.secure = secure;
   }
 
-  private finish(message: string): void {
-    if (this.status.current === "closed") return;
-    this.ending = true;
-    this.transcript.end();
-    if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
-    this.transcript.recordEvent(`closed: ${message}`, this.streamError);
-    this.status.set("closed", { message });
-  }
+}
 
+function formatTarget(server: ServerAddress): string {
+  return `${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`;
 }
 
 function serviceUri(server: ServerAddress, transport: Transport): string {
@@ -263,12 +251,7 @@ function serviceUri(server: ServerAddress, transport: Transport): string {
       return `xmpps://${host}:${server.port}`;
     case "starttls":
     case "plain":
-      // @xmpp/client upgrades whenever STARTTLS is offered: "plain" relies on a listener without TLS.
+      // "plain" never upgrades: the session hides the server's STARTTLS offer from the library.
       return `xmpp://${host}:${server.port}`;
   }
-}
-
-/** Turns library and socket errors into a sentence that says what to do (see connection-errors.ts). */
-export function describeError(error: unknown, context?: ConnectionContext): string {
-  return describeConnectionError(error, context);
 }

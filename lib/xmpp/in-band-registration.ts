@@ -3,7 +3,8 @@ import tls from "node:tls";
 import { randomBytes, randomInt } from "node:crypto";
 import { StreamFramer, type Frame } from "./framing";
 import { NS_STREAM, parseElement, type ElementOutline } from "../xml/parse-element";
-import { describeError, type ServerAddress } from "./guided-session";
+import { describeConnectionError } from "./connection-errors";
+import type { ServerAddress } from "./server-address";
 
 /**
  * Disposable accounts for the "fresh account" action: in-band registration (XEP-0077
@@ -175,7 +176,7 @@ async function withStream<T>(options: AccountServer, purpose: string, body: (str
     await stream.connected();
     return await body(stream);
   } catch (error) {
-    throw new Error(`${purpose} at ${where} failed: ${describeError(error)}`);
+    throw new Error(`${purpose} at ${where} failed: ${describeConnectionError(error)}`);
   } finally {
     clearTimeout(timer);
     stream.destroy();

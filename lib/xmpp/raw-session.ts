@@ -1,26 +1,16 @@
 import net from "node:net";
 import tls from "node:tls";
-import { Transcript, type TranscriptOptions } from "./transcript";
 import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
-import { droppedBytesMessage, refusalMessage, streamErrorXml } from "./stream-refusal";
-import type { StreamViolation } from "./framing";
-import { describeError, type ServerAddress } from "./guided-session";
-import type { SessionState, Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
-import type { StateListener, XmppSession } from "./session";
-import { SessionStateEmitter } from "./session-state";
-import { describeSaslFailure, describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { describeConnectionError, describeSaslFailure, type ConnectionContext } from "./connection-errors";
 import { pinnedLookup } from "./pinned-lookup";
+import { socketAcceptsWrites } from "./wire-tap";
+import { clearTextAuthRefusal } from "./transport-policy";
+import { CLOSED_BY_YOU, SessionCore, type SessionCoreOptions } from "./session-core";
 
-export interface RawSessionOptions {
-  server: ServerAddress;
-  /** "websocket" is refused: XMPP over WebSocket frames the stream differently (RFC 7395). */
-  transport: Transport;
-  /** The XMPP domain: the TLS server name unless `tlsServername` says otherwise. */
-  domain: string;
+export interface RawSessionOptions extends SessionCoreOptions {
+  /** The TLS server name, when not the domain. "websocket" transport is refused: XMPP over WebSocket frames the stream differently (RFC 7395). */
   tlsServername?: string;
-  /** Limits of the transcript, such as the longest element accepted from the server. */
-  transcript?: TranscriptOptions;
 }
 
 /** How long close() waits for the server to answer our FIN before dropping the socket. */
@@ -31,40 +21,20 @@ const CLOSE_GRACE_MS = 1000;
  * the stream header, SASL, binding, even STARTTLS; this class only carries the bytes,
  * records them, and upgrades the socket when the server says <proceed/>.
  */
-export class RawSession implements XmppSession {
-  readonly transcript: Transcript;
-  private readonly status = new SessionStateEmitter();
+export class RawSession extends SessionCore {
   private socket: net.Socket | undefined;
   /** Set once the server's <proceed/> arrives, until the socket is upgraded. */
   private proceedReceived = false;
   /** Pending while a STARTTLS handshake runs; send() waits for it. */
   private upgrade: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private streamError: string | undefined;
-  private lastError: string | undefined;
-  /** Set once the server broke the stream's rules: why the session ended it. */
-  private refusal: string | undefined;
-  private droppedBytes = 0;
-  /** Set while the session ends: what the transcript flushes then is recorded, not answered. */
-  private ending = false;
-  private lastErrorCause: unknown;
-  private serverClosedStream = false;
   private tlsFailure: string | undefined;
 
   constructor(private readonly options: RawSessionOptions) {
-    this.transcript = new Transcript(options.transcript);
+    super(options);
     if (options.transport === "websocket") {
       throw new Error("raw mode needs a TCP transport (plain, starttls or tls): over WebSocket the stream is framed by <open/> and <close/> (RFC 7395), so choose guided mode for it");
     }
-    this.transcript.onEntry((entry) => this.onEntry(entry));
-  }
-
-  get currentState(): SessionState {
-    return this.status.current;
-  }
-
-  onState(listener: StateListener): () => void {
-    return this.status.listen(listener);
   }
 
   /** Opens the socket (and TLS for direct TLS); the stream itself is the user's to open. */
@@ -72,7 +42,8 @@ export class RawSession implements XmppSession {
     if (this.socket !== undefined) throw new Error("this session has connected once already; open a new session to connect again");
     const { host, port } = this.options.server;
     const { transport } = this.options;
-    this.transcript.recordEvent(`connecting to ${host}:${port} (${transport})`);
+    this.refuseTargetBeforeDial();
+    this.transcript.recordEvent("connecting", `connecting to ${host}:${port} (${transport})`);
     // Only the addresses the allowlist checked, if it gave any (server/allowlist.ts).
     const addresses = this.options.server.addresses;
     const pinned = addresses ? { lookup: pinnedLookup(addresses) } : {};
@@ -81,7 +52,7 @@ export class RawSession implements XmppSession {
     socket.once("connect", () => {
       // Without this every round trip waits for Nagle's 40 ms delayed ACK.
       socket.setNoDelay(true);
-      this.transcript.recordEvent("connected");
+      this.transcript.recordEvent("connected", "connected");
     });
     this.attach(socket);
     try {
@@ -104,20 +75,27 @@ export class RawSession implements XmppSession {
   async send(xml: string): Promise<void> {
     await this.upgrade;
     const socket = this.socket;
-    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined || this.refusal !== undefined) {
+    // A socket the server already ended takes no bytes: recording them would show a send that never happened.
+    if (this.status.current !== "online" || socket === undefined || this.closing !== undefined || this.refusal !== undefined || !socketAcceptsWrites(socket)) {
       throw new Error("the session is not connected; connect again to send");
     }
     // Raw mode sends anything, even XML that is not well-formed, except what XMPP forbids outright.
     const restricted = findRestrictedXml(xml);
     if (restricted !== null) throw new Error(restrictedXmlRefusal(restricted));
+    // The person chose STARTTLS: credentials wait for TLS (RFC 6120 section 5.3.1, TLS before SASL).
+    if (this.options.transport === "starttls" && !(socket instanceof tls.TLSSocket)) {
+      const clearText = clearTextAuthRefusal(xml);
+      if (clearText !== undefined) throw new Error(clearText);
+    }
     this.transcript.record("out", xml);
     await new Promise<void>((resolve, reject) => {
-      socket.write(xml, (error) => (error ? reject(new Error(describeError(error, this.context()))) : resolve()));
+      socket.write(xml, (error) => (error ? reject(new Error(describeConnectionError(error, this.context()))) : resolve()));
     });
   }
 
   /** Ends the socket; what goes on the wire before that (a closing tag or not) is the user's choice. */
-  close(): Promise<void> {
+  close(reason = CLOSED_BY_YOU): Promise<void> {
+    this.closeRequested ??= reason;
     this.closing ??= this.shutdown();
     return this.closing;
   }
@@ -136,7 +114,7 @@ export class RawSession implements XmppSession {
         else socket.end();
       });
     }
-    this.finish("closed by you");
+    this.finish(this.closeRequested ?? CLOSED_BY_YOU);
   }
 
   /** Listens on whichever socket currently carries the stream: the plain one, then the TLS one. */
@@ -164,23 +142,16 @@ export class RawSession implements XmppSession {
   };
 
   private readonly onError = (error: Error): void => {
-    this.lastError = describeError(error, this.context());
+    this.lastError = describeConnectionError(error, this.context());
     this.lastErrorCause = error;
   };
 
   private readonly onClose = (): void => {
-    if (this.refusal !== undefined) return this.finish(this.refusal);
-    if (this.closing !== undefined) return this.finish("closed by you");
     this.finish(this.closeReason());
   };
 
-  private closeReason(): string {
-    if (this.streamError !== undefined) return `the server ended the stream: ${this.streamError}`;
-    if (this.serverClosedStream) return "the server closed the stream (</stream:stream>) and the connection";
-    if (this.tlsFailure !== undefined) return this.tlsFailure;
-    // Connected, then the socket went without a word: the server stopped or the network dropped.
-    if (this.status.current === "online") return describeUnexpectedClose(this.context(), this.lastErrorCause);
-    return this.lastError ?? "the connection closed";
+  protected override failureReason(): string | undefined {
+    return this.tlsFailure;
   }
 
   /**
@@ -209,18 +180,18 @@ export class RawSession implements XmppSession {
     });
     // A failed handshake surfaces as the socket's error, then close: say which step failed.
     secure.on("error", (error) => {
-      if (!established) this.tlsFailure = this.lastError = `TLS negotiation failed: ${describeError(error, this.context())}`;
+      if (!established) this.tlsFailure = this.lastError = `TLS negotiation failed: ${describeConnectionError(error, this.context())}`;
     });
   }
 
   private recordTlsEstablished(socket: tls.TLSSocket): void {
-    this.transcript.recordEvent(`TLS established (${socket.getProtocol() ?? "unknown version"})`);
+    this.transcript.recordEvent("tls-established", `TLS established (${socket.getProtocol() ?? "unknown version"})`);
   }
 
   /** What this session dials, for messages that name it. */
-  private context(): ConnectionContext {
+  protected context(): ConnectionContext {
     const { host, port } = this.options.server;
-    return { host, port, tlsName: this.options.tlsServername ?? this.options.domain };
+    return { host, port, tlsName: this.options.tlsServername ?? this.options.domain, bundled: this.options.bundledServer === true };
   }
 
   private serverName(): { servername?: string } {
@@ -229,54 +200,33 @@ export class RawSession implements XmppSession {
     return net.isIP(name) === 0 ? { servername: name } : {};
   }
 
-  private onEntry(entry: TranscriptEntry): void {
-    if (entry.dir !== "in") return;
-    // The playground is the receiving entity even in raw mode: RFC 6120 obliges it, not the person typing.
-    // After the server ended its stream (RFC 6120 sections 4.4, 4.9.1.1) there is nothing left to refuse.
-    const streamOver = this.streamError !== undefined || this.serverClosedStream;
-    if (entry.violation !== undefined && !streamOver) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
+  /** What only raw mode does with the server's words: upgrade on <proceed/>, explain a SASL failure, note the bound JID. */
+  protected onServerEntry(entry: TranscriptEntry): void {
     if (entry.kind === "tls" && entry.name === "proceed") this.proceedReceived = true;
-    if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated");
     // The stream stays open for another try (RFC 6120 section 6.4.5); say what the refusal means.
     if (entry.kind === "sasl" && entry.name === "failure") {
-      this.transcript.recordEvent(`authentication failed: ${describeSaslFailure(entry.error ?? "undefined-condition", this.context())} In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`, entry.error);
+      this.transcript.recordEvent("auth-failed", `authentication failed: ${describeSaslFailure(entry.error ?? "undefined-condition", this.context())} In raw mode the PLAIN payload is base64 of \\0username\\0password (RFC 4616).`, entry.error);
     }
-    if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
-    if (entry.kind === "stream-close") this.serverClosedStream = true;
     if (entry.kind === "bind" && entry.attrs?.type === "result") {
       const jid = boundJid(entry.raw);
       if (jid !== undefined && this.status.current === "online") {
-        this.transcript.recordEvent(`bound as ${jid}`);
+        this.transcript.recordEvent("bound", `bound as ${jid}`);
         this.status.set("online", { jid });
       }
     }
   }
 
-  /**
-   * The server broke the stream's rules: say so, send the stream error the rule names, close
-   * our side, and read nothing more (RFC 6120 section 4.9.1.1).
-   */
-  private refuse(message: string, condition: StreamViolation): void {
+  /** Raw mode is TCP only: one write, the error and the closing tag, then our FIN. */
+  protected writeStreamEnd(pieces: readonly string[]): void {
     const socket = this.socket;
-    if (this.refusal !== undefined || this.ending || this.status.current === "closed" || socket === undefined) return;
-    this.refusal = message;
-    this.transcript.recordEvent(`closing the stream: ${message}`, condition);
-    // Raw mode is TCP only: one piece, the error and the closing tag.
-    const error = streamErrorXml(condition).join("");
-    this.transcript.record("out", error);
-    socket.end(error);
+    if (socket === undefined) return;
+    const end = pieces.join("");
+    if (socketAcceptsWrites(socket)) {
+      this.transcript.record("out", end);
+      socket.end(end);
+    }
     setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   }
-
-  private finish(message: string): void {
-    if (this.status.current === "closed") return;
-    this.ending = true;
-    this.transcript.end();
-    if (this.droppedBytes > 0) this.transcript.recordEvent(droppedBytesMessage(this.droppedBytes));
-    this.transcript.recordEvent(`closed: ${message}`, this.streamError);
-    this.status.set("closed", { message });
-  }
-
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };

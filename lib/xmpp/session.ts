@@ -15,5 +15,6 @@ export interface XmppSession {
   connect(): Promise<string>;
   /** Writes exactly the text given, in order. */
   send(xml: string): Promise<void>;
-  close(): Promise<void>;
+  /** Ends the session; `reason` is what the closing event says (by default, that the person closed it). */
+  close(reason?: string): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { Transcript } from "./transcript";
 describe("Transcript.forgetThrough", () => {
   function withEvents(count: number): Transcript {
     const transcript = new Transcript();
-    for (let i = 1; i <= count; i++) transcript.recordEvent(`event ${i}`);
+    for (let i = 1; i <= count; i++) transcript.recordEvent("connected", `event ${i}`);
     return transcript;
   }
 
@@ -17,7 +17,7 @@ describe("Transcript.forgetThrough", () => {
     expect(transcript.since(8).map((entry) => entry.seq)).toEqual([9, 10]);
     // A tab that asks for more than is held gets what is held, from the first kept seq.
     expect(transcript.since(0).map((entry) => entry.seq)).toEqual([7, 8, 9, 10]);
-    expect(transcript.recordEvent("event 11").seq).toBe(11);
+    expect(transcript.recordEvent("connected", "event 11").seq).toBe(11);
     expect(transcript.since(10).map((entry) => entry.raw)).toEqual(["event 11"]);
   });
 
@@ -27,7 +27,7 @@ describe("Transcript.forgetThrough", () => {
     expect(transcript.size).toBe(0);
     expect(transcript.lastSeq).toBe(3);
     transcript.forgetThrough(1);
-    expect(transcript.recordEvent("next").seq).toBe(4);
+    expect(transcript.recordEvent("connected", "next").seq).toBe(4);
     expect(transcript.since(3).map((entry) => entry.seq)).toEqual([4]);
   });
 });

@@ -109,7 +109,7 @@ describe("Transcript", () => {
     const seen: number[][] = [[], []];
     transcript.onEntry((entry) => {
       seen[0]!.push(entry.seq);
-      if (entry.kind === "sasl") transcript.recordEvent("authenticated");
+      if (entry.kind === "sasl") transcript.recordEvent("authenticated", "authenticated");
     });
     transcript.onEntry((entry) => seen[1]!.push(entry.seq));
     transcript.record("in", SERVER_HEADER + "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
@@ -136,9 +136,9 @@ describe("Transcript", () => {
 
   it("numbers events and wire entries in one sequence", () => {
     const transcript = new Transcript();
-    transcript.recordEvent("connecting");
+    transcript.recordEvent("connecting", "connecting");
     transcript.record("out", CLIENT_HEADER);
-    transcript.recordEvent("closed", "remote-connection-failed");
+    transcript.recordEvent("closed", "closed", "remote-connection-failed");
     expect(transcript.since(0).map((entry) => [entry.seq, entry.dir])).toEqual([
       [1, "event"],
       [2, "out"],

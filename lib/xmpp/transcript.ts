@@ -3,6 +3,7 @@ import { DirectionReader, type ReadFrame } from "./direction-reader";
 import { isSecretSaslElement, maskElementContent, maskIqPasswords } from "./redaction";
 import { IqPairing } from "./iq-pairing";
 import type { TranscriptEntry } from "./entry";
+import type { EventCode } from "./event-codes";
 
 export interface TranscriptOptions {
   /** High-resolution clock in milliseconds; injectable for tests. */
@@ -49,14 +50,17 @@ export class Transcript {
     this.readers = { in: new DirectionReader("in", this.framing), out: new DirectionReader("out", this.framing) };
   }
 
-  /** Records bytes (or already decoded text) that crossed the wire in one direction. */
-  record(dir: "in" | "out", data: Uint8Array | string): void {
-    for (const frame of this.readers[dir].push(data)) this.add(dir, frame);
+  /**
+   * Records bytes (or already decoded text) that crossed the wire in one direction.
+   * `auto`: the client library wrote them on its own (TranscriptEntry.auto).
+   */
+  record(dir: "in" | "out", data: Uint8Array | string, auto = false): void {
+    for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
   }
 
-  /** A sentence about the connection itself: connecting, TLS established, closed... */
-  recordEvent(text: string, error?: string): TranscriptEntry {
-    const entry = this.append({ dir: "event", raw: text, kind: "status", ...(error ? { error } : {}) });
+  /** Something about the connection itself, by its code (event-codes.ts) and a sentence for people. */
+  recordEvent(code: EventCode, text: string, error?: string): TranscriptEntry {
+    const entry = this.append({ dir: "event", code, raw: text, kind: "status", ...(error ? { error } : {}) });
     this.notify(entry);
     return entry;
   }
@@ -112,6 +116,7 @@ export class Transcript {
       this.flaggedRequests.add(request.seq);
       const event = this.append({
         dir: "event",
+        code: "unanswered",
         raw: `no answer to iq #${request.seq} (id ${request.id}) after ${Math.round(timeoutMs / 1000)} s`,
         kind: "status",
         error: UNANSWERED,
@@ -133,9 +138,9 @@ export class Transcript {
     return new Map(this.secrets);
   }
 
-  private add(dir: "in" | "out", frame: ReadFrame): void {
+  private add(dir: "in" | "out", frame: ReadFrame, auto = false): void {
     const parsed = this.readers[dir].describe(frame);
-    const entry = this.append({ dir, raw: frame.raw, ...parsed });
+    const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}) });
     const masked = maskSecrets(entry);
     if (masked !== entry.raw) {
       this.secrets.set(entry.seq, entry.raw);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { client, type Client } from "@xmpp/client";
-import { WireTapUnavailableError, tapConnection } from "./wire-tap";
+import net from "node:net";
+import { WireTapUnavailableError, socketAcceptsWrites, tapConnection } from "./wire-tap";
 
 const sink = { received: () => undefined, sent: () => undefined };
 
@@ -27,7 +28,8 @@ describe("tapConnection", () => {
     const sent: string[] = [];
     const calls: string[] = [];
     const fake = {
-      socket: {},
+      // An open WebSocket, as @xmpp/websocket wraps it.
+      socket: { socket: { readyState: 1 } },
       parser: {},
       _onData: (data: Buffer) => calls.push(`onData ${String(data)}`),
       write: async (text: string) => {
@@ -88,5 +90,33 @@ describe("tapConnection", () => {
     expect(() => fake._onData?.(Buffer.from("<body>&lol;</body>"))).not.toThrow();
     expect(calls).toEqual(["<body>&lol;</body>"]);
     expect(String(rejected[0])).toContain("Illegal XML entity");
+  });
+
+  it("records a write only when the socket would send it", async () => {
+    const sent: string[] = [];
+    const fake = { socket: null as unknown, parser: {}, _onData: () => undefined, write: async () => undefined };
+    tapConnection(fake as unknown as Client, { received: () => undefined, sent: (text) => void sent.push(text) });
+    const write = (text: string) => (fake as unknown as Client).write(text);
+    await write("<none/>");
+    fake.socket = { socket: null };
+    await write("<closed-wrapper/>");
+    fake.socket = { socket: { readyState: 2 } };
+    await write("<closing-websocket/>");
+    fake.socket = { socket: { readyState: 1 } };
+    await write("<open-websocket/>");
+    expect(sent).toEqual(["<open-websocket/>"]);
+  });
+
+  it("knows a destroyed or ended net socket takes no more writes", async () => {
+    const server = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const socket = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    expect(socketAcceptsWrites(socket)).toBe(true);
+    socket.end();
+    expect(socketAcceptsWrites(socket)).toBe(false);
+    socket.destroy();
+    expect(socketAcceptsWrites(socket)).toBe(false);
+    await new Promise((resolve) => server.close(resolve));
   });
 });

@@ -121,7 +121,7 @@ export class LessonRun {
       await until(() => closed() || transcript.since(sentAfterSeq).some((entry) => entry.dir === "in" && entry.attrs?.id === id), PASS_TIMEOUT_MS);
       return;
     }
-    await until(() => closed() || transcript.since(sentAfterSeq).some((entry) => entry.dir === "in" || (entry.dir === "event" && entry.raw.startsWith("closed"))), UNBOUND_REPLY_MS);
+    await until(() => closed() || transcript.since(sentAfterSeq).some((entry) => entry.dir === "in" || entry.code === "closed"), UNBOUND_REPLY_MS);
   }
 
   /** Sends a step's solution and waits until its check passes; throws with what is still missing. */
@@ -148,11 +148,11 @@ export class LessonRun {
 
   private isBound(): boolean {
     if (this.lesson.mode === "guided") return true;
-    return this.session.transcript.since(0).some((entry) => entry.dir === "event" && entry.raw.startsWith("bound as"));
+    return this.session.transcript.since(0).some((entry) => entry.code === "bound");
   }
 
   private closedReason(): string | undefined {
-    return this.session.transcript.since(0).findLast((entry) => entry.dir === "event" && entry.raw.startsWith("closed"))?.raw;
+    return this.session.transcript.since(0).findLast((entry) => entry.code === "closed")?.raw;
   }
 
   private closedNote(): string {
