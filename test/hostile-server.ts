@@ -1,5 +1,6 @@
 import net from "node:net";
 import { E2E_SERVER } from "../scripts/lib/instances";
+import { NS_BIND, NS_SASL } from "../lib/xml/namespaces";
 
 /**
  * A small XMPP server of the project's own, for what a real server will not send: it speaks
@@ -42,8 +43,6 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
-const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='hostile' from='localhost' version='1.0' xml:lang='en'>";
 
 export async function startHostileServer(options: HostileServerOptions): Promise<HostileServer> {
