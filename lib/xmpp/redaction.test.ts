@@ -56,6 +56,9 @@ const MASKED: [string, string, string][] = [
   // XEP-0045
   ["a room password when joining", `<presence to='room@muc/nick'><x xmlns='http://jabber.org/protocol/muc'><password>cauldronburn</password></x></presence>`, `<presence to='room@muc/nick'><x xmlns='http://jabber.org/protocol/muc'><password>${M}</password></x></presence>`],
   ["a room password in an invitation", `<message><x xmlns='http://jabber.org/protocol/muc#user'><invite to='b@c'/><password>cauldronburn</password></x></message>`, `<message><x xmlns='http://jabber.org/protocol/muc#user'><invite to='b@c'/><password>${M}</password></x></message>`],
+  ["a password change's old password field", `<x xmlns='jabber:x:data' type='submit'><field var='old_password'><value>hunter1</value></field></x>`, `<x xmlns='jabber:x:data' type='submit'><field var='old_password'><value>${M}</value></field></x>`],
+  ["a password field named in capitals", `<x xmlns='jabber:x:data'><field var='Password'><value>hunter1</value></field></x>`, `<x xmlns='jabber:x:data'><field var='Password'><value>${M}</value></field></x>`],
+  ["a password that is only \"=\" (no SASL empty response there)", `<query xmlns='jabber:iq:register'><password>=</password></query>`, `<query xmlns='jabber:iq:register'><password>${M}</password></query>`],
   ["two secrets in one text", `<query xmlns='jabber:iq:auth'><password>a</password><digest>b</digest></query>`, `<query xmlns='jabber:iq:auth'><password>${M}</password><digest>${M}</digest></query>`],
 ];
 
@@ -79,6 +82,7 @@ describe("redactXml: what is not a credential stays byte for byte", () => {
     ["SASL names in another namespace", `<x xmlns='urn:example:game'><auth>a</auth><challenge>b</challenge><response>c</response><success>d</success><initial-response>e</initial-response><additional-data>f</additional-data><digest>g</digest><hash>h</hash></x>`],
     ["SASL2's names in SASL's namespace", `<x xmlns='${SASL}'><initial-response>e</initial-response><additional-data>f</additional-data></x>`],
     ["a token attribute elsewhere", `<token xmlns='urn:example:t' token='kept'/>`],
+    ["an empty FAST token", `<token xmlns='${FAST}' token=''/>`],
     ["another attribute of the FAST token", `<token xmlns='${FAST}' expiry='2026-12-02T04:00:00Z'/>`],
     ["a form's ordinary fields", `<x xmlns='jabber:x:data' type='submit'><field var='username' type='text-single'><value>carol</value></field></x>`],
     ["a value outside data forms under a password field", `<x xmlns='urn:example:forms'><field var='password'><value>kept</value></field></x>`],
@@ -125,6 +129,19 @@ describe("redactXml: text that does not parse is masked conservatively", () => {
     ["a stream header with an auth after it", `<stream:stream xmlns='jabber:client' xmlns:stream='${NS_STREAM}'><auth xmlns='${SASL}'>AGFsaWNl</auth>`, `<stream:stream xmlns='jabber:client' xmlns:stream='${NS_STREAM}'><auth xmlns='${SASL}'>${M}</auth>`],
   ])("masks %s", (_what, text, expected) => {
     expect(redactXml(text)).toBe(expected);
+  });
+
+  it.each(["auth", "challenge", "response", "success", "initial-response", "additional-data", "task-data", "hash", "password", "digest"])("masks the content of any <%s>", (name) => {
+    expect(redactXml(`<${name}>s3cr3t</${name}><`)).toBe(`<${name}>${M}</${name}><`);
+  });
+
+  it("masks a data form value when the text speaks of a text-private field, and only then", () => {
+    expect(redactXml(`<field type='text-private'><value>s3cr3t</value><`)).toBe(`<field type='text-private'><value>${M}</value><`);
+    expect(redactXml(`<field type='text-single'><value>kept</value><`)).toBe(`<field type='text-single'><value>kept</value><`);
+  });
+
+  it("masks secrets in the order they come, attributes and elements alike", () => {
+    expect(redactXml(`<token token='b'/><password>a</password><`)).toBe(`<token token='${M}'/><password>${M}</password><`);
   });
 
   it("keeps an empty response and an empty element", () => {
