@@ -144,6 +144,10 @@ describe("redactXml: text that does not parse is masked conservatively", () => {
     expect(redactXml(`<token token='b'/><password>a</password><`)).toBe(`<token token='${M}'/><password>${M}</password><`);
   });
 
+  it("masks two secrets that overlap as one", () => {
+    expect(redactXml(`<password>x token='y</password>z'<`)).toBe(`<password>${M}'<`);
+  });
+
   it("keeps an empty response and an empty element", () => {
     for (const text of [`<response>=</response><x`, `<auth mechanism='X'/><x`]) expect(redactXml(text)).toBe(text);
   });
@@ -162,6 +166,14 @@ describe("redactXml: no recursion over what it reads", () => {
   it("masks by name, conservatively, past the depth limit", () => {
     const text = "<a>".repeat(MAX_DEPTH) + "<query xmlns='urn:example'><password>hidden</password></query>" + "</a>".repeat(MAX_DEPTH);
     expect(redactXml(text)).toContain(`<password>${M}</password>`);
+  });
+
+  it("reads a hostile text that does not parse in time that grows with its length", () => {
+    const texts = ["<t" + " token='".repeat(200_000), "<auth a='".repeat(100_000), "<auth>".repeat(100_000) + "password<value>".repeat(50_000)];
+    const started = performance.now();
+    for (const text of texts) expect(redactXml(text)).not.toBe(text);
+    // A pass over each is milliseconds; time growing with the square of the length took minutes.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("masks a password under 100,000 levels of nesting", () => {

@@ -110,6 +110,8 @@ function secretRanges(text: string, context: NamespaceContext): Range[] | null {
 
   parser.on("error", () => {
     failed = true;
+    // Nothing after the first error is read strictly: stop here rather than pay for each later one.
+    throw new Error("not well-formed");
   });
   parser.on("opentagstart", () => {
     tagStart = text.lastIndexOf("<", parser.position - 1);
@@ -204,7 +206,11 @@ function conservativeRanges(text: string): Range[] {
     const valueStart = match.index + match[0].length;
     const close = text.indexOf(match[1]!, valueStart);
     const valueEnd = close === -1 ? text.length : close;
-    if (valueEnd > valueStart && !ranges.some(([start, end]) => valueStart < end && start < valueEnd)) ranges.push([valueStart, valueEnd]);
+    if (valueEnd > valueStart) ranges.push([valueStart, valueEnd]);
+    // Go on after the value: a value never closed runs to the end, and scanning it again for each
+    // `token=` inside would take time growing with the square of the text.
+    if (close === -1) break;
+    TOKEN_ATTRIBUTE.lastIndex = valueEnd + 1;
   }
   TOKEN_ATTRIBUTE.lastIndex = 0;
   return ranges;
@@ -234,7 +240,11 @@ function applyMasks(text: string, ranges: readonly Range[]): string {
   let out = "";
   let at = 0;
   for (const [start, end] of sorted) {
-    if (start < at) continue;
+    // Ranges the conservative reading finds may overlap: one mask covers both.
+    if (start < at) {
+      at = Math.max(at, end);
+      continue;
+    }
     out += text.slice(at, start) + REDACTION_MASK;
     at = end;
   }
