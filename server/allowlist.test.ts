@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowlistFrom, type Admission, type HostLookup } from "./allowlist";
+import { allowlistFrom, isLoopbackVisitor, type Admission, type HostLookup } from "./allowlist";
 
 /** A resolver that answers from a script, one answer per call (the last one repeats), and counts calls. */
 function scriptedLookup(...answers: string[][]): HostLookup & { calls: string[] } {
@@ -151,5 +151,43 @@ describe("allowlist: addresses a name resolves to", () => {
       expect(await allowlist.admit(host, 5222)).toMatchObject({ ok: true, target: { host: "::1", addresses: ["::1"] } });
     }
     expect((await allowlist.admit("127.0.0.1", 0)).ok).toBe(false);
+  });
+});
+
+describe("allowlist: who reads its entries", () => {
+  const allowlist = allowlistFrom("intranet.corp.example:5222, 10.20.0.0/16:5222", []);
+
+  it("names the variable to set, not the entries, in a refusal", async () => {
+    for (const reason of [allowlist.check("example.org", 5222), refusedReason(await allowlist.admit("example.org", 5222))]) {
+      expect(reason).toMatch(/not on this playground's allowlist\. .*XMPP_ALLOWED_HOSTS=example\.org:5222\. The bridge's log lists what it allows now\./);
+      expect(reason).not.toMatch(/intranet|10\.20/);
+    }
+    expect(allowlist.forVisitor(false).check("example.org", 5222)).not.toMatch(/intranet|10\.20/);
+  });
+
+  it("lists the entries to a visitor on this machine", async () => {
+    const local = allowlist.forVisitor(true);
+    expect(local.check("example.org", 5222)).toContain("(intranet.corp.example:5222, 10.20.0.0/16:5222)");
+    expect(refusedReason(await local.admit("example.org", 5222))).toContain("intranet.corp.example:5222");
+    expect(local.check("intranet.corp.example", 5222)).toBeNull();
+  });
+
+  it("keeps the entries for the operator's log", () => {
+    expect(allowlist.describe()).toBe("intranet.corp.example:5222, 10.20.0.0/16:5222");
+  });
+
+  it.each([
+    ["127.0.0.1", {}, true],
+    ["127.8.9.10", {}, true],
+    ["::1", {}, true],
+    ["::ffff:127.0.0.1", {}, true],
+    ["10.20.0.5", {}, false],
+    ["2001:db8::1", {}, false],
+    [undefined, {}, false],
+    ["127.0.0.1", { "x-forwarded-for": "203.0.113.9" }, false],
+    ["127.0.0.1", { forwarded: "for=203.0.113.9" }, false],
+    ["::1", { "x-real-ip": "203.0.113.9" }, false],
+  ] as const)("a visitor from %s with headers %o is local: %s", (address, headers, local) => {
+    expect(isLoopbackVisitor(address, headers)).toBe(local);
   });
 });

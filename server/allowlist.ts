@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from "node:dns/promises";
+import type { IncomingHttpHeaders } from "node:http";
 import { domainToASCII } from "node:url";
 import { classify, formatIp, inCidr, looksLikeNumericIpv4, numericIpv4Meaning, parseCidr, parseIp, type IpAddress } from "./ip-address";
 
@@ -21,6 +22,11 @@ import { classify, formatIp, inCidr, looksLikeNumericIpv4, numericIpv4Meaning, p
  *    broadcast addresses never are. One bad answer refuses the whole name.
  * 3. The connection goes to the addresses checked in 2, never to a fresh lookup (DNS
  *    rebinding); TLS SNI, certificate checks and the XMPP domain still use the name.
+ *
+ * A refusal names the variable to set, never the entries: on a public deployment they are
+ * internal host names a visitor has no business reading. The operator finds them in the
+ * bridge's log (server/main.ts writes them at start), and a visitor on this machine itself
+ * sees them in the refusal (`forVisitor`, `isLoopbackVisitor`).
  */
 export const ALLOWED_HOSTS_VARIABLE = "XMPP_ALLOWED_HOSTS";
 
@@ -53,6 +59,8 @@ export interface Allowlist {
   /** All three rules: resolves once, checks every address, and says what to dial. */
   admit(host: string, port: number): Promise<Admission>;
   describe(): string;
+  /** The same allowlist for one visitor: refusals list the entries only for one on this machine. */
+  forVisitor(loopback: boolean): Allowlist;
 }
 
 export interface AllowlistOptions {
@@ -67,13 +75,15 @@ export function allowlistFrom(value: string | undefined, defaults: readonly stri
   const advice = (what: string) =>
     `The operator can allow it by adding it to the ${ALLOWED_HOSTS_VARIABLE} environment variable, for example ${ALLOWED_HOSTS_VARIABLE}=${what}.`;
 
-  function nameCheck(host: string, port: number): { target: Target } | { reason: string } {
+  function nameCheck(host: string, port: number, listEntries: boolean): { target: Target } | { reason: string } {
     const target = parseTarget(host);
     if ("reason" in target) return target;
     const matched = entries.some((entry) => portMatches(entry, port) && hostMatches(entry.host, target));
     if (matched) return { target };
     const shown = `${formatHost(target.text)}:${port}`;
-    return { reason: `${shown} is not on this playground's allowlist (${described}). ${advice(shown)}` };
+    const allowed = listEntries ? ` (${described})` : "";
+    const where = listEntries ? "" : " The bridge's log lists what it allows now.";
+    return { reason: `${shown} is not on this playground's allowlist${allowed}. ${advice(shown)}${where}` };
   }
 
   function addressCheck(address: IpAddress, port: number, name: string): string | null {
@@ -88,14 +98,14 @@ export function allowlistFrom(value: string | undefined, defaults: readonly stri
     return `${resolved} is ${why}; the allowlist must name that address for the bridge to dial it. ${advice(name === text ? shown : `${formatHost(name)}:${port},${shown}`)}`;
   }
 
-  return {
+  const forVisitor = (listEntries: boolean): Allowlist => ({
     check(host, port) {
-      const result = nameCheck(host, port);
+      const result = nameCheck(host, port, listEntries);
       return "reason" in result ? result.reason : null;
     },
     async admit(host, port) {
       if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, reason: `${port} is not a TCP port; give a number from 1 to 65535.` };
-      const named = nameCheck(host, port);
+      const named = nameCheck(host, port, listEntries);
       if ("reason" in named) return { ok: false, reason: named.reason };
       const { target } = named;
       let addresses: IpAddress[];
@@ -115,7 +125,24 @@ export function allowlistFrom(value: string | undefined, defaults: readonly stri
       return { ok: true, target: { host: target.text, port, addresses: [...new Set(ordered)] } };
     },
     describe: () => described,
-  };
+    forVisitor,
+  });
+  return forVisitor(false);
+}
+
+const LOOPBACK_RANGES = ["127.0.0.0/8", "::1/128"].map((cidr) => parseCidr(cidr)!);
+
+/**
+ * A visitor on this machine: its socket comes from a loopback address and no proxy
+ * forwarded it. A reverse proxy on the same machine makes every visitor's socket look
+ * loopback, so any forwarding header (RFC 7239 Forwarded, X-Forwarded-For, X-Real-IP)
+ * counts as a visitor from elsewhere. Behind a proxy that adds none of them, every visitor
+ * would look local: configure it to send X-Forwarded-For.
+ */
+export function isLoopbackVisitor(remoteAddress: string | undefined, headers: IncomingHttpHeaders): boolean {
+  if (headers.forwarded !== undefined || headers["x-forwarded-for"] !== undefined || headers["x-real-ip"] !== undefined) return false;
+  const address = parseIp(remoteAddress ?? "");
+  return address !== null && LOOPBACK_RANGES.some((range) => inCidr(address, range));
 }
 
 interface Target {

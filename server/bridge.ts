@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parseClientMessage, type ClientMessage, type ServerMessage } from "../lib/bridge/protocol";
-import type { Allowlist } from "./allowlist";
+import { isLoopbackVisitor, type Allowlist } from "./allowlist";
 import type { BundledServer } from "./config";
 import { openSession } from "./open-session";
 import { originCheck } from "./origin-check";
@@ -36,6 +36,8 @@ export function createBridge(options: BridgeOptions) {
 
   wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
     const browser = browserIdFrom(request);
+    // Refusals list the allowlist's entries only to a visitor on this machine (server/allowlist.ts).
+    const allowlist = options.allowlist.forVisitor(isLoopbackVisitor(request.socket.remoteAddress, request.headers));
     const attached = new Set<ManagedSession>();
     const send: Subscriber = (message: ServerMessage) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -64,8 +66,8 @@ export function createBridge(options: BridgeOptions) {
           registry.assertRoom();
           const limits = { maxStanzaChars: registry.limits.maxStanzaChars };
           const opened = message.lesson
-            ? await openLessonSession(message, options.server, options.allowlist, limits)
-            : await openSession(message, options.server, options.allowlist, limits);
+            ? await openLessonSession(message, options.server, allowlist, limits)
+            : await openSession(message, options.server, allowlist, limits);
           let managed: ManagedSession;
           try {
             managed = registry.add(opened.session, { mode: message.mode, owner: browser, ...opened });

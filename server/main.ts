@@ -8,6 +8,7 @@ import { limitsFromEnv } from "./session-registry";
 import { ALLOWED_ORIGINS_VARIABLE } from "./origin-check";
 import { applySecurityHeaders } from "./security-headers";
 import { ensureBrowserId } from "./browser-id";
+import { operatorLog } from "./operator-log";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -19,13 +20,17 @@ const hostname = process.env.HOSTNAME_BIND ?? "127.0.0.1";
 
 // Settings first: a mistake in one is a message and exit 1, before anything listens.
 let bridge: ReturnType<typeof createBridge>;
+const log = operatorLog();
 try {
   const bundled = bundledServerFromEnv();
+  const allowlist = allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled));
+  // Refusals shown to visitors from elsewhere do not list the entries: the operator reads them here.
+  log(`allowed targets (${ALLOWED_HOSTS_VARIABLE}): ${allowlist.describe()}`);
   bridge = createBridge({
     server: bundled,
-    allowlist: allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled)),
+    allowlist,
     limits: limitsFromEnv(),
-    log: (line) => console.log(`[bridge] ${line}`),
+    log,
     allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
   });
 } catch (error) {

@@ -1,6 +1,7 @@
 import { client, xml, type Client, type XmlElement as Stanza } from "@xmpp/client";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 import type { ServerAddress } from "../lib/xmpp/server-address";
+import { NS_CONFERENCE, NS_DELAY, NS_DISCO_INFO, NS_MUC, NS_MUC_OWNER, NS_MUC_USER, NS_PING, NS_VERSION } from "../lib/xml/namespaces";
 
 /**
  * The other side of a lesson (lessons/README.md, "The scripted peer"): a disposable account
@@ -26,14 +27,6 @@ export interface ScriptedPeer {
   stop(): Promise<void>;
 }
 
-const NS_CONFERENCE = "jabber:x:conference";
-const NS_MUC = "http://jabber.org/protocol/muc";
-const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
-const NS_MUC_OWNER = "http://jabber.org/protocol/muc#owner";
-const NS_DELAY = "urn:xmpp:delay";
-const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
-const NS_VERSION = "jabber:iq:version";
-const NS_PING = "urn:xmpp:ping";
 const RESOURCE = "scripted";
 /** A learner needs a room or two; the cap keeps a runaway script from parking the peer in hundreds. */
 const MAX_ROOMS = 10;

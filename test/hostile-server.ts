@@ -1,5 +1,6 @@
 import net from "node:net";
 import { E2E_SERVER } from "../scripts/lib/instances";
+import { NS_BIND, NS_FAST, NS_SASL, NS_SASL2, NS_TLS } from "../lib/xml/namespaces";
 
 /**
  * A small XMPP server of the project's own, for what a real server will not send: it speaks
@@ -29,6 +30,12 @@ export interface HostileServerOptions {
   failStartTls?: boolean;
   /** Offer STARTTLS as required (RFC 6120 section 5.3.1), as a server that refuses clear-text logins does. */
   requireStartTls?: boolean;
+  /**
+   * Offer SASL2 (XEP-0388) beside SASL: its PLAIN <authenticate> is answered with a
+   * <success> that carries a FAST token (XEP-0484) this string names, then the features
+   * after authentication, with no stream restart (XEP-0388 section 2.6.1).
+   */
+  sasl2FastToken?: string;
 }
 
 export interface HostileConnection {
@@ -46,9 +53,6 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
-const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
-const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='hostile' from='localhost' version='1.0' xml:lang='en'>";
 
 function startTlsFeature(options: HostileServerOptions): string {
@@ -95,16 +99,25 @@ export async function startHostileServer(options: HostileServerOptions): Promise
         const rest = text.slice(cursor);
         const header = /^\s*(?:<\?xml[^>]*\?>)?\s*<stream:stream[^>]*>/.exec(rest);
         const auth = /^\s*<auth[^>]*>([^<]*)<\/auth>/.exec(rest);
+        const authenticate = /^\s*<authenticate[^>]*>[\s\S]*?<initial-response>([^<]*)<\/initial-response>[\s\S]*?<\/authenticate>/.exec(rest);
         const bind = /^\s*<iq[^>]*\bid=(["'])([^"']+)\1[^>]*>\s*<bind[\s\S]*?<\/iq>/.exec(rest);
         const close = /^\s*<\/stream:stream>/.exec(rest);
         const starttls = /^\s*<starttls[^>]*?(?:\/>|><\/starttls>)/.exec(rest);
         const other = /^\s*<([\w:]+)[^>]*?(?:\/>|>[\s\S]*?<\/\1>)/.exec(rest);
         if (header) {
           cursor += header[0].length;
+          const sasl2 = options.sasl2FastToken === undefined ? "" : `<authentication xmlns='${NS_SASL2}'><mechanism>PLAIN</mechanism></authentication>`;
           const features = authenticated
             ? `<stream:features><bind xmlns='${NS_BIND}'/></stream:features>`
-            : `<stream:features>${startTlsFeature(options)}<mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
+            : `<stream:features>${startTlsFeature(options)}<mechanisms xmlns='${NS_SASL}'><mechanism>PLAIN</mechanism></mechanisms>${sasl2}</stream:features>`;
           write(HEADER + features);
+        } else if (authenticate) {
+          cursor += authenticate[0].length;
+          connection.username = Buffer.from(authenticate[1] ?? "", "base64").toString("utf8").split("\0")[1] ?? "";
+          authenticated = true;
+          const token = `<token xmlns='${NS_FAST}' expiry='2099-01-01T00:00:00Z' token='${options.sasl2FastToken ?? ""}'/>`;
+          write(`<success xmlns='${NS_SASL2}'><authorization-identifier>${connection.username}@localhost</authorization-identifier>${token}</success>`);
+          write(`<stream:features><bind xmlns='${NS_BIND}'/></stream:features>`);
         } else if (auth) {
           cursor += auth[0].length;
           // PLAIN (RFC 4616): authzid \0 authcid \0 password; any password will do here.

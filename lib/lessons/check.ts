@@ -3,6 +3,7 @@ import type { TranscriptEntry } from "../xmpp/entry";
 import type { CheckResult, Expectation, HasMatcher } from "./types";
 import { expandPlainText, type LessonVariables } from "./variables";
 import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
+import { NS_STANZA_ERRORS as NS_STANZAS, NS_STREAM_ERRORS } from "../xml/namespaces";
 
 /**
  * The declarative step check (lessons/README.md): every expectation must be met by a
@@ -13,8 +14,6 @@ import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
 /** Runners ping with these ids to know the server has caught up (README, barrier convention). */
 export const BARRIER_ID_PREFIX = "lesson-barrier-";
 
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-const NS_STREAM_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
 /** Enough for any real step; a pathological check gives up rather than hang the page. */
 const SEARCH_BUDGET = 100_000;
 

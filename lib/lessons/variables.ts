@@ -1,3 +1,4 @@
+import { escapeXml } from "../xml/escape";
 import { freshId } from "../xml/templates";
 
 /**
@@ -50,7 +51,6 @@ export type LessonVariableName = (typeof LESSON_VARIABLE_NAMES)[number];
 
 const KNOWN = new Set<string>(LESSON_VARIABLE_NAMES);
 const VARIABLE = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
 export interface VariableInputs {
   username: string;
@@ -128,6 +128,3 @@ function randomSuffix(): string {
   return Array.from(bytes, (byte) => byte.toString(36).padStart(2, "0")).join("").slice(0, 6);
 }
 
-function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => XML_ESCAPES[char] ?? char);
-}

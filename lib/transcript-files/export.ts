@@ -1,4 +1,5 @@
 import type { TranscriptEntry } from "../xmpp/entry";
+import { redactXml } from "../xmpp/redaction";
 import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, revealedRaw, type ExportedEntry, type TranscriptMeta } from "./format";
 
 /**
@@ -9,7 +10,9 @@ import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, revealedRaw, type ExportedEntry,
  * final Blob only references them.
  *
  * Credentials stay masked unless the caller passes `secrets` (seq to unmasked raw), which
- * it should only do when the person revealed them in the page.
+ * it should only do when the person revealed them in the page. Every other entry passes
+ * the one redactor again on its way out: an entry imported from an older file, made
+ * before a form of credential was known, must not carry it into a new one.
  */
 
 type Secrets = ReadonlyMap<number, string>;
@@ -18,11 +21,12 @@ const ENTRIES_PER_CHUNK = 4096;
 const JSON_TYPE = "application/json";
 const XML_TYPE = "application/xml";
 
-/** The entry as the file records it: unmasked, and saying so, only if revealed. */
+/** The entry as the file records it: unmasked, and saying so, only if revealed; masked otherwise. */
 export function entryForExport(entry: TranscriptEntry, secrets?: Secrets): ExportedEntry {
   const secret = revealedRaw(entry, secrets);
-  if (secret === undefined) return entry;
-  return { ...entry, raw: secret, redacted: false, revealedOnExport: true };
+  if (secret !== undefined) return { ...entry, raw: secret, redacted: false, revealedOnExport: true };
+  const raw = redactXml(entry.raw);
+  return raw === entry.raw ? entry : { ...entry, raw, redacted: true };
 }
 
 function metaForExport(meta: TranscriptMeta): TranscriptMeta {
@@ -51,10 +55,8 @@ export function* transcriptJsonChunks(entries: readonly TranscriptEntry[], meta:
   };
   // The header object without its closing brace, then the entries array by hand.
   yield JSON.stringify(header).slice(0, -1) + ',"entries":[';
-  const reveal = secrets !== undefined && secrets.size > 0;
   for (let start = 0; start < entries.length; start += ENTRIES_PER_CHUNK) {
-    let chunk = entries.slice(start, start + ENTRIES_PER_CHUNK);
-    if (reveal) chunk = chunk.map((entry) => entryForExport(entry, secrets));
+    const chunk = entries.slice(start, start + ENTRIES_PER_CHUNK).map((entry) => entryForExport(entry, secrets));
     const json = JSON.stringify(chunk);
     yield (start === 0 ? "\n" : ",\n") + json.slice(1, -1).replaceAll(ENTRY_BOUNDARY, ENTRY_BOUNDARY_ON_NEW_LINE);
   }
@@ -74,7 +76,7 @@ export function* streamFileChunks(entries: readonly TranscriptEntry[], dir: "out
   let texts: string[] = [];
   for (const entry of entries) {
     if (entry.dir !== dir) continue;
-    texts.push(revealedRaw(entry, secrets) ?? entry.raw);
+    texts.push(entryForExport(entry, secrets).raw);
     if (texts.length >= ENTRIES_PER_CHUNK) {
       yield texts.join("");
       texts = [];

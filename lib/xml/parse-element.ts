@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from "saxes";
+import { NS_CLIENT, NS_STREAM } from "./namespaces";
 
 /**
  * Parses one complete top-level piece of an XMPP stream with a strict, namespace-aware
@@ -6,8 +7,6 @@ import { SaxesParser, type SaxesTagNS } from "saxes";
  * enough to classify, pair and redact an entry without holding a tree per stanza.
  */
 
-export const NS_STREAM = "http://etherx.jabber.org/streams";
-export const NS_CLIENT = "jabber:client";
 
 export interface ElementOutline {
   name: string;

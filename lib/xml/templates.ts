@@ -1,3 +1,5 @@
+import { escapeXml } from "./escape";
+
 /**
  * Stanza templates and the `{{variable}}` expansion the editor applies at send time.
  * Variables stay in the editor text (so a template can be sent twice with fresh ids);
@@ -157,6 +159,3 @@ export function freshId(): string {
   return `pg-${Math.random().toString(36).slice(2, 7)}${counter.toString(36)}`;
 }
 
-function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" }[char]};`);
-}

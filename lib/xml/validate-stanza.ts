@@ -1,7 +1,7 @@
 import { StreamFramer, type Frame } from "../xmpp/framing";
 import { checkTopLevel } from "../xmpp-schema/check";
 import { jidProblem } from "../xmpp-schema/jid-check";
-import { NS_CLIENT, NS_STREAM } from "../xmpp-schema/namespaces";
+import { NS_CLIENT, NS_STREAM } from "./namespaces";
 import { CLIENT_STREAM_CONTEXT, type NamespaceContext } from "./parse-element";
 import { parseWithPositions, type PositionedElement, type XmlProblem } from "./parse-positions";
 import { findRestrictedXml } from "./restricted-xml";

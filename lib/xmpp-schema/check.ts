@@ -1,7 +1,8 @@
 import type { PositionedAttribute, PositionedElement } from "../xml/parse-positions";
 import type { Diagnostic } from "../xml/validate-stanza";
 import { allowedIn, childrenOf, elementsNamed, findAttribute, findElement, isKnownNamespace, NAMESPACES } from "./index";
-import { NS_CLIENT, NS_SASL, NS_STREAM, NS_TLS, STREAM_LEVEL } from "./namespaces";
+import { STREAM_LEVEL } from "./namespaces";
+import { NS_CLIENT, NS_SASL, NS_STREAM, NS_TLS } from "../xml/namespaces";
 import { jidProblem } from "./jid-check";
 import { STANZA_TYPES } from "./stanzas";
 import type { ElementRef, ElementSpec } from "./types";

@@ -1,7 +1,8 @@
 import { contextAt, type TagInfo } from "./cursor";
 import { allowedIn, childrenOf, elementsNamed, findAttribute, findElement, isStreamLevel, NAMESPACES } from "./index";
 import { attributeMarkdown, elementMarkdown, escapeMarkdown, namespaceMarkdown, valueMarkdown } from "./markdown";
-import { NS_BIND, NS_CLIENT, NS_SESSION, NS_STREAM, rfc6120 } from "./namespaces";
+import { rfc6120 } from "./namespaces";
+import { NS_BIND, NS_CLIENT, NS_SESSION, NS_STREAM } from "../xml/namespaces";
 import { STANZA_TYPES } from "./stanzas";
 import type { AttributeSpec, ElementRef, ElementSpec, ValueSpec } from "./types";
 

@@ -1,4 +1,5 @@
-import { NS_CLIENT, NS_STREAM, STREAM_LEVEL } from "./namespaces";
+import { STREAM_LEVEL } from "./namespaces";
+import { NS_CLIENT, NS_STREAM } from "../xml/namespaces";
 import type { ElementRef } from "./types";
 
 /**

@@ -2,7 +2,8 @@ import { CLIENT_STREAM_CONTEXT } from "../xml/parse-element";
 import { parseWithPositions, type PositionedElement } from "../xml/parse-positions";
 import type { TranscriptEntry } from "../xmpp/entry";
 import { findAttribute, findElement, namespaceInfo, saslFailureCondition, stanzaErrorCondition, streamErrorCondition } from "./index";
-import { NS_CLIENT, NS_SASL, NS_STANZA_ERRORS, NS_STREAM, NS_STREAM_ERRORS, rfc6120 } from "./namespaces";
+import { rfc6120 } from "./namespaces";
+import { NS_CLIENT, NS_SASL, NS_STANZA_ERRORS, NS_STREAM, NS_STREAM_ERRORS } from "../xml/namespaces";
 import { STANZA_ERROR_TYPES } from "./stanza-errors";
 import type { ConditionSpec } from "./types";
 

@@ -1,5 +1,6 @@
 import { MUC_ELEMENTS } from "./muc";
-import { NAMESPACES, NS_STREAM } from "./namespaces";
+import { NAMESPACES } from "./namespaces";
+import { NS_STREAM } from "../xml/namespaces";
 import { REGISTER_ELEMENTS } from "./register";
 import { SERVICE_ELEMENTS } from "./services";
 import { STANZA_ERROR_CONDITIONS, STANZA_ERROR_ELEMENTS } from "./stanza-errors";

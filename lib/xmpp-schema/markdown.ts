@@ -1,5 +1,5 @@
 import { namespaceInfo, saslFailureCondition, stanzaErrorCondition, streamErrorCondition } from "./index";
-import { NS_SASL, NS_STANZA_ERRORS, NS_STREAM_ERRORS } from "./namespaces";
+import { NS_SASL, NS_STANZA_ERRORS, NS_STREAM_ERRORS } from "../xml/namespaces";
 import type { AttributeSpec, ElementSpec, ValueSpec } from "./types";
 
 /**

@@ -1,5 +1,6 @@
 import { EMPTY, TEXT, attribute, element, jidAttribute, ref, values } from "./define";
-import { NS_CLIENT, NS_MUC, NS_MUC_ADMIN, NS_MUC_USER, xep } from "./namespaces";
+import { xep } from "./namespaces";
+import { NS_CLIENT, NS_MUC, NS_MUC_ADMIN, NS_MUC_USER } from "../xml/namespaces";
 import type { AttributeSpec, ElementSpec } from "./types";
 
 /** Multi-user chat, XEP-0045: joining, occupant information, roles and affiliations. */

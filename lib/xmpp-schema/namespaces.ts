@@ -1,31 +1,32 @@
 import type { ElementRef, NamespaceSpec } from "./types";
+import {
+  NS_BIND,
+  NS_CLIENT,
+  NS_DELAY,
+  NS_DISCO_INFO,
+  NS_DISCO_ITEMS,
+  NS_FRAMING,
+  NS_MUC,
+  NS_MUC_ADMIN,
+  NS_MUC_USER,
+  NS_PING,
+  NS_REGISTER,
+  NS_REGISTER_FEATURE,
+  NS_ROSTER,
+  NS_SASL,
+  NS_SESSION,
+  NS_STANZA_ERRORS,
+  NS_STREAM,
+  NS_STREAM_ERRORS,
+  NS_TLS,
+  NS_VCARD,
+  NS_VERSION,
+} from "../xml/namespaces";
 
 /** Spec links: one place that knows how RFC sections and XEP pages are addressed. */
 export const rfc6120 = (section: string) => `https://www.rfc-editor.org/rfc/rfc6120#section-${section}`;
 export const rfc6121 = (section: string) => `https://www.rfc-editor.org/rfc/rfc6121#section-${section}`;
 export const xep = (number: string, anchor?: string) => `https://xmpp.org/extensions/xep-${number}.html${anchor ? `#${anchor}` : ""}`;
-
-export const NS_CLIENT = "jabber:client";
-export const NS_STREAM = "http://etherx.jabber.org/streams";
-export const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
-export const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
-export const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
-export const NS_SESSION = "urn:ietf:params:xml:ns:xmpp-session";
-export const NS_STREAM_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
-export const NS_STANZA_ERRORS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-export const NS_FRAMING = "urn:ietf:params:xml:ns:xmpp-framing";
-export const NS_ROSTER = "jabber:iq:roster";
-export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
-export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
-export const NS_PING = "urn:xmpp:ping";
-export const NS_VERSION = "jabber:iq:version";
-export const NS_VCARD = "vcard-temp";
-export const NS_MUC = "http://jabber.org/protocol/muc";
-export const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
-export const NS_MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
-export const NS_REGISTER = "jabber:iq:register";
-export const NS_REGISTER_FEATURE = "http://jabber.org/features/iq-register";
-export const NS_DELAY = "urn:xmpp:delay";
 
 /**
  * Stanzas and nonzas are children of the stream element (RFC 6120 section 4.1), so

@@ -1,5 +1,6 @@
 import { EMPTY, TEXT, element, ref } from "./define";
-import { NS_CLIENT, NS_REGISTER, xep } from "./namespaces";
+import { xep } from "./namespaces";
+import { NS_CLIENT, NS_REGISTER } from "../xml/namespaces";
 import type { ElementSpec } from "./types";
 
 /** In-band registration, XEP-0077: create, inspect and remove an account over XMPP. */

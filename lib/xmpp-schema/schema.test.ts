@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { NS_CLIENT, NS_PING, NS_ROSTER } from "../xml/namespaces";
 import {
   ELEMENTS,
   NAMESPACES,
-  NS_CLIENT,
-  NS_PING,
-  NS_ROSTER,
   SASL_FAILURE_CONDITIONS,
   STANZA_ERROR_CONDITIONS,
   STANZA_TYPES,

@@ -1,5 +1,6 @@
 import { EMPTY, TEXT, attribute, element, jidAttribute, ref, values } from "./define";
-import { NS_CLIENT, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING, NS_ROSTER, NS_VERSION, rfc6121, xep } from "./namespaces";
+import { rfc6121, xep } from "./namespaces";
+import { NS_CLIENT, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING, NS_ROSTER, NS_VERSION } from "../xml/namespaces";
 import type { ElementSpec } from "./types";
 
 /** The roster (RFC 6121 section 2) and the small iq services every server answers. */

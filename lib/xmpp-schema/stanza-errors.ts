@@ -1,5 +1,6 @@
 import { EMPTY, TEXT, attribute, element, jidAttribute, ref, values } from "./define";
-import { NS_CLIENT, NS_STANZA_ERRORS, rfc6120 } from "./namespaces";
+import { rfc6120 } from "./namespaces";
+import { NS_CLIENT, NS_STANZA_ERRORS } from "../xml/namespaces";
 import type { ConditionSpec, ElementSpec, StanzaErrorType } from "./types";
 
 /** RFC 6120 section 8.3: an error stanza, its type and its defined conditions. */

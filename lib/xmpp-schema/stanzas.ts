@@ -1,5 +1,6 @@
 import { TEXT, attribute, element, jidAttribute, ref, textOf, values } from "./define";
-import { NS_CLIENT, NS_DELAY, STREAM_LEVEL, rfc6120, rfc6121, xep } from "./namespaces";
+import { STREAM_LEVEL, rfc6120, rfc6121, xep } from "./namespaces";
+import { NS_CLIENT, NS_DELAY } from "../xml/namespaces";
 import type { AttributeSpec, ElementSpec, ValueSpec } from "./types";
 
 /** RFC 6120 section 8 and RFC 6121 sections 4 and 5: the three stanzas and their basic children. */

@@ -1,5 +1,6 @@
 import { EMPTY, TEXT, element, ref } from "./define";
-import { NS_SASL, NS_STREAM, NS_STREAM_ERRORS, rfc6120 } from "./namespaces";
+import { rfc6120 } from "./namespaces";
+import { NS_SASL, NS_STREAM, NS_STREAM_ERRORS } from "../xml/namespaces";
 import type { ConditionSpec, ElementSpec } from "./types";
 
 /** RFC 6120 section 4.9.3 (stream errors, always fatal) and 6.5 (SASL failures). */

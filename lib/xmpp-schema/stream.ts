@@ -1,18 +1,6 @@
 import { ANY, EMPTY, TEXT, attribute, element, jidAttribute, ref } from "./define";
-import {
-  NS_BIND,
-  NS_CLIENT,
-  NS_FRAMING,
-  NS_REGISTER_FEATURE,
-  NS_SASL,
-  NS_SESSION,
-  NS_STREAM,
-  NS_STREAM_ERRORS,
-  NS_TLS,
-  STREAM_LEVEL,
-  rfc6120,
-  xep,
-} from "./namespaces";
+import { STREAM_LEVEL, rfc6120, xep } from "./namespaces";
+import { NS_BIND, NS_CLIENT, NS_FRAMING, NS_REGISTER_FEATURE, NS_SASL, NS_SESSION, NS_STREAM, NS_STREAM_ERRORS, NS_TLS } from "../xml/namespaces";
 import type { AttributeSpec, ElementSpec } from "./types";
 
 /** RFC 6120 sections 4 to 7: the stream itself and what is negotiated on it before stanzas flow. */

@@ -1,5 +1,6 @@
 import { EMPTY, TEXT, element, ref } from "./define";
-import { NS_CLIENT, NS_VCARD, xep } from "./namespaces";
+import { xep } from "./namespaces";
+import { NS_CLIENT, NS_VCARD } from "../xml/namespaces";
 import type { ElementSpec } from "./types";
 
 /**

@@ -1,15 +1,9 @@
-import { NS_STREAM, type ElementOutline } from "../xml/parse-element";
+import type { ElementOutline } from "../xml/parse-element";
+import { NS_BIND, NS_CLIENT, NS_COMPONENT, NS_FRAMING, NS_SASL, NS_SERVER, NS_SM_2, NS_SM_3, NS_STANZA_ERRORS, NS_STREAM, NS_STREAM_ERRORS, NS_TLS } from "../xml/namespaces";
 import type { EntryAttrs, EntryKind } from "./entry";
 
-export const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
-export const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
-export const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
-export const NS_STREAM_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
-export const NS_STANZA_ERRORS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-/** XMPP over WebSocket wraps stream open and close in elements of their own (RFC 7395 section 3.3). */
-export const NS_FRAMING = "urn:ietf:params:xml:ns:xmpp-framing";
-const STANZA_NAMESPACES = new Set(["jabber:client", "jabber:server", "jabber:component:accept"]);
-const SM_NAMESPACES = new Set(["urn:xmpp:sm:3", "urn:xmpp:sm:2"]);
+const STANZA_NAMESPACES = new Set([NS_CLIENT, NS_SERVER, NS_COMPONENT]);
+const SM_NAMESPACES = new Set([NS_SM_3, NS_SM_2]);
 
 export interface Classification {
   kind: EntryKind;

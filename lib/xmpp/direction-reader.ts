@@ -30,6 +30,11 @@ export class DirectionReader {
     this.framer = new StreamFramer(options);
   }
 
+  /** The namespaces the stream header set up, which the redactor reads its frames in. */
+  get namespaces(): NamespaceContext {
+    return this.context;
+  }
+
   push(data: Uint8Array | string): ReadFrame[] {
     if (typeof data === "string") return this.frame(data);
     const decoded = this.decoder.decode(data);

@@ -12,7 +12,8 @@ import { pinWebSocketTransport } from "./websocket-pinning";
 import { websocketUrl } from "./websocket-target";
 import { answerServerPushes } from "./push-answers";
 import type { ServerAddress } from "./server-address";
-import { NS_TLS, missingStartTlsMessage, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
+import { NS_TLS } from "../xml/namespaces";
+import { missingStartTlsMessage, requiredStartTlsMessage, startTlsOffer } from "./transport-policy";
 import { CLOSED_BY_YOU, SessionCore, type SessionCoreOptions } from "./session-core";
 
 export interface GuidedSessionOptions extends SessionCoreOptions {

@@ -2,7 +2,9 @@ import net from "node:net";
 import tls from "node:tls";
 import { randomBytes, randomInt } from "node:crypto";
 import { StreamFramer, type Frame } from "./framing";
-import { NS_STREAM, parseElement, type ElementOutline } from "../xml/parse-element";
+import { parseElement, type ElementOutline } from "../xml/parse-element";
+import { escapeXml } from "../xml/escape";
+import { NS_BIND, NS_DATA_FORMS, NS_REGISTER, NS_SASL, NS_STANZA_ERRORS as NS_STANZAS, NS_STREAM, NS_STREAM_ERRORS, NS_TLS } from "../xml/namespaces";
 import { describeConnectionError } from "./connection-errors";
 import type { ServerAddress } from "./server-address";
 
@@ -27,16 +29,8 @@ export interface Credentials {
   password: string;
 }
 
-const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
-const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
-const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-const NS_STREAM_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
-const NS_REGISTER = "jabber:iq:register";
-const NS_DATA_FORMS = "jabber:x:data";
 const DEFAULT_TIMEOUT_MS = 10_000;
 const NAME_TRIES = 3;
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 const NAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 /** What a server answers when in-band registration is off or not allowed from here. */
 const REGISTRATION_REFUSED = new Set(["not-allowed", "forbidden", "service-unavailable", "feature-not-implemented"]);
@@ -102,11 +96,6 @@ export async function removeAccount(options: AccountServer & Credentials): Promi
     if (removed && removed.attrs.type !== "result") throw new Error(`the server refused to remove the account: ${errorCondition(removed)} (XEP-0077 section 3.2)`);
     await stream.close();
   });
-}
-
-/** Escapes the five XML special characters for text and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => XML_ESCAPES[ch] ?? ch);
 }
 
 function randomUsername(prefix: string): string {

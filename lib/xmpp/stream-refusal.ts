@@ -1,5 +1,6 @@
 import type { StreamViolation } from "./framing";
 import type { TranscriptEntry } from "./entry";
+import { NS_STREAM_ERRORS } from "../xml/namespaces";
 
 /**
  * What a session does when the server breaks the stream's rules: RFC 6120 section 4.9.1.1,
@@ -8,7 +9,6 @@ import type { TranscriptEntry } from "./entry";
  * is read: a hostile server cannot make the session buffer without end.
  */
 
-const NS_STREAM_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
 
 const WHY: Record<StreamViolation, { what: string; spec: string }> = {
   "restricted-xml": { what: "restricted XML", spec: "RFC 6120 sections 11.1 and 4.9.3.18" },

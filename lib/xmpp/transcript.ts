@@ -1,6 +1,7 @@
 import type { FramerOptions } from "./framing";
 import { DirectionReader, type ReadFrame } from "./direction-reader";
-import { isSecretSaslElement, maskElementContent, maskIqPasswords } from "./redaction";
+import { redactXml } from "./redaction";
+import type { NamespaceContext } from "../xml/parse-element";
 import { IqPairing } from "./iq-pairing";
 import type { TranscriptEntry } from "./entry";
 import type { EventCode } from "./event-codes";
@@ -141,7 +142,7 @@ export class Transcript {
   private add(dir: "in" | "out", frame: ReadFrame, auto = false): void {
     const parsed = this.readers[dir].describe(frame);
     const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}) });
-    const masked = maskSecrets(entry);
+    const masked = maskSecrets(entry, this.readers[dir].namespaces);
     if (masked !== entry.raw) {
       this.secrets.set(entry.seq, entry.raw);
       entry.raw = masked;
@@ -184,9 +185,12 @@ export class Transcript {
   }
 }
 
-/** The entry's text with credentials masked (SASL payloads, iq passwords), or as it was. */
-function maskSecrets(entry: TranscriptEntry): string {
-  if (entry.kind === "sasl" && entry.name !== undefined && isSecretSaslElement(entry.name)) return maskElementContent(entry.raw);
-  if (entry.kind === "iq") return maskIqPasswords(entry.raw);
-  return entry.raw;
+/**
+ * The entry's text with credentials masked, or as it was. Every wire entry goes through
+ * the one redactor, whatever its kind: a password can ride in an iq, a presence (a room
+ * password) or a frame that did not parse; the redactor decides by namespace.
+ */
+function maskSecrets(entry: TranscriptEntry, context: NamespaceContext): string {
+  if (entry.dir === "event" || entry.kind === "whitespace") return entry.raw;
+  return redactXml(entry.raw, context);
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { parseElement } from "../xml/parse-element";
+import { NS_TLS } from "../xml/namespaces";
 import type { ServerAddress } from "./server-address";
 import type { TranscriptEntry } from "./entry";
 
@@ -11,8 +12,6 @@ import type { TranscriptEntry } from "./entry";
 
 /** The operator's switch for plain TCP beyond loopback: "1" or "true" allows it. */
 export const PLAIN_REMOTE_VARIABLE = "BRIDGE_ALLOW_PLAIN_REMOTE";
-
-export const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 
 export function plainRemoteAllowed(env: Record<string, string | undefined> = process.env): boolean {
   const value = env[PLAIN_REMOTE_VARIABLE]?.trim().toLowerCase();
