@@ -7,7 +7,7 @@ import "monaco-editor/features/register.all";
 import "monaco-editor/languages/definitions/xml/register";
 import { usePageTheme } from "@/components/ui/theme-toggle";
 import type { TemplateVariables } from "@/lib/xml/templates";
-import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { Diagnostic, EditorMode } from "@/lib/editor/validate-stanza";
 import { attachDiagnostics, registerXmppLanguage, type DiagnosticsHandle } from "./xmpp-language";
 
 // Monaco comes from the local package, never a CDN: the playground works offline.

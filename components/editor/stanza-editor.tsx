@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useCallback, useImperativeHandle, useRef, useState, type ChangeEvent, type Ref } from "react";
 import { TEMPLATES, findTemplate, type StanzaTemplate, type TemplateVariables } from "@/lib/xml/templates";
-import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { Diagnostic, EditorMode } from "@/lib/editor/validate-stanza";
 import { DEFAULT_MAX_SEND_CHARS } from "@/lib/bridge/protocol";
 import type { MonacoEditorApi } from "./monaco-stanza-editor";
 import { useHistoryWalk } from "./use-history-walk";
@@ -58,7 +58,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
   const attemptSend = useCallback(
     async (text: string, force: boolean) => {
       // The validator and its XMPP schema load with the first send (Monaco brings them for markers anyway).
-      const { prepareSend } = await import("@/lib/xml/prepare-send");
+      const { prepareSend } = await import("@/lib/editor/prepare-send");
       const prepared = prepareSend(text, mode, variables, undefined, maxSendChars);
       const unsendable = prepared.diagnostics.some((diagnostic) => UNSENDABLE.has(diagnostic.code));
       if (prepared.blocked && (!force || unsendable)) {

@@ -1,7 +1,7 @@
 import type * as MonacoModule from "monaco-editor/editor";
-import { prepareSend, tooLargeDiagnostic } from "@/lib/xml/prepare-send";
+import { prepareSend, tooLargeDiagnostic } from "@/lib/editor/prepare-send";
 import type { TemplateVariables } from "@/lib/xml/templates";
-import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { Diagnostic, EditorMode } from "@/lib/editor/validate-stanza";
 import { suggest, type Suggestion } from "@/lib/xmpp-schema/completion";
 import { hoverAt } from "@/lib/xmpp-schema/hover";
 

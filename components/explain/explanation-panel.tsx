@@ -98,6 +98,7 @@ function ElementItem({ element }: { element: ElementExplanation }) {
           ))}
         </dl>
       )}
+      {element.omittedAttributes !== undefined && <p className={styles.note}>…and {element.omittedAttributes.toLocaleString("en-US")} more attributes, not explained.</p>}
       {element.text && <p className={styles.text}>Text: {element.text}</p>}
     </li>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prepareSend } from "./prepare-send";
+import { prepareSend } from "../editor/prepare-send";
 import { TEMPLATES, expandTemplate, findTemplate, freshId, nickOf } from "./templates";
 
 const VARS = { me: "alice@localhost/laptop", domain: "localhost", peer: "bob@localhost" };
