@@ -1,4 +1,4 @@
-import { expandTemplate, freshId, type Replacement, type TemplateVariables } from "../xml/templates";
+import { expandTemplate, freshId, TEMPLATE_VARIABLES, type Replacement, type TemplateVariables } from "../xml/templates";
 import { validateStanza, type Diagnostic, type EditorMode, type EditorSession } from "./validate-stanza";
 import { DEFAULT_MAX_SEND_CHARS } from "../bridge/protocol";
 
@@ -43,7 +43,7 @@ export function prepareSend(text: string, mode: EditorMode | EditorSession, vars
   const diagnostics = validateStanza(expansion.text, mode).map((diagnostic) => toTyped(diagnostic, expansion.replacements));
   for (const unknown of expansion.unknown) {
     diagnostics.push({
-      message: `{{${unknown.name}}} is not a variable, so it is sent as written. Known: {{id}}, {{me}}, {{domain}}, {{peer}}, {{nick}}.`,
+      message: `{{${unknown.name}}} is not a variable, so it is sent as written. Known: ${TEMPLATE_VARIABLES.map((name) => `{{${name}}}`).join(", ")}.`,
       severity: "warning",
       offset: unknown.offset,
       length: unknown.length,
