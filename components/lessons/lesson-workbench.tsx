@@ -229,6 +229,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             onChange={(text) => setEdited({ key: windowKey, text })}
             onSubmit={(text) => void sendText(text)}
             mode={lesson.mode}
+            transport={lesson.transport}
             variables={{ me: view.jid ?? variables?.me ?? "", domain: variables?.domain ?? "", peer: variables?.peer ?? "" }}
           />
           </PanelBoundary>

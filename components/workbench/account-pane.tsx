@@ -76,6 +76,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
             onChange={setDraft}
             onSubmit={(text) => void sendText(text)}
             mode={view.mode ?? "guided"}
+            {...(view.transport === null ? {} : { transport: view.transport })}
             variables={{ me, domain, peer }}
             history={history}
             {...(view.maxSendChars === null ? {} : { maxSendChars: view.maxSendChars })}
