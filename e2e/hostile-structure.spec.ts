@@ -64,7 +64,7 @@ test("a 5,000-level stanza from a server is selected, explained to the bound and
   // A phone-sized window: the panels stack; nothing gives way.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(explanation).toContainText("Nested deeper than 100 levels; shown as raw text.");
-  await explanation.scrollIntoViewIfNeeded();
+  await explanation.getByText("Nested deeper than 100 levels; shown as raw text.").scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath("hostile-narrow.png"), fullPage: true });
 
   // The page, the hostile session and the other pane's session are all alive.
