@@ -7,7 +7,7 @@ import "monaco-editor/features/register.all";
 import "monaco-editor/languages/definitions/xml/register";
 import { usePageTheme } from "@/components/ui/theme-toggle";
 import type { TemplateVariables } from "@/lib/xml/templates";
-import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { Diagnostic, EditorMode, EditorSession } from "@/lib/editor/validate-stanza";
 import { attachDiagnostics, registerXmppLanguage, type DiagnosticsHandle } from "./xmpp-language";
 
 // Monaco comes from the local package, never a CDN: the playground works offline.
@@ -32,7 +32,7 @@ export interface MonacoStanzaEditorProps {
   onSend(text: string): void;
   /** Ctrl+Up (-1, older) or Ctrl+Down (+1, newer): the text to show, or null to stay. */
   onHistory(step: -1 | 1, current: string): string | null;
-  mode: EditorMode;
+  mode: EditorMode | EditorSession;
   variables: TemplateVariables;
   maxSendChars: number;
   onDiagnostics(diagnostics: Diagnostic[]): void;

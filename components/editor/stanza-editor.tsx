@@ -1,9 +1,10 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { useCallback, useImperativeHandle, useRef, useState, type ChangeEvent, type Ref } from "react";
+import { useCallback, useImperativeHandle, useMemo, useRef, useState, type ChangeEvent, type Ref } from "react";
 import { TEMPLATES, findTemplate, type StanzaTemplate, type TemplateVariables } from "@/lib/xml/templates";
-import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { Diagnostic, EditorMode, EditorSession } from "@/lib/editor/validate-stanza";
+import type { Transport } from "@/lib/bridge/protocol";
 import { DEFAULT_MAX_SEND_CHARS } from "@/lib/bridge/protocol";
 import type { MonacoEditorApi } from "./monaco-stanza-editor";
 import { useHistoryWalk } from "./use-history-walk";
@@ -27,6 +28,8 @@ export interface StanzaEditorProps {
   onSubmit(text: string, options: SendOptions): void;
   /** Guided: the library owns the stream. Raw: stream headers are typed by hand. */
   mode?: EditorMode;
+  /** How the session reaches its server: over WebSocket every stanza declares its own namespace (RFC 7395 section 3.3.3). */
+  transport?: Transport;
   /** Values for {{me}}, {{domain}} and {{peer}}. */
   variables?: TemplateVariables;
   /** Texts sent so far, oldest first, for Ctrl+Up and Ctrl+Down. */
@@ -49,8 +52,9 @@ const MonacoStanzaEditor = dynamic(() => import("./monaco-stanza-editor").then((
   loading: () => <div className="editor-loading">Loading the editor…</div>,
 });
 
-export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", variables = NO_VARIABLES, history = NO_HISTORY, maxSendChars = DEFAULT_MAX_SEND_CHARS, ref }: StanzaEditorProps) {
+export function StanzaEditor({ value, onChange, onSubmit, mode: editorMode = "guided", transport = "starttls", variables = NO_VARIABLES, history = NO_HISTORY, maxSendChars = DEFAULT_MAX_SEND_CHARS, ref }: StanzaEditorProps) {
   const apiRef = useRef<MonacoEditorApi | null>(null);
+  const mode = useMemo<EditorSession>(() => ({ mode: editorMode, transport }), [editorMode, transport]);
   const [live, setLive] = useState<Diagnostic[]>([]);
   const [blocked, setBlocked] = useState<Diagnostic[] | null>(null);
   const walkHistory = useHistoryWalk(history);
@@ -58,7 +62,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode = "guided", varia
   const attemptSend = useCallback(
     async (text: string, force: boolean) => {
       // The validator and its XMPP schema load with the first send (Monaco brings them for markers anyway).
-      const { prepareSend } = await import("@/lib/xml/prepare-send");
+      const { prepareSend } = await import("@/lib/editor/prepare-send");
       const prepared = prepareSend(text, mode, variables, undefined, maxSendChars);
       const unsendable = prepared.diagnostics.some((diagnostic) => UNSENDABLE.has(diagnostic.code));
       if (prepared.blocked && (!force || unsendable)) {

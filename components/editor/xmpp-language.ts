@@ -1,7 +1,7 @@
 import type * as MonacoModule from "monaco-editor/editor";
-import { prepareSend, tooLargeDiagnostic } from "@/lib/xml/prepare-send";
+import { prepareSend, tooLargeDiagnostic } from "@/lib/editor/prepare-send";
 import type { TemplateVariables } from "@/lib/xml/templates";
-import type { Diagnostic, EditorMode } from "@/lib/xml/validate-stanza";
+import type { Diagnostic, EditorMode, EditorSession } from "@/lib/editor/validate-stanza";
 import { suggest, type Suggestion } from "@/lib/xmpp-schema/completion";
 import { hoverAt } from "@/lib/xmpp-schema/hover";
 
@@ -89,7 +89,7 @@ function registerHover(monaco: Monaco): MonacoModule.IDisposable {
 }
 
 export interface DiagnosticsSettings {
-  mode: EditorMode;
+  mode: EditorMode | EditorSession;
   variables: TemplateVariables;
   /** The bridge's send limit (BRIDGE_MAX_SEND_CHARS): longer text is flagged, not checked. */
   maxSendChars: number;

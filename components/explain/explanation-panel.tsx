@@ -29,6 +29,12 @@ export function ExplanationPanel({ entry }: { entry: TranscriptEntry | null }) {
       </h2>
       <p className={styles.summary}>{explanation.summary}</p>
       {explanation.error && <ErrorBox error={explanation.error} />}
+      {/* Before the elements: "nested deeper than…" must not hide below sixty of them. */}
+      {explanation.notes.map((note) => (
+        <p key={note} className={styles.note}>
+          {note}
+        </p>
+      ))}
       {explanation.elements.length > 0 && (
         <ol className={styles.elements} aria-label="Elements">
           {explanation.elements.map((element, index) => (
@@ -36,11 +42,6 @@ export function ExplanationPanel({ entry }: { entry: TranscriptEntry | null }) {
           ))}
         </ol>
       )}
-      {explanation.notes.map((note) => (
-        <p key={note} className={styles.note}>
-          {note}
-        </p>
-      ))}
     </section>
   );
 }
@@ -98,6 +99,7 @@ function ElementItem({ element }: { element: ElementExplanation }) {
           ))}
         </dl>
       )}
+      {element.omittedAttributes !== undefined && <p className={styles.note}>…and {element.omittedAttributes.toLocaleString("en-US")} more attributes, not explained.</p>}
       {element.text && <p className={styles.text}>Text: {element.text}</p>}
     </li>
   );

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { expandLessonText } from "@/lib/lessons/variables";
@@ -179,7 +180,9 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
         )}
         <details className={styles.intro} open={stepIndex === 0}>
           <summary>About this lesson</summary>
-          <LessonText segments={lesson.intro} variables={variables} label="Introduction" />
+          <PanelBoundary name="The lesson's introduction">
+            <LessonText segments={lesson.intro} variables={variables} label="Introduction" />
+          </PanelBoundary>
           {lesson.specs.length > 0 && <SpecLinks specs={lesson.specs} />}
         </details>
         <ol className={styles.stepList} aria-label="Steps">
@@ -200,6 +203,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             </li>
           ))}
         </ol>
+        <PanelBoundary name="This step" resetKey={`${step.slug}:${view.generation}`}>
         <StepPanel
           key={`${step.slug}:${view.generation}`}
           step={step}
@@ -214,17 +218,21 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           onNext={last ? null : () => openStepAt(stepIndex + 1)}
           nextLesson={last ? lesson.next : null}
         />
+        </PanelBoundary>
       </div>
       <div className={styles.workColumn}>
         <section className={`editor-panel ${styles.editorPanel}`} aria-label="Stanza editor">
+          <PanelBoundary name="The stanza editor">
           <StanzaEditor
             ref={editorRef}
             value={draft}
             onChange={(text) => setEdited({ key: windowKey, text })}
             onSubmit={(text) => void sendText(text)}
             mode={lesson.mode}
+            transport={lesson.transport}
             variables={{ me: view.jid ?? variables?.me ?? "", domain: variables?.domain ?? "", peer: variables?.peer ?? "" }}
           />
+          </PanelBoundary>
           <div className="editor-actions">
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
@@ -238,6 +246,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           </div>
         </section>
         <div className={styles.lanes}>
+          <PanelBoundary name="The stream lanes">
           <StreamLanes
             store={store}
             revealed={secrets !== null}
@@ -247,6 +256,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             selectedSeq={selectedSeq}
             onSelect={setSelectedSeq}
           />
+          </PanelBoundary>
         </div>
       </div>
     </main>

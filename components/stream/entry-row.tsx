@@ -2,7 +2,7 @@
 
 import { memo } from "react";
 import type { SearchMatcher } from "@/lib/transcript/query";
-import { formatClock, formatDelta, formatDuration, prettyText } from "@/lib/transcript/format";
+import { formatClock, formatDelta, formatDuration, prettyView } from "@/lib/transcript/format";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { displayText, truncationNote } from "@/lib/xml/display-text";
 import { HighlightedText } from "./highlighted-text";
@@ -53,7 +53,8 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
   const { entry, revealedText, pretty, layout, selected, pairRole } = props;
   const text = revealedText ?? entry.raw;
   // What the row shows: at most a screenful, control characters drawn visibly. Copy and Load take it all.
-  const shown = displayText(pretty ? prettyText(entry, text) : text);
+  const view = pretty ? prettyView(entry, text) : { text, note: null };
+  const shown = displayText(view.text);
   const lane = entry.dir === "out" ? styles.laneOut : entry.dir === "in" ? styles.laneIn : styles.laneEvent;
   const classes = [
     styles.entry,
@@ -114,6 +115,11 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
       <pre className={styles.raw} id={`${props.idPrefix}-${entry.seq}`}>
         <HighlightedText text={shown.text} matcher={props.matcher} />
       </pre>
+      {view.note !== null && (
+        <p className={styles.truncated} data-testid="entry-raw-note">
+          {view.note}
+        </p>
+      )}
       {shown.omitted > 0 && (
         <p className={styles.truncated} data-testid="entry-truncated">
           {truncationNote(shown)}

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QuerySpec } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { EntryList, type EntryListHandle } from "./entry-list";
 import { LanesToolbar, type ViewOptions } from "./lanes-toolbar";
 import { useTranscriptStore } from "./use-transcript-store";
@@ -136,6 +137,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
           <span>server → client</span>
         </div>
       )}
+      <PanelBoundary name="The list of entries">
       <EntryList
         ref={listRef}
         store={store}
@@ -150,6 +152,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         onAction={onAction}
         empty={empty}
       />
+      </PanelBoundary>
       <p className={styles.help}>
         <span>
           <kbd>↑</kbd> <kbd>↓</kbd> select · <kbd>Home</kbd> <kbd>End</kbd> first, last · {props.onLoadIntoEditor && (<><kbd>Enter</kbd> or double-click: load into editor · </>)}

@@ -2,6 +2,7 @@
 
 import { useRef, useState } from "react";
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
 import dynamic from "next/dynamic";
 import { ExportMenu, StorageFullNotice } from "@/components/files/transcript-files";
 import { StreamLanes } from "@/components/stream/stream-lanes";
@@ -68,16 +69,19 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
           <div className="panel-title">
             <h2>Stanza</h2>
           </div>
+          <PanelBoundary name="The stanza editor">
           <StanzaEditor
             ref={editorRef}
             value={draft}
             onChange={setDraft}
             onSubmit={(text) => void sendText(text)}
             mode={view.mode ?? "guided"}
+            {...(view.transport === null ? {} : { transport: view.transport })}
             variables={{ me, domain, peer }}
             history={history}
             {...(view.maxSendChars === null ? {} : { maxSendChars: view.maxSendChars })}
           />
+          </PanelBoundary>
           <div className="editor-actions">
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
@@ -90,7 +94,9 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
             )}
           </div>
         </div>
-        <ExplanationPanel entry={selectedSeq === null ? null : (store.bySeq(selectedSeq) ?? null)} />
+        <PanelBoundary name="The explanation" resetKey={selectedSeq}>
+          <ExplanationPanel entry={selectedSeq === null ? null : (store.bySeq(selectedSeq) ?? null)} />
+        </PanelBoundary>
       </div>
       <PaneSplitter value={sideWidth} onChange={setSideWidth} />
       <div className="lanes-column">
@@ -98,6 +104,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
           <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
           {storageNotice && !noticeDismissed && <StorageFullNotice message={storageNotice} manageHref="/captures" onDismiss={() => setNoticeDismissed(true)} />}
         </div>
+        <PanelBoundary name="The stream lanes">
         <StreamLanes
           store={store}
           revealed={view.revealed}
@@ -107,6 +114,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
           selectedSeq={selectedSeq}
           onSelect={setSelectedSeq}
         />
+        </PanelBoundary>
       </div>
     </section>
   );

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { BRIDGE_RESTARTED_MESSAGE, bridgeOfThisTab, type SessionEvents } from "@/lib/bridge/client";
-import type { OpenRequest, SessionMode, SessionSummary } from "@/lib/bridge/protocol";
+import type { OpenRequest, SessionMode, SessionSummary, Transport } from "@/lib/bridge/protocol";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { playgroundDb } from "./use-browser-storage";
 
@@ -14,6 +14,8 @@ export interface SessionView {
   link: "up" | "down";
   sessionId: string | null;
   mode: SessionMode | null;
+  /** How the session reaches its server, as asked when it opened (the editor's rules depend on it). */
+  transport: Transport | null;
   target: string | null;
   jid: string | null;
   /** A disposable account made for this session, shown so it can be used by hand. */
@@ -30,7 +32,8 @@ export interface SessionView {
 }
 
 type Action =
-  | { type: "connecting" }
+  | { type: "connecting"; transport: Transport | null }
+  | { type: "transport"; transport: Transport }
   | { type: "opened"; summary: SessionSummary }
   | { type: "state"; status: ConnectionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
@@ -44,6 +47,7 @@ const INITIAL: SessionView = {
   link: "up",
   sessionId: null,
   mode: null,
+  transport: null,
   target: null,
   jid: null,
   account: null,
@@ -57,7 +61,7 @@ const INITIAL: SessionView = {
 function reducer(view: SessionView, action: Action): SessionView {
   switch (action.type) {
     case "connecting":
-      return { ...INITIAL, status: "connecting" };
+      return { ...INITIAL, status: "connecting", transport: action.transport };
     case "opened": {
       const { summary } = action;
       return {
@@ -74,6 +78,8 @@ function reducer(view: SessionView, action: Action): SessionView {
     }
     case "state":
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
+    case "transport":
+      return { ...view, transport: action.transport };
     case "link":
       return { ...view, link: action.link };
     case "notice":
@@ -116,8 +122,9 @@ export function useXmppSession(paneId: string) {
   useEffect(() => {
     const saved = sessionStorage.getItem(storageKey(paneId));
     if (saved === null || sessionIdRef.current !== null) return;
-    const { sessionId, token, instance } = JSON.parse(saved) as { sessionId: string; token: string; instance?: string };
+    const { sessionId, token, instance, transport } = JSON.parse(saved) as { sessionId: string; token: string; instance?: string; transport?: Transport };
     sessionIdRef.current = sessionId;
+    if (transport !== undefined) dispatch({ type: "transport", transport });
     void (async () => {
       const opened = await playgroundDb();
       const kept = opened.ok ? await opened.db.loadEntries(sessionId).catch(() => null) : null;
@@ -143,14 +150,14 @@ export function useXmppSession(paneId: string) {
 
   const connect = useCallback(
     async (request: Omit<OpenRequest, "op" | "ref">) => {
-      dispatch({ type: "connecting" });
+      dispatch({ type: "connecting", transport: request.transport });
       store.reset();
       try {
         const summary = await bridge().open(request, events);
         sessionIdRef.current = summary.sessionId;
         // sessionStorage: per tab, gone with it; the token never leaves this tab.
         // The bridge instance tells a later reload whether the server restarted meanwhile.
-        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token, instance: bridge().instance }));
+        sessionStorage.setItem(storageKey(paneId), JSON.stringify({ sessionId: summary.sessionId, token: summary.token, instance: bridge().instance, transport: request.transport }));
         dispatch({ type: "opened", summary });
       } catch (error) {
         dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expandTemplate } from "../xml/templates";
 import { buildLessonVariables, expandLessonText, expandPlainText, saslPlain, unknownVariables } from "./variables";
 
 describe("lesson variables", () => {
@@ -26,5 +27,13 @@ describe("lesson variables", () => {
     expect(text).toBe("<a x='p&lt;w' y='id1' z='id2'>guest-abc@localhost {{nope}}</a>");
     expect(expandPlainText("Your password is {{password}}.", vars)).toBe("Your password is p<w.");
     expect(unknownVariables("{{me}} {{peer}} {{jid}} {{ id }} {{Domain}}")).toEqual(["jid", "Domain"]);
+  });
+
+  it("expands with the editor's engine: {{me}} is the same bare JID in a lesson and in the workbench", () => {
+    const jid = `${vars.me}/laptop`;
+    const text = "<message to='{{me}}'/>";
+    expect(expandLessonText(text, vars)).toBe(expandTemplate(text, { me: jid, domain: vars.domain, peer: vars.peer }).text);
+    // A lesson's text is written before a resource is bound: {{me.full}} is not a lesson variable.
+    expect(unknownVariables("{{me.full}}")).toEqual(["me.full"]);
   });
 });

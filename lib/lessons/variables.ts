@@ -1,5 +1,4 @@
-import { escapeXml } from "../xml/escape";
-import { freshId } from "../xml/templates";
+import { expandVariables, freshId, variableNames } from "../xml/variables";
 
 /**
  * The values a lesson's text is written against (lessons/README.md, "Variables"). Each
@@ -50,7 +49,6 @@ export const LESSON_VARIABLE_NAMES = [
 export type LessonVariableName = (typeof LESSON_VARIABLE_NAMES)[number];
 
 const KNOWN = new Set<string>(LESSON_VARIABLE_NAMES);
-const VARIABLE = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
 
 export interface VariableInputs {
   username: string;
@@ -101,25 +99,23 @@ export function saslPlain(username: string, password: string): string {
  * its own fresh id. Unknown names stay as written (the linter refuses them).
  */
 export function expandLessonText(text: string, vars: LessonVariables, newId: () => string = freshId): string {
-  return replaceVariables(text, vars, newId, escapeXml);
+  return replaceVariables(text, vars, newId, true);
 }
 
 /** The same for prose and check values, which are compared or shown as they are, not parsed as XML. */
 export function expandPlainText(text: string, vars: LessonVariables, newId: () => string = freshId): string {
-  return replaceVariables(text, vars, newId, (value) => value);
+  return replaceVariables(text, vars, newId, false);
 }
 
 /** The {{names}} in `text` that are not lesson variables. */
 export function unknownVariables(text: string): string[] {
-  return [...text.matchAll(VARIABLE)].map((match) => match[1]!).filter((name) => !KNOWN.has(name));
+  return variableNames(text).filter((name) => !KNOWN.has(name));
 }
 
-function replaceVariables(text: string, vars: LessonVariables, newId: () => string, escape: (value: string) => string): string {
-  return text.replace(VARIABLE, (whole, name: string) => {
-    if (name === "id") return escape(newId());
-    if (!KNOWN.has(name)) return whole;
-    return escape(vars[name as Exclude<LessonVariableName, "id">]);
-  });
+function replaceVariables(text: string, vars: LessonVariables, newId: () => string, escape: boolean): string {
+  const values: Record<string, string> = {};
+  for (const name of LESSON_VARIABLE_NAMES) if (name !== "id") values[name] = vars[name];
+  return expandVariables(text, values, { newId, escape }).text;
 }
 
 function randomSuffix(): string {
@@ -127,4 +123,3 @@ function randomSuffix(): string {
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (byte) => byte.toString(36).padStart(2, "0")).join("").slice(0, 6);
 }
-

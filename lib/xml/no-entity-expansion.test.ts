@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseElement, parseStreamHeader } from "./parse-element";
 import { parseWithPositions } from "./parse-positions";
-import { validateStanza } from "./validate-stanza";
+import { validateStanza } from "../editor/validate-stanza";
 import { explainEntry } from "../xmpp-schema/explain";
 import { prettyText } from "../transcript/format";
 import { Transcript } from "../xmpp/transcript";

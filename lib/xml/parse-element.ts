@@ -1,4 +1,5 @@
-import { SaxesParser, type SaxesTagNS } from "saxes";
+import type { SaxesTagNS } from "saxes";
+import { plainAttributes, walkXml, withHeaderClosed } from "./walk-xml";
 import { NS_CLIENT, NS_STREAM } from "./namespaces";
 
 /**
@@ -46,8 +47,7 @@ export function parseElement(raw: string, context: NamespaceContext = CLIENT_STR
  * on the wire, so a closing tag is supplied to let the parser finish.
  */
 export function parseStreamHeader(raw: string): ParseResult {
-  const name = /<([^\s/>?]+)/.exec(raw.replace(/^\s*<\?[\s\S]*?\?>/, ""))?.[1] ?? "stream:stream";
-  return outline(`${raw}</${name}>`, {}, false);
+  return outline(withHeaderClosed(raw), {}, false);
 }
 
 /** The namespaces a parsed stream header sets up for the stanzas after it. */
@@ -62,54 +62,28 @@ export function contextFromHeader(header: ElementOutline): NamespaceContext {
 }
 
 function outline(text: string, namespaces: Record<string, string>, fragment: boolean): ParseResult {
-  const parser = new SaxesParser({ xmlns: true, fragment, position: false, additionalNamespaces: namespaces });
   let root: ElementOutline | null = null;
-  let depth = 0;
-  let error: string | null = null;
-  let extraRoot = false;
-
-  parser.on("error", (err) => {
-    error ??= err.message;
-  });
-  parser.on("opentag", (tag: SaxesTagNS) => {
-    depth++;
-    if (depth === 1) {
-      if (root !== null) extraRoot = true;
-      root = { name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] };
-    } else if (depth === 2 && root !== null) {
-      root.children.push({ name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] });
-    } else if (depth === 3 && root !== null) {
-      root.children.at(-1)?.children.push({ name: tag.local, ns: tag.uri });
-    }
-  });
-  parser.on("closetag", () => {
-    depth--;
-  });
-  parser.on("text", (text) => {
-    if (depth === 0 && text.trim() !== "") error ??= "text outside of any element";
-  });
-  parser.on("doctype", () => {
-    error ??= "a DTD is not allowed in XMPP (RFC 6120 section 11.1)";
-  });
-  parser.on("processinginstruction", () => {
-    error ??= "processing instructions are not allowed in XMPP (RFC 6120 section 11.1)";
-  });
-
-  try {
-    parser.write(text).close();
-  } catch (err) {
-    error ??= err instanceof Error ? err.message : String(err);
-  }
+  let strayText = false;
+  // Only three levels are kept, so the walk hands out no more than that.
+  const walked = walkXml(
+    text,
+    { namespaces, fragment, maxDepth: 3 },
+    {
+      open(tag: SaxesTagNS, depth) {
+        if (depth === 1) root ??= { name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] };
+        else if (depth === 2) root?.children.push({ name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] });
+        else root?.children.at(-1)?.children.push({ name: tag.local, ns: tag.uri });
+      },
+      text(data, depth) {
+        if (depth === 0 && data.trim() !== "") strayText = true;
+      },
+    },
+  );
+  const error = walked.error ?? (strayText ? "text outside of any element" : null);
   if (error !== null) return { ok: false, error: tidyParserMessage(error) };
-  if (extraRoot) return { ok: false, error: "more than one element where one was expected" };
+  if (walked.roots > 1) return { ok: false, error: "more than one element where one was expected" };
   if (root === null) return { ok: false, error: "no element found" };
   return { ok: true, element: root };
-}
-
-function plainAttributes(tag: SaxesTagNS): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  for (const attr of Object.values(tag.attributes)) attrs[attr.name] = attr.value;
-  return attrs;
 }
 
 /** saxes prefixes messages with a position we do not track ("undefined:1:2: ..."). */

@@ -1,4 +1,5 @@
-import { SaxesParser, type SaxesTagNS } from "saxes";
+import type { SaxesTagNS } from "saxes";
+import { walkXml } from "./walk-xml";
 
 /**
  * A strict, namespace-aware parse (saxes) that keeps where everything is: the editor
@@ -46,6 +47,10 @@ export interface XmlProblem {
 export interface PositionedParse {
   elements: PositionedElement[];
   problems: XmlProblem[];
+  /** Elements nested deeper than the bound were parsed but left out of `elements`. */
+  tooDeep: boolean;
+  /** Past MAX_PARSE_DEPTH the parse stopped: the rest of the text was not judged. */
+  stopped: boolean;
 }
 
 export interface ParseOptions {
@@ -55,6 +60,8 @@ export interface ParseOptions {
   base?: number;
   /** Allow several top-level elements and no XML declaration (a piece of a stream). */
   fragment?: boolean;
+  /** Levels kept in `elements` (default MAX_XML_DEPTH): deeper ones are checked for well-formedness only. */
+  maxDepth?: number;
 }
 
 /** saxes problems after which its tag stack no longer matches the text: later ones are echoes. */
@@ -62,7 +69,6 @@ const STRUCTURAL = /^(unexpected close tag|unmatched closing tag|unexpected end)
 
 export function parseWithPositions(text: string, options: ParseOptions): PositionedParse {
   const base = options.base ?? 0;
-  const parser = new SaxesParser({ xmlns: true, fragment: options.fragment ?? true, position: true, additionalNamespaces: options.namespaces });
   const elements: PositionedElement[] = [];
   const problems: XmlProblem[] = [];
   const stack: PositionedElement[] = [];
@@ -76,68 +82,68 @@ export function parseWithPositions(text: string, options: ParseOptions): Positio
     if (confused) return;
     problems.push({ message, offset: base + Math.max(0, Math.min(offset, text.length)), length: Math.max(0, Math.min(length, text.length - offset)) });
   };
-
-  parser.on("opentagstart", () => {
-    tagStart = text.lastIndexOf("<", parser.position - 1);
-  });
-  parser.on("opentag", (tag: SaxesTagNS) => {
-    const end = parser.position;
-    const element: PositionedElement = {
-      name: tag.local,
-      qname: tag.name,
-      ns: tag.uri,
-      attributes: locateAttributes(text, tagStart, end, tag, base),
-      children: [],
-      text: "",
-      start: base + tagStart,
-      startTagEnd: base + end,
-      end: null,
-    };
-    const parent = stack.at(-1);
-    if (parent) parent.children.push(element);
-    else elements.push(element);
-    stack.push(element);
-  });
-  parser.on("closetag", () => {
-    const element = stack.pop();
-    if (!element) return;
-    element.end = base + parser.position;
-    if (closedHere.at !== parser.position) closedHere = { at: parser.position, names: [] };
-    closedHere.names.push(element.qname);
-  });
-  const addText = (data: string) => {
+  const addText = (data: string, depth: number) => {
     const current = stack.at(-1);
-    if (current) current.text += data;
+    if (current && depth === stack.length) current.text += data;
   };
-  parser.on("text", addText);
-  parser.on("cdata", addText);
-  parser.on("error", (error) => {
-    const message = error.message.replace(/^(?:[^:]*:)?\d+:\d+: /, "");
-    if (message.startsWith("unclosed tag")) return; // reported below, at the start tag
-    // saxes reads a bare "&" as the start of an entity and gets lost after it: say it plainly.
-    if (bareAmpersand !== -1 && parser.position > bareAmpersand) {
-      report(bareAmpersand, 1, `A bare "&" is not allowed in XML: write &amp; instead.`);
-      confused = true;
-      return;
-    }
-    const problem = describe(message, text, parser.position, {
-      closedHere: closedHere.at === parser.position ? closedHere.names : [],
-      open: stack.map((element) => element.qname),
-    });
-    // A mismatched end tag makes saxes report once per element it closes: keep the first.
-    if (!problems.some((known) => known.offset === base + problem.offset && STRUCTURAL.test(message))) report(problem.offset, problem.length, problem.message);
-    if (STRUCTURAL.test(message)) confused = true;
-  });
 
-  try {
-    parser.write(text).close();
-  } catch (error) {
-    report(text.length, 0, error instanceof Error ? error.message : String(error));
-  }
-  for (const open of stack) {
+  const walked = walkXml(
+    text,
+    { namespaces: options.namespaces, fragment: options.fragment ?? true, position: true, maxDepth: options.maxDepth },
+    {
+      openStart(position) {
+        tagStart = text.lastIndexOf("<", position - 1);
+      },
+      open(tag: SaxesTagNS, _depth, end) {
+        const element: PositionedElement = {
+          name: tag.local,
+          qname: tag.name,
+          ns: tag.uri,
+          attributes: locateAttributes(text, tagStart, end, tag, base),
+          children: [],
+          text: "",
+          start: base + tagStart,
+          startTagEnd: base + end,
+          end: null,
+        };
+        const parent = stack.at(-1);
+        if (parent) parent.children.push(element);
+        else elements.push(element);
+        stack.push(element);
+      },
+      close(_depth, position) {
+        const element = stack.pop();
+        if (!element) return;
+        element.end = base + position;
+        if (closedHere.at !== position) closedHere = { at: position, names: [] };
+        closedHere.names.push(element.qname);
+      },
+      text: addText,
+      problem(raw, position) {
+        if (confused) return; // later problems are echoes of the first structural one
+        const message = raw.replace(/^(?:[^:]*:)?\d+:\d+: /, "");
+        if (message.startsWith("unclosed tag")) return; // reported below, at the start tag
+        // saxes reads a bare "&" as the start of an entity and gets lost after it: say it plainly.
+        if (bareAmpersand !== -1 && position > bareAmpersand) {
+          report(bareAmpersand, 1, `A bare "&" is not allowed in XML: write &amp; instead.`);
+          confused = true;
+          return;
+        }
+        const problem = describe(message, text, position, {
+          closedHere: closedHere.at === position ? closedHere.names : [],
+          open: stack.map((element) => element.qname),
+        });
+        // A mismatched end tag makes saxes report once per element it closes: keep the first.
+        if (!problems.some((known) => known.offset === base + problem.offset && STRUCTURAL.test(message))) report(problem.offset, problem.length, problem.message);
+        if (STRUCTURAL.test(message)) confused = true;
+      },
+    },
+  );
+  // A parse that stopped too deep leaves elements open that the text does close.
+  for (const open of walked.stopped ? [] : stack) {
     report(open.start - base, open.qname.length + 1, `<${open.qname}> is never closed: add </${open.qname}> after its content, or write <${open.qname}/> if it has none.`);
   }
-  return { elements, problems };
+  return { elements, problems, tooDeep: walked.tooDeep, stopped: walked.stopped };
 }
 
 /** Finds each attribute saxes reported in the start tag's text, to know its offsets. */

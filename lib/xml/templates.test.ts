@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prepareSend } from "./prepare-send";
+import { prepareSend } from "../editor/prepare-send";
 import { TEMPLATES, expandTemplate, findTemplate, freshId, nickOf } from "./templates";
 
 const VARS = { me: "alice@localhost/laptop", domain: "localhost", peer: "bob@localhost" };
@@ -11,9 +11,17 @@ function counter() {
 
 describe("expandTemplate", () => {
   it("replaces every known variable anywhere in the text", () => {
-    const { text, unknown } = expandTemplate(`<message to="{{peer}}" id="{{id}}"><body>{{me}} on {{ domain }}</body></message>`, VARS, counter());
+    const { text, unknown } = expandTemplate(`<message to="{{peer}}" id="{{id}}"><body>{{me.full}} on {{ domain }}</body></message>`, VARS, counter());
     expect(text).toBe(`<message to="bob@localhost" id="id-1"><body>alice@localhost/laptop on localhost</body></message>`);
     expect(unknown).toEqual([]);
+  });
+
+  it("means by {{me}} the bare JID, as the lessons do, and by {{me.full}} the bound one", () => {
+    expect(expandTemplate(`{{me}} {{me.full}} {{nick}}`, VARS, counter()).text).toBe("alice@localhost alice@localhost/laptop alice");
+    // Before binding there is no full JID: {{me.full}} stays as written and is reported.
+    const before = expandTemplate(`{{me}} {{me.full}}`, { ...VARS, me: "alice@localhost" }, counter());
+    expect(before.text).toBe("alice@localhost {{me.full}}");
+    expect(before.unknown.map((variable) => variable.name)).toEqual(["me.full"]);
   });
 
   it("gives each {{id}} a fresh id, and a new one at each expansion", () => {

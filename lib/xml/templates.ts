@@ -1,4 +1,3 @@
-import { escapeXml } from "./escape";
 
 /**
  * Stanza templates and the `{{variable}}` expansion the editor applies at send time.
@@ -6,8 +5,12 @@ import { escapeXml } from "./escape";
  * a person can type them too.
  */
 
+import { expandVariables, freshId, identityValues, type Expansion } from "./variables";
+
+export { freshId, nickOf, type Expansion, type Replacement, type UnknownVariable } from "./variables";
+
 export interface TemplateVariables {
-  /** Your full JID once online, such as alice@localhost/laptop; empty before. */
+  /** Your JID once online, full (alice@localhost/laptop) once bound; empty before. */
   me: string;
   /** The server's domain, such as localhost. */
   domain: string;
@@ -22,8 +25,8 @@ export interface StanzaTemplate {
   text: string;
 }
 
-/** The names `expandTemplate` knows. `nick` is derived: the local part of `me`. */
-export const TEMPLATE_VARIABLES = ["id", "me", "domain", "peer", "nick"] as const;
+/** The names `expandTemplate` knows. `me` (bare), `me.full` and `nick` derive from the session's JID. */
+export const TEMPLATE_VARIABLES = ["id", "me", "me.full", "domain", "peer", "nick"] as const;
 
 const iq = (type: "get" | "set", payload: string, to = ` to="{{domain}}"`) => `<iq type="${type}" id="{{id}}"${to}>\n  ${payload}\n</iq>`;
 
@@ -71,91 +74,10 @@ export function findTemplate(id: string): StanzaTemplate | undefined {
   return TEMPLATES.find((template) => template.id === id);
 }
 
-/** One `{{name}}` that was replaced: where it was, and where its value now is. */
-export interface Replacement {
-  name: string;
-  value: string;
-  /** Range in the text before expansion. */
-  from: number;
-  to: number;
-  /** Range in the expanded text. */
-  expandedFrom: number;
-  expandedTo: number;
-}
-
-export interface UnknownVariable {
-  name: string;
-  offset: number;
-  length: number;
-}
-
-export interface Expansion {
-  text: string;
-  replacements: Replacement[];
-  /** `{{x}}` with a name not in TEMPLATE_VARIABLES: left as it is. */
-  unknown: UnknownVariable[];
-}
-
-const VARIABLE = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
-
 /**
- * Replaces every `{{name}}` in `text`. Each `{{id}}` gets its own fresh id from `newId`,
- * so two iqs in one send never share one. Values are XML-escaped: they land in attribute
- * values and text alike.
+ * Expands the workbench's variables with the one engine (./variables.ts): `vars.me` is the
+ * session's full JID, so {{me}} is its bare JID and {{me.full}} the full one.
  */
 export function expandTemplate(text: string, vars: TemplateVariables, newId: () => string = freshId): Expansion {
-  const replacements: Replacement[] = [];
-  const unknown: UnknownVariable[] = [];
-  let output = "";
-  let last = 0;
-  for (const match of text.matchAll(VARIABLE)) {
-    const name = match[1]!;
-    const from = match.index;
-    const to = from + match[0].length;
-    const value = valueOf(name, vars, newId);
-    if (value === undefined) {
-      unknown.push({ name, offset: from, length: match[0].length });
-      continue;
-    }
-    output += text.slice(last, from);
-    const escaped = escapeXml(value);
-    replacements.push({ name, value, from, to, expandedFrom: output.length, expandedTo: output.length + escaped.length });
-    output += escaped;
-    last = to;
-  }
-  output += text.slice(last);
-  return { text: output, replacements, unknown };
+  return expandVariables(text, { ...identityValues(vars.me), domain: vars.domain, peer: vars.peer }, { newId });
 }
-
-function valueOf(name: string, vars: TemplateVariables, newId: () => string): string | undefined {
-  switch (name) {
-    case "id":
-      return newId();
-    case "me":
-      return vars.me;
-    case "domain":
-      return vars.domain;
-    case "peer":
-      return vars.peer;
-    case "nick":
-      return nickOf(vars.me);
-    default:
-      return undefined;
-  }
-}
-
-/** The local part of a JID, as a room nickname; "learner" before you are online. */
-export function nickOf(jid: string): string {
-  const bare = jid.split("/")[0] ?? "";
-  const at = bare.indexOf("@");
-  return at > 0 ? bare.slice(0, at) : "learner";
-}
-
-let counter = 0;
-
-/** Short, readable and unique enough to pair requests with answers in one session. */
-export function freshId(): string {
-  counter = (counter + 1) % 1_000_000;
-  return `pg-${Math.random().toString(36).slice(2, 7)}${counter.toString(36)}`;
-}
-

@@ -1,5 +1,5 @@
 import type { PositionedAttribute, PositionedElement } from "../xml/parse-positions";
-import type { Diagnostic } from "../xml/validate-stanza";
+import { MAX_DIAGNOSTICS, type Diagnostic } from "./diagnostic";
 import { allowedIn, childrenOf, elementsNamed, findAttribute, findElement, isKnownNamespace, NAMESPACES } from "./index";
 import { STREAM_LEVEL } from "./namespaces";
 import { NS_CLIENT, NS_SASL, NS_STREAM, NS_TLS } from "../xml/namespaces";
@@ -80,6 +80,8 @@ function checkElement(element: PositionedElement, spec: ElementSpec, out: Diagno
 function checkChildren(parent: PositionedElement, out: Diagnostic[]): void {
   const here: ElementRef = { name: parent.name, ns: parent.ns };
   for (const child of parent.children) {
+    // Past the limit the caller shows no more: stop wording them (100,000 siblings took seconds).
+    if (out.length > MAX_DIAGNOSTICS) return;
     const spec = findElement(child.name, child.ns);
     if (spec && allowedIn(spec, here)) {
       checkElement(child, spec, out);

@@ -74,7 +74,7 @@ describe("suggest", () => {
   });
 
   it("offers variables for addresses and ids", () => {
-    expect(labels(`<message to="|`)).toEqual(["{{peer}}", "{{domain}}", "{{me}}"]);
+    expect(labels(`<message to="|`)).toEqual(["{{peer}}", "{{domain}}", "{{me}}", "{{me.full}}"]);
     expect(labels(`<iq id="|`)).toEqual(["{{id}}"]);
   });
 

@@ -145,7 +145,8 @@ function valueSuggestions(tag: TagInfo, parent: ElementRef, attribute: string, f
     return [
       variable("{{peer}}", "the peer you chose", from, to, "0"),
       variable("{{domain}}", "the server's domain", from, to, "1"),
-      variable("{{me}}", "your own full JID", from, to, "2"),
+      variable("{{me}}", "your own bare JID", from, to, "2"),
+      variable("{{me.full}}", "your own full JID, with the resource bound", from, to, "3"),
     ];
   }
   if (attribute === "id") return [variable("{{id}}", "a fresh id at each send", from, to, "0")];

@@ -131,7 +131,9 @@ function scan(text: string, offset: number): { open: OpenElement[]; tagStart: nu
     if (tag.startsWith("<!") || tag.startsWith("<?")) continue;
     if (tag.startsWith("</")) {
       const qname = /^<\/\s*([^\s>]*)/.exec(tag)?.[1] ?? "";
-      const at = open.map((element) => element.qname).lastIndexOf(qname);
+      // From the innermost out: a well-nested close matches at once, whatever the depth.
+      let at = open.length - 1;
+      while (at >= 0 && open[at]!.qname !== qname) at--;
       if (at !== -1) open.length = at;
       continue;
     }

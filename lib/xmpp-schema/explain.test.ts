@@ -76,3 +76,13 @@ describe("explainEntry", () => {
     expect(explanation.notes[0]).toContain("first 60 of 102");
   });
 });
+
+describe("explainEntry on unsupported-stanza-type", () => {
+  it("says that over WebSocket each stanza needs its own xmlns", () => {
+    const raw = `<stream:error xmlns:stream="http://etherx.jabber.org/streams"><unsupported-stanza-type xmlns="urn:ietf:params:xml:ns:xmpp-streams"/></stream:error>`;
+    const explanation = explainEntry(entry(raw, { kind: "stream-error" }));
+    expect(explanation.error?.condition).toBe("unsupported-stanza-type");
+    expect(explanation.error?.meaning).toContain("RFC 7395 section 3.3.3");
+    expect(explanation.error?.fix).toContain("over WebSocket write xmlns='jabber:client' on every stanza");
+  });
+});

@@ -1,5 +1,6 @@
 import { CLIENT_STREAM_CONTEXT } from "../xml/parse-element";
 import { parseWithPositions, type PositionedElement } from "../xml/parse-positions";
+import { tooDeepNote, withHeaderClosed } from "../xml/walk-xml";
 import type { TranscriptEntry } from "../xmpp/entry";
 import { findAttribute, findElement, namespaceInfo, saslFailureCondition, stanzaErrorCondition, streamErrorCondition } from "./index";
 import { rfc6120 } from "./namespaces";
@@ -32,6 +33,8 @@ export interface ElementExplanation {
   attributes: AttributeExplanation[];
   /** Text content, trimmed and shortened; null when there is none. */
   text: string | null;
+  /** Attributes beyond the first few, left out. */
+  omittedAttributes?: number;
 }
 
 export interface ErrorExplanation {
@@ -55,6 +58,8 @@ export interface Explanation {
 }
 
 const MAX_ELEMENTS = 60;
+/** Attributes explained per element: a tag with 10,000 of them would bury the panel. */
+const MAX_ATTRIBUTES = 40;
 const MAX_TEXT = 160;
 /** Longer entries are summarised, not parsed: a megabyte stanza must not stall the panel. */
 export const EXPLAIN_MAX_CHARS = 100_000;
@@ -85,42 +90,55 @@ export function explainEntry(entry: TranscriptEntry): Explanation {
     notes.push(`This entry is ${entry.raw.length.toLocaleString("en-US")} characters long; entries up to ${EXPLAIN_MAX_CHARS.toLocaleString("en-US")} characters are explained element by element.`);
     return { summary: summaryOf(entry, null), elements: [], error: null, notes };
   }
-  const roots = parseRaw(entry);
-  if (roots === null) {
+  const parsed = parseRaw(entry);
+  if (parsed === null) {
     notes.push("The text could not be parsed, so only the summary is shown.");
     return { summary: summaryOf(entry, null), elements: [], error: null, notes };
   }
-  const elements: ElementExplanation[] = [];
-  for (const root of roots) walk(root, 0, elements);
-  if (elements.length > MAX_ELEMENTS) {
-    notes.push(`Only the first ${MAX_ELEMENTS} of ${elements.length} elements are explained.`);
-    elements.length = MAX_ELEMENTS;
-  }
-  const root = roots[0] ?? null;
+  const { elements, total } = explainElements(parsed.elements);
+  if (total > MAX_ELEMENTS) notes.push(`Only the first ${MAX_ELEMENTS} of ${total.toLocaleString("en-US")} elements are explained.`);
+  if (parsed.tooDeep) notes.push(tooDeepNote());
+  const root = parsed.elements[0] ?? null;
   return { summary: summaryOf(entry, root), elements, error: root ? errorOf(root) : null, notes };
 }
 
-function parseRaw(entry: TranscriptEntry): PositionedElement[] | null {
-  if (entry.kind === "stream-open" && entry.ns !== "urn:ietf:params:xml:ns:xmpp-framing") {
-    // A stream header never closes on the wire: close it so the parser can finish.
-    const qname = /<([^\s/>?]+)/.exec(entry.raw.replace(/^\s*<\?[\s\S]*?\?>/, ""))?.[1] ?? "stream:stream";
-    const parsed = parseWithPositions(`${entry.raw}</${qname}>`, { namespaces: {}, fragment: false });
-    return parsed.problems.length > 0 ? null : parsed.elements;
-  }
-  const parsed = parseWithPositions(entry.raw, { namespaces: { ...CLIENT_STREAM_CONTEXT.prefixes, "": CLIENT_STREAM_CONTEXT.defaultNs } });
-  return parsed.problems.length > 0 ? null : parsed.elements;
+function parseRaw(entry: TranscriptEntry): { elements: PositionedElement[]; tooDeep: boolean } | null {
+  const parsed =
+    entry.kind === "stream-open" && entry.ns !== "urn:ietf:params:xml:ns:xmpp-framing"
+      ? parseWithPositions(withHeaderClosed(entry.raw), { namespaces: {}, fragment: false })
+      : parseWithPositions(entry.raw, { namespaces: { ...CLIENT_STREAM_CONTEXT.prefixes, "": CLIENT_STREAM_CONTEXT.defaultNs } });
+  return parsed.problems.length > 0 ? null : parsed;
 }
 
-function walk(element: PositionedElement, depth: number, out: ElementExplanation[]): void {
+/**
+ * The first MAX_ELEMENTS elements in document order, and how many there are. Iterative, with
+ * an explicit stack: the tree came from the wire (its depth is bounded by the parse, its
+ * breadth is not).
+ */
+function explainElements(roots: readonly PositionedElement[]): { elements: ElementExplanation[]; total: number } {
+  const elements: ElementExplanation[] = [];
+  let total = 0;
+  const stack: { element: PositionedElement; depth: number }[] = [];
+  for (let index = roots.length - 1; index >= 0; index--) stack.push({ element: roots[index]!, depth: 0 });
+  while (stack.length > 0) {
+    const { element, depth } = stack.pop()!;
+    total++;
+    if (elements.length < MAX_ELEMENTS) elements.push(explainElement(element, depth));
+    for (let index = element.children.length - 1; index >= 0; index--) stack.push({ element: element.children[index]!, depth: depth + 1 });
+  }
+  return { elements, total };
+}
+
+function explainElement(element: PositionedElement, depth: number): ElementExplanation {
   const spec = findElement(element.name, element.ns);
   const text = element.text.trim();
-  out.push({
+  return {
     depth,
     qname: element.qname,
     ns: element.ns,
     doc: spec?.doc ?? (namespaceInfo(element.ns) ? `Not defined in ${element.ns} as far as this playground knows.` : null),
     spec: spec?.spec ?? namespaceInfo(element.ns)?.spec ?? null,
-    attributes: element.attributes.map((attribute) => {
+    attributes: element.attributes.slice(0, MAX_ATTRIBUTES).map((attribute) => {
       if (attribute.name === "xmlns" || attribute.name.startsWith("xmlns:")) {
         const info = namespaceInfo(attribute.value);
         return { name: attribute.name, value: attribute.value, doc: `Declares a namespace${info ? `: ${info.title}` : ""}.`, valueDoc: null };
@@ -128,14 +146,18 @@ function walk(element: PositionedElement, depth: number, out: ElementExplanation
       const known = spec && findAttribute(spec, attribute.name);
       return {
         name: attribute.name,
-        value: attribute.value,
+        value: shorten(attribute.value),
         doc: known?.doc ?? null,
         valueDoc: known?.values?.find((option) => option.value === attribute.value)?.doc ?? null,
       };
     }),
-    text: text === "" ? null : text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text,
-  });
-  for (const child of element.children) walk(child, depth + 1, out);
+    ...(element.attributes.length > MAX_ATTRIBUTES ? { omittedAttributes: element.attributes.length - MAX_ATTRIBUTES } : {}),
+    text: text === "" ? null : shorten(text),
+  };
+}
+
+function shorten(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
 function errorOf(root: PositionedElement): ErrorExplanation | null {

@@ -36,7 +36,12 @@ export const STREAM_ERROR_CONDITIONS: readonly ConditionSpec[] = [
   streamCondition("undefined-condition", "21", "An error none of the other conditions describes.", "Read the <text> and any application-specific element for details."),
   streamCondition("unsupported-encoding", "22", "The stream was not in UTF-8.", "Send UTF-8 only."),
   streamCondition("unsupported-feature", "23", "A feature the server requires is not supported by you, or a mandatory feature was skipped.", "Negotiate the features the server marks required, in order."),
-  streamCondition("unsupported-stanza-type", "24", "A top-level element the server does not know: not message, presence or iq, and no negotiated nonza.", "Wrap payloads in <message>, <presence> or <iq>; check the namespace of the top-level element."),
+  streamCondition(
+    "unsupported-stanza-type",
+    "24",
+    "A top-level element the server does not know in its namespace: not message, presence or iq in jabber:client, and no negotiated nonza. Over WebSocket there is no stream header to inherit jabber:client from (RFC 7395 section 3.3.3), so a <presence/> without xmlns is in no namespace at all.",
+    "Wrap payloads in <message>, <presence> or <iq>, and give the top-level element its namespace; over WebSocket write xmlns='jabber:client' on every stanza.",
+  ),
   streamCondition("unsupported-version", "25", "The 'version' on the stream header is one the server does not support.", "Send version='1.0' on the stream header."),
 ];
 

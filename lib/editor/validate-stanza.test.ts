@@ -173,3 +173,24 @@ describe("validateStanza: the stream itself", () => {
     expect(diagnostic.offset).toBe(text.indexOf("ping"));
   });
 });
+
+describe("a WebSocket session (RFC 7395 section 3.3.3)", () => {
+  const websocket = { mode: "guided", transport: "websocket" } as const;
+
+  it("flags a stanza that does not declare jabber:client itself", () => {
+    const diagnostics = validateStanza(`<presence/>`, websocket);
+    expect(diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity])).toEqual([["websocket-namespace", "error"]]);
+    expect(diagnostics[0]!.message).toContain(`xmlns="jabber:client"`);
+    expect(diagnostics[0]!.message).toContain("unsupported-stanza-type");
+  });
+
+  it("accepts the stanza with its namespace, and the same stanza over TCP without it", () => {
+    expect(validateStanza(`<presence xmlns="jabber:client"/>`, websocket)).toEqual([]);
+    expect(validateStanza(`<presence/>`, { mode: "guided", transport: "starttls" })).toEqual([]);
+    expect(validateStanza(`<presence/>`, "guided")).toEqual([]);
+  });
+
+  it("accepts a nonza that carries its own namespace", () => {
+    expect(validateStanza(`<enable xmlns="urn:xmpp:sm:3"/>`, websocket).filter((diagnostic) => diagnostic.code === "websocket-namespace")).toEqual([]);
+  });
+});

@@ -1,10 +1,15 @@
 import { StreamFramer, type Frame } from "../xmpp/framing";
 import { checkTopLevel } from "../xmpp-schema/check";
+import { MAX_DIAGNOSTICS, type Diagnostic, type Severity } from "../xmpp-schema/diagnostic";
 import { jidProblem } from "../xmpp-schema/jid-check";
-import { NS_CLIENT, NS_STREAM } from "./namespaces";
-import { CLIENT_STREAM_CONTEXT, type NamespaceContext } from "./parse-element";
-import { parseWithPositions, type PositionedElement, type XmlProblem } from "./parse-positions";
-import { findRestrictedXml } from "./restricted-xml";
+import { NS_CLIENT, NS_STREAM } from "../xml/namespaces";
+import { CLIENT_STREAM_CONTEXT, type NamespaceContext } from "../xml/parse-element";
+import { parseWithPositions, type PositionedElement, type XmlProblem } from "../xml/parse-positions";
+import { findRestrictedXml } from "../xml/restricted-xml";
+import { MAX_PARSE_DEPTH, MAX_XML_DEPTH, withHeaderClosed } from "../xml/walk-xml";
+import type { Transport } from "../bridge/protocol";
+
+export { MAX_DIAGNOSTICS, type Diagnostic, type Severity };
 
 /**
  * Diagnostics for the stanza editor: what a server would reject, found before sending,
@@ -15,22 +20,18 @@ import { findRestrictedXml } from "./restricted-xml";
  * parsed strictly (saxes) and, if well-formed, checked against the schema.
  */
 
-export type Severity = "error" | "warning" | "info";
-
-/** `offset` and `length` index the validated text (UTF-16 code units, like JavaScript strings). */
-export interface Diagnostic {
-  message: string;
-  severity: Severity;
-  offset: number;
-  length: number;
-  /** A stable name for the rule, for tests and for filtering. */
-  code: string;
-}
-
 /** Guided: the library owns the stream. Raw: the person opens and closes it by hand. */
 export type EditorMode = "guided" | "raw";
 
-export function validateStanza(text: string, mode: EditorMode): Diagnostic[] {
+/** What the editor knows of the session it sends on: a stanza's rules depend on it. */
+export interface EditorSession {
+  mode: EditorMode;
+  /** Over WebSocket there is no stream header whose namespaces a stanza could inherit (RFC 7395 section 3.3.3). */
+  transport: Transport;
+}
+
+export function validateStanza(text: string, session: EditorMode | EditorSession): Diagnostic[] {
+  const { mode, transport } = typeof session === "string" ? { mode: session, transport: "starttls" as Transport } : session;
   // A DTD throws the framing off for everything after it; say the one thing that matters.
   const restricted = findRestrictedXml(text);
   if (restricted !== null && restricted.what === "DTD or entity declaration") {
@@ -55,11 +56,17 @@ export function validateStanza(text: string, mode: EditorMode): Diagnostic[] {
         break;
       case "element":
       case "malformed":
-        checkPiece(frame, base, context, diagnostics);
+        checkPiece(frame, base, context, transport, diagnostics);
         break;
     }
+    if (diagnostics.length > MAX_DIAGNOSTICS) break;
   }
-  return diagnostics.sort((a, b) => a.offset - b.offset);
+  diagnostics.sort((a, b) => a.offset - b.offset);
+  if (diagnostics.length <= MAX_DIAGNOSTICS) return diagnostics;
+  const shown = diagnostics.slice(0, MAX_DIAGNOSTICS);
+  const last = shown.at(-1)!;
+  shown.push(at(last.offset, last.length, "info", "too-many", `Only the first ${MAX_DIAGNOSTICS} problems are marked; fix these and the rest show.`));
+  return shown;
 }
 
 /**
@@ -67,9 +74,21 @@ export function validateStanza(text: string, mode: EditorMode): Diagnostic[] {
  * closes the stream opened by an earlier send) is a stream close, not a stray end tag.
  */
 function frameText(text: string): Frame[] {
-  const framer = new StreamFramer();
+  const framed = (piece: string): Iterator<Frame> => {
+    const framer = new StreamFramer();
+    return [...framer.push(piece), ...framer.end()][Symbol.iterator]();
+  };
   const frames: Frame[] = [];
-  for (const frame of [...framer.push(text), ...framer.end()]) {
+  // The text after a leading stream close is framed afresh, before the frames that follow it:
+  // an explicit stack, not recursion, however many closes the text holds.
+  const pending: Iterator<Frame>[] = [framed(text)];
+  while (pending.length > 0) {
+    const next = pending.at(-1)!.next();
+    if (next.done) {
+      pending.pop();
+      continue;
+    }
+    const frame: Frame = next.value;
     const close = frame.kind === "malformed" ? LEADING_STREAM_CLOSE.exec(frame.raw) : null;
     if (!close) {
       frames.push(frame);
@@ -79,7 +98,7 @@ function frameText(text: string): Frame[] {
     if (space) frames.push({ raw: space, kind: "whitespace" });
     frames.push({ raw: tag, kind: "stream-close" });
     const rest = frame.raw.slice(space.length + tag.length);
-    if (rest) frames.push(...frameText(rest));
+    if (rest) pending.push(framed(rest));
   }
   return frames;
 }
@@ -87,17 +106,38 @@ function frameText(text: string): Frame[] {
 const LEADING_STREAM_CLOSE = /^(\s*)(<\/stream(?::stream)?\s*>)/;
 
 /** A stanza or nonza (or what was meant to be one): well-formedness first, then the schema. */
-function checkPiece(frame: Frame, base: number, context: NamespaceContext, out: Diagnostic[]): void {
+function checkPiece(frame: Frame, base: number, context: NamespaceContext, transport: Transport, out: Diagnostic[]): void {
   const parsed = parseWithPositions(frame.raw, { namespaces: { ...context.prefixes, "": context.defaultNs }, base });
   if (parsed.problems.length > 0) {
-    out.push(...parsed.problems.map(notWellFormed));
+    for (const problem of parsed.problems) out.push(notWellFormed(problem));
     return;
   }
   if (frame.kind === "malformed") {
     out.push(framingProblem(frame, base));
     return;
   }
-  for (const element of parsed.elements) out.push(...checkTopLevel(element));
+  for (const element of parsed.elements) {
+    if (transport === "websocket") checkOwnNamespace(element, out);
+    for (const diagnostic of checkTopLevel(element)) out.push(diagnostic);
+  }
+  if (parsed.tooDeep) {
+    const first = parsed.elements[0];
+    const beyond = parsed.stopped ? `Below ${MAX_PARSE_DEPTH.toLocaleString("en-US")} levels nothing is checked, not even well-formedness.` : `Below ${MAX_XML_DEPTH} levels only well-formedness is checked.`;
+    out.push(at(first ? first.start + 1 : base, first ? first.qname.length : 0, "info", "too-deep", `Nested deeper than ${MAX_XML_DEPTH} levels. ${beyond}`));
+  }
+}
+
+/**
+ * RFC 7395 section 3.3.3: over WebSocket each stanza is a whole XML document of its own, with
+ * no stream header to inherit jabber:client from, so it must declare its namespace itself.
+ * Servers close the stream with <unsupported-stanza-type/> (Prosody) otherwise.
+ */
+function checkOwnNamespace(element: PositionedElement, out: Diagnostic[]): void {
+  const declared = element.attributes.some((attribute) => attribute.name === "xmlns" || (attribute.name.startsWith("xmlns:") && element.qname.startsWith(`${attribute.local}:`)));
+  if (declared) return;
+  out.push(
+    at(element.start + 1, element.qname.length, "error", "websocket-namespace", `Over WebSocket every stanza declares its own namespace: write <${element.qname} xmlns="${NS_CLIENT}" …>. There is no stream header for it to inherit from, and a server answers <unsupported-stanza-type/> (RFC 7395 section 3.3.3).`),
+  );
 }
 
 /** What the framer found that saxes accepts: comments, processing instructions, stray text. */
@@ -131,9 +171,7 @@ function checkStreamHeader(raw: string, base: number, mode: EditorMode, out: Dia
     out.push(at(base + start, raw.length - start, "error", "header-in-guided", "In guided mode the library has already opened the stream; a second header would restart it under the library's feet. Switch to raw mode (in the connection form) to open streams by hand."));
     return null;
   }
-  const qname = /^<([^\s/>]+)/.exec(raw.slice(start))?.[1] ?? "stream:stream";
-  // The header never closes on the wire; close it here so the parser can finish.
-  const parsed = parseWithPositions(`${raw}</${qname}>`, { namespaces: {}, base, fragment: false });
+  const parsed = parseWithPositions(withHeaderClosed(raw), { namespaces: {}, base, fragment: false });
   const problems = parsed.problems.filter((problem) => problem.offset < base + raw.length);
   if (problems.length > 0) {
     out.push(...problems.map(notWellFormed));

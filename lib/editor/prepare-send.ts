@@ -1,5 +1,5 @@
-import { expandTemplate, freshId, type Replacement, type TemplateVariables } from "./templates";
-import { validateStanza, type Diagnostic, type EditorMode } from "./validate-stanza";
+import { expandTemplate, freshId, TEMPLATE_VARIABLES, type Replacement, type TemplateVariables } from "../xml/templates";
+import { validateStanza, type Diagnostic, type EditorMode, type EditorSession } from "./validate-stanza";
 import { DEFAULT_MAX_SEND_CHARS } from "../bridge/protocol";
 
 /**
@@ -32,7 +32,7 @@ export function tooLargeDiagnostic(length: number, maxSendChars: number): Diagno
   };
 }
 
-export function prepareSend(text: string, mode: EditorMode, vars: TemplateVariables, newId: () => string = freshId, maxSendChars: number = DEFAULT_MAX_SEND_CHARS): PreparedSend {
+export function prepareSend(text: string, mode: EditorMode | EditorSession, vars: TemplateVariables, newId: () => string = freshId, maxSendChars: number = DEFAULT_MAX_SEND_CHARS): PreparedSend {
   if (text.length > maxSendChars) return { text, diagnostics: [tooLargeDiagnostic(text.length, maxSendChars)], blocked: true };
   if (text.trim() === "") {
     const diagnostics: Diagnostic[] = [{ message: "Nothing to send: type a stanza or pick a template.", severity: "error", offset: 0, length: 0, code: "empty" }];
@@ -43,7 +43,7 @@ export function prepareSend(text: string, mode: EditorMode, vars: TemplateVariab
   const diagnostics = validateStanza(expansion.text, mode).map((diagnostic) => toTyped(diagnostic, expansion.replacements));
   for (const unknown of expansion.unknown) {
     diagnostics.push({
-      message: `{{${unknown.name}}} is not a variable, so it is sent as written. Known: {{id}}, {{me}}, {{domain}}, {{peer}}, {{nick}}.`,
+      message: `{{${unknown.name}}} is not a variable, so it is sent as written. Known: ${TEMPLATE_VARIABLES.map((name) => `{{${name}}}`).join(", ")}.`,
       severity: "warning",
       offset: unknown.offset,
       length: unknown.length,

@@ -1,0 +1,143 @@
+import { SaxesParser, type SaxesTagNS } from "saxes";
+
+/**
+ * The one walk over XML text (from the wire, a capture or the editor) for every part of the
+ * playground: a strict, namespace-aware saxes parse that hands out events and never recurses.
+ * Text from a server is untrusted, so the depth it may reach in a caller is bounded: elements
+ * nested deeper than `maxDepth` are still parsed (well-formedness is judged on everything) but
+ * their events are not handed out, and the result says so. Callers that build a tree then
+ * recurse at most `maxDepth` levels; views say "nested deeper than N levels" and show raw text.
+ */
+
+/** Deeper than any real stanza (RFC 6120 stanzas nest a handful of levels; data forms, MUC and pubsub a dozen). */
+export const MAX_XML_DEPTH = 100;
+
+/**
+ * Where the parse itself stops. saxes resolves each element's namespace by walking up the
+ * open elements, so its time grows with the square of the depth (20,000 levels: 9 s here);
+ * past this depth nothing more is read, and the result says the rest went unchecked.
+ */
+export const MAX_PARSE_DEPTH = 1_000;
+
+/** The note a view shows in place of what it cannot go into. */
+export function tooDeepNote(maxDepth: number = MAX_XML_DEPTH): string {
+  return `Nested deeper than ${maxDepth.toLocaleString("en-US")} levels; shown as raw text.`;
+}
+
+export interface WalkEvents {
+  /** A start tag begins (`at` is the offset just after its `<`; positions only). */
+  openStart?(at: number): void;
+  /** A start tag, at `depth` (1 for a top-level element); `at` is just after its `>`. */
+  open?(tag: SaxesTagNS, depth: number, at: number): void;
+  /** The element at `depth` ends; `at` is just after its end tag. */
+  close?(depth: number, at: number): void;
+  /** Character data (entities resolved) or a CDATA section directly inside the element at `depth` (0: outside any). */
+  text?(text: string, depth: number, cdata: boolean): void;
+  /** Each problem saxes reports, as saxes words it, where it noticed it. */
+  problem?(message: string, at: number): void;
+}
+
+export interface WalkOptions {
+  /** Namespaces in scope before the text starts, "" for the default one. */
+  namespaces?: Record<string, string>;
+  /** Allow several top-level elements and no XML declaration (a piece of a stream). Default true. */
+  fragment?: boolean;
+  /** Track offsets (the editor needs them; views do not). */
+  position?: boolean;
+  maxDepth?: number;
+}
+
+export interface WalkResult {
+  /** The first problem: saxes's message, or an RFC 6120 section 11.1 refusal; null when well-formed. */
+  error: string | null;
+  /** Some element was deeper than `maxDepth`: its events (and its subtree's) were left out. */
+  tooDeep: boolean;
+  /** An element was deeper than MAX_PARSE_DEPTH: the parse stopped there, the rest was neither read nor judged. */
+  stopped: boolean;
+  /** Top-level elements seen. */
+  roots: number;
+}
+
+/** Thrown out of saxes's handler to end the parse at once. */
+const STOP = Symbol("nested too deep");
+const DTD_REFUSED = "a DTD is not allowed in XMPP (RFC 6120 section 11.1)";
+const PI_REFUSED = "processing instructions are not allowed in XMPP (RFC 6120 section 11.1)";
+
+export function walkXml(text: string, options: WalkOptions, events: WalkEvents = {}): WalkResult {
+  const maxDepth = options.maxDepth ?? MAX_XML_DEPTH;
+  const position = options.position ?? false;
+  const parser = new SaxesParser({ xmlns: true, fragment: options.fragment ?? true, position, additionalNamespaces: options.namespaces ?? {} });
+  let depth = 0;
+  let error: string | null = null;
+  let tooDeep = false;
+  let roots = 0;
+  let stopped = false;
+  const at = () => (position ? parser.position : 0);
+
+  parser.on("error", (err) => {
+    error ??= err.message;
+    events.problem?.(err.message, at());
+  });
+  parser.on("doctype", () => {
+    // saxes never expands a DTD's entities; XMPP forbids the DTD itself.
+    error ??= DTD_REFUSED;
+  });
+  parser.on("processinginstruction", () => {
+    error ??= PI_REFUSED;
+  });
+  if (events.openStart) {
+    const openStart = events.openStart;
+    parser.on("opentagstart", () => {
+      if (depth < maxDepth) openStart(at());
+    });
+  }
+  parser.on("opentag", (tag: SaxesTagNS) => {
+    depth++;
+    if (depth > MAX_PARSE_DEPTH) {
+      stopped = true;
+      throw STOP;
+    }
+    if (depth === 1) roots++;
+    if (depth > maxDepth) tooDeep = true;
+    else events.open?.(tag, depth, at());
+  });
+  parser.on("closetag", () => {
+    if (depth <= maxDepth) events.close?.(depth, at());
+    depth--;
+  });
+  if (events.text) {
+    const onText = events.text;
+    parser.on("text", (data) => {
+      if (depth <= maxDepth) onText(data, depth, false);
+    });
+    parser.on("cdata", (data) => {
+      if (depth <= maxDepth) onText(data, depth, true);
+    });
+  }
+
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    if (err === STOP) return { error, tooDeep: true, stopped, roots };
+    const message = err instanceof Error ? err.message : String(err);
+    error ??= message;
+    events.problem?.(message, text.length);
+  }
+  return { error, tooDeep, stopped, roots };
+}
+
+/**
+ * A stream header with the end tag it never gets on the wire, so a parser can finish:
+ * `<stream:stream ...>` becomes `<stream:stream ...></stream:stream>` (after any XML declaration).
+ */
+export function withHeaderClosed(raw: string): string {
+  const qname = /<([^\s/>?!]+)/.exec(raw.replace(/^\s*<\?[\s\S]*?\?>/, ""))?.[1] ?? "stream:stream";
+  return `${raw}</${qname}>`;
+}
+
+/** Attributes by qualified name, as written. */
+export function plainAttributes(tag: SaxesTagNS): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  for (const attr of Object.values(tag.attributes)) attrs[attr.name] = attr.value;
+  return attrs;
+}
