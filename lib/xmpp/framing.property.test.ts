@@ -57,10 +57,11 @@ describe("framing and parsing, over generated streams in random chunks", () => {
           expect(frames.map((frame) => frame.raw).join("")).toBe(text);
           expectMessages(frames);
           for (const frame of frames) expect(frame.raw).not.toBe("");
-          // Chunking does not change how the well-formed start of the stream is cut up.
+          // Chunking does not change how the well-formed start of the stream is cut up (a
+          // keepalive is cut at each chunk's end, before stray text joins it, so it is left out).
           const whole = frameChunks([text]);
           const firstBad = (list: Frame[]) => list.findIndex((frame) => frame.kind === "malformed");
-          const prefix = (list: Frame[]) => list.slice(0, firstBad(list) === -1 ? list.length : firstBad(list));
+          const prefix = (list: Frame[]) => list.slice(0, firstBad(list) === -1 ? list.length : firstBad(list)).filter((frame) => frame.kind !== "whitespace");
           expect(prefix(frames)).toEqual(prefix(whole));
         }),
       ),
