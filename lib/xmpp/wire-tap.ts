@@ -1,4 +1,3 @@
-import net from "node:net";
 import type { Client } from "@xmpp/client";
 
 /**
@@ -45,25 +44,8 @@ export function tapConnection(entity: Client, sink: WireSink): void {
     }
   };
   entity.write = function tappedWrite(this: Client, text: string) {
-    // Only what the socket accepts is recorded: the library also writes its closing tag to a
-    // socket the peer already closed, or that never connected, and those bytes go nowhere.
-    if (socketAcceptsWrites(this.socket)) sink.sent(text);
+    // Only what reaches a socket is recorded: write() on a closed connection throws.
+    if (this.socket !== null) sink.sent(text);
     return write.call(this, text);
   };
-}
-
-const WEBSOCKET_OPEN = 1;
-
-/**
- * Whether bytes written now would go out. @xmpp/tcp's socket is a net.Socket; @xmpp/tls and
- * @xmpp/websocket wrap theirs in `.socket` (null once closed). A net or TLS socket takes
- * writes until it is ended or destroyed (after the peer's FIN it ends itself); a WebSocket
- * only while OPEN (RFC 6455 section 4.1): `ws` silently drops a send in any other state.
- */
-export function socketAcceptsWrites(socket: unknown): boolean {
-  if (socket === null || typeof socket !== "object") return false;
-  const inner = "socket" in socket ? (socket as { socket: unknown }).socket : socket;
-  if (inner instanceof net.Socket) return !inner.destroyed && inner.writable && !inner.writableEnded;
-  if (inner !== null && typeof inner === "object" && "readyState" in inner) return (inner as { readyState: unknown }).readyState === WEBSOCKET_OPEN;
-  return false;
 }
