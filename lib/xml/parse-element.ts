@@ -65,6 +65,7 @@ export function contextFromHeader(header: ElementOutline): NamespaceContext {
 
 function outline(text: string, namespaces: Record<string, string>, fragment: boolean): ParseResult {
   const parser = new SaxesParser({ xmlns: true, fragment, position: false, additionalNamespaces: namespaces });
+  const scope = keepNamespaceLookupsFlat(parser, namespaces);
   let root: ElementOutline | null = null;
   let depth = 0;
   let error: string | null = null;
@@ -76,6 +77,8 @@ function outline(text: string, namespaces: Record<string, string>, fragment: boo
     if (error !== null) return;
     error = err.message;
     errorAt = parser.position;
+    // Only the first error is reported: stop here rather than read the rest of a broken element.
+    throw STOP;
   });
   parser.on("opentag", (tag: SaxesTagNS) => {
     depth++;
@@ -88,8 +91,10 @@ function outline(text: string, namespaces: Record<string, string>, fragment: boo
       root.children.at(-1)?.children.push({ name: tag.local, ns: tag.uri });
     }
   });
+  // saxes keeps one handler per event: the scope's close is called from here.
   parser.on("closetag", () => {
     depth--;
+    scope.closed();
   });
   parser.on("text", (text) => {
     if (depth === 0 && text.trim() !== "") error ??= "text outside of any element";
@@ -110,6 +115,46 @@ function outline(text: string, namespaces: Record<string, string>, fragment: boo
   if (extraRoot) return { ok: false, error: "more than one element where one was expected" };
   if (root === null) return { ok: false, error: "no element found" };
   return { ok: true, element: root };
+}
+
+const STOP = new Error("stop parsing");
+const XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/";
+
+/**
+ * saxes resolves a prefix by looking through every open element's own declarations, so a
+ * stanza nested 100,000 deep (900 KB of "<a>") costs 10^10 lookups and stalls the bridge for
+ * every session. Here every element shares one table of what is in scope, kept current as
+ * elements open and close (a declaration's previous value is put back when its element
+ * closes), so a lookup is one property read. saxes sets a new table per element just before
+ * `opentagstart` and writes declarations into it after the `attribute` event; this swaps in
+ * the shared one. A test with deep nesting fails if a saxes upgrade changes that. saxes
+ * keeps one handler per event, so the caller's `closetag` handler must call `closed()`.
+ */
+function keepNamespaceLookupsFlat(parser: SaxesParser<{ xmlns: true }>, namespaces: Record<string, string>): { closed(): void } {
+  const inScope: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { xml: XML_NAMESPACE, xmlns: XMLNS_NAMESPACE }, namespaces);
+  /** Per open element: the prefixes it declared, with the value each had before. */
+  const undo: [string, string | undefined][][] = [];
+  const internals = parser as unknown as { topNS: Record<string, string> | null };
+  parser.on("opentagstart", (tag) => {
+    (tag as { ns: Record<string, string> }).ns = inScope;
+    internals.topNS = inScope;
+    undo.push([]);
+  });
+  parser.on("attribute", (attribute) => {
+    const prefix = attribute.name === "xmlns" ? "" : attribute.prefix === "xmlns" ? attribute.local : null;
+    if (prefix !== null) undo.at(-1)?.push([prefix, inScope[prefix]]);
+  });
+  return {
+    closed() {
+      const declared = undo.pop() ?? [];
+      for (let i = declared.length - 1; i >= 0; i--) {
+        const [prefix, previous] = declared[i]!;
+        if (previous === undefined) delete inScope[prefix];
+        else inScope[prefix] = previous;
+      }
+    },
+  };
 }
 
 function plainAttributes(tag: SaxesTagNS): Record<string, string> {

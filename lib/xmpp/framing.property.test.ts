@@ -251,7 +251,7 @@ describe("framing well-formed streams cut at every position", () => {
     text: "",
   };
   fixed.text = HEADER + fixed.pieces.map((piece) => piece.raw).join("");
-  const samples = [fixed, ...fc.sample(wellFormedStream, { numRuns: 25, seed: 6120 })];
+  const samples = [fixed, ...fc.sample(wellFormedStream, { numRuns: 8, seed: 6120 })];
 
   it("two chunks split at every offset, and one character at a time, frame exactly as built", () => {
     for (const stream of samples) {
@@ -260,5 +260,5 @@ describe("framing well-formed streams cut at every position", () => {
       }
       expectFramedAsBuilt(stream, frameChunks([...stream.text]));
     }
-  });
+  }, 60_000);
 });
