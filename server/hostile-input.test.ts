@@ -202,6 +202,24 @@ describe("restricted XML from a server (RFC 6120 section 11.1)", () => {
   });
 });
 
+describe("a whitespace keepalive from the user (RFC 6120 section 4.6.1)", () => {
+  it("goes through the bridge to the socket as it is, and is recorded as whitespace when it is written", async () => {
+    const tab = await new Tab().ready();
+    const opened = await tab.request(openRequest("keepalive"));
+    if (opened.op !== "opened") throw new Error("not opened");
+    await tab.waitFor((message) => message.op === "state" && message.state === "online", "online");
+    const connection = hostile.connections.at(-1)!;
+    expect(await tab.request({ op: "send", sessionId: opened.sessionId, xml: "\t \n" })).toMatchObject({ op: "done" });
+    const deadline = Date.now() + 5000;
+    while (!connection.received().endsWith("\t \n") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(connection.received().endsWith("\t \n")).toBe(true);
+    await tab.waitFor((message) => message.op === "entries" && message.entries.some((entry) => entry.dir === "out" && entry.raw === "\t \n"), "the keepalive's entry");
+    expect(tab.entries().find((entry) => entry.dir === "out" && entry.raw === "\t \n")?.kind).toBe("whitespace");
+    await tab.request({ op: "close", sessionId: opened.sessionId });
+    tab.socket.close();
+  });
+});
+
 describe("bytes a server must not send", () => {
   it("records invalid UTF-8 with the offset and the bytes, and closes with <unsupported-encoding/> (RFC 6120 section 11.6)", async () => {
     const { entries, connection } = await sessionAs("latin1");

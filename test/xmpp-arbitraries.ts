@@ -98,3 +98,60 @@ export const streamBytes: fc.Arbitrary<Uint8Array> = fc
     }
     return bytes;
   });
+
+/**
+ * Well-formed elements whose text is built to trip a framer that counts characters instead
+ * of reading markup: attribute values holding `/>`, `>` and the other quote, CDATA holding
+ * `>`, `]]` and `<a>`, escaped text. Names need no namespace declaration beyond the stream's.
+ */
+const WELL_FORMED_NAMES = ["message", "presence", "iq", "body", "query", "x", "stream:features", "q1"];
+const valueText = fc.string({ unit: fc.constantFrom("a", " ", "/>", ">", "/", "é", "😀", "&amp;", "&lt;", "&#x41;", "'", '"', "=", "]]"), maxLength: 8 });
+const trickyAttribute = fc
+  .tuple(fc.constantFrom("id", "to", "type", "from"), valueText, fc.constantFrom('"', "'"))
+  .map(([name, value, quote]) => ` ${name}=${quote}${value.replaceAll(quote, quote === '"' ? "&quot;" : "&apos;")}${quote}`);
+const cdata = fc.string({ unit: fc.constantFrom("x", ">", "]]", "]", "<a>", "/>", " ", "&lol;"), maxLength: 8 }).map((content) => {
+  // "]]>" ends a CDATA section, so content may not hold it; "]]" followed by anything else may stand.
+  const safe = content.replaceAll("]]>", "]] >");
+  return `<![CDATA[${safe.endsWith("]]") || safe.endsWith("]") ? `${safe} ` : safe}]]>`;
+});
+const escapedText = fc.string({ unit: fc.constantFrom("a", " ", "\n", ">", "/>", "'", '"', "&amp;", "&lt;", "&gt;", "&#233;", "中"), maxLength: 10 });
+
+function uniqueAttributes(attrs: string[]): string {
+  const seen = new Set<string>();
+  return attrs.filter((attr) => !seen.has(attr.split("=")[0]!) && seen.add(attr.split("=")[0]!)).join("");
+}
+
+export const wellFormedElement: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.tuple(fc.constantFrom(...WELL_FORMED_NAMES), fc.array(trickyAttribute, { maxLength: 3 }), fc.constantFrom("/>", " />")).map(([name, attrs, end]) => `<${name}${uniqueAttributes(attrs)}${end}`),
+    fc
+      .tuple(fc.constantFrom(...WELL_FORMED_NAMES), fc.array(trickyAttribute, { maxLength: 3 }), fc.array(fc.oneof(escapedText, cdata, tie("node")), { maxLength: 4 }))
+      .map(([name, attrs, children]) => `<${name}${uniqueAttributes(attrs)}>${children.join("")}</${name} >`.replace(/ >$/, ">")),
+  ),
+})).node;
+
+/** A stream that is all well-formed: the header, then elements and keepalives, maybe the close. */
+export interface WellFormedStream {
+  text: string;
+  /** The pieces after the header, in order, with what each is. */
+  pieces: { raw: string; kind: "element" | "whitespace" | "stream-close" }[];
+  header: string;
+}
+
+export const wellFormedStream: fc.Arbitrary<WellFormedStream> = fc
+  .tuple(
+    fc.array(fc.oneof({ weight: 4, arbitrary: wellFormedElement.map((raw) => ({ raw, kind: "element" as const })) }, { weight: 1, arbitrary: fc.constantFrom(" ", "\n", "\r\n\t ").map((raw) => ({ raw, kind: "whitespace" as const })) }), { maxLength: 8 }),
+    fc.boolean(),
+  )
+  .map(([pieces, closed]) => {
+    // Two keepalives in a row are one run of whitespace to a reader.
+    const merged: WellFormedStream["pieces"] = [];
+    for (const piece of pieces) {
+      const last = merged.at(-1);
+      if (last?.kind === "whitespace" && piece.kind === "whitespace") last.raw += piece.raw;
+      else merged.push({ ...piece });
+    }
+    if (closed) merged.push({ raw: "</stream:stream>", kind: "stream-close" });
+    return { header: HEADER, pieces: merged, text: HEADER + merged.map((piece) => piece.raw).join("") };
+  });

@@ -45,7 +45,15 @@ describe("prepareSend", () => {
   });
 
   it("blocks an empty editor", () => {
-    expect(prepareSend("  \n", "guided", VARS, fixedId)).toMatchObject({ blocked: true, diagnostics: [{ code: "empty" }] });
+    expect(prepareSend("", "guided", VARS, fixedId)).toMatchObject({ blocked: true, diagnostics: [{ code: "empty" }] });
+  });
+
+  it("lets whitespace alone go, as it is, as a keepalive (RFC 6120 section 4.6.1)", () => {
+    for (const mode of ["guided", "raw"] as const) {
+      const prepared = prepareSend(" \n\t", mode, VARS, fixedId);
+      expect(prepared).toEqual({ text: " \n\t", blocked: false, diagnostics: [expect.objectContaining({ code: "keepalive", severity: "info", offset: 0, length: 3 })] });
+      expect(prepared.diagnostics[0]?.message).toMatch(/whitespace keepalive \(RFC 6120 section 4\.6\.1\)/);
+    }
   });
 
   it("judges by mode: a stream header is fine in raw mode only", () => {

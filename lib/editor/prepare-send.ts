@@ -32,11 +32,18 @@ export function tooLargeDiagnostic(length: number, maxSendChars: number): Diagno
   };
 }
 
+const KEEPALIVE_NOTE = "Only whitespace: it goes out as a whitespace keepalive (RFC 6120 section 4.6.1), which a server reads and ignores.";
+
 export function prepareSend(text: string, mode: EditorMode | EditorSession, vars: TemplateVariables, newId: () => string = freshId, maxSendChars: number = DEFAULT_MAX_SEND_CHARS): PreparedSend {
   if (text.length > maxSendChars) return { text, diagnostics: [tooLargeDiagnostic(text.length, maxSendChars)], blocked: true };
-  if (text.trim() === "") {
+  if (text === "") {
     const diagnostics: Diagnostic[] = [{ message: "Nothing to send: type a stanza or pick a template.", severity: "error", offset: 0, length: 0, code: "empty" }];
     return { text, diagnostics, blocked: true };
+  }
+  if (text.trim() === "") {
+    // Whitespace between stanzas is a keepalive (RFC 6120 section 4.6.1): people send it on purpose, to test one.
+    const diagnostics: Diagnostic[] = [{ message: KEEPALIVE_NOTE, severity: "info", offset: 0, length: text.length, code: "keepalive" }];
+    return { text, diagnostics, blocked: false };
   }
   const expansion = expandTemplate(text, vars, newId);
   if (expansion.text.length > maxSendChars) return { text: expansion.text, diagnostics: [tooLargeDiagnostic(expansion.text.length, maxSendChars)], blocked: true };

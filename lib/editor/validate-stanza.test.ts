@@ -194,3 +194,11 @@ describe("a WebSocket session (RFC 7395 section 3.3.3)", () => {
     expect(validateStanza(`<enable xmlns="urn:xmpp:sm:3"/>`, websocket).filter((diagnostic) => diagnostic.code === "websocket-namespace")).toEqual([]);
   });
 });
+
+describe("a comment between stanzas (RFC 6120 section 11.1)", () => {
+  it("is the one restricted-xml mark in the editor: one restricted-xml mark on the comment, nothing on the stanzas around it", () => {
+    const text = "<presence/>\n<!-- note -->\n<message to='bob@localhost' type='chat'><body>x</body></message>";
+    const diagnostics = validateStanza(text, "guided");
+    expect(diagnostics.map((diagnostic) => [diagnostic.code, text.slice(diagnostic.offset, diagnostic.offset + diagnostic.length)])).toEqual([["restricted-xml", "<!-- note -->"]]);
+  });
+});

@@ -18,7 +18,7 @@ export function parseStreamFiles(client: string, server: string, limits: ImportL
     return { ok: false, message: "Both stream files are empty. Choose the -client.xml and -server.xml files of one export." };
   }
   try {
-    const transcript = new Transcript({ now: () => 0 });
+    const transcript = new Transcript({ now: () => 0, writesAreWhole: false });
     transcript.record("out", client);
     // Flush the client's incomplete tail now, so it stays with the client entries.
     transcript.resetDirection("out");

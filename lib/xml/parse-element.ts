@@ -1,6 +1,7 @@
 import type { SaxesTagNS } from "saxes";
 import { plainAttributes, walkXml, withHeaderClosed } from "./walk-xml";
 import { NS_CLIENT, NS_STREAM } from "./namespaces";
+import { codePointName, illegalCharMessage, isXmlChar } from "./xml-chars";
 
 /**
  * Parses one complete top-level piece of an XMPP stream with a strict, namespace-aware
@@ -80,15 +81,47 @@ function outline(text: string, namespaces: Record<string, string>, fragment: boo
     },
   );
   const error = walked.error ?? (strayText ? "text outside of any element" : null);
-  if (error !== null) return { ok: false, error: tidyParserMessage(error) };
+  if (error !== null) return { ok: false, error: tidyParserMessage(error, text, walked.errorAt) };
   if (walked.roots > 1) return { ok: false, error: "more than one element where one was expected" };
   if (root === null) return { ok: false, error: "no element found" };
   return { ok: true, element: root };
 }
 
-/** saxes prefixes messages with a position we do not track ("undefined:1:2: ..."). */
-function tidyParserMessage(message: string): string {
+const PREDEFINED_ENTITIES = "&lt; &gt; &amp; &quot; &apos;";
+
+/**
+ * saxes's words, made to say what it saw and where: which character or entity, at which
+ * character of the element (1-based, as the transcript shows it), and the rule. `position`
+ * is where saxes stood: just past the character or the reference's ";".
+ */
+function tidyParserMessage(message: string, text: string, position: number): string {
   const tidy = message.replace(/^[^:]*:\d+:\d+: /, "").replace(/^undefined: /, "");
   // In a fragment saxes only says the DOCTYPE is misplaced; the reason that matters is XMPP's.
-  return /doctype/i.test(tidy) ? "a DTD is not allowed in XMPP (RFC 6120 section 11.1)" : tidy;
+  if (/doctype/i.test(tidy)) return "a DTD is not allowed in XMPP (RFC 6120 section 11.1)";
+  if (tidy === "disallowed character.") return disallowedCharacter(text, position) ?? tidy;
+  if (tidy === "undefined entity." || tidy === "malformed character entity.") {
+    const amp = text.lastIndexOf("&", position - 1);
+    if (amp === -1) return tidy;
+    const reference = text.slice(amp, position);
+    if (tidy === "undefined entity.") {
+      return `${reference} at character ${amp + 1} is not an entity XMPP knows: only the five predefined ones (${PREDEFINED_ENTITIES}) and numeric references such as &#233; may be used, since no DTD may declare others (RFC 6120 section 11.1)`;
+    }
+    const digits = /^&#(x[0-9a-f]+|[0-9]+);$/i.exec(reference)?.[1];
+    const codePoint = digits === undefined ? NaN : digits.startsWith("x") || digits.startsWith("X") ? parseInt(digits.slice(1), 16) : parseInt(digits, 10);
+    const what = Number.isNaN(codePoint) ? "is not a character reference" : codePoint > 0x10ffff ? "refers to a number beyond U+10FFFF" : `refers to ${codePointName(codePoint)}`;
+    return `${reference} at character ${amp + 1} ${what}, which is not a character XML allows (XML 1.0 sections 4.1 and 2.2, Char)`;
+  }
+  return tidy;
+}
+
+/** The character saxes stopped at: one XML forbids, or a "<" inside an attribute value. */
+function disallowedCharacter(text: string, position: number): string | null {
+  const last = text.charCodeAt(position - 1);
+  const isPair = last >= 0xdc00 && last <= 0xdfff && position >= 2 && text.charCodeAt(position - 2) >= 0xd800 && text.charCodeAt(position - 2) <= 0xdbff;
+  const offset = isPair ? position - 2 : position - 1;
+  const codePoint = text.codePointAt(offset);
+  if (codePoint === undefined) return null;
+  if (!isXmlChar(codePoint)) return illegalCharMessage(codePoint, offset);
+  if (codePoint === 0x3c) return `"<" at character ${offset + 1} cannot stand inside an attribute value: write &lt; instead (XML 1.0 section 3.1, AttValue)`;
+  return null;
 }

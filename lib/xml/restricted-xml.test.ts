@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findRestrictedXml, restrictedXmlRefusal } from "./restricted-xml";
 import { findIllegalXmlChar } from "./xml-chars";
 import { displayText, truncationNote, withVisibleControls } from "./display-text";
+import { Transcript } from "../xmpp/transcript";
 
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -36,6 +37,23 @@ describe("findRestrictedXml (RFC 6120 section 11.1)", () => {
   it("says what to do in the refusal", () => {
     expect(restrictedXmlRefusal(findRestrictedXml("<a><!-- x --></a>")!)).toMatch(/^Not sent: XML comments are not allowed .* remove .*character 4/);
   });
+});
+
+describe("a comment between stanzas is the restricted piece, not the stanza after it (RFC 6120 section 11.1); the editor's half is in lib/editor/validate-stanza.test.ts", () => {
+  const SERVER_HEADER = "<stream:stream from='localhost' id='s' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+  it("in the transcript: the comment is malformed restricted-xml, the stanza after it is a clean presence", () => {
+    const transcript = new Transcript();
+    transcript.record("in", SERVER_HEADER + "<!-- hidden -->");
+    transcript.record("in", "<presence from='bob@localhost'/>");
+    const [, comment, presence] = transcript.since(0);
+    expect(comment).toMatchObject({ kind: "malformed", raw: "<!-- hidden -->", violation: "restricted-xml" });
+    expect(comment?.error).toMatch(/^XML comments are not allowed in XMPP \(RFC 6120 section 11\.1\)/);
+    expect(presence).toMatchObject({ kind: "presence", raw: "<presence from='bob@localhost'/>" });
+    expect(presence?.error).toBeUndefined();
+    expect(presence?.violation).toBeUndefined();
+  });
+
 });
 
 describe("XML characters (XML 1.0 section 2.2)", () => {

@@ -6,7 +6,7 @@ describe("walkXml", () => {
   it("hands out elements to the depth bound, and says the rest was left out", () => {
     const depths: number[] = [];
     const result = walkXml(deepMessage(100_000), {}, { open: (_tag, depth) => depths.push(depth) });
-    expect(result).toEqual({ error: null, tooDeep: true, stopped: true, roots: 1 });
+    expect(result).toEqual({ error: null, tooDeep: true, stopped: true, roots: 1, errorAt: 0 });
     expect(Math.max(...depths)).toBe(MAX_XML_DEPTH);
     expect(depths).toHaveLength(MAX_XML_DEPTH);
   });

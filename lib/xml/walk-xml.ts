@@ -56,6 +56,8 @@ export interface WalkResult {
   stopped: boolean;
   /** Top-level elements seen. */
   roots: number;
+  /** Where the parser stood at the first problem: just past what it objected to. */
+  errorAt: number;
 }
 
 /** Thrown out of saxes's handler to end the parse at once. */
@@ -72,10 +74,14 @@ export function walkXml(text: string, options: WalkOptions, events: WalkEvents =
   let tooDeep = false;
   let roots = 0;
   let stopped = false;
+  let errorAt = 0;
   const at = () => (position ? parser.position : 0);
 
   parser.on("error", (err) => {
-    error ??= err.message;
+    if (error === null) {
+      error = err.message;
+      errorAt = parser.position;
+    }
     events.problem?.(err.message, at());
   });
   parser.on("doctype", () => {
@@ -118,12 +124,15 @@ export function walkXml(text: string, options: WalkOptions, events: WalkEvents =
   try {
     parser.write(text).close();
   } catch (err) {
-    if (err === STOP) return { error, tooDeep: true, stopped, roots };
+    if (err === STOP) return { error, tooDeep: true, stopped, roots, errorAt };
     const message = err instanceof Error ? err.message : String(err);
-    error ??= message;
+    if (error === null) {
+      error = message;
+      errorAt = text.length;
+    }
     events.problem?.(message, text.length);
   }
-  return { error, tooDeep, stopped, roots };
+  return { error, tooDeep, stopped, roots, errorAt };
 }
 
 /**

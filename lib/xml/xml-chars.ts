@@ -17,10 +17,27 @@ export function findIllegalXmlChar(text: string): IllegalChar | null {
   const match = ILLEGAL_CHAR.exec(text);
   if (match === null) return null;
   const codeUnit = match[0].charCodeAt(0);
-  const name = `U+${codeUnit.toString(16).toUpperCase().padStart(4, "0")}${codeUnit === 0 ? " (NUL)" : ""}`;
-  return {
-    offset: match.index,
-    codeUnit,
-    message: `${name} at character ${match.index + 1} is not allowed anywhere in XML, not even as text (XML 1.0 section 2.2, Char)`,
-  };
+  return { offset: match.index, codeUnit, message: illegalCharMessage(codeUnit, match.index) };
+}
+
+/** "U+0000 (NUL)", "U+1F600": how a message names a character. */
+export function codePointName(codePoint: number): string {
+  return `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}${codePoint === 0 ? " (NUL)" : ""}`;
+}
+
+/** Whether XML 1.0 allows the code point at all (section 2.2, Char). */
+export function isXmlChar(codePoint: number): boolean {
+  return (
+    codePoint === 0x9 ||
+    codePoint === 0xa ||
+    codePoint === 0xd ||
+    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
+    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
+    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
+  );
+}
+
+/** The message for a character XML forbids, at a UTF-16 offset into the element's text. */
+export function illegalCharMessage(codePoint: number, offset: number): string {
+  return `${codePointName(codePoint)} at character ${offset + 1} is not allowed anywhere in XML, not even as text (XML 1.0 section 2.2, Char)`;
 }

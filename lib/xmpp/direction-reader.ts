@@ -26,7 +26,15 @@ export class DirectionReader {
   private textSeen = 0;
   private frameStart = 0;
 
-  constructor(private readonly dir: "in" | "out", options: FramerOptions) {
+  /**
+   * @param wholeWrites each push is one write, whole by intent (our own side of the stream):
+   * what of it does not complete an element is a frame at once, not when more bytes come.
+   */
+  constructor(
+    private readonly dir: "in" | "out",
+    options: FramerOptions,
+    private readonly wholeWrites = false,
+  ) {
     this.framer = new StreamFramer(options);
   }
 
@@ -49,7 +57,9 @@ export class DirectionReader {
   private frame(text: string, invalid: readonly InvalidSequence[] = []): ReadFrame[] {
     for (const sequence of invalid) this.invalid.push({ ...sequence, textOffset: this.textSeen + sequence.textOffset });
     this.textSeen += text.length;
-    return this.attach(this.framer.push(text));
+    const frames = this.framer.push(text);
+    if (this.wholeWrites) frames.push(...this.framer.endWrite());
+    return this.attach(frames);
   }
 
   /** Hands each frame the invalid sequences that fall inside it. */

@@ -4,7 +4,7 @@ import { StreamFramer, type Frame } from "./framing";
 import { Transcript } from "./transcript";
 import { parseElement, parseStreamHeader } from "../xml/parse-element";
 import type { TranscriptEntry } from "./entry";
-import { cuts, splitAt, streamBytes, streamText } from "../../test/xmpp-arbitraries";
+import { cuts, splitAt, streamBytes, streamText, wellFormedStream, type WellFormedStream } from "../../test/xmpp-arbitraries";
 
 /**
  * Properties of the code that reads what crosses the wire, over generated streams cut into
@@ -13,7 +13,7 @@ import { cuts, splitAt, streamBytes, streamText } from "../../test/xmpp-arbitrar
  * reliability issue asks for; the last test checks they all ran.
  */
 
-const RUNS = { framer: 3000, framerLimited: 1000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000 };
+const RUNS = { framer: 3000, framerLimited: 1000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000, oracle: 2000, writes: 1000 };
 const EXPECTED_INPUTS = Object.values(RUNS).reduce((sum, runs) => sum + runs, 0);
 let inputs = 0;
 const counted = <T>(check: (value: T) => void) => (value: T) => {
@@ -31,6 +31,35 @@ function frameChunks(chunks: readonly string[], framer = new StreamFramer()): Fr
 function expectMessages(entries: readonly { kind: string; error?: string }[]): void {
   for (const entry of entries) {
     if (entry.kind === "malformed") expect(entry.error, JSON.stringify(entry)).toMatch(/\S/);
+  }
+}
+
+/**
+ * The oracle for a stream the generator built well-formed: the header first, then exactly
+ * the generator's pieces (a run of keepalives may come in several frames, cut where chunks
+ * ended), each element frame parsing as exactly one element, ending where the element ends.
+ */
+function expectFramedAsBuilt(stream: WellFormedStream, frames: Frame[]): void {
+  expect(frames[0]).toEqual({ kind: "stream-open", raw: stream.header });
+  const merged: Frame[] = [];
+  for (const frame of frames.slice(1)) {
+    const last = merged.at(-1);
+    if (last?.kind === "whitespace" && frame.kind === "whitespace") merged[merged.length - 1] = { ...last, raw: last.raw + frame.raw };
+    else merged.push(frame);
+  }
+  expect(merged).toEqual(stream.pieces);
+  const ends = (list: { raw: string; kind: string }[]) => {
+    let offset = stream.header.length;
+    return list.flatMap((piece) => {
+      offset += piece.raw.length;
+      return piece.kind === "element" ? [offset] : [];
+    });
+  };
+  expect(ends(frames.slice(1))).toEqual(ends(stream.pieces));
+  for (const frame of frames) {
+    if (frame.kind !== "element") continue;
+    const parsed = parseElement(frame.raw);
+    expect(parsed.ok ? "" : parsed.error, frame.raw).toBe("");
   }
 }
 
@@ -57,14 +86,48 @@ describe("framing and parsing, over generated streams in random chunks", () => {
           expect(frames.map((frame) => frame.raw).join("")).toBe(text);
           expectMessages(frames);
           for (const frame of frames) expect(frame.raw).not.toBe("");
-          // Chunking does not change how the well-formed start of the stream is cut up.
+          // Chunking does not change how the well-formed start of the stream is cut up (a
+          // keepalive is cut at each chunk's end, before stray text joins it, so it is left out).
           const whole = frameChunks([text]);
           const firstBad = (list: Frame[]) => list.findIndex((frame) => frame.kind === "malformed");
-          const prefix = (list: Frame[]) => list.slice(0, firstBad(list) === -1 ? list.length : firstBad(list));
+          const prefix = (list: Frame[]) => list.slice(0, firstBad(list) === -1 ? list.length : firstBad(list)).filter((frame) => frame.kind !== "whitespace");
           expect(prefix(frames)).toEqual(prefix(whole));
         }),
       ),
       { numRuns: RUNS.framer },
+    );
+  });
+
+  it("StreamFramer on well-formed streams: every element frame is exactly one element, ending where the generator's element ends", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(wellFormedStream, cuts),
+        counted(([stream, points]: [WellFormedStream, number[]]) => {
+          expectFramedAsBuilt(stream, frameChunks(splitAt(stream.text, points)));
+        }),
+      ),
+      { numRuns: RUNS.oracle },
+    );
+  });
+
+  it("StreamFramer with whole writes: a write per piece gives a frame per piece; writes cut anywhere lose nothing and only what a write left open is flagged", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(wellFormedStream, cuts),
+        counted(([stream, points]: [WellFormedStream, number[]]) => {
+          const framer = new StreamFramer();
+          const written = [stream.header, ...stream.pieces.map((piece) => piece.raw)].flatMap((write) => [...framer.push(write), ...framer.endWrite()]);
+          expectFramedAsBuilt(stream, written);
+          const cutFramer = new StreamFramer();
+          const writes = splitAt(stream.text, points);
+          const frames = writes.flatMap((write) => [...cutFramer.push(write), ...cutFramer.endWrite()]);
+          expect(cutFramer.pending()).toBe("");
+          expect(frames.map((frame) => frame.raw).join("")).toBe(stream.text);
+          expectMessages(frames);
+          for (const frame of frames) if (frame.kind === "element") expect(parseElement(frame.raw).ok, frame.raw).toBe(true);
+        }),
+      ),
+      { numRuns: RUNS.writes },
     );
   });
 
@@ -170,4 +233,32 @@ describe("framing and parsing, over generated streams in random chunks", () => {
     expect(inputs).toBeGreaterThanOrEqual(10_000);
     expect(inputs).toBe(EXPECTED_INPUTS);
   });
+});
+
+describe("framing well-formed streams cut at every position", () => {
+  const TRICKY = [
+    `<message id='a/>' to="b/>c"><body>x</body></message>`,
+    `<iq id="it's" type='say "hi"'/>`,
+    `<message to='>' from=">"/>`,
+    `<presence><status><![CDATA[a > b ]] c <x/> ]]></status></presence>`,
+    `<message><body><![CDATA[]]]]><![CDATA[>]]></body></message>`,
+    `<stream:features><x a='/' b="/"></x></stream:features>`,
+  ];
+  const HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+  const fixed: WellFormedStream = {
+    header: HEADER,
+    pieces: [...TRICKY.flatMap((raw) => [{ raw, kind: "element" as const }, { raw: " ", kind: "whitespace" as const }]), { raw: "</stream:stream>", kind: "stream-close" }],
+    text: "",
+  };
+  fixed.text = HEADER + fixed.pieces.map((piece) => piece.raw).join("");
+  const samples = [fixed, ...fc.sample(wellFormedStream, { numRuns: 8, seed: 6120 })];
+
+  it("two chunks split at every offset, and one character at a time, frame exactly as built", () => {
+    for (const stream of samples) {
+      for (let cut = 0; cut <= stream.text.length; cut++) {
+        expectFramedAsBuilt(stream, frameChunks([stream.text.slice(0, cut), stream.text.slice(cut)]));
+      }
+      expectFramedAsBuilt(stream, frameChunks([...stream.text]));
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StreamFramer, type Frame } from "./framing";
+import { StreamFramer, incompleteWriteMessage, type Frame } from "./framing";
 
 const HEADER =
   "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
@@ -124,3 +124,109 @@ describe("StreamFramer", () => {
     expect(framer.pending()).toBe("");
   });
 });
+
+describe("StreamFramer: a comment between stanzas (RFC 6120 section 11.1)", () => {
+  it("is a restricted-xml frame of its own, and the stanza after it is clean", () => {
+    const { frames } = frameAll([HEADER + "<!-- a note -->" + PRESENCE]);
+    expect(frames.slice(1)).toEqual([
+      { kind: "malformed", raw: "<!-- a note -->", error: expect.stringMatching(/comments are not allowed in XMPP \(RFC 6120 section 11\.1\)/), violation: "restricted-xml" },
+      { kind: "element", raw: PRESENCE },
+    ]);
+  });
+
+  it("keeps the whitespace around it as keepalives, however the text is cut", () => {
+    const text = HEADER + "\n<!-- a -- note -->\n" + PRESENCE;
+    for (let cut = 0; cut <= text.length; cut++) {
+      const { frames, pending } = frameAll([text.slice(0, cut), text.slice(cut)]);
+      expect(pending).toBe("");
+      const merged = mergeWhitespace(frames).slice(1);
+      expect(merged.map((frame) => [frame.kind, frame.raw, frame.violation]), `cut at ${cut}`).toEqual([
+        ["whitespace", "\n", undefined],
+        ["malformed", "<!-- a -- note -->", "restricted-xml"],
+        ["whitespace", "\n", undefined],
+        ["element", PRESENCE, undefined],
+      ]);
+    }
+  });
+
+  it("before the first stream header too", () => {
+    const { frames } = frameAll(["<!-- hi -->" + HEADER]);
+    expect(frames.map((frame) => frame.kind)).toEqual(["malformed", "stream-open"]);
+    expect(frames[0]?.violation).toBe("restricted-xml");
+  });
+});
+
+describe("StreamFramer: when pieces are cut", () => {
+  it("cuts stream-level whitespace at the end of the chunk that carried it, not at the next tag", () => {
+    const framer = new StreamFramer();
+    framer.push(HEADER);
+    expect(framer.push(" ")).toEqual([{ kind: "whitespace", raw: " " }]);
+    expect(framer.push("\n\t<pres")).toEqual([{ kind: "whitespace", raw: "\n\t" }]);
+    expect(framer.push("ence/>")).toEqual([{ kind: "element", raw: PRESENCE }]);
+    // Whitespace inside an element is the element's.
+    expect(framer.push("<message> ")).toEqual([]);
+    expect(framer.pending()).toBe("<message> ");
+  });
+
+  it("ends a whole write: an unfinished element is a frame with the write that sent it", () => {
+    const framer = new StreamFramer();
+    framer.push(HEADER);
+    expect(framer.push(" <message><body>hi</body>")).toEqual([{ kind: "whitespace", raw: " " }]);
+    expect(framer.endWrite()).toEqual([{ kind: "malformed", raw: "<message><body>hi</body>", error: incompleteWriteMessage("<message>") }]);
+    expect(framer.pending()).toBe("");
+    expect(framer.endWrite()).toEqual([]);
+    // The scan kept its place: the next write's end of the element is found, and said to be the rest of it.
+    const rest = framer.push("</message>" + PRESENCE);
+    expect(rest).toEqual([
+      { kind: "malformed", raw: "</message>", error: "the rest of <message>, whose start an earlier write sent: together they make one element" },
+      { kind: "element", raw: PRESENCE },
+    ]);
+  });
+
+  it("ends a whole write inside a start tag, then finds the stanzas after it", () => {
+    const framer = new StreamFramer();
+    framer.push(HEADER);
+    framer.push("<iq type='get' id='a>");
+    expect(framer.endWrite()).toEqual([{ kind: "malformed", raw: "<iq type='get' id='a>", error: incompleteWriteMessage("<iq>") }]);
+    expect(framer.push("'/>" + PRESENCE).map((frame) => [frame.kind, frame.raw])).toEqual([
+      ["malformed", "'/>"],
+      ["element", PRESENCE],
+    ]);
+  });
+
+  it("ends a whole write of stray text or a lone XML declaration with a message", () => {
+    const framer = new StreamFramer();
+    framer.push("<?xml version='1.0'?>");
+    expect(framer.endWrite()).toEqual([{ kind: "malformed", raw: "<?xml version='1.0'?>", error: expect.stringMatching(/declaration on its own/), violation: "not-well-formed" }]);
+    framer.push(HEADER.replace(/^<\?xml[^>]*>/, "") + "hello");
+    expect(framer.endWrite()).toEqual([{ kind: "malformed", raw: "hello", error: expect.stringMatching(/text outside of any element/), violation: "not-well-formed" }]);
+  });
+
+  it("ends the stream at its closing tag even inside an element left open, cutting that element off", () => {
+    const { frames, pending } = frameAll([HEADER, "<message><body>cut", "</stream:stream>"]);
+    expect(frames.slice(1)).toEqual([
+      { kind: "malformed", raw: "<message><body>cut", error: "<message> is not closed before the stream's closing tag", violation: "not-well-formed" },
+      { kind: "stream-close", raw: CLOSE },
+    ]);
+    expect(pending).toBe("");
+  });
+
+  it("does not take an element named like the stream, inside a stanza, for the stream's end", () => {
+    const stanza = "<message><stream:stream xmlns:stream='urn:x'><x/></stream:stream ></message>";
+    const { frames } = frameAll([HEADER, stanza, CLOSE]);
+    expect(frames.slice(1)).toEqual([
+      { kind: "element", raw: stanza },
+      { kind: "stream-close", raw: CLOSE },
+    ]);
+  });
+});
+
+function mergeWhitespace(frames: Frame[]): Frame[] {
+  const merged: Frame[] = [];
+  for (const frame of frames) {
+    const last = merged.at(-1);
+    if (last?.kind === "whitespace" && frame.kind === "whitespace") merged[merged.length - 1] = { ...last, raw: last.raw + frame.raw };
+    else merged.push(frame);
+  }
+  return merged;
+}

@@ -9,6 +9,11 @@
  *
  * The invariant every caller relies on: the `raw` of all frames returned, followed by
  * `pending()`, is exactly the text pushed so far. Nothing is dropped, even when broken.
+ *
+ * When things are cut matters as much as where: whitespace at stream level (a keepalive,
+ * RFC 6120 section 4.6.1) is a frame as soon as the chunk carrying it is read, and a
+ * writer whose writes are whole by intent (our side of the stream) calls `endWrite` so an
+ * unfinished element is recorded with the write that sent it, not with a later one.
  */
 
 export type FrameKind = "stream-open" | "stream-close" | "element" | "whitespace" | "malformed";
@@ -53,6 +58,13 @@ type ScanState =
   | "pi";
 
 const TERMINATORS = { comment: "-->", cdata: "]]>", pi: "?>" } as const;
+/** A write ended inside an element: recorded at once, since the write is the sender's whole intent. */
+export const incompleteWriteMessage = (name: string) =>
+  `this write ends before ${name} is complete: a server waits for the rest, and whatever a later write adds to it is recorded as the rest of ${name}`;
+const continuationMessage = (name: string) => `the rest of ${name}, whose start an earlier write sent: together they make one element`;
+const STRAY_TEXT = "text outside of any element is not allowed between stanzas";
+const LONE_DECLARATION = "an XML declaration on its own: it belongs right before a stream header, in the same write";
+
 const DEFAULT_MAX_FRAME_LENGTH = 10 * 1024 * 1024;
 const WHITESPACE = /^[ \t\r\n]*$/;
 const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
@@ -70,6 +82,14 @@ export class StreamFramer {
   private declarationPending = false;
   /** A comment or processing instruction inside the current frame (RFC 6120 section 11.1). */
   private restricted: string | null = null;
+  /**
+   * Characters at the buffer's start already handed out as a frame (a write that ended inside
+   * an element): kept only so the scan still knows the element they began.
+   */
+  private emitted = 0;
+  /** The qualified name of the open stream element, and how many elements inside share it. */
+  private streamName = "";
+  private innerStreamNamed = 0;
   /** Once framing is impossible, the rest of the direction is recorded as malformed. */
   private broken: { error: string; violation: StreamViolation } | null = null;
   private readonly maxFrameLength: number;
@@ -92,22 +112,46 @@ export class StreamFramer {
       const limit = this.maxFrameLength.toLocaleString("en-US");
       this.breakOff(frames, `an element is longer than ${limit} characters, the most accepted here${this.limitHint}; the rest of this stream is kept as raw text`, 0, "policy-violation");
     }
+    if (this.broken === null) this.cutStreamLevelWhitespace(frames);
     return frames;
   }
 
-  /** Text received but not yet part of a complete frame. */
+  /**
+   * The writer's unit ended (one write by our side of the stream, whole by intent): what is
+   * left of it becomes a frame now, so it is recorded when it was written. The scan keeps
+   * its place, so the rest of an element split over writes is still found where it ends.
+   */
+  endWrite(): Frame[] {
+    const frames: Frame[] = [];
+    if (this.broken !== null || this.buffer.length === this.emitted) return frames;
+    if (this.depth === this.baseDepth && this.state === "text") {
+      // Whitespace went with push(); what is left is a declaration waiting for its header, or stray text.
+      const error = this.declarationPending ? LONE_DECLARATION : STRAY_TEXT;
+      this.declarationPending = false;
+      this.cut(frames, this.buffer.length, { kind: "malformed", error, violation: "not-well-formed" });
+      return frames;
+    }
+    if (this.depth === this.baseDepth) this.splitLeadingText(frames, this.tagStart);
+    frames.push({ raw: this.buffer.slice(this.emitted), kind: "malformed", error: incompleteWriteMessage(this.openElementName()) });
+    this.emitted = this.buffer.length;
+    return frames;
+  }
+
+  /** Text received but not yet part of a frame. */
   pending(): string {
-    return this.buffer;
+    return this.buffer.slice(this.emitted);
   }
 
   /** The connection ended: whatever is left becomes a malformed frame, so nothing is lost. */
   end(): Frame[] {
-    if (this.buffer === "") return [];
-    const kind: FrameKind = WHITESPACE.test(this.buffer) ? "whitespace" : "malformed";
-    const frame: Frame = { raw: this.buffer, kind };
-    if (kind === "malformed") frame.error = "the connection ended in the middle of an element";
+    const rest = this.buffer.slice(this.emitted);
     this.buffer = "";
+    this.emitted = 0;
     this.scanned = 0;
+    if (rest === "") return [];
+    const kind: FrameKind = WHITESPACE.test(rest) ? "whitespace" : "malformed";
+    const frame: Frame = { raw: rest, kind };
+    if (kind === "malformed") frame.error = "the connection ended in the middle of an element";
     return [frame];
   }
 
@@ -168,7 +212,8 @@ export class StreamFramer {
           // Need up to 7 characters after "<!" to tell "--", "[CDATA[" and "DOCTYPE" apart.
           const ahead = buf.slice(i, i + 7);
           if (ahead.startsWith("--")) {
-            this.restricted ??= RESTRICTED.comment;
+            // At stream level the comment is a frame of its own (onTopLevelComment).
+            if (this.depth !== this.baseDepth) this.restricted ??= RESTRICTED.comment;
             this.state = "comment";
             i += 2;
           } else if (ahead === "[CDATA[") {
@@ -192,11 +237,14 @@ export class StreamFramer {
             this.scanned = Math.max(i, buf.length - terminator.length + 1);
             return;
           }
-          const wasInstruction = this.state === "pi";
+          const ended = this.state;
           this.state = "text";
           i = at + terminator.length;
-          if (wasInstruction) {
+          if (ended === "pi") {
             this.onProcessingInstruction(frames, i);
+            i = this.scanned;
+          } else if (ended === "comment" && this.depth === this.baseDepth) {
+            this.onTopLevelComment(frames, i);
             i = this.scanned;
           }
           break;
@@ -220,6 +268,8 @@ export class StreamFramer {
     if (!selfClosing && atBase && isStreamElement(name)) {
       // A header at stream level is a restart (RFC 6120 section 4.3.3): a new stream begins.
       this.streamOpen = true;
+      this.streamName = name;
+      this.innerStreamNamed = 0;
       this.depth = 1;
       this.declarationPending = false;
       this.emit(frames, end, "stream-open");
@@ -229,6 +279,7 @@ export class StreamFramer {
       if (atBase) this.emit(frames, end, "element");
       return;
     }
+    if (this.streamOpen && this.namesStream(this.tagStart + 1)) this.innerStreamNamed++;
     this.depth++;
   }
 
@@ -254,8 +305,43 @@ export class StreamFramer {
       this.emit(frames, end, "stream-close");
       return;
     }
+    if (this.streamOpen && this.namesStream(this.tagStart + 2)) {
+      if (this.innerStreamNamed === 0) {
+        this.closeStreamInsideElement(frames, end);
+        return;
+      }
+      this.innerStreamNamed--;
+    }
     this.depth--;
     if (this.depth === this.baseDepth) this.emit(frames, end, "element");
+  }
+
+  /**
+   * The stream's closing tag came while an element was still open: that element is cut off
+   * as malformed, and the stream ends, as it does for the peer reading it (RFC 6120 section 4.4).
+   */
+  private closeStreamInsideElement(frames: Frame[], end: number): void {
+    const name = this.openElementName();
+    const closeLength = end - this.tagStart;
+    this.restricted = null;
+    this.cut(frames, this.tagStart, { kind: "malformed", error: `${name} is not closed before the stream's closing tag`, violation: "not-well-formed" });
+    this.streamOpen = false;
+    this.depth = 0;
+    this.innerStreamNamed = 0;
+    this.cut(frames, closeLength, { kind: "stream-close" });
+  }
+
+  /** Whether the tag name starting at `from` is the open stream element's. */
+  private namesStream(from: number): boolean {
+    if (!this.buffer.startsWith(this.streamName, from)) return false;
+    const after = this.buffer[from + this.streamName.length];
+    return after === ">" || after === "/" || after === " " || after === "\t" || after === "\r" || after === "\n";
+  }
+
+  /** The top-level element being framed, for messages: "<message>". */
+  private openElementName(): string {
+    const match = /<([A-Za-z_:\u00C0-\uFFFF][^\s/>]*)/.exec(this.buffer.slice(0, 512).replace(/^<\?[\s\S]*?\?>/, ""));
+    return match ? `<${match[1]}>` : "an element";
   }
 
   private onProcessingInstruction(frames: Frame[], end: number): void {
@@ -274,17 +360,34 @@ export class StreamFramer {
     }
   }
 
+  private onTopLevelComment(frames: Frame[], end: number): void {
+    this.scanned = end;
+    this.splitLeadingText(frames, this.tagStart);
+    this.cut(frames, this.scanned, { kind: "malformed", error: RESTRICTED.comment, violation: "restricted-xml" });
+  }
+
+  /**
+   * Stream-level whitespace at the end of a chunk is a keepalive that crossed now: it is a
+   * frame now, not when the next tag begins (RFC 6120 section 4.6.1).
+   */
+  private cutStreamLevelWhitespace(frames: Frame[]): void {
+    if (this.depth !== this.baseDepth || this.declarationPending) return;
+    const end = this.state === "text" ? this.buffer.length : this.tagStart;
+    if (end <= this.emitted) return;
+    if (WHITESPACE.test(this.buffer.slice(this.emitted, end))) this.cut(frames, end, { kind: "whitespace" });
+  }
+
   /**
    * Text before a top-level tag: whitespace is its own frame (a keepalive, RFC 6120
    * section 4.6.1); anything else is character data where none may stand.
    */
   private splitLeadingText(frames: Frame[], tagStart: number): void {
-    if (tagStart === 0 || this.declarationPending) return;
-    const text = this.buffer.slice(0, tagStart);
+    if (tagStart <= this.emitted || this.declarationPending) return;
+    const text = this.buffer.slice(this.emitted, tagStart);
     if (WHITESPACE.test(text)) {
       this.cut(frames, tagStart, { kind: "whitespace" });
     } else {
-      this.cut(frames, tagStart, { kind: "malformed", error: "text outside of any element is not allowed between stanzas", violation: "not-well-formed" });
+      this.cut(frames, tagStart, { kind: "malformed", error: STRAY_TEXT, violation: "not-well-formed" });
     }
   }
 
@@ -297,12 +400,21 @@ export class StreamFramer {
     }
   }
 
-  /** Removes buffer[0, end) as one frame and shifts the scan positions with it. */
+  /**
+   * Removes buffer[0, end) and hands out what of it was not handed out yet as one frame;
+   * the scan positions shift with it. An element whose start went out with an earlier write
+   * is the rest of that element, whatever it would have been whole.
+   */
   private cut(frames: Frame[], end: number, frame: Omit<Frame, "raw">): void {
-    frames.push({ raw: this.buffer.slice(0, end), ...frame });
+    const raw = this.buffer.slice(this.emitted, end);
+    if (raw !== "") {
+      const rest = this.emitted > 0 && frame.kind !== "malformed";
+      frames.push(rest ? { raw, kind: "malformed", error: continuationMessage(this.openElementName()) } : { raw, ...frame });
+    }
     this.buffer = this.buffer.slice(end);
     this.scanned -= end;
     this.tagStart -= end;
+    this.emitted = Math.max(0, this.emitted - end);
   }
 
   /** Framing cannot go on: what is buffered becomes malformed, and so will everything after. */

@@ -96,7 +96,7 @@ describe("Transcript", () => {
   });
 
   it("keeps malformed XML as an entry with the parser's message", () => {
-    const { transcript, entries } = recordAll([["out", CLIENT_HEADER + "<message><body>x</bdy></message><presence><status>open"]]);
+    const { transcript, entries } = recordAll([["in", SERVER_HEADER + "<message><body>x</bdy></message><presence><status>open"]]);
     expect(entries.at(-1)?.kind).toBe("malformed");
     expect(entries.at(-1)?.raw).toBe("<message><body>x</bdy></message>");
     expect(entries.at(-1)?.error).toMatch(/close tag/);

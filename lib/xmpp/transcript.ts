@@ -13,6 +13,12 @@ export interface TranscriptOptions {
   maxFrameLength?: number;
   /** Appended to the message about an element over that length: which setting raises it. */
   limitHint?: string;
+  /**
+   * Each `record("out", ...)` is one write of ours, whole by intent (the default): what of
+   * it does not complete an element is recorded at once, as malformed, with the write. False
+   * for outgoing text that is a stream rather than writes (a stream file, a lint check).
+   */
+  writesAreWhole?: boolean;
 }
 
 /** An iq get or set that had no result or error within the timeout (RFC 6120 section 8.2.3). */
@@ -40,6 +46,7 @@ export class Transcript {
   private readonly notifyQueue: TranscriptEntry[] = [];
   private notifying = false;
   private readonly framing: FramerOptions;
+  private readonly writesAreWhole: boolean;
 
   constructor(options: TranscriptOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -48,11 +55,17 @@ export class Transcript {
       ...(options.maxFrameLength === undefined ? {} : { maxFrameLength: options.maxFrameLength }),
       ...(options.limitHint === undefined ? {} : { limitHint: options.limitHint }),
     };
-    this.readers = { in: new DirectionReader("in", this.framing), out: new DirectionReader("out", this.framing) };
+    this.writesAreWhole = options.writesAreWhole ?? true;
+    this.readers = { in: this.newReader("in"), out: this.newReader("out") };
+  }
+
+  private newReader(dir: "in" | "out"): DirectionReader {
+    return new DirectionReader(dir, this.framing, dir === "out" && this.writesAreWhole);
   }
 
   /**
-   * Records bytes (or already decoded text) that crossed the wire in one direction.
+   * Records bytes (or already decoded text) that crossed the wire in one direction, now:
+   * each entry's `at` is when the bytes that completed it were recorded.
    * `auto`: the client library wrote them on its own (TranscriptEntry.auto).
    */
   record(dir: "in" | "out", data: Uint8Array | string, auto = false): void {
@@ -76,7 +89,7 @@ export class Transcript {
   /** The framer must start over, as after a TLS upgrade on a raw socket. */
   resetDirection(dir: "in" | "out"): void {
     for (const frame of this.readers[dir].end()) this.add(dir, frame);
-    this.readers[dir] = new DirectionReader(dir, this.framing);
+    this.readers[dir] = this.newReader(dir);
   }
 
   onEntry(listener: Listener): () => void {

@@ -1,0 +1,253 @@
+import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage, type SessionState, type SessionSummary } from "./protocol";
+import type { TranscriptEntry } from "../xmpp/entry";
+
+export interface SessionEvents {
+  onEntries(entries: TranscriptEntry[]): void;
+  onState(state: SessionState, detail: { jid?: string; message?: string }): void;
+  /** The link to the bridge itself dropped or came back; the session lives on meanwhile. */
+  onLink?(link: "up" | "down"): void;
+  /**
+   * Entries `from`..`to` are held neither here nor by the bridge any more: this tab had
+   * acknowledged them as stored, and its storage lost them since.
+   */
+  onGap?(from: number, to: number): void;
+}
+
+type Pending = {
+  resolve: (message: ServerMessage) => void;
+  reject: (error: Error) => void;
+  /**
+   * Runs inside the dispatch of the reply, before any later message is handled: a session's
+   * first entries may arrive right behind its "opened" reply, before an awaiting caller resumes.
+   */
+  onReply?: (message: ServerMessage) => void;
+};
+type OmitDistributive<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Tracked {
+  token: string;
+  events: SessionEvents;
+  /** The highest seq received: a reattach asks for what came after it. */
+  lastSeq: number;
+}
+
+const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+
+/** Shown when the bridge came back as a new process: its sessions (and their sockets) died with the old one. */
+export const BRIDGE_RESTARTED_MESSAGE =
+  "The playground server restarted, so this session has ended (its XMPP connection lived in the server). Your transcript is kept in this browser; connect to start a new session.";
+
+/**
+ * The page's end of the bridge: one WebSocket to the origin the page came from, requests
+ * matched to replies by ref, entries routed to their session. When the socket drops it
+ * reconnects and reattaches every session from its last seq, so nothing is missed.
+ */
+export class BridgeClient {
+  private socket: WebSocket | null = null;
+  private opening: Promise<WebSocket> | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private readonly sessions = new Map<string, Tracked>();
+  private nextRef = 1;
+  private reconnectAttempt = 0;
+  private disposed = false;
+  private bridgeInstance: string | null = null;
+
+  constructor(private readonly url: string = defaultBridgeUrl()) {}
+
+  /** The bridge process this client last spoke to (from its hello), once connected. */
+  get instance(): string | null {
+    return this.bridgeInstance;
+  }
+
+  async open(request: Omit<OpenRequest, "op" | "ref">, events: SessionEvents): Promise<SessionSummary> {
+    const reply = await this.request({ op: "open", ...request }, (message) => {
+      if (message.op === "opened") this.sessions.set(message.sessionId, { token: message.token, events, lastSeq: 0 });
+    });
+    if (reply.op !== "opened") throw new Error("the bridge answered an open request with something else");
+    return reply;
+  }
+
+  /** Reattaches to a session this tab opened before (after a reload, say). */
+  async attach(sessionId: string, token: string, afterSeq: number, events: SessionEvents): Promise<SessionSummary> {
+    this.sessions.set(sessionId, { token, events, lastSeq: afterSeq });
+    try {
+      const reply = await this.request({ op: "attach", sessionId, token, afterSeq });
+      if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
+      return reply;
+    } catch (error) {
+      this.sessions.delete(sessionId);
+      throw error;
+    }
+  }
+
+  async send(sessionId: string, xml: string): Promise<void> {
+    await this.request({ op: "send", sessionId, xml });
+  }
+
+  async close(sessionId: string): Promise<void> {
+    await this.request({ op: "close", sessionId });
+  }
+
+  /**
+   * Tells the bridge this tab stored the session's entries up to `seq`, so it may forget
+   * them. Only over a live link: a later ack covers what a dropped one missed.
+   */
+  acknowledge(sessionId: string, seq: number): void {
+    if (this.socket?.readyState !== WebSocket.OPEN || !this.sessions.has(sessionId)) return;
+    this.socket.send(JSON.stringify({ op: "ack", ref: String(this.nextRef++), sessionId, seq }));
+  }
+
+  async reveal(sessionId: string): Promise<Map<number, string>> {
+    const reply = await this.request({ op: "reveal", sessionId });
+    if (reply.op !== "secrets") throw new Error("the bridge answered a reveal request with something else");
+    return new Map(Object.entries(reply.secrets).map(([seq, raw]) => [Number(seq), raw]));
+  }
+
+  /** Stops listening; the sessions stay on the bridge until they time out or are reattached. */
+  dispose(): void {
+    this.disposed = true;
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  private async request(message: OmitDistributive<ClientMessage, "ref">, onReply?: (message: ServerMessage) => void): Promise<ServerMessage> {
+    const socket = await this.connect();
+    const ref = String(this.nextRef++);
+    return new Promise((resolve, reject) => {
+      this.pending.set(ref, { resolve, reject, ...(onReply ? { onReply } : {}) });
+      socket.send(JSON.stringify({ ...message, ref }));
+    });
+  }
+
+  private connect(): Promise<WebSocket> {
+    if (this.socket?.readyState === WebSocket.OPEN) return Promise.resolve(this.socket);
+    this.opening ??= new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      let greeted = false;
+      const unreachable = () => {
+        this.opening = null;
+        reject(new Error("Cannot reach the playground's bridge. Is the playground server still running (npm run playground)?"));
+      };
+      // Usable once the bridge said which process it is: a reattach must know that first.
+      socket.onmessage = (event) => {
+        const message = JSON.parse(String(event.data)) as ServerMessage;
+        if (message.op === "hello" && !greeted) {
+          greeted = true;
+          this.socket = socket;
+          this.opening = null;
+          this.reconnectAttempt = 0;
+          this.greet(message.instance);
+          resolve(socket);
+          return;
+        }
+        this.dispatch(message);
+      };
+      socket.onerror = unreachable;
+      socket.onclose = () => {
+        if (greeted) this.onSocketClosed(socket);
+        else unreachable();
+      };
+    });
+    return this.opening;
+  }
+
+  /**
+   * A different instance than before means the bridge process restarted: the sessions this
+   * tab tracked are gone with it, so each ends with a message saying so (its entries stay).
+   */
+  private greet(instance: string): void {
+    const previous = this.bridgeInstance;
+    this.bridgeInstance = instance;
+    if (previous === null || previous === instance) return;
+    for (const [sessionId, tracked] of [...this.sessions]) {
+      this.sessions.delete(sessionId);
+      tracked.events.onLink?.("up");
+      tracked.events.onState("closed", { message: BRIDGE_RESTARTED_MESSAGE });
+    }
+  }
+
+  private dispatch(message: ServerMessage): void {
+    switch (message.op) {
+      case "hello":
+        return;
+      case "entries": {
+        const tracked = this.sessions.get(message.sessionId);
+        if (tracked === undefined) return;
+        // A reattach may resend what already arrived: keep each seq once.
+        const fresh = message.entries.filter((entry) => entry.seq > tracked.lastSeq);
+        if (fresh.length === 0) return;
+        if (fresh[0]!.seq > tracked.lastSeq + 1) tracked.events.onGap?.(tracked.lastSeq + 1, fresh[0]!.seq - 1);
+        tracked.lastSeq = fresh.at(-1)!.seq;
+        tracked.events.onEntries(fresh);
+        return;
+      }
+      case "state": {
+        const { state, jid, message: text } = message;
+        this.sessions.get(message.sessionId)?.events.onState(state, { ...(jid ? { jid } : {}), ...(text ? { message: text } : {}) });
+        return;
+      }
+      case "error":
+        console.warn(message.message);
+        return;
+      default: {
+        const pending = this.pending.get(message.ref);
+        if (pending === undefined) return;
+        this.pending.delete(message.ref);
+        if (message.op === "failed") {
+          pending.reject(new Error(message.message));
+        } else {
+          pending.onReply?.(message);
+          pending.resolve(message);
+        }
+      }
+    }
+  }
+
+  private onSocketClosed(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    for (const pending of this.pending.values()) pending.reject(new Error("The connection to the bridge was lost; try again."));
+    this.pending.clear();
+    if (this.disposed) return;
+    for (const tracked of this.sessions.values()) tracked.events.onLink?.("down");
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)]!;
+    this.reconnectAttempt++;
+    setTimeout(() => void this.reattachAll(), delay);
+  }
+
+  private async reattachAll(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      await this.connect();
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    for (const [sessionId, tracked] of [...this.sessions]) {
+      try {
+        await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
+        tracked.events.onLink?.("up");
+      } catch (error) {
+        this.sessions.delete(sessionId);
+        tracked.events.onState("closed", { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+}
+
+function defaultBridgeUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === "https:" ? "wss:" : "ws:"}//${host}${BRIDGE_PATH}`;
+}
+
+let tabBridge: BridgeClient | null = null;
+
+/** This tab's one connection to the bridge, shared by every pane and page; made on first use. */
+export function bridgeOfThisTab(): BridgeClient {
+  tabBridge ??= new BridgeClient();
+  return tabBridge;
+}

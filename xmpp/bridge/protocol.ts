@@ -1,0 +1,192 @@
+import type { TranscriptEntry } from "../xmpp/entry";
+import type { LessonVariables } from "../lessons/variables";
+
+/**
+ * Messages between a browser tab and the bridge, as JSON over one WebSocket.
+ * Requests carry a `ref` the tab chooses, so each reply finds its caller.
+ */
+
+export const BRIDGE_PATH = "/bridge";
+
+/** The most characters one send carries unless the operator sets BRIDGE_MAX_SEND_CHARS. */
+export const DEFAULT_MAX_SEND_CHARS = 1_000_000;
+
+/** How the bridge reaches the XMPP server (RFC 6120 section 5 for STARTTLS). */
+export type Transport = "starttls" | "tls" | "plain" | "websocket";
+
+export const TRANSPORTS: readonly { id: Transport; label: string }[] = [
+  { id: "plain", label: "Plain TCP (no TLS, loopback only)" },
+  { id: "starttls", label: "TCP with STARTTLS" },
+  { id: "tls", label: "Direct TLS" },
+  { id: "websocket", label: "WebSocket (RFC 7395)" },
+];
+
+/** Guided: the client library negotiates TLS, SASL and binding. Raw: a bare socket, you type it all. */
+export type SessionMode = "guided" | "raw";
+
+export type SaslMechanism = "PLAIN" | "SCRAM-SHA-1";
+
+/** Who to log in as: an existing account, or a disposable one registered for this session (XEP-0077). */
+export type AccountChoice = { kind: "existing"; jid: string; password: string } | { kind: "fresh" };
+
+export interface OpenRequest {
+  op: "open";
+  ref: string;
+  mode: SessionMode;
+  account: AccountChoice;
+  transport: Transport;
+  mechanism: SaslMechanism;
+  /** Announce availability once bound, as a client normally does (RFC 6121 section 4.2). */
+  initialPresence: boolean;
+  /** Another server than the bundled one; it must be on the bridge's allowlist. */
+  server?: { host: string; port: number };
+  /** A lesson's session: always a fresh account on the bundled server, with a scripted peer if asked. */
+  lesson?: LessonOpen;
+}
+
+export interface LessonOpen {
+  /** A peer run by the server for this session (it answers, subscribes back, joins rooms), or nobody. */
+  peer: "scripted" | "none";
+}
+
+/** What a lesson session tells its own tab, and only it: its variables, secrets included (raw lessons type them). */
+export interface LessonSessionDetails {
+  variables: LessonVariables;
+}
+
+export interface SendRequest {
+  op: "send";
+  ref: string;
+  sessionId: string;
+  xml: string;
+}
+
+export interface CloseRequest {
+  op: "close";
+  ref: string;
+  sessionId: string;
+}
+
+/** Reattach after a reload or a dropped connection; entries after `afterSeq` are sent again. */
+export interface AttachRequest {
+  op: "attach";
+  ref: string;
+  sessionId: string;
+  token: string;
+  afterSeq: number;
+}
+
+/**
+ * The tab stored the entries up to `seq` (in IndexedDB): the bridge may forget them. A tab
+ * that stores nothing never sends it, and the bridge keeps the whole transcript for it.
+ */
+export interface AckRequest {
+  op: "ack";
+  ref: string;
+  sessionId: string;
+  seq: number;
+}
+
+/** Ask for the unmasked text of this session's redacted entries. */
+export interface RevealRequest {
+  op: "reveal";
+  ref: string;
+  sessionId: string;
+}
+
+export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest | AckRequest;
+
+export type SessionState = "connecting" | "online" | "closed";
+
+export interface SessionSummary {
+  sessionId: string;
+  /** Secret that lets this tab, and only it, reattach to the session. */
+  token: string;
+  mode: SessionMode;
+  /** What this session dialled and how, in words: "guided · plain · 127.0.0.1:5224". */
+  target: string;
+  state: SessionState;
+  jid?: string;
+  message?: string;
+  /** For a disposable account, so the person can log in with it elsewhere. */
+  account?: { jid: string; password: string };
+  /** The most characters one send may carry (BRIDGE_MAX_SEND_CHARS), so the page can say so first. */
+  maxSendChars?: number;
+  lesson?: LessonSessionDetails;
+}
+
+export type ServerMessage =
+  /** First message on every socket: which bridge process answers (new after a restart). */
+  | { op: "hello"; instance: string }
+  | ({ op: "opened"; ref: string } & SessionSummary)
+  | ({ op: "attached"; ref: string } & SessionSummary)
+  | { op: "secrets"; ref: string; sessionId: string; secrets: Record<number, string> }
+  | { op: "done"; ref: string }
+  | { op: "failed"; ref: string; message: string }
+  | { op: "entries"; sessionId: string; entries: TranscriptEntry[] }
+  | { op: "state"; sessionId: string; state: SessionState; jid?: string; message?: string }
+  | { op: "error"; message: string };
+
+type Invalid = { invalid: string };
+const TRANSPORT_IDS = new Set<string>(TRANSPORTS.map((transport) => transport.id));
+
+/** Validates an untrusted message from a tab; returns a reason when it is not one we know. */
+export function parseClientMessage(text: string): ClientMessage | Invalid {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { invalid: "the message is not JSON" };
+  }
+  if (!isRecord(value)) return { invalid: "the message is not an object" };
+  if (typeof value.ref !== "string") return { invalid: "the message has no ref" };
+  switch (value.op) {
+    case "open":
+      return parseOpen(value);
+    case "send":
+      if (typeof value.sessionId !== "string" || typeof value.xml !== "string") return { invalid: "send needs sessionId and xml" };
+      return value as unknown as SendRequest;
+    case "close":
+    case "reveal":
+      if (typeof value.sessionId !== "string") return { invalid: `${value.op} needs sessionId` };
+      return value as unknown as CloseRequest | RevealRequest;
+    case "ack":
+      if (typeof value.sessionId !== "string" || !Number.isInteger(value.seq)) return { invalid: "ack needs sessionId and an integer seq" };
+      return value as unknown as AckRequest;
+    case "attach":
+      if (typeof value.sessionId !== "string" || typeof value.token !== "string" || typeof value.afterSeq !== "number") {
+        return { invalid: "attach needs sessionId, token and afterSeq" };
+      }
+      return value as unknown as AttachRequest;
+    default:
+      return { invalid: `unknown op ${JSON.stringify(value.op)}` };
+  }
+}
+
+function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
+  if (value.mode !== "guided" && value.mode !== "raw") return { invalid: "open needs mode guided or raw" };
+  if (typeof value.transport !== "string" || !TRANSPORT_IDS.has(value.transport)) return { invalid: "unknown transport" };
+  if (value.mechanism !== "PLAIN" && value.mechanism !== "SCRAM-SHA-1") return { invalid: "unknown SASL mechanism" };
+  if (typeof value.initialPresence !== "boolean") return { invalid: "open needs initialPresence" };
+  const account = value.account;
+  if (!isRecord(account)) return { invalid: "open needs an account" };
+  if (account.kind === "existing") {
+    if (typeof account.jid !== "string" || typeof account.password !== "string") return { invalid: "an existing account needs jid and password" };
+  } else if (account.kind !== "fresh") {
+    return { invalid: "account.kind must be existing or fresh" };
+  }
+  if (value.server !== undefined) {
+    const server = value.server;
+    if (!isRecord(server) || typeof server.host !== "string" || !Number.isInteger(server.port)) return { invalid: "server needs host and an integer port" };
+  }
+  if (value.lesson !== undefined) {
+    const lesson = value.lesson;
+    if (!isRecord(lesson) || (lesson.peer !== "scripted" && lesson.peer !== "none")) return { invalid: "lesson needs peer scripted or none" };
+    if (account.kind !== "fresh" || value.server !== undefined) return { invalid: "a lesson session uses a fresh account on the bundled server" };
+  }
+  return value as unknown as OpenRequest;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,258 @@
+import { parse as parseJid, type JID } from "@xmpp/jid";
+import type { TranscriptEntry } from "../xmpp/entry";
+import type { CheckResult, Expectation, HasMatcher } from "./types";
+import { expandPlainText, type LessonVariables } from "./variables";
+import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
+
+/**
+ * The declarative step check (lessons/README.md): every expectation must be met by a
+ * different entry of the step's window, at once. Pure and browser-safe: the lesson page
+ * runs it on the live transcript, the headless runner on the same entries.
+ */
+
+/** Runners ping with these ids to know the server has caught up (README, barrier convention). */
+export const BARRIER_ID_PREFIX = "lesson-barrier-";
+
+const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+const NS_STREAM_ERRORS = "urn:ietf:params:xml:ns:xmpp-streams";
+/** Enough for any real step; a pathological check gives up rather than hang the page. */
+const SEARCH_BUDGET = 100_000;
+
+export function evaluateCheck(check: readonly Expectation[], entries: readonly TranscriptEntry[], vars: LessonVariables): CheckResult {
+  const expanded = check.map((expectation) => expandExpectation(expectation, vars));
+  const window = withoutBarriers(entries);
+  const trees = new TreeCache();
+  const candidates = expanded.map((expectation) => window.filter((entry) => matchesEntry(expectation, entry, trees)));
+  const { assignment, depth } = assign(expanded, candidates);
+  const matched = expanded.map((_, index) => assignment[index]?.seq);
+  if (depth === expanded.length) return { passed: true, matched };
+  const failing = expanded[depth]!;
+  const message = failing.missing ?? describeExpectation(failing);
+  return { passed: false, matched, missing: { index: depth, message } };
+}
+
+/** A plain-English description of what an expectation waits for, for checks with no `missing:`. */
+export function describeExpectation(expectation: Expectation): string {
+  if (expectation.dir === "event") {
+    return expectation.event === undefined ? "No matching event in the transcript yet." : `No "${expectation.event}" event in the transcript yet.`;
+  }
+  const parts: string[] = [expectation.dir === "out" ? "You have not sent" : "Nothing has arrived yet:"];
+  parts.push(expectation.stanza ? `${article(expectation.stanza)} <${expectation.stanza}>` : expectation.kind ? `${article(expectation.kind)} ${expectation.kind} element` : "an element");
+  if (expectation.ns) parts.push(`in namespace ${expectation.ns}`);
+  if (expectation.type) parts.push(`of type "${expectation.type}"`);
+  if (expectation.to) parts.push(`to ${expectation.to}`);
+  if (expectation.from) parts.push(`from ${expectation.from}`);
+  for (const [name, value] of Object.entries(expectation.attrs ?? {})) parts.push(`with ${name}="${value}"`);
+  for (const has of expectation.has ?? []) parts.push(describeHas(has));
+  if (expectation.error) {
+    const { condition, type } = expectation.error;
+    parts.push(`carrying the error ${[condition, type ? `(type ${type})` : ""].filter(Boolean).join(" ") || "of any condition"}`);
+  }
+  if (expectation.answers) parts.push(`answering the "${expectation.answers}" request`);
+  if (expectation.after) parts.push(`after the "${expectation.after}" entry`);
+  return `${parts.join(" ")}.`;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
+}
+
+function describeHas(has: HasMatcher): string {
+  let text = `containing <${has.path.split("/").join("><")}>${has.xmlns ? ` in ${has.xmlns}` : ""}`;
+  for (const [name, value] of Object.entries(has.attrs ?? {})) text += ` with ${name}="${value}"`;
+  if (has.text !== undefined) text += ` whose text is "${has.text}"`;
+  if (has.contains !== undefined) text += ` whose text contains "${has.contains}"`;
+  return text;
+}
+
+function expandExpectation(expectation: Expectation, vars: LessonVariables): Expectation {
+  // Ids are never compared by value, so {{id}} has nothing to expand to here.
+  const expand = (text: string) => expandPlainText(text, vars, () => "");
+  const expandRecord = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value)]));
+  const copy: Expectation = { ...expectation };
+  for (const key of ["stanza", "ns", "type", "to", "from", "event", "missing"] as const) {
+    const value = expectation[key];
+    if (value !== undefined) copy[key] = expand(value);
+  }
+  if (expectation.attrs) copy.attrs = expandRecord(expectation.attrs);
+  if (expectation.has) {
+    copy.has = expectation.has.map((has) => ({
+      ...has,
+      ...(has.xmlns !== undefined ? { xmlns: expand(has.xmlns) } : {}),
+      ...(has.attrs ? { attrs: expandRecord(has.attrs) } : {}),
+      ...(has.text !== undefined ? { text: expand(has.text) } : {}),
+      ...(has.contains !== undefined ? { contains: expand(has.contains) } : {}),
+    }));
+  }
+  return copy;
+}
+
+/** Drops the runners' barrier pings, their answers, and any flag about them. */
+function withoutBarriers(entries: readonly TranscriptEntry[]): TranscriptEntry[] {
+  const barriers = new Set<number>();
+  for (const entry of entries) if (entry.attrs?.id?.startsWith(BARRIER_ID_PREFIX)) barriers.add(entry.seq);
+  return entries.filter((entry) => {
+    if (barriers.has(entry.seq)) return false;
+    if (entry.pair !== undefined && barriers.has(entry.pair)) return false;
+    return entry.kind !== "whitespace";
+  });
+}
+
+/**
+ * Parsed trees, kept per entry object across evaluations: the page re-runs the check on
+ * every new entry, and an entry's raw text never changes once recorded.
+ */
+const PARSED = new WeakMap<TranscriptEntry, XmlNode | null>();
+
+class TreeCache {
+  of(entry: TranscriptEntry): XmlNode | undefined {
+    if (entry.dir === "event" || entry.kind === "malformed" || entry.kind === "stream-close") return undefined;
+    let tree = PARSED.get(entry);
+    if (tree === undefined) {
+      tree = parseTree(entry.raw, entry.kind === "stream-open" && entry.name === "stream") ?? null;
+      PARSED.set(entry, tree);
+    }
+    return tree ?? undefined;
+  }
+}
+
+/** Everything about one entry that does not depend on the other expectations' entries. */
+function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache): boolean {
+  if (entry.dir !== expectation.dir) return false;
+  if (expectation.event !== undefined && !(entry.dir === "event" && entry.raw.startsWith(expectation.event))) return false;
+  if (expectation.kind !== undefined && entry.kind !== expectation.kind) return false;
+  if (expectation.stanza !== undefined && entry.name !== expectation.stanza) return false;
+  if (expectation.ns !== undefined && entry.ns !== expectation.ns) return false;
+  const attribute = (name: string): string | undefined => {
+    const known = entry.attrs?.[name as keyof NonNullable<TranscriptEntry["attrs"]>];
+    return known ?? trees.of(entry)?.attrs[name];
+  };
+  if (expectation.type !== undefined && attribute("type") !== expectation.type) return false;
+  if (expectation.to !== undefined && !jidMatches(expectation.to, attribute("to"))) return false;
+  if (expectation.from !== undefined && !jidMatches(expectation.from, attribute("from"))) return false;
+  for (const [name, value] of Object.entries(expectation.attrs ?? {})) if (attribute(name) !== value) return false;
+  if (expectation.has?.length) {
+    const tree = trees.of(entry);
+    if (tree === undefined || !expectation.has.every((has) => hasDescendant(tree, has))) return false;
+  }
+  if (expectation.error !== undefined && !errorMatches(expectation.error, entry, trees)) return false;
+  if (expectation.answers !== undefined && !(entry.kind === "iq" || entry.kind === "bind")) return false;
+  return true;
+}
+
+function hasDescendant(tree: XmlNode, has: HasMatcher): boolean {
+  return descendantsAt(tree, has.path).some((node) => {
+    if (has.xmlns !== undefined && node.ns !== has.xmlns) return false;
+    for (const [name, value] of Object.entries(has.attrs ?? {})) if (node.attrs[name] !== value) return false;
+    if (has.text !== undefined && node.text.trim() !== has.text) return false;
+    if (has.contains !== undefined && !node.text.includes(has.contains)) return false;
+    return true;
+  });
+}
+
+/**
+ * Stream errors carry their condition as a child in the xmpp-streams namespace (RFC 6120
+ * section 4.9.3); stanza errors in an <error/> child whose `type` says what to do next
+ * (section 8.3.2), on a stanza of type "error".
+ */
+function errorMatches(matcher: NonNullable<Expectation["error"]>, entry: TranscriptEntry, trees: TreeCache): boolean {
+  const tree = trees.of(entry);
+  if (tree === undefined) return false;
+  if (entry.kind === "stream-error") {
+    if (matcher.type !== undefined) return false;
+    const condition = tree.children.find((child) => child.ns === NS_STREAM_ERRORS && child.name !== "text")?.name;
+    return matcher.condition === undefined || condition === matcher.condition;
+  }
+  if (tree.attrs.type !== "error") return false;
+  const error = tree.children.find((child) => child.name === "error");
+  if (error === undefined) return false;
+  if (matcher.type !== undefined && error.attrs.type !== matcher.type) return false;
+  const condition = error.children.find((child) => child.ns === NS_STANZAS && child.name !== "text")?.name;
+  return matcher.condition === undefined || condition === matcher.condition;
+}
+
+/**
+ * JIDs compare after normalisation (RFC 7622 section 3: localpart and domainpart are
+ * case-insensitive). A pattern without a resource stands for the bare JID and every
+ * full JID under it; one with a resource matches only that full JID.
+ */
+export function jidMatches(pattern: string, actual: string | undefined): boolean {
+  if (actual === undefined) return false;
+  const wanted = tryJid(pattern);
+  const seen = tryJid(actual);
+  if (wanted === undefined || seen === undefined) return pattern.toLowerCase() === actual.toLowerCase();
+  if (wanted.resource) return wanted.equals(seen);
+  return wanted.equals(seen.bare());
+}
+
+function tryJid(text: string): JID | undefined {
+  try {
+    return parseJid(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Backtracking over the candidates, expectations in order (`answers` and `after` only name
+ * earlier ones). Returns a full assignment, or the longest prefix that could be met.
+ */
+function assign(check: readonly Expectation[], candidates: readonly TranscriptEntry[][]): { assignment: (TranscriptEntry | undefined)[]; depth: number } {
+  const indexByName = new Map<string, number>();
+  check.forEach((expectation, index) => {
+    if (expectation.name !== undefined && !indexByName.has(expectation.name)) indexByName.set(expectation.name, index);
+  });
+  const current: (TranscriptEntry | undefined)[] = [];
+  const used = new Set<number>();
+  let best: (TranscriptEntry | undefined)[] = [];
+  let budget = SEARCH_BUDGET;
+
+  const referenced = (name: string | undefined, index: number): TranscriptEntry | null | undefined => {
+    if (name === undefined) return undefined;
+    const target = indexByName.get(name);
+    return target !== undefined && target < index ? (current[target] ?? null) : null;
+  };
+  const fits = (index: number, entry: TranscriptEntry): boolean => {
+    const expectation = check[index]!;
+    const request = referenced(expectation.answers, index);
+    if (request === null || (request !== undefined && !answers(entry, request))) return false;
+    const earlier = referenced(expectation.after, index);
+    if (earlier === null || (earlier !== undefined && entry.seq <= earlier.seq)) return false;
+    return true;
+  };
+  const search = (index: number): boolean => {
+    if (index > best.length) best = current.slice(0, index);
+    if (index === check.length) return true;
+    for (const entry of candidates[index]!) {
+      if (--budget < 0) return false;
+      if (used.has(entry.seq) || !fits(index, entry)) continue;
+      current[index] = entry;
+      used.add(entry.seq);
+      if (search(index + 1)) return true;
+      used.delete(entry.seq);
+      current[index] = undefined;
+    }
+    return false;
+  };
+  const done = search(0);
+  return done ? { assignment: current, depth: check.length } : { assignment: best, depth: best.length };
+}
+
+/**
+ * RFC 6120 section 8.2.3: a result or error answers the get or set with the same id,
+ * travelling the other way. The transcript pairs them (lib/xmpp/iq-pairing.ts, which
+ * also checks the reply comes from where the request went); without a pair, the id,
+ * direction and addressing decide.
+ */
+function answers(response: TranscriptEntry, request: TranscriptEntry): boolean {
+  const type = response.attrs?.type;
+  if (type !== "result" && type !== "error") return false;
+  const requestType = request.attrs?.type;
+  if (requestType !== "get" && requestType !== "set") return false;
+  if (response.pair !== undefined) return response.pair === request.seq;
+  if (response.dir === request.dir || response.seq <= request.seq) return false;
+  if (response.attrs?.id === undefined || response.attrs.id !== request.attrs?.id) return false;
+  const to = request.attrs?.to;
+  const from = response.attrs?.from;
+  return to === undefined || from === undefined || jidMatches(to, from);
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { lintLesson, wellFormednessError } from "./lint";
+import { findSpecSection } from "./spec-sections";
+import type { Lesson, LessonStep } from "./types";
+
+const step: LessonStep = {
+  slug: "hello",
+  number: 1,
+  title: "Say hello",
+  specs: [findSpecSection("RFC 6121 §5.2.2")!],
+  check: [{ dir: "out", stanza: "message", to: "{{peer}}" }],
+  hints: ["Address it to {{peer}} (RFC 6121 §5.2.1)."],
+  failure: "Nothing sent yet.",
+  prose: "Send a message (RFC 6121 §5).",
+  starter: "<message to=''/>",
+  solution: "<message to='{{peer}}' type='chat'><body>Hi</body></message>",
+};
+const lesson: Lesson = {
+  slug: "message",
+  number: 3,
+  title: "Message",
+  summary: "Messages.",
+  mode: "guided",
+  transport: "plain",
+  accounts: { me: "fresh", peer: "scripted" },
+  specs: [findSpecSection("RFC 6121 §5")!],
+  intro: "Intro.",
+  steps: [step],
+};
+const withStep = (changes: Partial<LessonStep>, lessonChanges: Partial<Lesson> = {}): Lesson => ({ ...lesson, ...lessonChanges, steps: [{ ...step, ...changes }] });
+
+describe("lintLesson", () => {
+  it("accepts a sound lesson", () => {
+    expect(lintLesson(lesson)).toEqual([]);
+  });
+
+  it("refuses malformed starters and solutions, naming the file", () => {
+    const problems = lintLesson(withStep({ starter: "<message><body>x</message>", solution: "<message><body>&nbsp;</body></message>" }));
+    expect(problems.map((problem) => problem.file)).toEqual(["lessons/03-message/01-hello.start.xml", "lessons/03-message/01-hello.solution.xml"]);
+    expect(problems[0]!.message).toContain("an element is never closed");
+    expect(problems[1]!.message).toContain("set solutionIsMalformed: true");
+  });
+
+  it("holds a solution marked malformed to being malformed", () => {
+    expect(lintLesson(withStep({ solutionIsMalformed: true, solution: "<message><body>oops</message>" }))).toEqual([]);
+    const problems = lintLesson(withStep({ solutionIsMalformed: true }));
+    expect(problems).toEqual([expect.objectContaining({ field: "solutionIsMalformed" })]);
+  });
+
+  it("refuses unknown variables, {{peer}} without a peer, empty hints and unregistered citations", () => {
+    const problems = lintLesson(withStep({ hints: [" "], prose: "See RFC 6121 §9.9 and {{jid}}." }));
+    expect(problems.map((problem) => `${problem.field}: ${problem.message}`)).toEqual([
+      "hints[0]: is empty; write a hint or remove it",
+      "prose: {{jid}} is not a lesson variable; the variables are listed in lessons/README.md",
+      'prose: cites "RFC 6121 §9.9", which is not in lib/lessons/spec-sections.ts; cite a real section (and add it there)',
+    ]);
+    const lonely = lintLesson({ ...lesson, accounts: { me: "fresh", peer: "none" } });
+    expect(lonely.map((problem) => `${problem.file} ${problem.field}`)).toEqual([
+      "lessons/03-message/01-hello.md hints[0]",
+      "lessons/03-message/01-hello.md check",
+      "lessons/03-message/01-hello.solution.xml ",
+    ]);
+  });
+});
+
+describe("wellFormednessError", () => {
+  it("takes several elements, a stream header and the stream's closing tag as they would be sent", () => {
+    expect(wellFormednessError("<presence/><message to='{{peer}}'><body>a &amp; b</body></message>")).toBeUndefined();
+    expect(wellFormednessError("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='{{domain}}' version='1.0'>")).toBeUndefined();
+    expect(wellFormednessError("</stream:stream>")).toBeUndefined();
+    expect(wellFormednessError("<message><body>&xxe;</body></message>")).toMatch(/entity/i);
+    expect(wellFormednessError("<a>")).toContain("never closed");
+  });
+});

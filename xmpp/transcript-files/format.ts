@@ -1,0 +1,62 @@
+import type { Direction, EntryKind, TranscriptEntry } from "../xmpp/entry";
+
+/**
+ * The transcript file format, shared by export and import so the two cannot drift.
+ * Version 1: `{ format, version, exportedAt, meta, entries }`, one entry per line.
+ */
+export const TRANSCRIPT_FORMAT = "xmpp-playground-transcript";
+export const TRANSCRIPT_VERSION = 1;
+
+/** V8 cannot hold a string much longer than 2^29 characters; refuse well before that. */
+export const MAX_TRANSCRIPT_FILE_BYTES = 512 * 1024 * 1024;
+
+/** What the exporting session was; every field optional because raw sessions may lack a JID. */
+export interface TranscriptMeta {
+  jid?: string;
+  target?: string;
+  mode?: string;
+}
+
+/** An entry as written to a file: the user may have chosen to export credentials unmasked. */
+export interface ExportedEntry extends TranscriptEntry {
+  revealedOnExport?: boolean;
+}
+
+/** What an import tells the viewer besides the entries. */
+export interface ImportedMeta extends TranscriptMeta {
+  exportedAt?: string;
+  /** "none" for stream files: they carry only text, so `at` and `wall` are 0. */
+  timing: "recorded" | "none";
+  /** A sentence the viewer shows about where the entries came from and what is missing. */
+  note?: string;
+}
+
+export const DIRECTIONS: readonly Direction[] = ["out", "in", "event"];
+
+export const ENTRY_KINDS = [
+  "stream-open",
+  "stream-close",
+  "features",
+  "tls",
+  "sasl",
+  "bind",
+  "message",
+  "presence",
+  "iq",
+  "sm",
+  "stream-error",
+  "other",
+  "whitespace",
+  "malformed",
+  "status",
+] as const satisfies readonly EntryKind[];
+
+// A kind added to EntryKind but not here would make import reject real exports: fail the build instead.
+type MissingKind = Exclude<EntryKind, (typeof ENTRY_KINDS)[number]>;
+const everyKindListed: [MissingKind] extends [never] ? true : MissingKind = true;
+void everyKindListed;
+
+/** The unmasked text to write for an entry, if the user revealed it; never for unredacted entries. */
+export function revealedRaw(entry: TranscriptEntry, secrets: ReadonlyMap<number, string> | undefined): string | undefined {
+  return entry.redacted === true ? secrets?.get(entry.seq) : undefined;
+}

@@ -1,0 +1,85 @@
+import { Transcript } from "../xmpp/transcript";
+import { MAX_TRANSCRIPT_FILE_BYTES, type ExportedEntry } from "./format";
+import { parseTranscriptFile, tooLargeMessage, type ImportLimits, type ImportResult } from "./import";
+
+/**
+ * Stream files are the two directions' wire text and nothing else. They are framed and
+ * classified by the same Transcript the live bridge uses, so kinds, pairs and SASL
+ * masking match a live capture. What they cannot give back is time.
+ */
+
+export const STREAM_FILES_NOTE =
+  "Imported from stream files: they hold no timing, and the order between the two directions is unknown, so every client entry is listed before the server's.";
+
+export function parseStreamFiles(client: string, server: string, limits: ImportLimits = {}): ImportResult {
+  const maxChars = limits.maxChars ?? MAX_TRANSCRIPT_FILE_BYTES;
+  if (client.length + server.length > maxChars) return { ok: false, message: tooLargeMessage(maxChars) };
+  if (client.trim() === "" && server.trim() === "") {
+    return { ok: false, message: "Both stream files are empty. Choose the -client.xml and -server.xml files of one export." };
+  }
+  try {
+    const transcript = new Transcript({ now: () => 0, writesAreWhole: false });
+    transcript.record("out", client);
+    // Flush the client's incomplete tail now, so it stays with the client entries.
+    transcript.resetDirection("out");
+    transcript.record("in", server);
+    transcript.end();
+    // Client first also lets iq pairing see each request before its answer.
+    const entries: ExportedEntry[] = transcript.since(0).map((entry) => {
+      const copy: ExportedEntry = { ...entry, at: 0, wall: 0 };
+      delete copy.rttMs; // a round trip measured against a clock that never moved
+      return copy;
+    });
+    return { ok: true, entries, meta: { timing: "none", note: STREAM_FILES_NOTE } };
+  } catch (error) {
+    return { ok: false, message: `The stream files could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** What a file input hands over; a File is one. */
+export interface CaptureFile {
+  readonly name: string;
+  readonly size: number;
+  text(): Promise<string>;
+}
+
+/**
+ * One .json transcript, or the two stream files of one export (in either order).
+ * Sizes are checked before anything is read, so a huge file is refused without loading it.
+ */
+export async function readCaptureFiles(files: readonly CaptureFile[], limits: ImportLimits = {}): Promise<ImportResult> {
+  const maxBytes = limits.maxChars ?? MAX_TRANSCRIPT_FILE_BYTES;
+  if (files.length === 0) return { ok: false, message: "No file chosen. Choose a .json transcript, or the two stream files of one export." };
+  if (files.length > 2) return { ok: false, message: `${files.length} files chosen. Choose one .json transcript, or exactly two stream files (client and server).` };
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  if (total > maxBytes) return { ok: false, message: tooLargeMessage(maxBytes) };
+  try {
+    const texts = await Promise.all(files.map((file) => file.text()));
+    const [first, second] = texts;
+    if (second === undefined) return parseTranscriptFile(first ?? "", limits);
+    const firstFile = files[0]!;
+    const secondFile = files[1]!;
+    const firstIsServer = looksLikeServerStream(firstFile.name, first ?? "", secondFile.name, second);
+    return firstIsServer ? parseStreamFiles(second, first ?? "", limits) : parseStreamFiles(first ?? "", second, limits);
+  } catch (error) {
+    return { ok: false, message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/**
+ * Exports name them `-client.xml` and `-server.xml`; failing that, the server's stream
+ * header is the one with an `id` (RFC 6120 section 4.7.3: the receiving entity sets it).
+ */
+function looksLikeServerStream(firstName: string, first: string, secondName: string, second: string): boolean {
+  const named = (name: string, side: string) => name.toLowerCase().includes(side);
+  if (named(firstName, "server") || named(secondName, "client")) return true;
+  if (named(firstName, "client") || named(secondName, "server")) return false;
+  return headerHasId(first) && !headerHasId(second);
+}
+
+const STREAM_HEADER = /<(?:[A-Za-z_][\w.-]*:)?stream\b[^>]*>/;
+
+function headerHasId(text: string): boolean {
+  const header = STREAM_HEADER.exec(text.slice(0, 4096))?.[0];
+  return header !== undefined && /\sid\s*=/.test(header);
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { findRestrictedXml, restrictedXmlRefusal } from "./restricted-xml";
+import { findIllegalXmlChar } from "./xml-chars";
+import { displayText, truncationNote, withVisibleControls } from "./display-text";
+import { validateStanza } from "./validate-stanza";
+import { Transcript } from "../xmpp/transcript";
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+]>
+<message><body>&lol2;</body></message>`;
+
+describe("findRestrictedXml (RFC 6120 section 11.1)", () => {
+  it("finds the DTD of the billion-laughs attack and points at it", () => {
+    const found = findRestrictedXml(BILLION_LAUGHS);
+    expect(found?.what).toBe("DTD or entity declaration");
+    expect(BILLION_LAUGHS.slice(found!.offset, found!.offset + 9)).toBe("<!DOCTYPE");
+    expect(found?.message).toMatch(/RFC 6120 section 11\.1/);
+  });
+
+  it("finds entity declarations, comments and processing instructions inside a stanza", () => {
+    expect(findRestrictedXml("<message><!ENTITY x 'y'></message>")?.what).toBe("DTD or entity declaration");
+    const comment = findRestrictedXml("<message><body>hi</body><!-- note --></message>");
+    expect(comment).toMatchObject({ what: "comment", offset: 24, length: 13 });
+    expect(findRestrictedXml("<presence/><?xml-stylesheet href='x'?>")?.what).toBe("processing instruction");
+  });
+
+  it("allows what only looks like them: text, attribute values, CDATA, the XML declaration", () => {
+    expect(findRestrictedXml("<?xml version='1.0'?><stream:stream to='localhost'>")).toBeNull();
+    expect(findRestrictedXml(`<message id="<!--x-->"><body>&lt;!DOCTYPE&gt; <![CDATA[<!DOCTYPE x><?pi?>]]></body></message>`)).toBeNull();
+    expect(findRestrictedXml("<iq a='>' b=\"'<?'\"/>")).toBeNull();
+    expect(findRestrictedXml("plain words, & more")).toBeNull();
+  });
+
+  it("says what to do in the refusal", () => {
+    expect(restrictedXmlRefusal(findRestrictedXml("<a><!-- x --></a>")!)).toMatch(/^Not sent: XML comments are not allowed .* remove .*character 4/);
+  });
+});
+
+describe("a comment between stanzas is the restricted piece, not the stanza after it (RFC 6120 section 11.1)", () => {
+  const SERVER_HEADER = "<stream:stream from='localhost' id='s' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
+
+  it("in the transcript: the comment is malformed restricted-xml, the stanza after it is a clean presence", () => {
+    const transcript = new Transcript();
+    transcript.record("in", SERVER_HEADER + "<!-- hidden -->");
+    transcript.record("in", "<presence from='bob@localhost'/>");
+    const [, comment, presence] = transcript.since(0);
+    expect(comment).toMatchObject({ kind: "malformed", raw: "<!-- hidden -->", violation: "restricted-xml" });
+    expect(comment?.error).toMatch(/^XML comments are not allowed in XMPP \(RFC 6120 section 11\.1\)/);
+    expect(presence).toMatchObject({ kind: "presence", raw: "<presence from='bob@localhost'/>" });
+    expect(presence?.error).toBeUndefined();
+    expect(presence?.violation).toBeUndefined();
+  });
+
+  it("in the editor: one restricted-xml mark on the comment, nothing on the stanzas around it", () => {
+    const text = "<presence/>\n<!-- note -->\n<message to='bob@localhost' type='chat'><body>x</body></message>";
+    const diagnostics = validateStanza(text, "guided");
+    expect(diagnostics.map((diagnostic) => [diagnostic.code, text.slice(diagnostic.offset, diagnostic.offset + diagnostic.length)])).toEqual([["restricted-xml", "<!-- note -->"]]);
+  });
+});
+
+describe("XML characters (XML 1.0 section 2.2)", () => {
+  it("names NUL and other characters XML forbids, with where they are", () => {
+    expect(findIllegalXmlChar("<a>\u0000</a>")).toMatchObject({ offset: 3, codeUnit: 0 });
+    expect(findIllegalXmlChar("<a>\u0000</a>")?.message).toMatch(/^U\+0000 \(NUL\) at character 4 is not allowed/);
+    expect(findIllegalXmlChar("x\uFFFF")?.offset).toBe(1);
+    expect(findIllegalXmlChar("\uD83D")?.offset).toBe(0);
+    expect(findIllegalXmlChar("tab\tnew\nline\r😀\uFFFD")).toBeNull();
+  });
+
+  it("draws invisible control characters as visible pictures", () => {
+    expect(withVisibleControls("a\u0000b\u0007\tc\n")).toBe("a\u2400b\u2407\tc\n");
+    const plain = "nothing to change";
+    expect(withVisibleControls(plain)).toBe(plain);
+  });
+});
+
+describe("displayText", () => {
+  it("shows a long text's start, says how much is left out, and never splits a character", () => {
+    const shown = displayText("x".repeat(9) + "😀" + "y".repeat(100), 10);
+    expect(shown).toEqual({ text: "x".repeat(9), omitted: 102, total: 111 });
+    expect(truncationNote(shown)).toBe("Showing the first 9 of 111 characters. Copy the entry or export the transcript for all of it.");
+    expect(displayText("short\u0000", 10)).toEqual({ text: "short\u2400", omitted: 0, total: 6 });
+  });
+});
