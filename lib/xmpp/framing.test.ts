@@ -178,7 +178,7 @@ describe("StreamFramer: when pieces are cut", () => {
     // The scan kept its place: the next write's end of the element is found, and said to be the rest of it.
     const rest = framer.push("</message>" + PRESENCE);
     expect(rest).toEqual([
-      { kind: "malformed", raw: "</message>", error: "the rest of <message>, whose start an earlier write sent: together they make one element" },
+      { kind: "malformed", raw: "</message>", error: "the rest of <message>, whose start an earlier write sent: together they make one element", continues: "<message><body>hi</body>" },
       { kind: "element", raw: PRESENCE },
     ]);
   });

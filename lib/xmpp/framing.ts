@@ -32,6 +32,11 @@ export interface Frame {
   error?: string;
   /** For a malformed frame that breaks the stream's rules: the stream error it calls for. */
   violation?: StreamViolation;
+  /**
+   * A piece of an element whose start went out with earlier writes: that earlier text, so
+   * whoever reads the piece (the redactor) sees it inside its element.
+   */
+  continues?: string;
 }
 
 export interface FramerOptions {
@@ -132,7 +137,8 @@ export class StreamFramer {
       return frames;
     }
     if (this.depth === this.baseDepth) this.splitLeadingText(frames, this.tagStart);
-    frames.push({ raw: this.buffer.slice(this.emitted), kind: "malformed", error: incompleteWriteMessage(this.openElementName()) });
+    const continues = this.emitted > 0 ? { continues: this.buffer.slice(0, this.emitted) } : {};
+    frames.push({ raw: this.buffer.slice(this.emitted), kind: "malformed", error: incompleteWriteMessage(this.openElementName()), ...continues });
     this.emitted = this.buffer.length;
     return frames;
   }
@@ -409,7 +415,8 @@ export class StreamFramer {
     const raw = this.buffer.slice(this.emitted, end);
     if (raw !== "") {
       const rest = this.emitted > 0 && frame.kind !== "malformed";
-      frames.push(rest ? { raw, kind: "malformed", error: continuationMessage(this.openElementName()) } : { raw, ...frame });
+      const piece = { raw, kind: "malformed", error: continuationMessage(this.openElementName()), continues: this.buffer.slice(0, this.emitted) } as const;
+      frames.push(rest ? piece : { raw, ...frame });
     }
     this.buffer = this.buffer.slice(end);
     this.scanned -= end;

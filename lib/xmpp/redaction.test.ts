@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NS_CLIENT, NS_STREAM } from "../xml/namespaces";
 import { REDACTION_MASK as M } from "./entry";
 import { MAX_DEPTH, redactXml } from "./redaction";
+import { Transcript } from "./transcript";
 
 const SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const SASL2 = "urn:xmpp:sasl:2";
@@ -182,5 +183,36 @@ describe("redactXml: no recursion over what it reads", () => {
     const masked = redactXml(text);
     expect(masked).not.toContain("deep-secret");
     expect(masked).toContain(`<password>${M}</password>`);
+  });
+});
+
+describe("a credential split over two raw sends (each send is one write)", () => {
+  const HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
+  const SECRET = "AGFsaWNlAHMzY3JldA==";
+
+  it.each([
+    ["after the start tag", "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>", `${SECRET}</auth>`],
+    ["inside the start tag", "<", `auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${SECRET}</auth>`],
+    ["inside the secret", `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${SECRET.slice(0, 8)}`, `${SECRET.slice(8)}</auth>`],
+  ])("never shows it when the send is cut %s", (_where, first, second) => {
+    const transcript = new Transcript();
+    transcript.record("out", HEADER);
+    transcript.record("out", first);
+    transcript.record("out", second);
+    const shown = transcript.since(0).map((entry) => entry.raw).join("");
+    expect(shown).not.toContain(SECRET.slice(8));
+    expect(shown).not.toContain(SECRET.slice(0, 8));
+    expect(shown).toContain("</auth>");
+    // The reveal keeps what crossed, piece by piece.
+    expect([...transcript.revealSecrets().values()].join("")).toContain(SECRET.slice(8));
+  });
+
+  it("leaves the rest of an element without a credential as it was", () => {
+    const transcript = new Transcript();
+    transcript.record("out", HEADER);
+    transcript.record("out", "<message to='bob@localhost'><body>");
+    transcript.record("out", "hello</body></message>");
+    expect(transcript.since(0).at(-1)).toMatchObject({ raw: "hello</body></message>" });
+    expect(transcript.since(0).at(-1)?.redacted).toBeUndefined();
   });
 });

@@ -83,6 +83,20 @@ export function redactXml(text: string, context: NamespaceContext = CLIENT_STREA
   return applyMasks(text, ranges);
 }
 
+/**
+ * The piece `text` of an element whose start `earlier` writes carried (a raw-mode send split
+ * over two sends): read inside the whole element, so a secret split from its start tag is
+ * still found; only the piece's own part of each mask is applied.
+ */
+export function redactContinuation(earlier: string, text: string, context: NamespaceContext = CLIENT_STREAM_CONTEXT): string {
+  const whole = earlier + text;
+  if (!MIGHT_HOLD_A_SECRET.test(whole)) return text;
+  const ranges = (secretRanges(whole, context) ?? conservativeRanges(whole))
+    .map(([start, end]): Range => [Math.max(0, start - earlier.length), end - earlier.length])
+    .filter(([start, end]) => end > start);
+  return applyMasks(text, ranges);
+}
+
 type Range = [start: number, end: number];
 
 interface OpenElement {

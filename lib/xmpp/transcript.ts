@@ -1,6 +1,6 @@
 import type { FramerOptions } from "./framing";
 import { DirectionReader, type ReadFrame } from "./direction-reader";
-import { redactXml } from "./redaction";
+import { redactContinuation, redactXml } from "./redaction";
 import type { NamespaceContext } from "../xml/parse-element";
 import { IqPairing } from "./iq-pairing";
 import type { TranscriptEntry } from "./entry";
@@ -155,7 +155,7 @@ export class Transcript {
   private add(dir: "in" | "out", frame: ReadFrame, auto = false): void {
     const parsed = this.readers[dir].describe(frame);
     const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}) });
-    const masked = maskSecrets(entry, this.readers[dir].namespaces);
+    const masked = maskSecrets(entry, this.readers[dir].namespaces, frame.continues);
     if (masked !== entry.raw) {
       this.secrets.set(entry.seq, entry.raw);
       entry.raw = masked;
@@ -203,7 +203,7 @@ export class Transcript {
  * the one redactor, whatever its kind: a password can ride in an iq, a presence (a room
  * password) or a frame that did not parse; the redactor decides by namespace.
  */
-function maskSecrets(entry: TranscriptEntry, context: NamespaceContext): string {
+function maskSecrets(entry: TranscriptEntry, context: NamespaceContext, continues: string | undefined): string {
   if (entry.dir === "event" || entry.kind === "whitespace") return entry.raw;
-  return redactXml(entry.raw, context);
+  return continues === undefined ? redactXml(entry.raw, context) : redactContinuation(continues, entry.raw, context);
 }
