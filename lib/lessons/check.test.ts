@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Transcript } from "../xmpp/transcript";
 import type { TranscriptEntry } from "../xmpp/entry";
-import { evaluateCheck, jidMatches } from "./check";
+import { evaluateCheck } from "./check";
 import type { Expectation } from "./types";
 import { buildLessonVariables } from "./variables";
 
@@ -91,15 +91,18 @@ describe("evaluateCheck", () => {
   });
 
   it("matches JIDs as JIDs: a bare pattern covers every resource, case does not matter", () => {
-    expect(jidMatches("Peer-XYZ@LocalHost", "peer-xyz@localhost/phone")).toBe(true);
-    expect(jidMatches("peer-xyz@localhost", "peer-xyz@localhost")).toBe(true);
-    expect(jidMatches("peer-xyz@localhost/phone", "peer-xyz@localhost/laptop")).toBe(false);
-    expect(jidMatches("peer-xyz@localhost/phone", "peer-xyz@localhost")).toBe(false);
-    expect(jidMatches("localhost", "peer-xyz@localhost")).toBe(false);
-    expect(jidMatches("peer-xyz@localhost", undefined)).toBe(false);
     const entries = transcript(["in", "<message from='PEER-xyz@localhost/scripted' to='guest-abc@localhost/web' type='chat'><body>echo: hi</body></message>"]);
     expect(evaluateCheck([{ dir: "in", stanza: "message", from: "{{peer}}", to: "{{me}}" }], entries, vars).passed).toBe(true);
     expect(evaluateCheck([{ dir: "in", stanza: "message", from: "{{stranger}}" }], entries, vars).passed).toBe(false);
+  });
+
+  it("matches a full-JID pattern against that full JID, and only it (RFC 7622 section 3.4)", () => {
+    const entries = transcript(["in", "<message from='peer-xyz@localhost/scripted' to='guest-abc@localhost/web' type='chat'><body>hi</body></message>"]);
+    const from = (pattern: string): Expectation[] => [{ dir: "in", stanza: "message", from: pattern }];
+    expect(evaluateCheck(from("{{peer}}/scripted"), entries, vars).passed).toBe(true);
+    expect(evaluateCheck([{ dir: "in", stanza: "message", to: "guest-abc@localhost/web" }], entries, vars).passed).toBe(true);
+    expect(evaluateCheck(from("{{peer}}/Scripted"), entries, vars).passed).toBe(false);
+    expect(evaluateCheck(from("{{peer}}/other"), entries, vars).passed).toBe(false);
   });
 
   it("reads stanza errors: condition and type (RFC 6120 section 8.3)", () => {
