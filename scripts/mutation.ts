@@ -15,6 +15,7 @@ import { MUTATION_SCOPE, type MutationTarget } from "./lib/mutation-scope";
  *   npm run mutation                          every module in scope
  *   npm run mutation -- lib/xmpp/iq-pairing.ts    one module (or several)
  *   MUTATION_CONCURRENCY=1 npm run mutation    fewer workers on a busy machine
+ *   MUTATION_TYPECHECK=1 npm run mutation      drop mutants that do not compile (slower)
  */
 const GOAL_PERCENT = 85;
 const REPORT_DIR = ".playground/reports/mutation";
@@ -66,8 +67,11 @@ function strykerOptions({ module, tests }: MutationTarget): StrykerOptions {
     vitest: { configFile: "vitest.mutation.config.ts", related: false },
     // Each mutant runs only the tests that reached it in the first, instrumented run.
     coverageAnalysis: "perTest",
-    // A mutant that does not compile is not a test's business: the TypeScript checker drops it.
-    checkers: process.env.MUTATION_TSC === "0" ? [] : ["typescript"],
+    // With the TypeScript checker, a mutant that does not compile is dropped rather than run.
+    // Off by default: it made a run three times slower here (iq-pairing: 7.8 min against 2.9),
+    // and the few mutants it drops (optional chaining on a field the types say is there)
+    // are worth a test anyway.
+    checkers: process.env.MUTATION_TYPECHECK === "1" ? ["typescript"] : [],
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     tsconfigFile: checkerTsconfig(module),
     concurrency: concurrency(),
