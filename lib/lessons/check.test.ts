@@ -175,6 +175,34 @@ describe("evaluateCheck", () => {
     expect(evaluateCheck(item([{ path: "query/group" }]), entries, vars).passed).toBe(false);
   });
 
+  it("takes `text` as the whole text (trimmed) and `contains` as a part of it", () => {
+    const entries = transcript(["out", "<message to='peer-xyz@localhost'><body> hello world </body></message>"]);
+    const body = (has: NonNullable<Expectation["has"]>[number]): Expectation[] => [{ dir: "out", stanza: "message", has: [has] }];
+    expect(evaluateCheck(body({ path: "body", text: "hello world" }), entries, vars).passed).toBe(true);
+    expect(evaluateCheck(body({ path: "body", text: "hello" }), entries, vars).passed).toBe(false);
+    expect(evaluateCheck(body({ path: "body", contains: "lo wo" }), entries, vars).passed).toBe(true);
+    expect(evaluateCheck(body({ path: "body", contains: "goodbye" }), entries, vars).passed).toBe(false);
+  });
+
+  it("checks the namespace of the top-level element with `ns`", () => {
+    const entries = transcript(["out", "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGd1ZXN0AHB3</auth>"]);
+    expect(evaluateCheck([{ dir: "out", stanza: "auth", ns: "urn:ietf:params:xml:ns:xmpp-sasl" }], entries, vars).passed).toBe(true);
+    expect(evaluateCheck([{ dir: "out", stanza: "auth", ns: "jabber:iq:auth" }], entries, vars).passed).toBe(false);
+  });
+
+  it("takes a reply without a pair only from the full JID the request went to", () => {
+    const base = { at: 0, wall: 0, kind: "iq" as const, name: "iq", ns: "jabber:client" };
+    const request: TranscriptEntry = { ...base, seq: 1, dir: "out", raw: "<iq type='get' id='q' to='peer-xyz@localhost'/>", attrs: { type: "get", id: "q", to: "peer-xyz@localhost" } };
+    const fromResource: TranscriptEntry = { ...base, seq: 2, dir: "in", raw: "<iq type='result' id='q' from='peer-xyz@localhost/phone'/>", attrs: { type: "result", id: "q", from: "peer-xyz@localhost/phone" } };
+    const fromBare: TranscriptEntry = { ...base, seq: 3, dir: "in", raw: "<iq type='result' id='q' from='Peer-XYZ@localhost'/>", attrs: { type: "result", id: "q", from: "Peer-XYZ@localhost" } };
+    const check: Expectation[] = [
+      { name: "request", dir: "out", stanza: "iq", type: "get" },
+      { dir: "in", stanza: "iq", answers: "request" },
+    ];
+    expect(evaluateCheck(check, [request, fromResource], vars).passed).toBe(false);
+    expect(evaluateCheck(check, [request, fromResource, fromBare], vars)).toEqual({ passed: true, matched: [1, 3] });
+  });
+
   it("never expands entities: text relying on a declared entity does not match", () => {
     const entries = transcript(["out", "<message to='peer-xyz@localhost'><body>&xxe;</body></message>"]);
     expect(evaluateCheck([{ dir: "out", stanza: "message", has: [{ path: "body", contains: "a" }] }], entries, vars).passed).toBe(false);
