@@ -125,14 +125,22 @@ async function main(): Promise<void> {
   const { cert } = await ensureCertificates();
   process.env.NODE_EXTRA_CA_CERTS = cert;
   const scores: ModuleScore[] = [];
+  const failed: string[] = [];
   for (const target of targets) {
     console.log(`\n=== mutating ${target.module} (tests: ${target.tests.join(", ")}) ===`);
-    const results = await new Stryker(strykerOptions(target)).runMutationTest();
-    scores.push(scoreOf(target.module, results));
+    try {
+      const results = await new Stryker(strykerOptions(target)).runMutationTest();
+      scores.push(scoreOf(target.module, results));
+    } catch (error) {
+      // One module's failure (a test failing before any mutant) must not hide the others' scores.
+      console.error(`${target.module}: Stryker stopped: ${error instanceof Error ? error.message : String(error)}`);
+      failed.push(target.module);
+    }
   }
   printScores(scores);
+  for (const name of failed) console.log(`  ${name.padEnd(34)} not measured: Stryker stopped (see above)`);
   const below = scores.filter((score) => score.score !== null && score.score < GOAL_PERCENT);
-  process.exit(below.length > 0 ? 1 : 0);
+  process.exit(below.length > 0 || failed.length > 0 ? 1 : 0);
 }
 
 main().catch((error: unknown) => {
