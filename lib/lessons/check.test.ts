@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Transcript } from "../xmpp/transcript";
 import type { TranscriptEntry } from "../xmpp/entry";
-import { evaluateCheck } from "./check";
+import { describeExpectation, evaluateCheck } from "./check";
 import type { Expectation } from "./types";
 import { buildLessonVariables } from "./variables";
 
@@ -203,6 +203,28 @@ describe("evaluateCheck", () => {
     expect(evaluateCheck(check, [request, fromResource, fromBare], vars)).toEqual({ passed: true, matched: [1, 3] });
   });
 
+  it("fills the session's variables into every part of an expectation before matching", () => {
+    const recorder = new Transcript();
+    recorder.record("out", "<message to='peer-xyz@localhost' type='chat'><body>hi guest-abc@localhost</body><x xmlns='urn:localhost'/></message>");
+    recorder.recordEvent("online as guest-abc@localhost/web");
+    const entries = recorder.since(0);
+    const check: Expectation[] = [
+      {
+        dir: "out",
+        stanza: "message",
+        attrs: { to: "{{peer}}" },
+        has: [
+          { path: "body", text: "hi {{me}}" },
+          { path: "body", contains: "{{domain}}" },
+          { path: "x", xmlns: "urn:{{domain}}" },
+        ],
+      },
+      { dir: "event", event: "online as {{me}}" },
+    ];
+    expect(evaluateCheck(check, entries, vars)).toEqual({ passed: true, matched: [1, 2] });
+    expect(evaluateCheck([{ dir: "out", stanza: "message", type: "{{me}}" }], entries, vars).passed).toBe(false);
+  });
+
   it("never expands entities: text relying on a declared entity does not match", () => {
     const entries = transcript(["out", "<message to='peer-xyz@localhost'><body>&xxe;</body></message>"]);
     expect(evaluateCheck([{ dir: "out", stanza: "message", has: [{ path: "body", contains: "a" }] }], entries, vars).passed).toBe(false);
@@ -216,5 +238,35 @@ describe("evaluateCheck", () => {
     expect(broken.some((entry) => entry.kind === "malformed")).toBe(true);
     expect(evaluateCheck([{ dir: "out", kind: "malformed" }], broken, vars).passed).toBe(true);
     expect(evaluateCheck([{ dir: "out", stanza: "message", has: [{ path: "body" }] }], broken, vars).passed).toBe(false);
+  });
+});
+
+describe("describeExpectation", () => {
+  it("names every part of an expectation, in order", () => {
+    const everything: Expectation = {
+      dir: "in",
+      kind: "iq",
+      ns: "jabber:client",
+      type: "error",
+      from: "localhost",
+      to: "me@localhost",
+      attrs: { id: "x" },
+      has: [{ path: "query/item", xmlns: "jabber:iq:roster", attrs: { jid: "a@b" }, text: "t", contains: "c" }],
+      error: { condition: "item-not-found", type: "cancel" },
+      answers: "req",
+      after: "first",
+    };
+    expect(describeExpectation(everything)).toBe(
+      'Nothing has arrived yet: an iq element in namespace jabber:client of type "error" to me@localhost from localhost with id="x" containing <query><item> in jabber:iq:roster with jid="a@b" whose text is "t" whose text contains "c" carrying the error item-not-found (type cancel) answering the "req" request after the "first" entry.',
+    );
+  });
+
+  it("says what little it knows, with the right article", () => {
+    expect(describeExpectation({ dir: "out" })).toBe("You have not sent an element.");
+    expect(describeExpectation({ dir: "out", stanza: "iq" })).toBe("You have not sent an <iq>.");
+    expect(describeExpectation({ dir: "out", stanza: "message" })).toBe("You have not sent a <message>.");
+    expect(describeExpectation({ dir: "in", error: {} })).toBe("Nothing has arrived yet: an element carrying the error of any condition.");
+    expect(describeExpectation({ dir: "in", error: { type: "wait" } })).toBe("Nothing has arrived yet: an element carrying the error (type wait).");
+    expect(describeExpectation({ dir: "event" })).toBe("No matching event in the transcript yet.");
   });
 });
