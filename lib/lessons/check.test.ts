@@ -225,6 +225,50 @@ describe("evaluateCheck", () => {
     expect(evaluateCheck([{ dir: "out", stanza: "message", type: "{{me}}" }], entries, vars).passed).toBe(false);
   });
 
+  it("without a pair, an answer is a result or error to a get or set, later, the other way, with its id", () => {
+    const base = { at: 0, wall: 0, kind: "iq" as const, name: "iq", ns: "jabber:client", raw: "<iq/>" };
+    const entry = (seq: number, dir: "in" | "out", attrs: TranscriptEntry["attrs"], pair?: number): TranscriptEntry => ({ ...base, seq, dir, attrs, ...(pair === undefined ? {} : { pair }) });
+    const check: Expectation[] = [
+      { name: "request", dir: "out", stanza: "iq" },
+      { dir: "in", stanza: "iq", answers: "request" },
+    ];
+    const passes = (...entries: TranscriptEntry[]) => evaluateCheck(check, entries, vars).passed;
+    const get = entry(2, "out", { type: "get", id: "q" });
+    expect(passes(get, entry(3, "in", { type: "result", id: "q" }))).toBe(true);
+    expect(passes(get, entry(3, "in", { type: "error", id: "q" }))).toBe(true);
+    expect(passes(entry(2, "out", { type: "set", id: "q" }), entry(3, "in", { type: "result", id: "q" }))).toBe(true);
+    expect(passes(get, entry(3, "in", { type: "get", id: "q" }))).toBe(false);
+    expect(passes(entry(2, "out", { type: "result", id: "q" }), entry(3, "in", { type: "result", id: "q" }))).toBe(false);
+    expect(passes(get, entry(1, "in", { type: "result", id: "q" }))).toBe(false);
+    expect(passes(get, entry(3, "in", { type: "result", id: "other" }))).toBe(false);
+    expect(passes(get, entry(3, "in", { type: "result" }))).toBe(false);
+    expect(passes(entry(2, "out", { type: "get" }), entry(3, "in", { type: "result" }))).toBe(false);
+    // A pair, when the transcript made one, decides alone.
+    expect(passes(get, entry(3, "in", { type: "result", id: "other" }, 2))).toBe(true);
+    expect(passes(get, entry(3, "in", { type: "result", id: "q" }, 7))).toBe(false);
+  });
+
+  it("tells stream errors from stanza errors: a stream error has no type, a stanza error needs type='error' and an <error/>", () => {
+    const stream = transcript(["in", "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"]);
+    expect(evaluateCheck([{ dir: "in", kind: "stream-error", error: {} }], stream, vars).passed).toBe(true);
+    expect(evaluateCheck([{ dir: "in", kind: "stream-error", error: { type: "cancel" } }], stream, vars).passed).toBe(false);
+    const noErrorChild = transcript(["in", "<message type='error' from='peer-xyz@localhost'><body>hi</body></message>"]);
+    expect(evaluateCheck([{ dir: "in", stanza: "message", error: {} }], noErrorChild, vars).passed).toBe(false);
+    const untyped = transcript(["in", "<message from='peer-xyz@localhost'><error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"]);
+    expect(evaluateCheck([{ dir: "in", stanza: "message", error: { condition: "item-not-found" } }], untyped, vars).passed).toBe(false);
+  });
+
+  it("drops the answers to barrier pings and whitespace keepalives from the window", () => {
+    const base = { at: 0, wall: 0, ns: "jabber:client" };
+    const entries: TranscriptEntry[] = [
+      { ...base, seq: 1, dir: "out", kind: "iq", name: "iq", raw: "<iq type='get' id='lesson-barrier-9'/>", attrs: { type: "get", id: "lesson-barrier-9" } },
+      { ...base, seq: 2, dir: "in", kind: "iq", name: "iq", raw: "<iq type='result' id='x'/>", attrs: { type: "result", id: "x" }, pair: 1 },
+      { ...base, seq: 3, dir: "out", kind: "whitespace", raw: " " },
+    ];
+    expect(evaluateCheck([{ dir: "in", stanza: "iq" }], entries, vars).passed).toBe(false);
+    expect(evaluateCheck([{ dir: "out", kind: "whitespace" }], entries, vars).passed).toBe(false);
+  });
+
   it("never expands entities: text relying on a declared entity does not match", () => {
     const entries = transcript(["out", "<message to='peer-xyz@localhost'><body>&xxe;</body></message>"]);
     expect(evaluateCheck([{ dir: "out", stanza: "message", has: [{ path: "body", contains: "a" }] }], entries, vars).passed).toBe(false);
