@@ -22,6 +22,7 @@ describe("sameJid (RFC 7622 section 3)", () => {
     expect(sameJid("/desk", "/desk")).toBe(true);
     expect(sameJid("/desk", "/DESK")).toBe(false);
     expect(sameJid("/desk", "example.org/desk")).toBe(false);
+    expect(sameJid("example.org/desk", "/desk")).toBe(false);
   });
 });
 
