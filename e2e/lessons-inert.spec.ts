@@ -67,34 +67,40 @@ test("lesson Markdown with script, onerror and javascript: links renders as iner
   await expectNothingRan(page, seen, "about:blank");
 });
 
-test("variable values from the session stay text in the lesson page: no script, no dialog, no navigation", async ({ page }) => {
-  const course = loadCourse();
-  // A lesson whose opening text writes a variable, so a value lands in the prose.
-  const lesson = course.lessons.find((candidate) => /\{\{\s*(me|peer)\s*\}\}/.test(candidate.intro)) ?? course.lessons[0]!;
-  const hostile = `${PAYLOADS.onerror}${PAYLOADS.script}`;
-  await page.routeWebSocket(/\/bridge$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => server.send(message));
-    server.onMessage((message) => {
-      const parsed = JSON.parse(String(message)) as ServerMessage;
-      if ((parsed.op === "opened" || parsed.op === "attached") && parsed.lesson) {
-        const variables = parsed.lesson.variables;
-        parsed.lesson.variables = { ...variables, me: `${hostile}@evil`, peer: PAYLOADS.link, nick: hostile, room: hostile, domain: variables.domain };
-      }
-      ws.send(JSON.stringify(parsed));
+/** What the swapped variables carry; each lesson below writes one of them in its opening text. */
+const HOSTILE_VALUE = `${PAYLOADS.onerror}${PAYLOADS.script}`;
+const SWAPPED: Record<"me" | "peer", string> = { me: `${HOSTILE_VALUE}@evil`, peer: PAYLOADS.link };
+
+for (const variable of ["me", "peer"] as const) {
+  test(`the {{${variable}}} value from the session stays text in the lesson page: no script, no dialog, no navigation`, async ({ page }) => {
+    const course = loadCourse();
+    // A lesson whose opening text writes the variable, and that has the account it names.
+    const mentions = new RegExp(`\\{\\{\\s*${variable}\\s*\\}\\}`);
+    const lesson = course.lessons.find((candidate) => mentions.test(candidate.intro) && (variable === "me" || candidate.accounts.peer === "scripted"));
+    if (lesson === undefined) throw new Error(`No lesson writes {{${variable}}} in its opening text: this test needs one.`);
+    await page.routeWebSocket(/\/bridge$/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        const parsed = JSON.parse(String(message)) as ServerMessage;
+        if ((parsed.op === "opened" || parsed.op === "attached") && parsed.lesson) {
+          const variables = parsed.lesson.variables;
+          parsed.lesson.variables = { ...variables, ...SWAPPED, nick: HOSTILE_VALUE, room: HOSTILE_VALUE, domain: variables.domain };
+        }
+        ws.send(JSON.stringify(parsed));
+      });
     });
+    const seen = watchForHarm(page);
+    await openLesson(page, lesson.slug);
+    const url = page.url();
+    await expect(page.getByTestId(`var-${variable}`)).toHaveText(SWAPPED[variable]);
+    const intro = page.locator("[aria-label=Introduction]");
+    await intro.evaluate((element) => ((element.closest("details") as HTMLDetailsElement).open = true));
+    await expect(intro).toContainText(SWAPPED[variable]);
+    expect(await page.locator("main img[src=x], main script:not([src])").count()).toBe(0);
+    await expectNothingRan(page, seen, url);
   });
-  const seen = watchForHarm(page);
-  await openLesson(page, lesson.slug);
-  const url = page.url();
-  await expect(page.getByTestId("var-me")).toHaveText(`${hostile}@evil`);
-  const intro = page.locator("[aria-label=Introduction]");
-  await intro.evaluate((element) => ((element.closest("details") as HTMLDetailsElement).open = true));
-  if (/\{\{\s*me\s*\}\}/.test(lesson.intro)) await expect(intro).toContainText(`${hostile}@evil`);
-  if (/\{\{\s*peer\s*\}\}/.test(lesson.intro)) await expect(intro).toContainText(PAYLOADS.link);
-  expect(await page.locator("main img[src=x], main script:not([src])").count()).toBe(0);
-  await expectNothingRan(page, seen, url);
-});
+}
 
 test("a :::jid-explorer line becomes the widget; inside a code block, or unknown, it stays text", () => {
   const segments = renderLessonMarkdown("Intro.\n\n:::jid-explorer\n\nAfter.\n\n```\n:::jid-explorer\n```\n\n:::something-else\n");

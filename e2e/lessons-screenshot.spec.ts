@@ -6,6 +6,9 @@ import { openLesson, sendDraft, solve, stepCheck } from "./lesson-page";
  * The README's lesson screenshot, from a real session: written to docs/ only with
  * UPDATE_SCREENSHOT=1 (like e2e/screenshot.spec.ts); every run checks the layout and
  * keeps the index and the page in both themes among the test's outputs.
+ * The pictures are for people (the README, a look at a theme), never compared: each holds
+ * a fresh account name, times and sequence numbers, and Chromium's version decides the font
+ * rendering. What these tests check is what their expect() calls say (layout, state).
  */
 const course = loadCourse();
 const lesson = course.lessons.find((candidate) => candidate.accounts.peer === "scripted" && candidate.mode === "guided") ?? course.lessons[0]!;

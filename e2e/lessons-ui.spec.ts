@@ -16,10 +16,21 @@ function editorText(page: Page) {
   return page.getByTestId("stanza-editor").locator(".view-lines");
 }
 
-/** Monaco renders spaces as no-break spaces: compare on a line of text without them. */
-function firstDistinctLine(text: string, other: string): string {
-  const line = text.split("\n").find((candidate) => candidate.trim() !== "" && !other.includes(candidate) && !candidate.includes("{{")) ?? "";
-  return line.trim().split(/\s+/)[0] ?? "";
+/**
+ * The first line of `text` that `other` lacks, as the editor shows it: variables filled in
+ * from the session panel, spaces as Monaco renders them (no-break spaces). Throws when the
+ * two texts do not differ, so the check that uses it cannot pass by checking nothing.
+ */
+async function firstDistinctLine(page: Page, text: string, other: string): Promise<string> {
+  const otherLines = new Set(other.split("\n").map((line) => line.trim()));
+  // {{id}} is fresh each time the starter loads: the panel does not show it.
+  const line = text.split("\n").find((candidate) => candidate.trim() !== "" && !otherLines.has(candidate.trim()) && !candidate.includes("{{id}}"));
+  if (line === undefined) throw new Error(`The lesson's first step has no line of its own in:\n${text}`);
+  let shown = line.trim();
+  for (const [, name] of shown.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
+    shown = shown.replace(new RegExp(`\\{\\{\\s*${name}\\s*\\}\\}`), (await page.getByTestId(`var-${name}`).textContent()) ?? "");
+  }
+  return shown.replace(/ /g, "\u00a0");
 }
 
 test("help comes in stages: hints one at a time, then the goal, then Solve with its diff, then Reset", async ({ page }) => {
@@ -45,8 +56,7 @@ test("help comes in stages: hints one at a time, then the goal, then Solve with 
   await expect(diff).toBeVisible();
   await expect(diff.locator("[data-kind=added]").first()).toBeVisible();
   await expect(diff.locator("[data-kind=removed]").first()).toBeVisible();
-  const solutionWord = firstDistinctLine(first.solution, first.starter);
-  if (solutionWord) await expect(editorText(page)).toContainText(solutionWord.replace(/ /g, "\u00a0"));
+  await expect(editorText(page)).toContainText(await firstDistinctLine(page, first.solution, first.starter));
 
   // Passing, then Reset: the starter is back and the check watches only what comes next.
   await sendDraft(page);
@@ -54,8 +64,7 @@ test("help comes in stages: hints one at a time, then the goal, then Solve with 
   await helpButton(page, "Reset").click();
   await expect(stepCheck(page)).toHaveAttribute("data-state", "waiting");
   await expect(diff).toHaveCount(0);
-  const starterWord = firstDistinctLine(first.starter, first.solution);
-  if (starterWord) await expect(editorText(page)).toContainText(starterWord.replace(/ /g, "\u00a0"));
+  await expect(editorText(page)).toContainText(await firstDistinctLine(page, first.starter, first.solution));
 });
 
 test("a failed check says what is missing and links the spec sections", async ({ page }) => {
@@ -65,7 +74,8 @@ test("a failed check says what is missing and links the spec sections", async ({
   await expect(page.getByTestId("step-missing")).toContainText(/^Not yet: .+/);
   const links = stepCheck(page).getByRole("link");
   await expect(links).toHaveCount(first.specs.length);
-  if (first.specs[0]) await expect(links.first()).toHaveAttribute("href", first.specs[0].url);
+  expect(first.specs.length, "the lesson's first step cites a spec section").toBeGreaterThan(0);
+  await expect(links.first()).toHaveAttribute("href", first.specs[0]!.url);
 });
 
 test("progress is kept across a reload, shown on the index, and survives an export and import", async ({ page, browser }, testInfo) => {

@@ -4,6 +4,8 @@ import { connectAs, pane, typeStanza } from "./workbench-page";
 /**
  * The README's screenshot, taken from a real session. It is written to docs/ only when
  * UPDATE_SCREENSHOT=1, so a normal run leaves the tree clean; it always checks the layout.
+ * The picture is never compared (live account data and times in it; see
+ * e2e/lessons-screenshot.spec.ts): the checks are the expect() calls.
  */
 test("two accounts: a message leaves alice's lanes and arrives in bob's", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1400, height: 1000 });

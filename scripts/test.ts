@@ -3,22 +3,20 @@ import { spawnSync } from "node:child_process";
 import { ensureAppBuilt } from "./lib/app-build";
 import { fromRepoRoot } from "./lib/instances";
 import { UserFacingError } from "./lib/errors";
+import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, type Tally } from "./lib/test-tally";
 
 /**
  * `npm test`: typecheck, lint, unit and integration tests (Vitest, real ejabberd), then
  * end-to-end tests (Playwright, Debian's Chromium, real ejabberd). Stops at the first
- * failing stage and ends with one "N passed, N failed" line over every test that ran.
+ * failing stage and ends with one "tests: N passed, N failed, N flaky" line over every test
+ * that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
+ * it fails the run, since a flaky test is a defect to fix.
  */
 const VITEST_REPORT = ".playground/reports/vitest.json";
 const PLAYWRIGHT_REPORT = ".playground/reports/playwright.json";
 const bin = (name: string) => fromRepoRoot(`node_modules/.bin/${name}`);
 
-interface Tally {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
+const tally: Tally = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
 
 function stage(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n=== ${title} ===`);
@@ -43,18 +41,13 @@ function countVitest(): void {
 }
 
 function countPlaywright(): void {
-  const report = JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as {
-    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
-  };
-  tally.passed += report.stats.expected + report.stats.flaky;
-  tally.failed += report.stats.unexpected;
-  tally.skipped += report.stats.skipped;
+  addPlaywrightStats(tally, (JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as { stats: PlaywrightStats }).stats);
 }
 
 function finish(ok: boolean): never {
-  const skipped = tally.skipped > 0 ? `, ${tally.skipped} skipped` : "";
-  console.log(`\ntests: ${tally.passed} passed, ${tally.failed} failed${skipped}`);
-  process.exit(ok && tally.failed === 0 ? 0 : 1);
+  console.log(`\n${closingLine(tally)}`);
+  if (tally.flaky > 0) console.log("A flaky test passed only on a retry: find why it failed first (its trace is in test-results/).");
+  process.exit(ok && tallyPassed(tally) ? 0 : 1);
 }
 
 async function main(): Promise<void> {

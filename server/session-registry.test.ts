@@ -120,6 +120,27 @@ describe("SessionRegistry", () => {
     expect(sessions.authorize("no-such-id", managed.token)).toBeNull();
   });
 
+  it("forgets only what reached the tab: an acknowledgement past it cannot drop unsent entries", async () => {
+    const sessions = registry();
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const received: number[] = [];
+    sessions.attach(managed, (message) => {
+      if (message.op === "entries") received.push(...message.entries.map((entry) => entry.seq));
+    }, 0);
+    for (let i = 1; i <= 3; i++) session.transcript.recordEvent("connected", `event ${i}`);
+    await Promise.resolve();
+    expect(received).toEqual([1, 2, 3]);
+    session.transcript.recordEvent("connected", "event 4");
+    session.transcript.recordEvent("connected", "event 5");
+    // A confused or hostile tab acknowledges entries it was never sent.
+    sessions.acknowledge(managed, 99);
+    await Promise.resolve();
+    expect(received).toEqual([1, 2, 3, 4, 5]);
+    sessions.acknowledge(managed, 4);
+    expect(session.transcript.since(0).map((entry) => entry.seq)).toEqual([5]);
+  });
+
   it("reads its limits from the environment and refuses nonsense", () => {
     expect(limitsFromEnv({ BRIDGE_MAX_SESSIONS: "7" }).maxSessions).toBe(7);
     expect(() => limitsFromEnv({ BRIDGE_MAX_SESSIONS: "lots" })).toThrow(/BRIDGE_MAX_SESSIONS=lots/);

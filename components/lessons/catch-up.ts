@@ -2,7 +2,8 @@ import { evaluateCheck } from "@/lib/lessons/check";
 import { expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { StepData } from "@/lib/lessons/lesson-data";
-import { entriesAfter, loginEndSeq, type SessionShape } from "./use-step-check";
+import { entriesAfter } from "@/lib/persistence/persisted-transcripts";
+import { loginEndSeq, type SessionShape } from "@/lib/lessons/step-window";
 
 /** How long one replayed step may take to pass: the server and the peer answer in milliseconds. */
 const STEP_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Transcript } from "../xmpp/transcript";
 import type { TranscriptEntry } from "../xmpp/entry";
-import { evaluateCheck, jidMatches } from "./check";
+import { describeExpectation, evaluateCheck } from "./check";
 import type { Expectation } from "./types";
 import { buildLessonVariables } from "./variables";
 
@@ -91,15 +91,18 @@ describe("evaluateCheck", () => {
   });
 
   it("matches JIDs as JIDs: a bare pattern covers every resource, case does not matter", () => {
-    expect(jidMatches("Peer-XYZ@LocalHost", "peer-xyz@localhost/phone")).toBe(true);
-    expect(jidMatches("peer-xyz@localhost", "peer-xyz@localhost")).toBe(true);
-    expect(jidMatches("peer-xyz@localhost/phone", "peer-xyz@localhost/laptop")).toBe(false);
-    expect(jidMatches("peer-xyz@localhost/phone", "peer-xyz@localhost")).toBe(false);
-    expect(jidMatches("localhost", "peer-xyz@localhost")).toBe(false);
-    expect(jidMatches("peer-xyz@localhost", undefined)).toBe(false);
     const entries = transcript(["in", "<message from='PEER-xyz@localhost/scripted' to='guest-abc@localhost/web' type='chat'><body>echo: hi</body></message>"]);
     expect(evaluateCheck([{ dir: "in", stanza: "message", from: "{{peer}}", to: "{{me}}" }], entries, vars).passed).toBe(true);
     expect(evaluateCheck([{ dir: "in", stanza: "message", from: "{{stranger}}" }], entries, vars).passed).toBe(false);
+  });
+
+  it("matches a full-JID pattern against that full JID, and only it (RFC 7622 section 3.4)", () => {
+    const entries = transcript(["in", "<message from='peer-xyz@localhost/scripted' to='guest-abc@localhost/web' type='chat'><body>hi</body></message>"]);
+    const from = (pattern: string): Expectation[] => [{ dir: "in", stanza: "message", from: pattern }];
+    expect(evaluateCheck(from("{{peer}}/scripted"), entries, vars).passed).toBe(true);
+    expect(evaluateCheck([{ dir: "in", stanza: "message", to: "guest-abc@localhost/web" }], entries, vars).passed).toBe(true);
+    expect(evaluateCheck(from("{{peer}}/Scripted"), entries, vars).passed).toBe(false);
+    expect(evaluateCheck(from("{{peer}}/other"), entries, vars).passed).toBe(false);
   });
 
   it("reads stanza errors: condition and type (RFC 6120 section 8.3)", () => {
@@ -176,6 +179,100 @@ describe("evaluateCheck", () => {
     expect(evaluateCheck(item([{ path: "query/group" }]), entries, vars).passed).toBe(false);
   });
 
+  it("takes `text` as the whole text (trimmed) and `contains` as a part of it", () => {
+    const entries = transcript(["out", "<message to='peer-xyz@localhost'><body> hello world </body></message>"]);
+    const body = (has: NonNullable<Expectation["has"]>[number]): Expectation[] => [{ dir: "out", stanza: "message", has: [has] }];
+    expect(evaluateCheck(body({ path: "body", text: "hello world" }), entries, vars).passed).toBe(true);
+    expect(evaluateCheck(body({ path: "body", text: "hello" }), entries, vars).passed).toBe(false);
+    expect(evaluateCheck(body({ path: "body", contains: "lo wo" }), entries, vars).passed).toBe(true);
+    expect(evaluateCheck(body({ path: "body", contains: "goodbye" }), entries, vars).passed).toBe(false);
+  });
+
+  it("checks the namespace of the top-level element with `ns`", () => {
+    const entries = transcript(["out", "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGd1ZXN0AHB3</auth>"]);
+    expect(evaluateCheck([{ dir: "out", stanza: "auth", ns: "urn:ietf:params:xml:ns:xmpp-sasl" }], entries, vars).passed).toBe(true);
+    expect(evaluateCheck([{ dir: "out", stanza: "auth", ns: "jabber:iq:auth" }], entries, vars).passed).toBe(false);
+  });
+
+  it("takes a reply without a pair only from the full JID the request went to", () => {
+    const base = { at: 0, wall: 0, kind: "iq" as const, name: "iq", ns: "jabber:client" };
+    const request: TranscriptEntry = { ...base, seq: 1, dir: "out", raw: "<iq type='get' id='q' to='peer-xyz@localhost'/>", attrs: { type: "get", id: "q", to: "peer-xyz@localhost" } };
+    const fromResource: TranscriptEntry = { ...base, seq: 2, dir: "in", raw: "<iq type='result' id='q' from='peer-xyz@localhost/phone'/>", attrs: { type: "result", id: "q", from: "peer-xyz@localhost/phone" } };
+    const fromBare: TranscriptEntry = { ...base, seq: 3, dir: "in", raw: "<iq type='result' id='q' from='Peer-XYZ@localhost'/>", attrs: { type: "result", id: "q", from: "Peer-XYZ@localhost" } };
+    const check: Expectation[] = [
+      { name: "request", dir: "out", stanza: "iq", type: "get" },
+      { dir: "in", stanza: "iq", answers: "request" },
+    ];
+    expect(evaluateCheck(check, [request, fromResource], vars).passed).toBe(false);
+    expect(evaluateCheck(check, [request, fromResource, fromBare], vars)).toEqual({ passed: true, matched: [1, 3] });
+  });
+
+  it("fills the session's variables into every part of an expectation before matching", () => {
+    const recorder = new Transcript();
+    recorder.record("out", "<message to='peer-xyz@localhost' type='chat'><body>hi guest-abc@localhost</body><x xmlns='urn:localhost'/></message>");
+    recorder.recordEvent("online", "online as guest-abc@localhost/web");
+    const entries = recorder.since(0);
+    const check: Expectation[] = [
+      {
+        dir: "out",
+        stanza: "message",
+        attrs: { to: "{{peer}}" },
+        has: [
+          { path: "body", text: "hi {{me}}" },
+          { path: "body", contains: "{{domain}}" },
+          { path: "x", xmlns: "urn:{{domain}}" },
+        ],
+      },
+      { dir: "event", event: "online" },
+    ];
+    expect(evaluateCheck(check, entries, vars)).toEqual({ passed: true, matched: [1, 2] });
+    expect(evaluateCheck([{ dir: "out", stanza: "message", type: "{{me}}" }], entries, vars).passed).toBe(false);
+  });
+
+  it("without a pair, an answer is a result or error to a get or set, later, the other way, with its id", () => {
+    const base = { at: 0, wall: 0, kind: "iq" as const, name: "iq", ns: "jabber:client", raw: "<iq/>" };
+    const entry = (seq: number, dir: "in" | "out", attrs: TranscriptEntry["attrs"], pair?: number): TranscriptEntry => ({ ...base, seq, dir, attrs, ...(pair === undefined ? {} : { pair }) });
+    const check: Expectation[] = [
+      { name: "request", dir: "out", stanza: "iq" },
+      { dir: "in", stanza: "iq", answers: "request" },
+    ];
+    const passes = (...entries: TranscriptEntry[]) => evaluateCheck(check, entries, vars).passed;
+    const get = entry(2, "out", { type: "get", id: "q" });
+    expect(passes(get, entry(3, "in", { type: "result", id: "q" }))).toBe(true);
+    expect(passes(get, entry(3, "in", { type: "error", id: "q" }))).toBe(true);
+    expect(passes(entry(2, "out", { type: "set", id: "q" }), entry(3, "in", { type: "result", id: "q" }))).toBe(true);
+    expect(passes(get, entry(3, "in", { type: "get", id: "q" }))).toBe(false);
+    expect(passes(entry(2, "out", { type: "result", id: "q" }), entry(3, "in", { type: "result", id: "q" }))).toBe(false);
+    expect(passes(get, entry(1, "in", { type: "result", id: "q" }))).toBe(false);
+    expect(passes(get, entry(3, "in", { type: "result", id: "other" }))).toBe(false);
+    expect(passes(get, entry(3, "in", { type: "result" }))).toBe(false);
+    expect(passes(entry(2, "out", { type: "get" }), entry(3, "in", { type: "result" }))).toBe(false);
+    // A pair, when the transcript made one, decides alone.
+    expect(passes(get, entry(3, "in", { type: "result", id: "other" }, 2))).toBe(true);
+    expect(passes(get, entry(3, "in", { type: "result", id: "q" }, 7))).toBe(false);
+  });
+
+  it("tells stream errors from stanza errors: a stream error has no type, a stanza error needs type='error' and an <error/>", () => {
+    const stream = transcript(["in", "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"]);
+    expect(evaluateCheck([{ dir: "in", kind: "stream-error", error: {} }], stream, vars).passed).toBe(true);
+    expect(evaluateCheck([{ dir: "in", kind: "stream-error", error: { type: "cancel" } }], stream, vars).passed).toBe(false);
+    const noErrorChild = transcript(["in", "<message type='error' from='peer-xyz@localhost'><body>hi</body></message>"]);
+    expect(evaluateCheck([{ dir: "in", stanza: "message", error: {} }], noErrorChild, vars).passed).toBe(false);
+    const untyped = transcript(["in", "<message from='peer-xyz@localhost'><error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"]);
+    expect(evaluateCheck([{ dir: "in", stanza: "message", error: { condition: "item-not-found" } }], untyped, vars).passed).toBe(false);
+  });
+
+  it("drops the answers to barrier pings and whitespace keepalives from the window", () => {
+    const base = { at: 0, wall: 0, ns: "jabber:client" };
+    const entries: TranscriptEntry[] = [
+      { ...base, seq: 1, dir: "out", kind: "iq", name: "iq", raw: "<iq type='get' id='lesson-barrier-9'/>", attrs: { type: "get", id: "lesson-barrier-9" } },
+      { ...base, seq: 2, dir: "in", kind: "iq", name: "iq", raw: "<iq type='result' id='x'/>", attrs: { type: "result", id: "x" }, pair: 1 },
+      { ...base, seq: 3, dir: "out", kind: "whitespace", raw: " " },
+    ];
+    expect(evaluateCheck([{ dir: "in", stanza: "iq" }], entries, vars).passed).toBe(false);
+    expect(evaluateCheck([{ dir: "out", kind: "whitespace" }], entries, vars).passed).toBe(false);
+  });
+
   it("never expands entities: text relying on a declared entity does not match", () => {
     const entries = transcript(["out", "<message to='peer-xyz@localhost'><body>&xxe;</body></message>"]);
     expect(evaluateCheck([{ dir: "out", stanza: "message", has: [{ path: "body", contains: "a" }] }], entries, vars).passed).toBe(false);
@@ -189,5 +286,35 @@ describe("evaluateCheck", () => {
     expect(broken.some((entry) => entry.kind === "malformed")).toBe(true);
     expect(evaluateCheck([{ dir: "out", kind: "malformed" }], broken, vars).passed).toBe(true);
     expect(evaluateCheck([{ dir: "out", stanza: "message", has: [{ path: "body" }] }], broken, vars).passed).toBe(false);
+  });
+});
+
+describe("describeExpectation", () => {
+  it("names every part of an expectation, in order", () => {
+    const everything: Expectation = {
+      dir: "in",
+      kind: "iq",
+      ns: "jabber:client",
+      type: "error",
+      from: "localhost",
+      to: "me@localhost",
+      attrs: { id: "x" },
+      has: [{ path: "query/item", xmlns: "jabber:iq:roster", attrs: { jid: "a@b" }, text: "t", contains: "c" }],
+      error: { condition: "item-not-found", type: "cancel" },
+      answers: "req",
+      after: "first",
+    };
+    expect(describeExpectation(everything)).toBe(
+      'Nothing has arrived yet: an iq element in namespace jabber:client of type "error" to me@localhost from localhost with id="x" containing <query><item> in jabber:iq:roster with jid="a@b" whose text is "t" whose text contains "c" carrying the error item-not-found (type cancel) answering the "req" request after the "first" entry.',
+    );
+  });
+
+  it("says what little it knows, with the right article", () => {
+    expect(describeExpectation({ dir: "out" })).toBe("You have not sent an element.");
+    expect(describeExpectation({ dir: "out", stanza: "iq" })).toBe("You have not sent an <iq>.");
+    expect(describeExpectation({ dir: "out", stanza: "message" })).toBe("You have not sent a <message>.");
+    expect(describeExpectation({ dir: "in", error: {} })).toBe("Nothing has arrived yet: an element carrying the error of any condition.");
+    expect(describeExpectation({ dir: "in", error: { type: "wait" } })).toBe("Nothing has arrived yet: an element carrying the error (type wait).");
+    expect(describeExpectation({ dir: "event" })).toBe("No matching event in the transcript yet.");
   });
 });

@@ -1,5 +1,5 @@
-import { parse as parseJid, type JID } from "@xmpp/jid";
 import type { TranscriptEntry } from "../xmpp/entry";
+import { jidMatches, sameJid } from "../xmpp/jid-match";
 import type { CheckResult, Expectation, HasMatcher } from "./types";
 import { expandPlainText, type LessonVariables } from "./variables";
 import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
@@ -172,28 +172,6 @@ function errorMatches(matcher: NonNullable<Expectation["error"]>, entry: Transcr
 }
 
 /**
- * JIDs compare after normalisation (RFC 7622 section 3: localpart and domainpart are
- * case-insensitive). A pattern without a resource stands for the bare JID and every
- * full JID under it; one with a resource matches only that full JID.
- */
-export function jidMatches(pattern: string, actual: string | undefined): boolean {
-  if (actual === undefined) return false;
-  const wanted = tryJid(pattern);
-  const seen = tryJid(actual);
-  if (wanted === undefined || seen === undefined) return pattern.toLowerCase() === actual.toLowerCase();
-  if (wanted.resource) return wanted.equals(seen);
-  return wanted.equals(seen.bare());
-}
-
-function tryJid(text: string): JID | undefined {
-  try {
-    return parseJid(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * Backtracking over the candidates, expectations in order (`answers` and `after` only name
  * earlier ones). Returns a full assignment, or the longest prefix that could be met.
  */
@@ -254,5 +232,5 @@ function answers(response: TranscriptEntry, request: TranscriptEntry): boolean {
   if (response.attrs?.id === undefined || response.attrs.id !== request.attrs?.id) return false;
   const to = request.attrs?.to;
   const from = response.attrs?.from;
-  return to === undefined || from === undefined || jidMatches(to, from);
+  return to === undefined || from === undefined || sameJid(to, from);
 }

@@ -1,9 +1,9 @@
 import type { TranscriptEntry } from "./entry";
+import { sameJid } from "./jid-match";
 
 interface PendingRequest {
   seq: number;
   at: number;
-  dir: "in" | "out";
   to: string | undefined;
 }
 
@@ -18,18 +18,17 @@ export class IqPairing {
   /** Sets `pair` and `rttMs` on a response entry whose request was seen. */
   observe(entry: TranscriptEntry): void {
     if (entry.kind !== "iq" && entry.kind !== "bind") return;
-    if (entry.dir === "event") return;
-    const id = entry.attrs?.id;
-    const type = entry.attrs?.type;
-    if (id === undefined || type === undefined) return;
+    if (entry.dir === "event" || entry.attrs === undefined) return;
+    const { id, type, to, from } = entry.attrs;
+    if (id === undefined) return;
     if (type === "get" || type === "set") {
-      this.pending.set(key(entry.dir, id), { seq: entry.seq, at: entry.at, dir: entry.dir, to: entry.attrs?.to });
+      this.pending.set(key(entry.dir, id), { seq: entry.seq, at: entry.at, to });
       return;
     }
     if (type !== "result" && type !== "error") return;
     const requestDir = entry.dir === "in" ? "out" : "in";
     const request = this.pending.get(key(requestDir, id));
-    if (request === undefined || !addressedBack(request, entry)) return;
+    if (request === undefined || !addressedBack(request.to, from)) return;
     this.pending.delete(key(requestDir, id));
     entry.pair = request.seq;
     entry.rttMs = Math.round((entry.at - request.at) * 1000) / 1000;
@@ -46,10 +45,11 @@ function key(dir: "in" | "out", id: string): string {
 }
 
 /**
- * A reply to a request sent to a JID comes from that JID. A request with no `to` goes to
- * the account's own server or bare JID, whose replies may name either or nothing.
+ * A reply to a request sent to a JID comes from that JID (RFC 6120 section 8.2.3), compared
+ * as a JID: case-insensitive in the localpart and domainpart, exact in the resourcepart
+ * (RFC 7622 sections 3.2 to 3.4). A request with no `to` goes to the account's own server
+ * or bare JID, whose replies may name either or nothing (RFC 6120 section 10.3).
  */
-function addressedBack(request: PendingRequest, response: TranscriptEntry): boolean {
-  if (request.to === undefined) return true;
-  return response.attrs?.from === undefined || response.attrs.from.toLowerCase() === request.to.toLowerCase();
+function addressedBack(to: string | undefined, from: string | undefined): boolean {
+  return to === undefined || from === undefined || sameJid(from, to);
 }

@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Vitest as StrykerJS runs it (`npm run mutation`, scripts/mutation.ts): no global setup,
+ * so no ejabberd starts for each of Stryker's workers. Stryker names the test files of the
+ * module it mutates (scripts/lib/mutation-scope.ts): unit tests that need no XMPP server.
+ * scripts/mutation.ts makes the certificate and sets NODE_EXTRA_CA_CERTS before the
+ * workers start (a worker reads it once, at startup).
+ */
+export default defineConfig({
+  test: {
+    include: ["lib/**/*.test.ts", "server/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+    // Instrumented code is slower: the framing property tests took over 20 s in Stryker's first run.
+    testTimeout: 120_000,
+  },
+});
