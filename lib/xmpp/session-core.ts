@@ -7,7 +7,7 @@ import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
 import type { ServerAddress } from "./server-address";
-import { plainTargetRefusal } from "./transport-policy";
+import { clearTextTransport, plainTargetRefusal } from "./transport-policy";
 
 /** What every session kind is told: where, how, and what the operator allows. */
 export interface SessionCoreOptions {
@@ -94,7 +94,8 @@ export abstract class SessionCore implements XmppSession {
    * event says why, and connect() rejects with it.
    */
   protected refuseTargetBeforeDial(): void {
-    const refusal = this.core.transport === "plain" ? plainTargetRefusal(this.core.server, this.core.allowPlainRemote === true) : undefined;
+    const clearText = clearTextTransport(this.core.transport, this.core.server);
+    const refusal = clearText === undefined ? undefined : plainTargetRefusal(this.core.server, this.core.allowPlainRemote === true, clearText);
     if (refusal === undefined) return;
     this.finish(refusal);
     throw new Error(refusal);

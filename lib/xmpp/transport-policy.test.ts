@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GuidedSession, type GuidedSessionOptions } from "./guided-session";
 import { RawSession } from "./raw-session";
-import { clearTextAuthRefusal, isLoopbackAddress, plainRemoteAllowed, plainTargetRefusal } from "./transport-policy";
+import { clearTextAuthRefusal, clearTextTransport, isLoopbackAddress, plainRemoteAllowed, plainTargetRefusal } from "./transport-policy";
 import { TEST_SERVER } from "../../scripts/lib/instances";
 import { startHostileServer, type HostileServer } from "../../test/hostile-server";
 import { waitFor, wire } from "../../test/helpers";
@@ -44,6 +44,23 @@ describe("which targets plain TCP may reach", () => {
     expect(plainTargetRefusal({ host: "xmpp.example", port: 5222, addresses: ["127.0.0.1"] }, false)).toBeUndefined();
     expect(plainTargetRefusal({ host: "localhost", port: 5222 }, false)).toBeUndefined();
     expect(plainTargetRefusal({ host: "127.0.0.1", port: 5222, addresses: ["127.0.0.1", "10.1.1.1"] }, false)).toBeDefined();
+  });
+
+  it("counts a WebSocket without TLS (ws://) as clear text, and wss:// and the TLS transports as not", () => {
+    const remote = { host: "xmpp.example", port: 5280, addresses: ["192.0.2.7"] };
+    expect(clearTextTransport("plain", remote)).toBe("Plain TCP (no TLS)");
+    expect(clearTextTransport("websocket", remote)).toMatch(/ws:\/\//);
+    expect(clearTextTransport("websocket", { ...remote, tls: true })).toBeUndefined();
+    expect(clearTextTransport("starttls", remote)).toBeUndefined();
+    expect(clearTextTransport("tls", remote)).toBeUndefined();
+  });
+
+  it("guided: a ws:// session to a remote host is refused before it dials", async () => {
+    const server = { host: "192.0.2.7", port: 5280, path: "/xmpp-websocket" };
+    const clear = guided({ server, transport: "websocket" });
+    open.push(clear);
+    await expect(clear.connect()).rejects.toThrow(/WebSocket without TLS \(ws:\/\/\) goes to loopback only.*BRIDGE_ALLOW_PLAIN_REMOTE=1/);
+    expect(clear.transcript.since(0).some((entry) => entry.code === "connecting")).toBe(false);
   });
 
   it("reads the operator's switch", () => {

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { parseElement } from "../xml/parse-element";
 import { NS_TLS } from "../xml/namespaces";
 import type { ServerAddress } from "./server-address";
+import type { Transport } from "../bridge/protocol";
 import type { TranscriptEntry } from "./entry";
 
 /**
@@ -35,13 +36,23 @@ export function isLoopbackAddress(address: string): boolean {
  * loopback, where no one else is on the path, unless the operator said otherwise.
  * Returns why the target is refused, or undefined when it may be dialled.
  */
-export function plainTargetRefusal(server: ServerAddress, allowRemote: boolean): string | undefined {
+export function plainTargetRefusal(server: ServerAddress, allowRemote: boolean, what = "Plain TCP (no TLS)"): string | undefined {
   if (allowRemote) return undefined;
   // The addresses the allowlist checked are the ones dialled; without them, the host itself.
   const dialled = server.addresses ?? [server.host];
   const loopback = dialled.length > 0 && dialled.every((address) => address === "localhost" || isLoopbackAddress(address));
   if (loopback) return undefined;
-  return `Plain TCP (no TLS) goes to loopback only: ${server.host}:${server.port} is not on this machine, and everything on a plain stream, the password included, is readable on the way. Choose TCP with STARTTLS or direct TLS; or, if the operator accepts clear-text logins to other hosts, they set ${PLAIN_REMOTE_VARIABLE}=1 for the bridge.`;
+  return `${what} goes to loopback only: ${server.host}:${server.port} is not on this machine, and everything on a clear-text stream, the password included, is readable on the way. Choose TCP with STARTTLS, direct TLS or a wss:// WebSocket; or, if the operator accepts clear-text logins to other hosts, they set ${PLAIN_REMOTE_VARIABLE}=1 for the bridge.`;
+}
+
+/**
+ * The clear-text transports: plain TCP, and XMPP over WebSocket without TLS (ws://, RFC 7395
+ * section 3.1 leaves security to the WebSocket layer): the name to show, or undefined.
+ */
+export function clearTextTransport(transport: Transport, server: ServerAddress): string | undefined {
+  if (transport === "plain") return "Plain TCP (no TLS)";
+  if (transport === "websocket" && server.tls !== true) return "A WebSocket without TLS (ws://)";
+  return undefined;
 }
 
 /** What a <stream:features/> entry offers about STARTTLS (RFC 6120 section 5.4.1). */
