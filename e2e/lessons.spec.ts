@@ -27,7 +27,7 @@ for (const lesson of course.lessons) {
         await openLesson(page, lesson.slug);
         await replayEarlierSteps(page, lesson, index);
         const sent = await sendDraft(page);
-        await settle(page, sent);
+        await settle(page, sent, step.check);
         await expect(stepCheck(page), "the starter must not pass").toHaveAttribute("data-state", "missing");
         await expect(page.getByTestId("step-missing")).not.toHaveText(/^Not yet: ?$/);
 

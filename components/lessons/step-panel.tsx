@@ -68,7 +68,7 @@ export function StepPanel({ step, index, count, variables, check, help, onHelp, 
         {state === "waiting" && <p className={styles.verdictTitle}>Send when ready: the check runs on every reply from the server.</p>}
         {state === "missing" && (
           <>
-            <p className={styles.verdictTitle} data-testid="step-missing">
+            <p className={styles.verdictTitle} data-testid="step-missing" data-missing-index={check.result?.missing?.index}>
               Not yet: {missing}
             </p>
             <LessonHtml html={step.failure} variables={variables} className={styles.failure} />
