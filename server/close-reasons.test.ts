@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GuidedSession } from "../lib/xmpp/guided-session";
 import { RawSession } from "../lib/xmpp/raw-session";
 import type { XmppSession } from "../lib/xmpp/session";
+import { describeBareStreamClose, describeStreamError } from "../lib/xmpp/stream-end";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { HANG_UP, startHostileServer, type HostileServer } from "../test/hostile-server";
 import { waitFor } from "../test/helpers";
@@ -62,6 +63,33 @@ describe("why a session closed", () => {
     const session = guided({ host: "127.0.0.1", port: hostile.port });
     await session.connect();
     await waitFor(() => session.currentState === "closed", "the session to close");
-    expect(closedEvent(session)).toBe("closed: the server closed the stream (</stream:stream>) and the connection");
+    expect(closedEvent(session)).toBe(`closed: ${describeBareStreamClose(false)}`);
+  });
+
+  // RFC 6120 section 4.9: the condition and the server's own text, both said; the text is shown as text.
+  const SHUTDOWN = "<stream:error><system-shutdown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>Maintenance &amp; upgrade &lt;b&gt;now&lt;/b&gt;</text></stream:error></stream:stream>";
+
+  it("guided: a server's stream error is named by its condition and its text", async () => {
+    hostile = await startHostileServer({ script: () => [SHUTDOWN, HANG_UP] });
+    const session = guided({ host: "127.0.0.1", port: hostile.port });
+    const said = describeStreamError("system-shutdown", "Maintenance & upgrade <b>now</b>");
+    // The error may come before the library resolves its login, or after: the same words either way.
+    await session.connect().catch((error: unknown) => expect((error as Error).message).toBe(said));
+    await waitFor(() => session.currentState === "closed", "the session to close");
+    expect(closedEvent(session)).toBe(`closed: ${said}`);
+    expect(closedEvent(session)).toContain("(RFC 6120 section 4.9.3.20)");
+  });
+
+  it("raw: ejabberd's own stream error, condition and text, is what the closing event says", async () => {
+    const session = new RawSession({ server: plain, transport: "plain", domain: TEST_SERVER.domain });
+    await session.connect();
+    // A domain the server does not host: RFC 6120 section 4.9.3.6.
+    await session.send("<stream:stream to='nowhere.example' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
+    await waitFor(() => session.currentState === "closed", "the session to close");
+    const error = session.transcript.since(0).find((entry) => entry.kind === "stream-error");
+    expect(error?.error).toBe("host-unknown");
+    const text = /<text[^>]*>([^<]+)<\/text>/.exec(error?.raw ?? "")?.[1];
+    expect(closedEvent(session)).toBe(`closed: ${describeStreamError("host-unknown", text)}`);
+    expect(closedEvent(session)).toMatch(/<host-unknown\/> and (the text "[^"]+"|no text) \(RFC 6120 section 4\.9\.3\.6\)/);
   });
 });

@@ -164,7 +164,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             {storageProblem}
           </p>
         )}
-        <SessionPanel view={view} mode={lesson.mode} peer={lesson.peer} mentioned={lesson.mentioned} onRestart={restart} />
+        <SessionPanel view={view} mode={lesson.mode} peer={lesson.peer} mentioned={lesson.mentioned} stepIndex={stepIndex} onRestart={restart} />
         {stepIndex > 0 && (
           <div className={styles.catchUp}>
             <button type="button" className="button small" onClick={() => void replayEarlierSteps()} disabled={!online || variables === null || catchUp?.running === true}>

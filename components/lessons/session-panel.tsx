@@ -1,6 +1,7 @@
 "use client";
 
 import type { LessonVariables } from "@/lib/lessons/variables";
+import { sessionEndedNotice } from "@/lib/lessons/session-ended";
 import type { LessonSessionView } from "./use-lesson-session";
 import styles from "./lessons.module.css";
 
@@ -12,6 +13,8 @@ interface SessionPanelProps {
   peer: "scripted" | "none";
   /** Variables this lesson's text mentions, shown beside the always-shown ones. */
   mentioned: readonly string[];
+  /** The step open on the page (0-based): after a cut, the steps before it are the ones to replay. */
+  stepIndex: number;
   onRestart(): void;
 }
 
@@ -26,7 +29,7 @@ const EXTRA_LABELS: Partial<Record<keyof LessonVariables, string>> = {
 };
 
 /** The session the lesson runs on, and the values its text is written against. */
-export function SessionPanel({ view, mode, peer, mentioned, onRestart }: SessionPanelProps) {
+export function SessionPanel({ view, mode, peer, mentioned, stepIndex, onRestart }: SessionPanelProps) {
   const vars = view.variables;
   const rawOnline = mode === "raw" && view.status === "online" && view.jid === null;
   return (
@@ -43,8 +46,8 @@ export function SessionPanel({ view, mode, peer, mentioned, onRestart }: Session
         </button>
       </div>
       {view.status === "closed" && view.message && (
-        <p role="alert" className="error-text">
-          The session ended: {view.message}. Start a new session to go on.
+        <p role="alert" className="error-text" data-testid="lesson-session-ended">
+          {sessionEndedNotice(view.message, stepIndex)}
         </p>
       )}
       {vars && (

@@ -1,6 +1,7 @@
 import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { certificateNames, describeConnectionError, describeSaslFailure, describeUnexpectedClose } from "./connection-errors";
+import { describeStreamError } from "./stream-end";
 
 const AT = { host: "127.0.0.1", port: 5222, jid: "alice@localhost", bundled: true };
 
@@ -87,12 +88,41 @@ describe("describeSaslFailure", () => {
   });
 });
 
+describe("a stream error during the negotiation (@xmpp/client's StreamError)", () => {
+  const streamError = (condition: string, text: string) => Object.assign(new Error(`${condition}${text ? ` - ${text}` : ""}`), { name: "StreamError", condition, text });
+
+  it("is the condition and the server's text, as when it ends an established stream", () => {
+    expect(describeConnectionError(streamError("conflict", "Replaced by new connection"))).toBe(describeStreamError("conflict", "Replaced by new connection"));
+    expect(describeConnectionError(streamError("reset", ""))).toBe(describeStreamError("reset"));
+  });
+
+  it("keeps the server's text to one bounded line", () => {
+    const said = describeConnectionError(streamError("undefined-condition", `a\nb${"x".repeat(1000)}`));
+    expect(said).toContain('the text "a b');
+    expect(said.length).toBeLessThan(600);
+  });
+});
+
 describe("describeUnexpectedClose", () => {
-  it("says the server went away without closing its stream, with the socket's code when known", () => {
-    expect(describeUnexpectedClose({ host: "127.0.0.1", port: 5224 })).toBe(
-      "the connection to 127.0.0.1:5224 closed without the server ending the stream (no </stream:stream>, RFC 6120 section 4.4): the server stopped or the network dropped. Connect again once it is back.",
+  const where = { host: "127.0.0.1", port: 5224 };
+  const start = "the connection to 127.0.0.1:5224 closed without the server ending the stream (no stream error, no </stream:stream>; RFC 6120 section 4.4): ";
+
+  it("an orderly TCP close with no error is the server hanging up, which it also does to a stream not negotiated in time", () => {
+    const said = describeUnexpectedClose(where);
+    expect(said).toBe(
+      `${start}the server hung up (TCP FIN) without a word. Servers do that when they stop, and to a connection that did not open or negotiate its stream in time. Connect again; if it happens again at once, the server is down or turns this connection away.`,
     );
-    expect(describeUnexpectedClose({ host: "127.0.0.1", port: 5224 }, socketError("ECONNRESET", "read ECONNRESET"))).toContain("section 4.4; ECONNRESET)");
+    expect(said).not.toMatch(/\.\./);
+  });
+
+  it("a reset is the server's side tearing the connection down", () => {
+    expect(describeUnexpectedClose(where, socketError("ECONNRESET", "read ECONNRESET"))).toBe(
+      `${start}the connection was reset (TCP RST, ECONNRESET): the server's process went away, or something between here and the server cut the connection. Connect again once the server is back.`,
+    );
+  });
+
+  it("any other socket error is the network, named by its code", () => {
+    expect(describeUnexpectedClose(where, socketError("ETIMEDOUT", "read ETIMEDOUT"))).toBe(`${start}the network dropped it (ETIMEDOUT). Check the network, then connect again.`);
   });
 });
 

@@ -3,6 +3,7 @@
  * conditions) turned into one sentence that names the target and says what to do.
  * Pure functions: no sockets here, so every mapping is unit-tested (connection-errors.test.ts).
  */
+import { describeStreamError, oneBoundedLine } from "./stream-end";
 
 /** What was being dialled, so a message can name it. */
 export interface ConnectionContext {
@@ -19,6 +20,8 @@ export interface ConnectionContext {
 interface ErrorFields {
   code?: string;
   condition?: string;
+  /** The <text/> of a stream error, as @xmpp/client's StreamError carries it. */
+  text?: string;
   name?: string;
   message?: string;
   hostname?: string;
@@ -100,6 +103,8 @@ export function describeConnectionError(error: unknown, context?: ConnectionCont
   if (fields.name === "StreamError" && fields.condition === "host-unknown") {
     return `${target} does not serve the domain of this JID (stream error <host-unknown/>, RFC 6120 section 4.9.3.6). Check the part after @, or the server's hosts.`;
   }
+  // The server ended the stream during the negotiation (RFC 6120 section 4.9): its condition and its words.
+  if (fields.name === "StreamError" && fields.condition !== undefined) return describeStreamError(fields.condition, oneBoundedLine(fields.text ?? ""));
   if (fields.condition !== undefined) return `${fields.condition}: ${error.message}`;
   return error.message;
 }
@@ -112,12 +117,21 @@ export function describeSaslFailure(condition: string, context?: ConnectionConte
 }
 
 /**
- * The TCP connection ended with no closing </stream:stream> from the server (RFC 6120
- * section 4.4 says a server closes its stream first): it crashed, was killed or the network dropped.
+ * The TCP connection ended with no stream error and no closing </stream:stream> from the server
+ * (RFC 6120 section 4.4 says a server closes its stream first). What the socket saw tells how:
+ * an orderly TCP close (FIN, no error) is the server hanging up, a reset (RST) is its side
+ * tearing the connection down, any other error is the network.
  */
 export function describeUnexpectedClose(context: ConnectionContext, cause?: unknown): string {
   const code = (cause as ErrorFields | undefined)?.code;
-  return `the connection to ${formatAddress(context.host, context.port)} closed without the server ending the stream (no </stream:stream>, RFC 6120 section 4.4${code ? `; ${code}` : ""}): the server stopped or the network dropped. Connect again once it is back.`;
+  const start = `the connection to ${formatAddress(context.host, context.port)} closed without the server ending the stream (no stream error, no </stream:stream>; RFC 6120 section 4.4)`;
+  if (code === undefined) {
+    return `${start}: the server hung up (TCP FIN) without a word. Servers do that when they stop, and to a connection that did not open or negotiate its stream in time. Connect again; if it happens again at once, the server is down or turns this connection away.`;
+  }
+  if (code === "ECONNRESET") {
+    return `${start}: the connection was reset (TCP RST, ECONNRESET): the server's process went away, or something between here and the server cut the connection. Connect again once the server is back.`;
+  }
+  return `${start}: the network dropped it (${code}). Check the network, then connect again.`;
 }
 
 /**

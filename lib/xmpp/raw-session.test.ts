@@ -1,6 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RawSession, boundJid, type RawSessionOptions } from "./raw-session";
+import { describeBareStreamClose } from "./stream-end";
 import { TEST_SERVER } from "../../scripts/lib/instances";
 import type { TranscriptEntry } from "./entry";
 import { waitFor, wire } from "../../test/helpers";
@@ -106,7 +107,7 @@ describe("RawSession against ejabberd", () => {
 
     const closed = closedWith(raw);
     await raw.send("</stream:stream>");
-    expect(await closed).toBe("the server closed the stream (</stream:stream>) and the connection");
+    expect(await closed).toBe(describeBareStreamClose(false));
     expect(raw.transcript.since(0).some(incoming("stream-close"))).toBe(true);
     expect(raw.currentState).toBe("closed");
   });
@@ -160,7 +161,8 @@ describe("RawSession against ejabberd", () => {
     await exchange(raw, HEADER, incoming("features"), "the features after the restart");
     const closed = closedWith(raw);
     await raw.send("<message><body>x</message>");
-    expect(await closed).toBe("the server ended the stream: not-well-formed");
+    // RFC 6120 section 4.9.3.13, with the text ejabberd gives beside it.
+    expect(await closed).toMatch(/^the server ended the stream with the stream error <not-well-formed\/> and the text "[^"]+" \(RFC 6120 section 4\.9\.3\.13\), then closed the connection\. /);
     const entries = raw.transcript.since(0);
     expect(entries.some((entry) => entry.kind === "stream-error" && entry.error === "not-well-formed")).toBe(true);
     expect(entries.some((entry) => entry.dir === "out" && entry.kind === "malformed" && entry.raw === "<message><body>x</message>")).toBe(true);

@@ -6,6 +6,7 @@ import type { TranscriptEntry } from "./entry";
 import type { StateListener, XmppSession } from "./session";
 import { SessionStateEmitter } from "./session-state";
 import { describeUnexpectedClose, type ConnectionContext } from "./connection-errors";
+import { describeBareStreamClose, describeStreamError, streamErrorText } from "./stream-end";
 import type { ServerAddress } from "./server-address";
 import { clearTextTransport, plainTargetRefusal } from "./transport-policy";
 
@@ -40,6 +41,8 @@ export abstract class SessionCore implements XmppSession {
   protected readonly status = new SessionStateEmitter();
   /** The condition of the server's stream error, once it sent one. */
   protected streamError: string | undefined;
+  /** The <text/> of the server's stream error, if it gave one (RFC 6120 section 4.9.2). */
+  protected streamErrorText: string | undefined;
   /** The server sent </stream:stream> (or <close/> over WebSocket). */
   protected serverClosedStream = false;
   /** Set once the session ended the stream itself: why. */
@@ -123,9 +126,9 @@ export abstract class SessionCore implements XmppSession {
   protected closeReason(): string {
     if (this.refusal !== undefined) return this.refusal;
     if (this.closeRequested !== undefined) return this.closeRequested;
-    if (this.streamError !== undefined) return `the server ended the stream: ${this.streamError}`;
+    if (this.streamError !== undefined) return describeStreamError(this.streamError, this.streamErrorText);
     // RFC 6120 section 4.4 (RFC 7395 section 3.6 over WebSocket): the server closed its stream first.
-    if (this.serverClosedStream) return `the server closed the stream (${this.core.transport === "websocket" ? "<close/>" : "</stream:stream>"}) and the connection`;
+    if (this.serverClosedStream) return describeBareStreamClose(this.core.transport === "websocket");
     const specific = this.failureReason();
     if (specific !== undefined) return specific;
     // Connected, then the socket went without a word: the server stopped or the network dropped.
@@ -149,7 +152,10 @@ export abstract class SessionCore implements XmppSession {
     // The playground is the receiving entity whoever types: RFC 6120 obliges it, not the person.
     if (entry.violation !== undefined && !this.streamOver) return this.refuse(refusalMessage(entry, entry.violation), entry.violation);
     if (entry.kind === "sasl" && entry.name === "success") this.transcript.recordEvent("authenticated", "authenticated");
-    if (entry.kind === "stream-error") this.streamError = entry.error ?? "undefined-condition";
+    if (entry.kind === "stream-error") {
+      this.streamError = entry.error ?? "undefined-condition";
+      this.streamErrorText = streamErrorText(entry.raw);
+    }
     if (entry.kind === "stream-close") this.serverClosedStream = true;
     this.onServerEntry(entry);
   }

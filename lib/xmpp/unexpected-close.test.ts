@@ -1,6 +1,7 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { describeUnexpectedClose } from "./connection-errors";
 import { RawSession } from "./raw-session";
 import { waitFor } from "../../test/helpers";
 
@@ -20,16 +21,16 @@ async function listenerThatHangsUp(hangUp: (socket: net.Socket) => void): Promis
 
 describe("a server that goes away mid-session", () => {
   it.each([
-    ["closes its socket (FIN)", (socket: net.Socket) => setTimeout(() => socket.end(), 50), ""],
-    ["resets it (RST)", (socket: net.Socket) => setTimeout(() => socket.resetAndDestroy(), 50), "; ECONNRESET"],
-  ])("raw: when it %s, the session closes saying the stream was never ended", async (_, hangUp, code) => {
+    ["closes its socket (FIN)", (socket: net.Socket) => setTimeout(() => socket.end(), 50), undefined],
+    ["resets it (RST)", (socket: net.Socket) => setTimeout(() => socket.resetAndDestroy(), 50), "ECONNRESET"],
+  ])("raw: when it %s, the session closes saying the stream was never ended, and how the socket went", async (_, hangUp, code) => {
     const port = await listenerThatHangsUp(hangUp);
     const raw = new RawSession({ server: { host: "127.0.0.1", port }, transport: "plain", domain: "localhost" });
     await raw.connect();
     await waitFor(() => raw.currentState === "closed", "the session to close");
     const last = raw.transcript.since(0).at(-1);
-    expect(last?.raw).toBe(
-      `closed: the connection to 127.0.0.1:${port} closed without the server ending the stream (no </stream:stream>, RFC 6120 section 4.4${code}): the server stopped or the network dropped. Connect again once it is back.`,
-    );
+    const cause = code === undefined ? undefined : Object.assign(new Error(code), { code });
+    expect(last?.raw).toBe(`closed: ${describeUnexpectedClose({ host: "127.0.0.1", port }, cause)}`);
+    expect(last?.raw).toContain(code === undefined ? "the server hung up (TCP FIN)" : "reset (TCP RST, ECONNRESET)");
   });
 });
