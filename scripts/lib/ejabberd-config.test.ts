@@ -14,7 +14,14 @@ describe("ejabberd/ejabberd.yml", () => {
       PORT_HTTP: "5280",
       CERTFILE: "/opt/ejabberd/conf/playground.pem",
       REGISTRATION_NETWORKS: ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+      NEGOTIATION_TIMEOUT: "1800",
     });
+  });
+
+  it("gives a stream typed by hand 30 minutes to bind, not ejabberd's 30 seconds (issue 12; test/person-pace.test.ts)", () => {
+    // A top-level option in ejabberd 23.01 (ejabberd_options.erl): it covers every c2s listener.
+    expect(template).toMatch(/^negotiation_timeout: NEGOTIATION_TIMEOUT$/m);
+    expect(readMacroDefaults(template).NEGOTIATION_TIMEOUT).toBe(String(30 * 60));
   });
 
   it("leaves stream management out and keeps registration unthrottled", () => {
@@ -36,9 +43,16 @@ describe("renderConfig", () => {
       CERTFILE: "/certs/localhost.pem",
       // Flow sequence: read back as one scalar.
       REGISTRATION_NETWORKS: '["127.0.0.0/8","::1/128"]',
+      // Not an instance's value: every instance keeps the template's.
+      NEGOTIATION_TIMEOUT: "1800",
     });
     const outsideMacros = (text: string) => text.slice(text.indexOf("\nhosts:"));
     expect(outsideMacros(rendered)).toBe(outsideMacros(template));
+  });
+
+  it("overrides the negotiation timeout only when asked, as the person-pace test's control server does", () => {
+    expect(readMacroDefaults(renderConfig(template, { NEGOTIATION_TIMEOUT: 30 })).NEGOTIATION_TIMEOUT).toBe("30");
+    expect(readMacroDefaults(renderConfig(template, { NEGOTIATION_TIMEOUT: undefined })).NEGOTIATION_TIMEOUT).toBe("1800");
   });
 
   it("refuses a macro the template does not define", () => {

@@ -13,6 +13,11 @@ export interface ConfigMacros {
   PORT_HTTP: number;
   CERTFILE: string;
   REGISTRATION_NETWORKS: string[];
+  /**
+   * Seconds a c2s stream may stay unbound (ejabberd's top-level negotiation_timeout). Left
+   * out, the template's value holds; only the person-pace test's control server overrides it.
+   */
+  NEGOTIATION_TIMEOUT?: number;
 }
 
 /** Macro values for an instance run from the Debian package, on loopback only. */
@@ -72,7 +77,8 @@ export function renderConfig(template: string, overrides: Partial<ConfigMacros>)
   const lines = template.split("\n");
   const entries = parseDefineMacro(lines);
   // Replace from the bottom up so earlier line indexes stay valid.
-  const replacements = Object.entries(overrides).map(([name, value]) => {
+  // An optional macro given as undefined keeps the template's value.
+  const replacements = Object.entries(overrides).filter(([, value]) => value !== undefined).map(([name, value]) => {
     const entry = entries.find((candidate) => candidate.name === name);
     if (!entry) throw new Error(`Macro ${name} is not defined in the define_macro block of ${CONFIG_TEMPLATE}.`);
     return { entry, text: `  ${name}: ${JSON.stringify(value)}` };

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ensureCertificates } from "./certificates";
-import { localMacros, readConfigTemplate, RENDERED_HEADER, renderConfig } from "./ejabberd-config";
+import { localMacros, readConfigTemplate, type ConfigMacros, RENDERED_HEADER, renderConfig } from "./ejabberd-config";
 import { epmdRunning, rememberOurEpmd, stopOurEpmdIfIdle } from "./epmd";
 import { UserFacingError } from "./errors";
 import { fromRepoRoot, portSummary, type ServerPorts, type XmppServerInstance } from "./instances";
@@ -49,6 +49,8 @@ export interface StartOptions {
   fresh?: boolean;
   /** Config template to render instead of ejabberd/ejabberd.yml (tests use a broken one). */
   configTemplate?: string;
+  /** define_macro values that differ from the instance's (a control server's timeout, say). */
+  macros?: Partial<ConfigMacros>;
   /** How long to wait for the listeners. Default 30 s. */
   timeoutMs?: number;
   /** Progress lines (the one-time apt-get install). Default: console.log. */
@@ -87,7 +89,7 @@ export async function startLocalServer(
 
   const { combined: certfile } = await ensureCertificates();
   const paths = instancePaths(instance);
-  prepareInstanceFolder(instance, paths, { packagedCtl, certfile, configTemplate: options.configTemplate, fresh: options.fresh });
+  prepareInstanceFolder(instance, paths, { packagedCtl, certfile, configTemplate: options.configTemplate, macros: options.macros, fresh: options.fresh });
 
   const epmdWasRunning = await epmdRunning();
   const launched = Date.now();
@@ -263,6 +265,7 @@ interface PrepareOptions {
   packagedCtl: string;
   certfile: string;
   configTemplate?: string;
+  macros?: Partial<ConfigMacros>;
   fresh?: boolean;
 }
 
@@ -275,7 +278,7 @@ function prepareInstanceFolder(instance: XmppServerInstance, paths: InstancePath
   if (existsSync(paths.log)) renameSync(paths.log, `${paths.log}.previous`);
 
   const template = readConfigTemplate(options.configTemplate);
-  const config = RENDERED_HEADER + renderConfig(template, localMacros(instance, options.certfile));
+  const config = RENDERED_HEADER + renderConfig(template, { ...localMacros(instance, options.certfile), ...options.macros });
   writeFileSync(path.join(paths.conf, "ejabberd.yml"), config);
   writeFileSync(path.join(paths.conf, "inetrc"), INETRC);
   writeFileSync(path.join(paths.conf, "vm.args"), VM_ARGS);

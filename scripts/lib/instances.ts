@@ -92,6 +92,13 @@ export const BENCH_SERVER = loopbackInstance("bench", slotted("xmpp-playground-b
 export const FAULTS_SERVER = loopbackInstance("faults", slotted("xmpp-playground-faults@localhost"), 18222 + 100 * SLOT);
 
 /**
+ * ejabberd with its stock negotiation_timeout (30 s) instead of the playground's: the control
+ * of the person-pace test (test/person-pace.test.ts), which must see this server cut an idle
+ * stream while the teaching config keeps one alive through the same wait.
+ */
+export const STOCK_TIMEOUT_SERVER = loopbackInstance("stock-timeout", slotted("xmpp-playground-stock-timeout@localhost"), 19222 + 100 * SLOT);
+
+/**
  * A Prosody of the test bed (scripts/lib/prosody-local.ts): the second real server, so the
  * transport matrix and the byte-exactness tests run against two implementations.
  */
