@@ -131,7 +131,7 @@ export abstract class SessionCore implements XmppSession {
     if (this.serverClosedStream) return describeBareStreamClose(this.core.transport === "websocket");
     const specific = this.failureReason();
     if (specific !== undefined) return specific;
-    // Connected, then the socket went without a word: the server stopped or the network dropped.
+    // Connected, then the socket went with no stream end: a FIN, a reset or a network error says how.
     if (this.status.current === "online") return describeUnexpectedClose(this.context(), this.lastErrorCause);
     return this.lastError ?? "the connection closed";
   }
