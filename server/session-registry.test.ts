@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ServerMessage, SessionState } from "../lib/bridge/protocol";
 import { Transcript } from "../lib/xmpp/transcript";
 import type { StateListener, XmppSession } from "../lib/xmpp/session";
@@ -284,7 +284,7 @@ describe("SessionRegistry: limits, at their edges", () => {
   });
 
   it("reads every limit from its variable, falls back on an empty one, and refuses zero, negatives and infinity", () => {
-    expect(limitsFromEnv({})).toEqual(DEFAULT_LIMITS);
+    expect(limitsFromEnv({})).toStrictEqual(DEFAULT_LIMITS);
     expect(
       limitsFromEnv({
         BRIDGE_MAX_SESSIONS: "1",
@@ -416,5 +416,48 @@ describe("SessionRegistry: who reaches a session, and what its tab is sent", () 
     expect([first.currentState, second.currentState]).toEqual(["closed", "closed"]);
     expect(ran.sort()).toEqual(["first", "second"]);
     expect(sessions.openCount).toBe(0);
+  });
+});
+
+describe("SessionRegistry: its own clock", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sweeps every second by itself, with nobody calling sweep", async () => {
+    vi.useFakeTimers();
+    const sessions = registry({ idleTimeoutMs: 1000 });
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    now = 1500;
+    await vi.advanceTimersByTimeAsync(999);
+    expect(session.currentState).toBe("online");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(session.currentState).toBe("closed");
+  });
+
+  it("counts a session that changed state without closing as open, and still closes it when idle", () => {
+    const sessions = registry({ idleTimeoutMs: 1000 });
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    session.emit("online", { jid: "alice@localhost/r" });
+    expect(sessions.openCount).toBe(1);
+    now = 1001;
+    sessions.sweep();
+    expect(session.currentState).toBe("closed");
+  });
+
+  it("defaults to 30 minutes idle, 2 minutes detached, 500 sessions and a million entries", () => {
+    expect(DEFAULT_LIMITS).toStrictEqual({
+      maxSessions: 500,
+      idleTimeoutMs: 1_800_000,
+      detachedTimeoutMs: 120_000,
+      maxEntries: 1_000_000,
+      iqTimeoutMs: 30_000,
+      maxStanzaChars: 1_000_000,
+      maxSendChars: 1_000_000,
+      maxSendsPerSecond: 20,
+      sendBurst: 100,
+    });
   });
 });
