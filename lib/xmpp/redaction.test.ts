@@ -174,7 +174,9 @@ describe("redactXml: no recursion over what it reads", () => {
     const started = performance.now();
     for (const text of texts) expect(redactXml(text)).not.toBe(text);
     // A pass over each is milliseconds; time growing with the square of the length took minutes.
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // The bound leaves room for a busy machine and for mutation testing's instrumented code
+    // (10 s measured there at 5 s), and still fails the quadratic reading by far.
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 
   it("masks a password under 100,000 levels of nesting", () => {
