@@ -94,6 +94,12 @@ describe("findRestrictedXml: where each construct starts and ends, so the editor
     ["a comment after a CDATA section", "<a><![CDATA[<!-- in -->]]><!-- out --></a>", "<!-- out -->", "comment"],
     ["a comment after an XML declaration", "<?xml version='1.0'?><!-- c -->", "<!-- c -->", "comment"],
     ["a processing instruction after a declaration that ends with a tab", "<?xml\tversion='1.0'?><?pi?>", "<?pi?>", "processing instruction"],
+    ["a DOCTYPE with no bracket anywhere, to its >", "<!DOCTYPE x><a/>", "<!DOCTYPE x>", "DTD or entity declaration"],
+    ["a comment after a whitespace keepalive", " <!-- x -->", "<!-- x -->", "comment"],
+    ["a comment after text with an apostrophe in it", "<a>it's <!-- x --></a>", "<!-- x -->", "comment"],
+    ["a comment after a quoted attribute value", "<a b='x'/><!-- c -->", "<!-- c -->", "comment"],
+    ["a comment after a CDATA section with ]]> earlier in an attribute", "<a x=']]>'/><![CDATA[<!-- in -->]]><!-- out -->", "<!-- out -->", "comment"],
+    ["a comment after a declaration with ?> just before it", "<a>?><?xml version='1.0'?><!-- c --></a>", "<!-- c -->", "comment"],
   ])("%s", (_what, text, piece, what) => {
     expect(findRestrictedXml(text)).toMatchObject({ ...at(text, piece), what });
   });
@@ -103,6 +109,9 @@ describe("findRestrictedXml: where each construct starts and ends, so the editor
     ["an XML declaration never closed", "<?xml version='1.0' <!-- x -->"],
     ["a tag never closed, with a comment in its quoted value", "<a b='<!-- x -->"],
     ["an XML declaration with no attributes", "<?xml?><a/>"],
+    ["text follows the last tag", "<a/>some text, no tag after it"],
+    ["a CDATA section ends with what looks like the start of a comment", "<a><![CDATA[x<!-]]></a>"],
+    ["an XML declaration holds a < before its end", "<?xml <?>"],
   ])("finds nothing when %s", (_what, text) => {
     expect(findRestrictedXml(text)).toBeNull();
   });
