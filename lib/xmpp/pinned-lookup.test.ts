@@ -87,6 +87,13 @@ describe("pinClientSockets", () => {
     expect(given).toHaveProperty("lookup");
   });
 
+  it("gives options without a host the lookup and no server name", () => {
+    const client = entity(() => ({ port: 5222 }));
+    pinClientSockets(client, ["127.0.0.1"]);
+    const given = params(client, "xmpp://127.0.0.1:5222");
+    expect(Object.keys(given).sort()).toEqual(["lookup", "port"]);
+  });
+
   it("leaves what is not socket options alone: the WebSocket transport's URL, or nothing", () => {
     const url = entity(() => "wss://xmpp.example.org/ws");
     pinClientSockets(url, ["93.184.216.34"]);
