@@ -209,10 +209,10 @@ describe("SessionCore: the last words", () => {
     core.socketClosed({ message: "gone" });
     core.socketClosed({ message: "again" });
     const tail = core.transcript.since(0).slice(-3);
-    expect(tail.map((entry) => [entry.dir, entry.kind, entry.raw])).toEqual([
-      ["in", "malformed", "<message><body>cut off"],
-      ["event", "status", "1,234 more bytes arrived from the server after the stream was refused; they were not kept"],
-      ["event", "status", "closed: gone"],
+    expect(tail.map((entry) => [entry.dir, entry.code, entry.raw])).toEqual([
+      ["in", undefined, "<message><body>cut off"],
+      ["event", "bytes-dropped", "1,234 more bytes arrived from the server after the stream was refused; they were not kept"],
+      ["event", "closed", "closed: gone"],
     ]);
     expect(states).toEqual([["closed", { message: "gone" }]]);
   });
@@ -236,6 +236,18 @@ describe("SessionCore: the last words", () => {
     expect(lastEvent(core)).toMatchObject({ code: "authenticated", raw: "authenticated" });
     core.receive("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
     expect(events(core).filter((entry) => entry.code === "authenticated")).toHaveLength(1);
+  });
+
+  it("does not take a <success> of another namespace for a login", () => {
+    const core = session();
+    core.receive("<success xmlns='urn:example:game'/>");
+    expect(events(core)).toEqual([]);
+  });
+
+  it("says the person closed it when no other reason is given", async () => {
+    const core = session();
+    await core.close();
+    expect(lastEvent(core)?.raw).toBe("closed: closed by you");
   });
 });
 
