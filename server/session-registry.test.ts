@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { SessionState } from "../lib/bridge/protocol";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ServerMessage, SessionState } from "../lib/bridge/protocol";
 import { Transcript } from "../lib/xmpp/transcript";
 import type { StateListener, XmppSession } from "../lib/xmpp/session";
 import { DEFAULT_LIMITS, SessionRegistry, limitsFromEnv } from "./session-registry";
@@ -9,6 +9,8 @@ class OfflineSession implements XmppSession {
   readonly transcript = new Transcript();
   currentState: SessionState = "online";
   closes = 0;
+  /** Every call to close, including those on a session already closed. */
+  closeCalls = 0;
   private readonly listeners = new Set<StateListener>();
   onState(listener: StateListener) {
     this.listeners.add(listener);
@@ -21,11 +23,17 @@ class OfflineSession implements XmppSession {
     this.transcript.record("out", xml);
   }
   async close(reason = "closed by you") {
+    this.closeCalls++;
     if (this.currentState === "closed") return;
     this.transcript.recordEvent("closed", `closed: ${reason}`);
     this.closes++;
     this.currentState = "closed";
     for (const listener of this.listeners) listener("closed", { message: "closed" });
+  }
+  /** What a real session tells its listeners when it goes online or says something. */
+  emit(state: SessionState, detail: { jid?: string; message?: string }) {
+    this.currentState = state;
+    for (const listener of this.listeners) listener(state, detail);
   }
 }
 
@@ -144,5 +152,312 @@ describe("SessionRegistry", () => {
   it("reads its limits from the environment and refuses nonsense", () => {
     expect(limitsFromEnv({ BRIDGE_MAX_SESSIONS: "7" }).maxSessions).toBe(7);
     expect(() => limitsFromEnv({ BRIDGE_MAX_SESSIONS: "lots" })).toThrow(/BRIDGE_MAX_SESSIONS=lots/);
+  });
+});
+
+describe("SessionRegistry: limits, at their edges", () => {
+  it("closes a session when its transcript reaches the entry limit exactly, and asks it once", () => {
+    const sessions = registry({ maxEntries: 5 });
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    for (let i = 1; i <= 4; i++) session.transcript.recordEvent("connected", `event ${i}`);
+    expect(session.currentState).toBe("online");
+    session.transcript.recordEvent("connected", "event 5");
+    expect(session.currentState).toBe("closed");
+    session.transcript.recordEvent("connected", "after the close");
+    expect(session.closeCalls).toBe(1);
+  });
+
+  it("accepts a send of exactly BRIDGE_MAX_SEND_CHARS and refuses one more, saying both sizes", () => {
+    const sessions = registry({ maxSendChars: 1000 });
+    expect(() => sessions.assertSendSize("x".repeat(1000))).not.toThrow();
+    expect(() => sessions.assertSendSize("x".repeat(1001))).toThrow(/this text is 1,001 characters, over this playground's limit of 1,000 for one send \(BRIDGE_MAX_SEND_CHARS\)\. Send it in smaller pieces/);
+  });
+
+  it("refuses a send past the rate with the settings and when to send again, and allows it once the bucket refilled", () => {
+    const sessions = registry({ maxSendsPerSecond: 0.4, sendBurst: 2 });
+    const managed = sessions.add(new OfflineSession(), { mode: "raw", target: "test" });
+    sessions.takeSend(managed);
+    sessions.takeSend(managed);
+    expect(() => sessions.takeSend(managed)).toThrow("Too fast: a session may send 0.4 times a second, 2 at once (BRIDGE_MAX_SENDS_PER_SECOND, BRIDGE_SEND_BURST). Nothing was sent; send again in 2.5 s.");
+    now += 2500;
+    expect(() => sessions.takeSend(managed)).not.toThrow();
+  });
+
+  it("says at least 1 s when the next send is allowed sooner", () => {
+    const sessions = registry({ maxSendsPerSecond: 10, sendBurst: 1 });
+    const managed = sessions.add(new OfflineSession(), { mode: "raw", target: "test" });
+    sessions.takeSend(managed);
+    expect(() => sessions.takeSend(managed)).toThrow(/send again in 1 s\.$/);
+  });
+
+  it("counts idle time from when the session opened, and closes only past the timeout", () => {
+    const sessions = registry({ idleTimeoutMs: 1000 });
+    now = 5000;
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    now = 6000;
+    sessions.sweep();
+    expect(session.currentState).toBe("online");
+    now = 6001;
+    sessions.sweep();
+    expect(session.currentState).toBe("closed");
+  });
+
+  it("counts detached time from when the tab left, and closes only past the timeout, saying which setting", () => {
+    const sessions = registry({ detachedTimeoutMs: 30_000 });
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const tab = () => undefined;
+    sessions.attach(managed, tab, 0);
+    now = 100_000;
+    sessions.detach(managed, tab);
+    now = 130_000;
+    sessions.sweep();
+    expect(session.currentState).toBe("online");
+    now = 130_001;
+    sessions.sweep();
+    expect(session.currentState).toBe("closed");
+    expect(session.transcript.since(0).at(-1)?.raw).toBe("closed: no page was attached to this session for 30 s (BRIDGE_DETACHED_TIMEOUT_MS); the bridge closed it");
+  });
+
+  it("names a timeout of a minute or more in minutes", () => {
+    const sessions = registry({ idleTimeoutMs: 60_000 });
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    now = 60_001;
+    sessions.sweep();
+    expect(session.transcript.since(0).at(-1)?.raw).toBe("closed: nothing was sent for 1 min (BRIDGE_IDLE_TIMEOUT_MS)");
+  });
+
+  it("a tab that attaches again keeps the session: only the current tab's detach counts", async () => {
+    const sessions = registry({ detachedTimeoutMs: 500 });
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const oldTab = () => undefined;
+    const received: number[] = [];
+    const newTab = (message: ServerMessage) => {
+      if (message.op === "entries") received.push(...message.entries.map((entry) => entry.seq));
+    };
+    sessions.attach(managed, oldTab, 0);
+    sessions.attach(managed, newTab, 0);
+    sessions.detach(managed, oldTab);
+    now = 10_000;
+    sessions.sweep();
+    expect(session.currentState).toBe("online");
+    session.transcript.recordEvent("connected", "event 1");
+    await Promise.resolve();
+    expect(received).toEqual([1]);
+  });
+
+  it("keeps a closed session for the detached timeout, so a reloaded page learns how it ended, then forgets it", async () => {
+    const sessions = registry({ detachedTimeoutMs: 500 });
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const other = sessions.add(new OfflineSession(), { mode: "guided", target: "test" });
+    now = 1000;
+    await session.close();
+    expect(sessions.openCount).toBe(1);
+    now = 1500;
+    sessions.sweep();
+    expect(sessions.authorize(managed.id, managed.token)).toBe(managed);
+    now = 1501;
+    sessions.sweep();
+    expect(sessions.authorize(managed.id, managed.token)).toBeNull();
+    expect(sessions.authorize(other.id, other.token)).toBe(other);
+  });
+
+  it("flags an iq request unanswered after BRIDGE_IQ_TIMEOUT_MS when it sweeps, and not before", async () => {
+    const patient = registry({ iqTimeoutMs: 3_600_000 });
+    const waiting = new OfflineSession();
+    patient.add(waiting, { mode: "raw", target: "test" });
+    await waiting.send("<iq type='get' id='q1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    patient.sweep();
+    expect(waiting.transcript.since(0).filter((entry) => entry.code === "unanswered")).toEqual([]);
+
+    const impatient = registry({ iqTimeoutMs: 0 });
+    const session = new OfflineSession();
+    impatient.add(session, { mode: "raw", target: "test" });
+    await session.send("<iq type='get' id='q1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    impatient.sweep();
+    expect(session.transcript.since(0).filter((entry) => entry.code === "unanswered").map((entry) => entry.pair)).toEqual([1]);
+  });
+
+  it("reads every limit from its variable, falls back on an empty one, and refuses zero, negatives and infinity", () => {
+    expect(limitsFromEnv({})).toStrictEqual(DEFAULT_LIMITS);
+    expect(
+      limitsFromEnv({
+        BRIDGE_MAX_SESSIONS: "1",
+        BRIDGE_IDLE_TIMEOUT_MS: "2",
+        BRIDGE_DETACHED_TIMEOUT_MS: "3",
+        BRIDGE_MAX_ENTRIES: "4",
+        BRIDGE_IQ_TIMEOUT_MS: "5",
+        BRIDGE_MAX_STANZA_CHARS: "6",
+        BRIDGE_MAX_SEND_CHARS: "7",
+        BRIDGE_MAX_SENDS_PER_SECOND: "8",
+        BRIDGE_SEND_BURST: "9",
+      }),
+    ).toEqual({ maxSessions: 1, idleTimeoutMs: 2, detachedTimeoutMs: 3, maxEntries: 4, iqTimeoutMs: 5, maxStanzaChars: 6, maxSendChars: 7, maxSendsPerSecond: 8, sendBurst: 9 });
+    expect(limitsFromEnv({ BRIDGE_MAX_ENTRIES: "" }).maxEntries).toBe(DEFAULT_LIMITS.maxEntries);
+    for (const value of ["0", "-1", "Infinity"]) {
+      expect(() => limitsFromEnv({ BRIDGE_IQ_TIMEOUT_MS: value })).toThrow(`BRIDGE_IQ_TIMEOUT_MS=${value} is not a positive number`);
+    }
+  });
+});
+
+describe("SessionRegistry: who reaches a session, and what its tab is sent", () => {
+  it("a session opened by one browser is not reached from another, nor without the browser cookie", () => {
+    const sessions = registry();
+    const mine = sessions.add(new OfflineSession(), { mode: "guided", target: "test", owner: "browser-a" });
+    expect(sessions.authorize(mine.id, mine.token, "browser-a")).toBe(mine);
+    expect(sessions.authorize(mine.id, mine.token, "browser-b")).toBeNull();
+    expect(sessions.authorize(mine.id, mine.token)).toBeNull();
+    const script = sessions.add(new OfflineSession(), { mode: "guided", target: "test" });
+    expect(sessions.authorize(script.id, script.token)).toBe(script);
+    expect(sessions.authorize(script.id, script.token, "browser-a")).toBeNull();
+  });
+
+  it("sums a session up for its tab: what it dialled, its state, the account and the send limit, and the bound JID once known", () => {
+    const sessions = registry({ maxSendChars: 4096 });
+    const session = new OfflineSession();
+    const account = { jid: "guest-1@localhost", password: "pw" };
+    const managed = sessions.add(session, { mode: "raw", target: "raw · plain · 127.0.0.1:5222", account });
+    expect(sessions.summary(managed)).toEqual({ sessionId: managed.id, token: managed.token, mode: "raw", target: "raw · plain · 127.0.0.1:5222", state: "online", maxSendChars: 4096, account });
+    session.emit("online", { jid: "guest-1@localhost/web", message: "bound" });
+    expect(sessions.summary(managed)).toEqual({ sessionId: managed.id, token: managed.token, mode: "raw", target: "raw · plain · 127.0.0.1:5222", state: "online", maxSendChars: 4096, account, jid: "guest-1@localhost/web", message: "bound" });
+    const plain = sessions.add(new OfflineSession(), { mode: "guided", target: "t" });
+    expect(Object.keys(sessions.summary(plain)).sort()).toEqual(["maxSendChars", "mode", "sessionId", "state", "target", "token"]);
+  });
+
+  it("passes state changes on to the attached tab, keeping the bound JID when a later change names none", () => {
+    const sessions = registry();
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const messages: ServerMessage[] = [];
+    sessions.attach(managed, (message) => messages.push(message), 0);
+    session.emit("online", { jid: "alice@localhost/r", message: "bound" });
+    session.emit("online", {});
+    expect(messages).toEqual([
+      { op: "state", sessionId: managed.id, state: "online", jid: "alice@localhost/r", message: "bound" },
+      { op: "state", sessionId: managed.id, state: "online" },
+    ]);
+    expect(managed.jid).toBe("alice@localhost/r");
+    expect(managed.message).toBeUndefined();
+  });
+
+  it("sends a reattaching tab only what came after the seq it holds, and never skips entries for a seq past the end", async () => {
+    const sessions = registry();
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    for (let i = 1; i <= 3; i++) session.transcript.recordEvent("connected", `event ${i}`);
+    const batches: number[][] = [];
+    const tab = (message: ServerMessage) => {
+      if (message.op === "entries") batches.push(message.entries.map((entry) => entry.seq));
+    };
+    sessions.attach(managed, tab, 1);
+    await Promise.resolve();
+    expect(batches).toEqual([[2, 3]]);
+    // A tab from before a bridge restart holds seqs this transcript never reached.
+    sessions.attach(managed, tab, 99);
+    await Promise.resolve();
+    session.transcript.recordEvent("connected", "event 4");
+    await Promise.resolve();
+    expect(batches).toEqual([[2, 3], [4]]);
+  });
+
+  it("sends what one turn recorded as one message, and nothing when there is nothing new", async () => {
+    const sessions = registry();
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const messages: ServerMessage[] = [];
+    sessions.attach(managed, (message) => messages.push(message), 0);
+    await Promise.resolve();
+    expect(messages).toEqual([]);
+    for (let i = 1; i <= 3; i++) session.transcript.recordEvent("connected", `event ${i}`);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(messages.map((message) => (message.op === "entries" ? message.entries.map((entry) => entry.seq) : message.op))).toEqual([[1, 2, 3]]);
+  });
+
+  it("sends nothing to a tab that left before the batch went out; the next tab gets it", async () => {
+    const sessions = registry();
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const left: ServerMessage[] = [];
+    const leaving = (message: ServerMessage) => left.push(message);
+    sessions.attach(managed, leaving, 0);
+    session.transcript.recordEvent("connected", "event 1");
+    sessions.detach(managed, leaving);
+    await Promise.resolve();
+    expect(left).toEqual([]);
+    const received: number[] = [];
+    sessions.attach(managed, (message) => {
+      if (message.op === "entries") received.push(...message.entries.map((entry) => entry.seq));
+    }, 0);
+    await Promise.resolve();
+    expect(received).toEqual([1]);
+  });
+
+  it("closes every session and runs each cleanup, even when a cleanup fails", async () => {
+    const sessions = registry();
+    const first = new OfflineSession();
+    const second = new OfflineSession();
+    const ran: string[] = [];
+    sessions.add(first, { mode: "guided", target: "test", cleanup: async () => void ran.push("first") });
+    sessions.add(second, {
+      mode: "guided",
+      target: "test",
+      cleanup: async () => {
+        ran.push("second");
+        throw new Error("the server is gone");
+      },
+    });
+    await expect(sessions.closeAll()).resolves.toBeUndefined();
+    expect([first.currentState, second.currentState]).toEqual(["closed", "closed"]);
+    expect(ran.sort()).toEqual(["first", "second"]);
+    expect(sessions.openCount).toBe(0);
+  });
+});
+
+describe("SessionRegistry: its own clock", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sweeps every second by itself, with nobody calling sweep", async () => {
+    vi.useFakeTimers();
+    const sessions = registry({ idleTimeoutMs: 1000 });
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    now = 1500;
+    await vi.advanceTimersByTimeAsync(999);
+    expect(session.currentState).toBe("online");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(session.currentState).toBe("closed");
+  });
+
+  it("counts a session that changed state without closing as open, and still closes it when idle", () => {
+    const sessions = registry({ idleTimeoutMs: 1000 });
+    const session = new OfflineSession();
+    sessions.add(session, { mode: "guided", target: "test" });
+    session.emit("online", { jid: "alice@localhost/r" });
+    expect(sessions.openCount).toBe(1);
+    now = 1001;
+    sessions.sweep();
+    expect(session.currentState).toBe("closed");
+  });
+
+  it("defaults to 30 minutes idle, 2 minutes detached, 500 sessions and a million entries", () => {
+    expect(DEFAULT_LIMITS).toStrictEqual({
+      maxSessions: 500,
+      idleTimeoutMs: 1_800_000,
+      detachedTimeoutMs: 120_000,
+      maxEntries: 1_000_000,
+      iqTimeoutMs: 30_000,
+      maxStanzaChars: 1_000_000,
+      maxSendChars: 1_000_000,
+      maxSendsPerSecond: 20,
+      sendBurst: 100,
+    });
   });
 });

@@ -80,3 +80,50 @@ describe("displayText", () => {
     expect(displayText("short\u0000", 10)).toEqual({ text: "short\u2400", omitted: 0, total: 6 });
   });
 });
+
+describe("findRestrictedXml: where each construct starts and ends, so the editor marks exactly it", () => {
+  const at = (text: string, piece: string) => ({ offset: text.indexOf(piece), length: piece.length });
+  it.each([
+    ["a comment left open runs to the end", "<a><!-- never closed", "<!-- never closed", "comment"],
+    ["a DOCTYPE's internal subset, to its ]>", "<!DOCTYPE x [<!ENTITY a 'b'>]><a/>", "<!DOCTYPE x [<!ENTITY a 'b'>]>", "DTD or entity declaration"],
+    ["a DOCTYPE without a subset, to its >, whatever brackets follow", "<!DOCTYPE x><a>[]></a>", "<!DOCTYPE x>", "DTD or entity declaration"],
+    ["a subset left open, to the end", "<!DOCTYPE x [<!ENTITY a", "<!DOCTYPE x [<!ENTITY a", "DTD or entity declaration"],
+    ["a processing instruction, to its ?>", "<a/><?php echo 1 ?><b/>", "<?php echo 1 ?>", "processing instruction"],
+    ["a processing instruction named like the declaration", "<?xmlfoo x?>", "<?xmlfoo x?>", "processing instruction"],
+    ["a comment inside a tag the parser will refuse", "<a <!-- x -->", "<!-- x -->", "comment"],
+    ["a comment after a CDATA section", "<a><![CDATA[<!-- in -->]]><!-- out --></a>", "<!-- out -->", "comment"],
+    ["a comment after an XML declaration", "<?xml version='1.0'?><!-- c -->", "<!-- c -->", "comment"],
+    ["a processing instruction after a declaration that ends with a tab", "<?xml\tversion='1.0'?><?pi?>", "<?pi?>", "processing instruction"],
+    ["a DOCTYPE with no bracket anywhere, to its >", "<!DOCTYPE x><a/>", "<!DOCTYPE x>", "DTD or entity declaration"],
+    ["a comment after a whitespace keepalive", " <!-- x -->", "<!-- x -->", "comment"],
+    ["a comment after text with an apostrophe in it", "<a>it's <!-- x --></a>", "<!-- x -->", "comment"],
+    ["a comment after a quoted attribute value", "<a b='x'/><!-- c -->", "<!-- c -->", "comment"],
+    ["a comment after a CDATA section with ]]> earlier in an attribute", "<a x=']]>'/><![CDATA[<!-- in -->]]><!-- out -->", "<!-- out -->", "comment"],
+    ["a comment after a declaration with ?> just before it", "<a>?><?xml version='1.0'?><!-- c --></a>", "<!-- c -->", "comment"],
+  ])("%s", (_what, text, piece, what) => {
+    expect(findRestrictedXml(text)).toMatchObject({ ...at(text, piece), what });
+  });
+
+  it.each([
+    ["a CDATA section never closed hides the rest as text", "<a><![CDATA[ <!-- text -->"],
+    ["an XML declaration never closed", "<?xml version='1.0' <!-- x -->"],
+    ["a tag never closed, with a comment in its quoted value", "<a b='<!-- x -->"],
+    ["an XML declaration with no attributes", "<?xml?><a/>"],
+    ["text follows the last tag", "<a/>some text, no tag after it"],
+    ["a CDATA section ends with what looks like the start of a comment", "<a><![CDATA[x<!-]]></a>"],
+    ["an XML declaration holds a < before its end", "<?xml <?>"],
+  ])("finds nothing when %s", (_what, text) => {
+    expect(findRestrictedXml(text)).toBeNull();
+  });
+
+  it("says, for each construct, what is wrong, where, and what to do instead", () => {
+    const tail = "A server must close the stream with <restricted-xml/> on receiving it, so the playground never sends it.";
+    expect(restrictedXmlRefusal(findRestrictedXml("<a><!-- x --></a>")!)).toBe(`Not sent: XML comments are not allowed in XMPP (RFC 6120 section 11.1): remove the <!-- ... --> part. It was at character 4. ${tail}`);
+    expect(restrictedXmlRefusal(findRestrictedXml("<?pi?>")!)).toBe(
+      `Not sent: processing instructions are not allowed in XMPP (RFC 6120 section 11.1): remove the <?...?> part (only an XML declaration may precede a stream header). It was at character 1. ${tail}`,
+    );
+    expect(restrictedXmlRefusal(findRestrictedXml("ab<!ENTITY x 'y'>")!)).toBe(
+      `Not sent: DTDs and entity declarations (<!DOCTYPE>, <!ENTITY>) are not allowed in XMPP (RFC 6120 section 11.1): remove them, and write characters as &lt; &gt; &amp; &quot; &apos; or numeric references such as &#233;. It was at character 3. ${tail}`,
+    );
+  });
+});

@@ -196,9 +196,7 @@ const TOKEN_ATTRIBUTE = /\stoken\s*=\s*(["'])/gi;
 function conservativeRanges(text: string): Range[] {
   const ranges: Range[] = [];
   const formIsSecret = /password|text-private/i.test(text);
-  let resumeAt = 0;
   for (let match = START_TAG.exec(text); match !== null; match = START_TAG.exec(text)) {
-    if (match.index < resumeAt) continue;
     const name = match[1]!.toLowerCase();
     if (!SECRET_LOCAL_NAMES.has(name) && !(formIsSecret && name === "value")) continue;
     const tagEnd = endOfStartTag(text, match.index + match[0].length);
@@ -212,7 +210,8 @@ function conservativeRanges(text: string): Range[] {
     const contentEnd = endTag.exec(text)?.index ?? text.length;
     const content = text.slice(tagEnd, contentEnd).trim();
     if (content !== "" && content !== "=") ranges.push([tagEnd, contentEnd]);
-    resumeAt = contentEnd;
+    // Go on after the content: a start tag inside it is part of this secret, and reading each one
+    // again would take time growing with the square of the text.
     START_TAG.lastIndex = contentEnd;
   }
   START_TAG.lastIndex = 0;

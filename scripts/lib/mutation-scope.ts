@@ -24,4 +24,9 @@ export const MUTATION_SCOPE: readonly MutationTarget[] = [
   { module: "lib/lessons/check.ts", tests: ["lib/lessons/check*.test.ts"] },
   { module: "server/session-registry.ts", tests: ["server/session-registry*.test.ts"] },
   { module: "lib/bridge/protocol.ts", tests: ["lib/bridge/protocol*.test.ts"] },
+  // The rules every session kind shares; the kinds' own tests against the hostile server reach it too.
+  {
+    module: "lib/xmpp/session-core.ts",
+    tests: ["lib/xmpp/session-core*.test.ts", "lib/xmpp/stream-refusal.test.ts", "lib/xmpp/unexpected-close.test.ts", "lib/xmpp/phantom-bytes.test.ts"],
+  },
 ];
