@@ -158,18 +158,18 @@ describe("SessionCore: why the session closed, by what explains it best", () => 
     const core = session();
     core.receive("<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>");
     core.socketClosed();
-    expect(lastEvent(core)).toMatchObject({ code: "closed", raw: "closed: the server ended the stream: conflict", error: "conflict" });
+    expect(lastEvent(core)).toMatchObject({ code: "closed", raw: "closed: the server ended the stream with the stream error <conflict/> and no text (RFC 6120 section 4.9.3.3), then closed the connection. A new stream for the same full JID replaced this one: someone logged in with the same resource. Log in with another resource, or stop the other client.", error: "conflict" });
   });
 
   it("then the server's closing tag, or its <close/> over WebSocket", () => {
     const tcp = session();
     tcp.receive("</stream:stream>");
     tcp.socketClosed({ message: "socket ended" });
-    expect(lastEvent(tcp)?.raw).toBe("closed: the server closed the stream (</stream:stream>) and the connection");
+    expect(lastEvent(tcp)?.raw).toBe("closed: the server closed the stream (</stream:stream>) and the connection without a stream error, so it gave no reason (RFC 6120 section 4.4)");
     const ws = session("websocket", "127.0.0.1", { tls: true });
     ws.receive("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>");
     ws.socketClosed();
-    expect(lastEvent(ws)?.raw).toBe("closed: the server closed the stream (<close/>) and the connection");
+    expect(lastEvent(ws)?.raw).toBe("closed: the server closed the stream (<close/>) and the connection without a stream error, so it gave no reason (RFC 6120 section 4.4)");
   });
 
   it("then what only the kind can explain", () => {
@@ -185,7 +185,7 @@ describe("SessionCore: why the session closed, by what explains it best", () => 
     core.goOnline();
     core.socketClosed({ message: "read ECONNRESET", cause: { code: "ECONNRESET" } });
     expect(lastEvent(core)?.raw).toBe(
-      "closed: the connection to 127.0.0.1:5222 closed without the server ending the stream (no </stream:stream>, RFC 6120 section 4.4; ECONNRESET): the server stopped or the network dropped. Connect again once it is back.",
+      "closed: the connection to 127.0.0.1:5222 closed without the server ending the stream (no stream error, no </stream:stream>; RFC 6120 section 4.4): the connection was reset (TCP RST, ECONNRESET): the server's process went away, or something between here and the server cut the connection. Connect again once the server is back.",
     );
   });
 
