@@ -38,13 +38,26 @@ function certificateIsUsable(paths: CertificatePaths): boolean {
   }
 }
 
+let making: Promise<CertificatePaths> | null = null;
+
 /**
  * Makes sure the self-signed certificate exists under .playground/certs/
  * (generated once with openssl) and returns its absolute paths.
+ *
+ * One generation per process: the test setups start ejabberd and Prosody side by side, and on
+ * a fresh clone both found no certificate and each made one, so one server could present a
+ * certificate that the file the clients trust (NODE_EXTRA_CA_CERTS) no longer held.
  */
-export async function ensureCertificates(): Promise<CertificatePaths> {
+export function ensureCertificates(): Promise<CertificatePaths> {
   const paths = certificatePaths();
-  if (certificateIsUsable(paths)) return paths;
+  if (certificateIsUsable(paths)) return Promise.resolve(paths);
+  making ??= makeCertificates(paths).finally(() => {
+    making = null;
+  });
+  return making;
+}
+
+async function makeCertificates(paths: CertificatePaths): Promise<CertificatePaths> {
 
   const openssl = await ensureCommand("openssl");
   mkdirSync(fromRepoRoot(CERTS.dir), { recursive: true });
