@@ -1,11 +1,9 @@
 import { LessonIndex } from "@/components/lessons/lesson-index";
-import { lessonCard } from "@/lib/lessons/lesson-data";
-import { loadCourse } from "@/lib/lessons/load-course";
+import { courseForPages } from "@/lib/lessons/course-for-pages";
 
 export const metadata = { title: "Lessons · XMPP Playground" };
 
-/** Read from lessons/ at build time; the browser gets plain data and adds its own progress. */
+/** Read from lessons/ (once per production server); the browser gets plain data and adds its own progress. */
 export default function LessonsPage() {
-  const course = loadCourse();
-  return <LessonIndex lessons={course.lessons.map(lessonCard)} />;
+  return <LessonIndex lessons={courseForPages().cards} />;
 }
