@@ -23,8 +23,7 @@ export function streamErrorText(raw: string): string | undefined {
   const text = inner
     .replace(/&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g, (_, hex?: string, dec?: string, name?: string) =>
       name !== undefined ? (ENTITIES[name] ?? "") : safeCodePoint(hex !== undefined ? parseInt(hex, 16) : Number(dec)),
-    )
-;
+    );
   return oneBoundedLine(text);
 }
 
