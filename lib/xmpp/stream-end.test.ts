@@ -15,9 +15,19 @@ describe("streamErrorText", () => {
     expect(streamErrorText(streamError(`<conflict xmlns='${NS}'/><text xmlns='${NS}'>  </text>`))).toBeUndefined();
   });
 
-  it("decodes the predefined and numeric references, and nothing else", () => {
-    const raw = streamError(`<policy-violation xmlns='${NS}'/><text xmlns='${NS}'>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#233;&#x263A; &#0;&#x110000;</text>`);
-    expect(streamErrorText(raw)).toBe(`a <b> & "c" 'd' é☺`);
+  it("decodes the predefined and numeric references, and CDATA", () => {
+    const raw = streamError(`<policy-violation xmlns='${NS}'/><text xmlns='${NS}'>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#233;&#x263A;<![CDATA[ <e>]]></text>`);
+    expect(streamErrorText(raw)).toBe(`a <b> & "c" 'd' é☺ <e>`);
+  });
+
+  it("reads nothing from text that is not well-formed (a reference to a character XML forbids)", () => {
+    expect(streamErrorText(streamError(`<policy-violation xmlns='${NS}'/><text xmlns='${NS}'>bad &#0; ref</text>`))).toBeUndefined();
+  });
+
+  it("goes by namespace and place: a text element of another namespace, or inside an application condition, is not the error's text", () => {
+    const app = "urn:example:app";
+    const raw = streamError(`<undefined-condition xmlns='${NS}'/><text xmlns='${app}'>not this</text><app-error xmlns='${app}'><text xmlns='${NS}'>nor this</text></app-error>`);
+    expect(streamErrorText(raw)).toBeUndefined();
   });
 
   it("keeps a server's text to one bounded line, whatever it sends", () => {

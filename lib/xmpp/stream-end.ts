@@ -1,3 +1,6 @@
+import { NS_STREAM_ERRORS } from "../xml/namespaces";
+import { CLIENT_STREAM_CONTEXT } from "../xml/parse-element";
+import { walkXml } from "../xml/walk-xml";
 import { STREAM_ERROR_CONDITIONS } from "../xmpp-schema/stream-errors";
 
 /**
@@ -10,20 +13,31 @@ import { STREAM_ERROR_CONDITIONS } from "../xmpp-schema/stream-errors";
 /** The server's words are shown, never obeyed: one line, this long at most. */
 export const MAX_SERVER_TEXT = 200;
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
 /**
- * The <text/> of a stream error (RFC 6120 section 4.9.2), as plain text of one line. The entry
- * already parsed as well-formed XML with no DTD (section 11.1), so its only references are the
- * five predefined entities and numeric ones. Undefined when the error has no text.
+ * The <text/> of a stream error (RFC 6120 section 4.9.2), as plain text of one line, read with
+ * the one XML walker: the stream-errors namespace decides, whatever the prefix, and the
+ * parser resolves the references. Undefined when the error has no text or does not parse.
  */
 export function streamErrorText(raw: string): string | undefined {
-  const inner = /<(?:[\w.-]+:)?text(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?text\s*>/.exec(raw)?.[1];
-  if (inner === undefined) return undefined;
-  const text = inner
-    .replace(/&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g, (_, hex?: string, dec?: string, name?: string) =>
-      name !== undefined ? (ENTITIES[name] ?? "") : safeCodePoint(hex !== undefined ? parseInt(hex, 16) : Number(dec)),
-    );
+  let inText = false;
+  let text = "";
+  const walked = walkXml(
+    raw,
+    { namespaces: { ...CLIENT_STREAM_CONTEXT.prefixes, "": CLIENT_STREAM_CONTEXT.defaultNs }, maxDepth: 2 },
+    {
+      // The text is a child of <stream:error/> itself (section 4.9.2), so depth 2.
+      open: (tag, depth) => {
+        inText = depth === 2 && tag.local === "text" && tag.uri === NS_STREAM_ERRORS;
+      },
+      close: () => {
+        inText = false;
+      },
+      text: (data, depth) => {
+        if (inText && depth === 2) text += data;
+      },
+    },
+  );
+  if (walked.error !== null) return undefined;
   return oneBoundedLine(text);
 }
 
@@ -36,10 +50,6 @@ export function oneBoundedLine(text: string): string | undefined {
     .trim();
   if (line === "") return undefined;
   return line.length > MAX_SERVER_TEXT ? `${line.slice(0, MAX_SERVER_TEXT - 1)}…` : line;
-}
-
-function safeCodePoint(code: number): string {
-  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
 }
 
 /**

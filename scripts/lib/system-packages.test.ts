@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureDebianPackage, findExecutable, missingPackageMessage } from "./system-packages";
+import { ensureDebianPackage, findExecutable, missingPackageMessage, oneAtATime } from "./system-packages";
 
 describe("missingPackageMessage", () => {
   it("gives the exact apt-get command and, for ejabberd, the Docker alternative", () => {
@@ -27,5 +27,21 @@ describe("ensureDebianPackage", () => {
     const found = await ensureDebianPackage({ pkg: "coreutils", binary: "ls" }, (message) => messages.push(message));
     expect(found).toMatch(/\/ls$/);
     expect(messages).toEqual([]);
+  });
+});
+
+describe("oneAtATime (dpkg's one lock)", () => {
+  it("starts each task only after the one queued before it settled, failed ones included", async () => {
+    const events: string[] = [];
+    const task = (name: string, fail: boolean) => async () => {
+      events.push(`${name} start`);
+      await new Promise((resolve) => setImmediate(resolve));
+      events.push(`${name} end`);
+      if (fail) throw new Error(`${name} failed`);
+      return name;
+    };
+    const results = await Promise.allSettled([oneAtATime(task("ejabberd", true)), oneAtATime(task("prosody", false)), oneAtATime(task("chromium", false))]);
+    expect(events).toEqual(["ejabberd start", "ejabberd end", "prosody start", "prosody end", "chromium start", "chromium end"]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "fulfilled", "fulfilled"]);
   });
 });

@@ -53,6 +53,9 @@ export async function ensureDebianPackage(
   const found = findExecutable(target.binary);
   if (found) return found;
   if (!isDebian() || !isRoot()) throw new UserFacingError(missingPackageMessage(target));
+  // Queued behind another install, this package may have come with it.
+  const installedMeanwhile = await oneAtATime(async () => findExecutable(target.binary));
+  if (installedMeanwhile) return installedMeanwhile;
 
   log(`Installing ${target.pkg} with apt-get (the first time takes about a minute)...`);
   const started = Date.now();
@@ -95,9 +98,27 @@ export function ensureCommand(name: string, pkg = name): Promise<string> {
 
 const aptEnv = (): NodeJS.ProcessEnv => ({ ...process.env, DEBIAN_FRONTEND: "noninteractive" });
 
+let aptQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `task` after every task queued before it has settled. dpkg takes one lock for the whole
+ * system: on a fresh machine the test setup starts ejabberd and Prosody side by side, and the
+ * second `apt-get install` failed at once on the lock the first held.
+ */
+export function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const run = aptQueue.then(task, task);
+  aptQueue = run.catch(() => undefined);
+  return run;
+}
+
 function aptGetInstall(pkg: string): Promise<RunResult> {
+  return oneAtATime(() => aptGetInstallNow(pkg));
+}
+
+function aptGetInstallNow(pkg: string): Promise<RunResult> {
   const progress = new ProgressLine(`apt-get install ${pkg}`);
-  return runCommand("apt-get", ["install", "-y", pkg], {
+  // Another process (an unattended upgrade, another checkout's tests) may hold dpkg's lock: wait for it.
+  return runCommand("apt-get", ["-o", "DPkg::Lock::Timeout=300", "install", "-y", pkg], {
     env: aptEnv(),
     timeoutMs: 10 * 60_000,
     onLine: (line) => {
