@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Stryker } from "@stryker-mutator/core";
 import { ensureCertificates } from "./lib/certificates";
 import { UserFacingError } from "./lib/errors";
 import { fromRepoRoot } from "./lib/instances";
 import { MUTATION_SCOPE, type MutationTarget } from "./lib/mutation-scope";
+import { recheckSurvivors, type ReportedMutant } from "./lib/recheck-survivors";
 
 /**
  * `npm run mutation [module...]`: StrykerJS mutates the modules that guard people
@@ -16,6 +17,7 @@ import { MUTATION_SCOPE, type MutationTarget } from "./lib/mutation-scope";
  *   npm run mutation -- lib/xmpp/iq-pairing.ts    one module (or several)
  *   MUTATION_CONCURRENCY=1 npm run mutation    fewer workers on a busy machine
  *   MUTATION_TYPECHECK=1 npm run mutation      drop mutants that do not compile (slower)
+ *   MUTATION_RECHECK=0 npm run mutation       believe Stryker's survivors without re-running them
  *   MUTATION_TESTS=lib/xmpp/framing.test.ts npm run mutation -- lib/xmpp/framing.ts
  *                                              only these tests (globs, comma-separated): a lower
  *                                              bound of the score, in minutes where the property
@@ -108,6 +110,8 @@ interface ModuleScore {
   killed: number;
   survived: number;
   noCoverage: number;
+  /** Of `killed`, those Stryker called Survived and a fresh run of the tests killed (recheck-survivors.ts). */
+  killedOnRecheck: number;
   /** Killed (or timed out) out of every mutant that ran, as Stryker counts it; null when none ran. */
   score: number | null;
 }
@@ -119,16 +123,30 @@ function scoreOf(module: string, results: readonly MutantResult[]): ModuleScore 
   const survived = count("Survived");
   const noCoverage = count("NoCoverage");
   const valid = killed + survived + noCoverage;
-  return { module, mutants: valid, killed, survived, noCoverage, score: valid === 0 ? null : (100 * killed) / valid };
+  return { module, mutants: valid, killed, survived, noCoverage, killedOnRecheck: 0, score: valid === 0 ? null : (100 * killed) / valid };
+}
+
+/** Stryker's survivors of `module`, each re-run in a fresh process; the score counts what that run killed. */
+function recheck(score: ModuleScore, tests: readonly string[]): ModuleScore {
+  if (process.env.MUTATION_RECHECK === "0" || score.survived === 0) return score;
+  const report = JSON.parse(readFileSync(fromRepoRoot(`${REPORT_DIR}/${slug(score.module)}.json`), "utf8")) as { files: Record<string, { mutants: ReportedMutant[] }> };
+  const survivors = Object.values(report.files).flatMap((file) => file.mutants.filter((mutant) => mutant.status === "Survived"));
+  console.log(`Re-running the tests on each of Stryker's ${survivors.length} survivors, in a copy of the sources...`);
+  const { killed, survived } = recheckSurvivors(score.module, tests, survivors, fromRepoRoot(`${WORK_DIR}/recheck`), (line) => console.log(line));
+  const list = survived.map((mutant) => `  line ${mutant.location.start.line}: ${mutant.mutatorName} -> ${JSON.stringify(mutant.replacement ?? "")}`).join("\n");
+  writeFileSync(fromRepoRoot(`${REPORT_DIR}/${slug(score.module)}.survivors.txt`), `${list}\n`);
+  const total = score.killed + killed.length;
+  return { ...score, killed: total, survived: survived.length, killedOnRecheck: killed.length, score: score.mutants === 0 ? null : (100 * total) / score.mutants };
 }
 
 function printScores(scores: readonly ModuleScore[]): void {
   const floors = process.env.MUTATION_TESTS?.trim() ? "; MUTATION_TESTS ran a subset of the tests, so each score is a floor" : "";
   console.log(`\nmutation scores (goal ${GOAL_PERCENT} %; reports in ${REPORT_DIR}/${floors})`);
-  for (const { module, mutants, killed, survived, noCoverage, score } of scores) {
+  for (const { module, mutants, killed, survived, noCoverage, killedOnRecheck, score } of scores) {
     const percent = score === null ? "  n/a" : `${score.toFixed(1).padStart(5)} %`;
     const mark = score !== null && score < GOAL_PERCENT ? "  below the goal" : "";
-    console.log(`  ${module.padEnd(34)} ${percent}  ${mutants} mutants, ${killed} killed, ${survived} survived, ${noCoverage} without a test${mark}`);
+    const rechecked = killedOnRecheck > 0 ? ` (${killedOnRecheck} of them on the re-run)` : "";
+    console.log(`  ${module.padEnd(34)} ${percent}  ${mutants} mutants, ${killed} killed${rechecked}, ${survived} survived, ${noCoverage} without a test${mark}`);
   }
 }
 
@@ -148,7 +166,7 @@ async function main(): Promise<void> {
     console.log(`\n=== mutating ${target.module} (tests: ${tests.join(", ")})${subset} ===`);
     try {
       const results = await new Stryker(strykerOptions(target)).runMutationTest();
-      scores.push(scoreOf(target.module, results));
+      scores.push(recheck(scoreOf(target.module, results), tests));
     } catch (error) {
       // One module's failure (a test failing before any mutant) must not hide the others' scores.
       console.error(`${target.module}: Stryker stopped: ${error instanceof Error ? error.message : String(error)}`);

@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   if (!unitOk) finish(false);
 
   console.log("\n=== build ===");
+  // The typecheck stage above passed on these very sources: the build need not repeat it.
+  process.env.PLAYGROUND_TYPECHECKED = "1";
   await ensureAppBuilt();
 
   const e2eOk = stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {

@@ -279,3 +279,80 @@ describe("redactContinuation: the second piece of an element sent in two writes"
     expect(redactContinuation("<message><body>", "hello</body></message>")).toBe("hello</body></message>");
   });
 });
+
+describe("redactXml: edges that mutation testing found untested", () => {
+  it.each(["auth", "challenge", "response", "success"])("keeps SASL's empty data \"=\" in <%s> (RFC 6120 section 6.4.2)", (name) => {
+    const text = `<${name} xmlns='${SASL}'>=</${name}>`;
+    expect(redactXml(text)).toBe(text);
+  });
+
+  it.each(["initial-response", "challenge", "response", "additional-data", "task-data"])("keeps SASL2's empty data \"=\" in <%s>", (name) => {
+    const text = `<x xmlns='${SASL2}'><${name}>=</${name}></x>`;
+    expect(redactXml(text)).toBe(text);
+  });
+
+  it.each([
+    ["the field's description beside its value", `<x xmlns='jabber:x:data'><field var='password' type='text-private'><desc>Your password</desc><value>${M}</value></field></x>`],
+    ["a value of another namespace under a password field", `<x xmlns='jabber:x:data'><field var='password'><value xmlns='urn:example:v'>kept</value></field></x>`],
+    ["a value under a form element that is not a field", `<x xmlns='jabber:x:data'><reported var='password'><value>kept</value></reported></x>`],
+    ["a value directly in the form", `<x xmlns='jabber:x:data'><value>kept</value></x>`],
+    ["a value under a password field of another namespace", `<f:field xmlns:f='urn:example:f' var='password'><value xmlns='jabber:x:data'>kept</value></f:field>`],
+  ])("masks a data form's secret value only: keeps %s", (_what, expected) => {
+    expect(redactXml(expected.replace(M, "hunter2"))).toBe(expected);
+  });
+
+  it("finds the secret field of a form deep in an iq (XEP-0077 section 4), and only its value", () => {
+    const text = `<iq type='set' id='r1'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='submit'><field var='username'><value>carol</value></field><field var='password'><value>hunter2</value></field></x></query></iq>`;
+    expect(redactXml(text)).toBe(text.replace("hunter2", M));
+  });
+
+  it("masks each run of a secret's text around a child, deep in an iq", () => {
+    const text = `<iq type='set'><query xmlns='jabber:iq:register'><password>hun<b/>ter2</password><username>carol</username></query></iq>`;
+    expect(redactXml(text)).toBe(`<iq type='set'><query xmlns='jabber:iq:register'><password>${M}<b/>${M}</password><username>carol</username></query></iq>`);
+  });
+
+  it("reads several top-level elements strictly (a chunk of a stream), by namespace", () => {
+    const text = `<query xmlns='urn:example:vault'><password>kept</password></query><iq type='get' id='p'/><auth xmlns='${SASL}' mechanism='PLAIN'>c2VjcmV0</auth>`;
+    expect(redactXml(text)).toBe(text.replace("c2VjcmV0", M));
+  });
+
+  it("keeps an empty secret element, and what follows it, byte for byte", () => {
+    const text = `<iq type='result'><success xmlns='${SASL}'/><query xmlns='jabber:iq:version'><name>x</name></query></iq>`;
+    expect(redactXml(text)).toBe(text);
+  });
+
+  it("stops reading strictly exactly past MAX_DEPTH levels", () => {
+    const at = (levels: number) => "<a>".repeat(levels) + "<query xmlns='urn:example'><password>kept</password></query>" + "</a>".repeat(levels);
+    // query is at depth levels + 1 and password at levels + 2: the deepest a strict reading takes is MAX_DEPTH.
+    expect(redactXml(at(MAX_DEPTH - 2))).toBe(at(MAX_DEPTH - 2));
+    expect(redactXml(at(MAX_DEPTH - 1))).toContain(`<password>${M}</password>`);
+  });
+
+  it("finds a FAST token attribute in a start tag that is not the first tag of the text", () => {
+    const text = `<a><token xmlns='${FAST}' token='WXZz'/></a>`;
+    expect(redactXml(text)).toBe(`<a><token xmlns='${FAST}' token='${M}'/></a>`);
+  });
+
+  it("reads every attribute of a FAST token, whatever comes before the token", () => {
+    const text = `<token xmlns='${FAST}' a='/' b = ">" token='WXZz' c='d'/>`;
+    expect(redactXml(text)).toBe(`<token xmlns='${FAST}' a='/' b = ">" token='${M}' c='d'/>`);
+  });
+
+  it("masks the one piece of a secret that ends where the piece begins, and adds nothing", () => {
+    expect(redactContinuation(`<auth xmlns='${SASL}' mechanism='PLAIN'>AGFsaWNl`, "</auth>")).toBe("</auth>");
+  });
+});
+
+describe("redactXml: the conservative reading's edges", () => {
+  it.each([
+    ["a token written with spaces around =", `<token token = 'WXZz'><`, `<token token = '${M}'><`],
+    ["an empty token", `<token token=''><`, `<token token=''><`],
+    ["two tokens", `<t token='a'/><t token="b"/><`, `<t token='${M}'/><t token="${M}"/><`],
+    ["a token never closed after a closed one", `<t token='a'/><t token='bcd`, `<t token='${M}'/><t token='${M}`],
+    ["a secret of spaces only", `<password>   </password><`, `<password>   </password><`],
+    ["an empty secret", `<auth></auth><`, `<auth></auth><`],
+    ["a secret padded with spaces", `<auth> s3 </auth><`, `<auth>${M}</auth><`],
+  ])("%s", (_what, text, expected) => {
+    expect(redactXml(text)).toBe(expected);
+  });
+});

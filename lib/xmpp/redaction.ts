@@ -112,7 +112,6 @@ function secretRanges(text: string, context: NamespaceContext): Range[] | null {
   const parser = new SaxesParser({ xmlns: true, fragment: true, position: true, additionalNamespaces: { ...context.prefixes, "": context.defaultNs } });
   const ranges: Range[] = [];
   const stack: OpenElement[] = [];
-  let failed = false;
   let tagStart = 0;
 
   const closeRun = (element: OpenElement, end: number) => {
@@ -122,11 +121,6 @@ function secretRanges(text: string, context: NamespaceContext): Range[] | null {
     ranges.push([element.cursor, end]);
   };
 
-  parser.on("error", () => {
-    failed = true;
-    // Nothing after the first error is read strictly: stop here rather than pay for each later one.
-    throw new Error("not well-formed");
-  });
   parser.on("opentagstart", () => {
     tagStart = text.lastIndexOf("<", parser.position - 1);
     const parent = stack.at(-1);
@@ -148,12 +142,14 @@ function secretRanges(text: string, context: NamespaceContext): Range[] | null {
     if (parent !== undefined) parent.cursor = parser.position;
   });
 
+  // With no error handler saxes throws at its first error: nothing after it is read strictly,
+  // rather than paying for each later one.
   try {
     parser.write(text).close();
   } catch {
-    failed = true;
+    return null;
   }
-  return failed ? null : ranges;
+  return ranges;
 }
 
 /**
