@@ -24,6 +24,12 @@ export interface ScriptedPeer {
   jid: string;
   /** The connected resource, for stanzas that need a full JID (XEP-0199 §4.4 pings). */
   fullJid: string;
+  /**
+   * Enters `room` as if invited (creating it when nobody is there) and resolves once the
+   * room has the peer as an occupant and its hello is sent: a lesson that starts in a room
+   * where someone already is (lessons/README.md, `peerInRoom`).
+   */
+  enterRoom(room: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,9 +55,10 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   const rooms = new Set<string>();
   const greeted = new Set<string>();
   const answered = new Set<string>();
+  const entered = new Map<string, () => void>();
   answerQueries(entity);
   entity.on("stanza", (stanza: Stanza) => {
-    void react(entity, stanza, { nick, self: bare, rooms, greeted, answered, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
+    void react(entity, stanza, { nick, self: bare, rooms, greeted, answered, entered, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
   });
 
   try {
@@ -69,6 +76,20 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   return {
     jid: bare,
     fullJid: `${bare}/${RESOURCE}`,
+    async enterRoom(room, timeoutMs = 10_000) {
+      const bareRoom = room.split("/")[0]!;
+      const greetedNow = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the scripted peer did not get into ${bareRoom} within ${timeoutMs / 1000} s`)), timeoutMs);
+        entered.set(bareRoom, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      // Handled here too, so a join that throws first leaves no unhandled rejection behind.
+      greetedNow.catch(() => undefined);
+      await joinRoom(entity, bareRoom, { nick, self: bare, rooms, greeted, answered, entered, log });
+      await greetedNow.finally(() => entered.delete(bareRoom));
+    },
     stop() {
       stopping ??= (async () => {
         // XEP-0045 §7.14: leave each room with unavailable presence to the occupant JID.
@@ -105,6 +126,8 @@ interface PeerState {
   greeted: Set<string>;
   /** Full JIDs whose available presence the peer has answered with its own. */
   answered: Set<string>;
+  /** Rooms someone waits for the peer to be in (enterRoom), called once it said hello there. */
+  entered: Map<string, () => void>;
   log: (line: string) => void;
 }
 
@@ -162,6 +185,7 @@ async function reactToOccupant(entity: Client, stanza: Stanza, bareFrom: string,
     state.greeted.add(bareFrom);
     await entity.send(xml("message", { to: bareFrom, type: "groupchat" }, xml("body", null, `Hello, I am ${state.nick}, the scripted peer. Mention me and I answer.`)));
     state.log(`said hello in ${bareFrom}`);
+    state.entered.get(bareFrom)?.();
   }
 }
 

@@ -29,6 +29,8 @@ export interface LessonSessionSetup {
   peer: "scripted" | "none";
   /** Guided lessons announce availability once bound unless the lesson teaches it (RFC 6121 §4.2). */
   initialPresence: boolean;
+  /** The scripted peer is already in {{room}} when the session opens. */
+  peerInRoom?: boolean;
 }
 
 type Action =
@@ -77,7 +79,7 @@ const pendingCloses = new Map<string, ReturnType<typeof setTimeout>>();
  * the learner leaves the lesson (the server then removes the accounts).
  */
 export function useLessonSession(setup: LessonSessionSetup) {
-  const { slug, mode, transport, peer, initialPresence } = setup;
+  const { slug, mode, transport, peer, initialPresence, peerInRoom = false } = setup;
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
@@ -116,7 +118,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     store.reset();
     try {
       const summary = await bridge().open(
-        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer } },
+        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}) } },
         events,
       );
       if (abandonedRef.current) {
@@ -132,7 +134,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } finally {
       openingRef.current = false;
     }
-  }, [slug, mode, transport, peer, initialPresence, store, eventsForNewSession]);
+  }, [slug, mode, transport, peer, initialPresence, peerInRoom, store, eventsForNewSession]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);
