@@ -72,6 +72,21 @@ const bridge = bridgeOfThisTab;
 const storageKey = (slug: string) => `xmpp-playground:lesson-session:${slug}`;
 /** Sessions whose page unmounted; closed unless the same lesson mounts again at once (React's strict mode does). */
 const pendingCloses = new Map<string, ReturnType<typeof setTimeout>>();
+/** Sessions given to the workbench (Continue in the workbench): leaving the lesson must not close them. */
+const handedOver = new Set<string>();
+
+/**
+ * Gives the lesson's current session away: the lesson forgets it (a later visit opens a new
+ * one) and leaving the page no longer closes it. Returns its id and token for the new owner.
+ */
+export function handOverLessonSession(slug: string): { sessionId: string; token: string } | null {
+  const saved = sessionStorage.getItem(storageKey(slug));
+  if (saved === null) return null;
+  const session = JSON.parse(saved) as { sessionId: string; token: string };
+  handedOver.add(session.sessionId);
+  sessionStorage.removeItem(storageKey(slug));
+  return session;
+}
 
 /**
  * The lesson's own session through the bridge: a fresh account (and a scripted peer when
@@ -167,7 +182,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
           pendingCloses.delete(slug);
           abandonedRef.current = true;
           const sessionId = sessionIdRef.current;
-          if (sessionId === null) return;
+          if (sessionId === null || handedOver.has(sessionId)) return;
           sessionIdRef.current = null;
           sessionStorage.removeItem(storageKey(slug));
           void bridge().close(sessionId).catch(() => undefined);
