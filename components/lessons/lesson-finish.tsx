@@ -52,11 +52,12 @@ export function LessonFinish({ lesson, variables, view, store }: LessonFinishPro
   }
 
   const live = view.status === "online";
-  const inRoom = lesson.peerInRoom && variables !== null;
+  const account = `the same account${view.jid ? ` (${view.jid})` : ""}`;
+  const company = lesson.peerInRoom && variables !== null ? `, and the room ${variables.room} with the peer still in it` : lesson.peer === "scripted" ? ", and the scripted peer" : "";
   return (
     <section ref={ref} className={styles.finish} aria-labelledby={`finish-${lesson.slug}`} data-testid="lesson-finish">
       <h2 id={`finish-${lesson.slug}`} className={styles.title}>
-        <span aria-hidden="true">🎉 </span>Lesson {lesson.number} complete
+        Lesson {lesson.number} complete
       </h2>
       <p className={styles.lead}>What you now know:</p>
       <ul className={styles.learned} aria-label="What you now know">
@@ -93,7 +94,7 @@ export function LessonFinish({ lesson, variables, view, store }: LessonFinishPro
       </div>
       <p className={`hint ${styles.kept}`} data-testid="finish-kept">
         {live
-          ? `The workbench takes over this connection as it is: the same account${view.jid ? ` (${view.jid})` : ""}, the transcript so far, ${inRoom ? `and the room ${variables.room} with the peer still in it` : "and the scripted peer if this lesson has one"}. It stays open until you disconnect there, or send nothing for 30 minutes.`
+          ? `The workbench takes over this connection as it is: ${account}, the transcript so far${company}. It stays open until you disconnect there, or send nothing for 30 minutes.`
           : "This session has ended: the workbench shows its transcript, and Connect there starts a new one."}
       </p>
       {problem && (
