@@ -26,8 +26,9 @@ export interface ScriptedPeer {
   fullJid: string;
   /**
    * Enters `room` as if invited (creating it when nobody is there) and resolves once the
-   * room has the peer as an occupant and its hello is sent: a lesson that starts in a room
-   * where someone already is (lessons/README.md, `peerInRoom`).
+   * room has reflected the peer's hello, so a newcomer finds the peer there and its hello in
+   * the history: a lesson that starts in a room someone is already in (lessons/README.md,
+   * `peerInRoom`).
    */
   enterRoom(room: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -126,7 +127,7 @@ interface PeerState {
   greeted: Set<string>;
   /** Full JIDs whose available presence the peer has answered with its own. */
   answered: Set<string>;
-  /** Rooms someone waits for the peer to be in (enterRoom), called once it said hello there. */
+  /** Rooms someone waits for the peer to be in (enterRoom), called once the room reflected its hello. */
   entered: Map<string, () => void>;
   log: (line: string) => void;
 }
@@ -144,6 +145,8 @@ async function react(entity: Client, stanza: Stanza, state: PeerState): Promise<
   const body = stanza.getChildText("body");
   if (body === null || body.trim() === "") return;
   const type = stanza.attrs.type ?? "normal";
+  // The room reflected our own message (XEP-0045 §7.4): it is in the room's history now, so whoever waits for us there may go on.
+  if (type === "groupchat" && from.split("/").slice(1).join("/") === state.nick) state.entered.get(from.split("/")[0]!)?.();
   if (type === "groupchat") return answerInRoom(entity, stanza, from, body, state);
   // RFC 6121 §5.2.2: a headline expects no reply.
   if (type === "headline") return;
@@ -185,7 +188,6 @@ async function reactToOccupant(entity: Client, stanza: Stanza, bareFrom: string,
     state.greeted.add(bareFrom);
     await entity.send(xml("message", { to: bareFrom, type: "groupchat" }, xml("body", null, `Hello, I am ${state.nick}, the scripted peer. Mention me and I answer.`)));
     state.log(`said hello in ${bareFrom}`);
-    state.entered.get(bareFrom)?.();
   }
 }
 
