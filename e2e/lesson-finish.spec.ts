@@ -26,6 +26,8 @@ async function solveStepsBefore(page: Page, lesson: Lesson, count: number): Prom
 }
 
 test("the last step of a short lesson shows the finish screen, and the workbench takes the session over", async ({ page }) => {
+  // A lesson step (30 s in e2e/lessons.spec.ts: a fresh account, Monaco, a check) plus a second page with its own editor.
+  test.setTimeout(45_000);
   await page.setViewportSize({ width: 1400, height: 900 });
   await openLesson(page, short.slug);
   const me = (await page.getByTestId("var-me").textContent())!;
