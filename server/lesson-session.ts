@@ -13,7 +13,7 @@ import { startScriptedPeer } from "./scripted-peer";
  * it made is undone when the session ends: the peer stops and both accounts are removed.
  */
 
-type PeerHandle = { jid: string; stop(): Promise<void> };
+type PeerHandle = { jid: string; enterRoom(room: string): Promise<void>; stop(): Promise<void> };
 
 /** Details only the tab that opened (or reattached with the token) ever receives. */
 const detailsBySession = new WeakMap<XmppSession, LessonSessionDetails>();
@@ -34,17 +34,22 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
   const variables = buildLessonVariables({ username, password: opened.account.password, domain: bundled.domain, ...(peer ? { peer: peer.jid } : {}) });
   detailsBySession.set(opened.session, { variables });
   const removeAccount = opened.cleanup;
-  return {
-    ...opened,
-    cleanup: async () => {
-      // The peer first: it leaves rooms and unsubscribes while the student's account still exists.
-      await peer?.stop().catch(() => undefined);
-      await removeAccount?.();
-      // The registration lesson makes {{newuser}}; a learner who leaves halfway must not leave it behind.
-      // Removal of an account that does not exist resolves quietly (XEP-0077 §3.2 is never reached).
-      await removeRegistered({ server: addressFor(bundled, "plain"), domain: bundled.domain, transport: "plain", username: variables.newuser, password: variables.newpass }).catch(() => undefined);
-    },
+  const cleanup = async () => {
+    // The peer first: it leaves rooms and unsubscribes while the student's account still exists.
+    await peer?.stop().catch(() => undefined);
+    await removeAccount?.();
+    // The registration lesson makes {{newuser}}; a learner who leaves halfway must not leave it behind.
+    // Removal of an account that does not exist resolves quietly (XEP-0077 §3.2 is never reached).
+    await removeRegistered({ server: addressFor(bundled, "plain"), domain: bundled.domain, transport: "plain", username: variables.newuser, password: variables.newpass }).catch(() => undefined);
   };
+  if (lesson.peerInRoom && peer !== null) {
+    // The room exists, with the peer in it, before the learner's session connects (XEP-0045 §7.2.1, §10.1.2).
+    await peer.enterRoom(variables.room).catch(async (error: unknown) => {
+      await cleanup().catch(() => undefined);
+      throw new Error(`The scripted peer could not enter the lesson's room: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+  return { ...opened, cleanup };
 }
 
 /** The lesson details of a session, for its opened and attached replies (undefined for other sessions). */

@@ -98,6 +98,25 @@ describe("the scripted peer against ejabberd", () => {
     );
   });
 
+  it("waits in a room of its own making when asked (peerInRoom), where a newcomer finds it and its hello", async () => {
+    const room = `waiting-${Date.now().toString(36)}@${vars.muc}`;
+    await peer.enterRoom(room);
+    expect(peerLog).toContain(`said hello in ${room}`);
+    const entered = await send(`<presence to='${room}/${vars.nick}'><x xmlns='http://jabber.org/protocol/muc'/></presence>`);
+    // XEP-0045 §7.2.2: the occupants already there first, then our self-presence; the hello comes as history.
+    await expectTranscript(
+      [
+        { name: "peer", dir: "in", stanza: "presence", from: `${room}/peer`, has: [{ path: "x/item", xmlns: "http://jabber.org/protocol/muc#user", attrs: { affiliation: "owner", role: "moderator" } }] },
+        { dir: "in", stanza: "presence", from: `${room}/{{nick}}`, after: "peer", has: [{ path: "x/status", attrs: { code: "110" } }] },
+        { dir: "in", stanza: "message", type: "groupchat", from: `${room}/peer`, has: [{ path: "delay", xmlns: "urn:xmpp:delay" }, { path: "body", contains: "Hello, I am peer" }] },
+      ],
+      entered,
+      "the peer's occupant presence, our self-presence and the peer's hello from the history",
+    );
+    const left = await send(`<presence to='${room}/${vars.nick}' type='unavailable'/>`);
+    await expectTranscript([{ dir: "in", stanza: "presence", type: "unavailable", from: `${room}/{{nick}}` }], left, "our exit from the room");
+  });
+
   it("joins a room on a direct invitation, says hello, answers a mention, and leaves when stopped", async () => {
     const room = vars.room;
     const entered = await send(`<presence to='${room}/${vars.nick}'><x xmlns='http://jabber.org/protocol/muc'/></presence>`);

@@ -24,6 +24,13 @@ export interface ScriptedPeer {
   jid: string;
   /** The connected resource, for stanzas that need a full JID (XEP-0199 §4.4 pings). */
   fullJid: string;
+  /**
+   * Enters `room` as if invited (creating it when nobody is there) and resolves once the
+   * room has reflected the peer's hello, so a newcomer finds the peer there and its hello in
+   * the history: a lesson that starts in a room someone is already in (lessons/README.md,
+   * `peerInRoom`).
+   */
+  enterRoom(room: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,9 +56,10 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   const rooms = new Set<string>();
   const greeted = new Set<string>();
   const answered = new Set<string>();
+  const entered = new Map<string, () => void>();
   answerQueries(entity);
   entity.on("stanza", (stanza: Stanza) => {
-    void react(entity, stanza, { nick, self: bare, rooms, greeted, answered, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
+    void react(entity, stanza, { nick, self: bare, rooms, greeted, answered, entered, log }).catch((error: unknown) => log(`could not answer: ${String(error)}`));
   });
 
   try {
@@ -69,6 +77,20 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   return {
     jid: bare,
     fullJid: `${bare}/${RESOURCE}`,
+    async enterRoom(room, timeoutMs = 10_000) {
+      const bareRoom = room.split("/")[0]!;
+      const greetedNow = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the scripted peer did not get into ${bareRoom} within ${timeoutMs / 1000} s`)), timeoutMs);
+        entered.set(bareRoom, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      // Handled here too, so a join that throws first leaves no unhandled rejection behind.
+      greetedNow.catch(() => undefined);
+      await joinRoom(entity, bareRoom, { nick, self: bare, rooms, greeted, answered, entered, log });
+      await greetedNow.finally(() => entered.delete(bareRoom));
+    },
     stop() {
       stopping ??= (async () => {
         // XEP-0045 §7.14: leave each room with unavailable presence to the occupant JID.
@@ -105,6 +127,8 @@ interface PeerState {
   greeted: Set<string>;
   /** Full JIDs whose available presence the peer has answered with its own. */
   answered: Set<string>;
+  /** Rooms someone waits for the peer to be in (enterRoom), called once the room reflected its hello. */
+  entered: Map<string, () => void>;
   log: (line: string) => void;
 }
 
@@ -121,6 +145,8 @@ async function react(entity: Client, stanza: Stanza, state: PeerState): Promise<
   const body = stanza.getChildText("body");
   if (body === null || body.trim() === "") return;
   const type = stanza.attrs.type ?? "normal";
+  // The room reflected our own message (XEP-0045 §7.4): it is in the room's history now, so whoever waits for us there may go on.
+  if (type === "groupchat" && from.split("/").slice(1).join("/") === state.nick) state.entered.get(from.split("/")[0]!)?.();
   if (type === "groupchat") return answerInRoom(entity, stanza, from, body, state);
   // RFC 6121 §5.2.2: a headline expects no reply.
   if (type === "headline") return;

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
@@ -20,10 +21,12 @@ import { useStepCheck } from "./use-step-check";
 import styles from "./lessons.module.css";
 
 const noSubscription = () => () => undefined;
+// The ending loads when the last step passes, not with the page (the lesson pages' JS budget).
+const LessonFinish = dynamic(() => import("./lesson-finish").then((module) => module.LessonFinish), { ssr: false });
 
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
-  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence });
+  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom });
   const { view, store } = session;
   const variables = view.variables;
   const { progress, update, storageProblem } = useLessonProgress();
@@ -219,6 +222,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           nextLesson={last ? lesson.next : null}
         />
         </PanelBoundary>
+        {last && check.passed && <LessonFinish lesson={lesson} variables={variables} view={view} store={store} />}
       </div>
       <div className={styles.workColumn}>
         <section className={`editor-panel ${styles.editorPanel}`} aria-label="Stanza editor">

@@ -29,6 +29,8 @@ export interface LessonSessionSetup {
   peer: "scripted" | "none";
   /** Guided lessons announce availability once bound unless the lesson teaches it (RFC 6121 §4.2). */
   initialPresence: boolean;
+  /** The scripted peer is already in {{room}} when the session opens. */
+  peerInRoom?: boolean;
 }
 
 type Action =
@@ -70,6 +72,21 @@ const bridge = bridgeOfThisTab;
 const storageKey = (slug: string) => `xmpp-playground:lesson-session:${slug}`;
 /** Sessions whose page unmounted; closed unless the same lesson mounts again at once (React's strict mode does). */
 const pendingCloses = new Map<string, ReturnType<typeof setTimeout>>();
+/** Sessions given to the workbench (Continue in the workbench): leaving the lesson must not close them. */
+const handedOver = new Set<string>();
+
+/**
+ * Gives the lesson's current session away: the lesson forgets it (a later visit opens a new
+ * one) and leaving the page no longer closes it. Returns its id and token for the new owner.
+ */
+export function handOverLessonSession(slug: string): { sessionId: string; token: string } | null {
+  const saved = sessionStorage.getItem(storageKey(slug));
+  if (saved === null) return null;
+  const session = JSON.parse(saved) as { sessionId: string; token: string };
+  handedOver.add(session.sessionId);
+  sessionStorage.removeItem(storageKey(slug));
+  return session;
+}
 
 /**
  * The lesson's own session through the bridge: a fresh account (and a scripted peer when
@@ -77,7 +94,7 @@ const pendingCloses = new Map<string, ReturnType<typeof setTimeout>>();
  * the learner leaves the lesson (the server then removes the accounts).
  */
 export function useLessonSession(setup: LessonSessionSetup) {
-  const { slug, mode, transport, peer, initialPresence } = setup;
+  const { slug, mode, transport, peer, initialPresence, peerInRoom = false } = setup;
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
@@ -116,7 +133,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     store.reset();
     try {
       const summary = await bridge().open(
-        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer } },
+        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}) } },
         events,
       );
       if (abandonedRef.current) {
@@ -132,7 +149,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } finally {
       openingRef.current = false;
     }
-  }, [slug, mode, transport, peer, initialPresence, store, eventsForNewSession]);
+  }, [slug, mode, transport, peer, initialPresence, peerInRoom, store, eventsForNewSession]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);
@@ -165,7 +182,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
           pendingCloses.delete(slug);
           abandonedRef.current = true;
           const sessionId = sessionIdRef.current;
-          if (sessionId === null) return;
+          if (sessionId === null || handedOver.has(sessionId)) return;
           sessionIdRef.current = null;
           sessionStorage.removeItem(storageKey(slug));
           void bridge().close(sessionId).catch(() => undefined);

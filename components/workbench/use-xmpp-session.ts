@@ -98,6 +98,14 @@ const bridge = bridgeOfThisTab;
 const storageKey = (paneId: string) => `xmpp-playground:session:${paneId}`;
 
 /**
+ * Makes pane `paneId` reattach to an existing session of this tab when it next mounts,
+ * exactly as after a reload: a lesson's finish screen hands its session over this way.
+ */
+export function adoptSession(paneId: string, session: { sessionId: string; token: string; transport: Transport }): void {
+  sessionStorage.setItem(storageKey(paneId), JSON.stringify({ ...session, instance: bridge().instance }));
+}
+
+/**
  * One XMPP session driven through the bridge. Its state is React's; its transcript lives
  * in a TranscriptStore outside React (a million entries must not be copied per batch).
  * A reload reattaches to the same session.

@@ -57,6 +57,8 @@ export interface OtherServer {
 export interface LessonOpen {
   /** A peer run by the server for this session (it answers, subscribes back, joins rooms), or nobody. */
   peer: "scripted" | "none";
+  /** The scripted peer enters the session's {{room}} before the session connects (XEP-0045 §7.2.1). */
+  peerInRoom?: boolean;
 }
 
 /** What a lesson session tells its own tab, and only it: its variables, secrets included (raw lessons type them). */
@@ -205,6 +207,8 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
     const lesson = value.lesson;
     if (!isRecord(lesson) || (lesson.peer !== "scripted" && lesson.peer !== "none")) return { invalid: "lesson needs peer scripted or none" };
     if (account.kind !== "fresh" || value.server !== undefined) return { invalid: "a lesson session uses a fresh account on the bundled server" };
+    if (lesson.peerInRoom !== undefined && typeof lesson.peerInRoom !== "boolean") return { invalid: "lesson.peerInRoom must be true or false" };
+    if (lesson.peerInRoom === true && lesson.peer !== "scripted") return { invalid: "lesson.peerInRoom needs peer scripted" };
   }
   return value as unknown as OpenRequest;
 }

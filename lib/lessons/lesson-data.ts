@@ -37,6 +37,10 @@ export interface LessonData {
   next: LessonLink | null;
   /** The {{variables}} the lesson's files use, so the page can show their values. */
   mentioned: string[];
+  /** The scripted peer waits in {{room}} when the session opens. */
+  peerInRoom: boolean;
+  /** What the finish screen lists: each point as inert HTML, with its section. */
+  learned: { html: string; spec: SpecRef }[];
 }
 
 /** The index's view of a lesson. */
@@ -70,6 +74,8 @@ export function lessonData(lesson: Lesson, neighbours: { previous: Lesson | unde
       solutionIsMalformed: step.solutionIsMalformed === true,
     })),
     mentioned: mentionedVariables(lesson),
+    peerInRoom: lesson.peerInRoom === true,
+    learned: (lesson.learned ?? []).map((point) => ({ html: renderInert(point.text), spec: point.spec })),
     previous: neighbours.previous ? linkTo(neighbours.previous) : null,
     next: neighbours.next ? linkTo(neighbours.next) : null,
   };

@@ -26,6 +26,7 @@ const lesson: Lesson = {
   specs: [findSpecSection("RFC 6121 §5")!],
   intro: "Intro.",
   steps: [step],
+  learned: [{ text: "Messages have a type.", spec: findSpecSection("RFC 6121 §5.2.2")! }],
 };
 const withStep = (changes: Partial<LessonStep>, lessonChanges: Partial<Lesson> = {}): Lesson => ({ ...lesson, ...lessonChanges, steps: [{ ...step, ...changes }] });
 

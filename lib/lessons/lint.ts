@@ -33,6 +33,11 @@ export function lintLesson(lesson: Lesson, root = "lessons"): LintProblem[] {
   const problems: LintProblem[] = [];
   const index = `${folder}/index.md`;
   checkText(problems, lesson, index, "introduction", lesson.intro);
+  // The finish screen says what the lesson taught: every lesson must say it.
+  if (lesson.learned === undefined || lesson.learned.length === 0) {
+    problems.push({ file: index, field: "learned", message: "missing; list what the learner now knows, as - text: ... with spec: \"RFC ... §...\" (the finish screen shows them)" });
+  }
+  lesson.learned?.forEach((point, position) => checkText(problems, lesson, index, `learned[${position}].text`, point.text));
   for (const step of lesson.steps) {
     const base = `${folder}/${String(step.number).padStart(2, "0")}-${step.slug}`;
     problems.push(...lintStep(lesson, step, base));

@@ -4,7 +4,7 @@ import { TRANSPORTS, type Transport } from "../bridge/protocol";
 import { FieldReader, LessonFormatError } from "./format-error";
 import { splitFrontMatter } from "./front-matter";
 import { findSpecSection } from "./spec-sections";
-import type { Course, Lesson, LessonStep, SpecRef } from "./types";
+import type { Course, LearnedPoint, Lesson, LessonStep, SpecRef } from "./types";
 import { readCheck } from "./validate-check";
 
 /**
@@ -48,7 +48,7 @@ export function loadLesson(folder: string): Lesson {
   if (!fs.existsSync(/* turbopackIgnore: true */ indexFile)) throw new LessonFormatError(indexFile, "", "missing; every lesson folder needs an index.md with the lesson's front matter (see lessons/README.md)");
   const { data, body } = splitFrontMatter(fs.readFileSync(/* turbopackIgnore: true */ indexFile, "utf8"), indexFile);
   const reader = new FieldReader(indexFile);
-  reader.onlyKeys(data, "", LESSON_FIELDS);
+  reader.onlyKeys(data, "", [...LESSON_FIELDS, ...ENDING_FIELDS]);
   const mode = reader.oneOf(data.mode, "mode", ["guided", "raw"] as const)!;
   const transport = (reader.oneOf(data.transport, "transport", TRANSPORT_IDS, { optional: true }) ?? "plain") as Transport;
   if (mode === "raw" && transport === "websocket") reader.fail("transport", "raw mode speaks XMPP over TCP; write plain, starttls or tls");
@@ -88,6 +88,12 @@ export function loadLesson(folder: string): Lesson {
     steps: stepFiles.map((name) => loadStep(folder, name)),
   };
   if (data.initialPresence === false) lesson.initialPresence = false;
+  if (data.learned !== undefined) lesson.learned = readLearned(data.learned, reader);
+  if (data.peerInRoom !== undefined) {
+    if (typeof data.peerInRoom !== "boolean") reader.fail("peerInRoom", "write true or false (true: the scripted peer is already in {{room}} when the session opens)");
+    if (data.peerInRoom && peer !== "scripted") reader.fail("peerInRoom", "needs accounts.peer: scripted; only the scripted peer can wait in the room");
+    if (data.peerInRoom) lesson.peerInRoom = true;
+  }
   return lesson;
 }
 
@@ -133,6 +139,25 @@ function readSpecs(value: unknown, reader: FieldReader): SpecRef[] {
       reader.fail(`specs[${index}]`, `"${label}" is not in lib/lessons/spec-sections.ts; write a label listed there, such as "RFC 6120 §8.2.3" or "XEP-0045 §7.2.1", or add the real section to that file`);
     }
     return { label: section.label, title: section.title, url: section.url };
+  });
+}
+
+/** Fields of index.md about how a lesson ends and how its room is set up (lessons/README.md). */
+const ENDING_FIELDS = ["learned", "peerInRoom"] as const;
+
+/** `learned:` a list of { text, spec }: what the finish screen lists, each with a registered section. */
+function readLearned(value: unknown, reader: FieldReader): LearnedPoint[] {
+  const example = '- text: "Open a stream with a header" and spec: "RFC 6120 §4.2"';
+  if (!Array.isArray(value) || value.length === 0) reader.fail("learned", `expected a list of points, each a mapping such as ${example}`);
+  return value.map((item, index) => {
+    const field = `learned[${index}]`;
+    const point = reader.object(item, field, "{ text: ..., spec: \"RFC 6120 §4.2\" }");
+    reader.onlyKeys(point, field, ["text", "spec"]);
+    const text = reader.requiredString(point.text, `${field}.text`, "one sentence on what the learner can now do").trim();
+    const label = reader.requiredString(point.spec, `${field}.spec`, 'the section it comes from, such as "RFC 6120 §4.2"');
+    const section = findSpecSection(label);
+    if (section === undefined) reader.fail(`${field}.spec`, `"${label}" is not in lib/lessons/spec-sections.ts; write a label listed there, or add the real section to that file`);
+    return { text, spec: { label: section.label, title: section.title, url: section.url } };
   });
 }
 

@@ -119,6 +119,19 @@ export interface Lesson {
   /** Markdown. */
   intro: string;
   steps: LessonStep[];
+  /** What the finish screen says the learner now knows, each point with its section (the lint requires them). */
+  learned?: LearnedPoint[];
+  /**
+   * The scripted peer is already an occupant of {{room}} (as `peer`) when the session opens,
+   * so a lesson can start from entering an existing room (XEP-0045 §7.2). Needs `peer: scripted`.
+   */
+  peerInRoom?: boolean;
+}
+
+/** One thing a finished lesson taught: a sentence (inline Markdown) and the section it comes from. */
+export interface LearnedPoint {
+  text: string;
+  spec: SpecRef;
 }
 
 export interface Course {
