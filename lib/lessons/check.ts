@@ -138,31 +138,26 @@ function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: T
  */
 export function entryMismatches(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, first = false): Mismatch[] {
   const found: Mismatch[] = [];
-  const differ = (mismatch: Mismatch) => found.push(mismatch) > 0 && first;
-  if (entry.dir !== expectation.dir && differ({ field: "dir", expected: expectation.dir, actual: entry.dir })) return found;
+  // Records a difference; true when the caller should stop there.
+  const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => found.push({ field, expected, actual, key }) > 0 && first;
+  const { dir, event, kind, stanza, ns, type } = expectation;
+  if (entry.dir !== dir && differ("dir", dir, entry.dir)) return found;
   // Events match by code (lib/xmpp/event-codes.ts), never by their sentence, which is for people.
-  if (expectation.event !== undefined && !(entry.dir === "event" && entry.code === expectation.event) && differ({ field: "event", expected: expectation.event, actual: entry.code })) return found;
-  if (expectation.kind !== undefined && entry.kind !== expectation.kind && differ({ field: "kind", expected: expectation.kind, actual: entry.kind })) return found;
-  if (expectation.stanza !== undefined && entry.name !== expectation.stanza && differ({ field: "stanza", expected: expectation.stanza, actual: entry.name })) return found;
-  if (expectation.ns !== undefined && entry.ns !== expectation.ns && differ({ field: "ns", expected: expectation.ns, actual: entry.ns })) return found;
-  const attribute = (name: string): string | undefined => {
-    const known = entry.attrs?.[name as keyof NonNullable<TranscriptEntry["attrs"]>];
-    return known ?? trees.of(entry)?.attrs[name];
-  };
-  if (expectation.type !== undefined && attribute("type") !== expectation.type && differ({ field: "type", expected: expectation.type, actual: attribute("type") })) return found;
+  if (event !== undefined && !(entry.dir === "event" && entry.code === event) && differ("event", event, entry.code)) return found;
+  if (kind !== undefined && entry.kind !== kind && differ("kind", kind, entry.kind)) return found;
+  if (stanza !== undefined && entry.name !== stanza && differ("stanza", stanza, entry.name)) return found;
+  if (ns !== undefined && entry.ns !== ns && differ("ns", ns, entry.ns)) return found;
+  const attribute = (name: string): string | undefined => entry.attrs?.[name as keyof NonNullable<TranscriptEntry["attrs"]>] ?? trees.of(entry)?.attrs[name];
+  if (type !== undefined && attribute("type") !== type && differ("type", type, attribute("type"))) return found;
   for (const field of ["to", "from"] as const) {
     const pattern = expectation[field];
-    if (pattern !== undefined && !jidMatches(pattern, attribute(field)) && differ({ field, expected: pattern, actual: attribute(field) })) return found;
+    if (pattern !== undefined && !jidMatches(pattern, attribute(field)) && differ(field, pattern, attribute(field))) return found;
   }
-  for (const [name, value] of Object.entries(expectation.attrs ?? {})) {
-    if (attribute(name) !== value && differ({ field: "attrs", key: name, expected: value, actual: attribute(name) })) return found;
-  }
+  for (const [name, value] of Object.entries(expectation.attrs ?? {})) if (attribute(name) !== value && differ("attrs", value, attribute(name), name)) return found;
   const tree = trees.of(entry);
-  for (const [index, has] of (expectation.has ?? []).entries()) {
-    if ((tree === undefined || !hasDescendant(tree, has)) && differ({ field: "has", key: index })) return found;
-  }
-  if (expectation.error !== undefined && !errorMatches(expectation.error, entry, trees) && differ({ field: "error", actual: tree ? errorCondition(entry, tree) : undefined })) return found;
-  if (expectation.answers !== undefined && !(entry.kind === "iq" || entry.kind === "bind") && differ({ field: "answers", actual: entry.kind })) return found;
+  for (const [index, has] of (expectation.has ?? []).entries()) if (!(tree && hasDescendant(tree, has)) && differ("has", undefined, undefined, index)) return found;
+  if (expectation.error !== undefined && !errorMatches(expectation.error, entry, trees) && differ("error", undefined, tree && errorCondition(entry, tree))) return found;
+  if (expectation.answers !== undefined && !(entry.kind === "iq" || entry.kind === "bind")) differ("answers", undefined, entry.kind);
   return found;
 }
 

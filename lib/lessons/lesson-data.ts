@@ -66,7 +66,6 @@ export function lessonData(lesson: Lesson, neighbours: { previous: Lesson | unde
       ...step,
       hints: step.hints.map(renderInert),
       failure: renderInert(step.failure),
-      ...(step.notice !== undefined ? { notice: renderInert(step.notice) } : {}),
       prose: renderLessonMarkdown(step.prose),
       solutionIsMalformed: step.solutionIsMalformed === true,
     })),

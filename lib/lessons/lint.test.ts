@@ -48,6 +48,7 @@ describe("lintLesson", () => {
     expect(lintLesson(withStep({ notice: "Note {{jid}}." })).map((problem) => `${problem.field}: ${problem.message}`)).toEqual([
       "notice: {{jid}} is not a lesson variable; the variables are listed in lessons/README.md",
     ]);
+    expect(lintLesson(withStep({ notice: "Note its `from attribute." })).map((problem) => problem.message)).toEqual(["has an odd number of backticks; close each `code` span"]);
   });
 
   it("holds a solution marked malformed to being malformed", () => {
