@@ -9,7 +9,7 @@ export function EntryLink({ seq, onSelect }: { seq: number; onSelect(seq: number
     <button
       type="button"
       className={styles.entryLink}
-      data-testid="entry-link"
+      data-testid="step-entry-link"
       data-seq={seq}
       aria-label={`Show entry ${seq} in the lanes`}
       onClick={() => {
