@@ -192,6 +192,20 @@ describe("stuck detection", () => {
     expect(diagnosis?.stuck?.text).toContain("already joined room@conference.localhost (#2)");
   });
 
+  it("says so when the learner joined without the MUC <x/> in this very window, then joined again with it", () => {
+    const window = transcript(
+      ["out", "<presence to='room@conference.localhost/nick'/>"],
+      ["in", selfPresence().replace("<status code='110'/>", "<status code='110'/><status code='201'/>")],
+      ["out", "<presence to='room@conference.localhost/nick'><x xmlns='http://jabber.org/protocol/muc'/></presence>"],
+      ["in", selfPresence()],
+    );
+    const diagnosis = diagnose(join, window);
+    expect(diagnosis?.index).toBe(1);
+    expect(diagnosis?.closest?.seq).toBe(4);
+    expect(diagnosis?.stuck?.seq).toBe(4);
+    expect(diagnosis?.stuck?.text).toContain("start a New session and Replay");
+  });
+
   it("does not claim stuck once the session left the room, or before it joined", () => {
     const left = transcript(["in", selfPresence()], ["in", selfPresence(" type='unavailable'")]);
     expect(diagnose(join, [], left)?.stuck).toBeUndefined();

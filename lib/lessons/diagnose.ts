@@ -250,19 +250,20 @@ const ONCE: { event: "tls-established" | "authenticated" | "bound"; did: string;
 ];
 
 /**
- * Conservative: an expectation still to be met blocks the step only when nothing in the
- * window meets it on its own and the session's state makes it unrepeatable.
+ * Conservative: an expectation still to be met blocks the step only when the session's state
+ * makes it unrepeatable and (for the one-time negotiations) nothing in the window meets it.
  */
 function stuckReason(remaining: readonly Expectation[], session: readonly TranscriptEntry[], window: readonly TranscriptEntry[], trees: TreeCache): Diagnosis["stuck"] {
   for (const expectation of remaining) {
+    // A creation self-presence already in the window came before the join the check wants, or the check would pass.
+    const joined = roomStillJoined(expectation, session, trees);
+    if (joined) return joined;
     if (window.some((entry) => entryMismatches(expectation, entry, trees, true).length === 0)) continue;
     for (const once of ONCE) {
       if (!once.concerns(expectation)) continue;
       const done = session.find((entry) => entry.dir === "event" && entry.code === once.event);
       if (done) return { seq: done.seq, text: `This session already ${once.did} (#${done.seq}), and a stream does that only once: start a New session and Replay the earlier steps.` };
     }
-    const joined = roomStillJoined(expectation, session, trees);
-    if (joined) return joined;
   }
   return undefined;
 }
