@@ -218,8 +218,8 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           onHelp={(next) => setHelp({ ...next, step: step.slug })}
           onSolve={solve}
           onReset={resetStep}
+          onSelectEntry={setSelectedSeq}
           onNext={last ? null : () => openStepAt(stepIndex + 1)}
-          nextLesson={last ? lesson.next : null}
         />
         </PanelBoundary>
         {last && check.passed && <LessonFinish lesson={lesson} variables={variables} view={view} store={store} />}

@@ -1,11 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import type { LessonVariables } from "@/lib/lessons/variables";
-import type { LessonLink, StepData } from "@/lib/lessons/lesson-data";
-import { LessonHtml, LessonText } from "./lesson-text";
-import { SpecLinks } from "./spec-links";
+import type { StepData } from "@/lib/lessons/lesson-data";
+import { LessonText } from "./lesson-text";
 import { StepHelp, type HelpState } from "./step-help";
+import { StepVerdict } from "./step-verdict";
 import type { StepCheckState } from "./use-step-check";
 import styles from "./lessons.module.css";
 
@@ -19,15 +18,14 @@ interface StepPanelProps {
   onHelp(help: HelpState): void;
   onSolve(): void;
   onReset(): void;
+  /** Selects an entry in the lanes, from a link in the verdict. */
+  onSelectEntry(seq: number): void;
   /** Null on the last step. */
   onNext: (() => void) | null;
-  nextLesson: LessonLink | null;
 }
 
 /** The open step: its prose, the live verdict of its check, and help in stages. */
-export function StepPanel({ step, index, count, variables, check, help, onHelp, onSolve, onReset, onNext, nextLesson }: StepPanelProps) {
-  const state = check.passed ? "passed" : check.attempted && check.result ? "missing" : "waiting";
-  const missing = check.result?.missing?.message;
+export function StepPanel({ step, index, count, variables, check, help, onHelp, onSolve, onReset, onSelectEntry, onNext }: StepPanelProps) {
   return (
     <article className={styles.step} aria-labelledby={`step-${step.slug}`}>
       <h2 id={`step-${step.slug}`}>
@@ -37,50 +35,7 @@ export function StepPanel({ step, index, count, variables, check, help, onHelp, 
         {step.title}
       </h2>
       <LessonText segments={step.prose} variables={variables} label="Step" />
-      <div
-        className={`${styles.verdict} ${styles[`verdict-${state}`]}`}
-        role="status"
-        data-testid="step-check"
-        data-state={state}
-        data-checked-seq={check.checkedSeq}
-      >
-        {state === "passed" && (
-          <>
-            <p className={styles.verdictTitle}>✓ Passed: the server&apos;s replies satisfy this step&apos;s check.</p>
-            {onNext ? (
-              <button type="button" className="button primary" onClick={onNext}>
-                Next step
-              </button>
-            ) : (
-              <p>
-                Lesson complete.{" "}
-                {nextLesson ? (
-                  <Link className="button primary" href={`/lessons/${nextLesson.slug}`}>
-                    Next lesson: {nextLesson.title}
-                  </Link>
-                ) : (
-                  <Link href="/lessons">Back to the lessons</Link>
-                )}
-              </p>
-            )}
-          </>
-        )}
-        {state === "waiting" && <p className={styles.verdictTitle}>Send when ready: the check runs on every reply from the server.</p>}
-        {state === "missing" && (
-          <>
-            <p className={styles.verdictTitle} data-testid="step-missing" data-missing-index={check.result?.missing?.index}>
-              Not yet: {missing}
-            </p>
-            <LessonHtml html={step.failure} variables={variables} className={styles.failure} />
-            {step.specs.length > 0 && (
-              <div className={styles.seeAlso}>
-                <span className="hint">Read:</span>
-                <SpecLinks specs={step.specs} />
-              </div>
-            )}
-          </>
-        )}
-      </div>
+      <StepVerdict step={step} variables={variables} check={check} onSelectEntry={onSelectEntry} onNext={onNext} />
       <StepHelp step={step} variables={variables} help={help} onHelp={onHelp} onSolve={onSolve} onReset={onReset} />
     </article>
   );

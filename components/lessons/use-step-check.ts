@@ -6,6 +6,7 @@ import { evaluateStepWindow, type SessionShape } from "@/lib/lessons/step-window
 import type { CheckResult, Expectation } from "@/lib/lessons/types";
 import type { LessonVariables } from "@/lib/lessons/variables";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
+import type { TranscriptEntry } from "@/lib/xmpp/entry";
 
 export interface StepCheckState {
   result: CheckResult | null;
@@ -15,6 +16,9 @@ export interface StepCheckState {
   attempted: boolean;
   /** The last seq the result has seen; tests wait on it instead of on time. */
   checkedSeq: number;
+  /** The step's window the check judged, and the whole session's transcript, for the diagnosis. */
+  window: readonly TranscriptEntry[];
+  entries: readonly TranscriptEntry[];
 }
 
 /**
@@ -28,7 +32,8 @@ export function useStepCheck(store: TranscriptStore, check: readonly Expectation
 
   const evaluated = useMemo(() => {
     const checkedSeq = store.lastSeq;
-    return { ...evaluateStepWindow(store.all(), check, variables, windowStart, session), checkedSeq };
+    const entries = store.all();
+    return { ...evaluateStepWindow(entries, check, variables, windowStart, session), checkedSeq, entries };
     // `version` is the store's change counter: the entries live outside React.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [store, check, variables, windowStart, version, session.mode, session.initialPresence]);

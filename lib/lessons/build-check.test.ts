@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { validateCourseForBuild } from "./build-check";
 
 const INDEX = "---\ntitle: Message\nsummary: Messages.\nmode: guided\naccounts: { me: fresh, peer: none }\nspecs: [RFC 6121 §5]\nlearned: [{ text: Messages have a type., spec: RFC 6121 §5.2.2 }]\n---\nIntro.\n";
-const STEP = "---\ntitle: Hello\nspecs: [RFC 6121 §5.2.2]\ncheck:\n  - dir: out\n    stanza: message\nhints: [Send one.]\nfailure: Nothing yet.\n---\nProse.\n";
+const STEP = "---\ntitle: Hello\nspecs: [RFC 6121 §5.2.2]\ncheck:\n  - dir: out\n    stanza: message\nhints: [Send one.]\nnotice: Note the reply.\nfailure: Nothing yet.\n---\nProse.\n";
 const roots: string[] = [];
 
 function course(files: Record<string, string>): string {

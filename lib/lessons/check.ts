@@ -64,7 +64,7 @@ function describeHas(has: HasMatcher): string {
   return text;
 }
 
-function expandExpectation(expectation: Expectation, vars: LessonVariables): Expectation {
+export function expandExpectation(expectation: Expectation, vars: LessonVariables): Expectation {
   // Ids are never compared by value, so {{id}} has nothing to expand to here.
   const expand = (text: string) => expandPlainText(text, vars, () => "");
   const expandRecord = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value)]));
@@ -87,7 +87,7 @@ function expandExpectation(expectation: Expectation, vars: LessonVariables): Exp
 }
 
 /** Drops the runners' barrier pings, their answers, and any flag about them. */
-function withoutBarriers(entries: readonly TranscriptEntry[]): TranscriptEntry[] {
+export function withoutBarriers(entries: readonly TranscriptEntry[]): TranscriptEntry[] {
   const barriers = new Set<number>();
   for (const entry of entries) if (entry.attrs?.id?.startsWith(BARRIER_ID_PREFIX)) barriers.add(entry.seq);
   return entries.filter((entry) => {
@@ -103,7 +103,7 @@ function withoutBarriers(entries: readonly TranscriptEntry[]): TranscriptEntry[]
  */
 const PARSED = new WeakMap<TranscriptEntry, XmlNode | null>();
 
-class TreeCache {
+export class TreeCache {
   of(entry: TranscriptEntry): XmlNode | undefined {
     if (entry.dir === "event" || entry.kind === "malformed" || entry.kind === "stream-close") return undefined;
     let tree = PARSED.get(entry);
@@ -115,32 +115,54 @@ class TreeCache {
   }
 }
 
-/** Everything about one entry that does not depend on the other expectations' entries. */
-function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache): boolean {
-  if (entry.dir !== expectation.dir) return false;
-  // Events match by code (lib/xmpp/event-codes.ts), never by their sentence, which is for people.
-  if (expectation.event !== undefined && !(entry.dir === "event" && entry.code === expectation.event)) return false;
-  if (expectation.kind !== undefined && entry.kind !== expectation.kind) return false;
-  if (expectation.stanza !== undefined && entry.name !== expectation.stanza) return false;
-  if (expectation.ns !== undefined && entry.ns !== expectation.ns) return false;
-  const attribute = (name: string): string | undefined => {
-    const known = entry.attrs?.[name as keyof NonNullable<TranscriptEntry["attrs"]>];
-    return known ?? trees.of(entry)?.attrs[name];
-  };
-  if (expectation.type !== undefined && attribute("type") !== expectation.type) return false;
-  if (expectation.to !== undefined && !jidMatches(expectation.to, attribute("to"))) return false;
-  if (expectation.from !== undefined && !jidMatches(expectation.from, attribute("from"))) return false;
-  for (const [name, value] of Object.entries(expectation.attrs ?? {})) if (attribute(name) !== value) return false;
-  if (expectation.has?.length) {
-    const tree = trees.of(entry);
-    if (tree === undefined || !expectation.has.every((has) => hasDescendant(tree, has))) return false;
-  }
-  if (expectation.error !== undefined && !errorMatches(expectation.error, entry, trees)) return false;
-  if (expectation.answers !== undefined && !(entry.kind === "iq" || entry.kind === "bind")) return false;
-  return true;
+/**
+ * Why an entry does not meet an expectation, one field at a time; the diagnosis
+ * (diagnose.ts) shows these to the learner. `actual` is what the entry has, if anything.
+ */
+export interface Mismatch {
+  field: "dir" | "event" | "kind" | "stanza" | "ns" | "type" | "to" | "from" | "attrs" | "has" | "error" | "answers" | "after";
+  /** For attrs: the attribute's name; for has: the index of the matcher. */
+  key?: string | number;
+  expected?: string;
+  actual?: string;
 }
 
-function hasDescendant(tree: XmlNode, has: HasMatcher): boolean {
+/** Everything about one entry that does not depend on the other expectations' entries. */
+function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache): boolean {
+  return entryMismatches(expectation, entry, trees, true).length === 0;
+}
+
+/**
+ * The fields where `entry` differs from `expectation` (every one, or only the first when
+ * `first` is set: the check itself needs no more). The one place an entry is compared.
+ */
+export function entryMismatches(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, first = false): Mismatch[] {
+  const found: Mismatch[] = [];
+  // Records a difference; true when the caller should stop there.
+  const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => found.push({ field, expected, actual, key }) > 0 && first;
+  const { dir, event, kind, stanza, ns, type } = expectation;
+  if (entry.dir !== dir && differ("dir", dir, entry.dir)) return found;
+  // Events match by code (lib/xmpp/event-codes.ts), never by their sentence, which is for people.
+  if (event !== undefined && !(entry.dir === "event" && entry.code === event) && differ("event", event, entry.code)) return found;
+  if (kind !== undefined && entry.kind !== kind && differ("kind", kind, entry.kind)) return found;
+  if (stanza !== undefined && entry.name !== stanza && differ("stanza", stanza, entry.name)) return found;
+  if (ns !== undefined && entry.ns !== ns && differ("ns", ns, entry.ns)) return found;
+  const attribute = (name: string): string | undefined => entry.attrs?.[name as keyof NonNullable<TranscriptEntry["attrs"]>] ?? trees.of(entry)?.attrs[name];
+  if (type !== undefined && attribute("type") !== type && differ("type", type, attribute("type"))) return found;
+  for (const field of ["to", "from"] as const) {
+    const pattern = expectation[field];
+    if (pattern !== undefined && !jidMatches(pattern, attribute(field)) && differ(field, pattern, attribute(field))) return found;
+  }
+  for (const [name, value] of Object.entries(expectation.attrs ?? {})) if (attribute(name) !== value && differ("attrs", value, attribute(name), name)) return found;
+  // Parsed only when a matcher reads below the top-level element's outline.
+  const tree = expectation.has?.length || expectation.error ? trees.of(entry) : undefined;
+  for (const [index, has] of (expectation.has ?? []).entries()) if (!(tree && hasDescendant(tree, has)) && differ("has", undefined, undefined, index)) return found;
+  if (expectation.error !== undefined && !errorMatches(expectation.error, entry, trees) && differ("error", undefined, tree && errorCondition(entry, tree))) return found;
+  if (expectation.answers !== undefined && !(entry.kind === "iq" || entry.kind === "bind")) differ("answers", undefined, entry.kind);
+  return found;
+}
+
+export function hasDescendant(tree: XmlNode, has: HasMatcher): boolean {
   return descendantsAt(tree, has.path).some((node) => {
     if (has.xmlns !== undefined && node.ns !== has.xmlns) return false;
     for (const [name, value] of Object.entries(has.attrs ?? {})) if (node.attrs[name] !== value) return false;
@@ -160,15 +182,24 @@ function errorMatches(matcher: NonNullable<Expectation["error"]>, entry: Transcr
   if (tree === undefined) return false;
   if (entry.kind === "stream-error") {
     if (matcher.type !== undefined) return false;
-    const condition = tree.children.find((child) => child.ns === NS_STREAM_ERRORS && child.name !== "text")?.name;
-    return matcher.condition === undefined || condition === matcher.condition;
+    return matcher.condition === undefined || errorCondition(entry, tree) === matcher.condition;
   }
-  if (tree.attrs.type !== "error") return false;
-  const error = tree.children.find((child) => child.name === "error");
+  const error = stanzaError(tree);
   if (error === undefined) return false;
   if (matcher.type !== undefined && error.attrs.type !== matcher.type) return false;
-  const condition = error.children.find((child) => child.ns === NS_STANZAS && child.name !== "text")?.name;
-  return matcher.condition === undefined || condition === matcher.condition;
+  return matcher.condition === undefined || errorCondition(entry, tree) === matcher.condition;
+}
+
+/** The <error/> child of a stanza of type "error" (RFC 6120 section 8.3.2). */
+export function stanzaError(tree: XmlNode): XmlNode | undefined {
+  return tree.attrs.type === "error" ? tree.children.find((child) => child.name === "error") : undefined;
+}
+
+/** The defined condition of a stream error (section 4.9.3) or stanza error (section 8.3.3). */
+export function errorCondition(entry: TranscriptEntry, tree: XmlNode): string | undefined {
+  const holder = entry.kind === "stream-error" ? tree : stanzaError(tree);
+  const ns = entry.kind === "stream-error" ? NS_STREAM_ERRORS : NS_STANZAS;
+  return holder?.children.find((child) => child.ns === ns && child.name !== "text")?.name;
 }
 
 /**
@@ -192,11 +223,7 @@ function assign(check: readonly Expectation[], candidates: readonly TranscriptEn
   };
   const fits = (index: number, entry: TranscriptEntry): boolean => {
     const expectation = check[index]!;
-    const request = referenced(expectation.answers, index);
-    if (request === null || (request !== undefined && !answers(entry, request))) return false;
-    const earlier = referenced(expectation.after, index);
-    if (earlier === null || (earlier !== undefined && entry.seq <= earlier.seq)) return false;
-    return true;
+    return relationMismatch(entry, referenced(expectation.answers, index), referenced(expectation.after, index)) === undefined;
   };
   const search = (index: number): boolean => {
     if (index > best.length) best = current.slice(0, index);
@@ -217,12 +244,22 @@ function assign(check: readonly Expectation[], candidates: readonly TranscriptEn
 }
 
 /**
+ * `answers` and `after`, against the entries the earlier expectations they name matched
+ * (undefined: the expectation names none; null: that one is not met).
+ */
+export function relationMismatch(entry: TranscriptEntry, request: TranscriptEntry | null | undefined, earlier: TranscriptEntry | null | undefined): Mismatch | undefined {
+  if (request === null || (request !== undefined && !answers(entry, request))) return { field: "answers", expected: request ? String(request.seq) : undefined };
+  if (earlier === null || (earlier !== undefined && entry.seq <= earlier.seq)) return { field: "after", expected: earlier ? String(earlier.seq) : undefined };
+  return undefined;
+}
+
+/**
  * RFC 6120 section 8.2.3: a result or error answers the get or set with the same id,
  * travelling the other way. The transcript pairs them (lib/xmpp/iq-pairing.ts, which
  * also checks the reply comes from where the request went); without a pair, the id,
  * direction and addressing decide.
  */
-function answers(response: TranscriptEntry, request: TranscriptEntry): boolean {
+export function answers(response: TranscriptEntry, request: TranscriptEntry): boolean {
   const type = response.attrs?.type;
   if (type !== "result" && type !== "error") return false;
   const requestType = request.attrs?.type;

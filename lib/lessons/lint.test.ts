@@ -11,6 +11,7 @@ const step: LessonStep = {
   check: [{ dir: "out", stanza: "message", to: "{{peer}}" }],
   hints: ["Address it to {{peer}} (RFC 6121 §5.2.1)."],
   failure: "Nothing sent yet.",
+  notice: "The reply comes from {{peer}} with a resource (RFC 6121 §5.2.2).",
   prose: "Send a message (RFC 6121 §5).",
   starter: "<message to=''/>",
   solution: "<message to='{{peer}}' type='chat'><body>Hi</body></message>",
@@ -42,6 +43,15 @@ describe("lintLesson", () => {
     expect(problems[1]!.message).toContain("set solutionIsMalformed: true");
   });
 
+  it("requires a notice on every step, checked like the other texts", () => {
+    expect(lintLesson(withStep({ notice: undefined }))).toEqual([{ file: "lessons/03-message/01-hello.md", field: "notice", message: expect.stringContaining("missing; write one thing") }]);
+    expect(lintLesson(withStep({ notice: "  " })).map((problem) => problem.field)).toEqual(["notice"]);
+    expect(lintLesson(withStep({ notice: "Note {{jid}}." })).map((problem) => `${problem.field}: ${problem.message}`)).toEqual([
+      "notice: {{jid}} is not a lesson variable; the variables are listed in lessons/README.md",
+    ]);
+    expect(lintLesson(withStep({ notice: "Note its `from attribute." })).map((problem) => problem.message)).toEqual(["has an odd number of backticks; close each `code` span"]);
+  });
+
   it("holds a solution marked malformed to being malformed", () => {
     expect(lintLesson(withStep({ solutionIsMalformed: true, solution: "<message><body>oops</message>" }))).toEqual([]);
     const problems = lintLesson(withStep({ solutionIsMalformed: true }));
@@ -58,6 +68,7 @@ describe("lintLesson", () => {
     const lonely = lintLesson({ ...lesson, accounts: { me: "fresh", peer: "none" } });
     expect(lonely.map((problem) => `${problem.file} ${problem.field}`)).toEqual([
       "lessons/03-message/01-hello.md hints[0]",
+      "lessons/03-message/01-hello.md notice",
       "lessons/03-message/01-hello.md check",
       "lessons/03-message/01-hello.solution.xml ",
     ]);

@@ -54,6 +54,13 @@ function lintStep(lesson: Lesson, step: LessonStep, base: string): LintProblem[]
   });
   checkText(problems, lesson, file, "prose", step.prose);
   checkText(problems, lesson, file, "failure", step.failure);
+  // A pass that teaches (issue 12): each step names one thing to notice in what passed it.
+  if (step.notice === undefined || step.notice.trim() === "") problems.push({ file, field: "notice", message: "missing; write one thing the learner should notice in the entries that pass this step" });
+  else {
+    checkText(problems, lesson, file, "notice", step.notice);
+    // The page shows a notice as plain text with `code` spans (verdict-details.tsx).
+    if (step.notice.split("`").length % 2 === 0) problems.push({ file, field: "notice", message: "has an odd number of backticks; close each `code` span" });
+  }
   checkText(problems, lesson, file, "check", JSON.stringify(step.check), { citations: false });
   step.check.forEach((expectation, index) => {
     for (const key of Object.keys(expectation)) {

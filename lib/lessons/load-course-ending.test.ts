@@ -36,6 +36,7 @@ check:
     stanza: message
 hints:
   - Send one.
+notice: The server stamps your full JID as its from.
 failure: Nothing sent yet.
 ---
 Send a chat message.

@@ -92,6 +92,14 @@ describe("loadCourse", () => {
     ]);
     expect(step.solution).toBe("<message to='{{peer}}' type='chat'><body>Hi</body></message>");
     expect(step.solutionIsMalformed).toBeUndefined();
+    expect(step.notice).toBeUndefined();
+  });
+
+  it("reads a step's notice, trimmed, and refuses one that is not text", () => {
+    const noticed = loadCourse(validCourse({ "01-message/01-hello.md": STEP.replace("failure:", "notice: |\n  Note the echo's from.\nfailure:") }));
+    expect(noticed.lessons[0]!.steps[0]!.notice).toBe("Note the echo's from.");
+    const listed = failure(validCourse({ "01-message/01-hello.md": STEP.replace("failure:", "notice: [one, two]\nfailure:") }));
+    expect(listed.field).toBe("notice");
   });
 
   it("names the file and the field of an unknown key, and lists the allowed ones", () => {
@@ -100,7 +108,7 @@ describe("loadCourse", () => {
     expect(error.file).toBe(path.join(root, "01-message/01-hello.md"));
     expect(error.field).toBe("hint");
     expect(error.message).toContain("01-message/01-hello.md: hint: unknown field \"hint\"");
-    expect(error.message).toContain("title, specs, check, hints, failure, solutionIsMalformed");
+    expect(error.message).toContain("title, specs, check, hints, failure, notice, solutionIsMalformed");
   });
 
   it("names the expectation and matcher that is wrong, and what to write", () => {

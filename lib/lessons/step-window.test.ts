@@ -46,9 +46,9 @@ describe("evaluateStepWindow", () => {
   it("judges nothing until the login is over or while the variables are unknown", () => {
     const transcript = new Transcript();
     transcript.record("out", HEADER + "<message to='peer-xyz@localhost'><body>hi</body></message>");
-    expect(evaluateStepWindow(transcript.since(0), sendsMessage, vars, 0, guided)).toEqual({ result: null, attempted: false });
+    expect(evaluateStepWindow(transcript.since(0), sendsMessage, vars, 0, guided)).toEqual({ result: null, attempted: false, window: [] });
     const raw = { mode: "raw" as const, initialPresence: false };
-    expect(evaluateStepWindow(transcript.since(0), sendsMessage, null, 0, raw)).toEqual({ result: null, attempted: false });
+    expect(evaluateStepWindow(transcript.since(0), sendsMessage, null, 0, raw)).toEqual({ result: null, attempted: false, window: [] });
   });
 
   it("checks only what came after the login and the window's start", () => {
@@ -57,7 +57,10 @@ describe("evaluateStepWindow", () => {
     const windowStart = transcript.lastSeq;
     expect(evaluateStepWindow(transcript.since(0), sendsMessage, vars, windowStart, guided)).toMatchObject({ result: { passed: false }, attempted: false });
     transcript.record("out", "<message to='peer-xyz@localhost'><body>now</body></message>");
-    expect(evaluateStepWindow(transcript.since(0), sendsMessage, vars, windowStart, guided)).toEqual({ result: { passed: true, matched: [6] }, attempted: true });
+    const judged = evaluateStepWindow(transcript.since(0), sendsMessage, vars, windowStart, guided);
+    expect(judged).toMatchObject({ result: { passed: true, matched: [6] }, attempted: true });
+    // The diagnosis reads the very entries the check judged.
+    expect(judged.window.map((entry) => entry.seq)).toEqual([6]);
   });
 
   it("does not count the login's own presence, or a runner's barrier ping, as an attempt", () => {

@@ -34,6 +34,8 @@ export interface StepWindowResult {
   result: CheckResult | null;
   /** The learner has sent something in this window (the runners' barrier pings do not count). */
   attempted: boolean;
+  /** The entries the check judged (the diagnosis reads the same ones). */
+  window: readonly TranscriptEntry[];
 }
 
 /** The step's check over the entries after `windowStart` and after the session's own login. */
@@ -45,8 +47,8 @@ export function evaluateStepWindow(
   session: SessionShape,
 ): StepWindowResult {
   const loginEnd = loginEndSeq(entries, session);
-  if (variables === null || loginEnd === null) return { result: null, attempted: false };
+  if (variables === null || loginEnd === null) return { result: null, attempted: false, window: [] };
   const window = entriesAfter(entries, Math.max(windowStart, loginEnd));
   const attempted = window.some((entry) => entry.dir === "out" && !entry.attrs?.id?.startsWith(BARRIER_ID_PREFIX));
-  return { result: evaluateCheck(check, window, variables), attempted };
+  return { result: evaluateCheck(check, window, variables), attempted, window };
 }

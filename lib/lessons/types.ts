@@ -88,8 +88,13 @@ export interface LessonStep {
   check: Expectation[];
   /** Progressive: the first is the gentlest. At least one, none empty. */
   hints: string[];
-  /** Shown with the first missing expectation while the check has not passed. */
+  /** Background about the step, shown below the diagnosis while the check has not passed. */
   failure: string;
+  /**
+   * One thing to notice in the entries that passed the check, shown with them on a pass
+   * (a pass that teaches). Optional in the format; the lesson lint requires it.
+   */
+  notice?: string;
   /** Markdown. */
   prose: string;
   /** What the editor holds when the step opens. */
