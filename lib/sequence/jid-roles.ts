@@ -15,10 +15,10 @@ export interface JidParts {
 export function jidParts(text: string): JidParts | null {
   try {
     const jid = parse(text);
-    const local = jid.getLocal();
-    const domain = jid.getDomain();
+    const local = jid.local;
+    const domain = jid.domain;
     if (domain === "") return null;
-    return { bare: local ? `${local}@${domain}` : domain, local, domain, resource: jid.getResource() };
+    return { bare: local ? `${local}@${domain}` : domain, local, domain, resource: jid.resource };
   } catch {
     return null;
   }

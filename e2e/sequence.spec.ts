@@ -1,0 +1,156 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { openLesson, openStep, solveAndPass } from "./lesson-page";
+import { connectOnline, disconnectIfOnline, lanes, pane, ping, sendStanza } from "./workbench-page";
+
+/**
+ * The sequence diagram against the real server: lifelines and arrows drawn from the
+ * transcript, an iq joined to its answer, an error in red, and one selection shared with
+ * the lanes both ways. It is one click away in the workbench and on in lessons.
+ */
+
+const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+function diagram(scope: Page | Locator): Locator {
+  return scope.getByTestId("sequence-diagram");
+}
+
+function arrow(scope: Page | Locator, seq: number | string): Locator {
+  return diagram(scope).getByRole("listbox").locator(`[role="option"][data-seq="${seq}"]`);
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+async function seqOf(row: Locator): Promise<number> {
+  return Number(await row.getAttribute("data-seq"));
+}
+
+/** The colour an element would have with `color: var(--error)`, as the browser resolves it. */
+async function errorColour(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const probe = document.createElement("span");
+    probe.style.color = "var(--error)";
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour;
+  });
+}
+
+test.afterEach(async ({ page }) => {
+  await disconnectIfOnline(page);
+});
+
+test("workbench: a ping, a message and a failed iq as arrows, selected together with the lanes", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  const token = fresh();
+  await connectOnline(page, "alice");
+  const me = (await pane(page).getByTestId("connection-status").getAttribute("title")) ?? "";
+  expect(me).toMatch(/^alice@localhost\/./);
+  await ping(page, `ping-${token}`);
+  await sendStanza(page, `<message to="bob@localhost" type="chat" id="msg-${token}"><body>diagram ${token}</body></message>`);
+  const nobody = `nobody-${token}@localhost`;
+  await sendStanza(page, `<iq type="get" id="ver-${token}" to="${nobody}"><query xmlns="jabber:iq:version"/></iq>`);
+  const errorRow = lanes(page).getByTestId("entry-in").filter({ hasText: `ver-${token}` });
+  await expect(errorRow).toContainText("answers #");
+
+  // One click away: the panel is closed until asked for.
+  await expect(diagram(pane(page))).toHaveCount(0);
+  await pane(page).getByRole("button", { name: "Show diagram" }).click();
+  const view = diagram(pane(page));
+  await expect(view).toBeVisible();
+
+  // Lifelines: you (the full JID), the server, the peer and the unknown JID. Other resources of
+  // alice left online by other tests may add more, so the set is checked, not the count.
+  const heads = view.getByRole("list", { name: "Parties" }).getByRole("listitem");
+  await expect(heads.filter({ hasText: me })).toHaveAttribute("data-role", "you");
+  await expect(heads.and(page.locator('[data-role="server"]'))).toContainText("localhost");
+  await expect(heads.filter({ hasText: "bob@localhost" })).toHaveAttribute("data-role", "peer");
+  await expect(heads.filter({ hasText: nobody })).toHaveAttribute("data-role", "other");
+
+  // One arrow per stanza or stream-level element in the lanes (events are not drawn).
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const paneA = document.querySelector('[data-testid="pane-a"]')!;
+        const drawn = paneA.querySelectorAll('[data-testid="entry-out"], [data-testid="entry-in"]');
+        const kinds = [...drawn].filter((row) => !["whitespace", "malformed"].includes((row as HTMLElement).dataset.kind ?? ""));
+        const shown = paneA.querySelector<HTMLElement>('[data-testid="sequence-diagram"]')!.dataset.arrowCount;
+        return `${kinds.length} rows, ${shown} arrows`;
+      }),
+    )
+    .toMatch(/^(\d+) rows, \1 arrows$/);
+
+  // The ping and its answer, joined: each names the other, and they share a colour.
+  const pingRequest = await seqOf(lanes(page).getByTestId("entry-out").filter({ hasText: `ping-${token}` }));
+  const pingAnswer = await seqOf(lanes(page).getByTestId("entry-in").filter({ hasText: `ping-${token}` }));
+  await expect(arrow(page, pingRequest)).toHaveAttribute("aria-label", `#${pingRequest}, ${me} to localhost: iq get ping, answered by #${pingAnswer}`);
+  await expect(arrow(page, pingAnswer)).toHaveAttribute("aria-label", `#${pingAnswer}, localhost to ${me}: iq result, answers #${pingRequest}`);
+  await expect(arrow(page, pingRequest)).toHaveAttribute("data-pair", String(pingAnswer));
+  const colours = await Promise.all([pingRequest, pingAnswer].map((seq) => arrow(page, seq).evaluate((element) => getComputedStyle(element).color)));
+  expect(colours[0]).toBe(colours[1]);
+
+  const message = await seqOf(lanes(page).getByTestId("entry-out").filter({ hasText: `diagram ${token}` }));
+  await expect(arrow(page, message)).toHaveAttribute("aria-label", `#${message}, ${me} to bob@localhost: message chat`);
+
+  // The unknown JID's error: red, with the condition the lanes show.
+  const errorSeq = await seqOf(errorRow);
+  const condition = (await errorRow.getAttribute("aria-label"))?.match(/error (\S+)$/)?.[1];
+  expect(condition).toBeTruthy();
+  const errorArrow = arrow(page, errorSeq);
+  await expect(errorArrow).toHaveAttribute("data-error", "true");
+  await expect(errorArrow).toHaveAttribute("aria-label", new RegExp(`^#${errorSeq}, ${escape(nobody)} to ${escape(me)}: iq error(?: version)?, error ${condition}, answers #`));
+  await expect(errorArrow.locator("text")).toContainText(`⚠ ${condition}`);
+  expect(await errorArrow.evaluate((element) => getComputedStyle(element).color)).toBe(await errorColour(page));
+  expect(await arrow(page, message).evaluate((element) => getComputedStyle(element).color)).not.toBe(await errorColour(page));
+
+  // Click an arrow: its entry is selected in the lanes.
+  await arrow(page, message).click();
+  await expect(arrow(page, message)).toHaveAttribute("aria-selected", "true");
+  await expect(lanes(page).locator(`[data-seq="${message}"]`)).toHaveAttribute("aria-current", "true");
+
+  // Select an entry in the lanes: its arrow is highlighted, and its partner marked.
+  await lanes(page).locator(`[data-seq="${pingAnswer}"]`).click();
+  await expect(arrow(page, pingAnswer)).toHaveAttribute("aria-selected", "true");
+  await expect(arrow(page, message)).toHaveAttribute("aria-selected", "false");
+
+  // The keyboard: P jumps to the paired request, arrows move along, in step with the lanes.
+  await diagram(pane(page)).getByRole("listbox").focus();
+  await page.keyboard.press("p");
+  await expect(arrow(page, pingRequest)).toHaveAttribute("aria-selected", "true");
+  await expect(lanes(page).locator(`[data-seq="${pingRequest}"]`)).toHaveAttribute("aria-current", "true");
+  await page.keyboard.press("ArrowDown");
+  const next = diagram(pane(page)).locator('[role="option"][aria-selected="true"]');
+  await expect.poll(async () => seqOf(next)).toBeGreaterThan(pingRequest);
+  await expect(lanes(page).locator(`[data-seq="${await seqOf(next)}"]`)).toHaveAttribute("aria-current", "true");
+
+  await arrow(page, errorSeq).scrollIntoViewIfNeeded();
+  await view.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/sequence-workbench.png" : testInfo.outputPath("sequence-workbench.png") });
+});
+
+test("lesson: the diagram is on by default and draws the room the learner enters", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await openLesson(page, "08-muc");
+  const view = diagram(page);
+  await expect(view).toBeVisible();
+  const me = (await page.getByTestId("var-me").textContent()) ?? "";
+  expect(me).not.toBe("");
+  const heads = view.getByRole("list", { name: "Parties" }).getByRole("listitem");
+  await expect(heads.first()).toHaveAttribute("data-role", "you");
+
+  for (const step of [0, 1, 2]) {
+    await openStep(page, step);
+    await solveAndPass(page);
+  }
+  // The room is one lifeline however many occupants speak in it.
+  await expect(heads.and(page.locator('[data-role="room"]'))).toHaveCount(1);
+  const groupchat = view.getByRole("option", { name: /message groupchat/ });
+  await expect(groupchat.first()).toBeVisible();
+  const join = view.getByRole("option", { name: /presence \(join\)/ }).first();
+  await expect(join).toHaveAttribute("aria-label", new RegExp(`to ${escape((await heads.and(page.locator('[data-role="room"]')).locator("span").first().textContent()) ?? "(none)")}: presence \\(join\\)`));
+
+  const update = process.env.UPDATE_SCREENSHOT === "1";
+  await page.screenshot({ path: update ? "docs/sequence.png" : testInfo.outputPath("sequence-lesson.png") });
+  await page.getByRole("button", { name: "Light theme" }).click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
+  await view.screenshot({ path: update ? "docs/sequence-light.png" : testInfo.outputPath("sequence-lesson-light.png") });
+});
