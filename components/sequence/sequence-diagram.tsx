@@ -140,7 +140,7 @@ export function SequenceDiagram({ store, account, domain, peer, selectedSeq, onS
       <div ref={viewportRef} className={styles.viewport} onScroll={onScroll}>
         <div className={styles.heads} style={{ width }} role="list" aria-label="Parties">
           {model.lifelines.map((lifeline, index) => (
-            <div key={lifeline.key} role="listitem" className={`${styles.head} ${styles[`role-${lifeline.role}`] ?? ""}`} style={{ left: x(index) - COLUMN / 2 + 4, width: COLUMN - 8 }} title={lifeline.jid} data-role={lifeline.role}>
+            <div key={lifeline.key} role="listitem" className={`${styles.head} ${styles[`role-${lifeline.role}`] ?? ""}`} style={{ left: x(index) - COLUMN / 2 + 4, width: COLUMN - 8 }} title={lifeline.detail ? `${lifeline.jid}: ${lifeline.detail}` : lifeline.jid} data-role={lifeline.role}>
               <span className={styles.headJid}>{lifeline.jid}</span>
               <span className={styles.headCaption}>{lifeline.caption}</span>
             </div>

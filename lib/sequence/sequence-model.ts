@@ -21,6 +21,8 @@ export interface Lifeline {
   jid: string;
   /** A word for people: "you", "your server", "peer", "room", "your other resource", "other". */
   caption: string;
+  /** A sentence more, for a tooltip. */
+  detail?: string;
 }
 
 export interface Arrow {
@@ -140,7 +142,8 @@ class Parties {
     this.rooms = findRooms(entries);
     const accountJid = this.account ? `${this.account.bare}${this.account.resource ? `/${this.account.resource}` : ""}` : "you";
     this.you = this.add(`you:${accountJid}`, "you", accountJid, "you");
-    this.server = this.add(`server:${this.domain}`, "server", this.domain, this.account ? `your server · ${this.account.bare}` : "your server");
+    this.server = this.add(`server:${this.domain}`, "server", this.domain, "your server");
+    if (this.account) this.lifelines[this.server]!.detail = `Your server; it also stands for your bare JID ${this.account.bare}, which it serves on your behalf.`;
   }
 
   /** [from, to] as lifeline indexes. */
