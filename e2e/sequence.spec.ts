@@ -128,7 +128,7 @@ test("workbench: a ping, a message and a failed iq as arrows, selected together 
 });
 
 test("lesson: the diagram is on by default and draws the room the learner enters", async ({ page }, testInfo) => {
-  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.setViewportSize({ width: 1440, height: 1300 });
   await page.emulateMedia({ colorScheme: "dark" });
   await openLesson(page, "muc");
   const view = diagram(page);

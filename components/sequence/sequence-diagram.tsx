@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { buildSequence, BRACKET_COLUMNS, MAX_DRAWN_ENTRIES, type Arrow, type SequenceModel } from "@/lib/sequence/sequence-model";
+import { buildSequence, BRACKET_COLUMNS, MAX_DRAWN_ENTRIES, type Arrow, type Lifeline, type SequenceModel } from "@/lib/sequence/sequence-model";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import styles from "./sequence.module.css";
@@ -21,7 +21,7 @@ const HEAD = 44;
 const SEQ_WIDTH = 48;
 const BRACKET_STEP = 7;
 const LEFT = SEQ_WIDTH + BRACKET_COLUMNS * BRACKET_STEP + 8;
-const COLUMN = 156;
+const COLUMN = 176;
 /** Rows drawn beyond the visible ones, above and below, so a quick scroll shows no gap. */
 const OVERSCAN = 12;
 /** Arrow and label positions within a row. */
@@ -124,6 +124,11 @@ export function SequenceDiagram({ store, account, domain, peer, selectedSeq, onS
   }
 
   const x = (lifeline: number) => LEFT + COLUMN * lifeline + COLUMN / 2;
+  // Where a bracket's arm stops: just short of the arrow's leftmost end.
+  const reach = (row: number) => {
+    const arrow = model.arrows[row]!;
+    return Math.min(x(arrow.from), x(arrow.to)) - 4;
+  };
   const rows = model.arrows.slice(first, last);
   const errors = useMemo(() => model.arrows.reduce((count, arrow) => count + (arrow.isError ? 1 : 0), 0), [model]);
 
@@ -141,8 +146,8 @@ export function SequenceDiagram({ store, account, domain, peer, selectedSeq, onS
         <div className={styles.heads} style={{ width }} role="list" aria-label="Parties">
           {model.lifelines.map((lifeline, index) => (
             <div key={lifeline.key} role="listitem" className={`${styles.head} ${styles[`role-${lifeline.role}`] ?? ""}`} style={{ left: x(index) - COLUMN / 2 + 4, width: COLUMN - 8 }} title={lifeline.detail ? `${lifeline.jid}: ${lifeline.detail}` : lifeline.jid} data-role={lifeline.role}>
-              <span className={styles.headJid}>{lifeline.jid}</span>
-              <span className={styles.headCaption}>{lifeline.caption}</span>
+              <span className={styles.headJid}>{headLines(lifeline)[0]}</span>
+              <span className={styles.headCaption}>{headLines(lifeline)[1]}</span>
             </div>
           ))}
         </div>
@@ -170,7 +175,7 @@ export function SequenceDiagram({ store, account, domain, peer, selectedSeq, onS
                     <path
                       key={bracket.requestRow}
                       className={`${styles.bracket} ${styles[`pair${bracket.color}`]}`}
-                      d={bracketPath(SEQ_WIDTH + 4 + bracket.column * BRACKET_STEP, (bracket.requestRow - first) * ROW + LINE_Y, (bracket.responseRow - first) * ROW + LINE_Y, LEFT - 4)}
+                      d={bracketPath(SEQ_WIDTH + 4 + bracket.column * BRACKET_STEP, (bracket.requestRow - first) * ROW + LINE_Y, (bracket.responseRow - first) * ROW + LINE_Y, reach(bracket.requestRow), reach(bracket.responseRow))}
                     />
                   ),
                 )}
@@ -199,9 +204,15 @@ export function SequenceDiagram({ store, account, domain, peer, selectedSeq, onS
   );
 }
 
-/** A bracket from the gutter column `column` out to the lifelines, from one row's arrow to another's. */
-function bracketPath(column: number, y1: number, y2: number, reach: number): string {
-  return `M ${reach} ${y1} H ${column} V ${y2} H ${reach}`;
+/** A full JID's head shows the bare JID, then the caption with the resource: the column is narrow. */
+function headLines({ jid, caption, role }: Lifeline): [string, string] {
+  const slash = role === "you" || role === "resource" ? jid.indexOf("/") : -1;
+  return slash < 0 ? [jid, caption] : [jid.slice(0, slash), `${caption} · ${jid.slice(slash)}`];
+}
+
+/** A bracket in the gutter column `column`, its arms reaching out to the start of each arrow. */
+function bracketPath(column: number, y1: number, y2: number, reach1: number, reach2: number): string {
+  return `M ${reach1} ${y1} H ${column} V ${y2} H ${reach2}`;
 }
 
 interface ArrowRowProps {
