@@ -40,7 +40,8 @@ test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page);
 });
 
-test("workbench: a ping, a message and a failed iq as arrows, selected together with the lanes", async ({ page }, testInfo) => {
+/** Connects alice, pings the server and writes to bob; returns her full JID and the token used. */
+async function pingAndMessage(page: Page): Promise<{ me: string; token: string }> {
   await page.setViewportSize({ width: 1400, height: 1000 });
   const token = fresh();
   await connectOnline(page, "alice");
@@ -48,6 +49,12 @@ test("workbench: a ping, a message and a failed iq as arrows, selected together 
   expect(me).toMatch(/^alice@localhost\/./);
   await ping(page, `ping-${token}`);
   await sendStanza(page, `<message to="bob@localhost" type="chat" id="msg-${token}"><body>diagram ${token}</body></message>`);
+  await expect(lanes(page).getByTestId("entry-out").filter({ hasText: `diagram ${token}` })).toHaveCount(1);
+  return { me, token };
+}
+
+test("workbench: a ping, a message and a failed iq drawn as lifelines and arrows", async ({ page }, testInfo) => {
+  const { me, token } = await pingAndMessage(page);
   const nobody = `nobody-${token}@localhost`;
   await sendStanza(page, `<iq type="get" id="ver-${token}" to="${nobody}"><query xmlns="jabber:iq:version"/></iq>`);
   const errorRow = lanes(page).getByTestId("entry-in").filter({ hasText: `ver-${token}` });
@@ -62,7 +69,7 @@ test("workbench: a ping, a message and a failed iq as arrows, selected together 
   // Lifelines: you (the full JID), the server, the peer and the unknown JID. Other resources of
   // alice left online by other tests may add more, so the set is checked, not the count.
   const heads = view.getByRole("list", { name: "Parties" }).getByRole("listitem");
-  await expect(heads.filter({ hasText: me })).toHaveAttribute("data-role", "you");
+  await expect(heads.and(page.locator('[data-role="you"]'))).toHaveAttribute("title", me);
   await expect(heads.and(page.locator('[data-role="server"]'))).toContainText("localhost");
   await expect(heads.filter({ hasText: "bob@localhost" })).toHaveAttribute("data-role", "peer");
   await expect(heads.filter({ hasText: nobody })).toHaveAttribute("data-role", "other");
@@ -103,6 +110,18 @@ test("workbench: a ping, a message and a failed iq as arrows, selected together 
   expect(await errorArrow.evaluate((element) => getComputedStyle(element).color)).toBe(await errorColour(page));
   expect(await arrow(page, message).evaluate((element) => getComputedStyle(element).color)).not.toBe(await errorColour(page));
 
+  await errorArrow.scrollIntoViewIfNeeded();
+  await view.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/sequence.png" : testInfo.outputPath("sequence-workbench.png") });
+});
+
+test("workbench: an arrow clicked selects its lane entry, and a lane entry selected highlights its arrow", async ({ page }) => {
+  const { token } = await pingAndMessage(page);
+  await pane(page).getByRole("button", { name: "Show diagram" }).click();
+  await expect(diagram(pane(page))).toBeVisible();
+  const pingRequest = await seqOf(lanes(page).getByTestId("entry-out").filter({ hasText: `ping-${token}` }));
+  const pingAnswer = await seqOf(lanes(page).getByTestId("entry-in").filter({ hasText: `ping-${token}` }));
+  const message = await seqOf(lanes(page).getByTestId("entry-out").filter({ hasText: `diagram ${token}` }));
+
   // Click an arrow: its entry is selected in the lanes.
   await arrow(page, message).click();
   await expect(arrow(page, message)).toHaveAttribute("aria-selected", "true");
@@ -123,8 +142,6 @@ test("workbench: a ping, a message and a failed iq as arrows, selected together 
   await expect.poll(async () => seqOf(next)).toBeGreaterThan(pingRequest);
   await expect(lanes(page).locator(`[data-seq="${await seqOf(next)}"]`)).toHaveAttribute("aria-current", "true");
 
-  await arrow(page, errorSeq).scrollIntoViewIfNeeded();
-  await view.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/sequence-workbench.png" : testInfo.outputPath("sequence-workbench.png") });
 });
 
 test("lesson: the diagram is on by default and draws the room the learner enters", async ({ page }, testInfo) => {
@@ -149,9 +166,9 @@ test("lesson: the diagram is on by default and draws the room the learner enters
   const join = view.getByRole("option", { name: /presence \(join\)/ }).first();
   await expect(join).toHaveAttribute("aria-label", new RegExp(`to ${escape((await heads.and(page.locator('[data-role="room"]')).locator("span").first().textContent()) ?? "(none)")}: presence \\(join\\)`));
 
-  const update = process.env.UPDATE_SCREENSHOT === "1";
-  await view.screenshot({ path: update ? "docs/sequence.png" : testInfo.outputPath("sequence-lesson.png") });
+  // Looked at, not compared (live data); the README shows the workbench's picture.
+  await view.screenshot({ path: testInfo.outputPath("sequence-lesson.png") });
   await page.getByRole("button", { name: "Light theme" }).click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
-  await view.screenshot({ path: update ? "docs/sequence-light.png" : testInfo.outputPath("sequence-lesson-light.png") });
+  await view.screenshot({ path: testInfo.outputPath("sequence-lesson-light.png") });
 });
