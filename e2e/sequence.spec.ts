@@ -172,3 +172,26 @@ test("lesson: the diagram is on by default and draws the room the learner enters
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   await view.screenshot({ path: testInfo.outputPath("sequence-lesson-light.png") });
 });
+
+const STREAM_HEADER = "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'";
+const CLIENT_STREAM = `<stream:stream to='localhost' ${STREAM_HEADER}><iq type='get' id='cap1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq><message to='bob@localhost' type='chat'><body>hi</body></message>`;
+const SERVER_STREAM = `<stream:stream from='localhost' id='s1' ${STREAM_HEADER}><iq type='result' id='cap1' from='localhost' to='alice@localhost/cap'/><message from='bob@localhost/x' to='alice@localhost/cap' type='chat'><body>hello</body></message>`;
+
+test("captures: the diagram of an imported capture is one click away, and an arrow selects its entry", async ({ page }) => {
+  await page.goto("/captures");
+  await page.getByLabel("Transcript file or stream files to import").setInputFiles([
+    { name: "client.xml", mimeType: "application/xml", buffer: Buffer.from(CLIENT_STREAM) },
+    { name: "server.xml", mimeType: "application/xml", buffer: Buffer.from(SERVER_STREAM) },
+  ]);
+  const capture = page.getByRole("region", { name: "Capture" });
+  await capture.getByRole("button", { name: "Show diagram" }).click();
+  const view = diagram(capture);
+  // The account is read from what the server delivered; the peer's resource collapses into bob.
+  await expect(view.getByRole("option", { name: /^#\d+, alice@localhost\/cap to localhost: iq get ping, answered by #\d+$/ })).toHaveCount(1);
+  await expect(view.getByRole("option", { name: /^#\d+, localhost to alice@localhost\/cap: iq result, answers #\d+$/ })).toHaveCount(1);
+  const reply = view.getByRole("option", { name: /^#\d+, bob@localhost to alice@localhost\/cap: message chat$/ });
+  await reply.click();
+  const seq = await seqOf(reply);
+  await expect(capture.locator(`li[data-seq="${seq}"]`)).toHaveAttribute("aria-current", "true");
+  await expect(capture.locator('li[aria-current="true"]')).toHaveCount(1);
+});
