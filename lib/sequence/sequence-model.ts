@@ -74,7 +74,7 @@ export interface SequenceOptions {
 }
 
 /** Past this many entries only the latest are drawn: a diagram of a million arrows reads nobody. */
-export const MAX_DRAWN_ENTRIES = 20_000;
+export const MAX_DRAWN_ENTRIES = 5_000;
 /** Past this many lifelines the rest share one: a hostile capture may name thousands of JIDs. */
 export const MAX_LIFELINES = 12;
 export const PAIR_COLORS = 6;
@@ -100,6 +100,17 @@ function outlineOf(entry: TranscriptEntry): ElementOutline | null {
   return outline;
 }
 
+const labels = new WeakMap<TranscriptEntry, string>();
+
+function labelOf(entry: TranscriptEntry): string {
+  let label = labels.get(entry);
+  if (label === undefined) {
+    label = arrowLabel(entry, outlineOf(entry));
+    labels.set(entry, label);
+  }
+  return label;
+}
+
 export function buildSequence(all: readonly TranscriptEntry[], options: SequenceOptions = {}): SequenceModel {
   const limit = options.maxEntries ?? MAX_DRAWN_ENTRIES;
   const start = Math.max(0, all.length - limit);
@@ -112,12 +123,11 @@ export function buildSequence(all: readonly TranscriptEntry[], options: Sequence
   const arrows: Arrow[] = [];
   const rowOfSeq = new Map<number, number>();
   for (const entry of entries) {
-    const outline = outlineOf(entry);
     const dir = entry.dir as "in" | "out";
     const [from, to] = parties.ends(entry, dir);
     const isError = entry.attrs?.type === "error" || entry.kind === "stream-error" || (entry.kind === "sasl" && entry.name === "failure");
     rowOfSeq.set(entry.seq, arrows.length);
-    arrows.push({ seq: entry.seq, dir, kind: entry.kind, from, to, label: arrowLabel(entry, outline), isError, ...(entry.error ? { condition: entry.error } : {}) });
+    arrows.push({ seq: entry.seq, dir, kind: entry.kind, from, to, label: labelOf(entry), isError, ...(entry.error ? { condition: entry.error } : {}) });
   }
   const brackets = pairExchanges(entries, arrows, rowOfSeq);
   return { lifelines: parties.lifelines, arrows, brackets, rowOfSeq, omitted: start };
@@ -252,15 +262,19 @@ function findRooms(entries: readonly TranscriptEntry[]): Set<string> {
  * here by the same IqPairing, on copies, so the input is never changed.
  */
 function pairExchanges(entries: readonly TranscriptEntry[], arrows: Arrow[], rowOfSeq: Map<number, number>): Bracket[] {
-  const pairing = new IqPairing();
+  // A transcript that paired as it recorded is trusted; one with no pair at all is paired here.
+  const pairing = entries.some((entry) => entry.pair !== undefined) ? null : new IqPairing();
   const brackets: Bracket[] = [];
   const columnEnds: number[] = new Array<number>(BRACKET_COLUMNS).fill(-1);
   let colors = 0;
   entries.forEach((entry, responseRow) => {
     if (entry.kind !== "iq" && entry.kind !== "bind") return;
-    const copy: TranscriptEntry = { ...entry, pair: undefined };
-    pairing.observe(copy);
-    const requestSeq = entry.pair ?? copy.pair;
+    let requestSeq = entry.pair;
+    if (pairing !== null) {
+      const copy: TranscriptEntry = { ...entry };
+      pairing.observe(copy);
+      requestSeq = copy.pair;
+    }
     const requestRow = requestSeq === undefined ? undefined : rowOfSeq.get(requestSeq);
     if (requestSeq === undefined || requestRow === undefined || requestRow >= responseRow) return;
     const color = colors++ % PAIR_COLORS;
