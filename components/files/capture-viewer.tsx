@@ -1,11 +1,13 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { ExportMenu, ImportButton, type ImportedCapture } from "./transcript-files";
 import { openPlaygroundDb, type PlaygroundDb } from "@/lib/persistence/playground-db";
 import type { StoredSessionSummary } from "@/lib/persistence/persisted-transcripts";
 import type { ExportedEntry } from "@/lib/transcript-files/format";
 import { displayText, truncationNote } from "@/lib/xml/display-text";
+import { storeOf } from "@/lib/transcript/transcript-store";
+import { SequencePanel } from "@/components/sequence/sequence-panel";
 
 /**
  * Reads a capture offline: an imported file, or a session this browser stored. Nothing
@@ -112,10 +114,21 @@ function CaptureView({ capture }: { capture: ImportedCapture }) {
   const { entries, meta } = capture;
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState(capture);
+  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   // A new capture starts at its first page (state adjusted during render, not in an effect).
   if (shown !== capture) {
     setShown(capture);
     setPage(0);
+    setSelectedSeq(null);
+  }
+  const store = useMemo(() => storeOf(entries), [entries]);
+  // An arrow chosen in the diagram turns to its entry's page and brings the entry into view.
+  function select(seq: number | null) {
+    setSelectedSeq(seq);
+    const index = seq === null ? -1 : store.indexOfSeq(seq);
+    if (index < 0) return;
+    setPage(Math.floor(index / PAGE_SIZE));
+    requestAnimationFrame(() => document.querySelector(`.capture-view [data-seq="${seq}"]`)?.scrollIntoView({ block: "nearest" }));
   }
   const pages = Math.max(1, Math.ceil(entries.length / PAGE_SIZE));
   const first = page * PAGE_SIZE;
@@ -131,6 +144,7 @@ function CaptureView({ capture }: { capture: ImportedCapture }) {
           This file holds credentials in clear text ({revealedCount} {revealedCount === 1 ? "entry" : "entries"} revealed on export). Share it with care.
         </p>
       )}
+      <SequencePanel defaultOpen={false} store={store} account={meta.jid} selectedSeq={selectedSeq} onSelect={select} />
       <nav className="row" aria-label="Pages">
         <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>
           Previous
@@ -149,7 +163,7 @@ function CaptureView({ capture }: { capture: ImportedCapture }) {
         </div>
         <ol className="lanes-body" aria-label="Entries">
           {visible.map((entry, index) => (
-            <CaptureEntry key={entry.seq} entry={entry} previousAt={meta.timing === "recorded" ? (visible[index - 1]?.at ?? entries[first - 1]?.at ?? 0) : null} />
+            <CaptureEntry key={entry.seq} entry={entry} selected={entry.seq === selectedSeq} onSelect={select} previousAt={meta.timing === "recorded" ? (visible[index - 1]?.at ?? entries[first - 1]?.at ?? 0) : null} />
           ))}
         </ol>
       </div>
@@ -170,12 +184,12 @@ function describeCapture({ entries, meta, fileNames }: ImportedCapture): string 
   return parts.filter((part) => part !== undefined && part !== "").join(" · ");
 }
 
-function CaptureEntry({ entry, previousAt }: { entry: ExportedEntry; previousAt: number | null }) {
+function CaptureEntry({ entry, previousAt, selected, onSelect }: { entry: ExportedEntry; previousAt: number | null; selected: boolean; onSelect(seq: number): void }) {
   const lane = entry.dir === "out" ? "lane-out" : entry.dir === "in" ? "lane-in" : "lane-event";
   const direction = entry.dir === "out" ? "client to server" : entry.dir === "in" ? "server to client" : "event";
   const shown = displayText(entry.raw);
   return (
-    <li className={`entry ${lane} kind-${entry.kind}`} data-seq={entry.seq} aria-label={`#${entry.seq}, ${direction}, ${entry.kind}`}>
+    <li className={`entry ${lane} kind-${entry.kind}${selected ? " selected" : ""}`} data-seq={entry.seq} aria-current={selected ? "true" : undefined} aria-label={`#${entry.seq}, ${direction}, ${entry.kind}`} onClick={() => onSelect(entry.seq)}>
       <div className="entry-meta">
         <span className="entry-seq">#{entry.seq}</span>
         {previousAt !== null && <span>+{(entry.at - previousAt).toFixed(1)} ms</span>}

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { StreamLanes } from "@/components/stream/stream-lanes";
+import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { expandLessonText } from "@/lib/lessons/variables";
 import type { LessonData } from "@/lib/lessons/lesson-data";
@@ -262,6 +263,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           />
           </PanelBoundary>
         </div>
+        <SequencePanel defaultOpen store={store} account={view.jid} domain={variables?.domain} peer={variables?.peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
       </div>
     </main>
   );

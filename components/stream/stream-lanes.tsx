@@ -68,6 +68,23 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   }, []);
 
   const selectedRow = selectedSeq === null ? -1 : positionOf(rows, store.indexOfSeq(selectedSeq));
+
+  // The lanes bring their own selections into view; one made elsewhere (the sequence diagram) is revealed here.
+  const ownSelection = useRef<number | null>(null);
+  const selectHere = useCallback(
+    (seq: number | null) => {
+      ownSelection.current = seq;
+      onSelect(seq);
+    },
+    [onSelect],
+  );
+  useEffect(() => {
+    if (selectedSeq === null || selectedSeq === ownSelection.current) return;
+    ownSelection.current = selectedSeq;
+    if (selectedRow >= 0) listRef.current?.reveal(selectedRow, { align: "center" });
+    // Only when the selection moves, not on every new entry.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedSeq]);
   const searching = result.matcher !== null;
   const ordinal = selectedRow < 0 ? -1 : positionOf(matches, selectedRow);
   const matchSummary = !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : `${matches.length.toLocaleString("en")} ${matches.length === 1 ? "match" : "matches"}`;
@@ -78,7 +95,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     if (row < 0) return;
     const seq = store.at(rows[row]!)?.seq;
     if (seq === undefined) return;
-    onSelect(seq);
+    selectHere(seq);
     listRef.current?.reveal(row, { align: "center" });
   }
 
@@ -147,7 +164,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         time={options.time}
         secrets={props.revealed ? props.secrets : null}
         selectedSeq={selectedSeq}
-        onSelect={onSelect}
+        onSelect={selectHere}
         canLoad={props.onLoadIntoEditor !== undefined}
         onAction={onAction}
         empty={empty}

@@ -6,6 +6,7 @@ import { PanelBoundary } from "@/components/ui/panel-boundary";
 import dynamic from "next/dynamic";
 import { ExportMenu, StorageFullNotice } from "@/components/files/transcript-files";
 import { StreamLanes } from "@/components/stream/stream-lanes";
+import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import { ConnectForm } from "./connect-form";
@@ -104,6 +105,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
           <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
           {storageNotice && !noticeDismissed && <StorageFullNotice message={storageNotice} manageHref="/captures" onDismiss={() => setNoticeDismissed(true)} />}
         </div>
+        <SequencePanel defaultOpen={false} store={store} account={view.jid} domain={domain} peer={peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
         <PanelBoundary name="The stream lanes">
         <StreamLanes
           store={store}
