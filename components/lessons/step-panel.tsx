@@ -7,6 +7,7 @@ import { LessonHtml, LessonText } from "./lesson-text";
 import { SpecLinks } from "./spec-links";
 import { StepHelp, type HelpState } from "./step-help";
 import type { StepCheckState } from "./use-step-check";
+import { VerdictPlace } from "./verdict-place";
 import styles from "./lessons.module.css";
 
 interface StepPanelProps {
@@ -37,6 +38,7 @@ export function StepPanel({ step, index, count, variables, check, help, onHelp, 
         {step.title}
       </h2>
       <LessonText segments={step.prose} variables={variables} label="Step" />
+      <VerdictPlace>
       <div
         className={`${styles.verdict} ${styles[`verdict-${state}`]}`}
         role="status"
@@ -81,6 +83,7 @@ export function StepPanel({ step, index, count, variables, check, help, onHelp, 
           </>
         )}
       </div>
+      </VerdictPlace>
       <StepHelp step={step} variables={variables} help={help} onHelp={onHelp} onSolve={onSolve} onReset={onReset} />
     </article>
   );
