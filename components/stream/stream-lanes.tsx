@@ -116,7 +116,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     );
 
   return (
-    <section className={styles.panel} aria-label="Stream lanes">
+    <section className={`${styles.panel} ${props.compact ? styles.compactPanel : ""}`} aria-label="Stream lanes">
       <LanesToolbar
         spec={spec}
         onSpecChange={setSpec}
