@@ -7,7 +7,7 @@ import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { carryVariables, expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
-import { useSendHistory } from "@/components/workbench/use-browser-storage";
+import { useSendHistory } from "@/components/workbench/use-send-history";
 import type { LessonData } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
 import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
