@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useLayoutEffect, useRef } from "react";
-import { expandPlainText, type LessonVariables } from "@/lib/lessons/variables";
+import { LESSON_VARIABLE_NAMES, expandPlainText, type LessonVariables } from "@/lib/lessons/variables";
 import type { LessonSegment } from "@/lib/lessons/lesson-markdown";
 import styles from "./lessons.module.css";
 
@@ -11,6 +11,9 @@ const JidExplorer = dynamic(() => import("./jid-explorer").then((module) => modu
   ssr: false,
   loading: () => <p className="hint">Loading the JID explorer…</p>,
 });
+
+/** Before the first session has its values, prose shows an ellipsis where each value will be, never a {{name}}. */
+const PENDING = Object.fromEntries(LESSON_VARIABLE_NAMES.map((name) => [name, "…"])) as unknown as LessonVariables;
 
 /** Lesson prose: inert HTML made at build time, with {{variables}} filled into its text nodes. */
 export function LessonText({ segments, variables, label }: { segments: readonly LessonSegment[]; variables: LessonVariables | null; label?: string }) {
@@ -36,8 +39,8 @@ export function LessonHtml({ html, variables, className }: { html: string; varia
       const original = originals.current.get(node) ?? node.data;
       if (!original.includes("{{")) continue;
       originals.current.set(node, original);
-      // Before the session has its values the text keeps its {{names}}; {{id}} stays a name in prose.
-      const expanded = variables === null ? original : expandPlainText(original, variables, () => "{{id}}");
+      // {{id}} stays a name in prose: the editor draws a fresh one at each send.
+      const expanded = expandPlainText(original, variables ?? PENDING, () => "{{id}}");
       if (node.data !== expanded) node.data = expanded;
     }
     for (const link of root.querySelectorAll<HTMLAnchorElement>("a[href^='http']")) {

@@ -8,7 +8,8 @@ import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
-import { expandLessonText } from "@/lib/lessons/variables";
+import { carryVariables, expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
+import { useSendHistory } from "@/components/workbench/use-send-history";
 import type { LessonData } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
 import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
@@ -19,6 +20,7 @@ import { StepPanel } from "./step-panel";
 import { useLessonProgress } from "./use-lesson-progress";
 import { useLessonSession } from "./use-lesson-session";
 import { useStepCheck } from "./use-step-check";
+import { VerdictHost } from "./verdict-place";
 import styles from "./lessons.module.css";
 
 const noSubscription = () => () => undefined;
@@ -30,6 +32,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom });
   const { view, store } = session;
   const variables = view.variables;
+  // While a new session opens its values are not known yet: text keeps the last session's
+  // values until the new ones arrive, rather than showing {{names}}.
+  const [lastVariables, setLastVariables] = useState<LessonVariables | null>(null);
+  if (variables !== null && variables !== lastVariables) setLastVariables(variables);
+  const shownVariables = variables ?? lastVariables;
   const { progress, update, storageProblem } = useLessonProgress();
   const standing = standingOf(progress, lesson);
   const passedSteps = new Set(progress.lessons[lesson.slug]?.passed ?? []);
@@ -60,21 +67,40 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const windowKey = `${view.generation}:${step.slug}:${stepWindow.opened}`;
   const check = useStepCheck(store, step.check, variables, stepWindow.start, windowKey, lesson);
 
+  // The learner's text belongs to the step, not to the session: New session and Replay keep
+  // it. Opening a step and Reset load the starter again (each load is one `starterKey`).
+  const [starterLoads, setStarterLoads] = useState(0);
+  const starterKey = `${step.slug}:${starterLoads}`;
   const starterText = useMemo(
-    () => (variables ? expandLessonText(step.starter, variables) : step.starter),
-    // windowKey: a fresh {{id}} each time the starter is loaded again.
+    () => (shownVariables ? expandLessonText(step.starter, shownVariables) : ""),
+    // starterKey: a fresh {{id}} each time the starter is loaded again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [step.starter, variables, windowKey],
+    [step.starter, shownVariables, starterKey],
   );
-  const [edited, setEdited] = useState<{ key: string; text: string } | null>(null);
-  const draft = edited?.key === windowKey ? edited.text : starterText;
+  const [edited, setEdited] = useState<{ key: string; text: string; variables: LessonVariables | null } | null>(null);
+  const editedText = edited?.key === starterKey ? edited : null;
+  // Written against an earlier session: its account, peer and room become this session's.
+  const draft = useMemo(
+    () => (editedText === null ? starterText : editedText.variables && shownVariables ? carryVariables(editedText.text, editedText.variables, shownVariables) : editedText.text),
+    [editedText, starterText, shownVariables],
+  );
+  const setDraft = (text: string) => setEdited({ key: starterKey, text, variables: shownVariables });
+  const { history, remember } = useSendHistory(`lesson:${lesson.slug}`);
   const [help, setHelp] = useState<{ step: string; hintsShown: number; goalShown: boolean; solved: boolean }>({ step: step.slug, hintsShown: 0, goalShown: false, solved: false });
   const stepHelp = help.step === step.slug ? help : { step: step.slug, hintsShown: 0, goalShown: false, solved: false };
   const [sendError, setSendError] = useState<string | null>(null);
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [secrets, setSecrets] = useState<Map<number, string> | null>(null);
   const editorRef = useRef<StanzaEditorHandle>(null);
+  // Next step moves the focus into the editor (the button that had it is gone): keyboard flow.
+  const [focusRequest, setFocusRequest] = useState(0);
+  useEffect(() => {
+    if (focusRequest > 0) editorRef.current?.focus();
+  }, [focusRequest]);
   const [catchUp, setCatchUp] = useState<{ running: boolean; text: string; failed: boolean } | null>(null);
+  // The step's verdict shows under the Send button (components/lessons/verdict-place.tsx).
+  const [verdictHost, setVerdictHost] = useState<HTMLDivElement | null>(null);
+  const workRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (check.passed) update((current) => markStepPassed(current, lesson.slug, step.slug));
@@ -85,6 +111,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     if (target === undefined) return;
     setChosenStep(target.slug);
     setWindow((current) => ({ start: store.lastSeq, opened: current.opened + 1 }));
+    setStarterLoads((count) => count + 1);
     setSendError(null);
     setCatchUp(null);
     // Opening a step is a fresh start on it: help begins again at the first hint.
@@ -92,16 +119,22 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     update((current) => openStep(current, lesson.slug, target.slug));
   }
 
-  function resetStep() {
+  /** The check watches only what comes next; the editor keeps its text. */
+  function restartWindow() {
     setWindow((current) => ({ start: store.lastSeq, opened: current.opened + 1 }));
     setSendError(null);
+  }
+
+  function resetStep() {
+    restartWindow();
+    setStarterLoads((count) => count + 1);
     // The starter is back: the diff would describe what the editor no longer holds. Hints and goal stay.
     setHelp({ ...stepHelp, solved: false });
   }
 
   function solve() {
     if (variables === null) return;
-    setEdited({ key: windowKey, text: expandLessonText(step.solution, variables) });
+    setEdited({ key: starterKey, text: expandLessonText(step.solution, variables), variables });
   }
 
   const restart = useCallback(() => {
@@ -116,6 +149,9 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     setSendError(null);
     try {
       await session.send(text);
+      remember(text);
+      // Stacked (a phone), the editor, its verdict and the lanes fill one screen: show all of it.
+      workRef.current?.scrollIntoView({ block: "nearest" });
     } catch (error) {
       setSendError(error instanceof Error ? error.message : String(error));
     }
@@ -137,7 +173,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
       return;
     }
     for (const step of earlier) update((current) => markStepPassed(current, lesson.slug, step.slug));
-    resetStep();
+    restartWindow();
     setCatchUp({ running: false, text: `Steps 1–${earlier.length} replayed on this session: step ${stepIndex + 1} starts from here.`, failed: false });
   }
 
@@ -185,7 +221,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
         <details className={styles.intro} open={stepIndex === 0}>
           <summary>About this lesson</summary>
           <PanelBoundary name="The lesson's introduction">
-            <LessonText segments={lesson.intro} variables={variables} label="Introduction" />
+            <LessonText segments={lesson.intro} variables={shownVariables} label="Introduction" />
           </PanelBoundary>
           {lesson.specs.length > 0 && <SpecLinks specs={lesson.specs} />}
         </details>
@@ -208,34 +244,44 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           ))}
         </ol>
         <PanelBoundary name="This step" resetKey={`${step.slug}:${view.generation}`}>
+        <VerdictHost value={verdictHost}>
         <StepPanel
           key={`${step.slug}:${view.generation}`}
           step={step}
           index={stepIndex}
           count={lesson.steps.length}
-          variables={variables}
+          variables={shownVariables}
           check={check}
           help={stepHelp}
           onHelp={(next) => setHelp({ ...next, step: step.slug })}
           onSolve={solve}
           onReset={resetStep}
           onSelectEntry={setSelectedSeq}
-          onNext={last ? null : () => openStepAt(stepIndex + 1)}
+          onNext={
+            last
+              ? null
+              : () => {
+                  openStepAt(stepIndex + 1);
+                  setFocusRequest((count) => count + 1);
+                }
+          }
         />
+        </VerdictHost>
         </PanelBoundary>
         {last && check.passed && <LessonFinish lesson={lesson} variables={variables} view={view} store={store} />}
       </div>
-      <div className={styles.workColumn}>
+      <div className={styles.workColumn} ref={workRef}>
         <section className={`editor-panel ${styles.editorPanel}`} aria-label="Stanza editor">
           <PanelBoundary name="The stanza editor">
           <StanzaEditor
             ref={editorRef}
             value={draft}
-            onChange={(text) => setEdited({ key: windowKey, text })}
+            onChange={setDraft}
             onSubmit={(text) => void sendText(text)}
             mode={lesson.mode}
             transport={lesson.transport}
             variables={{ me: view.jid ?? variables?.me ?? "", domain: variables?.domain ?? "", peer: variables?.peer ?? "" }}
+            history={history}
           />
           </PanelBoundary>
           <div className="editor-actions">
@@ -250,20 +296,25 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             )}
           </div>
         </section>
+        <div ref={setVerdictHost} className={styles.verdictSlot} />
+        {/* The views of the session's traffic: the lanes, and room beside them (below, when narrow) for another view. */}
+        <div className={styles.observe}>
         <div className={styles.lanes}>
           <PanelBoundary name="The stream lanes">
           <StreamLanes
+            compact
             store={store}
             revealed={secrets !== null}
             secrets={secrets}
             onToggleSecrets={(reveal) => void toggleSecrets(reveal)}
-            onLoadIntoEditor={(text) => setEdited({ key: windowKey, text })}
+            onLoadIntoEditor={setDraft}
             selectedSeq={selectedSeq}
             onSelect={setSelectedSeq}
           />
           </PanelBoundary>
         </div>
         <SequencePanel defaultOpen store={store} account={view.jid} domain={variables?.domain} peer={variables?.peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
+        </div>
       </div>
     </main>
   );

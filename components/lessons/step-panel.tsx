@@ -6,6 +6,7 @@ import { LessonText } from "./lesson-text";
 import { StepHelp, type HelpState } from "./step-help";
 import { StepVerdict } from "./step-verdict";
 import type { StepCheckState } from "./use-step-check";
+import { VerdictPlace } from "./verdict-place";
 import styles from "./lessons.module.css";
 
 interface StepPanelProps {
@@ -35,7 +36,9 @@ export function StepPanel({ step, index, count, variables, check, help, onHelp, 
         {step.title}
       </h2>
       <LessonText segments={step.prose} variables={variables} label="Step" />
-      <StepVerdict step={step} variables={variables} check={check} onSelectEntry={onSelectEntry} onNext={onNext} />
+      <VerdictPlace>
+        <StepVerdict step={step} variables={variables} check={check} onSelectEntry={onSelectEntry} onNext={onNext} />
+      </VerdictPlace>
       <StepHelp step={step} variables={variables} help={help} onHelp={onHelp} onSolve={onSolve} onReset={onReset} />
     </article>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId } from "react";
+import { useId, useState, type ReactNode } from "react";
 import type { QuerySpec } from "@/lib/transcript/query";
 import type { Direction, EntryKind } from "@/lib/xmpp/entry";
 import type { LanesLayout, TimeMode } from "./entry-row";
@@ -41,6 +41,8 @@ interface LanesToolbarProps {
   hasSecrets: boolean;
   revealed: boolean;
   onToggleSecrets(reveal: boolean): void;
+  /** One row (search), the view options and filters behind a toggle: for pages where the lanes share the height (lessons). */
+  compact?: boolean;
 }
 
 export function LanesToolbar(props: LanesToolbarProps) {
@@ -49,90 +51,132 @@ export function LanesToolbar(props: LanesToolbarProps) {
   const set = (change: Partial<QuerySpec>) => onSpecChange({ ...spec, ...change });
   const filtersActive = spec.kinds !== null || spec.dirs !== null || spec.jid.trim() !== "" || spec.ns.trim() !== "";
 
+  const search = (
+    <div className={styles.toolbarRow} role="search" aria-label="Find in the transcript">
+      <label className={styles.field}>
+        <span>Search</span>
+        <input
+          type="search"
+          className={styles.searchInput}
+          value={spec.search}
+          placeholder={spec.mode === "regex" ? "regular expression" : "text in the raw XML"}
+          aria-invalid={props.searchError !== null}
+          aria-describedby={`${id}-search-status`}
+          onChange={(event) => set({ search: event.target.value })}
+          onKeyDown={(event) => {
+            if (event.key !== "Enter") return;
+            event.preventDefault();
+            props.onStepMatch(event.shiftKey ? -1 : 1);
+          }}
+        />
+      </label>
+      <label className={styles.checkbox} title="Search with a regular expression (case-insensitive)">
+        <input type="checkbox" checked={spec.mode === "regex"} onChange={(event) => set({ mode: event.target.checked ? "regex" : "text" })} />
+        Regex
+      </label>
+      <span id={`${id}-search-status`} className={props.searchError ? styles.searchError : styles.count} aria-live="polite">
+        {props.searchError ?? props.matchSummary ?? ""}
+      </span>
+      <button type="button" className="button small" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => props.onStepMatch(-1)} disabled={props.matchSummary === null}>
+        ↑
+      </button>
+      <button type="button" className="button small" aria-label="Next match" title="Next match (Enter)" onClick={() => props.onStepMatch(1)} disabled={props.matchSummary === null}>
+        ↓
+      </button>
+    </div>
+  );
+  const view = (
+    <>
+      <ToggleGroup label="Layout" value={options.layout} onChange={(layout) => onOptionsChange({ ...options, layout })} choices={[["lanes", "Lanes"], ["interleaved", "Interleaved"]]} />
+      <ToggleGroup label="Time" value={options.time} onChange={(time) => onOptionsChange({ ...options, time })} choices={[["absolute", "Clock"], ["delta", "+Δ"]]} />
+      <label className={styles.checkbox}>
+        <input type="checkbox" checked={options.pretty} onChange={(event) => onOptionsChange({ ...options, pretty: event.target.checked })} />
+        Pretty
+      </label>
+    </>
+  );
+  const filtersAndClear = (
+    <>
+      <div className={styles.toolbarRow} role="group" aria-label="Filters">
+        <KindFilter kinds={spec.kinds} onChange={(kinds) => set({ kinds })} />
+        <div className={styles.group} role="group" aria-label="Direction">
+          {DIRECTIONS.map(({ dir, label, title }) => (
+            <button key={dir} type="button" title={title} aria-pressed={spec.dirs === null || spec.dirs.has(dir)} onClick={() => set({ dirs: toggle(spec.dirs, dir, DIRECTIONS.map((d) => d.dir)) })}>
+              {label}
+            </button>
+          ))}
+        </div>
+        {/* Labelled "To/from", not "JID": the connection form already has a field called JID. */}
+        <label className={styles.field} title="Entries sent to or from this address; a bare JID matches all its resources">
+          <span>To/from</span>
+          <input type="text" value={spec.jid} placeholder="bare or full JID" spellCheck={false} onChange={(event) => set({ jid: event.target.value })} />
+        </label>
+        <label className={styles.field}>
+          <span>Namespace</span>
+          <input type="text" value={spec.ns} placeholder="urn:xmpp:ping" spellCheck={false} onChange={(event) => set({ ns: event.target.value })} />
+        </label>
+        {filtersActive && (
+          <button type="button" className="button small" onClick={() => onSpecChange({ ...spec, kinds: null, dirs: null, jid: "", ns: "" })}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <span className={styles.spacer} />
+      <button type="button" className="button small" onClick={props.onClear} disabled={!props.canClear} title="Hide every entry shown so far; Undo brings them back">
+        Clear
+      </button>
+      {props.canUndoClear && (
+        <button type="button" className="button small" onClick={props.onUndoClear}>
+          Undo clear
+        </button>
+      )}
+    </>
+  );
+  const reveal = props.hasSecrets && (
+    <label className={`${styles.checkbox} ${styles.reveal}`}>
+      <input type="checkbox" checked={props.revealed} onChange={(event) => props.onToggleSecrets(event.target.checked)} />
+      Reveal credentials
+    </label>
+  );
+
+  if (props.compact) return <CompactToolbar id={id} search={search} view={view} filters={filtersAndClear} reveal={reveal} filtersActive={filtersActive} />;
   return (
     <div className={styles.toolbar}>
       <div className={styles.toolbarRow}>
-        <div className={styles.toolbarRow} role="search" aria-label="Find in the transcript">
-          <label className={styles.field}>
-            <span>Search</span>
-            <input
-              type="search"
-              className={styles.searchInput}
-              value={spec.search}
-              placeholder={spec.mode === "regex" ? "regular expression" : "text in the raw XML"}
-              aria-invalid={props.searchError !== null}
-              aria-describedby={`${id}-search-status`}
-              onChange={(event) => set({ search: event.target.value })}
-              onKeyDown={(event) => {
-                if (event.key !== "Enter") return;
-                event.preventDefault();
-                props.onStepMatch(event.shiftKey ? -1 : 1);
-              }}
-            />
-          </label>
-          <label className={styles.checkbox} title="Search with a regular expression (case-insensitive)">
-            <input type="checkbox" checked={spec.mode === "regex"} onChange={(event) => set({ mode: event.target.checked ? "regex" : "text" })} />
-            Regex
-          </label>
-          <span id={`${id}-search-status`} className={props.searchError ? styles.searchError : styles.count} aria-live="polite">
-            {props.searchError ?? props.matchSummary ?? ""}
-          </span>
-          <button type="button" className="button small" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => props.onStepMatch(-1)} disabled={props.matchSummary === null}>
-            ↑
-          </button>
-          <button type="button" className="button small" aria-label="Next match" title="Next match (Enter)" onClick={() => props.onStepMatch(1)} disabled={props.matchSummary === null}>
-            ↓
-          </button>
-        </div>
+        {search}
         <span className={styles.spacer} />
-        <ToggleGroup label="Layout" value={options.layout} onChange={(layout) => onOptionsChange({ ...options, layout })} choices={[["lanes", "Lanes"], ["interleaved", "Interleaved"]]} />
-        <ToggleGroup label="Time" value={options.time} onChange={(time) => onOptionsChange({ ...options, time })} choices={[["absolute", "Clock"], ["delta", "+Δ"]]} />
-        <label className={styles.checkbox}>
-          <input type="checkbox" checked={options.pretty} onChange={(event) => onOptionsChange({ ...options, pretty: event.target.checked })} />
-          Pretty
-        </label>
+        {view}
       </div>
       <div className={styles.toolbarRow}>
-        <div className={styles.toolbarRow} role="group" aria-label="Filters">
-          <KindFilter kinds={spec.kinds} onChange={(kinds) => set({ kinds })} />
-          <div className={styles.group} role="group" aria-label="Direction">
-            {DIRECTIONS.map(({ dir, label, title }) => (
-              <button key={dir} type="button" title={title} aria-pressed={spec.dirs === null || spec.dirs.has(dir)} onClick={() => set({ dirs: toggle(spec.dirs, dir, DIRECTIONS.map((d) => d.dir)) })}>
-                {label}
-              </button>
-            ))}
-          </div>
-          {/* Labelled "To/from", not "JID": the connection form already has a field called JID. */}
-          <label className={styles.field} title="Entries sent to or from this address; a bare JID matches all its resources">
-            <span>To/from</span>
-            <input type="text" value={spec.jid} placeholder="bare or full JID" spellCheck={false} onChange={(event) => set({ jid: event.target.value })} />
-          </label>
-          <label className={styles.field}>
-            <span>Namespace</span>
-            <input type="text" value={spec.ns} placeholder="urn:xmpp:ping" spellCheck={false} onChange={(event) => set({ ns: event.target.value })} />
-          </label>
-          {filtersActive && (
-            <button type="button" className="button small" onClick={() => onSpecChange({ ...spec, kinds: null, dirs: null, jid: "", ns: "" })}>
-              Clear filters
-            </button>
-          )}
-        </div>
-        <span className={styles.spacer} />
-        <button type="button" className="button small" onClick={props.onClear} disabled={!props.canClear} title="Hide every entry shown so far; Undo brings them back">
-          Clear
-        </button>
-        {props.canUndoClear && (
-          <button type="button" className="button small" onClick={props.onUndoClear}>
-            Undo clear
-          </button>
-        )}
-        {props.hasSecrets && (
-          <label className={`${styles.checkbox} ${styles.reveal}`}>
-            <input type="checkbox" checked={props.revealed} onChange={(event) => props.onToggleSecrets(event.target.checked)} />
-            Reveal credentials
-          </label>
-        )}
+        {filtersAndClear}
+        {reveal}
       </div>
+    </div>
+  );
+}
+
+/**
+ * One row: search, then a toggle for the view options and the filters (rows that would
+ * otherwise take a third of a short window), and Reveal where there are credentials.
+ */
+function CompactToolbar({ id, search, view, filters, reveal, filtersActive }: { id: string; search: ReactNode; view: ReactNode; filters: ReactNode; reveal: ReactNode; filtersActive: boolean }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className={`${styles.toolbar} ${styles.compact}`}>
+      <div className={styles.compactRow}>
+        {search}
+        <button type="button" className="button small" aria-expanded={open} aria-controls={`${id}-more`} onClick={() => setOpen(!open)}>
+          {filtersActive ? "Filtered" : "View"} {open ? "▴" : "▾"}
+          <span className={styles.visuallyHidden}> options and filters</span>
+        </button>
+      </div>
+      {open && (
+        <div id={`${id}-more`} className={styles.toolbarRow}>
+          {view}
+          {filters}
+          {reveal}
+        </div>
+      )}
     </div>
   );
 }

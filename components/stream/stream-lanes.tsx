@@ -23,6 +23,8 @@ export interface StreamLanesProps {
   onLoadIntoEditor(raw: string): void;
   selectedSeq: number | null;
   onSelect(seq: number | null): void;
+  /** A one-row toolbar and a one-line key help, for pages where the lanes share the height (lessons). */
+  compact?: boolean;
 }
 
 export function StreamLanes(props: StreamLanesProps) {
@@ -131,7 +133,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     );
 
   return (
-    <section className={styles.panel} aria-label="Stream lanes">
+    <section className={`${styles.panel} ${props.compact ? styles.compactPanel : ""}`} aria-label="Stream lanes">
       <LanesToolbar
         spec={spec}
         onSpecChange={setSpec}
@@ -147,6 +149,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         hasSecrets={store.hasRedacted}
         revealed={props.revealed}
         onToggleSecrets={props.onToggleSecrets}
+        compact={props.compact === true}
       />
       {options.layout === "lanes" && (
         <div className={styles.columns} aria-hidden="true">
@@ -170,7 +173,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         empty={empty}
       />
       </PanelBoundary>
-      <p className={styles.help}>
+      <p className={`${styles.help} ${props.compact ? styles.helpCompact : ""}`}>
         <span>
           <kbd>↑</kbd> <kbd>↓</kbd> select · <kbd>Home</kbd> <kbd>End</kbd> first, last · {props.onLoadIntoEditor && (<><kbd>Enter</kbd> or double-click: load into editor · </>)}
           <kbd>C</kbd> copy · <kbd>P</kbd> paired iq · <kbd>Esc</kbd> deselect · in Search: <kbd>Enter</kbd> next, <kbd>Shift+Enter</kbd> previous

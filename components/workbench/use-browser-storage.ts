@@ -1,18 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import type { OpenPlaygroundDbResult } from "@/lib/persistence/playground-db";
+import { useEffect, useRef, useState } from "react";
+import { playgroundDb } from "./use-send-history";
 import { entriesAfter } from "@/lib/persistence/persisted-transcripts";
 import type { TranscriptMeta } from "@/lib/transcript-files/format";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
-let opening: Promise<OpenPlaygroundDbResult> | null = null;
-/** One IndexedDB connection per tab. */
-export function playgroundDb(): Promise<OpenPlaygroundDbResult> {
-  // IndexedDB code loads after first paint: nothing needs it before the first entry.
-  opening ??= import("@/lib/persistence/playground-db").then(({ openPlaygroundDb }) => openPlaygroundDb());
-  return opening;
-}
+export { playgroundDb, useSendHistory } from "./use-send-history";
 
 const SAVE_DELAY_MS = 300;
 
@@ -65,29 +59,4 @@ export function usePersistedTranscript(store: TranscriptStore, sessionKey: strin
   }, [store, sessionKey]);
 
   return notice;
-}
-
-/** The texts sent from a pane, oldest first, kept across reloads (Ctrl+Up walks them). */
-export function useSendHistory(paneId: string): { history: readonly string[]; remember(text: string): void } {
-  const [history, setHistory] = useState<readonly string[]>([]);
-  useEffect(() => {
-    let live = true;
-    void playgroundDb().then(async (opened) => {
-      if (!opened.ok) return;
-      const loaded = await opened.db.loadHistory(paneId);
-      if (live) setHistory(loaded);
-    });
-    return () => {
-      live = false;
-    };
-  }, [paneId]);
-
-  const remember = useCallback(
-    (text: string) => {
-      setHistory((previous) => [...previous.filter((sent) => sent !== text), text].slice(-200));
-      void playgroundDb().then((opened) => (opened.ok ? opened.db.appendHistory(paneId, text) : undefined));
-    },
-    [paneId],
-  );
-  return { history, remember };
 }

@@ -1,10 +1,14 @@
 import { micromark } from "micromark";
+import { gfmTable, gfmTableHtml } from "micromark-extension-gfm-table";
 
 /**
  * Lesson Markdown to HTML, on the server at build time, so the page ships no Markdown
  * parser. micromark's defaults keep lesson text inert: raw HTML is escaped and shown as
  * text (a lesson may write `<presence/>` bare), and URLs with other protocols than
  * http(s), mailto and the like lose their href (no `javascript:`).
+ *
+ * Tables are GitHub-flavoured (the GFM table extension), as lessons/README.md documents;
+ * like the rest of the Markdown they render here, so the extension never reaches a browser.
  *
  * A line holding only `:::name` asks for an interactive widget there (lessons/README.md).
  */
@@ -42,5 +46,5 @@ export function renderLessonMarkdown(markdown: string): LessonSegment[] {
 
 /** Short text (a hint, a failure explanation) as HTML, with the same guarantees. */
 export function renderInert(markdown: string): string {
-  return micromark(markdown, { allowDangerousHtml: false, allowDangerousProtocol: false });
+  return micromark(markdown, { allowDangerousHtml: false, allowDangerousProtocol: false, extensions: [gfmTable()], htmlExtensions: [gfmTableHtml()] });
 }

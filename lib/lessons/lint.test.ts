@@ -84,3 +84,22 @@ describe("wellFormednessError", () => {
     expect(wellFormednessError("<a>")).toContain("never closed");
   });
 });
+
+describe("the Markdown lint", () => {
+  const table = "| value | seen |\n|---|---|\n| `none` | no |";
+
+  it("accepts a GitHub-flavoured table, emphasis, links and code that render", () => {
+    expect(lintLesson(withStep({ prose: `Read it **from your side**:\n\n${table}\n\nSee [RFC 6121](https://www.rfc-editor.org/rfc/rfc6121).\n\n\`\`\`\n| not a table **\n\`\`\`` }))).toEqual([]);
+  });
+
+  it("refuses a table that does not render, a literal **, a broken link and an unknown widget, naming the field and the line", () => {
+    const problems = lintLesson(withStep({ prose: "| value | seen |\n\n|---|---|\n| none | no |", hints: ["Send it **now."], failure: "See [the RFC] (https://example.com).\n\n:::roster-explorer" }));
+    expect(problems.map((problem) => `${problem.field}: ${problem.message}`)).toEqual([
+      'hints[0]: shows a literal ** or __: emphasis needs its closing marker, with no space just inside: "Send it **now."',
+      'prose: shows a raw table row: a table needs a header row, then a delimiter row (|---|---|), with no blank line between its rows: "| value | seen |"',
+      'failure: shows a literal ::: line: the only widget is :::jid-explorer, alone on its line: ":::roster-explorer"',
+    ]);
+    const intro = lintLesson({ ...lesson, intro: "An `unclosed code span." });
+    expect(intro).toEqual([expect.objectContaining({ file: "lessons/03-message/index.md", field: "introduction", message: expect.stringContaining("literal backtick") })]);
+  });
+});

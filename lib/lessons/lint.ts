@@ -1,4 +1,6 @@
 import { Transcript } from "../xmpp/transcript";
+import { renderInert, renderLessonMarkdown } from "./lesson-markdown";
+import { markdownLeftovers } from "./markdown-leftovers";
 import { findSpecSection } from "./spec-sections";
 import type { Course, Lesson, LessonStep } from "./types";
 import { EXPECTATION_FIELDS } from "./validate-check";
@@ -7,7 +9,8 @@ import { buildLessonVariables, expandLessonText, unknownVariables } from "./vari
 /**
  * Checks a loaded course beyond its format (lessons/README.md): the XML a step gives the
  * editor is well-formed once its variables are filled in, every {{variable}} exists,
- * every spec citation in the text names a real section. The unit tests and the build
+ * every spec citation in the text names a real section, and the Markdown renders as
+ * meant (no table row, `**` or link left as literal text). The unit tests and the build
  * both run it.
  */
 
@@ -38,6 +41,7 @@ export function lintLesson(lesson: Lesson, root = "lessons"): LintProblem[] {
     problems.push({ file: index, field: "learned", message: "missing; list what the learner now knows, as - text: ... with spec: \"RFC ... §...\" (the finish screen shows them)" });
   }
   lesson.learned?.forEach((point, position) => checkText(problems, lesson, index, `learned[${position}].text`, point.text));
+  checkMarkdown(problems, index, "introduction", lesson.intro, "document");
   for (const step of lesson.steps) {
     const base = `${folder}/${String(step.number).padStart(2, "0")}-${step.slug}`;
     problems.push(...lintStep(lesson, step, base));
@@ -51,8 +55,10 @@ function lintStep(lesson: Lesson, step: LessonStep, base: string): LintProblem[]
   step.hints.forEach((hint, index) => {
     if (hint.trim() === "") problems.push({ file, field: `hints[${index}]`, message: "is empty; write a hint or remove it" });
     checkText(problems, lesson, file, `hints[${index}]`, hint);
+    checkMarkdown(problems, file, `hints[${index}]`, hint, "short");
   });
   checkText(problems, lesson, file, "prose", step.prose);
+  checkMarkdown(problems, file, "prose", step.prose, "document");
   checkText(problems, lesson, file, "failure", step.failure);
   // A pass that teaches (issue 12): each step names one thing to notice in what passed it.
   if (step.notice === undefined || step.notice.trim() === "") problems.push({ file, field: "notice", message: "missing; write one thing the learner should notice in the entries that pass this step" });
@@ -61,6 +67,7 @@ function lintStep(lesson: Lesson, step: LessonStep, base: string): LintProblem[]
     // The page shows a notice as plain text with `code` spans (verdict-details.tsx).
     if (step.notice.split("`").length % 2 === 0) problems.push({ file, field: "notice", message: "has an odd number of backticks; close each `code` span" });
   }
+  checkMarkdown(problems, file, "failure", step.failure, "short");
   checkText(problems, lesson, file, "check", JSON.stringify(step.check), { citations: false });
   step.check.forEach((expectation, index) => {
     for (const key of Object.keys(expectation)) {
@@ -100,6 +107,12 @@ function checkText(problems: LintProblem[], lesson: Lesson, file: string, field:
       problems.push({ file, field, message: `cites "${match[0]}", which is not in lib/lessons/spec-sections.ts; cite a real section (and add it there)` });
     }
   }
+}
+
+/** Renders the text as the page will (build time, lib/lessons/lesson-markdown.ts) and reports syntax left showing. */
+function checkMarkdown(problems: LintProblem[], file: string, field: string, markdown: string, kind: "document" | "short"): void {
+  const html = kind === "short" ? renderInert(markdown) : renderLessonMarkdown(markdown).flatMap((segment) => (segment.kind === "html" ? [segment.html] : [])).join("\n");
+  for (const leftover of markdownLeftovers(html)) problems.push({ file, field, message: `${leftover.message}: "${leftover.text}"` });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expandTemplate } from "../xml/templates";
-import { buildLessonVariables, expandLessonText, expandPlainText, saslPlain, unknownVariables } from "./variables";
+import { buildLessonVariables, carryVariables, expandLessonText, expandPlainText, saslPlain, unknownVariables } from "./variables";
 
 describe("lesson variables", () => {
   const vars = buildLessonVariables({ username: "guest-abc", password: "p<w", domain: "localhost", peer: "peer@localhost" });
@@ -35,5 +35,19 @@ describe("lesson variables", () => {
     expect(expandLessonText(text, vars)).toBe(expandTemplate(text, { me: jid, domain: vars.domain, peer: vars.peer }).text);
     // A lesson's text is written before a resource is bound: {{me.full}} is not a lesson variable.
     expect(unknownVariables("{{me.full}}")).toEqual(["me.full"]);
+  });
+
+  it("carries a draft to a new session's values: JIDs whole, escaped values escaped, other text untouched", () => {
+    let n = 0;
+    const random = () => `r${++n}`;
+    const before = buildLessonVariables({ username: "guest-abc", password: "p<w", domain: "localhost", peer: "peer-abc@localhost", random });
+    const after = buildLessonVariables({ username: "guest-xyz", password: "q>z", domain: "localhost", peer: "peer-xyz@localhost", random });
+    const draft = expandLessonText("<message to='{{peer}}' id='mine'><body>I am {{me}} ({{username}}), in {{room}}; pass {{password}}</body></message>", before);
+    expect(carryVariables(draft, before, after)).toBe(
+      `<message to='peer-xyz@localhost' id='mine'><body>I am guest-xyz@localhost (guest-xyz), in ${after.room}; pass q&gt;z</body></message>`,
+    );
+    expect(carryVariables(draft, before, before)).toBe(draft);
+    // No peer before: an empty value is never "replaced" everywhere.
+    expect(carryVariables("<presence/>", { ...before, peer: "" }, after)).toBe("<presence/>");
   });
 });

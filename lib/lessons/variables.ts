@@ -1,3 +1,4 @@
+import { escapeXml } from "../xml/escape";
 import { expandVariables, freshId, variableNames } from "../xml/variables";
 
 /**
@@ -110,6 +111,28 @@ export function expandPlainText(text: string, vars: LessonVariables, newId: () =
 /** The {{names}} in `text` that are not lesson variables. */
 export function unknownVariables(text: string): string[] {
   return variableNames(text).filter((name) => !KNOWN.has(name));
+}
+
+/**
+ * A draft written against one session's values, rewritten for the next session's (New
+ * session draws a fresh account, room, stranger…): every old value that changed becomes
+ * the new one, as it was written (XML-escaped) or plain. Longest values first, in one pass,
+ * so a JID is replaced whole before its username, and a new value is never replaced again.
+ */
+export function carryVariables(text: string, from: LessonVariables, to: LessonVariables): string {
+  const replacements = new Map<string, string>();
+  for (const name of LESSON_VARIABLE_NAMES) {
+    if (name === "id" || from[name] === "" || from[name] === to[name]) continue;
+    replacements.set(from[name], to[name]);
+    replacements.set(escapeXml(from[name]), escapeXml(to[name]));
+  }
+  if (replacements.size === 0) return text;
+  const pattern = new RegExp([...replacements.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "g");
+  return text.replace(pattern, (old) => replacements.get(old) ?? old);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function replaceVariables(text: string, vars: LessonVariables, newId: () => string, escape: boolean): string {
