@@ -1,6 +1,7 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { isPrettyPrinterReady, loadPrettyPrinter, onPrettyPrinterReady } from "@/lib/transcript/format";
 import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QuerySpec } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
@@ -41,6 +42,11 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   const [spec, setSpec] = useState<QuerySpec>(NO_QUERY);
   const appliedSpec = useDebounced(spec, store.size > DEBOUNCE_ABOVE_ENTRIES ? DEBOUNCE_MS : 0);
   const [options, setOptions] = useState<ViewOptions>({ layout: "lanes", pretty: false, time: "delta" });
+  // The indenting code arrives when Pretty is first ticked; the rows show as sent until then.
+  const printerReady = useSyncExternalStore(onPrettyPrinterReady, isPrettyPrinterReady, () => false);
+  useEffect(() => {
+    if (options.pretty) void loadPrettyPrinter();
+  }, [options.pretty]);
   const [status, setStatus] = useState("");
   const listRef = useRef<EntryListHandle>(null);
 
@@ -163,7 +169,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         store={store}
         result={result}
         layout={options.layout}
-        pretty={options.pretty}
+        pretty={options.pretty && printerReady}
         time={options.time}
         secrets={props.revealed ? props.secrets : null}
         selectedSeq={selectedSeq}

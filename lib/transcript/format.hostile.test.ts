@@ -1,8 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { deepMessage, manyAttributesMessage, VIEW_MAX_CHARS, wideMessage } from "../../test/hostile-xml";
 import type { TranscriptEntry } from "../xmpp/entry";
 import { MAX_XML_DEPTH } from "../xml/walk-xml";
-import { PRETTY_MAX_OUTPUT, prettyView } from "./format";
+import { loadPrettyPrinter, PRETTY_MAX_OUTPUT, prettyView } from "./format";
+
+// The pretty printer loads on first use in the page; these tests read its output at once.
+beforeAll(() => loadPrettyPrinter());
 
 function incoming(raw: string): TranscriptEntry {
   return { seq: 1, dir: "in", at: 0, wall: 0, raw, kind: "message" };

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canPrettyPrint, formatClock, formatDelta, formatDuration, prettyText } from "./format";
+import { canPrettyPrint, formatClock, formatDelta, formatDuration, loadPrettyPrinter, prettyText } from "./format";
 import { REDACTION_MASK, type EntryKind, type TranscriptEntry } from "../xmpp/entry";
+
+// The pretty printer loads on first use in the page; these tests read its output at once.
+beforeAll(() => loadPrettyPrinter());
 
 function entry(raw: string, kind: EntryKind = "message", dir: TranscriptEntry["dir"] = "in"): TranscriptEntry {
   return { seq: 1, dir, at: 0, wall: 0, raw, kind };

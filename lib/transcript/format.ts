@@ -1,4 +1,3 @@
-import formatXml from "xml-formatter";
 import type { EntryKind, TranscriptEntry } from "../xmpp/entry";
 import { CLIENT_STREAM_CONTEXT } from "../xml/parse-element";
 import { MAX_XML_DEPTH, tooDeepNote, walkXml } from "../xml/walk-xml";
@@ -20,6 +19,33 @@ const FORMAT_OPTIONS = {
   strictMode: true,
   throwOnFailure: true,
 } as const;
+
+/**
+ * xml-formatter loads when a view first asks for indented text: no page needs it for its first
+ * paint, and every page with lanes carried it in its initial JS (the 200 KB budget). Until it
+ * has loaded, entries show as sent.
+ */
+let formatter: ((text: string) => string) | null = null;
+let loading: Promise<void> | null = null;
+const readyListeners = new Set<() => void>();
+
+export function loadPrettyPrinter(): Promise<void> {
+  loading ??= import("xml-formatter").then((module) => {
+    formatter = (text) => module.default(text, FORMAT_OPTIONS);
+    for (const listener of readyListeners) listener();
+  });
+  return loading;
+}
+
+export function isPrettyPrinterReady(): boolean {
+  return formatter !== null;
+}
+
+/** Calls `listener` once the printer has loaded (useSyncExternalStore's subscribe). */
+export function onPrettyPrinterReady(listener: () => void): () => void {
+  readyListeners.add(listener);
+  return () => readyListeners.delete(listener);
+}
 
 /** Pretty forms of entries' own raw, kept while the entry is (a view re-renders often). */
 const prettyCache = new WeakMap<TranscriptEntry, PrettyView>();
@@ -46,6 +72,10 @@ export function prettyView(entry: TranscriptEntry, text: string = entry.raw): Pr
     if (cached !== undefined) return cached;
   }
   const plan = prettyPlan(entry, text);
+  if (plan.ok && formatter === null) {
+    void loadPrettyPrinter();
+    return { text, note: null };
+  }
   const view = plan.ok ? { text: formatOrRaw(text), note: null } : { text, note: plan.note };
   if (own) prettyCache.set(entry, view);
   return view;
@@ -95,7 +125,7 @@ function prettyPlan(entry: TranscriptEntry, text: string): PrettyPlan {
 
 function formatOrRaw(text: string): string {
   try {
-    return formatXml(text.trim(), FORMAT_OPTIONS);
+    return formatter === null ? text : formatter(text.trim());
   } catch {
     return text;
   }

@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from "../xmpp/entry";
-import { UNANSWERED } from "../xmpp/transcript";
+import { UNANSWERED } from "../xmpp/entry";
 
 type Listener = () => void;
 

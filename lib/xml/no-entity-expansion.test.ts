@@ -1,11 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseElement, parseStreamHeader } from "./parse-element";
 import { parseWithPositions } from "./parse-positions";
 import { validateStanza } from "../editor/validate-stanza";
 import { explainEntry } from "../xmpp-schema/explain";
-import { prettyText } from "../transcript/format";
+import { loadPrettyPrinter, prettyText } from "../transcript/format";
 import { Transcript } from "../xmpp/transcript";
 import type { TranscriptEntry } from "../xmpp/entry";
+
+// The pretty printer loads on first use in the page; these tests read its output at once.
+beforeAll(() => loadPrettyPrinter());
 
 /**
  * RFC 6120 section 11.1: no DTD, so no entity but the five predefined ones. Every parser in

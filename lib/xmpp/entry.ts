@@ -78,4 +78,11 @@ export interface InvalidBytes {
   hex: string;
 }
 
+/**
+ * The error of an iq get or set that had no result or error within the timeout (RFC 6120
+ * section 8.2.3). Here, not in transcript.ts: the page's store reads it, and importing the
+ * recorder would put its framer and redactor in every page's initial JS.
+ */
+export const UNANSWERED = "unanswered";
+
 export const REDACTION_MASK = "\u2022\u2022\u2022\u2022\u2022\u2022";

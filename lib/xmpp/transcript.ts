@@ -3,7 +3,7 @@ import { DirectionReader, type ReadFrame } from "./direction-reader";
 import { redactContinuation, redactXml } from "./redaction";
 import type { NamespaceContext } from "../xml/parse-element";
 import { IqPairing } from "./iq-pairing";
-import type { TranscriptEntry } from "./entry";
+import { UNANSWERED, type TranscriptEntry } from "./entry";
 import type { EventCode } from "./event-codes";
 
 export interface TranscriptOptions {
@@ -21,8 +21,6 @@ export interface TranscriptOptions {
   writesAreWhole?: boolean;
 }
 
-/** An iq get or set that had no result or error within the timeout (RFC 6120 section 8.2.3). */
-export const UNANSWERED = "unanswered";
 
 type Listener = (entry: TranscriptEntry) => void;
 

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import type { TranscriptEntry } from "../xmpp/entry";
+import { isPrettyPrinterReady, loadPrettyPrinter, onPrettyPrinterReady, prettyText } from "./format";
+
+const raw = "<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>";
+const entry = { seq: 1, dir: "out", kind: "stanza", raw, wall: 0, mono: 0 } as unknown as TranscriptEntry;
+
+describe("the pretty printer loads on first use (no page carries it in its initial JS)", () => {
+  it("shows an entry as sent until it has loaded, tells the views when it has, then indents", async () => {
+    expect(isPrettyPrinterReady()).toBe(false);
+    let told = 0;
+    const stop = onPrettyPrinterReady(() => told++);
+    // Asking for the pretty form starts the load and, meanwhile, gives the text as sent (and does not keep it).
+    expect(prettyText(entry)).toBe(raw);
+    await loadPrettyPrinter();
+    stop();
+    expect(told).toBe(1);
+    expect(isPrettyPrinterReady()).toBe(true);
+    expect(prettyText(entry)).toBe('<iq type="get" id="p1">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+  });
+});
