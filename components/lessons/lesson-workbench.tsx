@@ -7,6 +7,7 @@ import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanz
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
+import { useMediaQuery } from "@/components/ui/use-media-query";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
 import { carryVariables, expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
 import { useSendHistory } from "@/components/workbench/use-send-history";
@@ -27,10 +28,18 @@ const noSubscription = () => () => undefined;
 // The ending loads when the last step passes, not with the page (the lesson pages' JS budget).
 const LessonFinish = dynamic(() => import("./lesson-finish").then((module) => module.LessonFinish), { ssr: false });
 
+/** A window where the diagram beside the lanes still leaves them a few rows. */
+const DIAGRAM_ROOM = "(min-width: 1400px) and (min-height: 850px)";
+
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
   const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom });
   const { view, store } = session;
+  // The sequence diagram opens by itself where the window leaves the lanes a few rows beside it
+  // (e2e/lessons-layout.spec.ts); elsewhere its toggle waits beside Send, taking no row.
+  const roomy = useMediaQuery(DIAGRAM_ROOM);
+  const [diagramOpen, setDiagramOpen] = useState<boolean | null>(null);
+  const showDiagram = diagramOpen ?? roomy;
   const variables = view.variables;
   // While a new session opens its values are not known yet: text keeps the last session's
   // values until the new ones arrive, rather than showing {{names}}.
@@ -303,6 +312,13 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           <PanelBoundary name="The stream lanes">
           <StreamLanes
             compact
+            tools={
+              !showDiagram && (
+                <button type="button" className="button small" aria-expanded={false} onClick={() => setDiagramOpen(true)}>
+                  Show diagram
+                </button>
+              )
+            }
             store={store}
             revealed={secrets !== null}
             secrets={secrets}
@@ -313,7 +329,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
           />
           </PanelBoundary>
         </div>
-        <SequencePanel defaultOpen store={store} account={view.jid} domain={variables?.domain} peer={variables?.peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
+        {showDiagram && <SequencePanel defaultOpen onHide={() => setDiagramOpen(false)} store={store} account={view.jid} domain={variables?.domain} peer={variables?.peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />}
         </div>
       </div>
     </main>

@@ -34,15 +34,16 @@ export function StepVerdict({ step, variables, check, onSelectEntry, onNext }: S
       {state === "passed" && (
         <>
           <p className={styles.verdictTitle}>✓ Passed: the server&apos;s replies satisfy this step&apos;s check.</p>
-          <VerdictDetails step={step} variables={variables} state={check} onSelectEntry={onSelectEntry} />
+          {/* Next step first: from Send, one Tab reaches it; the entries that passed come after. */}
           {onNext ? (
             <button type="button" className="button primary" onClick={onNext}>
               Next step
             </button>
           ) : (
-            // The finish screen below the step says what was learned and where to go next.
-            <p>Lesson complete: what you now know is below.</p>
+            // The finish screen (lesson-finish.tsx) says what was learned and where to go next.
+            <p>Lesson complete: the finish screen after the last step says what you now know.</p>
           )}
+          <VerdictDetails step={step} variables={variables} state={check} onSelectEntry={onSelectEntry} />
         </>
       )}
       {state === "waiting" && <p className={styles.verdictTitle}>Send when ready: the check runs on every reply from the server.</p>}

@@ -16,16 +16,18 @@ interface SequencePanelProps extends SequenceDiagramProps {
   /** Open on arrival (lessons) or one click away (workbench, captures). */
   defaultOpen: boolean;
   className?: string;
+  /** Where the page keeps the closed toggle elsewhere (a lesson puts it beside Send): Hide calls this. */
+  onHide?: () => void;
 }
 
 /** A toggle and, when on, the session's sequence diagram. */
-export function SequencePanel({ defaultOpen, className, ...diagram }: SequencePanelProps) {
+export function SequencePanel({ defaultOpen, className, onHide, ...diagram }: SequencePanelProps) {
   const [open, setOpen] = useState(defaultOpen);
   const regionId = useId();
   return (
     <section className={`${styles.panel} ${open ? styles.open : ""} ${className ?? ""}`} aria-label="Sequence diagram panel">
       <div className={styles.bar}>
-        <button type="button" className="button small" aria-expanded={open} aria-controls={regionId} onClick={() => setOpen(!open)}>
+        <button type="button" className="button small" aria-expanded={open} aria-controls={regionId} onClick={() => (open && onHide ? onHide() : setOpen(!open))}>
           {open ? "Hide diagram" : "Show diagram"}
         </button>
         <span className={styles.title}>Who talks to whom</span>

@@ -43,6 +43,8 @@ interface LanesToolbarProps {
   onToggleSecrets(reveal: boolean): void;
   /** One row (search), the view options and filters behind a toggle: for pages where the lanes share the height (lessons). */
   compact?: boolean;
+  /** The page's own controls at the end of the compact row (a lesson's Show diagram). */
+  tools?: ReactNode;
 }
 
 export function LanesToolbar(props: LanesToolbarProps) {
@@ -139,7 +141,7 @@ export function LanesToolbar(props: LanesToolbarProps) {
     </label>
   );
 
-  if (props.compact) return <CompactToolbar id={id} search={search} view={view} filters={filtersAndClear} reveal={reveal} filtersActive={filtersActive} />;
+  if (props.compact) return <CompactToolbar id={id} search={search} view={view} filters={filtersAndClear} reveal={reveal} filtersActive={filtersActive} tools={props.tools} />;
   return (
     <div className={styles.toolbar}>
       <div className={styles.toolbarRow}>
@@ -159,7 +161,7 @@ export function LanesToolbar(props: LanesToolbarProps) {
  * One row: search, then a toggle for the view options and the filters (rows that would
  * otherwise take a third of a short window), and Reveal where there are credentials.
  */
-function CompactToolbar({ id, search, view, filters, reveal, filtersActive }: { id: string; search: ReactNode; view: ReactNode; filters: ReactNode; reveal: ReactNode; filtersActive: boolean }) {
+function CompactToolbar({ id, search, view, filters, reveal, filtersActive, tools }: { id: string; search: ReactNode; view: ReactNode; filters: ReactNode; reveal: ReactNode; filtersActive: boolean; tools: ReactNode }) {
   const [open, setOpen] = useState(false);
   return (
     <div className={`${styles.toolbar} ${styles.compact}`}>
@@ -169,6 +171,7 @@ function CompactToolbar({ id, search, view, filters, reveal, filtersActive }: { 
           {filtersActive ? "Filtered" : "View"} {open ? "▴" : "▾"}
           <span className={styles.visuallyHidden}> options and filters</span>
         </button>
+        {tools}
       </div>
       {open && (
         <div id={`${id}-more`} className={styles.toolbarRow}>

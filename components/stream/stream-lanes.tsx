@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { isPrettyPrinterReady, loadPrettyPrinter, onPrettyPrinterReady } from "@/lib/transcript/format";
 import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QuerySpec } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
@@ -26,6 +26,8 @@ export interface StreamLanesProps {
   onSelect(seq: number | null): void;
   /** A one-row toolbar and a one-line key help, for pages where the lanes share the height (lessons). */
   compact?: boolean;
+  /** With compact: the page's own controls at the end of the toolbar's row. */
+  tools?: ReactNode;
 }
 
 export function StreamLanes(props: StreamLanesProps) {
@@ -156,6 +158,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         revealed={props.revealed}
         onToggleSecrets={props.onToggleSecrets}
         compact={props.compact === true}
+        tools={props.tools}
       />
       {options.layout === "lanes" && (
         <div className={styles.columns} aria-hidden="true">
