@@ -71,8 +71,9 @@ export async function sendDraft(page: Page): Promise<number> {
 
 /** Replaces the editor's text (one input event, like a paste). */
 export async function typeDraft(page: Page, xml: string): Promise<void> {
-  const editor = page.getByTestId("stanza-editor");
-  await editor.locator(".view-lines").click();
+  // Click the editor's visible top line, not the middle of all its lines: scrolled, the middle of
+  // a long text can lie outside the editor's box (under the editor's own help line).
+  await page.getByTestId("stanza-editor").locator(".monaco-editor").click({ position: { x: 80, y: 8 } });
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("Delete");
   await page.keyboard.insertText(xml);
