@@ -100,7 +100,7 @@ function failureReason(step: ScriptStep, result: CheckResult, session: readonly 
   if (diagnosis?.refusal) parts.push(`the server refused: #${diagnosis.refusal.seq} ${diagnosis.refusal.condition ?? "error"}${diagnosis.refusal.text ? ` (${diagnosis.refusal.text})` : ""}`);
   const came = withoutBarriers(window).filter((entry) => entry.dir === "in");
   parts.push(came.length === 0 ? "nothing came from the server in that time" : `came instead: ${came.map(summary).join(", ")}`);
-  return parts.join(". ");
+  return parts.map((part) => (/[.!?]$/.test(part) ? part : `${part}.`)).join(" ");
 }
 
 function summary(entry: TranscriptEntry): string {
