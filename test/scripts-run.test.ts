@@ -101,7 +101,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 describe("npm run script (scripts/script.ts)", () => {
-  const server = (instance: typeof TEST_SERVER) => ["--server", `${instance.host}:${instance.ports.plain}`, "--tls", "plain", "--domain", "localhost"];
+  const server = (instance: typeof TEST_SERVER | typeof TEST_PROSODY) => ["--server", `${instance.host}:${instance.ports.plain}`, "--tls", "plain", "--domain", "localhost"];
 
   it("exits 0 when every step passes and writes the JSON and JUnit reports; a given account's password is never printed", async () => {
     const json = path.join(temp, "ok.json");
