@@ -4,6 +4,7 @@ import type { CheckResult } from "../lessons/types";
 import type { TranscriptEntry } from "../xmpp/entry";
 import type { XmppSession } from "../xmpp/session";
 import { until } from "../xmpp/until";
+import { variableNames } from "../xml/variables";
 import { captureValue, expandSend } from "./capture";
 import type { Script, ScriptStep } from "./types";
 
@@ -64,6 +65,9 @@ async function runStep(step: ScriptStep, session: XmppSession, values: Record<st
     ...extra,
   });
 
+  // A capture of a step that failed has no value: sending "{{name}}" as written would only mislead.
+  const unset = variableNames(`${step.send ?? ""} ${JSON.stringify(step.expect)}`).find((name) => name !== "id" && !Object.hasOwn(values, name));
+  if (unset !== undefined) return verdict(false, undefined, { reason: `not run: {{${unset}}} has no value, because the step that captures it did not pass` });
   if (step.send !== undefined) {
     if (session.currentState !== "online") return verdict(false, undefined, { reason: `the session is ${session.currentState}${closedNote(transcript.since(0))}, so nothing can be sent` });
     try {
