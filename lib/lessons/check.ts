@@ -1,7 +1,7 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import { jidMatches, sameJid } from "../xmpp/jid-match";
 import type { CheckResult, Expectation, HasMatcher } from "./types";
-import { expandPlainText, type LessonVariables } from "./variables";
+import { expandVariables, type VariableValues } from "../xml/variables";
 import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
 import { NS_STANZA_ERRORS as NS_STANZAS, NS_STREAM_ERRORS } from "../xml/namespaces";
 
@@ -17,7 +17,11 @@ export const BARRIER_ID_PREFIX = "lesson-barrier-";
 /** Enough for any real step; a pathological check gives up rather than hang the page. */
 const SEARCH_BUDGET = 100_000;
 
-export function evaluateCheck(check: readonly Expectation[], entries: readonly TranscriptEntry[], vars: LessonVariables): CheckResult {
+/**
+ * `vars`: a lesson's variables, or a stanza script's (its accounts, captures: lib/scripts/),
+ * so lessons and scripts share this one engine.
+ */
+export function evaluateCheck(check: readonly Expectation[], entries: readonly TranscriptEntry[], vars: VariableValues): CheckResult {
   const expanded = check.map((expectation) => expandExpectation(expectation, vars));
   const window = withoutBarriers(entries);
   const trees = new TreeCache();
@@ -64,9 +68,9 @@ function describeHas(has: HasMatcher): string {
   return text;
 }
 
-export function expandExpectation(expectation: Expectation, vars: LessonVariables): Expectation {
-  // Ids are never compared by value, so {{id}} has nothing to expand to here.
-  const expand = (text: string) => expandPlainText(text, vars, () => "");
+export function expandExpectation(expectation: Expectation, vars: VariableValues): Expectation {
+  // Ids are never compared by value, so {{id}} has nothing to expand to here; values are compared, not parsed, so not escaped.
+  const expand = (text: string) => expandVariables(text, vars, { newId: () => "", escape: false }).text;
   const expandRecord = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value)]));
   const copy: Expectation = { ...expectation };
   for (const key of ["stanza", "ns", "type", "to", "from", "missing"] as const) {

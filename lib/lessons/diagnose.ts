@@ -13,7 +13,7 @@ import {
   type Mismatch,
 } from "./check";
 import type { CheckResult, Expectation, HasMatcher } from "./types";
-import type { LessonVariables } from "./variables";
+import type { VariableValues } from "../xml/variables";
 import { descendantsAt, type XmlNode } from "./xml-tree";
 
 /**
@@ -52,7 +52,7 @@ export interface DiagnoseInput {
   session: readonly TranscriptEntry[];
   /** The step's window (step-window.ts). */
   window: readonly TranscriptEntry[];
-  variables: LessonVariables;
+  variables: VariableValues;
   result: CheckResult;
 }
 

@@ -12,14 +12,17 @@ const KINDS: readonly EntryKind[] = ["stream-open", "stream-close", "features", 
 /** RFC 6120 section 8.3.2. */
 const ERROR_TYPES = ["auth", "cancel", "continue", "modify", "wait"] as const;
 
-/** Validates a step's `check:` list into expectations; throws LessonFormatError naming the field. */
-export function readCheck(value: unknown, reader: FieldReader): Expectation[] {
+/**
+ * Validates a step's `check:` list (a script step's `expect:`, named by `field`) into
+ * expectations; throws LessonFormatError naming the field.
+ */
+export function readCheck(value: unknown, reader: FieldReader, field = "check"): Expectation[] {
   if (!Array.isArray(value) || value.length === 0) {
-    reader.fail("check", "needs a list of at least one expectation, such as\n  - dir: out\n    stanza: presence");
+    reader.fail(field, "needs a list of at least one expectation, such as\n  - dir: out\n    stanza: presence");
   }
   const names = new Set<string>();
   return value.map((item, index) => {
-    const expectation = readExpectation(item, reader.nested(`check[${index}]`), names);
+    const expectation = readExpectation(item, reader.nested(`${field}[${index}]`), names);
     if (expectation.name !== undefined) names.add(expectation.name);
     return expectation;
   });

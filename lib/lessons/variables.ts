@@ -4,9 +4,10 @@ import { expandVariables, freshId, variableNames } from "../xml/variables";
 /**
  * The values a lesson's text is written against (lessons/README.md, "Variables"). Each
  * session draws its own, so many learners can share one server without meeting.
- * Browser-safe: no Node modules.
+ * Browser-safe: no Node modules. A type, not an interface, so it is also a VariableValues
+ * record for the check engine (check.ts), which scripts share.
  */
-export interface LessonVariables {
+export type LessonVariables = {
   /** Your bare JID (a disposable account). */
   me: string;
   username: string;
@@ -27,7 +28,7 @@ export interface LessonVariables {
   newuser: string;
   newpass: string;
   newplain: string;
-}
+};
 
 /** Every name a lesson may write as {{name}}; `id` is fresh each time text is loaded. */
 export const LESSON_VARIABLE_NAMES = [

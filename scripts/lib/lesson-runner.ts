@@ -8,6 +8,7 @@ import { allowlistFrom } from "../../server/allowlist";
 import { defaultAllowlist, type BundledServer } from "../../server/config";
 import { lessonDetailsOf, openLessonSession } from "../../server/lesson-session";
 import type { XmppServerInstance } from "./instances";
+import { until } from "../../lib/xmpp/until";
 
 /**
  * Runs lesson steps headless against a real server, with the code the bridge uses for a
@@ -24,7 +25,6 @@ import type { XmppServerInstance } from "./instances";
 const PASS_TIMEOUT_MS = 10_000;
 /** Before binding there is nothing to ping: wait this long for the server to say something, if it does. */
 const UNBOUND_REPLY_MS = 3_000;
-const POLL_MS = 10;
 
 export interface StepOutcome {
   /** The check on the step's window right after the starter settled. */
@@ -205,15 +205,5 @@ export async function tryStep(
     return { starter, starterWindow, solution, solutionWindow: solutionRun.window() };
   } finally {
     await solutionRun.close();
-  }
-}
-
-/** Polls `condition` until it holds (true) or the time is up (false). Never a fixed sleep. */
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (condition()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

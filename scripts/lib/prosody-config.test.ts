@@ -24,6 +24,8 @@ describe("renderProsodyConfig", () => {
     expect(modules).toContain(`"plaintext_c2s_ports"`);
     expect(modules).toContain(`"websocket"`);
     expect(modules).not.toContain("smacks");
+    expect(modules).toContain(`"register"`);
+    expect(config).toContain("allow_registration = true");
     expect(config).toContain(`plugin_paths = { "/repo/prosody/plugins" }`);
     expect(config).toMatch(/VirtualHost "localhost"\n/);
   });

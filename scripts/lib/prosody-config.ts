@@ -19,9 +19,11 @@ export interface ProsodyConfigPaths {
 /**
  * Modules beyond the ones Prosody always loads (c2s, presence, message, iq, offline...).
  * Left out on purpose: smacks (stream management breaks raw writes, see notes on ejabberd),
- * limits (no rate limit on loopback tests), s2s and every federation module.
+ * limits (no rate limit on loopback tests), s2s and every federation module. register: stanza
+ * scripts make fresh accounts in-band (XEP-0077), as on ejabberd; mod_register_limits lets
+ * loopback register without throttling by default.
  */
-const MODULES = ["roster", "saslauth", "tls", "disco", "ping", "version", "posix", "websocket", "plaintext_c2s_ports"];
+const MODULES = ["roster", "saslauth", "tls", "disco", "ping", "version", "posix", "websocket", "plaintext_c2s_ports", "register"];
 
 /** A Lua string literal; refuses what a config path never needs rather than escaping it. */
 export function luaString(value: string): string {
@@ -59,6 +61,8 @@ export function renderProsodyConfig(instance: ProsodyInstance, paths: ProsodyCon
     // Teaching on loopback: a stream may stay in the clear, PLAIN included (its payload is then readable).
     "c2s_require_encryption = false",
     "allow_unencrypted_plain_auth = true",
+    // In-band registration (XEP-0077) for disposable accounts; the listeners are loopback only.
+    "allow_registration = true",
     // ws:// is not secure and is not called so: no consider_websocket_secure.
     `authentication = "internal_plain"`,
     `certificates = ${luaString(paths.certDir)}`,

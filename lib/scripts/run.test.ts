@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import type { SessionState } from "../bridge/protocol";
+import { Transcript } from "../xmpp/transcript";
+import type { XmppSession } from "../xmpp/session";
+import { accountValues } from "./capture";
+import { parseScript } from "./parse";
+import { runSteps } from "./run";
+
+const HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+
+/** A session on a Transcript of its own; `answer` plays the server for each stanza sent. */
+function fakeSession(answer: (sent: string, session: { transcript: Transcript; close: () => void }) => void): XmppSession {
+  const transcript = new Transcript();
+  transcript.record("out", `${HEADER}`);
+  transcript.record("in", `${HEADER.replace("version", "from='localhost' id='s1' version")}`);
+  let state: SessionState = "online";
+  const close = () => {
+    state = "closed";
+    transcript.recordEvent("closed", "the server closed the stream");
+  };
+  return {
+    transcript,
+    get currentState() {
+      return state;
+    },
+    onState: () => () => undefined,
+    connect: () => Promise.resolve("alice@localhost/r1"),
+    send(xml: string) {
+      transcript.record("out", xml);
+      setTimeout(() => answer(xml, { transcript, close }), 5);
+      return Promise.resolve();
+    },
+    close() {
+      close();
+      return Promise.resolve();
+    },
+  };
+}
+
+const SCRIPT = parseScript(
+  `name: t
+accounts: { alice: fresh }
+steps:
+  - send: <iq type='get' to='{{domain}}' id='{{id}}'><ping xmlns='urn:xmpp:ping'/></iq>
+    timeout: 0.3
+    expect:
+      - { name: ping, dir: out, stanza: iq }
+      - { name: pong, dir: in, stanza: iq, type: result, answers: ping }
+    capture:
+      server: { from: pong, attr: from }
+  - send: <message to='{{server}}'><body>{{alice.full}}</body></message>
+    expect:
+      - { dir: out, stanza: message, to: localhost, has: [{ path: body, text: alice@localhost/r1 }] }
+`,
+  "t.yaml",
+);
+const VALUES = accountValues("alice", "alice@localhost/r1", "localhost");
+const idOf = (xml: string) => /id='([^']+)'/.exec(xml)?.[1] ?? "";
+
+describe("runSteps", () => {
+  it("passes steps on the entries that met them, captures, and expands captures in later steps", async () => {
+    const session = fakeSession((sent, { transcript }) => {
+      if (sent.startsWith("<iq")) transcript.record("in", `<iq type='result' id='${idOf(sent)}' from='localhost'/>`);
+    });
+    const verdicts = await runSteps(SCRIPT, session, VALUES);
+    expect(verdicts.map((verdict) => [verdict.passed, verdict.seqs.length, verdict.captured])).toEqual([
+      [true, 2, { server: "localhost" }],
+      [true, 1, {}],
+    ]);
+    expect(verdicts[1]!.window[0]!.raw).toBe("<message to='localhost'><body>alice@localhost/r1</body></message>");
+  });
+
+  it("on a timeout, says what it waited for and what came instead", async () => {
+    const session = fakeSession((sent, { transcript }) => {
+      transcript.record("in", `<iq type='error' id='${idOf(sent)}' from='localhost'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`);
+    });
+    const [first, second] = await runSteps(SCRIPT, session, VALUES);
+    expect(first!.passed).toBe(false);
+    expect(second).toMatchObject({ passed: false, reason: "not run: {{server}} has no value, because the step that captures it did not pass", window: [] });
+    expect(first!.reason).toMatch(/^waited 0\.3 s; expect\[1\] not met: .*came instead: #\d+ <iq type=error service-unavailable>\.$/);
+    expect(first!.reason).toContain("the server refused: #");
+  });
+
+  it("stops when the session closes: the step says so, the later ones are not run", async () => {
+    const session = fakeSession((_sent, { close }) => close());
+    const verdicts = await runSteps(SCRIPT, session, VALUES);
+    expect(verdicts[0]!.reason).toMatch(/^the session closed \(the server closed the stream\); expect\[1\] not met/);
+    expect(verdicts[1]).toMatchObject({ passed: false, reason: 'not run: the session closed during "step 1"' });
+  });
+});
