@@ -312,6 +312,13 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["4.1", "Native Processing", "bizrules-processing"],
     ["5", "Examples", "examples"],
   ]),
+  ...xep("0191", [
+    ["3.1", "User Discovers Support", "disco"],
+    ["3.2", "User Retrieves Block List", "blocklist"],
+    ["3.3", "User Blocks Contact", "block"],
+    ["3.4", "User Unblocks Contact", "unblock"],
+    ["3.5", "User Unblocks All Contacts", "unblockall"],
+  ]),
   ...xep("0199", [
     ["3", "Protocol", "protocol"],
     ["4.2", "Client-To-Server Pings", "c2s"],
