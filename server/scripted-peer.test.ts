@@ -75,6 +75,39 @@ describe("the scripted peer against ejabberd", () => {
     expect(echoes.some((entry) => entry.raw.includes("echo: news"))).toBe(false);
   });
 
+  it("returns a receipt naming the id of a message that asked for one, and none without an id (XEP-0184 §7)", async () => {
+    const from = await send(
+      `<message to='${peer.jid}' type='chat'><body>no id</body><request xmlns='urn:xmpp:receipts'/></message>` +
+        `<message to='${peer.jid}' type='chat' id='r-7'><body>with id</body><request xmlns='urn:xmpp:receipts'/></message>`,
+    );
+    await expectTranscript(
+      [
+        { dir: "in", stanza: "message", from: "{{peer}}", has: [{ path: "received", xmlns: "urn:xmpp:receipts", attrs: { id: "r-7" } }] },
+        { dir: "in", stanza: "message", type: "chat", from: "{{peer}}", has: [{ path: "body", text: "echo: with id" }] },
+      ],
+      from,
+      "the receipt and the echo",
+    );
+    const receipts = learner.transcript.since(from).filter((entry) => entry.dir === "in" && entry.raw.includes("urn:xmpp:receipts"));
+    expect(receipts).toHaveLength(1);
+  });
+
+  it("sends chat states only to a sender that used them: composing, then the echo marked active (XEP-0085 §5.1)", async () => {
+    const plainFrom = await send(`<message to='${peer.jid}' type='chat' id='s-1'><body>no states</body></message>`);
+    await expectTranscript([{ dir: "in", stanza: "message", type: "chat", from: "{{peer}}", has: [{ path: "body", text: "echo: no states" }] }], plainFrom, "the plain echo");
+    expect(learner.transcript.since(plainFrom).some((entry) => entry.dir === "in" && entry.raw.includes("chatstates"))).toBe(false);
+
+    const from = await send(`<message to='${peer.jid}' type='chat' id='s-2'><body>typing?</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>`);
+    await expectTranscript(
+      [
+        { name: "composing", dir: "in", stanza: "message", from: "{{peer}}", has: [{ path: "composing", xmlns: "http://jabber.org/protocol/chatstates" }] },
+        { dir: "in", stanza: "message", type: "chat", from: "{{peer}}", after: "composing", has: [{ path: "body", text: "echo: typing?" }, { path: "active", xmlns: "http://jabber.org/protocol/chatstates" }] },
+      ],
+      from,
+      "composing, then the echo with active",
+    );
+  });
+
   it("answers ping, version and disco#info at its full JID, and service-unavailable to others", async () => {
     const from = await send(
       `<iq type='get' id='p1' to='${peer.fullJid}'><ping xmlns='urn:xmpp:ping'/></iq>` +
@@ -89,7 +122,17 @@ describe("the scripted peer against ejabberd", () => {
         { name: "version", dir: "out", stanza: "iq", attrs: { id: "v1" } },
         { dir: "in", stanza: "iq", type: "result", answers: "version", has: [{ path: "query/name", contains: "scripted peer" }] },
         { name: "info", dir: "out", stanza: "iq", attrs: { id: "d1" } },
-        { dir: "in", stanza: "iq", type: "result", answers: "info", has: [{ path: "query/feature", attrs: { var: "jabber:x:conference" } }] },
+        {
+          dir: "in",
+          stanza: "iq",
+          type: "result",
+          answers: "info",
+          has: [
+            { path: "query/feature", attrs: { var: "jabber:x:conference" } },
+            { path: "query/feature", attrs: { var: "urn:xmpp:receipts" } },
+            { path: "query/feature", attrs: { var: "http://jabber.org/protocol/chatstates" } },
+          ],
+        },
         { name: "other", dir: "out", stanza: "iq", attrs: { id: "x1" } },
         { dir: "in", stanza: "iq", answers: "other", error: { condition: "service-unavailable", type: "cancel" } },
       ],

@@ -1,7 +1,7 @@
 import { client, xml, type Client, type XmlElement as Stanza } from "@xmpp/client";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 import type { ServerAddress } from "../lib/xmpp/server-address";
-import { NS_CONFERENCE, NS_DELAY, NS_DISCO_INFO, NS_MUC, NS_MUC_OWNER, NS_MUC_USER, NS_PING, NS_VERSION } from "../lib/xml/namespaces";
+import { NS_CHATSTATES, NS_CONFERENCE, NS_DELAY, NS_DISCO_INFO, NS_MUC, NS_MUC_OWNER, NS_MUC_USER, NS_PING, NS_RECEIPTS, NS_VERSION } from "../lib/xml/namespaces";
 
 /**
  * The other side of a lesson (lessons/README.md, "The scripted peer"): a disposable account
@@ -35,6 +35,8 @@ export interface ScriptedPeer {
 }
 
 const RESOURCE = "scripted";
+/** XEP-0085 §2: the five chat states. */
+const CHAT_STATES = ["active", "composing", "paused", "inactive", "gone"] as const;
 /** A learner needs a room or two; the cap keeps a runaway script from parking the peer in hundreds. */
 const MAX_ROOMS = 10;
 
@@ -113,7 +115,8 @@ function answerQueries(entity: Client): void {
       "query",
       { xmlns: NS_DISCO_INFO },
       xml("identity", { category: "client", type: "bot", name: "Scripted peer" }),
-      ...[NS_DISCO_INFO, NS_PING, NS_VERSION, NS_CONFERENCE].map((feature) => xml("feature", { var: feature })),
+      // XEP-0184 §6 and XEP-0085 §4: receipts and chat states are advertised, so a sender may use them.
+      ...[NS_DISCO_INFO, NS_PING, NS_VERSION, NS_CONFERENCE, NS_RECEIPTS, NS_CHATSTATES].map((feature) => xml("feature", { var: feature })),
     ),
   );
 }
@@ -142,18 +145,36 @@ async function react(entity: Client, stanza: Stanza, state: PeerState): Promise<
   const room = invitation?.attrs.jid;
   if (room !== undefined) return joinRoom(entity, room, state);
 
+  const type = stanza.attrs.type ?? "normal";
+  if (type !== "groupchat") await sendReceipt(entity, stanza, from, state);
   const body = stanza.getChildText("body");
   if (body === null || body.trim() === "") return;
-  const type = stanza.attrs.type ?? "normal";
   // The room reflected our own message (XEP-0045 §7.4): it is in the room's history now, so whoever waits for us there may go on.
   if (type === "groupchat" && from.split("/").slice(1).join("/") === state.nick) state.entered.get(from.split("/")[0]!)?.();
   if (type === "groupchat") return answerInRoom(entity, stanza, from, body, state);
   // RFC 6121 §5.2.2: a headline expects no reply.
   if (type === "headline") return;
   const thread = stanza.getChildText("thread");
+  // XEP-0085 §5.1: chat states only to someone who sent one; then "composing" while the answer is written, and "active" with it (§5.3).
+  const states = CHAT_STATES.some((name) => stanza.getChild(name, NS_CHATSTATES) !== undefined);
+  if (states) await entity.send(xml("message", { to: from, type: stanza.attrs.type }, xml("composing", { xmlns: NS_CHATSTATES })));
   // RFC 6121 §5.2.5: a reply carries the same thread.
-  await entity.send(xml("message", { to: from, type: stanza.attrs.type }, xml("body", null, `echo: ${body}`), ...(thread === null ? [] : [xml("thread", null, thread)])));
+  const extras = [...(thread === null ? [] : [xml("thread", null, thread)]), ...(states ? [xml("active", { xmlns: NS_CHATSTATES })] : [])];
+  await entity.send(xml("message", { to: from, type: stanza.attrs.type }, xml("body", null, `echo: ${body}`), ...extras));
   state.log(`echoed ${type} message from ${from}`);
+}
+
+/**
+ * XEP-0184 §7: a receipt for a message that asked for one, naming its id. A request without
+ * an id cannot be answered (there is nothing to name), and a receipt never asks for another.
+ * §8 warns that receipts reveal presence; the peer echoes everyone anyway, so it answers all.
+ */
+async function sendReceipt(entity: Client, stanza: Stanza, from: string, state: PeerState): Promise<void> {
+  const id = stanza.attrs.id;
+  if (stanza.getChild("request", NS_RECEIPTS) === undefined || id === undefined || id === "") return;
+  // §7: the same type as the message asked, as good practice.
+  await entity.send(xml("message", { to: from, id: `receipt-${id}`, ...(stanza.attrs.type ? { type: stanza.attrs.type } : {}) }, xml("received", { xmlns: NS_RECEIPTS, id })));
+  state.log(`sent a receipt for ${id} to ${from}`);
 }
 
 async function reactToPresence(entity: Client, stanza: Stanza, from: string, state: PeerState): Promise<void> {

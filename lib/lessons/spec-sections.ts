@@ -312,6 +312,20 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["4.1", "Native Processing", "bizrules-processing"],
     ["5", "Examples", "examples"],
   ]),
+  ...xep("0085", [
+    ["2", "Definitions", "definitions"],
+    ["4", "Discovering Support", "disco"],
+    ["5.1", "Generation of Notifications", "bizrules-gen"],
+    ["5.3", "Repetition", "bizrules-rep"],
+    ["5.6", "Syntax of Notifications", "bizrules-syntax"],
+  ]),
+  ...xep("0184", [
+    ["4", "What This Protocol Provides", "what"],
+    ["5.2", "Full JID", "when-full"],
+    ["6", "Determining Support", "disco"],
+    ["7", "Protocol Format", "format"],
+    ["8", "Security Considerations", "security"],
+  ]),
   ...xep("0191", [
     ["3.1", "User Discovers Support", "disco"],
     ["3.2", "User Retrieves Block List", "blocklist"],

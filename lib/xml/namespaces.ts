@@ -35,6 +35,10 @@ export const NS_REGISTER = "jabber:iq:register";
 export const NS_REGISTER_FEATURE = "http://jabber.org/features/iq-register";
 export const NS_DELAY = "urn:xmpp:delay";
 export const NS_DATA_FORMS = "jabber:x:data";
+/** XEP-0184 §2: message delivery receipts. */
+export const NS_RECEIPTS = "urn:xmpp:receipts";
+/** XEP-0085 §2: chat state notifications (composing, active, ...). */
+export const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
 export const NS_SM_3 = "urn:xmpp:sm:3";
 export const NS_SM_2 = "urn:xmpp:sm:2";
 
