@@ -5,12 +5,14 @@ import type { XmppSession } from "../lib/xmpp/session";
 import type { Allowlist } from "./allowlist";
 import { addressFor, type BundledServer } from "./config";
 import { openSession, type OpenedSession, type SessionLimits } from "./open-session";
+import { startScriptedDevice, type ScriptedDevice } from "./scripted-device";
 import { startScriptedPeer } from "./scripted-peer";
 
 /**
  * A lesson's session: a disposable account registered for it (XEP-0077), the lesson's mode
- * and transport, and, when the lesson asks, a scripted peer run by this server. Everything
- * it made is undone when the session ends: the peer stops and both accounts are removed.
+ * and transport, and, when the lesson asks, a scripted peer run by this server and a second
+ * device of the learner's own account. Everything it made is undone when the session ends:
+ * the device and the peer stop and both accounts are removed.
  */
 
 type PeerHandle = { jid: string; enterRoom(room: string): Promise<void>; stop(): Promise<void> };
@@ -34,7 +36,9 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
   const variables = buildLessonVariables({ username, password: opened.account.password, domain: bundled.domain, ...(peer ? { peer: peer.jid } : {}) });
   detailsBySession.set(opened.session, { variables });
   const removeAccount = opened.cleanup;
+  let device: ScriptedDevice | null = null;
   const cleanup = async () => {
+    await device?.stop().catch(() => undefined);
     // The peer first: it leaves rooms and unsubscribes while the student's account still exists.
     await peer?.stop().catch(() => undefined);
     await removeAccount?.();
@@ -47,6 +51,13 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
     await peer.enterRoom(variables.room).catch(async (error: unknown) => {
       await cleanup().catch(() => undefined);
       throw new Error(`The scripted peer could not enter the lesson's room: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+  if (lesson.otherDevice === true && peer !== null) {
+    // The account exists now (registered by openSession); the device logs in to it before the learner does.
+    device = await startScriptedDevice({ server: addressFor(bundled, "plain"), domain: bundled.domain, username, password: opened.account.password, peer: peer.jid }).catch(async (error: unknown) => {
+      await cleanup().catch(() => undefined);
+      throw new Error(`The lesson's other device could not start: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
   return { ...opened, cleanup };

@@ -37,6 +37,10 @@ declare module "@xmpp/client" {
       get(ns: string, name: string, handler: (context: { stanza: XmlElement }) => XmlElement | boolean): void;
       set(ns: string, name: string, handler: (context: { stanza: XmlElement }) => XmlElement | boolean): void;
     };
+    /** Sends an iq get/set and resolves with the result (rejects with the stanza error). */
+    iqCaller: {
+      request(element: XmlElement, timeout?: number): Promise<XmlElement>;
+    };
     /** Private in 0.14: decoded socket data passes here. The wire tap depends on it. */
     _onData?: (data: Buffer) => void;
   }

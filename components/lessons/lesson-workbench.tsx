@@ -33,7 +33,7 @@ const DIAGRAM_ROOM = "(min-width: 1400px) and (min-height: 850px)";
 
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
-  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom });
+  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom, otherDevice: lesson.otherDevice });
   const { view, store } = session;
   // The sequence diagram opens by itself where the window leaves the lanes a few rows beside it
   // (e2e/lessons-layout.spec.ts); elsewhere its toggle waits beside Send, taking no row.

@@ -31,6 +31,8 @@ export interface LessonSessionSetup {
   initialPresence: boolean;
   /** The scripted peer is already in {{room}} when the session opens. */
   peerInRoom?: boolean;
+  /** The learner's account is also online from a scripted second device. */
+  otherDevice?: boolean;
 }
 
 type Action =
@@ -94,7 +96,7 @@ export function handOverLessonSession(slug: string): { sessionId: string; token:
  * the learner leaves the lesson (the server then removes the accounts).
  */
 export function useLessonSession(setup: LessonSessionSetup) {
-  const { slug, mode, transport, peer, initialPresence, peerInRoom = false } = setup;
+  const { slug, mode, transport, peer, initialPresence, peerInRoom = false, otherDevice = false } = setup;
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
@@ -133,7 +135,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     store.reset();
     try {
       const summary = await bridge().open(
-        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}) } },
+        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}), ...(otherDevice ? { otherDevice } : {}) } },
         events,
       );
       if (abandonedRef.current) {
@@ -149,7 +151,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } finally {
       openingRef.current = false;
     }
-  }, [slug, mode, transport, peer, initialPresence, peerInRoom, store, eventsForNewSession]);
+  }, [slug, mode, transport, peer, initialPresence, peerInRoom, otherDevice, store, eventsForNewSession]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);

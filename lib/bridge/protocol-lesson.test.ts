@@ -13,11 +13,18 @@ describe("parseClientMessage: lesson sessions", () => {
     expect(parseClientMessage(JSON.stringify(inRoom))).toEqual(inRoom);
   });
 
+  it("accepts a lesson with the learner's other device", () => {
+    const twoDevices = { ...lessonOpen, lesson: { peer: "scripted", otherDevice: true } };
+    expect(parseClientMessage(JSON.stringify(twoDevices))).toEqual(twoDevices);
+  });
+
   it.each([
     ["an unknown peer", { ...lessonOpen, lesson: { peer: "second" } }, /peer scripted or none/],
     ["a lesson that is not an object", { ...lessonOpen, lesson: "yes" }, /peer scripted or none/],
     ["a peer in the room without a peer", { ...lessonOpen, lesson: { peer: "none", peerInRoom: true } }, /peerInRoom needs peer scripted/],
     ["a peerInRoom that is not a boolean", { ...lessonOpen, lesson: { peer: "scripted", peerInRoom: "yes" } }, /peerInRoom must be true or false/],
+    ["another device without a peer to talk to", { ...lessonOpen, lesson: { peer: "none", otherDevice: true } }, /otherDevice needs peer scripted/],
+    ["an otherDevice that is not a boolean", { ...lessonOpen, lesson: { peer: "scripted", otherDevice: 1 } }, /otherDevice must be true or false/],
     ["an existing account", { ...lessonOpen, account: { kind: "existing", jid: "alice@localhost", password: "alice" } }, /fresh account on the bundled server/],
     ["another server", { ...lessonOpen, server: { host: "127.0.0.1", port: 5224 } }, /fresh account on the bundled server/],
   ])("refuses %s with a reason", (_name, message, reason) => {

@@ -59,6 +59,8 @@ export interface LessonOpen {
   peer: "scripted" | "none";
   /** The scripted peer enters the session's {{room}} before the session connects (XEP-0045 §7.2.1). */
   peerInRoom?: boolean;
+  /** The learner's account also logs in from a scripted second device, {{me}}/phone (XEP-0280 lessons). */
+  otherDevice?: boolean;
 }
 
 /** What a lesson session tells its own tab, and only it: its variables, secrets included (raw lessons type them). */
@@ -209,6 +211,8 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
     if (account.kind !== "fresh" || value.server !== undefined) return { invalid: "a lesson session uses a fresh account on the bundled server" };
     if (lesson.peerInRoom !== undefined && typeof lesson.peerInRoom !== "boolean") return { invalid: "lesson.peerInRoom must be true or false" };
     if (lesson.peerInRoom === true && lesson.peer !== "scripted") return { invalid: "lesson.peerInRoom needs peer scripted" };
+    if (lesson.otherDevice !== undefined && typeof lesson.otherDevice !== "boolean") return { invalid: "lesson.otherDevice must be true or false" };
+    if (lesson.otherDevice === true && lesson.peer !== "scripted") return { invalid: "lesson.otherDevice needs peer scripted" };
   }
   return value as unknown as OpenRequest;
 }

@@ -39,6 +39,8 @@ export interface LessonData {
   mentioned: string[];
   /** The scripted peer waits in {{room}} when the session opens. */
   peerInRoom: boolean;
+  /** The learner's account is also online from a scripted second device ({{me}}/phone). */
+  otherDevice: boolean;
   /** What the finish screen lists: each point as inert HTML, with its section. */
   learned: { html: string; spec: SpecRef }[];
 }
@@ -75,6 +77,7 @@ export function lessonData(lesson: Lesson, neighbours: { previous: Lesson | unde
     })),
     mentioned: mentionedVariables(lesson),
     peerInRoom: lesson.peerInRoom === true,
+    otherDevice: lesson.otherDevice === true,
     learned: (lesson.learned ?? []).map((point) => ({ html: renderInert(point.text), spec: point.spec })),
     previous: neighbours.previous ? linkTo(neighbours.previous) : null,
     next: neighbours.next ? linkTo(neighbours.next) : null,

@@ -114,3 +114,19 @@ describe("peerInRoom: the scripted peer waits in {{room}}", () => {
     expect(nobody.message).toContain("needs accounts.peer: scripted");
   });
 });
+
+describe("otherDevice: the learner's account is also online from a scripted phone", () => {
+  it("is off unless written, and loads as true", () => {
+    expect(loadCourse(courseWith(index(LEARNED))).lessons[0]!.otherDevice).toBeUndefined();
+    expect(loadCourse(courseWith(index(`otherDevice: true\n${LEARNED}`))).lessons[0]!.otherDevice).toBe(true);
+  });
+
+  it("needs a boolean and a scripted peer to talk to", () => {
+    const notBoolean = refusal(index("otherDevice: two\n"));
+    expect(notBoolean.field).toBe("otherDevice");
+    expect(notBoolean.message).toContain("write true or false");
+    const nobody = refusal(index("otherDevice: true\n", "none"));
+    expect(nobody.field).toBe("otherDevice");
+    expect(nobody.message).toContain("needs accounts.peer: scripted");
+  });
+});

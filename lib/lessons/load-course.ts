@@ -94,6 +94,11 @@ export function loadLesson(folder: string): Lesson {
     if (data.peerInRoom && peer !== "scripted") reader.fail("peerInRoom", "needs accounts.peer: scripted; only the scripted peer can wait in the room");
     if (data.peerInRoom) lesson.peerInRoom = true;
   }
+  if (data.otherDevice !== undefined) {
+    if (typeof data.otherDevice !== "boolean") reader.fail("otherDevice", "write true or false (true: your account is also online from a scripted second device, {{me}}/phone)");
+    if (data.otherDevice && peer !== "scripted") reader.fail("otherDevice", "needs accounts.peer: scripted; the other device talks to the scripted peer");
+    if (data.otherDevice) lesson.otherDevice = true;
+  }
   return lesson;
 }
 
@@ -145,7 +150,7 @@ function readSpecs(value: unknown, reader: FieldReader): SpecRef[] {
 }
 
 /** Fields of index.md about how a lesson ends and how its room is set up (lessons/README.md). */
-const ENDING_FIELDS = ["learned", "peerInRoom"] as const;
+const ENDING_FIELDS = ["learned", "peerInRoom", "otherDevice"] as const;
 
 /** `learned:` a list of { text, spec }: what the finish screen lists, each with a registered section. */
 function readLearned(value: unknown, reader: FieldReader): LearnedPoint[] {

@@ -326,6 +326,15 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["7", "Protocol Format", "format"],
     ["8", "Security Considerations", "security"],
   ]),
+  ...xep("0280", [
+    ["3", "Discovering Support", "disco"],
+    ["4", "Enabling Carbons", "enabling"],
+    ["6", "Messages Eligible for Carbons Delivery", "which-messages"],
+    ["7", "Receiving Messages", "inbound"],
+    ["8", "Sending Messages", "outbound"],
+    ["9", "Avoiding Carbons for a single message", "avoiding"],
+    ["11", "Security Considerations", "security"],
+  ]),
   ...xep("0191", [
     ["3.1", "User Discovers Support", "disco"],
     ["3.2", "User Retrieves Block List", "blocklist"],

@@ -131,6 +131,11 @@ export interface Lesson {
    * so a lesson can start from entering an existing room (XEP-0045 §7.2). Needs `peer: scripted`.
    */
   peerInRoom?: boolean;
+  /**
+   * The learner's account is also online from a scripted second device, `{{me}}/phone`
+   * (server/scripted-device.ts), for lessons about several devices (XEP-0280). Needs `peer: scripted`.
+   */
+  otherDevice?: boolean;
 }
 
 /** One thing a finished lesson taught: a sentence (inline Markdown) and the section it comes from. */

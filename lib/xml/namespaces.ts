@@ -39,6 +39,9 @@ export const NS_DATA_FORMS = "jabber:x:data";
 export const NS_RECEIPTS = "urn:xmpp:receipts";
 /** XEP-0085 §2: chat state notifications (composing, active, ...). */
 export const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
+/** XEP-0280 §3: message carbons, and XEP-0297 §3: the forwarded wrapper a copy travels in. */
+export const NS_CARBONS = "urn:xmpp:carbons:2";
+export const NS_FORWARD = "urn:xmpp:forward:0";
 export const NS_SM_3 = "urn:xmpp:sm:3";
 export const NS_SM_2 = "urn:xmpp:sm:2";
 

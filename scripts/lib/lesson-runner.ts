@@ -63,7 +63,7 @@ export class LessonRun {
       mechanism: "PLAIN",
       initialPresence: lesson.initialPresence !== false,
       account: { kind: "fresh" },
-      lesson: { peer: lesson.accounts.peer, ...(lesson.peerInRoom ? { peerInRoom: true } : {}) },
+      lesson: { peer: lesson.accounts.peer, ...(lesson.peerInRoom ? { peerInRoom: true } : {}), ...(lesson.otherDevice ? { otherDevice: true } : {}) },
     };
     const opened = await openLessonSession(request, bundled, allowlistFrom(undefined, defaultAllowlist(bundled)));
     const cleanup = opened.cleanup ?? (async () => undefined);
