@@ -11,7 +11,7 @@ describe("the spec-section registry", () => {
       const [, number] = /^(?:RFC |XEP-)(\d{4})/.exec(section.label)!;
       const expected = section.label.startsWith("RFC")
         ? new RegExp(`^https://www\\.rfc-editor\\.org/rfc/rfc${number}#(section|appendix)-`)
-        : new RegExp(`^https://xmpp\\.org/extensions/xep-${number}\\.html#[a-z0-9-]+$`);
+        : new RegExp(`^https://xmpp\\.org/extensions/xep-${number}\\.html#[a-z0-9_-]+$`);
       expect(section.url, section.label).toMatch(expected);
     }
   });

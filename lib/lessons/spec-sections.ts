@@ -326,6 +326,18 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["7", "Protocol Format", "format"],
     ["8", "Security Considerations", "security"],
   ]),
+  ...xep("0313", [
+    ["3", "Message archives", "archives"],
+    ["3.3.1", "User archives", "archives_user"],
+    ["3.5", "Communicating the archive ID", "archives_id"],
+    ["4", "Querying an archive", "query"],
+    ["4.1", "Filtering results", "filter"],
+    ["4.1.1", "Filtering by JID", "filter-jid"],
+    ["4.2", "Query results", "results"],
+    ["4.3", "Paging through results", "query-paging"],
+    ["4.3.1", "Page limits", "query-paging-limit"],
+    ["4.3.2", "Requesting pages", "query-paging-request"],
+  ]),
   ...xep("0280", [
     ["3", "Discovering Support", "disco"],
     ["4", "Enabling Carbons", "enabling"],
