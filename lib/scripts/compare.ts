@@ -46,8 +46,15 @@ export interface Comparison {
 /** Attributes whose values differ on every run by design (RFC 6120 §4.7.3 stream id, §8.1.3 stanza id; XEP-0203 stamp). */
 const VOLATILE_ATTRS = new Set(["id", "stamp"]);
 
-/** One entry as text that ignores what never matters; undefined for entries that are not XML (events). */
-export function normalizeEntry(raw: string, values: Readonly<Record<string, string>> = {}): string {
+/** xml:lang the server stamps from the stream's default (RFC 6120 §4.7.4): the same language either way. */
+const NS_XML = "http://www.w3.org/XML/1998/namespace";
+
+/**
+ * One entry as text that ignores what never matters. `own`: the receiving account's JIDs as
+ * written after the values are replaced ({{alice}}, {{alice.full}}); a top-level `to` or
+ * `from` naming them says no more than its absence (RFC 6120 §8.1.1.1, §8.1.2.1).
+ */
+export function normalizeEntry(raw: string, values: Readonly<Record<string, string>> = {}, own: readonly string[] = []): string {
   // Longest first, so alice.full is replaced before alice.
   const known = Object.entries(values).filter(([, value]) => value.length >= 3).sort((x, y) => y[1].length - x[1].length);
   const value = (text: string) => {
@@ -65,7 +72,8 @@ export function normalizeEntry(raw: string, values: Readonly<Record<string, stri
     {
       open(tag, depth) {
         const attrs = Object.values(tag.attributes)
-          .filter((attr) => attr.prefix !== "xmlns" && attr.name !== "xmlns")
+          .filter((attr) => attr.prefix !== "xmlns" && attr.name !== "xmlns" && !(attr.uri === NS_XML && attr.local === "lang"))
+          .filter((attr) => !(depth === 1 && !attr.uri && (attr.local === "to" || attr.local === "from") && own.includes(value(attr.value))))
           .map((attr) => [attr.uri ? `{${attr.uri}}${attr.local}` : attr.local, VOLATILE_ATTRS.has(attr.local) && !attr.uri ? "{volatile}" : value(attr.value)] as const)
           .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
         // The namespace, written where it changes: prefixes and where they were declared do not matter.
@@ -101,6 +109,8 @@ export function compareReports(a: { label: string; report: ComparedReport }, b: 
       const why = (script: typeof left) => (script.notOffered ? ` (${script.notOffered.reason})` : "");
       differences.push({ script: left.name, what: `${a.label}: ${left.verdict}${why(left)}; ${b.label}: ${right.verdict}${why(right)}`, a: [], b: [] });
     }
+    // A server that does not offer the feature ran no steps: the verdict line says all there is.
+    if (left.notOffered || right.notOffered) continue;
     const steps = Math.max(left.steps.length, right.steps.length);
     for (let index = 0; index < steps; index++) {
       const [x, y] = [left.steps[index], right.steps[index]];
@@ -124,13 +134,21 @@ function label({ label: name, report }: { label: string; report: ComparedReport 
 
 /** The values in force at a step: the run's, and what the steps before it captured. */
 function valuesOf(script: ComparedReport["scripts"][number], index: number): Record<string, string> {
-  return Object.assign({}, script.values, ...script.steps.slice(0, index + 1).map((step) => step.captured ?? {})) as Record<string, string>;
+  const values = Object.assign({}, script.values, ...script.steps.slice(0, index + 1).map((step) => step.captured ?? {})) as Record<string, string>;
+  // An account's username shows alone too (XEP-0077 <username/>): {{alice.local}}.
+  for (const [name, value] of Object.entries(values)) {
+    const local = /^([^@/]+)@[^/]+$/.exec(value)?.[1];
+    if (local !== undefined && !name.includes(".")) values[`${name}.local`] ??= local;
+  }
+  return values;
 }
 
 /** What came in on each side, paired by normalized text; what is left unpaired differs. */
 function compareStep(a: ReportEntry[], b: ReportEntry[], valuesA: Record<string, string>, valuesB: Record<string, string>): Omit<Difference, "script" | "step">[] {
   const answers = (entries: ReportEntry[], values: Record<string, string>) =>
-    entries.filter((entry) => entry.dir === "in").map((entry) => ({ entry, key: `${entry.account} ${normalizeEntry(entry.raw, values)}` }));
+    entries
+      .filter((entry) => entry.dir === "in")
+      .map((entry) => ({ entry, key: `${entry.account} ${normalizeEntry(entry.raw, values, [`{{${entry.account}}}`, `{{${entry.account}.full}}`])}` }));
   const left = answers(a, valuesA);
   const right = answers(b, valuesB);
   const unpaired = right.slice();
@@ -144,13 +162,22 @@ function compareStep(a: ReportEntry[], b: ReportEntry[], valuesA: Record<string,
   // Same element on both sides but different content: shown as one difference, side by side.
   const differences: Omit<Difference, "script" | "step">[] = [];
   for (const item of onlyLeft) {
-    const head = item.key.split(/[\s>]/, 2).join(" ");
-    const at = unpaired.findIndex((candidate) => candidate.key.split(/[\s>]/, 2).join(" ") === head);
+    // The closest counterpart: same shape, else the same element and type on the same stream.
+    let at = unpaired.findIndex((candidate) => shape(candidate.key) === shape(item.key));
+    if (at < 0) at = unpaired.findIndex((candidate) => shape(candidate.key).split(" ", 3).join(" ") === shape(item.key).split(" ", 3).join(" "));
     const other = at >= 0 ? unpaired.splice(at, 1)[0] : undefined;
     differences.push({ what: other ? `the answers differ: ${item.key} / ${other.key}` : `only the first run received: ${item.key}`, a: [item.entry], b: other ? [other.entry] : [] });
   }
   for (const item of unpaired) differences.push({ what: `only the second run received: ${item.key}`, a: [], b: [item.entry] });
   return differences;
+}
+
+/** Which answer a normalized entry is: stream, element, type, first child and its namespace (the form normalizeEntry writes). */
+function shape(key: string): string {
+  const head = /^(\S+) <(\S+?)[ >]/.exec(key);
+  const type = /^[^>]* type="([^"]*)"/.exec(key)?.[1] ?? "";
+  const child = /^[^>]*><([^\s>/]+)(?: xmlns="([^"]*)")?/.exec(key);
+  return [head?.[1], head?.[2], type, child?.[1], child?.[2]].join(" ");
 }
 
 /** The comparison for a terminal or a Markdown file: a line per difference, the raw entries under it. */

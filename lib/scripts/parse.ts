@@ -12,7 +12,8 @@ import type { AccountKind, Capture, Requirement, Script, ScriptStep } from "./ty
  */
 
 const SCRIPT_FIELDS = ["name", "requires", "accounts", "steps"] as const;
-const STEP_FIELDS = ["name", "as", "send", "expect", "capture", "timeout"] as const;
+const STEP_FIELDS = ["name", "as", "send", "expect", "capture", "timeout", "window"] as const;
+const WINDOWS = ["step", "session"] as const;
 const REQUIREMENT_KINDS = ["feature", "account", "service", "stream"] as const;
 const CAPTURE_FIELDS = ["from", "path", "attr"] as const;
 const ACCOUNT_KINDS = ["fresh", "given"] as const;
@@ -88,6 +89,8 @@ function readStep(value: unknown, reader: FieldReader, index: number, accounts: 
   reader.onlyKeys(record, "", STEP_FIELDS);
   const name = reader.string(record.name, "name", "a short title for the step", { optional: true }) ?? `step ${index + 1}`;
   const as = reader.oneOf(record.as, "as", accounts, { optional: true }) ?? accounts[0]!;
+  // session: the expectations may be met by anything since the session opened (the negotiation, RFC 6120 §4.3).
+  const window = reader.oneOf(record.window, "window", WINDOWS, { optional: true }) ?? "step";
   const send = reader.string(record.send, "send", "the XML to send, such as <iq type='get' id='{{id}}'>...</iq>", { optional: true });
   const { items, on } = splitStreams(record.expect, reader, as, accounts);
   const expect = readCheck(items, reader, "expect");
@@ -106,7 +109,7 @@ function readStep(value: unknown, reader: FieldReader, index: number, accounts: 
     if (typeof seconds !== "number" || !(seconds > 0) || seconds > MAX_TIMEOUT_S) reader.fail("timeout", `expected seconds, a number above 0 and at most ${MAX_TIMEOUT_S}, such as 5`);
     timeoutMs = seconds * 1000;
   }
-  return { name, line: 0, as, ...(send !== undefined ? { send } : {}), expect, on, capture, timeoutMs };
+  return { name, line: 0, as, window, ...(send !== undefined ? { send } : {}), expect, on, capture, timeoutMs };
 }
 
 /** Takes each expectation's `on:` (whose stream it waits on) out, so the rest is the lessons' check language. */

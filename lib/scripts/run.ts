@@ -63,7 +63,7 @@ export async function runSteps(script: Script, sessions: Sessions, initial: Reco
 async function runStep(step: ScriptStep, sessions: Sessions, values: Record<string, string>, options: RunOptions): Promise<StepVerdict> {
   const started = Date.now();
   const accounts = Object.keys(sessions);
-  const starts = Object.fromEntries(accounts.map((account) => [account, sessions[account]!.transcript.lastSeq]));
+  const starts = Object.fromEntries(accounts.map((account) => [account, step.window === "session" ? 0 : sessions[account]!.transcript.lastSeq]));
   const windowOf = (account: string) => sessions[account]!.transcript.since(starts[account]!);
   // Which expectations wait on which stream; each group is one evaluation of the one check engine.
   const groups = accounts

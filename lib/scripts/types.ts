@@ -27,6 +27,8 @@ export interface ScriptStep {
   line: number;
   /** The account whose session sends (`as:`; the script's first account by default). */
   as: string;
+  /** What the expectations are evaluated on: each stream since this step began, or since its session opened (the negotiation). */
+  window: "step" | "session";
   /** XML to send, with {{variables}}; absent: the step only waits. */
   send?: string;
   expect: Expectation[];

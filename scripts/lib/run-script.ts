@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { accountValues } from "../../lib/scripts/capture";
-import { offered, probeOffers, type Offers } from "../../lib/scripts/offers";
+import { offered, probeOffers, type Offered, type Offers } from "../../lib/scripts/offers";
 import type { ScriptRunReport } from "../../lib/scripts/report";
 import { runSteps, type RunOptions } from "../../lib/scripts/run";
 import type { Script } from "../../lib/scripts/types";
@@ -29,6 +29,9 @@ export async function runScript(script: Script, run: ScriptRun, options: RunOpti
   const started = Date.now();
   const base = { file: script.file, name: script.name };
   const opened: Record<string, OpenedScriptSession> = {};
+  // Known before any session opens (a suite probes once): a script the server cannot run costs nothing.
+  const known = run.offers === undefined ? undefined : offered(script.requires, run.offers);
+  if (known && !known.offered) return { ...base, notOffered: notOffered(known), steps: [], durationMs: Date.now() - started };
   try {
     const results = await Promise.allSettled(
       script.accounts.map(async ({ name }) => (opened[name] = await openScriptSession(run.target, run.accounts?.[name] ?? { kind: "fresh" }, run.allowlist))),
@@ -43,7 +46,7 @@ export async function runScript(script: Script, run: ScriptRun, options: RunOpti
     if (offers === undefined && script.requires.length > 0) offers = await probeOffers(first.session, run.target.domain, bareJid(first.jid));
     const offer = offers === undefined ? ({ offered: true, values: {} } as const) : offered(script.requires, offers);
     if (!offer.offered) {
-      return { ...base, notOffered: { reason: offer.missing, evidence: offer.evidence.map((entry) => ({ ...entry, account: "probe" })) }, steps: [], durationMs: Date.now() - started, ...(offers ? { offers } : {}) };
+      return { ...base, notOffered: notOffered(offer), steps: [], durationMs: Date.now() - started, ...(offers ? { offers } : {}) };
     }
     const values = Object.assign({ run: randomBytes(4).toString("hex") }, offer.values, ...Object.entries(opened).map(([name, session]) => accountValues(name, session.jid, run.target.domain))) as Record<string, string>;
     const sessions = Object.fromEntries(Object.entries(opened).map(([name, session]) => [name, session.session]));
@@ -52,6 +55,10 @@ export async function runScript(script: Script, run: ScriptRun, options: RunOpti
   } finally {
     await Promise.all(Object.values(opened).map((session) => session.close()));
   }
+}
+
+function notOffered(offer: Extract<Offered, { offered: false }>): NonNullable<ScriptRunReport["notOffered"]> {
+  return { reason: offer.missing, evidence: offer.evidence.map((entry) => ({ ...entry, account: "probe" })) };
 }
 
 /** Keeps a script within the bridge's send rate (server/session-registry.ts), as a page's replay must be. */
