@@ -16,18 +16,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { compareReports, formatComparison, type ComparedReport } from "../lib/scripts/compare";
-import { probeOffers, type Offers } from "../lib/scripts/offers";
 import { parseScript, ScriptFormatError } from "../lib/scripts/parse";
-import { scriptPassed, toJson, toJunit, type RunReport } from "../lib/scripts/report";
+import { scriptPassed, toJson, toJunit } from "../lib/scripts/report";
 import type { StepVerdict } from "../lib/scripts/run";
 import { suiteTable } from "../lib/scripts/table";
 import type { Script } from "../lib/scripts/types";
-import { bareJid } from "../lib/xml/variables";
-import { allowlistFrom, ALLOWED_HOSTS_VARIABLE, type Allowlist } from "../server/allowlist";
+import { allowlistFrom, ALLOWED_HOSTS_VARIABLE } from "../server/allowlist";
 import { bundledServerFromEnv, defaultAllowlist } from "../server/config";
-import { runScript } from "./lib/run-script";
-import { openScriptSession, type ScriptAccount, type ScriptTarget } from "./lib/script-session";
-import { serverSoftware } from "./lib/server-software";
+import { runScripts, SUITE_DIR, suiteFiles } from "./lib/run-scripts";
+import type { ScriptAccount, ScriptTarget } from "./lib/script-session";
 
 const USAGE = `Usage: npm run script -- run FILE... --server HOST:PORT [--domain DOMAIN] [--tls starttls|direct|plain]
                       [--account NAME=JID] [--report-json PATH] [--junit PATH]
@@ -35,7 +32,6 @@ const USAGE = `Usage: npm run script -- run FILE... --server HOST:PORT [--domain
        npm run script -- compare A.json B.json                          (two run reports)
   Given accounts: JID from --account NAME=JID or SCRIPT_<NAME>_JID, password from SCRIPT_<NAME>_PASSWORD.`;
 const REPORT_DIR = ".playground/reports/scripts";
-export const SUITE_DIR = "stanza-scripts/compliance";
 const TLS = { starttls: "starttls", direct: "tls", plain: "plain" } as const;
 
 class BadInput extends Error {}
@@ -70,45 +66,30 @@ async function main(argv: string[]): Promise<number> {
   const reportJson = values["report-json"] ?? path.join(REPORT_DIR, `${command}.json`);
   const junit = values.junit ?? path.join(REPORT_DIR, `${command}.junit.xml`);
 
-  const started = Date.now();
-  const report: RunReport = { server: `${target.host}:${target.port} (${target.transport}, domain ${target.domain})`, startedAt: new Date().toISOString(), passed: true, scripts: [] };
-  console.log(`Running ${scripts.length} script(s) against ${report.server}`);
-  // Asked once for the whole run: what the server offers (for requires:) and what it is.
-  const probe = scripts.some((script) => script.requires.length > 0) || command === "suite" ? await probeServer(target, allowlist, accounts[0]!) : undefined;
-  if (probe?.software) report.software = probe.software;
-  for (const [index, script] of scripts.entries()) {
-    console.log(`\n${script.file}: ${script.name}`);
-    const run = { target, allowlist, accounts: accounts[index]!, ...(probe ? { offers: probe.offers } : {}) };
-    const result = await runScript(script, run, { onStep: (verdict, step) => console.log(progressLine(verdict, step, script.steps.length)) });
-    if (result.error) console.log(`  FAIL ${result.error}`);
-    if (result.notOffered) console.log(`  not offered: ${result.notOffered.reason}`);
-    delete result.offers;
-    report.scripts.push(result);
-  }
-  report.passed = report.scripts.every(scriptPassed);
-  report.durationMs = Date.now() - started;
+  console.log(`Running ${scripts.length} script(s) against ${target.host}:${target.port} (${target.transport}, domain ${target.domain})`);
+  const report = await runScripts(scripts, {
+    target,
+    allowlist,
+    accounts,
+    probe: command === "suite",
+    onStep: (script) => {
+      console.log(`\n${script.file}: ${script.name}`);
+      return (verdict, step) => console.log(progressLine(verdict, step, script.steps.length));
+    },
+    onScript: (_script, result) => {
+      if (result.error) console.log(`  FAIL ${result.error}`);
+      if (result.notOffered) console.log(`  not offered: ${result.notOffered.reason}`);
+    },
+  });
 
   writeFile(reportJson, toJson(report));
   writeFile(junit, toJunit(report));
   if (command === "suite") console.log(`\n${suiteTable(report)}`);
   const steps = report.scripts.flatMap((script) => script.steps);
   const failed = report.scripts.filter((script) => !scriptPassed(script)).length;
-  console.log(`\n${steps.filter((step) => step.passed).length}/${steps.length} steps passed; ${failed} of ${scripts.length} script(s) failed; ${(report.durationMs / 1000).toFixed(1)} s.`);
+  console.log(`\n${steps.filter((step) => step.passed).length}/${steps.length} steps passed; ${failed} of ${scripts.length} script(s) failed; ${((report.durationMs ?? 0) / 1000).toFixed(1)} s.`);
   console.log(`Reports: ${reportJson} (JSON), ${junit} (JUnit XML)`);
   return report.passed ? 0 : 1;
-}
-
-/** One session that asks the server what it offers (lib/scripts/offers.ts) and its version (XEP-0092). */
-async function probeServer(target: ScriptTarget, allowlist: Allowlist, accounts: Record<string, ScriptAccount>): Promise<{ offers: Offers; software?: string } | undefined> {
-  const account = Object.values(accounts).find((candidate) => candidate.kind === "given") ?? { kind: "fresh" as const };
-  const opened = await openScriptSession(target, account, allowlist).catch(() => undefined);
-  if (!opened) return undefined;
-  try {
-    const [offers, software] = await Promise.all([probeOffers(opened.session, target.domain, bareJid(opened.jid)), serverSoftware(opened.session, target.domain)]);
-    return { offers, ...(software ? { software } : {}) };
-  } finally {
-    await opened.close();
-  }
 }
 
 function compare(files: string[]): number {
@@ -142,10 +123,6 @@ function targetOf(server: string | undefined, domain: string | undefined, tls: s
   // An address is no XMPP domain: the bundled server's is "localhost".
   const fallback = /^[\d.]+$|:/.test(host) ? "localhost" : host;
   return { host, port, domain: domain ?? fallback, transport: TLS[tls as keyof typeof TLS] };
-}
-
-function suiteFiles(): string[] {
-  return fs.readdirSync(SUITE_DIR).filter((name) => name.endsWith(".yaml")).sort().map((name) => path.join(SUITE_DIR, name));
 }
 
 function readScript(file: string): Script {
