@@ -19,7 +19,7 @@ import { compareReports, formatComparison, type ComparedReport } from "../lib/sc
 import { parseScript, ScriptFormatError } from "../lib/scripts/parse";
 import { scriptPassed, toJson, toJunit } from "../lib/scripts/report";
 import type { StepVerdict } from "../lib/scripts/run";
-import { suiteTable } from "../lib/scripts/table";
+import { suiteMarkdown, suiteTable } from "../lib/scripts/table";
 import type { Script } from "../lib/scripts/types";
 import { allowlistFrom, ALLOWED_HOSTS_VARIABLE } from "../server/allowlist";
 import { bundledServerFromEnv, defaultAllowlist } from "../server/config";
@@ -27,9 +27,9 @@ import { runScripts, SUITE_DIR, suiteFiles } from "./lib/run-scripts";
 import type { ScriptAccount, ScriptTarget } from "./lib/script-session";
 
 const USAGE = `Usage: npm run script -- run FILE... --server HOST:PORT [--domain DOMAIN] [--tls starttls|direct|plain]
-                      [--account NAME=JID] [--report-json PATH] [--junit PATH]
+                      [--account NAME=JID] [--report-json PATH] [--junit PATH] [--markdown PATH]
        npm run script -- suite --server HOST:PORT [the same options]   (the bundled compliance suite)
-       npm run script -- compare A.json B.json                          (two run reports)
+       npm run script -- compare A.json B.json [--markdown PATH]        (two run reports)
   Given accounts: JID from --account NAME=JID or SCRIPT_<NAME>_JID, password from SCRIPT_<NAME>_PASSWORD.`;
 const REPORT_DIR = ".playground/reports/scripts";
 const TLS = { starttls: "starttls", direct: "tls", plain: "plain" } as const;
@@ -47,12 +47,13 @@ async function main(argv: string[]): Promise<number> {
       account: { type: "string", multiple: true, default: [] },
       "report-json": { type: "string" },
       junit: { type: "string" },
+      markdown: { type: "string" },
       help: { type: "boolean" },
     },
   });
   const [command, ...files] = positionals;
   if (values.help || command === undefined) throw new BadInput(USAGE);
-  if (command === "compare") return compare(files);
+  if (command === "compare") return compare(files, values.markdown);
   if (command !== "run" && command !== "suite") throw new BadInput(`Unknown command "${command}".\n${USAGE}`);
   if (command === "run" && files.length === 0) throw new BadInput(USAGE);
   if (command === "suite" && files.length > 0) throw new BadInput(`suite runs the scripts in ${SUITE_DIR}; to run other files, use run.\n${USAGE}`);
@@ -84,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
 
   writeFile(reportJson, toJson(report));
   writeFile(junit, toJunit(report));
+  if (values.markdown) writeFile(values.markdown, suiteMarkdown(report, `Stanza scripts on ${report.software ?? report.server}`));
   if (command === "suite") console.log(`\n${suiteTable(report)}`);
   const steps = report.scripts.flatMap((script) => script.steps);
   const failed = report.scripts.filter((script) => !scriptPassed(script)).length;
@@ -92,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   return report.passed ? 0 : 1;
 }
 
-function compare(files: string[]): number {
+function compare(files: string[], markdown: string | undefined): number {
   if (files.length !== 2) throw new BadInput(`compare takes two run reports (JSON), such as ejabberd.json prosody.json.\n${USAGE}`);
   const [a, b] = files.map((file) => {
     try {
@@ -102,7 +104,9 @@ function compare(files: string[]): number {
     }
   });
   const comparison = compareReports(a!, b!);
-  console.log(formatComparison(comparison));
+  const text = formatComparison(comparison);
+  console.log(text);
+  if (markdown) writeFile(markdown, `# Comparison: ${comparison.a} and ${comparison.b}\n\nMade with \`npm run script -- compare\` (lib/scripts/compare.ts): answers aligned by step, normalized (ids, stamps, resources, the runs' own accounts and values, attribute order, whitespace, namespace prefixes, xml:lang, to/from naming the account itself); what is left differs.\n\n\`\`\`text\n${text}\n\`\`\`\n`);
   return comparison.differences.length === 0 ? 0 : 1;
 }
 

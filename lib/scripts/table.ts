@@ -23,7 +23,8 @@ export function suiteTable(report: RunReport): string {
 }
 
 /** The lines under a row: why, then the entries. */
-export function evidence(script: ScriptRunReport): string[] {
+export function evidence(script: ScriptRunReport, width = RAW_WIDTH): string[] {
+  const entryLine = (entry: ReportEntry) => formatEntry(entry, width);
   if (script.notOffered) return [`not offered: ${script.notOffered.reason}`, ...script.notOffered.evidence.filter((entry) => entry.dir === "in").map(reportEntry).map(entryLine)];
   if (script.error !== undefined) return [script.error];
   return script.steps.flatMap((step) => {
@@ -33,7 +34,25 @@ export function evidence(script: ScriptRunReport): string[] {
   });
 }
 
-function entryLine(entry: ReportEntry): string {
+function formatEntry(entry: ReportEntry, width: number): string {
   const raw = entry.raw.replace(/\s+/g, " ");
-  return `  ${entry.account} #${entry.seq} ${entry.dir === "out" ? "->" : entry.dir === "in" ? "<-" : "--"} ${raw.length > RAW_WIDTH ? `${raw.slice(0, RAW_WIDTH)}...` : raw}`;
+  return `  ${entry.account} #${entry.seq} ${entry.dir === "out" ? "->" : entry.dir === "in" ? "<-" : "--"} ${raw.length > width ? `${raw.slice(0, width)}...` : raw}`;
+}
+
+/** The suite's report as Markdown for docs/: a header, the table, then each check's deciding stanzas whole. */
+export function suiteMarkdown(report: RunReport, title: string): string {
+  const counts = (["passed", "failed", "not offered"] as const).map((verdict) => `${report.scripts.filter((script) => scriptVerdict(script) === verdict).length} ${verdict}`);
+  const lines = [
+    `# ${title}`,
+    "",
+    `Server: ${report.software ?? "(did not say)"} at ${report.server}. Run ${report.startedAt}, ${((report.durationMs ?? 0) / 1000).toFixed(1)} s. ${counts.join(", ")}.`,
+    "",
+    "| check | file | verdict | steps passed |",
+    "|---|---|---|---|",
+    ...report.scripts.map((script) => `| ${script.name} | ${script.file.split("/").at(-1)} | ${scriptVerdict(script)} | ${script.steps.filter((step) => step.passed).length}/${script.steps.length} |`),
+  ];
+  for (const script of report.scripts) {
+    lines.push("", `## ${script.name}: ${scriptVerdict(script)}`, "", "```text", ...evidence(script, Infinity), "```");
+  }
+  return `${lines.join("\n")}\n`;
 }

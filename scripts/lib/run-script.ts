@@ -5,6 +5,7 @@ import type { ScriptRunReport } from "../../lib/scripts/report";
 import { runSteps, type RunOptions } from "../../lib/scripts/run";
 import type { Script } from "../../lib/scripts/types";
 import { bareJid } from "../../lib/xml/variables";
+import { until } from "../../lib/xmpp/until";
 import type { Allowlist } from "../../server/allowlist";
 import { TokenBucket } from "../../server/send-rate";
 import { DEFAULT_LIMITS } from "../../server/session-registry";
@@ -41,6 +42,9 @@ export async function runScript(script: Script, run: ScriptRun, options: RunOpti
       const message = refused.reason instanceof Error ? refused.reason.message : String(refused.reason);
       return { ...base, error: `the session did not open: ${message}`, steps: [], durationMs: Date.now() - started };
     }
+    // RFC 6121 §4.2.2: the server echoes the initial presence to the sender; once it has, the
+    // account is available and messages to its bare JID are delivered, not kept offline.
+    await Promise.all(Object.values(opened).map((session) => until(() => presenceEchoed(session), PRESENCE_ECHO_MS)));
     const first = opened[script.accounts[0]!.name]!;
     let offers = run.offers;
     if (offers === undefined && script.requires.length > 0) offers = await probeOffers(first.session, run.target.domain, bareJid(first.jid));
@@ -55,6 +59,12 @@ export async function runScript(script: Script, run: ScriptRun, options: RunOpti
   } finally {
     await Promise.all(Object.values(opened).map((session) => session.close()));
   }
+}
+
+const PRESENCE_ECHO_MS = 2_000;
+
+function presenceEchoed({ session, jid }: OpenedScriptSession): boolean {
+  return session.transcript.since(0).some((entry) => entry.dir === "in" && entry.kind === "presence" && entry.attrs?.from === jid);
 }
 
 function notOffered(offer: Extract<Offered, { offered: false }>): NonNullable<ScriptRunReport["notOffered"]> {
