@@ -24,6 +24,11 @@ export interface ScriptRun {
   accounts?: Readonly<Record<string, ScriptAccount>>;
   /** What the server offers, when the run already asked (suite: once for all scripts). */
   offers?: Offers;
+  /**
+   * Where to put the closing of the sessions (and removal of fresh accounts) instead of
+   * waiting for it: a run of many scripts starts the next one meanwhile and waits at the end.
+   */
+  closing?: Promise<unknown>[];
 }
 
 export async function runScript(script: Script, run: ScriptRun, options: RunOptions = {}): Promise<ScriptRunReport & { offers?: Offers }> {
@@ -57,7 +62,9 @@ export async function runScript(script: Script, run: ScriptRun, options: RunOpti
     const steps = await runSteps(script, sessions, values, { pace: pacer(), ...options });
     return { ...base, values, steps, durationMs: Date.now() - started, ...(offers ? { offers } : {}) };
   } finally {
-    await Promise.all(Object.values(opened).map((session) => session.close()));
+    const closed = Promise.all(Object.values(opened).map((session) => session.close()));
+    if (run.closing) run.closing.push(closed);
+    else await closed;
   }
 }
 

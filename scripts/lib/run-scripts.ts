@@ -43,13 +43,15 @@ export async function runScripts(scripts: readonly Script[], run: ManyRun): Prom
   const report: RunReport = { server: `${target.host}:${target.port} (${target.transport}, domain ${target.domain})`, startedAt: new Date().toISOString(), passed: true, scripts: [] };
   const probe = run.probe || scripts.some((script) => script.requires.length > 0) ? await probeServer(target, run.allowlist, run.accounts?.[0] ?? {}) : undefined;
   if (probe?.software) report.software = probe.software;
+  const closing: Promise<unknown>[] = [];
   for (const [index, script] of scripts.entries()) {
     const onStep = run.onStep?.(script);
-    const result = await runScript(script, { target, allowlist: run.allowlist, accounts: run.accounts?.[index] ?? {}, ...(probe ? { offers: probe.offers } : {}) }, onStep ? { onStep } : {});
+    const result = await runScript(script, { target, allowlist: run.allowlist, accounts: run.accounts?.[index] ?? {}, closing, ...(probe ? { offers: probe.offers } : {}) }, onStep ? { onStep } : {});
     delete result.offers;
     run.onScript?.(script, result);
     report.scripts.push(result);
   }
+  await Promise.all(closing);
   report.passed = report.scripts.every(scriptPassed);
   report.durationMs = Date.now() - started;
   return report;
