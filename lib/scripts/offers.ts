@@ -10,7 +10,7 @@ import type { Requirement } from "./types";
  * What a server says it offers, asked once per run so that a script for a feature it does
  * not advertise is "not offered", not "failed": the stream features (RFC 6120 §4.3.2), the
  * server's disco#info (XEP-0030 §3.1), the disco#info of each of its disco#items (§4, where
- * MUC and HTTP upload live) and of the account's bare JID (PEP, XEP-0163 §9; MAM, XEP-0313 §6.1).
+ * MUC and HTTP upload live) and of the account's bare JID (PEP, XEP-0163; MAM, XEP-0313 "Determining support").
  */
 
 export interface Offers {

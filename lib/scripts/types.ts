@@ -45,7 +45,7 @@ export interface ScriptStep {
 export type Requirement =
   /** A feature var of the server's own disco#info (XEP-0030 §3.1). */
   | { feature: string }
-  /** A feature var of the account's own bare JID, where PEP and MAM are announced (XEP-0163 §9, XEP-0313 §6.1). */
+  /** A feature var of the account's own bare JID, where PEP and MAM are announced (XEP-0163; XEP-0313, "Determining support"). */
   | { account: string }
   /** An item of the server's disco#items whose disco#info lists this var (XEP-0030 §4); its JID becomes {{as}}. */
   | { service: string; as: string }

@@ -4,7 +4,7 @@ import { until } from "../../lib/xmpp/until";
 import { escapeXml } from "../../lib/xml/escape";
 import { NS_VERSION } from "../../lib/xml/namespaces";
 
-/** "ejabberd 23.01": the server's name and version (XEP-0092 §3), for the report's header; undefined if it does not say. */
+/** "ejabberd 23.01": the server's name and version (XEP-0092), for the report's header; undefined if it does not say. */
 export async function serverSoftware(session: XmppSession, domain: string): Promise<string | undefined> {
   const start = session.transcript.lastSeq;
   await session.send(`<iq type='get' to='${escapeXml(domain)}' id='software-version'><query xmlns='${NS_VERSION}'/></iq>`);
