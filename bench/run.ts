@@ -8,6 +8,7 @@ import { pageWeight } from "./cases/page-weight";
 import { ingest } from "./cases/ingest";
 import { bigLog } from "./cases/big-log";
 import { load } from "./cases/load";
+import { suiteTimes } from "./cases/suite";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -22,6 +23,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   load: { needsApp: true, run: load },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
+  suite: { needsApp: false, run: () => suiteTimes() },
 };
 
 async function main(): Promise<void> {

@@ -8,12 +8,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { accountValues } from "../lib/scripts/capture";
 import { parseScript } from "../lib/scripts/parse";
-import { runSteps } from "../lib/scripts/run";
 import { allowlistFrom } from "../server/allowlist";
 import { TEST_PROSODY, TEST_SERVER } from "../scripts/lib/instances";
-import { openScriptSession, type ScriptTarget } from "../scripts/lib/script-session";
+import { compareReports, type ComparedReport } from "../lib/scripts/compare";
+import { scriptVerdict, toJson, type RunReport } from "../lib/scripts/report";
+import { runScript } from "../scripts/lib/run-script";
+import { runScripts, suiteFiles } from "../scripts/lib/run-scripts";
+import type { ScriptTarget } from "../scripts/lib/script-session";
 
 const EXAMPLES = ["ping", "disco-info", "roster-get", "message-to-self"].map((name) => path.join("stanza-scripts", `${name}.yaml`));
 const SERVERS = [
@@ -54,21 +56,37 @@ steps:
       - { dir: in, stanza: iq, type: result, answers: get }
 `;
 
+/** Malformed XML (RFC 6120 §4.9.3.13 not-well-formed): the server closes the stream mid-script. */
+const CLOSES = `name: The server closes the stream
+accounts:
+  alice: fresh
+  bob: fresh
+steps:
+  - name: send what is not XML
+    send: <message><body>unclosed</message>
+    timeout: 3
+    expect:
+      - { dir: in, stanza: message }
+  - name: never reached
+    as: bob
+    send: <iq type='get' id='{{id}}'><query xmlns='jabber:iq:roster'/></iq>
+    expect:
+      - { dir: out, stanza: iq }
+`;
+
+const read = (report: RunReport) => JSON.parse(toJson(report)) as ComparedReport;
+
 async function runFile(file: string, text: string, server: ScriptTarget) {
-  const script = parseScript(text, file);
-  const opened = await openScriptSession(server, { kind: "fresh" }, allowlist);
-  try {
-    return await runSteps(script, opened.session, accountValues(script.accounts[0]!.name, opened.jid, server.domain));
-  } finally {
-    await opened.close();
-  }
+  const report = await runScript(parseScript(text, file), { target: server, allowlist });
+  expect(report.error).toBeUndefined();
+  return report.steps;
 }
 
 describe.each(SERVERS)("the example scripts on $name", ({ instance }) => {
   it.each(EXAMPLES)("%s passes every step", async (file) => {
     const verdicts = await runFile(file, fs.readFileSync(file, "utf8"), target(instance));
     expect(verdicts.map((verdict) => [verdict.name, verdict.passed, verdict.reason])).toEqual(verdicts.map((verdict) => [verdict.name, true, undefined]));
-    for (const verdict of verdicts) expect(verdict.seqs.length).toBeGreaterThan(0);
+    for (const verdict of verdicts) expect(verdict.matched.length).toBeGreaterThan(0);
   });
 });
 
@@ -86,6 +104,36 @@ describe("a script that expects the wrong answer", () => {
   it("captures values and uses them in the next step: the server's address from its pong", async () => {
     const verdicts = await runFile("ping.yaml", fs.readFileSync(EXAMPLES[0]!, "utf8"), target(TEST_PROSODY));
     expect(verdicts[0]!.captured).toEqual({ server: "localhost" });
+  });
+});
+
+describe.each(SERVERS)("the compliance suite on $name", ({ name, instance }) => {
+  it("gives every check a verdict with the stanzas that decided it; nothing fails; what the server lacks is not offered", async () => {
+    const scripts = suiteFiles().map((file) => parseScript(fs.readFileSync(file, "utf8"), file));
+    const report = await runScripts(scripts, { target: target(instance), allowlist, probe: true });
+    const verdicts = Object.fromEntries(report.scripts.map((script) => [path.basename(script.file, ".yaml"), scriptVerdict(script)]));
+    expect(Object.entries(verdicts).filter(([, verdict]) => verdict === "failed")).toEqual([]);
+    // What each test server is configured with (scripts/lib/ejabberd-config.ts, prosody-config.ts).
+    const offered = name === "ejabberd" ? "passed" : "not offered";
+    expect([verdicts["xep-0045-muc"], verdicts["xep-0054-vcard"], verdicts["xep-0191-blocking"]]).toEqual([offered, offered, offered]);
+    expect([verdicts["core-05-subscription"], verdicts["core-07-message-routing"], verdicts["xep-0199-ping"], verdicts["xep-0280-carbons"], verdicts["xep-0198-stream-management"]]).toEqual(["passed", "passed", "passed", "not offered", "not offered"]);
+    for (const script of report.scripts) {
+      if (script.notOffered) expect(script.notOffered.evidence.length, script.file).toBeGreaterThan(0);
+      for (const step of script.steps) expect(step.matched.length, `${script.file}: ${step.name}`).toBeGreaterThan(0);
+    }
+    expect(report.software).toMatch(name === "ejabberd" ? /^ejabberd / : /^Prosody /);
+    // Issue 14: the whole suite in under a minute, headless, on the bundled ejabberd.
+    expect(report.durationMs).toBeLessThan(60_000);
+  });
+});
+
+describe("bad input while running", () => {
+  it("a session the server closes mid-script: the step says so, later steps are not run, the transcript is kept", async () => {
+    const [first, second] = await runFile("closes.yaml", CLOSES, target(TEST_SERVER));
+    expect(first!.passed).toBe(false);
+    expect(first!.reason).toMatch(/^on alice's stream: the session closed \(.*\); expect\[0\] not met/);
+    expect(first!.window.some((entry) => entry.account === "alice" && entry.kind === "stream-error")).toBe(true);
+    expect(second).toMatchObject({ as: "bob", passed: false, reason: `not run: alice's session closed during "send what is not XML"` });
   });
 });
 
@@ -110,14 +158,14 @@ describe("npm run script (scripts/script.ts)", () => {
     fs.writeFileSync(given, GIVEN.replace(', from: "{{me}}"', ""));
     const { code, output } = await cli(["run", EXAMPLES[0]!, given, ...server(TEST_PROSODY), "--report-json", json, "--junit", junit, "--account", "me=alice@localhost"], { SCRIPT_ME_PASSWORD: "alice" });
     expect(output).toMatch(/ok {3}1\/2 ping the server \(line 7, [\d.]+ s\) entries #\d+, #\d+/);
-    expect(output).toContain("3/3 steps passed; 0 of 2 script(s) failed.");
+    expect(output).toMatch(/3\/3 steps passed; 0 of 2 script\(s\) failed; [\d.]+ s\./);
     expect(code).toBe(0);
     const report = JSON.parse(fs.readFileSync(json, "utf8")) as { passed: boolean; scripts: { passed: boolean; steps: { passed: boolean; window: { raw: string }[] }[] }[] };
     expect(report.passed).toBe(true);
     expect(report.scripts.map((script) => script.passed)).toEqual([true, true]);
     expect(report.scripts[0]!.steps[0]!.window.some((entry) => entry.raw.includes("urn:xmpp:ping"))).toBe(true);
     const xml = fs.readFileSync(junit, "utf8");
-    expect(xml).toContain('<testsuites name="stanza scripts" tests="3" failures="0">');
+    expect(xml).toContain('<testsuites name="stanza scripts" tests="3" failures="0" skipped="0">');
     expect(xml).toContain('<testcase name="ping the server" classname="stanza-scripts/ping.yaml"');
     // The SASL PLAIN response (RFC 4616) for alice/alice, the only form the password crosses the wire in.
     expect(output + fs.readFileSync(json, "utf8") + xml).not.toContain(Buffer.from("\0alice\0alice").toString("base64"));
@@ -133,6 +181,39 @@ describe("npm run script (scripts/script.ts)", () => {
     const xml = fs.readFileSync(junit, "utf8");
     expect(xml).toContain('failures="1"');
     expect(xml).toMatch(/<failure message="waited 1 s; expect\[1\] not met: Nothing has arrived yet: an &lt;iq&gt;/);
+  });
+
+  it("suite prints the table (check, verdict, the stanzas behind it) and writes JSON, JUnit and Markdown", async () => {
+    const xml = path.join(temp, "p.xml");
+    const markdown = path.join(temp, "p.md");
+    const { code, output } = await cli(["suite", ...server(TEST_PROSODY), "--report-json", path.join(temp, "p.json"), "--junit", xml, "--markdown", markdown]);
+    expect(output).toMatch(/Ping \(XEP-0199\) +passed +1\/1 .*\n +ok ping the server\n +alice #\d+ -> <iq type='get' to='localhost'.*\n +alice #\d+ <- <iq /);
+    expect(output).toMatch(/MUC create, configure, join \(XEP-0045\) +not offered +0\/0 .*\n +not offered: no item of the server's disco#items lists http:\/\/jabber\.org\/protocol\/muc\n +probe #\d+ <- <iq/);
+    expect(output).toMatch(/20 checks: \d+ passed, 0 failed, \d+ not offered\./);
+    expect(code).toBe(0);
+    expect(fs.readFileSync(xml, "utf8")).toMatch(/<skipped message="not offered: no item of the server&apos;s disco#items lists http:\/\/jabber.org\/protocol\/muc">/);
+    expect(fs.readFileSync(markdown, "utf8")).toContain("| MUC create, configure, join (XEP-0045) | xep-0045-muc.yaml | not offered | 0/0 |");
+  });
+
+  it("compare: two runs of the suite on one server are equal once normalized", async () => {
+    const scripts = suiteFiles().map((file) => parseScript(fs.readFileSync(file, "utf8"), file));
+    const run = () => runScripts(scripts, { target: target(TEST_SERVER), allowlist, probe: true });
+    const [first, second] = [await run(), await run()];
+    const same = compareReports({ label: "e1", report: read(first) }, { label: "e2", report: read(second) });
+    expect(same.differences).toEqual([]);
+    expect(same.equalSteps).toBe(first.scripts.reduce((sum, script) => sum + script.steps.length, 0));
+  });
+
+  it("compare: two servers differ where they really do, each difference with its step and raw entries (exit 1)", async () => {
+    const scripts = ["core-04-roster", "xep-0045-muc"].map((name) => path.join("stanza-scripts", "compliance", `${name}.yaml`)).map((file) => parseScript(fs.readFileSync(file, "utf8"), file));
+    const run = (instance: typeof TEST_SERVER | typeof TEST_PROSODY) => runScripts(scripts, { target: target(instance), allowlist, probe: true });
+    fs.writeFileSync(path.join(temp, "e.json"), toJson(await run(TEST_SERVER)));
+    fs.writeFileSync(path.join(temp, "p.json"), toJson(await run(TEST_PROSODY)));
+    const { code, output } = await cli(["compare", path.join(temp, "e.json"), path.join(temp, "p.json")]);
+    expect(output).toContain("- MUC create, configure, join (XEP-0045): e.json: passed; p.json: not offered");
+    // Roster versioning (RFC 6121 §2.6): Prosody's roster result carries ver, this ejabberd's does not.
+    expect(output).toMatch(/- Roster get, set, push and remove \(RFC 6121 §2\) \/ roster get: the answers differ: .*\n {4}A alice #\d+: <iq .*\n {4}B alice #\d+: <iq .*ver='1'/);
+    expect(code).toBe(1);
   });
 
   it("exits 2 on a script that does not parse, naming file, line and field; and on a server not on the allowlist", async () => {

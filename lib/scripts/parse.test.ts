@@ -75,13 +75,37 @@ describe("parseScript", () => {
   it("refuses a variable nothing defines, and a capture used before its step", () => {
     const unknown = failure(GOOD.replace("to='{{domain}}'", "to='{{domian}}'"));
     expect([unknown.field, unknown.line]).toEqual(["steps[0].send", 6]);
-    expect(unknown.problem).toContain("{{domian}} is not defined here; the variables are domain, alice, alice.full");
+    expect(unknown.problem).toContain("{{domian}} is not defined here; the variables are domain, run, alice, alice.full");
     const early = failure(GOOD.replace("{ name: ping, dir: out, stanza: iq }", '{ name: ping, dir: out, stanza: iq, to: "{{server}}" }'));
     expect([early.field, early.line]).toEqual(["steps[0].expect[0].to", 8]);
   });
 
-  it("refuses more than one account in this version, and an account kind that does not exist", () => {
-    expect(failure(GOOD.replace("alice: fresh", "alice: fresh\n  bob: fresh")).problem).toContain("exactly one");
+  it("reads two accounts, the sender (as:) and the stream (on:) of each expectation; refuses names no account has", () => {
+    const two = GOOD.replace("alice: fresh", "alice: fresh\n  bob: given").replace("{ name: ping, dir: out, stanza: iq }", "{ name: ping, dir: out, stanza: iq }\n      - { on: bob, dir: in, stanza: message, from: \"{{alice.full}}\" }");
+    const script = parseScript(two, "two.yaml");
+    expect(script.accounts).toEqual([{ name: "alice", kind: "fresh" }, { name: "bob", kind: "given" }]);
+    expect(script.steps[0]!.as).toBe("alice");
+    expect(script.steps[0]!.on).toEqual(["alice", "bob", "alice"]);
+    expect(script.steps[0]!.expect[1]).toEqual({ dir: "in", stanza: "message", from: "{{alice.full}}" });
+    expect(parseScript(two.replace("  - name: ping\n", "  - name: ping\n    as: bob\n"), "two.yaml").steps[0]!.as).toBe("bob");
+    expect(failure(two.replace("{ on: bob,", "{ on: carol,")).field).toBe("steps[0].expect[1].on");
+    expect(failure(two.replace("  - name: ping\n", "  - name: ping\n    as: carol\n")).field).toBe("steps[0].as");
     expect(failure(GOOD.replace("alice: fresh", "alice: new")).field).toBe("accounts.alice");
+    expect(failure(GOOD.replace("accounts:\n  alice: fresh", "accounts: {}")).problem).toContain("names no account");
+  });
+
+  it("refuses answers: or after: across two streams (they compare one transcript's entries)", () => {
+    const two = GOOD.replace("alice: fresh", "alice: fresh\n  bob: fresh").replace("{ name: ping, dir: out, stanza: iq }", "{ name: ping, dir: out, stanza: iq, on: bob }");
+    const problem = failure(two);
+    expect(problem.field).toBe("steps[0].expect[1].answers");
+    expect(problem.problem).toContain(`"ping" is on bob's stream and this one on alice's`);
+  });
+
+  it("reads requires: (feature, account, service with the variable it defines, stream) and refuses anything else", () => {
+    const withRequires = GOOD.replace("accounts:", 'requires:\n  - { feature: "urn:xmpp:ping" }\n  - { service: "http://jabber.org/protocol/muc", as: muc }\n  - { stream: "urn:xmpp:sm:3" }\n  - { account: "urn:xmpp:mam:2" }\naccounts:');
+    const script = parseScript(withRequires.replace("to='{{domain}}'", "to='{{muc}}'"), "r.yaml");
+    expect(script.requires).toEqual([{ feature: "urn:xmpp:ping" }, { service: "http://jabber.org/protocol/muc", as: "muc" }, { stream: "urn:xmpp:sm:3" }, { account: "urn:xmpp:mam:2" }]);
+    expect(failure(withRequires.replace("{ stream:", "{ streams:")).field).toBe("requires[2]");
+    expect(failure(withRequires.replace(", as: muc", "")).field).toBe("requires[1].as");
   });
 });

@@ -2,7 +2,7 @@ import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { FieldReader, LessonFormatError } from "../lessons/format-error";
 import { readCheck } from "../lessons/validate-check";
 import { variableNames } from "../xml/variables";
-import type { AccountKind, Capture, Script, ScriptStep } from "./types";
+import type { AccountKind, Capture, Requirement, Script, ScriptStep } from "./types";
 
 /**
  * Reads a stanza script (YAML, described in README "Stanza scripts (command line)") into a
@@ -11,12 +11,15 @@ import type { AccountKind, Capture, Script, ScriptStep } from "./types";
  * the file, the line and the field; a {{variable}} nothing defines is one too, before any run.
  */
 
-const SCRIPT_FIELDS = ["name", "accounts", "steps"] as const;
-const STEP_FIELDS = ["name", "send", "expect", "capture", "timeout"] as const;
+const SCRIPT_FIELDS = ["name", "requires", "accounts", "steps"] as const;
+const STEP_FIELDS = ["name", "as", "send", "expect", "capture", "timeout", "window"] as const;
+const WINDOWS = ["step", "session"] as const;
+const REQUIREMENT_KINDS = ["feature", "account", "service", "stream"] as const;
 const CAPTURE_FIELDS = ["from", "path", "attr"] as const;
 const ACCOUNT_KINDS = ["fresh", "given"] as const;
 /** Names every script has besides its accounts and captures. */
-const BUILT_IN = ["domain", "id"] as const;
+/** {{run}}: a token of its own per run, for names that must not clash between runs (a room). */
+const BUILT_IN = ["domain", "id", "run"] as const;
 export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
 const MAX_TIMEOUT_S = 120;
 const NAME = /^[A-Za-z_][\w-]*$/;
@@ -63,28 +66,41 @@ function readScript(data: unknown, file: string): Script {
     }
     return { name: account, kind: reader.oneOf(kind, `accounts.${account}`, ACCOUNT_KINDS) as AccountKind };
   });
-  if (accounts.length !== 1) reader.fail("accounts", `names ${accounts.length} accounts; this version runs scripts with exactly one, such as { alice: fresh }`);
+  if (accounts.length === 0) reader.fail("accounts", "names no account; write at least one, such as { alice: fresh }");
+  const names = accounts.map((account) => account.name);
+  const requires = record.requires === undefined ? [] : readRequirements(record.requires, reader);
 
   const list: unknown = record.steps;
   if (!Array.isArray(list) || list.length === 0) reader.fail("steps", "needs a list of at least one step, each with send: and expect:");
-  // What {{name}} may refer to at each point: the accounts, built-ins, then each step's captures.
-  const account = accounts[0]!.name;
-  const defined = new Set<string>([...BUILT_IN, account, `${account}.full`]);
+  // What {{name}} may refer to at each point: the accounts, built-ins, services found, then each step's captures.
+  const defined = new Set<string>([...BUILT_IN, ...names.flatMap((account) => [account, `${account}.full`])]);
+  for (const requirement of requires) if ("service" in requirement) defined.add(requirement.as);
   const steps = (list as unknown[]).map((item, index) => {
-    const step = readStep(item, reader.nested(`steps[${index}]`), index);
+    const step = readStep(item, reader.nested(`steps[${index}]`), index, names);
     checkVariables(step, reader.nested(`steps[${index}]`), defined);
     for (const capture of step.capture) defined.add(capture.name);
     return step;
   });
-  return { file, name, accounts, steps };
+  return { file, name, accounts, requires, steps };
 }
 
-function readStep(value: unknown, reader: FieldReader, index: number): ScriptStep {
+function readStep(value: unknown, reader: FieldReader, index: number, accounts: readonly string[]): ScriptStep {
   const record = reader.object(value, "", "{ send: <iq .../>, expect: [...] }");
   reader.onlyKeys(record, "", STEP_FIELDS);
   const name = reader.string(record.name, "name", "a short title for the step", { optional: true }) ?? `step ${index + 1}`;
+  const as = reader.oneOf(record.as, "as", accounts, { optional: true }) ?? accounts[0]!;
+  // session: the expectations may be met by anything since the session opened (the negotiation, RFC 6120 §4.3).
+  const window = reader.oneOf(record.window, "window", WINDOWS, { optional: true }) ?? "step";
   const send = reader.string(record.send, "send", "the XML to send, such as <iq type='get' id='{{id}}'>...</iq>", { optional: true });
-  const expect = readCheck(record.expect, reader, "expect");
+  const { items, on } = splitStreams(record.expect, reader, as, accounts);
+  const expect = readCheck(items, reader, "expect");
+  // answers/after compare entries of one transcript (seq order, iq pairing): both ends on one stream.
+  expect.forEach((expectation, at) => {
+    for (const key of ["answers", "after"] as const) {
+      const target = expectation[key] === undefined ? -1 : expect.findIndex((other) => other.name === expectation[key]);
+      if (target >= 0 && on[target] !== on[at]) reader.fail(`expect[${at}].${key}`, `"${expectation[key]}" is on ${on[target]}'s stream and this one on ${on[at]}'s; ${key} relates entries of one stream`);
+    }
+  });
   const names = new Set(expect.flatMap((expectation) => (expectation.name === undefined ? [] : [expectation.name])));
   const capture = record.capture === undefined ? [] : readCaptures(record.capture, reader, names);
   let timeoutMs = DEFAULT_STEP_TIMEOUT_MS;
@@ -93,7 +109,40 @@ function readStep(value: unknown, reader: FieldReader, index: number): ScriptSte
     if (typeof seconds !== "number" || !(seconds > 0) || seconds > MAX_TIMEOUT_S) reader.fail("timeout", `expected seconds, a number above 0 and at most ${MAX_TIMEOUT_S}, such as 5`);
     timeoutMs = seconds * 1000;
   }
-  return { name, line: 0, ...(send !== undefined ? { send } : {}), expect, capture, timeoutMs };
+  return { name, line: 0, as, window, ...(send !== undefined ? { send } : {}), expect, on, capture, timeoutMs };
+}
+
+/** Takes each expectation's `on:` (whose stream it waits on) out, so the rest is the lessons' check language. */
+function splitStreams(value: unknown, reader: FieldReader, sender: string, accounts: readonly string[]): { items: unknown; on: string[] } {
+  if (!Array.isArray(value)) return { items: value, on: [] };
+  const on: string[] = [];
+  const items = value.map((item, index) => {
+    if (typeof item !== "object" || item === null || !("on" in item)) {
+      on.push(sender);
+      return item;
+    }
+    const { on: account, ...rest } = item as Record<string, unknown>;
+    on.push(reader.oneOf(account, `expect[${index}].on`, accounts)!);
+    return rest;
+  });
+  return { items, on };
+}
+
+function readRequirements(value: unknown, reader: FieldReader): Requirement[] {
+  if (!Array.isArray(value)) reader.fail("requires", 'expected a list, such as [{ feature: "urn:xmpp:ping" }]');
+  return value.map((item, index) => {
+    const field = `requires[${index}]`;
+    const record = reader.object(item, field, '{ feature: "urn:xmpp:ping" }, { account: VAR }, { service: VAR, as: NAME } or { stream: NS }');
+    const kinds = REQUIREMENT_KINDS.filter((kind) => kind in record);
+    if (kinds.length !== 1) reader.fail(field, `needs exactly one of ${REQUIREMENT_KINDS.join(", ")}`);
+    const kind = kinds[0]!;
+    reader.onlyKeys(record, field, kind === "service" ? ["service", "as"] : [kind]);
+    const var_ = reader.requiredString(record[kind], `${field}.${kind}`, "a feature var or namespace, such as urn:xmpp:ping");
+    if (kind !== "service") return { [kind]: var_ } as Requirement;
+    const as = reader.requiredString(record.as, `${field}.as`, "the variable that holds the service's JID, such as muc");
+    if (!NAME.test(as) || (BUILT_IN as readonly string[]).includes(as)) reader.fail(`${field}.as`, `"${as}" cannot name a variable; use letters, digits, "_" and "-"`);
+    return { service: var_, as };
+  });
 }
 
 function readCaptures(value: unknown, reader: FieldReader, names: ReadonlySet<string>): Capture[] {

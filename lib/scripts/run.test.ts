@@ -62,8 +62,8 @@ describe("runSteps", () => {
     const session = fakeSession((sent, { transcript }) => {
       if (sent.startsWith("<iq")) transcript.record("in", `<iq type='result' id='${idOf(sent)}' from='localhost'/>`);
     });
-    const verdicts = await runSteps(SCRIPT, session, VALUES);
-    expect(verdicts.map((verdict) => [verdict.passed, verdict.seqs.length, verdict.captured])).toEqual([
+    const verdicts = await runSteps(SCRIPT, { alice: session }, VALUES);
+    expect(verdicts.map((verdict) => [verdict.passed, verdict.matched.length, verdict.captured])).toEqual([
       [true, 2, { server: "localhost" }],
       [true, 1, {}],
     ]);
@@ -74,7 +74,7 @@ describe("runSteps", () => {
     const session = fakeSession((sent, { transcript }) => {
       transcript.record("in", `<iq type='error' id='${idOf(sent)}' from='localhost'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`);
     });
-    const [first, second] = await runSteps(SCRIPT, session, VALUES);
+    const [first, second] = await runSteps(SCRIPT, { alice: session }, VALUES);
     expect(first!.passed).toBe(false);
     expect(second).toMatchObject({ passed: false, reason: "not run: {{server}} has no value, because the step that captures it did not pass", window: [] });
     expect(first!.reason).toMatch(/^waited 0\.3 s; expect\[1\] not met: .*came instead: #\d+ <iq type=error service-unavailable>\.$/);
@@ -83,8 +83,37 @@ describe("runSteps", () => {
 
   it("stops when the session closes: the step says so, the later ones are not run", async () => {
     const session = fakeSession((_sent, { close }) => close());
-    const verdicts = await runSteps(SCRIPT, session, VALUES);
+    const verdicts = await runSteps(SCRIPT, { alice: session }, VALUES);
     expect(verdicts[0]!.reason).toMatch(/^the session closed \(the server closed the stream\); expect\[1\] not met/);
-    expect(verdicts[1]).toMatchObject({ passed: false, reason: 'not run: the session closed during "step 1"' });
+    expect(verdicts[1]).toMatchObject({ passed: false, reason: 'not run: alice\'s session closed during "step 1"' });
+  });
+
+  it("two accounts: a step sends as one and waits on the other's stream; a miss names the stream", async () => {
+    const script = parseScript(
+      `name: two
+accounts: { alice: fresh, bob: fresh }
+steps:
+  - as: bob
+    send: <message to='{{alice}}' id='{{id}}'><body>hi</body></message>
+    timeout: 0.3
+    expect:
+      - { name: sent, dir: out, stanza: message }
+      - { on: alice, dir: in, stanza: message, from: "{{bob}}", has: [{ path: body, text: hi }] }
+  - send: <message to='{{bob}}' id='{{id}}'><body>lost</body></message>
+    timeout: 0.2
+    expect:
+      - { on: bob, dir: in, stanza: message }
+`,
+      "two.yaml",
+    );
+    const alice = fakeSession(() => undefined);
+    const bob = fakeSession((sent) => alice.transcript.record("in", sent.replace("<message", "<message from='bob@localhost/b1'")));
+    const values = { ...VALUES, ...accountValues("bob", "bob@localhost/b1", "localhost") };
+    const [first, second] = await runSteps(script, { alice, bob }, values);
+    expect(first).toMatchObject({ as: "bob", passed: true });
+    expect(first!.matched.map(({ account }) => account).sort()).toEqual(["alice", "bob"]);
+    expect(first!.window.map(({ account, dir }) => `${account} ${dir}`)).toEqual(["bob out", "alice in"]);
+    expect(second!.as).toBe("alice");
+    expect(second!.reason).toMatch(/^on bob's stream: waited 0\.2 s; expect\[0\] not met: Nothing has arrived yet: a <message>\. nothing came from the server/);
   });
 });

@@ -1,6 +1,6 @@
 import { evaluateCheck, TreeCache, withoutBarriers } from "../lessons/check";
 import { diagnoseStep } from "../lessons/diagnose";
-import type { CheckResult } from "../lessons/types";
+import type { CheckResult, Expectation } from "../lessons/types";
 import type { TranscriptEntry } from "../xmpp/entry";
 import type { XmppSession } from "../xmpp/session";
 import { until } from "../xmpp/until";
@@ -9,39 +9,50 @@ import { captureValue, expandSend } from "./capture";
 import type { Script, ScriptStep } from "./types";
 
 /**
- * Runs a parsed script's steps on an open session: per step, expand the variables, send,
- * then wait on the transcript until the step's expectations are met (the lessons' check,
- * lib/lessons/check.ts, over the entries since the send) or its timeout passes.
+ * Runs a parsed script's steps on open sessions, one per account: per step, expand the
+ * variables, send from the step's account, then wait on the transcripts until the step's
+ * expectations are met (the lessons' check, lib/lessons/check.ts, over each stream's entries
+ * since the send, one evaluation per stream) or its timeout passes.
  */
+
+/** A transcript entry and the account whose stream it crossed. */
+export type AccountEntry = TranscriptEntry & { account: string };
 
 export interface StepVerdict {
   name: string;
   line: number;
+  /** The account that sent. */
+  as: string;
   passed: boolean;
   /** Why it failed: what it waited for, and what came instead. */
   reason?: string;
-  /** Seq numbers of the entries that met the expectations (on a fail: those met so far). */
-  seqs: number[];
+  /** The entries that met the expectations (on a fail: those met so far), by stream. */
+  matched: { account: string; seq: number }[];
   durationMs: number;
   /** Variables this step defined. */
   captured: Record<string, string>;
-  /** The step's window of the (redacted) transcript. */
-  window: TranscriptEntry[];
+  /** The step's window of every stream's (redacted) transcript, in time order. */
+  window: AccountEntry[];
 }
 
 export interface RunOptions {
   onStep?: (verdict: StepVerdict, index: number) => void;
+  /** Waits before each send (the bridge's send rate, server/send-rate.ts); none by default. */
+  pace?: () => Promise<void>;
 }
 
-export async function runSteps(script: Script, session: XmppSession, initial: Record<string, string>, options: RunOptions = {}): Promise<StepVerdict[]> {
+export type Sessions = Readonly<Record<string, XmppSession>>;
+
+export async function runSteps(script: Script, sessions: Sessions, initial: Record<string, string>, options: RunOptions = {}): Promise<StepVerdict[]> {
   const values: Record<string, string> = { ...initial };
   const verdicts: StepVerdict[] = [];
   let stopped: string | undefined;
   for (const [index, step] of script.steps.entries()) {
     const verdict = stopped
-      ? { name: step.name, line: step.line, passed: false, reason: `not run: ${stopped}`, seqs: [], durationMs: 0, captured: {}, window: [] }
-      : await runStep(step, session, values);
-    if (!verdict.passed && !stopped) stopped = session.currentState === "closed" ? `the session closed during "${step.name}"` : undefined;
+      ? { name: step.name, line: step.line, as: step.as, passed: false, reason: `not run: ${stopped}`, matched: [], durationMs: 0, captured: {}, window: [] }
+      : await runStep(step, sessions, values, options);
+    const closed = Object.entries(sessions).find(([, session]) => session.currentState === "closed");
+    if (!verdict.passed && !stopped && closed) stopped = `${closed[0]}'s session closed during "${step.name}"`;
     Object.assign(values, verdict.captured);
     verdicts.push(verdict);
     options.onStep?.(verdict, index);
@@ -49,57 +60,79 @@ export async function runSteps(script: Script, session: XmppSession, initial: Re
   return verdicts;
 }
 
-async function runStep(step: ScriptStep, session: XmppSession, values: Record<string, string>): Promise<StepVerdict> {
+async function runStep(step: ScriptStep, sessions: Sessions, values: Record<string, string>, options: RunOptions): Promise<StepVerdict> {
   const started = Date.now();
-  const transcript = session.transcript;
-  const start = transcript.lastSeq;
-  const window = () => transcript.since(start);
-  const verdict = (passed: boolean, result: CheckResult | undefined, extra: Partial<StepVerdict> = {}): StepVerdict => ({
+  const accounts = Object.keys(sessions);
+  const starts = Object.fromEntries(accounts.map((account) => [account, step.window === "session" ? 0 : sessions[account]!.transcript.lastSeq]));
+  const windowOf = (account: string) => sessions[account]!.transcript.since(starts[account]!);
+  // Which expectations wait on which stream; each group is one evaluation of the one check engine.
+  const groups = accounts
+    .map((account) => ({ account, indexes: step.on.flatMap((on, index) => (on === account ? [index] : [])) }))
+    .filter((group) => group.indexes.length > 0);
+  const evaluate = () =>
+    groups.map((group) => ({ ...group, result: evaluateCheck(group.indexes.map((index) => step.expect[index]!), windowOf(group.account), values) }));
+  const verdict = (passed: boolean, results: ReturnType<typeof evaluate>, extra: Partial<StepVerdict> = {}): StepVerdict => ({
     name: step.name,
     line: step.line,
+    as: step.as,
     passed,
-    seqs: (result?.matched ?? []).filter((seq): seq is number => seq !== undefined),
+    matched: results.flatMap(({ account, result }) => result.matched.flatMap((seq) => (seq === undefined ? [] : [{ account, seq }]))),
     durationMs: Date.now() - started,
     captured: {},
-    window: window(),
+    window: mergedWindow(accounts.map((account) => ({ account, entries: windowOf(account) }))),
     ...extra,
   });
 
   // A capture of a step that failed has no value: sending "{{name}}" as written would only mislead.
   const unset = variableNames(`${step.send ?? ""} ${JSON.stringify(step.expect)}`).find((name) => name !== "id" && !Object.hasOwn(values, name));
-  if (unset !== undefined) return verdict(false, undefined, { reason: `not run: {{${unset}}} has no value, because the step that captures it did not pass` });
+  if (unset !== undefined) return verdict(false, [], { reason: `not run: {{${unset}}} has no value, because the step that captures it did not pass` });
+  const sender = sessions[step.as]!;
   if (step.send !== undefined) {
-    if (session.currentState !== "online") return verdict(false, undefined, { reason: `the session is ${session.currentState}${closedNote(transcript.since(0))}, so nothing can be sent` });
+    if (sender.currentState !== "online") return verdict(false, [], { reason: `${step.as}'s session is ${sender.currentState}${closedNote(sender.transcript.since(0))}, so nothing can be sent` });
     try {
-      await session.send(expandSend(step.send, values));
+      await options.pace?.();
+      await sender.send(expandSend(step.send, values));
     } catch (error) {
-      return verdict(false, undefined, { reason: `the send failed: ${error instanceof Error ? error.message : String(error)}` });
+      return verdict(false, [], { reason: `the send failed: ${error instanceof Error ? error.message : String(error)}` });
     }
   }
-  const check = () => evaluateCheck(step.expect, window(), values);
-  await until(() => check().passed || session.currentState === "closed", step.timeoutMs);
-  const result = check();
-  if (!result.passed) return verdict(false, result, { reason: failureReason(step, result, transcript.since(0), window(), values) });
+  const anyClosed = () => groups.some((group) => sessions[group.account]!.currentState === "closed");
+  await until(() => evaluate().every(({ result }) => result.passed) || anyClosed(), step.timeoutMs);
+  const results = evaluate();
+  const failing = results.find(({ result }) => !result.passed);
+  if (failing) {
+    const session = sessions[failing.account]!;
+    const expect = failing.indexes.map((index) => step.expect[index]!);
+    const reason = failureReason(step, expect, failing.indexes, failing.result, session.transcript.since(0), windowOf(failing.account), values);
+    return verdict(false, results, { reason: accounts.length > 1 ? `on ${failing.account}'s stream: ${reason}` : reason });
+  }
 
   const captured: Record<string, string> = {};
   const trees = new TreeCache();
   for (const capture of step.capture) {
-    const index = step.expect.findIndex((expectation) => expectation.name === capture.from);
-    const entry = window().find((candidate) => candidate.seq === result.matched[index]);
+    const group = results.find(({ indexes }) => indexes.some((index) => step.expect[index]!.name === capture.from))!;
+    const seq = group.result.matched[group.indexes.findIndex((index) => step.expect[index]!.name === capture.from)];
+    const entry = windowOf(group.account).find((candidate) => candidate.seq === seq);
     const read = entry ? captureValue(capture, entry, trees) : { problem: `no entry met "${capture.from}"` };
-    if ("problem" in read) return verdict(false, result, { reason: `capture ${capture.name}: ${read.problem}` });
+    if ("problem" in read) return verdict(false, results, { reason: `capture ${capture.name}: ${read.problem}` });
     captured[capture.name] = read.value;
   }
-  return verdict(true, result, { captured });
+  return verdict(true, results, { captured });
+}
+
+/** Every stream's window in one list, in the order things happened (wall clock, then each stream's own order). */
+function mergedWindow(windows: { account: string; entries: TranscriptEntry[] }[]): AccountEntry[] {
+  const all = windows.flatMap(({ account, entries }) => entries.map((entry) => ({ ...entry, account })));
+  return all.sort((a, b) => a.wall - b.wall || (a.account === b.account ? a.seq - b.seq : 0));
 }
 
 /** What the step waited for and what came instead (the lessons' diagnosis, lib/lessons/diagnose.ts). */
-function failureReason(step: ScriptStep, result: CheckResult, session: readonly TranscriptEntry[], window: readonly TranscriptEntry[], values: Record<string, string>): string {
+function failureReason(step: ScriptStep, expect: Expectation[], indexes: number[], result: CheckResult, session: readonly TranscriptEntry[], window: readonly TranscriptEntry[], values: Record<string, string>): string {
   const missing = result.missing!;
   const closed = closedNote(session);
   const waited = closed ? `the session closed${closed}` : `waited ${step.timeoutMs / 1000} s`;
-  const parts = [`${waited}; expect[${missing.index}] not met: ${missing.message}`];
-  const diagnosis = diagnoseStep({ check: step.expect, session, window, variables: values, result });
+  const parts = [`${waited}; expect[${indexes[missing.index]}] not met: ${missing.message}`];
+  const diagnosis = diagnoseStep({ check: expect, session, window, variables: values, result });
   if (diagnosis?.closest) parts.push(`closest: entry #${diagnosis.closest.seq}, where ${diagnosis.closest.differences.join("; ")}`);
   if (diagnosis?.refusal) parts.push(`the server refused: #${diagnosis.refusal.seq} ${diagnosis.refusal.condition ?? "error"}${diagnosis.refusal.text ? ` (${diagnosis.refusal.text})` : ""}`);
   const came = withoutBarriers(window).filter((entry) => entry.dir === "in");

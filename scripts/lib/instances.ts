@@ -130,6 +130,9 @@ export const TEST_PROSODY = prosodyBeside(TEST_SERVER, "test-prosody");
 /** The end-to-end tests' Prosody, beside E2E_SERVER. */
 export const E2E_PROSODY = prosodyBeside(E2E_SERVER, "e2e-prosody");
 
+/** The benchmarks' Prosody, beside BENCH_SERVER (the compliance suite's time on both servers). */
+export const BENCH_PROSODY = prosodyBeside(BENCH_SERVER, "bench-prosody");
+
 /**
  * The self-signed certificate shared by all instances (repo-relative paths).
  * Point NODE_EXTRA_CA_CERTS at `cert` so Node clients trust the server.
