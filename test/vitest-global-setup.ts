@@ -1,6 +1,8 @@
 import { localServerStatus, startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
 import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
 import { findProsodyPids, startProsody, stopProsody } from "../scripts/lib/prosody-local";
+import { ensureProxyCertificate } from "../scripts/lib/certificates";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
 
@@ -28,7 +30,11 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (prosody.status === "fulfilled") await stopProsody(TEST_PROSODY);
     throw ejabberd.status === "rejected" ? ejabberd.reason : (prosody as PromiseRejectedResult).reason;
   }
-  process.env.NODE_EXTRA_CA_CERTS = fromRepoRoot(CERTS.cert);
+  // The servers' certificate and the proxy's own (lib/proxy), which the clients in the proxy tests trust too.
+  const proxy = await ensureProxyCertificate("localhost");
+  const trusted = fromRepoRoot(`${CERTS.dir}/test-trusted.pem`);
+  writeFileSync(trusted, readFileSync(fromRepoRoot(CERTS.cert), "utf8") + proxy.cert);
+  process.env.NODE_EXTRA_CA_CERTS = trusted;
   return async () => {
     await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
   };
