@@ -52,6 +52,13 @@ export class ProxyConnection implements XmppSession {
   private upstreamFailure: string | undefined;
   /** Client text waiting for the server connection to open. */
   private readonly queued: string[] = [];
+  /**
+   * What one chunk read from a side makes for the other, written as one write: splitting a
+   * chunk into a write per element changes the TCP segments, and ejabberd read a keepalive
+   * sent with <auth/> as coming before the restarted stream's XML declaration.
+   */
+  private readonly toServerBatch: string[] = [];
+  private readonly toClientBatch: string[] = [];
   private clientSecure = false;
   /** The client's TLS handshake began (direct TLS, or after <proceed/>). */
   private clientTlsStarted = false;
@@ -121,7 +128,7 @@ export class ProxyConnection implements XmppSession {
         if (socket instanceof tls.TLSSocket) this.recordTls("the server", socket);
         this.transcript.recordEvent("connected", `connected to the server ${host}:${port}`);
         this.status.set("online", {});
-        for (const text of this.queued.splice(0)) socket.write(text);
+        if (this.queued.length > 0) socket.write(this.queued.splice(0).join(""));
         resolve(`${host}:${port}`);
       };
       socket.once(transport === "tls" ? "secureConnect" : "connect", ready);
@@ -160,12 +167,14 @@ export class ProxyConnection implements XmppSession {
     if (this.ended) return;
     this.touch();
     for (const frame of this.fromServer.push(chunk)) this.fromServerFrame(frame);
+    this.flushClient();
   };
 
   private readonly onUpstreamClose = (): void => {
     if (!this.upstreamReady) return;
     // Whatever the server left unfinished still reaches the client, then the client's socket ends too.
     for (const frame of this.fromServer.end()) this.toClient(frame.raw);
+    this.flushClient();
     this.finish("the server closed the connection");
   };
 
@@ -220,12 +229,15 @@ export class ProxyConnection implements XmppSession {
   }
 
   private toUpstream(text: string): void {
+    if (this.upstreamFailure === undefined) this.toServerBatch.push(text);
+  }
+
+  private flushUpstream(): void {
+    if (this.toServerBatch.length === 0) return;
+    const text = this.toServerBatch.splice(0).join("");
     if (this.upstreamFailure !== undefined) return;
-    if (!this.upstreamReady || this.upstream === undefined) {
-      this.queued.push(text);
-      return;
-    }
-    this.upstream.write(text);
+    if (!this.upstreamReady || this.upstream === undefined) this.queued.push(text);
+    else this.upstream.write(text);
   }
 
   // --- the client side ---
@@ -248,6 +260,7 @@ export class ProxyConnection implements XmppSession {
     for (const frame of this.fromClient.push(chunk)) {
       if (!this.fromClientFrame(frame)) break;
     }
+    this.flushUpstream();
   };
 
   private readonly onClientClose = (): void => {
@@ -289,6 +302,7 @@ export class ProxyConnection implements XmppSession {
     if (this.options.upstream.transport === "starttls" && !this.upstreamSecure) {
       this.awaitingProceed = true;
       this.toUpstream(starttls);
+      this.flushUpstream();
       return;
     }
     const why = this.upstreamSecure ? "the connection to the server is direct TLS already" : "the connection to the server is plain TCP by the operator's choice";
@@ -317,6 +331,8 @@ export class ProxyConnection implements XmppSession {
 
   private proceedToClient(proceed: string): void {
     this.toClient(proceed);
+    // RFC 6120 section 5.4.2.3: <proceed/> is the last plaintext; TLS starts right after it.
+    this.flushClient();
     this.upgradeClient();
   }
 
@@ -342,7 +358,14 @@ export class ProxyConnection implements XmppSession {
   }
 
   private toClient(text: string): void {
-    if (text === "" || this.client.destroyed || !this.client.writable) return;
+    if (text !== "") this.toClientBatch.push(text);
+  }
+
+  /** One write to the client, recorded as it goes: the transcript's "in" is what the client's socket carried. */
+  private flushClient(): void {
+    if (this.toClientBatch.length === 0) return;
+    const text = this.toClientBatch.splice(0).join("");
+    if (this.client.destroyed || !this.client.writable) return;
     this.transcript.record("in", text);
     this.client.write(text);
   }
@@ -357,6 +380,8 @@ export class ProxyConnection implements XmppSession {
     if (!this.headerSentToClient) this.toClient(proxyStreamHeader(this.options.upstream.domain, this.id));
     this.headerSentToClient = true;
     this.toClient(errorXml);
+    this.flushClient();
+    this.flushUpstream();
     this.client.end();
     if (this.upstreamReady && this.upstream !== undefined && this.upstream.writable) this.upstream.end("</stream:stream>");
     this.finish(why);
@@ -366,6 +391,8 @@ export class ProxyConnection implements XmppSession {
     if (this.ended) return;
     if (condition !== undefined && this.clientOpened) return this.answerClient(condition, reason);
     if (this.clientOpened) this.toClient("</stream:stream>");
+    this.flushClient();
+    this.flushUpstream();
     this.client.end();
     if (this.upstreamReady && this.upstream?.writable) this.upstream.end("</stream:stream>");
     this.finish(reason);

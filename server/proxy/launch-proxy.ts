@@ -53,7 +53,7 @@ export async function launchProxy(request: ProxyRequest, allowlist: Allowlist, c
     const refusal = plainTargetRefusal({ host, port, addresses }, plainRemoteAllowed());
     if (refusal !== undefined) throw new ProxyStartError(refusal);
   }
-  const domain = request.domain ?? (net.isIP(host) === 0 ? host : "localhost");
+  const domain = request.domain ?? defaultDomain(host);
   const ports = request.listenPort === undefined ? settings.ports : { first: request.listenPort, last: request.listenPort };
   return ProxyServer.start({
     upstream: { host: admission.target.host, port, addresses, transport: request.transport, domain },
@@ -65,6 +65,11 @@ export async function launchProxy(request: ProxyRequest, allowlist: Allowlist, c
     idleMs: settings.idleMs,
     maxStanzaChars: settings.maxStanzaChars,
   });
+}
+
+/** The XMPP domain when none is given: the host's name, or "localhost" for an address. */
+export function defaultDomain(host: string): string {
+  return net.isIP(host) === 0 ? host : "localhost";
 }
 
 export function parseHostPort(text: string): { host: string; port: number } {
