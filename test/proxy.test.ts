@@ -4,16 +4,19 @@
  * proxy's transcript equals what the client itself wrote and read on its socket, byte for byte.
  */
 import net from "node:net";
+import tls from "node:tls";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/client";
 import type { ProxyServer } from "../lib/proxy/proxy-server";
 import type { ProxyConnection } from "../lib/proxy/proxy-connection";
 import { streamFileChunks } from "../lib/transcript-files/export";
-import { TEST_PROSODY, TEST_SERVER } from "../scripts/lib/instances";
+import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
 import { TEST_PROXY_SETTINGS, loggedInClient, median, ping, startTestProxy, type LoggedClient } from "./proxy-helpers";
 import { waitFor } from "./helpers";
 
 const SERVERS = [TEST_SERVER, TEST_PROSODY];
+const HEADER = "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
 const proxies: ProxyServer[] = [];
 const clients: LoggedClient[] = [];
 
@@ -142,13 +145,43 @@ describe("the proxy's guards", () => {
   it("answers garbage from the client with the stream error a server sends, and records it as malformed", async () => {
     const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.plain}`, transport: "plain", clientSide: "plain" }, SERVERS);
     proxies.push(proxy);
-    const header = "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
-    const answer = await rawExchange(proxy.port, `${header}<message><body>a</wrong></message>`);
+    const answer = await rawExchange(proxy.port, `${HEADER}<message><body>a</wrong></message>`);
     expect(answer).toContain("<stream:error><not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
     const entries = proxy.history[0]!.transcript.since(0);
     const malformed = entries.filter((entry) => entry.dir === "out" && entry.kind === "malformed");
     expect(malformed.map((entry) => [entry.raw, entry.violation])).toEqual([["<message><body>a</wrong></message>", "not-well-formed"]]);
     expect(streams(proxy.history[0]!).in).toBe(answer);
+  });
+
+  it("closes a client that stays silent past the idle limit with <connection-timeout/>, naming the variable", async () => {
+    const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.plain}`, transport: "plain", clientSide: "plain" }, SERVERS, { ...TEST_PROXY_SETTINGS, idleMs: 300 });
+    proxies.push(proxy);
+    const answer = await rawExchange(proxy.port, HEADER);
+    expect(answer).toContain("<connection-timeout xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>");
+    expect(answer).toContain("PROXY_IDLE_SECONDS");
+    expect(answer.endsWith("</stream:stream>")).toBe(true);
+  });
+
+  // The shared framer's limit bounds what it must hold unfinished (lib/xmpp/framing.ts): an element still open past it.
+  it("cuts an element growing over the size limit with <policy-violation/>, as for every session", async () => {
+    const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.plain}`, transport: "plain", clientSide: "plain" }, SERVERS, { ...TEST_PROXY_SETTINGS, maxStanzaChars: 4096 });
+    proxies.push(proxy);
+    const answer = await rawExchange(proxy.port, `${HEADER}<message><body>${"x".repeat(8192)}`);
+    expect(answer).toContain("<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>");
+    const malformed = proxy.history[0]!.transcript.since(0).find((entry) => entry.dir === "out" && entry.kind === "malformed");
+    expect(malformed?.error).toContain("PROXY_MAX_STANZA_CHARS");
+  });
+
+  it("says when a client closed during TLS, with the fingerprint to trust", async () => {
+    const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.directTls}`, transport: "tls", clientSide: "tls" }, SERVERS);
+    proxies.push(proxy);
+    // A client that trusts the servers' certificate only, not the proxy's.
+    const client = tls.connect({ host: "127.0.0.1", port: proxy.port, servername: "localhost", ca: readFileSync(fromRepoRoot(CERTS.cert)) });
+    const refused = await new Promise<Error>((resolve) => client.once("error", resolve));
+    expect(refused.message).toMatch(/self[- ]signed certificate/);
+    await waitFor(() => proxy.history[0]?.currentState === "closed", "the proxy to close the connection");
+    const closed = events(proxy.history[0]!).find((line) => line.startsWith("closed:"));
+    expect(closed).toBe(`closed: closed: the client closed during TLS: it may not trust the proxy's certificate (SHA-256 fingerprint ${proxy.fingerprint}); trust that certificate in the client`);
   });
 
   it("refuses a server off the allowlist before it listens: it is not an open relay", async () => {
