@@ -60,6 +60,8 @@ export class ProxyConnection implements XmppSession {
   private readonly toServerBatch: string[] = [];
   private readonly toClientBatch: string[] = [];
   private clientSecure = false;
+  /** The client sent <starttls/>; its socket is paused until it is wrapped in TLS. */
+  private clientTlsPending = false;
   /** The client's TLS handshake began (direct TLS, or after <proceed/>). */
   private clientTlsStarted = false;
   private upstreamSecure: boolean;
@@ -128,7 +130,7 @@ export class ProxyConnection implements XmppSession {
         if (socket instanceof tls.TLSSocket) this.recordTls("the server", socket);
         this.transcript.recordEvent("connected", `connected to the server ${host}:${port}`);
         this.status.set("online", {});
-        if (this.queued.length > 0) socket.write(this.queued.splice(0).join(""));
+        if (this.queued.length > 0) this.writeTo(socket, this.queued.splice(0).join(""), () => this.client);
         resolve(`${host}:${port}`);
       };
       socket.once(transport === "tls" ? "secureConnect" : "connect", ready);
@@ -171,7 +173,8 @@ export class ProxyConnection implements XmppSession {
   };
 
   private readonly onUpstreamClose = (): void => {
-    if (!this.upstreamReady) return;
+    // Before it opened: the error event said why, if there was one (the first reason wins).
+    if (!this.upstreamReady) return this.upstreamFailed("the server closed the connection before it opened");
     // Whatever the server left unfinished still reaches the client, then the client's socket ends too.
     for (const frame of this.fromServer.end()) this.toClient(frame.raw);
     this.flushClient();
@@ -237,7 +240,7 @@ export class ProxyConnection implements XmppSession {
     const text = this.toServerBatch.splice(0).join("");
     if (this.upstreamFailure !== undefined) return;
     if (!this.upstreamReady || this.upstream === undefined) this.queued.push(text);
-    else this.upstream.write(text);
+    else this.writeTo(this.upstream, text, () => this.client);
   }
 
   // --- the client side ---
@@ -299,6 +302,7 @@ export class ProxyConnection implements XmppSession {
   private startClientTls(starttls: string): void {
     this.detachClient(this.client);
     this.client.pause();
+    this.clientTlsPending = true;
     if (this.options.upstream.transport === "starttls" && !this.upstreamSecure) {
       this.awaitingProceed = true;
       this.toUpstream(starttls);
@@ -341,6 +345,7 @@ export class ProxyConnection implements XmppSession {
     const plain = this.client;
     this.detachClient(plain);
     this.clientTlsStarted = true;
+    this.clientTlsPending = false;
     const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: this.options.secureContext });
     this.client = secure;
     this.attachClient(secure);
@@ -367,7 +372,21 @@ export class ProxyConnection implements XmppSession {
     const text = this.toClientBatch.splice(0).join("");
     if (this.client.destroyed || !this.client.writable) return;
     this.transcript.record("in", text);
-    this.client.write(text);
+    this.writeTo(this.client, text, () => this.upstream);
+  }
+
+  /**
+   * A side that reads slower than the other writes: the proxy stops reading the writer until
+   * the reader drains, so nothing piles up in the proxy (TCP's own flow control does the rest).
+   */
+  private writeTo(target: net.Socket, text: string, source: () => net.Socket | undefined): void {
+    if (target.write(text)) return;
+    const reader = source();
+    reader?.pause();
+    target.once("drain", () => {
+      // Only the socket that still carries the stream, and not while the client's TLS is being set up.
+      if (!this.ended && !this.clientTlsPending && source() === reader) reader?.resume();
+    });
   }
 
   /**
