@@ -24,3 +24,6 @@ export const PROXY_VARIABLES = {
   ports: "PROXY_PORTS",
   listenHost: "PROXY_LISTEN_HOST",
 } as const;
+
+/** The command that shows which process listens on a port (scripts/lib/ports.ts says the same for the servers). */
+export const whoHoldsPortCommand = (port: number): string => `ss -ltnp 'sport = :${port}'`;

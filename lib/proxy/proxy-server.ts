@@ -2,7 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { X509Certificate } from "node:crypto";
 import { ProxyConnection } from "./proxy-connection";
-import { PROXY_VARIABLES, proxyStreamHeader, streamErrorWithText } from "./proxy-messages";
+import { PROXY_VARIABLES, proxyStreamHeader, streamErrorWithText, whoHoldsPortCommand } from "./proxy-messages";
 import type { ClientSide, ProxyUpstream } from "./proxy-types";
 
 export interface PortRange {
@@ -28,9 +28,6 @@ export interface ProxyServerOptions {
 export type ConnectionListener = (connection: ProxyConnection) => void;
 
 export const DEFAULT_LISTEN_HOST = "127.0.0.1";
-
-/** The command that shows which process listens on a port (the same as scripts/lib/ports.ts says). */
-export const whoHoldsPort = (port: number): string => `ss -ltnp 'sport = :${port}'`;
 
 /** Why a proxy could not start, in words a person can act on. */
 export class ProxyStartError extends Error {}
@@ -72,10 +69,10 @@ export class ProxyServer {
       return new ProxyServer(server, host, (server.address() as net.AddressInfo).port, options);
     }
     if (busy.length === 1) {
-      throw new ProxyStartError(`Port ${first} on ${host} is already in use, so the proxy cannot listen there. See who holds it: ${whoHoldsPort(first)}`);
+      throw new ProxyStartError(`Port ${first} on ${host} is already in use, so the proxy cannot listen there. See who holds it: ${whoHoldsPortCommand(first)}`);
     }
     throw new ProxyStartError(
-      `Every port from ${first} to ${last} on ${host} is in use, so the proxy cannot listen. See who holds one: ${whoHoldsPort(first)}; or choose other ports with ${PROXY_VARIABLES.ports}=FIRST-LAST (or --listen PORT).`,
+      `Every port from ${first} to ${last} on ${host} is in use, so the proxy cannot listen. See who holds one: ${whoHoldsPortCommand(first)}; or choose other ports with ${PROXY_VARIABLES.ports}=FIRST-LAST (or --listen PORT).`,
     );
   }
 
