@@ -98,6 +98,22 @@ describe("the proxy's cost, as information", () => {
 });
 
 describe("the proxy's other client and server sides", () => {
+  it("gives each client through one proxy its own session and transcript", async () => {
+    const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.starttls}`, transport: "starttls" }, SERVERS);
+    proxies.push(proxy);
+    const alice = await loggedInClient(proxy.port, "alice", "alice");
+    const bob = await loggedInClient(proxy.port, "bob", "bob");
+    clients.push(alice, bob);
+    await Promise.all([ping(alice, "two-alice"), ping(bob, "two-bob")]);
+    expect(proxy.history).toHaveLength(2);
+    const [first, second] = proxy.history;
+    expect(first!.id).not.toBe(second!.id);
+    expect(streams(first!).out).toBe(alice.sent.join(""));
+    expect(streams(second!).out).toBe(bob.sent.join(""));
+    expect(streams(first!).in).toContain("alice@localhost/");
+    expect(streams(second!).in).not.toContain("alice@localhost/");
+  });
+
   it("offers STARTTLS to the client of a plain server and answers <proceed/> itself, saying so", async () => {
     const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.plain}`, transport: "plain" }, SERVERS);
     proxies.push(proxy);
