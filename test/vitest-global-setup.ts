@@ -1,6 +1,9 @@
 import { localServerStatus, startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
 import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
 import { findProsodyPids, startProsody, stopProsody } from "../scripts/lib/prosody-local";
+import { ensureProxyCertificate } from "../scripts/lib/certificates";
+import { TEST_CLIENT_PACKAGES, ensureDebianPackage } from "../scripts/lib/system-packages";
+import { readFileSync, writeFileSync } from "node:fs";
 
 const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
 
@@ -12,6 +15,8 @@ const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
  * to stop its servers rather than failing or sharing them.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  // The clients the proxy tests drive (apt-get takes its turns behind the servers' installs).
+  const clients = Promise.allSettled(TEST_CLIENT_PACKAGES.map((target) => ensureDebianPackage(target)));
   const [ejabberd, prosody] = await Promise.allSettled([
     startWhenFree(
       () => startLocalServer(TEST_SERVER, { fresh: true }),
@@ -28,7 +33,16 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (prosody.status === "fulfilled") await stopProsody(TEST_PROSODY);
     throw ejabberd.status === "rejected" ? ejabberd.reason : (prosody as PromiseRejectedResult).reason;
   }
-  process.env.NODE_EXTRA_CA_CERTS = fromRepoRoot(CERTS.cert);
+  const missing = (await clients).find((result) => result.status === "rejected");
+  if (missing !== undefined) {
+    await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
+    throw missing.reason;
+  }
+  // The servers' certificate and the proxy's own (lib/proxy), which the clients in the proxy tests trust too.
+  const proxy = await ensureProxyCertificate("localhost");
+  const trusted = fromRepoRoot(`${CERTS.dir}/test-trusted.pem`);
+  writeFileSync(trusted, readFileSync(fromRepoRoot(CERTS.cert), "utf8") + proxy.cert);
+  process.env.NODE_EXTRA_CA_CERTS = trusted;
   return async () => {
     await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
   };

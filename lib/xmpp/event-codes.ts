@@ -24,6 +24,8 @@ export const EVENT_CODES = [
   "bytes-dropped",
   /** An iq request had no answer in time (RFC 6120 section 8.2.3). */
   "unanswered",
+  /** Proxy mode: the proxy changed what it forwarded, or answered for the server; the sentence says what and why. */
+  "rewritten",
   /** The session is over; the sentence says why. */
   "closed",
 ] as const;

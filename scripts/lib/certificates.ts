@@ -26,16 +26,7 @@ const SUBJECT_ALT_NAMES = ["DNS:localhost", "DNS:conference.localhost", "IP:127.
 
 /** True when the cert exists, has every SAN above, and is not about to expire. */
 function certificateIsUsable(paths: CertificatePaths): boolean {
-  if (![paths.cert, paths.key, paths.combined].every((file) => existsSync(file))) return false;
-  try {
-    const cert = new X509Certificate(readFileSync(paths.cert));
-    const san = cert.subjectAltName ?? "";
-    const fresh = new Date(cert.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
-    const wanted = SUBJECT_ALT_NAMES.map((name) => name.replace(/^IP:/, "IP Address:"));
-    return fresh && wanted.every((name) => san.split(", ").includes(name));
-  } catch {
-    return false;
-  }
+  return existsSync(paths.combined) && isUsable(paths, SUBJECT_ALT_NAMES);
 }
 
 let making: Promise<CertificatePaths> | null = null;
@@ -58,15 +49,24 @@ export function ensureCertificates(): Promise<CertificatePaths> {
 }
 
 async function makeCertificates(paths: CertificatePaths): Promise<CertificatePaths> {
+  await makeSelfSigned(paths, "/CN=localhost", SUBJECT_ALT_NAMES);
+  writeFileSync(paths.combined, readFileSync(paths.cert, "utf8") + readFileSync(paths.key, "utf8"));
+  // A throwaway key for localhost; world-readable because the container's
+  // ejabberd user (uid 9000) reads the bind-mounted combined PEM.
+  for (const file of [paths.cert, paths.key, paths.combined]) chmodSync(file, 0o644);
+  return paths;
+}
 
+/** One self-signed certificate and its key, made with openssl. */
+async function makeSelfSigned(paths: { cert: string; key: string }, subject: string, subjectAltNames: readonly string[]): Promise<void> {
   const openssl = await ensureCommand("openssl");
   mkdirSync(fromRepoRoot(CERTS.dir), { recursive: true });
   const result = await runCommand(
     openssl,
     [
       "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "825",
-      "-subj", "/CN=localhost",
-      "-addext", `subjectAltName=${SUBJECT_ALT_NAMES.join(",")}`,
+      "-subj", subject,
+      "-addext", `subjectAltName=${subjectAltNames.join(",")}`,
       "-keyout", paths.key, "-out", paths.cert,
     ],
     { timeoutMs: 60_000 },
@@ -74,9 +74,40 @@ async function makeCertificates(paths: CertificatePaths): Promise<CertificatePat
   if (result.code !== 0) {
     throw new UserFacingError(`openssl could not create the certificate:\n${outputTail(result)}`);
   }
-  writeFileSync(paths.combined, readFileSync(paths.cert, "utf8") + readFileSync(paths.key, "utf8"));
-  // A throwaway key for localhost; world-readable because the container's
-  // ejabberd user (uid 9000) reads the bind-mounted combined PEM.
-  for (const file of [paths.cert, paths.key, paths.combined]) chmodSync(file, 0o644);
-  return paths;
+}
+
+export interface ProxyCertificate {
+  cert: string;
+  key: string;
+  /** Where the certificate is, for a client to trust. */
+  certPath: string;
+  /** SHA-256 fingerprint, as clients show it. */
+  fingerprint: string;
+}
+
+/**
+ * The proxy's own certificate for `domain` (the XMPP domain its clients log in to), made on
+ * first use under .playground/certs/ and kept: a client told to trust it once keeps trusting it.
+ * Not the servers' certificate: a client that trusts the proxy trusts nothing more than the proxy.
+ */
+export async function ensureProxyCertificate(domain: string): Promise<ProxyCertificate> {
+  const safe = domain.toLowerCase().replace(/[^a-z0-9.-]+/g, "_");
+  const paths = { cert: fromRepoRoot(`${CERTS.dir}/proxy-${safe}.crt.pem`), key: fromRepoRoot(`${CERTS.dir}/proxy-${safe}.key.pem`) };
+  const names = [...new Set([`DNS:${domain}`, "DNS:localhost", "IP:127.0.0.1"])];
+  if (!isUsable(paths, names)) await makeSelfSigned(paths, "/CN=XMPP Playground proxy", names);
+  const cert = readFileSync(paths.cert, "utf8");
+  return { cert, key: readFileSync(paths.key, "utf8"), certPath: paths.cert, fingerprint: new X509Certificate(cert).fingerprint256 };
+}
+
+/** Both files exist, the cert names every one of `names` (SANs) and is not about to expire. */
+function isUsable(paths: { cert: string; key: string }, names: readonly string[]): boolean {
+  if (!existsSync(paths.cert) || !existsSync(paths.key)) return false;
+  try {
+    const cert = new X509Certificate(readFileSync(paths.cert));
+    const san = (cert.subjectAltName ?? "").split(", ");
+    const fresh = new Date(cert.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
+    return fresh && names.every((name) => san.includes(name.replace(/^IP:/, "IP Address:")));
+  } catch {
+    return false;
+  }
 }

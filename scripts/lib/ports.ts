@@ -1,5 +1,6 @@
 import net from "node:net";
 import { UserFacingError } from "./errors";
+import { whoHoldsPortCommand } from "../../lib/proxy/proxy-messages";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -27,8 +28,8 @@ export function isPortFree(port: number, host: string = LOOPBACK): Promise<boole
   });
 }
 
-/** The command that shows which process listens on a port. */
-export const whoHoldsPortCommand = (port: number): string => `ss -ltnp 'sport = :${port}'`;
+// The command that shows which process listens on a port: one wording for the servers and the proxy.
+export { whoHoldsPortCommand };
 
 /** Throws a UserFacingError naming every busy port and how to find its owner. */
 export async function assertPortsFree(ports: readonly PortToCheck[], hint?: string): Promise<void> {

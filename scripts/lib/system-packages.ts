@@ -8,6 +8,27 @@ export interface DebianPackage {
   pkg: string;
   /** A program the package installs, e.g. "ejabberdctl"; its absence means "not installed". */
   binary: string;
+  /**
+   * For a library package: a file it installs, whose absence means "not installed"; `binary`
+   * is then the program that uses it (python3 for python3-slixmpp).
+   */
+  file?: string;
+}
+
+/**
+ * Clients nobody here wrote, which the proxy tests drive through the proxy (issue 15); the
+ * test setup installs them on a fresh machine (test/vitest-global-setup.ts).
+ */
+export const TEST_CLIENT_PACKAGES: readonly DebianPackage[] = [
+  // Debian's own python3: another one earlier in PATH (pyenv, say) does not see Debian's modules.
+  { pkg: "python3-slixmpp", binary: "/usr/bin/python3", file: "/usr/lib/python3/dist-packages/slixmpp/__init__.py" },
+  { pkg: "go-sendxmpp", binary: "go-sendxmpp" },
+];
+
+/** The program's path when the package is installed (its file present, for a library package). */
+function installedPath(target: DebianPackage): string | undefined {
+  if (target.file !== undefined && !existsSync(target.file)) return undefined;
+  return findExecutable(target.binary);
 }
 
 // Admin tools (ejabberdctl) live in sbin, which a normal user's PATH often lacks.
@@ -15,25 +36,26 @@ const SBIN_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
 /** Absolute path of an executable found in PATH or the sbin directories, or undefined. */
 export function findExecutable(name: string): string | undefined {
+  if (path.isAbsolute(name)) return isExecutable(name) ? name : undefined;
   const dirs = [...(process.env.PATH ?? "").split(path.delimiter), ...SBIN_DIRS].filter(Boolean);
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here, keep looking
-    }
+  return dirs.map((dir) => path.join(dir, name)).find(isExecutable);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 const isDebian = (): boolean => process.platform === "linux" && existsSync("/etc/debian_version");
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /** What to tell someone who has to install the package themselves. */
-export function missingPackageMessage({ pkg, binary }: DebianPackage, debian = isDebian()): string {
-  const lines = [`${binary} was not found: the "${pkg}" package is not installed.`];
+export function missingPackageMessage({ pkg, binary, file }: DebianPackage, debian = isDebian()): string {
+  const lines = [`${file ?? binary} was not found: the "${pkg}" package is not installed.`];
   if (debian) lines.push(`Install it with:  sudo apt-get install -y ${pkg}`);
   else lines.push(`Install "${pkg}" with your system's package manager.`);
   if (pkg === "ejabberd") {
@@ -50,11 +72,11 @@ export async function ensureDebianPackage(
   target: DebianPackage,
   log: (message: string) => void = (message) => console.log(message),
 ): Promise<string> {
-  const found = findExecutable(target.binary);
+  const found = installedPath(target);
   if (found) return found;
   if (!isDebian() || !isRoot()) throw new UserFacingError(missingPackageMessage(target));
   // Queued behind another install, this package may have come with it.
-  const installedMeanwhile = await oneAtATime(async () => findExecutable(target.binary));
+  const installedMeanwhile = await oneAtATime(async () => installedPath(target));
   if (installedMeanwhile) return installedMeanwhile;
 
   log(`Installing ${target.pkg} with apt-get (the first time takes about a minute)...`);
@@ -70,9 +92,9 @@ export async function ensureDebianPackage(
       `apt-get install -y ${target.pkg} failed (exit ${result.code ?? "signal"}):\n${outputTail(result)}`,
     );
   }
-  const installed = findExecutable(target.binary);
+  const installed = installedPath(target);
   if (!installed) {
-    throw new UserFacingError(`apt-get installed ${target.pkg}, but ${target.binary} is still not found.`);
+    throw new UserFacingError(`apt-get installed ${target.pkg}, but ${target.file ?? target.binary} is still not found.`);
   }
   log(`Installed ${target.pkg} in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   return installed;
