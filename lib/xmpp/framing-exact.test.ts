@@ -118,6 +118,13 @@ describe("StreamFramer, exact frames", () => {
     }
   });
 
+  it("counts an inner element named like the stream whatever follows its name, so its plain end tag closes it and not the stream", () => {
+    for (const separator of [" ", "\t", "\r", "\n"]) {
+      const stanza = `<m><stream:stream${separator}a='1'></stream:stream></m>`;
+      expect(frames([HEADER, stanza, "</stream:stream>"]).out.slice(1), JSON.stringify(separator)).toEqual([[{ raw: stanza, kind: "element" }], [{ raw: "</stream:stream>", kind: "stream-close" }]]);
+    }
+  });
+
   it("cuts off an element over the limit with the setting's hint, at one character over and not at the limit", () => {
     const hinted = frames([HEADER, "<message>" + "x".repeat(20)], { maxFrameLength: 10, limitHint: " (SET_ME)" });
     expect(hinted.out[1]).toEqual([
