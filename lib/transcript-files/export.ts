@@ -1,5 +1,6 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import { redactXml } from "../xmpp/redaction";
+import { STREAM_FILE_CLOSE, StreamSectionWriter, streamFileOpen } from "./stream-file";
 import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, revealedRaw, type ExportedEntry, type TranscriptMeta } from "./format";
 
 /**
@@ -68,21 +69,24 @@ export function exportJson(entries: readonly TranscriptEntry[], meta: Transcript
 }
 
 /**
- * One direction's raw text in order, chunk by chunk: the client stream is every `out`
- * entry, the server stream every `in` entry, exactly as they crossed the wire (events
- * are not wire text, so they are left out).
+ * One direction's stream file (stream-file.ts), chunk by chunk: the client stream is every
+ * `out` entry, the server stream every `in` entry, exactly as they crossed the wire (events
+ * are not wire text, so they are left out), a new `<stream>` section at each stream header.
  */
 export function* streamFileChunks(entries: readonly TranscriptEntry[], dir: "out" | "in", secrets?: Secrets): Generator<string> {
-  let texts: string[] = [];
+  const writer = new StreamSectionWriter();
+  let texts: string[] = [streamFileOpen(dir === "out" ? "client-to-server" : "server-to-client")];
   for (const entry of entries) {
     if (entry.dir !== dir) continue;
-    texts.push(entryForExport(entry, secrets).raw);
+    if (entry.kind === "stream-open") texts.push(writer.begin());
+    texts.push(writer.write(entryForExport(entry, secrets).raw));
     if (texts.length >= ENTRIES_PER_CHUNK) {
       yield texts.join("");
       texts = [];
     }
   }
-  if (texts.length > 0) yield texts.join("");
+  texts.push(writer.end(), STREAM_FILE_CLOSE);
+  yield texts.join("");
 }
 
 export function exportStreamFiles(entries: readonly TranscriptEntry[], secrets?: Secrets): { client: Blob; server: Blob } {
