@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REDACTION_MASK } from "../xmpp/entry";
-import { exportFileNames, exportJson, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
+import { exportAccountsJson, exportFileNames, exportJson, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
 import { parseTranscriptFile } from "./import";
 import { parseStreamFiles } from "./import-streams";
 import { readStreamFile } from "./stream-file";
@@ -208,6 +208,57 @@ describe("exportJson keeps the true order", () => {
     const dirs = imported.entries.map((entry) => entry.dir);
     expect(dirs.indexOf("in")).toBeLessThan(dirs.indexOf("out", dirs.indexOf("in")));
     expect(imported.entries.every((entry, index) => index === 0 || entry.at >= imported.entries[index - 1]!.at)).toBe(true);
+  });
+});
+
+describe("exportAccountsJson: two accounts, one capture", () => {
+  /** Two sessions whose entries happened alternately, a's a little before b's. */
+  function twoSessions() {
+    const a = recordSample().entries.map((entry, index) => ({ ...entry, wall: 1_000 + index * 10 }));
+    const b = recordSample(WIRE_WITH_RESTARTS).entries.map((entry, index) => ({ ...entry, wall: 1_005 + index * 10 }));
+    return { a, b };
+  }
+
+  it("writes one timeline by time, each entry tagged with its account, and reads it back as the two accounts", async () => {
+    const { a, b } = twoSessions();
+    const text = await exportAccountsJson(
+      [
+        { meta: { id: "a", jid: "alice@localhost/pg", target: "guided · plain · 127.0.0.1:5222" }, entries: a },
+        { meta: { id: "b", jid: "bob@localhost/x" }, entries: b },
+      ],
+      {},
+      EXPORTED_AT,
+    ).text();
+    const imported = parseTranscriptFile(text);
+    if (!imported.ok) throw new Error(imported.message);
+    expect((JSON.parse(text) as { version: number }).version).toBe(2);
+    expect(imported.meta.accounts).toEqual([
+      { id: "a", jid: "alice@localhost/pg", target: "guided · plain · 127.0.0.1:5222" },
+      { id: "b", jid: "bob@localhost/x" },
+    ]);
+    // One timeline: a, b, a, b... while both last, by wall-clock time.
+    expect(imported.entries.slice(0, 6).map((entry) => entry.account)).toEqual(["a", "b", "a", "b", "a", "b"]);
+    expect(imported.entries.every((entry, index) => index === 0 || entry.wall >= imported.entries[index - 1]!.wall)).toBe(true);
+    // Each account's entries are its own, unchanged but for the tag.
+    const strip = (entries: typeof imported.entries) => entries.map(({ account: _account, ...entry }) => entry);
+    expect(strip(imported.entries.filter((entry) => entry.account === "a"))).toEqual(a);
+    expect(strip(imported.entries.filter((entry) => entry.account === "b"))).toEqual(b);
+  });
+
+  it("unmasks only the account whose credentials were revealed", async () => {
+    const { a, b } = twoSessions();
+    const secrets = recordSample().secrets;
+    const text = await exportAccountsJson([
+      { meta: { id: "a" }, entries: a, secrets },
+      { meta: { id: "b" }, entries: b },
+    ]).text();
+    const imported = parseTranscriptFile(text);
+    if (!imported.ok) throw new Error(imported.message);
+    const auths = imported.entries.filter((entry) => entry.name === "auth");
+    expect(auths.map((entry) => [entry.account, entry.revealedOnExport === true, entry.raw.includes(PLAIN_SECRET)])).toEqual([
+      ["a", true, true],
+      ["b", false, false],
+    ]);
   });
 });
 
