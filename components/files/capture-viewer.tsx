@@ -104,8 +104,10 @@ function SavedSessions({ onOpen, autoOpen }: { onOpen(capture: ImportedCapture, 
   const listed = db !== null && autoOpen !== null && sessions.some((session) => session.sessionKey === autoOpen);
   useEffect(() => {
     if (!listed || autoOpen === null || autoOpened.current === autoOpen) return;
-    autoOpened.current = autoOpen;
-    const timer = setTimeout(() => void open(autoOpen), 0);
+    const timer = setTimeout(() => {
+      autoOpened.current = autoOpen;
+      void open(autoOpen);
+    }, 0);
     return () => clearTimeout(timer);
   }, [listed, autoOpen, open]);
 
