@@ -111,6 +111,23 @@ describe("anonymizeCapture", () => {
     expect(bob?.entries.find((entry) => entry.kind === "message" && entry.dir === "in")?.attrs?.from).toBe("user1@domain1.example/res1");
   });
 
+  it("rewrites RFC 7395's <open/> and <close/> as the elements they are, and keeps a bare </stream:stream>", () => {
+    const entry = (seq: number, raw: string, kind: TranscriptEntry["kind"]): TranscriptEntry => ({ seq, dir: "out", at: 0, wall: 0, raw, kind });
+    const { entries } = anonymizeCapture(
+      [
+        entry(1, "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='zdhost.com' version='1.0'/>", "stream-open"),
+        entry(2, "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>", "stream-close"),
+        entry(3, "</stream:stream>", "stream-close"),
+      ],
+      {},
+    );
+    expect(entries.map((anonymized) => anonymized.raw)).toEqual([
+      "<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='domain1.example' version='1.0'/>",
+      "<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>",
+      "</stream:stream>",
+    ]);
+  });
+
   it("leaves out what it cannot read as XML, rather than guess", () => {
     const entry: TranscriptEntry = { seq: 1, dir: "in", at: 0, wall: 0, raw: "<message to='zqalice@zdhost.com'><body>zbsecret", kind: "malformed" };
     const { entries } = anonymizeCapture([entry], {});

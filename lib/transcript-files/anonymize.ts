@@ -73,7 +73,8 @@ export class Anonymizer {
   learn(entry: TranscriptEntry): void {
     if (entry.dir === "event") return this.learnHosts(entry.raw);
     for (const value of [entry.attrs?.to, entry.attrs?.from]) if (value) this.jid(value);
-    walkEntry(entry.raw, entry.kind === "stream-open", {
+    const document = entry.kind === "stream-open";
+    walkEntry(entry.raw, document, document && walkXml(entry.raw, { fragment: false, maxDepth: 1 }).error !== null, {
       open: (tag) => {
         for (const attribute of Object.values(tag.attributes)) if (JID_ATTRIBUTES.has(attribute.local) && attribute.prefix === "") this.jid(attribute.value);
       },
@@ -141,15 +142,17 @@ export class Anonymizer {
   private raw(entry: TranscriptEntry): string {
     if (entry.dir === "event") return this.prose(entry.raw);
     if (entry.kind === "whitespace") return entry.raw;
-    if (entry.kind === "stream-close") return entry.raw.trim().startsWith("</") && !entry.raw.includes("@") ? this.text(entry.raw) : LEFT_OUT;
+    // `</stream:stream>`: an end tag alone, nothing in it to replace (RFC 7395's <close/> is an element, below).
+    if (entry.kind === "stream-close" && /^\s*<\/[^\s<>@]+\s*>\s*$/.test(entry.raw)) return entry.raw;
     // Credentials first, by the one redactor: a SASL payload can hold the JID in base64.
     const masked = redactXml(entry.raw);
-    const header = entry.kind === "stream-open";
-    let out = header && /^\s*<\?xml/.test(masked) ? "<?xml version='1.0'?>" : "";
+    // A TCP stream header never closes on the wire (RFC 6120 section 4.2); RFC 7395's <open/> does.
+    const header = entry.kind === "stream-open" && walkXml(masked, { fragment: false, maxDepth: 1 }).error !== null;
+    let out = entry.kind === "stream-open" && /^\s*<\?xml/.test(masked) ? "<?xml version='1.0'?>" : "";
     let privateDepth = 0;
     let privateText = "";
     const stack: { name: string; selfClosing: boolean }[] = [];
-    const walked = walkEntry(masked, header, {
+    const walked = walkEntry(masked, entry.kind === "stream-open", header, {
       open: (tag, depth) => {
         stack.push({ name: tag.name, selfClosing: tag.isSelfClosing });
         if (privateDepth > 0) return;
@@ -227,11 +230,11 @@ interface RewriteEvents {
 }
 
 /** Walks an entry's XML with the one walker; false when it is not well-formed or nested too deep. */
-function walkEntry(raw: string, header: boolean, events: RewriteEvents): boolean {
+function walkEntry(raw: string, document: boolean, unclosed: boolean, events: RewriteEvents): boolean {
   const names: string[] = [];
   const result = walkXml(
-    header ? withHeaderClosed(raw) : raw,
-    header ? { fragment: false } : { namespaces: { ...CLIENT_STREAM_CONTEXT.prefixes, "": CLIENT_STREAM_CONTEXT.defaultNs }, maxDepth: MAX_XML_DEPTH },
+    unclosed ? withHeaderClosed(raw) : raw,
+    document ? { fragment: false } : { namespaces: { ...CLIENT_STREAM_CONTEXT.prefixes, "": CLIENT_STREAM_CONTEXT.defaultNs }, maxDepth: MAX_XML_DEPTH },
     {
       open(tag, depth) {
         names.push(tag.local);
