@@ -197,7 +197,7 @@ function CaptureView({ capture, link }: { capture: OpenCapture; link: CaptureLin
 function AccountOfCapture({ account, index, several, entries, selected, onSelect }: { account: AccountMeta; index: number; several: boolean; entries: ImportedCapture["entries"]; selected: { account: string; seq: number } | null; onSelect(account: string, seq: number | null): void }) {
   const own = useMemo(() => (several ? entries.filter((entry) => entry.account === account.id) : entries), [entries, account.id, several]);
   const onSelectHere = useCallback((seq: number | null) => onSelect(account.id, seq), [onSelect, account.id]);
-  return <CapturePane label={several ? `Account ${index + 1}: ${account.jid ?? account.id}` : "The capture's lanes"} meta={account} entries={own} selectedSeq={selected?.account === account.id ? selected.seq : null} onSelect={onSelectHere} />;
+  return <CapturePane label={several ? `Account ${index + 1}: ${account.jid ?? account.id}` : `Account: ${account.jid ?? "no JID"}`} meta={account} entries={own} selectedSeq={selected?.account === account.id ? selected.seq : null} onSelect={onSelectHere} />;
 }
 
 /** One line about where the capture came from: file, account, target, mode, when, how many. */
