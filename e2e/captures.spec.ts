@@ -67,6 +67,8 @@ test("Load into editor opens the workbench with that stanza", async ({ page }) =
   await row(page, 2999).click();
   const [workbench] = await Promise.all([page.waitForEvent("popup"), row(page, 2999).getByRole("button", { name: "Load into editor" }).click()]);
   await expect(workbench).toHaveURL(/\/playground$/);
+  // A browser shows the new tab; headless Chromium leaves it in the background, where animation frames wait.
+  await workbench.bringToFront();
   await expect(pane(workbench).getByTestId("stanza-editor").locator(".view-lines")).toContainText("id='p2999'");
   // The capture is still open here.
   await expect(row(page, 2999)).toHaveAttribute("aria-current", "true");
