@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { readStreamFile } from "../lib/transcript-files/stream-file";
+import { walkXml } from "../lib/xml/walk-xml";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping } from "./workbench-page";
 
 /**
@@ -56,7 +58,7 @@ async function importOnCaptures(page: Page, files: string[] | { name: string; mi
 /** Alerts in the page's content (Next.js keeps an empty route announcer with role="alert" outside it). */
 const alerts = (page: Page) => page.getByRole("main").getByRole("alert");
 
-const capturedEntries = (page: Page) => page.getByRole("region", { name: "Capture" }).getByRole("list", { name: "Entries" }).getByRole("listitem");
+const capturedEntries = (page: Page) => page.getByRole("region", { name: "Capture" }).getByRole("list", { name: "Transcript entries" }).getByRole("listitem");
 
 test("export the transcript as JSON and read it back on /captures", async ({ page }, testInfo) => {
   const { stanza, count } = await smallSession(page);
@@ -81,7 +83,7 @@ test("export the transcript as JSON and read it back on /captures", async ({ pag
   const capture = page.getByRole("region", { name: "Capture" });
   await expect(capture).toContainText(`transcript.json`);
   await expect(capture).toContainText(`${count} entries`);
-  await expect(capture.getByRole("navigation", { name: "Pages" })).toContainText(`Entries 1–${count} of ${count}`);
+  await expect(capture.getByRole("list", { name: "Transcript entries" })).toHaveAttribute("data-row-count", String(count));
   await expect(capturedEntries(page)).toHaveCount(count);
   await expect(capture.getByText(stanza, { exact: true })).toHaveCount(1);
   await expect(capturedEntries(page).filter({ hasText: stanza })).toHaveAttribute("aria-label", /^#\d+, client to server, iq$/);
@@ -116,37 +118,63 @@ test("credentials are in an export only after Reveal credentials", async ({ page
   // The revealed file warns whoever opens it.
   await importOnCaptures(page, [revealed.path]);
   await expect(page.getByRole("region", { name: "Capture" }).getByRole("note")).toContainText("This file holds credentials in clear text (1 entry revealed on export)");
-  await expect(capturedEntries(page).filter({ hasText: ALICE_PLAIN })).toContainText("revealed on export");
+  await expect(capturedEntries(page).filter({ hasText: ALICE_PLAIN })).toHaveAttribute("aria-label", /client to server, sasl/);
 });
 
-test("the two stream files: each direction's bytes, starting with the stream header", async ({ page }, testInfo) => {
+test("the two stream files: each a well-formed XML document holding its direction's bytes", async ({ page }, testInfo) => {
   const { stanza } = await smallSession(page);
   const id = stanza.match(/id="([^"]+)"/)![1]!;
 
   const client = await exportAs(page, testInfo, "Client stream (.xml)", "client.xml");
   expect(client.suggested).toMatch(/^xmpp-alice@localhost-\d{8}-\d{6}-client\.xml$/);
-  expect(client.text).toMatch(/^(<\?xml version=['"]1\.0['"]\?>)?<stream:stream\s[^>]*xmlns:stream=['"]http:\/\/etherx\.jabber\.org\/streams['"][^>]*>/);
-  expect(client.text.match(/<stream:stream\s[^>]*>/)?.[0]).toMatch(/\sto=['"]localhost['"]/);
+  // Well-formed, with every stream restart (STARTTLS, SASL) a <stream> of its own.
+  expect(walkXml(client.text, { fragment: false }).error).toBeNull();
+  const clientRead = readStreamFile(client.text);
+  if (!clientRead.ok) throw new Error(clientRead.message);
+  expect(clientRead.direction).toBe("client-to-server");
+  expect(clientRead.sections.length).toBeGreaterThanOrEqual(2);
+  for (const section of clientRead.sections) expect(section).toMatch(/^(<\?xml version=['"]1\.0['"]\?>)?<stream:stream\s[^>]*xmlns:stream=['"]http:\/\/etherx\.jabber\.org\/streams['"][^>]*>/);
+  const clientWire = clientRead.sections.join("");
+  expect(clientWire.match(/<stream:stream\s[^>]*>/)?.[0]).toMatch(/\sto=['"]localhost['"]/);
   // The sent stanza, byte for byte.
-  expect(client.text).toContain(stanza);
+  expect(clientWire).toContain(stanza);
   expect(client.text).not.toContain(ALICE_PLAIN);
   // Only what the client sent: nothing from the server, no event sentences.
-  expect(client.text).not.toContain("<stream:features");
-  expect(client.text).not.toMatch(new RegExp(`type=['"]result['"][^>]*id=['"]${id}['"]|id=['"]${id}['"][^>]*type=['"]result['"]`));
+  expect(clientWire).not.toContain("<stream:features");
+  expect(clientWire).not.toMatch(new RegExp(`type=['"]result['"][^>]*id=['"]${id}['"]|id=['"]${id}['"][^>]*type=['"]result['"]`));
 
   const server = await exportAs(page, testInfo, "Server stream (.xml)", "server.xml");
   expect(server.suggested).toMatch(/-server\.xml$/);
-  expect(server.text).toMatch(/^(<\?xml version=['"]1\.0['"]\?>)?<stream:stream\s/);
-  expect(server.text).toContain("<stream:features");
-  expect(server.text).toMatch(new RegExp(`<iq [^>]*id=['"]${id}['"]`));
-  expect(server.text).not.toContain(stanza);
+  expect(walkXml(server.text, { fragment: false }).error).toBeNull();
+  const serverRead = readStreamFile(server.text);
+  if (!serverRead.ok) throw new Error(serverRead.message);
+  expect(serverRead.sections.length).toBe(clientRead.sections.length);
+  const serverWire = serverRead.sections.join("");
+  expect(serverWire).toMatch(/^(<\?xml version=['"]1\.0['"]\?>)?<stream:stream\s/);
+  expect(serverWire).toContain("<stream:features");
+  expect(serverWire).toMatch(new RegExp(`<iq [^>]*id=['"]${id}['"]`));
+  expect(serverWire).not.toContain(stanza);
 
-  // Both files together open on /captures as one capture.
-  await importOnCaptures(page, [client.path, server.path]);
+  // Both files together open on /captures as one capture, the ping answered below its request.
+  await importOnCaptures(page, [server.path, client.path]);
   const capture = page.getByRole("region", { name: "Capture" });
   await expect(capture).toContainText("client.xml");
   await expect(capture.getByText(stanza, { exact: true })).toHaveCount(1);
+  await expect(capturedEntries(page).filter({ hasText: id }).last()).toContainText("answers #");
   await expect(alerts(page)).toHaveCount(0);
+});
+
+test("Anonymize: no JID, domain or host of the session is left in the export", async ({ page }, testInfo) => {
+  await smallSession(page);
+  await pane(page).getByLabel(/^Export \d+ entries$/).click();
+  await pane(page).getByRole("group", { name: "Export formats" }).getByLabel("Anonymize").check();
+  const exported = await exportAs(page, testInfo, "Transcript (.json)", "anonymized.json");
+  expect(exported.suggested).toMatch(/^xmpp-user1@domain1\.example-/);
+  expect(exported.text).not.toMatch(/alice|localhost|127\.0\.0\.1/);
+  expect(exported.text).not.toContain(ALICE_PLAIN);
+  const file = JSON.parse(exported.text) as ExportedFile & { meta: { anonymized?: boolean } };
+  expect(file.meta).toMatchObject({ jid: expect.stringMatching(/^user1@domain1\.example\/res1$/) as unknown, anonymized: true });
+  expect(file.entries.some((entry) => entry.raw.includes("to='domain1.example'"))).toBe(true);
 });
 
 test("a file that is not a transcript is refused with a clear alert", async ({ page }) => {

@@ -151,7 +151,7 @@ test("script-carrying content from a server stays inert in the lanes, the explan
   await page.goto("/captures");
   const capturesUrl = page.url();
   await guard.expectNothingRan(capturesUrl);
-  const captured = page.getByRole("region", { name: "Capture" }).getByRole("list", { name: "Entries" }).getByRole("listitem");
+  const captured = page.getByRole("region", { name: "Capture" }).getByRole("list", { name: "Transcript entries" }).getByRole("listitem");
   for (const files of [json, streams]) {
     await page.getByLabel("Transcript file or stream files to import").setInputFiles(files);
     await expect(captured.filter({ hasText: "window.__pwned='xhtml'" })).toBeVisible();

@@ -192,6 +192,7 @@ test("captures: the diagram of an imported capture is one click away, and an arr
   const reply = view.getByRole("option", { name: /^#\d+, bob@localhost to alice@localhost\/cap: message chat$/ });
   await reply.click();
   const seq = await seqOf(reply);
-  await expect(capture.locator(`li[data-seq="${seq}"]`)).toHaveAttribute("aria-current", "true");
-  await expect(capture.locator('li[aria-current="true"]')).toHaveCount(1);
+  const entries = capture.getByRole("list", { name: "Transcript entries" });
+  await expect(entries.locator(`[data-seq="${seq}"]`)).toHaveAttribute("aria-current", "true");
+  await expect(entries.locator('[aria-current="true"]')).toHaveCount(1);
 });

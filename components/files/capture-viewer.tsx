@@ -1,45 +1,70 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ExportMenu, ImportButton, type ImportedCapture } from "./transcript-files";
+import { CapturePane } from "./capture-pane";
 import { openPlaygroundDb, type PlaygroundDb } from "@/lib/persistence/playground-db";
 import type { StoredSessionSummary } from "@/lib/persistence/persisted-transcripts";
-import type { ExportedEntry } from "@/lib/transcript-files/format";
-import { displayText, truncationNote } from "@/lib/xml/display-text";
-import { storeOf } from "@/lib/transcript/transcript-store";
-import { SequencePanel } from "@/components/sequence/sequence-panel";
+import { SAVED_PREFIX, captureName, formatCaptureLink, parseCaptureLink, type CaptureLink } from "@/lib/transcript-files/capture-link";
+import type { AccountMeta } from "@/lib/transcript-files/format";
+import styles from "./capture-viewer.module.css";
 
 /**
  * Reads a capture offline: an imported file, or a session this browser stored. Nothing
- * here connects anywhere. Entries are shown read-only, a page at a time, because a
- * capture can hold a million of them.
+ * here connects anywhere. Each account of it opens in the workbench's own lanes
+ * (virtualised, so a million entries are fine), read-only.
  *
- * It renders its own simple list rather than StreamLanes, whose props are being reworked.
+ * The selected entry is in the address (`#capture=NAME&entry=87`), so the address is a link
+ * to it: opened, it selects and scrolls to that entry once its capture is open.
  */
 
-const PAGE_SIZE = 500;
+interface OpenCapture extends ImportedCapture {
+  name: string;
+}
 
 export function CaptureViewer() {
-  const [capture, setCapture] = useState<ImportedCapture | null>(null);
+  const [capture, setCapture] = useState<OpenCapture | null>(null);
+  const [link, setLink] = useState<CaptureLink | null>(null);
+  useEffect(() => {
+    const follow = () => setLink(parseCaptureLink(window.location.hash));
+    follow();
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
+  }, []);
+  const open = useCallback((opened: ImportedCapture, savedKey?: string) => setCapture({ ...opened, name: captureName(opened.fileNames, savedKey) }), []);
+  const waiting = link !== null && link.capture !== capture?.name && !link.capture.startsWith(SAVED_PREFIX);
+  const accounts = capture?.meta.accounts;
   return (
     <main className="workbench captures">
       <div className="workbench-toolbar capture-toolbar">
         <h1 className="capture-title">Captures</h1>
-        <ImportButton onImport={setCapture} label="Open a file…" />
-        {capture !== null && <ExportMenu entries={() => capture.entries} count={capture.entries.length} meta={capture.meta} />}
+        <ImportButton onImport={(opened) => open(opened)} label="Open a file…" />
+        {capture !== null && (
+          <ExportMenu
+            entries={() => capture.entries}
+            count={capture.entries.length}
+            meta={capture.meta}
+            {...(accounts === undefined ? {} : { accounts: () => accounts.map((account) => ({ meta: account, entries: capture.entries.filter((entry) => entry.account === account.id) })) })}
+          />
+        )}
       </div>
-      <SavedSessions onOpen={setCapture} />
+      <SavedSessions onOpen={open} autoOpen={link?.capture.startsWith(SAVED_PREFIX) ? link.capture.slice(SAVED_PREFIX.length) : null} />
+      {waiting && (
+        <p className="hint" role="note" data-testid="link-waiting">
+          This link points to entry #{link.entry} of {link.capture}. Open that file to see it.
+        </p>
+      )}
       {capture === null ? (
         <p className="hint">Open an exported transcript or stream files, or a session saved in this browser. Nothing is sent anywhere.</p>
       ) : (
-        <CaptureView capture={capture} />
+        <CaptureView key={capture.name + capture.entries.length} capture={capture} link={link?.capture === capture.name ? link : null} />
       )}
     </main>
   );
 }
 
 /** Sessions this browser kept, with open and delete; storage is per browser profile. */
-function SavedSessions({ onOpen }: { onOpen(capture: ImportedCapture): void }) {
+function SavedSessions({ onOpen, autoOpen }: { onOpen(capture: ImportedCapture, savedKey: string): void; autoOpen: string | null }) {
   const [db, setDb] = useState<PlaygroundDb | null>(null);
   const [sessions, setSessions] = useState<StoredSessionSummary[]>([]);
   const [message, setMessage] = useState<string | null>(null);
@@ -69,10 +94,22 @@ function SavedSessions({ onOpen }: { onOpen(capture: ImportedCapture): void }) {
       if (!loaded) return setMessage("That session is no longer stored in this browser.");
       const { meta, full } = loaded.session;
       const note = full ? "Browser storage filled up during this session: entries after the last one shown were not stored." : undefined;
-      onOpen({ entries: loaded.entries, meta: { ...meta, timing: "recorded", ...(note ? { note } : {}) }, fileNames: [] });
+      onOpen({ entries: loaded.entries, meta: { ...meta, timing: "recorded", ...(note ? { note } : {}) }, fileNames: [] }, sessionKey);
     },
     [db, onOpen],
   );
+
+  // A link to an entry of a saved session opens that session, once, when storage is open and lists it.
+  const autoOpened = useRef<string | null>(null);
+  const listed = db !== null && autoOpen !== null && sessions.some((session) => session.sessionKey === autoOpen);
+  useEffect(() => {
+    if (!listed || autoOpen === null || autoOpened.current === autoOpen) return;
+    const timer = setTimeout(() => {
+      autoOpened.current = autoOpen;
+      void open(autoOpen);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [listed, autoOpen, open]);
 
   const remove = useCallback(
     async (sessionKey: string) => {
@@ -110,102 +147,68 @@ function SavedSessions({ onOpen }: { onOpen(capture: ImportedCapture): void }) {
   );
 }
 
-function CaptureView({ capture }: { capture: ImportedCapture }) {
+function CaptureView({ capture, link }: { capture: OpenCapture; link: CaptureLink | null }) {
   const { entries, meta } = capture;
-  const [page, setPage] = useState(0);
-  const [shown, setShown] = useState(capture);
-  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
-  // A new capture starts at its first page (state adjusted during render, not in an effect).
-  if (shown !== capture) {
-    setShown(capture);
-    setPage(0);
-    setSelectedSeq(null);
+  const accounts: AccountMeta[] = meta.accounts ?? [{ id: "", ...meta }];
+  const [selected, setSelected] = useState<{ account: string; seq: number } | null>(null);
+  // A link (on arrival, or pasted into the address bar) selects its entry: state adjusted during render.
+  const [followed, setFollowed] = useState<CaptureLink | null>(null);
+  if (link !== null && link !== followed) {
+    setFollowed(link);
+    setSelected({ account: link.account ?? accounts[0]!.id, seq: link.entry });
   }
-  const store = useMemo(() => storeOf(entries), [entries]);
-  // An arrow chosen in the diagram turns to its entry's page and brings the entry into view.
-  function select(seq: number | null) {
-    setSelectedSeq(seq);
-    const index = seq === null ? -1 : store.indexOfSeq(seq);
-    if (index < 0) return;
-    setPage(Math.floor(index / PAGE_SIZE));
-    requestAnimationFrame(() => document.querySelector(`.capture-view [data-seq="${seq}"]`)?.scrollIntoView({ block: "nearest" }));
-  }
-  const pages = Math.max(1, Math.ceil(entries.length / PAGE_SIZE));
-  const first = page * PAGE_SIZE;
-  const visible = entries.slice(first, first + PAGE_SIZE);
+  const select = (account: string, seq: number | null) => {
+    setSelected(seq === null ? null : { account, seq });
+    const hash = seq === null ? "" : formatCaptureLink({ capture: capture.name, entry: seq, ...(account === "" ? {} : { account }) });
+    window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}${hash}`);
+  };
   const revealedCount = entries.filter((entry) => entry.revealedOnExport).length;
+  const linkHere = selected === null ? null : formatCaptureLink({ capture: capture.name, entry: selected.seq, ...(selected.account === "" ? {} : { account: selected.account }) });
 
   return (
     <section className="capture-view" aria-label="Capture">
-      <p className="capture-meta">{describeCapture(capture)}</p>
+      <p className="capture-meta">
+        {describeCapture(capture)}
+        {linkHere !== null && (
+          <>
+            {" · "}
+            <a href={linkHere} data-testid="entry-link">
+              Link to #{selected!.seq}
+            </a>
+          </>
+        )}
+      </p>
       {meta.note && <p className="hint">{meta.note}</p>}
+      {meta.anonymized && <p className="hint">Anonymized on export: addresses, hosts and message texts are placeholders.</p>}
       {revealedCount > 0 && (
         <p className="error-text" role="note">
           This file holds credentials in clear text ({revealedCount} {revealedCount === 1 ? "entry" : "entries"} revealed on export). Share it with care.
         </p>
       )}
-      <SequencePanel defaultOpen={false} store={store} account={meta.jid} selectedSeq={selectedSeq} onSelect={select} />
-      <nav className="row" aria-label="Pages">
-        <button type="button" className="button small" disabled={page === 0} onClick={() => setPage(page - 1)}>
-          Previous
-        </button>
-        <span aria-live="polite">
-          {entries.length === 0 ? "No entries" : `Entries ${first + 1}–${first + visible.length} of ${entries.length}`} (page {page + 1} of {pages})
-        </span>
-        <button type="button" className="button small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
-          Next
-        </button>
-      </nav>
-      <div className="lanes">
-        <div className="lanes-header">
-          <span>client → server</span>
-          <span>server → client</span>
-        </div>
-        <ol className="lanes-body" aria-label="Entries">
-          {visible.map((entry, index) => (
-            <CaptureEntry key={entry.seq} entry={entry} selected={entry.seq === selectedSeq} onSelect={select} previousAt={meta.timing === "recorded" ? (visible[index - 1]?.at ?? entries[first - 1]?.at ?? 0) : null} />
-          ))}
-        </ol>
+      <div className={accounts.length > 1 ? `${styles.panes} ${styles.twoPanes}` : styles.panes}>
+        {accounts.map((account, index) => (
+          <AccountOfCapture key={account.id} account={account} index={index} several={accounts.length > 1} entries={entries} selected={selected} onSelect={select} />
+        ))}
       </div>
     </section>
   );
+}
+
+function AccountOfCapture({ account, index, several, entries, selected, onSelect }: { account: AccountMeta; index: number; several: boolean; entries: ImportedCapture["entries"]; selected: { account: string; seq: number } | null; onSelect(account: string, seq: number | null): void }) {
+  const own = useMemo(() => (several ? entries.filter((entry) => entry.account === account.id) : entries), [entries, account.id, several]);
+  const onSelectHere = useCallback((seq: number | null) => onSelect(account.id, seq), [onSelect, account.id]);
+  return <CapturePane label={several ? `Account ${index + 1}: ${account.jid ?? account.id}` : `Account: ${account.jid ?? "no JID"}`} meta={account} entries={own} selectedSeq={selected?.account === account.id ? selected.seq : null} onSelect={onSelectHere} />;
 }
 
 /** One line about where the capture came from: file, account, target, mode, when, how many. */
 function describeCapture({ entries, meta, fileNames }: ImportedCapture): string {
   const parts = [
     fileNames.join(", "),
-    meta.jid,
+    meta.accounts === undefined ? meta.jid : `${meta.accounts.length} accounts`,
     meta.target,
     meta.mode,
     meta.exportedAt === undefined ? undefined : `exported ${new Date(meta.exportedAt).toLocaleString()}`,
     `${entries.length.toLocaleString("en-US")} entries`,
   ];
   return parts.filter((part) => part !== undefined && part !== "").join(" · ");
-}
-
-function CaptureEntry({ entry, previousAt, selected, onSelect }: { entry: ExportedEntry; previousAt: number | null; selected: boolean; onSelect(seq: number): void }) {
-  const lane = entry.dir === "out" ? "lane-out" : entry.dir === "in" ? "lane-in" : "lane-event";
-  const direction = entry.dir === "out" ? "client to server" : entry.dir === "in" ? "server to client" : "event";
-  const shown = displayText(entry.raw);
-  return (
-    <li className={`entry ${lane} kind-${entry.kind}${selected ? " selected" : ""}`} data-seq={entry.seq} aria-current={selected ? "true" : undefined} aria-label={`#${entry.seq}, ${direction}, ${entry.kind}`} onClick={() => onSelect(entry.seq)}>
-      <div className="entry-meta">
-        <span className="entry-seq">#{entry.seq}</span>
-        {previousAt !== null && <span>+{(entry.at - previousAt).toFixed(1)} ms</span>}
-        <span className="badge">{entry.kind}</span>
-        {entry.redacted && <span className="badge badge-secret">redacted</span>}
-        {entry.revealedOnExport && <span className="badge badge-secret">revealed on export</span>}
-        {entry.pair !== undefined && <span className="badge">answers #{entry.pair}</span>}
-        {entry.error && <span className="badge badge-error">{entry.error}</span>}
-      </div>
-      {/* Text, never markup: an imported file is untrusted. At most a screenful, controls drawn visibly. */}
-      <pre className="entry-raw">{shown.text}</pre>
-      {shown.omitted > 0 && (
-        <p className="hint" data-testid="entry-truncated">
-          {truncationNote(shown)}
-        </p>
-      )}
-    </li>
-  );
 }

@@ -4,6 +4,8 @@ import { useId, useRef, useState } from "react";
 // The export and import code loads when used: it is not part of the page's first paint.
 const loadExport = () => import("@/lib/transcript-files/export");
 const loadImport = () => import("@/lib/transcript-files/import-streams");
+const loadAnonymize = () => import("@/lib/transcript-files/anonymize");
+import type { AccountCapture } from "@/lib/transcript-files/export";
 import type { ExportedEntry, ImportedMeta, TranscriptMeta } from "@/lib/transcript-files/format";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 
@@ -32,13 +34,21 @@ export interface ExportMenuProps {
   /** Unmasked credentials by seq: pass them only while the person has revealed them, and they are exported too. */
   secrets?: ReadonlyMap<number, string> | null;
   disabled?: boolean;
+  /**
+   * Several accounts (read when an export is chosen): the JSON holds them all as one capture
+   * with one timeline, and there are no stream files (they are one account's streams).
+   */
+  accounts?: () => AccountCapture[];
+  /** The menu's accessible name; by default "Export N entries". */
+  label?: string;
 }
 
 /** Export as the JSON transcript, or as the two XML stream files the tutorials describe. */
-export function ExportMenu({ entries, count, meta, secrets, disabled = false }: ExportMenuProps) {
+export function ExportMenu({ entries, count, meta, secrets, disabled = false, accounts, label }: ExportMenuProps) {
   const menuRef = useRef<HTMLDetailsElement>(null);
   const [busy, setBusy] = useState(false);
-  const revealed = secrets !== null && secrets !== undefined && secrets.size > 0;
+  const [anonymize, setAnonymize] = useState(false);
+  const revealed = !anonymize && secrets !== null && secrets !== undefined && secrets.size > 0;
   const empty = count === 0;
 
   function exportAs(choice: ExportChoice) {
@@ -46,14 +56,22 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false }: 
     // A million entries take a few seconds: let "Preparing…" paint before the work starts.
     setTimeout(async () => {
       try {
-        const { exportFileNames, exportJson, exportStreamFiles } = await loadExport();
+        const { exportAccountsJson, exportFileNames, exportJson, exportStreamFiles } = await loadExport();
         const exportedAt = new Date();
-        const names = exportFileNames(meta, exportedAt);
-        const revealedSecrets = secrets ?? undefined;
+        if (accounts !== undefined) {
+          // Anonymized, credentials are masked whatever was revealed.
+          const chosen = anonymize ? (await loadAnonymize()).anonymizeCaptures(accounts()).map((capture) => ({ ...capture, secrets: undefined })) : accounts();
+          const fileMeta = anonymize ? { anonymized: true } : {};
+          download(exportAccountsJson(chosen, fileMeta, exportedAt), exportFileNames({ jid: chosen.map((capture) => capture.meta.jid?.split("@")[0] ?? capture.meta.id).join("+") }, exportedAt).json);
+          return;
+        }
+        const capture = anonymize ? (await loadAnonymize()).anonymizeCapture(entries(), meta) : { entries: entries(), meta };
+        const names = exportFileNames(capture.meta, exportedAt);
+        const revealedSecrets = anonymize ? undefined : (secrets ?? undefined);
         if (choice === "json") {
-          download(exportJson(entries(), meta, revealedSecrets, exportedAt), names.json);
+          download(exportJson(capture.entries, capture.meta, revealedSecrets, exportedAt), names.json);
         } else {
-          const files = exportStreamFiles(entries(), revealedSecrets);
+          const files = exportStreamFiles(capture.entries, revealedSecrets);
           download(files[choice], names[choice]);
         }
       } finally {
@@ -72,8 +90,8 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false }: 
   }
   return (
     <details ref={menuRef} className="export-menu">
-      <summary className="button small" aria-label={`Export ${count} entries`}>
-        {busy ? "Preparing…" : "Export"}
+      <summary className="button small" aria-label={label ?? `Export ${count} entries`}>
+        {busy ? "Preparing…" : (label ?? "Export")}
       </summary>
       <div className="export-menu-items" role="group" aria-label="Export formats">
         {revealed && (
@@ -81,15 +99,23 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false }: 
             Credentials are revealed, so these files will contain them.
           </p>
         )}
+        <label className="checkbox" title="JIDs, domains, host names, resources and message texts become placeholders (the same one each time); credentials stay masked">
+          <input type="checkbox" checked={anonymize} onChange={(event) => setAnonymize(event.target.checked)} />
+          Anonymize
+        </label>
         <button type="button" className="button small" disabled={busy} onClick={() => exportAs("json")}>
-          Transcript (.json)
+          {accounts === undefined ? "Transcript (.json)" : "Both accounts, one timeline (.json)"}
         </button>
-        <button type="button" className="button small" disabled={busy} onClick={() => exportAs("client")}>
-          Client stream (.xml)
-        </button>
-        <button type="button" className="button small" disabled={busy} onClick={() => exportAs("server")}>
-          Server stream (.xml)
-        </button>
+        {accounts === undefined && (
+          <>
+            <button type="button" className="button small" disabled={busy} onClick={() => exportAs("client")}>
+              Client stream (.xml)
+            </button>
+            <button type="button" className="button small" disabled={busy} onClick={() => exportAs("server")}>
+              Server stream (.xml)
+            </button>
+          </>
+        )}
       </div>
     </details>
   );

@@ -28,6 +28,8 @@ export interface StreamLanesProps {
   compact?: boolean;
   /** With compact: the page's own controls at the end of the toolbar's row. */
   tools?: ReactNode;
+  /** False where nothing can be revealed (a capture read from a file): no Reveal credentials. */
+  canReveal?: boolean;
 }
 
 export function StreamLanes(props: StreamLanesProps) {
@@ -154,7 +156,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         canUndoClear={store.canUndoClear}
         onClear={clear}
         onUndoClear={undoClear}
-        hasSecrets={store.hasRedacted}
+        hasSecrets={store.hasRedacted && props.canReveal !== false}
         revealed={props.revealed}
         onToggleSecrets={props.onToggleSecrets}
         compact={props.compact === true}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import dynamic from "next/dynamic";
@@ -13,6 +13,8 @@ import { ConnectForm } from "./connect-form";
 import { PaneSplitter } from "./pane-splitter";
 import { usePersistedTranscript, useSendHistory } from "./use-browser-storage";
 import { useXmppSession } from "./use-xmpp-session";
+import { useRegisterPaneCapture } from "./pane-captures";
+import { takeHandOff } from "@/components/files/editor-handoff";
 
 // The explanations carry the whole XMPP schema: they load after first paint.
 const ExplanationPanel = dynamic(() => import("@/components/explain/explanation-panel").then((module) => module.ExplanationPanel), {
@@ -45,6 +47,17 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
   const { history, remember } = useSendHistory(paneId);
   const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
   const storageNotice = usePersistedTranscript(store, view.sessionId, meta, acknowledge);
+  useRegisterPaneCapture(paneId, () => ({ meta: { id: paneId, ...meta }, entries: store.all(), secrets: view.revealed ? (view.secrets ?? undefined) : undefined }));
+  // A stanza sent here by "Load into editor" on /captures goes to the first pane's editor.
+  // Taken in a callback, not the effect's body: a second run of the effect (StrictMode) must not find it gone.
+  useEffect(() => {
+    if (paneId !== "a") return;
+    const frame = requestAnimationFrame(() => {
+      const handed = takeHandOff();
+      if (handed !== null) setDraft(handed);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [paneId]);
   const online = view.status === "online";
   const me = view.jid ?? "";
   const myBare = me.split("/")[0] ?? "";

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { REDACTION_MASK } from "../xmpp/entry";
-import { exportFileNames, exportJson, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
+import { exportAccountsJson, exportFileNames, exportJson, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
 import { parseTranscriptFile } from "./import";
 import { parseStreamFiles } from "./import-streams";
-import { PLAIN_SECRET, recordSample, syntheticEntries, wireText } from "./test-fixtures";
+import { readStreamFile } from "./stream-file";
+import { PLAIN_SECRET, WIRE_WITH_RESTARTS, recordSample, syntheticEntries, wireText } from "./test-fixtures";
+import { walkXml } from "../xml/walk-xml";
+import { SaxesParser } from "saxes";
 
 const META = { jid: "alice@localhost/pg", target: "guided · plain · 127.0.0.1:5222", mode: "guided" };
 const EXPORTED_AT = new Date("2025-03-04T05:06:07.089Z");
@@ -86,20 +89,65 @@ describe("exportJson", () => {
   });
 });
 
+/** The root and the `<stream>` children of an XML document, read by saxes with no help from stream-file.ts. */
+function outlineOf(xml: string): { root: string; streams: { n: string; text: string }[] } {
+  const parser = new SaxesParser({ xmlns: true });
+  const outline = { root: "", streams: [] as { n: string; text: string }[] };
+  let depth = 0;
+  parser.on("opentag", (tag) => {
+    depth++;
+    if (depth === 1) outline.root = `${tag.local} ${tag.attributes.direction?.value}`;
+    if (depth === 2) outline.streams.push({ n: tag.attributes.n?.value ?? "", text: "" });
+  });
+  parser.on("closetag", () => void depth--);
+  parser.on("cdata", (text) => {
+    const stream = outline.streams.at(-1);
+    if (depth === 2 && stream) stream.text += text;
+  });
+  parser.write(xml).close();
+  return outline;
+}
+
+/** The wire text a stream file holds, read back with the file's own reader. */
+function wireOf(file: string): string {
+  const read = readStreamFile(file);
+  if (!read.ok) throw new Error(read.message);
+  return read.sections.join("");
+}
+
 describe("exportStreamFiles", () => {
-  it("concatenates exactly the wire text of each direction, credentials masked", async () => {
+  it("holds exactly the wire text of each direction, credentials masked", async () => {
     const { entries } = recordSample();
     const { client, server } = exportStreamFiles(entries);
     const masked = wireText("out").replace(PLAIN_SECRET, REDACTION_MASK);
-    expect(await client.text()).toBe(masked);
-    expect(await server.text()).toBe(wireText("in"));
+    expect(wireOf(await client.text())).toBe(masked);
+    expect(wireOf(await server.text())).toBe(wireText("in"));
   });
 
-  it("writes the exact client stream when credentials were revealed", async () => {
+  it("holds the exact client stream when credentials were revealed", async () => {
     const { entries, secrets } = recordSample();
     const { client, server } = exportStreamFiles(entries, secrets);
-    expect(await client.text()).toBe(wireText("out"));
-    expect(await server.text()).toBe(wireText("in"));
+    expect(wireOf(await client.text())).toBe(wireText("out"));
+    expect(wireOf(await server.text())).toBe(wireText("in"));
+  });
+
+  it("is one well-formed XML document per direction across STARTTLS and SASL restarts, one <stream> per stream", async () => {
+    const { entries, secrets } = recordSample(WIRE_WITH_RESTARTS);
+    const { client, server } = exportStreamFiles(entries, secrets);
+    for (const [file, dir] of [[await client.text(), "out"], [await server.text(), "in"]] as const) {
+      // The wire text alone is not a document: three headers, three XML declarations.
+      expect(wireText(dir, WIRE_WITH_RESTARTS).match(/<\?xml /g)).toHaveLength(3);
+      // A plain strict parse, not the file's own reader: saxes throws on anything not well-formed.
+      const outline = outlineOf(file);
+      expect(outline.root).toBe(`xmpp-stream-file ${dir === "out" ? "client-to-server" : "server-to-client"}`);
+      expect(outline.streams.map((stream) => stream.n)).toEqual(["1", "2", "3"]);
+      expect(outline.streams.map((stream) => stream.text.startsWith("<?xml version='1.0'?><stream:stream "))).toEqual([true, true, true]);
+      const strict = walkXml(file, { fragment: false });
+      expect(strict.error).toBeNull();
+      expect(strict.roots).toBe(1);
+      // The carriage returns crossed the wire: they are still there, byte for byte.
+      expect(wireOf(file)).toBe(wireText(dir, WIRE_WITH_RESTARTS));
+    }
   });
 
   it("leaves events out: they are not wire text", () => {
@@ -110,20 +158,35 @@ describe("exportStreamFiles", () => {
     expect(client + server).not.toContain("closed by the server");
   });
 
-  it("imports back into the same wire entries, client first, without timing", async () => {
-    const { entries } = recordSample();
+  it("imports back into the same wire entries, each stream's client entries first, without timing", async () => {
+    const { entries } = recordSample(WIRE_WITH_RESTARTS);
     const files = exportStreamFiles(entries);
     const imported = parseStreamFiles(await files.client.text(), await files.server.text());
     if (!imported.ok) throw new Error(imported.message);
     const wire = entries.filter((entry) => entry.dir !== "event");
-    const byDirection = [...wire.filter((entry) => entry.dir === "out"), ...wire.filter((entry) => entry.dir === "in")];
-    expect(imported.entries.map((entry) => [entry.dir, entry.kind, entry.raw])).toEqual(byDirection.map((entry) => [entry.dir, entry.kind, entry.raw]));
+    // Streams start at each header: client stream N, server stream N, then stream N+1.
+    const streamOf = (dir: string) => {
+      let n = 0;
+      return wire.filter((entry) => entry.dir === dir).map((entry) => ({ entry, n: entry.kind === "stream-open" ? ++n : Math.max(n, 1) }));
+    };
+    const ordered = [...streamOf("out"), ...streamOf("in")].sort((a, b) => a.n - b.n || (a.entry.dir === b.entry.dir ? 0 : a.entry.dir === "out" ? -1 : 1)).map(({ entry }) => entry);
+    expect(imported.entries.map((entry) => [entry.dir, entry.kind, entry.raw])).toEqual(ordered.map((entry) => [entry.dir, entry.kind, entry.raw]));
+    // The server's <proceed/> lists before the client's second header, its <success/> before the third.
+    const at = (name: string, dir: string, nth = 1) => imported.entries.filter((entry) => entry.name === name && entry.dir === dir)[nth - 1]?.seq ?? NaN;
+    expect(at("proceed", "in")).toBeLessThan(at("stream", "out", 2));
+    expect(at("success", "in")).toBeLessThan(at("stream", "out", 3));
     expect(imported.entries.every((entry) => entry.at === 0 && entry.wall === 0 && entry.rttMs === undefined)).toBe(true);
     expect(imported.meta.timing).toBe("none");
     // iq pairing still works, because every request precedes its answer.
     const result = imported.entries.find((entry) => entry.attrs?.type === "result");
-    const request = imported.entries.find((entry) => entry.attrs?.id === "r1" && entry.dir === "out");
+    const request = imported.entries.find((entry) => entry.attrs?.id === "b1" && entry.dir === "out");
     expect(result?.pair).toBe(request?.seq);
+  });
+
+  it("still imports the bare wire text older exports wrote", () => {
+    const imported = parseStreamFiles(wireText("out"), wireText("in"));
+    if (!imported.ok) throw new Error(imported.message);
+    expect(imported.entries.filter((entry) => entry.dir === "out").map((entry) => entry.raw).join("")).toBe(wireText("out").replace(PLAIN_SECRET, REDACTION_MASK));
   });
 
   it("masks credentials again when revealed stream files are imported", () => {
@@ -132,6 +195,70 @@ describe("exportStreamFiles", () => {
     const auth = imported.entries.find((entry) => entry.name === "auth");
     expect(auth).toMatchObject({ redacted: true });
     expect(auth?.raw).not.toContain(PLAIN_SECRET);
+  });
+});
+
+describe("exportJson keeps the true order", () => {
+  it("imports with the two directions interleaved as they happened, with their times", async () => {
+    const { entries } = recordSample(WIRE_WITH_RESTARTS);
+    const imported = parseTranscriptFile(await exportJson(entries, META).text());
+    if (!imported.ok) throw new Error(imported.message);
+    expect(imported.entries.map((entry) => [entry.seq, entry.dir, entry.at])).toEqual(entries.map((entry) => [entry.seq, entry.dir, entry.at]));
+    // Out and in alternate as recorded: the order a stream-file import cannot know.
+    const dirs = imported.entries.map((entry) => entry.dir);
+    expect(dirs.indexOf("in")).toBeLessThan(dirs.indexOf("out", dirs.indexOf("in")));
+    expect(imported.entries.every((entry, index) => index === 0 || entry.at >= imported.entries[index - 1]!.at)).toBe(true);
+  });
+});
+
+describe("exportAccountsJson: two accounts, one capture", () => {
+  /** Two sessions whose entries happened alternately, a's a little before b's. */
+  function twoSessions() {
+    const a = recordSample().entries.map((entry, index) => ({ ...entry, wall: 1_000 + index * 10 }));
+    const b = recordSample(WIRE_WITH_RESTARTS).entries.map((entry, index) => ({ ...entry, wall: 1_005 + index * 10 }));
+    return { a, b };
+  }
+
+  it("writes one timeline by time, each entry tagged with its account, and reads it back as the two accounts", async () => {
+    const { a, b } = twoSessions();
+    const text = await exportAccountsJson(
+      [
+        { meta: { id: "a", jid: "alice@localhost/pg", target: "guided · plain · 127.0.0.1:5222" }, entries: a },
+        { meta: { id: "b", jid: "bob@localhost/x" }, entries: b },
+      ],
+      {},
+      EXPORTED_AT,
+    ).text();
+    const imported = parseTranscriptFile(text);
+    if (!imported.ok) throw new Error(imported.message);
+    expect((JSON.parse(text) as { version: number }).version).toBe(2);
+    expect(imported.meta.accounts).toEqual([
+      { id: "a", jid: "alice@localhost/pg", target: "guided · plain · 127.0.0.1:5222" },
+      { id: "b", jid: "bob@localhost/x" },
+    ]);
+    // One timeline: a, b, a, b... while both last, by wall-clock time.
+    expect(imported.entries.slice(0, 6).map((entry) => entry.account)).toEqual(["a", "b", "a", "b", "a", "b"]);
+    expect(imported.entries.every((entry, index) => index === 0 || entry.wall >= imported.entries[index - 1]!.wall)).toBe(true);
+    // Each account's entries are its own, unchanged but for the tag.
+    const strip = (entries: typeof imported.entries) => entries.map(({ account: _account, ...entry }) => entry);
+    expect(strip(imported.entries.filter((entry) => entry.account === "a"))).toEqual(a);
+    expect(strip(imported.entries.filter((entry) => entry.account === "b"))).toEqual(b);
+  });
+
+  it("unmasks only the account whose credentials were revealed", async () => {
+    const { a, b } = twoSessions();
+    const secrets = recordSample().secrets;
+    const text = await exportAccountsJson([
+      { meta: { id: "a" }, entries: a, secrets },
+      { meta: { id: "b" }, entries: b },
+    ]).text();
+    const imported = parseTranscriptFile(text);
+    if (!imported.ok) throw new Error(imported.message);
+    const auths = imported.entries.filter((entry) => entry.name === "auth");
+    expect(auths.map((entry) => [entry.account, entry.revealedOnExport === true, entry.raw.includes(PLAIN_SECRET)])).toEqual([
+      ["a", true, true],
+      ["b", false, false],
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import { redactXml } from "../xmpp/redaction";
-import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, revealedRaw, type ExportedEntry, type TranscriptMeta } from "./format";
+import { STREAM_FILE_CLOSE, StreamSectionWriter, streamFileOpen } from "./stream-file";
+import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, TRANSCRIPT_VERSION_ACCOUNTS, revealedRaw, type AccountMeta, type ExportedEntry, type TranscriptMeta } from "./format";
 
 /**
  * Transcript exports, built chunk by chunk into a Blob rather than as one string: a
@@ -34,6 +35,7 @@ function metaForExport(meta: TranscriptMeta): TranscriptMeta {
   if (meta.jid !== undefined) copy.jid = meta.jid;
   if (meta.target !== undefined) copy.target = meta.target;
   if (meta.mode !== undefined) copy.mode = meta.mode;
+  if (meta.anonymized === true) copy.anonymized = true;
   return copy;
 }
 
@@ -46,17 +48,25 @@ const ENTRY_BOUNDARY_ON_NEW_LINE = '},\n{"seq":';
  * for grep and diff. A chunk of entries is stringified in one native call, which is
  * about twice as fast at a million entries as one call per entry.
  */
-export function* transcriptJsonChunks(entries: readonly TranscriptEntry[], meta: TranscriptMeta, secrets?: Secrets, exportedAt: Date = new Date()): Generator<string> {
+export function* transcriptJsonChunks(
+  entries: readonly ExportedEntry[],
+  meta: TranscriptMeta,
+  secrets?: Secrets | ((entry: ExportedEntry) => Secrets | undefined),
+  exportedAt: Date = new Date(),
+  accounts?: readonly AccountMeta[],
+): Generator<string> {
   const header = {
     format: TRANSCRIPT_FORMAT,
-    version: TRANSCRIPT_VERSION,
+    version: accounts === undefined ? TRANSCRIPT_VERSION : TRANSCRIPT_VERSION_ACCOUNTS,
     exportedAt: exportedAt.toISOString(),
     meta: metaForExport(meta),
+    ...(accounts === undefined ? {} : { accounts: accounts.map((account) => ({ id: account.id, ...metaForExport(account) })) }),
   };
+  const secretsOf = typeof secrets === "function" ? secrets : () => secrets;
   // The header object without its closing brace, then the entries array by hand.
   yield JSON.stringify(header).slice(0, -1) + ',"entries":[';
   for (let start = 0; start < entries.length; start += ENTRIES_PER_CHUNK) {
-    const chunk = entries.slice(start, start + ENTRIES_PER_CHUNK).map((entry) => entryForExport(entry, secrets));
+    const chunk = entries.slice(start, start + ENTRIES_PER_CHUNK).map((entry) => entryForExport(entry, secretsOf(entry)));
     const json = JSON.stringify(chunk);
     yield (start === 0 ? "\n" : ",\n") + json.slice(1, -1).replaceAll(ENTRY_BOUNDARY, ENTRY_BOUNDARY_ON_NEW_LINE);
   }
@@ -67,22 +77,63 @@ export function exportJson(entries: readonly TranscriptEntry[], meta: Transcript
   return blobOf(transcriptJsonChunks(entries, meta, secrets, exportedAt), JSON_TYPE);
 }
 
+/** One account's part of a capture of several. */
+export interface AccountCapture {
+  meta: AccountMeta;
+  entries: readonly TranscriptEntry[];
+  secrets?: Secrets | undefined;
+}
+
 /**
- * One direction's raw text in order, chunk by chunk: the client stream is every `out`
- * entry, the server stream every `in` entry, exactly as they crossed the wire (events
- * are not wire text, so they are left out).
+ * Several accounts as one timeline: entries merged by wall-clock time (both sessions run on
+ * one bridge, so one clock), the earlier account first on a tie, each tagged with its account.
+ * `at` stays relative to its own session's start.
+ */
+export function mergeAccounts(accounts: readonly AccountCapture[]): ExportedEntry[] {
+  const merged: ExportedEntry[] = [];
+  const next = accounts.map(() => 0);
+  for (;;) {
+    let pick = -1;
+    accounts.forEach((account, index) => {
+      const candidate = account.entries[next[index]!];
+      if (candidate === undefined) return;
+      const best = pick < 0 ? undefined : accounts[pick]!.entries[next[pick]!];
+      if (best === undefined || candidate.wall < best.wall) pick = index;
+    });
+    if (pick < 0) return merged;
+    const account = accounts[pick]!;
+    merged.push({ ...account.entries[next[pick]!]!, account: account.meta.id });
+    next[pick]!++;
+  }
+}
+
+export function exportAccountsJson(accounts: readonly AccountCapture[], meta: TranscriptMeta = {}, exportedAt?: Date): Blob {
+  const secrets = new Map(accounts.map((account) => [account.meta.id, account.secrets]));
+  return blobOf(
+    transcriptJsonChunks(mergeAccounts(accounts), meta, (entry) => (entry.account === undefined ? undefined : secrets.get(entry.account)), exportedAt, accounts.map((account) => account.meta)),
+    JSON_TYPE,
+  );
+}
+
+/**
+ * One direction's stream file (stream-file.ts), chunk by chunk: the client stream is every
+ * `out` entry, the server stream every `in` entry, exactly as they crossed the wire (events
+ * are not wire text, so they are left out), a new `<stream>` section at each stream header.
  */
 export function* streamFileChunks(entries: readonly TranscriptEntry[], dir: "out" | "in", secrets?: Secrets): Generator<string> {
-  let texts: string[] = [];
+  const writer = new StreamSectionWriter();
+  let texts: string[] = [streamFileOpen(dir === "out" ? "client-to-server" : "server-to-client")];
   for (const entry of entries) {
     if (entry.dir !== dir) continue;
-    texts.push(entryForExport(entry, secrets).raw);
+    if (entry.kind === "stream-open") texts.push(writer.begin());
+    texts.push(writer.write(entryForExport(entry, secrets).raw));
     if (texts.length >= ENTRIES_PER_CHUNK) {
       yield texts.join("");
       texts = [];
     }
   }
-  if (texts.length > 0) yield texts.join("");
+  texts.push(writer.end(), STREAM_FILE_CLOSE);
+  yield texts.join("");
 }
 
 export function exportStreamFiles(entries: readonly TranscriptEntry[], secrets?: Secrets): { client: Blob; server: Blob } {

@@ -7,6 +7,9 @@ import {
   MAX_TRANSCRIPT_FILE_BYTES,
   TRANSCRIPT_FORMAT,
   TRANSCRIPT_VERSION,
+  TRANSCRIPT_VERSION_ACCOUNTS,
+  ACCOUNT_ID,
+  type AccountMeta,
   type ExportedEntry,
   type ImportedMeta,
 } from "./format";
@@ -73,23 +76,48 @@ function readDocument(document: unknown): ImportResult {
     throw new Invalid(`This is not an XMPP Playground transcript: \`format\` is ${describe(format)}, expected "${TRANSCRIPT_FORMAT}". Choose a file exported by the playground.`);
   }
   const version = own(document, "version");
-  if (typeof version === "number" && Number.isInteger(version) && version > TRANSCRIPT_VERSION) {
-    throw new Invalid(`This transcript is format version ${version}, newer than this playground reads (${TRANSCRIPT_VERSION}). Update the playground, or export again from the same version.`);
+  if (typeof version === "number" && Number.isInteger(version) && version > TRANSCRIPT_VERSION_ACCOUNTS) {
+    throw new Invalid(`This transcript is format version ${version}, newer than this playground reads (${TRANSCRIPT_VERSION_ACCOUNTS}). Update the playground, or export again from the same version.`);
   }
-  if (version !== TRANSCRIPT_VERSION) {
-    throw new Invalid(`\`version\` is ${describe(version)}; this playground reads version ${TRANSCRIPT_VERSION}. ${FIX_HINT}`);
+  if (version !== TRANSCRIPT_VERSION && version !== TRANSCRIPT_VERSION_ACCOUNTS) {
+    throw new Invalid(`\`version\` is ${describe(version)}; this playground reads versions ${TRANSCRIPT_VERSION} and ${TRANSCRIPT_VERSION_ACCOUNTS}. ${FIX_HINT}`);
   }
   const meta = readMeta(own(document, "meta"), own(document, "exportedAt"));
+  const accounts = version === TRANSCRIPT_VERSION_ACCOUNTS ? readAccounts(own(document, "accounts")) : undefined;
+  if (accounts !== undefined) meta.accounts = accounts;
   const entries = own(document, "entries");
   if (!Array.isArray(entries)) throw new Invalid(`\`entries\` must be a list of entries, found ${describe(entries)}. ${FIX_HINT}`);
   const result: ExportedEntry[] = new Array<ExportedEntry>(entries.length);
-  let previousSeq = 0;
+  // seq increases within each account (one timeline of several sessions).
+  const previousSeq = new Map<string, number>();
   for (let index = 0; index < entries.length; index++) {
-    const entry = readEntry(entries[index], `entry ${index + 1}`, previousSeq);
-    previousSeq = entry.seq;
+    const where = `entry ${index + 1}`;
+    const account = accounts === undefined ? undefined : readAccountOf(entries[index], accounts, where);
+    const entry = readEntry(entries[index], where, previousSeq.get(account ?? "") ?? 0);
+    if (account !== undefined) entry.account = account;
+    previousSeq.set(account ?? "", entry.seq);
     result[index] = entry;
   }
   return { ok: true, entries: result, meta };
+}
+
+function readAccounts(value: unknown): AccountMeta[] {
+  if (!Array.isArray(value) || value.length === 0) throw new Invalid(`\`accounts\` must be a list of accounts, found ${describe(value)}. ${FIX_HINT}`);
+  return value.map((item: unknown, index) => {
+    const id = isRecord(item) ? own(item, "id") : undefined;
+    if (typeof id !== "string" || !ACCOUNT_ID.test(id)) throw new Invalid(`accounts[${index}]: \`id\` must be a short name such as "a", found ${describe(id)}. ${FIX_HINT}`);
+    const { timing: _timing, ...meta } = readMeta(item, undefined);
+    void _timing;
+    return { id, ...meta };
+  });
+}
+
+function readAccountOf(value: unknown, accounts: readonly AccountMeta[], where: string): string {
+  const account = isRecord(value) ? own(value, "account") : undefined;
+  if (typeof account !== "string" || !accounts.some((known) => known.id === account)) {
+    throw new Invalid(`${where}: \`account\` must be one of ${accounts.map((known) => known.id).join(", ")}, found ${describe(account)}. ${FIX_HINT}`);
+  }
+  return account;
 }
 
 function readMeta(value: unknown, exportedAt: unknown): ImportedMeta {
@@ -108,6 +136,9 @@ function readMeta(value: unknown, exportedAt: unknown): ImportedMeta {
     if (typeof field !== "string") throw new Invalid(`meta: \`${key}\` must be text, found ${describe(field)}. ${FIX_HINT}`);
     meta[key] = field;
   }
+  const anonymized = own(value, "anonymized");
+  if (anonymized !== undefined && typeof anonymized !== "boolean") throw new Invalid(`meta: \`anonymized\` must be true or false, found ${describe(anonymized)}. ${FIX_HINT}`);
+  if (anonymized === true) meta.anonymized = true;
   return meta;
 }
 
