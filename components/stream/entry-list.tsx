@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
+import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
@@ -43,7 +43,7 @@ export function EntryList(props: EntryListProps) {
   const { rows, matches } = result;
   const viewportRef = useRef<HTMLDivElement>(null);
   const idPrefix = useId();
-  const { follow, span, stopFollowing, resume, scrollHandlers, noteKey, newCount } = useFollowTail(store, rows, viewportRef);
+  const { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, newCount } = useFollowTail(store, rows, viewportRef);
   const pending = useRef<{ scrollToEnd: boolean; row: number | null; align: "auto" | "center"; focusSeq: number | null }>({ scrollToEnd: false, row: null, align: "auto", focusSeq: null });
   const lastRun = useRef<number | null>(null);
 
@@ -125,6 +125,24 @@ export function EntryList(props: EntryListProps) {
     }
   });
 
+  // Following survives every layout change. A viewport made shorter or narrower (Two accounts
+  // ticked, the window resized, a pane shown again) keeps its scrollTop, which is then above
+  // the new bottom; the virtualizer follows appends only from the bottom, so without this the
+  // tail is lost for good while the list still believes it follows (no "N new" either).
+  const sizerRef = useRef<HTMLDivElement>(null);
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    const viewport = viewportRef.current;
+    if (viewport === null || !hasRows) return;
+    const observer = new ResizeObserver(() => {
+      if (!following.current) return;
+      if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight > 1) virtualizer.scrollToEnd();
+    });
+    observer.observe(viewport);
+    if (sizerRef.current) observer.observe(sizerRef.current);
+    return () => observer.disconnect();
+  }, [virtualizer, following, hasRows]);
+
   function jumpToNewest() {
     pending.current.scrollToEnd = true;
     resume();
@@ -204,6 +222,7 @@ export function EntryList(props: EntryListProps) {
           <div className={styles.empty}>{props.empty}</div>
         ) : (
           <div
+            ref={sizerRef}
             role="list"
             aria-label="Transcript entries"
             className={styles.sizer}

@@ -28,6 +28,9 @@ export interface StreamLanesProps {
   compact?: boolean;
   /** With compact: the page's own controls at the end of the toolbar's row. */
   tools?: ReactNode;
+  /** Whether the filter row shows, for a page that remembers it; the lanes keep it themselves otherwise. */
+  filtersOpen?: boolean;
+  onFiltersOpenChange?(open: boolean): void;
 }
 
 export function StreamLanes(props: StreamLanesProps) {
@@ -50,6 +53,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     if (options.pretty) void loadPrettyPrinter();
   }, [options.pretty]);
   const [status, setStatus] = useState("");
+  const [ownFiltersOpen, setOwnFiltersOpen] = useState(true);
   const listRef = useRef<EntryListHandle>(null);
 
   const query = useMemo(() => new TranscriptQuery(store, appliedSpec), [store, appliedSpec]);
@@ -159,6 +163,8 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         onToggleSecrets={props.onToggleSecrets}
         compact={props.compact === true}
         tools={props.tools}
+        filtersOpen={props.filtersOpen ?? ownFiltersOpen}
+        onFiltersOpenChange={props.onFiltersOpenChange ?? setOwnFiltersOpen}
       />
       {options.layout === "lanes" && (
         <div className={styles.columns} aria-hidden="true">
@@ -182,7 +188,8 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         empty={empty}
       />
       </PanelBoundary>
-      <p className={`${styles.help} ${props.compact ? styles.helpCompact : ""}`}>
+      {/* One line everywhere: wrapped, the key help took two or three rows from the entries. */}
+      <p className={`${styles.help} ${styles.helpCompact}`}>
         <span>
           <kbd>↑</kbd> <kbd>↓</kbd> select · <kbd>Home</kbd> <kbd>End</kbd> first, last · {props.onLoadIntoEditor && (<><kbd>Enter</kbd> or double-click: load into editor · </>)}
           <kbd>C</kbd> copy · <kbd>P</kbd> paired iq · <kbd>Esc</kbd> deselect · in Search: <kbd>Enter</kbd> next, <kbd>Shift+Enter</kbd> previous
