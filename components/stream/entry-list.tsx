@@ -29,6 +29,8 @@ interface EntryListProps {
   onAction(action: "copy" | "load", entry: TranscriptEntry, text: string): void;
   /** What to show when there is no row. */
   empty: ReactNode;
+  /** Whitespace rows as thin markers (the selected one in full). */
+  foldWhitespace: boolean;
 }
 
 /** Up to this many rows, all are in the DOM. */
@@ -49,7 +51,11 @@ export function EntryList(props: EntryListProps) {
 
   const seqAt = useCallback((row: number) => store.at(rows[row] ?? -1)?.seq ?? null, [store, rows]);
   const getItemKey = useCallback((index: number) => seqAt(span.start + index) ?? -1 - index, [seqAt, span.start]);
-  const estimateSize = useCallback(() => (props.pretty ? 96 : 52), [props.pretty]);
+  const foldWhitespace = props.foldWhitespace;
+  const estimateSize = useCallback(
+    (index: number) => (foldWhitespace && store.at(rows[span.start + index] ?? -1)?.kind === "whitespace" ? 8 : props.pretty ? 96 : 52),
+    [props.pretty, foldWhitespace, store, rows, span.start],
+  );
   const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
   const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);
   const selectedIndex = selectedRow >= span.start && selectedRow < span.end ? selectedRow - span.start : -1;
@@ -256,6 +262,7 @@ export function EntryList(props: EntryListProps) {
                     {...pairingOf(store, entry)}
                     canLoad={props.canLoad}
                     onAction={props.onAction}
+                    folded={props.foldWhitespace && entry.kind === "whitespace" && entry.seq !== selectedSeq}
                   />
                 </div>
               );

@@ -112,9 +112,9 @@ export function LanesToolbar(props: LanesToolbarProps) {
           ))}
         </div>
         {/* Labelled "To/from", not "JID": the connection form already has a field called JID. */}
-        <label className={styles.field} title="Entries sent to or from this address; a bare JID matches all its resources">
+        <label className={styles.field} title="Entries sent to or from this address; a bare JID matches all its resources, a domain every JID at it">
           <span>To/from</span>
-          <input type="text" value={spec.jid} placeholder="bare or full JID" spellCheck={false} onChange={(event) => set({ jid: event.target.value })} />
+          <input type="text" value={spec.jid} placeholder="JID or domain" spellCheck={false} onChange={(event) => set({ jid: event.target.value })} />
         </label>
         <label className={styles.field}>
           <span>Namespace</span>

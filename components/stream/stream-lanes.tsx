@@ -186,6 +186,8 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         canLoad={props.onLoadIntoEditor !== undefined}
         onAction={onAction}
         empty={empty}
+        // Whitespace shows in full only when asked for: Kinds narrowed to a set with whitespace in it.
+        foldWhitespace={!(appliedSpec.kinds?.has("whitespace") ?? false)}
       />
       </PanelBoundary>
       {/* One line everywhere: wrapped, the key help took two or three rows from the entries. */}

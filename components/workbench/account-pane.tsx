@@ -47,6 +47,8 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [noticeDismissed, setNoticeDismissed] = useState(false);
   const maximized = layout.maximized === paneId;
+  // Two panes share the height: the lanes' toolbar keeps to one row (view options and filters behind a toggle).
+  const compactLanes = canMaximize && !maximized;
   const editorRef = useRef<StanzaEditorHandle>(null);
   const { history, remember } = useSendHistory(paneId);
   const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
@@ -129,6 +131,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
         <div className="lanes-main">
         <PanelBoundary name="The stream lanes">
         <StreamLanes
+          compact={compactLanes}
           filtersOpen={layout.filters}
           onFiltersOpenChange={(filters) => onLayoutChange({ filters })}
           store={store}

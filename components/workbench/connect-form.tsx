@@ -43,9 +43,7 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
   // from the list; any other has to be typed again after a reload.
   const remembered: ConnectionPrefs = { jid, mode, transport, mechanism, initialPresence, otherServer, host, port, websocketField };
   const restored = useRef(false);
-  useEffect(() => {
-    const saved = parseConnectionPrefs(readStored(storageKey));
-    restored.current = true;
+  function restore(saved: Partial<ConnectionPrefs>) {
     if (saved.jid !== undefined && saved.jid !== jid) {
       setJid(saved.jid);
       setPassword(accounts.find((account) => `${account.username}@${domain}` === saved.jid)?.password ?? "");
@@ -58,7 +56,12 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
     if (saved.host !== undefined) setHost(saved.host);
     if (saved.port !== undefined) setPort(saved.port);
     if (saved.websocketField !== undefined) setWebsocketField(saved.websocketField);
-    // Once, after hydration: the server rendered the defaults.
+  }
+  useEffect(() => {
+    restored.current = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- localStorage exists only after hydration
+    restore(parseConnectionPrefs(readStored(storageKey)));
+    // Once, after hydration: the server rendered the defaults, and localStorage exists only here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [storageKey]);
   const serialized = serializeConnectionPrefs(remembered);
