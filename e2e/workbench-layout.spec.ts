@@ -31,7 +31,7 @@ async function pingBatch(page: Page, prefix: string, count: number, paneId: "a" 
   await expect(lanes(page, paneId).getByTestId("entry-in").filter({ hasText: ids.at(-1)! })).toContainText("answers #");
 }
 
-test("following the tail survives Two accounts, a shorter and a narrower window; paused, N new stays in view", async ({ page }) => {
+test("following the tail survives ticking Two accounts; whitespace of the batch folds into markers", async ({ page }) => {
   const token = fresh();
   await page.setViewportSize({ width: 1600, height: 1000 });
   await connectOnline(page, "alice");
@@ -44,18 +44,31 @@ test("following the tail survives Two accounts, a shorter and a narrower window;
   expect((await whitespace.first().boundingBox())!.height).toBeLessThan(12);
 
   await page.getByLabel("Two accounts").check();
+  await expectTailInView(page);
   await pingBatch(page, `tail2-${token}`, 3);
   await expectTailInView(page);
+});
 
-  await page.setViewportSize({ width: 1600, height: 700 });
-  await pingBatch(page, `tail3-${token}`, 3);
+test("following the tail survives a shorter, then a narrower window", async ({ page }) => {
+  const token = fresh();
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await connectOnline(page, "alice");
+  await pingBatch(page, `tail3-${token}`, 8);
+  await page.setViewportSize({ width: 1600, height: 600 });
   await expectTailInView(page);
-
-  await page.setViewportSize({ width: 1000, height: 700 });
-  await pingBatch(page, `tail4-${token}`, 3);
+  await pingBatch(page, `tail4-${token}`, 2);
   await expectTailInView(page);
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await expectTailInView(page);
+  await pingBatch(page, `tail5-${token}`, 2);
+  await expectTailInView(page);
+});
 
-  // Scrolled up by the person: following pauses, and what arrives is counted where it is seen.
+test("paused by the person, N new stays in view through a resize and jumps back to the tail", async ({ page }) => {
+  const token = fresh();
+  await page.setViewportSize({ width: 1600, height: 900 });
+  await connectOnline(page, "alice");
+  await pingBatch(page, `tail6-${token}`, 8);
   await entryList(page).hover();
   await page.mouse.wheel(0, -3000);
   const newest = lanes(page).getByRole("button", { name: /new ↓/ });
