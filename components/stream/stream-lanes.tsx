@@ -26,6 +26,8 @@ export interface StreamLanesProps {
   onSelect(seq: number | null): void;
   /** A one-row toolbar and a one-line key help, for pages where the lanes share the height (lessons). */
   compact?: boolean;
+  /** With compact: one line of each entry (all of the selected one), for panes sharing the height. */
+  dense?: boolean;
   /** With compact: the page's own controls at the end of the toolbar's row. */
   tools?: ReactNode;
   /** Whether the filter row shows, for a page that remembers it; the lanes keep it themselves otherwise. */
@@ -145,7 +147,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     );
 
   return (
-    <section className={`${styles.panel} ${props.compact ? styles.compactPanel : ""}`} aria-label="Stream lanes">
+    <section className={`${styles.panel} ${props.compact ? styles.compactPanel : ""} ${props.compact && props.dense ? styles.densePanel : ""}`} aria-label="Stream lanes">
       <LanesToolbar
         spec={spec}
         onSpecChange={setSpec}

@@ -132,6 +132,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
         <PanelBoundary name="The stream lanes">
         <StreamLanes
           compact={compactLanes}
+          dense={compactLanes}
           filtersOpen={layout.filters}
           onFiltersOpenChange={(filters) => onLayoutChange({ filters })}
           store={store}
