@@ -161,6 +161,7 @@ for (const size of [
   test(`two accounts at ${size.width}×${size.height}: the explanation and several rows of each pane's lanes in view`, async ({ page }, testInfo) => {
     const token = fresh();
     await page.setViewportSize({ width: size.width, height: size.height });
+    await page.emulateMedia({ colorScheme: "dark" });
     await page.goto("/playground");
     await page.getByLabel("Two accounts").check();
     await connectOnline(page, "alice", "a");

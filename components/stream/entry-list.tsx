@@ -142,12 +142,14 @@ export function EntryList(props: EntryListProps) {
     if (viewport === null || !hasRows) return;
     const observer = new ResizeObserver(() => {
       if (!following.current) return;
-      if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight > 1) virtualizer.scrollToEnd();
+      // The DOM's own bottom: the virtualizer may not have heard of the new size yet (its
+      // observer can run after this one), and its end would then be the old one.
+      if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight > 1) viewport.scrollTop = viewport.scrollHeight;
     });
     observer.observe(viewport);
     if (sizerRef.current) observer.observe(sizerRef.current);
     return () => observer.disconnect();
-  }, [virtualizer, following, hasRows]);
+  }, [following, hasRows]);
 
   function jumpToNewest() {
     pending.current.scrollToEnd = true;
