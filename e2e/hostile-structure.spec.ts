@@ -55,6 +55,8 @@ test("a 5,000-level stanza from a server is selected, explained to the bound and
   const explanation = pane(page, "b").getByTestId("explanation-panel");
   await expect(explanation).toContainText("The server sends a message of type chat");
   await expect(explanation).toContainText("Nested deeper than 100 levels; shown as raw text.");
+  // Two accounts: each pane's view options sit behind its one-row toolbar's toggle.
+  await lanes(page, "b").getByRole("button", { name: "options and filters" }).click();
   await lanes(page, "b").getByLabel("Pretty").check();
   await expect(lanes(page, "b").getByLabel("Pretty")).toBeChecked();
   expect(errors).toEqual([]);

@@ -24,8 +24,11 @@ export interface StanzaEditorHandle {
 export interface StanzaEditorProps {
   value: string;
   onChange(value: string): void;
-  /** Called with the expanded text (variables filled in, a fresh {{id}}), only when allowed or forced. */
-  onSubmit(text: string, options: SendOptions): void;
+  /**
+   * Called with the expanded text (variables filled in, a fresh {{id}}), only when allowed or
+   * forced; `typed` is the text as written, for the history: a resend expands it afresh.
+   */
+  onSubmit(text: string, options: SendOptions & { typed: string }): void;
   /** Guided: the library owns the stream. Raw: stream headers are typed by hand. */
   mode?: EditorMode;
   /** How the session reaches its server: over WebSocket every stanza declares its own namespace (RFC 7395 section 3.3.3). */
@@ -71,7 +74,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode: editorMode = "gu
         return;
       }
       setBlocked(null);
-      onSubmit(prepared.text, { force });
+      onSubmit(prepared.text, { force, typed: text });
     },
     [mode, variables, onSubmit, maxSendChars],
   );

@@ -154,11 +154,12 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     void session.restart();
   }, [session]);
 
-  async function sendText(text: string) {
+  /** `typed` goes to the history as written ({{id}}, {{peer}}): a resend gets a fresh id and today's JIDs. */
+  async function sendText(text: string, typed: string) {
     setSendError(null);
     try {
       await session.send(text);
-      remember(text);
+      remember(typed);
       // Stacked (a phone), the editor, its verdict and the lanes fill one screen: show all of it.
       workRef.current?.scrollIntoView({ block: "nearest" });
     } catch (error) {
@@ -286,7 +287,7 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             ref={editorRef}
             value={draft}
             onChange={setDraft}
-            onSubmit={(text) => void sendText(text)}
+            onSubmit={(text, { typed }) => void sendText(text, typed)}
             mode={lesson.mode}
             transport={lesson.transport}
             variables={{ me: view.jid ?? variables?.me ?? "", domain: variables?.domain ?? "", peer: variables?.peer ?? "" }}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
+import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
@@ -29,6 +29,8 @@ interface EntryListProps {
   onAction(action: "copy" | "load", entry: TranscriptEntry, text: string): void;
   /** What to show when there is no row. */
   empty: ReactNode;
+  /** Whitespace rows as thin markers (the selected one in full). */
+  foldWhitespace: boolean;
 }
 
 /** Up to this many rows, all are in the DOM. */
@@ -43,13 +45,17 @@ export function EntryList(props: EntryListProps) {
   const { rows, matches } = result;
   const viewportRef = useRef<HTMLDivElement>(null);
   const idPrefix = useId();
-  const { follow, span, stopFollowing, resume, scrollHandlers, noteKey, newCount } = useFollowTail(store, rows, viewportRef);
+  const { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, newCount } = useFollowTail(store, rows, viewportRef);
   const pending = useRef<{ scrollToEnd: boolean; row: number | null; align: "auto" | "center"; focusSeq: number | null }>({ scrollToEnd: false, row: null, align: "auto", focusSeq: null });
   const lastRun = useRef<number | null>(null);
 
   const seqAt = useCallback((row: number) => store.at(rows[row] ?? -1)?.seq ?? null, [store, rows]);
   const getItemKey = useCallback((index: number) => seqAt(span.start + index) ?? -1 - index, [seqAt, span.start]);
-  const estimateSize = useCallback(() => (props.pretty ? 96 : 52), [props.pretty]);
+  const foldWhitespace = props.foldWhitespace;
+  const estimateSize = useCallback(
+    (index: number) => (foldWhitespace && store.at(rows[span.start + index] ?? -1)?.kind === "whitespace" ? 8 : props.pretty ? 96 : 52),
+    [props.pretty, foldWhitespace, store, rows, span.start],
+  );
   const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
   const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);
   const selectedIndex = selectedRow >= span.start && selectedRow < span.end ? selectedRow - span.start : -1;
@@ -124,6 +130,26 @@ export function EntryList(props: EntryListProps) {
       }
     }
   });
+
+  // Following survives every layout change. A viewport made shorter or narrower (Two accounts
+  // ticked, the window resized, a pane shown again) keeps its scrollTop, which is then above
+  // the new bottom; the virtualizer follows appends only from the bottom, so without this the
+  // tail is lost for good while the list still believes it follows (no "N new" either).
+  const sizerRef = useRef<HTMLDivElement>(null);
+  const hasRows = rows.length > 0;
+  useEffect(() => {
+    const viewport = viewportRef.current;
+    if (viewport === null || !hasRows) return;
+    const observer = new ResizeObserver(() => {
+      if (!following.current) return;
+      // The DOM's own bottom: the virtualizer may not have heard of the new size yet (its
+      // observer can run after this one), and its end would then be the old one.
+      if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight > 1) viewport.scrollTop = viewport.scrollHeight;
+    });
+    observer.observe(viewport);
+    if (sizerRef.current) observer.observe(sizerRef.current);
+    return () => observer.disconnect();
+  }, [following, hasRows]);
 
   function jumpToNewest() {
     pending.current.scrollToEnd = true;
@@ -204,6 +230,7 @@ export function EntryList(props: EntryListProps) {
           <div className={styles.empty}>{props.empty}</div>
         ) : (
           <div
+            ref={sizerRef}
             role="list"
             aria-label="Transcript entries"
             className={styles.sizer}
@@ -237,6 +264,7 @@ export function EntryList(props: EntryListProps) {
                     {...pairingOf(store, entry)}
                     canLoad={props.canLoad}
                     onAction={props.onAction}
+                    folded={props.foldWhitespace && entry.kind === "whitespace" && entry.seq !== selectedSeq}
                   />
                 </div>
               );

@@ -44,6 +44,8 @@ export interface EntryRowProps extends Pairing {
   idPrefix: string;
   canLoad: boolean;
   onAction(action: "copy" | "load", entry: TranscriptEntry, text: string): void;
+  /** Whitespace between stanzas drawn as a thin marker: kept and selectable, not a row of blank lines. */
+  folded?: boolean;
 }
 
 const DIRECTION_WORDS = { out: "client to server", in: "server to client", event: "event" } as const;
@@ -67,6 +69,7 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
     pairRole === "unanswered" ? styles.unanswered : "",
   ].join(" ");
 
+  if (props.folded) return <FoldedWhitespace {...props} />;
   return (
     <div
       role="listitem"
@@ -128,6 +131,32 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
     </div>
   );
 });
+
+/** The marker for whitespace between stanzas: one thin line in its lane, whatever its length. */
+function FoldedWhitespace({ entry, position, rowCount, tabbable, idPrefix, layout }: EntryRowProps) {
+  const lane = entry.dir === "out" ? styles.laneOut : entry.dir === "in" ? styles.laneIn : styles.laneEvent;
+  const summary = `whitespace, ${entry.raw.length.toLocaleString("en")} ${entry.raw.length === 1 ? "character" : "characters"} (${entry.raw.split("\n").length - 1} line breaks)`;
+  return (
+    <div
+      role="listitem"
+      className={`${styles.entry} ${lane} ${layout === "interleaved" ? styles.single : ""} ${styles.folded}`}
+      tabIndex={tabbable ? 0 : -1}
+      aria-posinset={position + 1}
+      aria-setsize={rowCount}
+      aria-label={`#${entry.seq}, ${DIRECTION_WORDS[entry.dir]}, ${summary}`}
+      aria-describedby={`${idPrefix}-${entry.seq}`}
+      title={`#${entry.seq}: ${summary}. Tick whitespace under Kinds to show it in full.`}
+      data-testid={`entry-${entry.dir}`}
+      data-kind={entry.kind}
+      data-seq={entry.seq}
+      data-folded="true"
+    >
+      <span id={`${idPrefix}-${entry.seq}`} className={styles.visuallyHidden}>
+        {summary}
+      </span>
+    </div>
+  );
+}
 
 function PairingBadge({ pairRole, pairSeq, pairRttMs }: Pairing) {
   const rtt = pairRttMs === undefined ? "" : ` in ${formatDuration(pairRttMs)}`;

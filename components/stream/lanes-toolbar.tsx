@@ -45,6 +45,9 @@ interface LanesToolbarProps {
   compact?: boolean;
   /** The page's own controls at the end of the compact row (a lesson's Show diagram). */
   tools?: ReactNode;
+  /** Full toolbar: the filter row shown, or folded into a toggle to leave the rows more height. */
+  filtersOpen: boolean;
+  onFiltersOpenChange(open: boolean): void;
 }
 
 export function LanesToolbar(props: LanesToolbarProps) {
@@ -109,9 +112,9 @@ export function LanesToolbar(props: LanesToolbarProps) {
           ))}
         </div>
         {/* Labelled "To/from", not "JID": the connection form already has a field called JID. */}
-        <label className={styles.field} title="Entries sent to or from this address; a bare JID matches all its resources">
+        <label className={styles.field} title="Entries sent to or from this address; a bare JID matches all its resources, a domain every JID at it">
           <span>To/from</span>
-          <input type="text" value={spec.jid} placeholder="bare or full JID" spellCheck={false} onChange={(event) => set({ jid: event.target.value })} />
+          <input type="text" value={spec.jid} placeholder="JID or domain" spellCheck={false} onChange={(event) => set({ jid: event.target.value })} />
         </label>
         <label className={styles.field}>
           <span>Namespace</span>
@@ -142,17 +145,26 @@ export function LanesToolbar(props: LanesToolbarProps) {
   );
 
   if (props.compact) return <CompactToolbar id={id} search={search} view={view} filters={filtersAndClear} reveal={reveal} filtersActive={filtersActive} tools={props.tools} />;
+  const filtersToggle = (
+    <button type="button" className="button small" aria-expanded={props.filtersOpen} aria-controls={`${id}-filters`} onClick={() => props.onFiltersOpenChange(!props.filtersOpen)}>
+      {filtersActive ? "Filtered" : "Filters"} {props.filtersOpen ? "▴" : "▾"}
+    </button>
+  );
   return (
     <div className={styles.toolbar}>
       <div className={styles.toolbarRow}>
         {search}
         <span className={styles.spacer} />
         {view}
+        {filtersToggle}
+        {!props.filtersOpen && reveal}
       </div>
-      <div className={styles.toolbarRow}>
-        {filtersAndClear}
-        {reveal}
-      </div>
+      {props.filtersOpen && (
+        <div id={`${id}-filters`} className={styles.toolbarRow}>
+          {filtersAndClear}
+          {reveal}
+        </div>
+      )}
     </div>
   );
 }

@@ -26,8 +26,13 @@ export interface StreamLanesProps {
   onSelect(seq: number | null): void;
   /** A one-row toolbar and a one-line key help, for pages where the lanes share the height (lessons). */
   compact?: boolean;
+  /** With compact: one line of each entry (all of the selected one), for panes sharing the height. */
+  dense?: boolean;
   /** With compact: the page's own controls at the end of the toolbar's row. */
   tools?: ReactNode;
+  /** Whether the filter row shows, for a page that remembers it; the lanes keep it themselves otherwise. */
+  filtersOpen?: boolean;
+  onFiltersOpenChange?(open: boolean): void;
   /** False where nothing can be revealed (a capture read from a file): no Reveal credentials. */
   canReveal?: boolean;
 }
@@ -52,6 +57,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     if (options.pretty) void loadPrettyPrinter();
   }, [options.pretty]);
   const [status, setStatus] = useState("");
+  const [ownFiltersOpen, setOwnFiltersOpen] = useState(true);
   const listRef = useRef<EntryListHandle>(null);
 
   const query = useMemo(() => new TranscriptQuery(store, appliedSpec), [store, appliedSpec]);
@@ -143,7 +149,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
     );
 
   return (
-    <section className={`${styles.panel} ${props.compact ? styles.compactPanel : ""}`} aria-label="Stream lanes">
+    <section className={`${styles.panel} ${props.compact ? styles.compactPanel : ""} ${props.compact && props.dense ? styles.densePanel : ""}`} aria-label="Stream lanes">
       <LanesToolbar
         spec={spec}
         onSpecChange={setSpec}
@@ -161,6 +167,8 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         onToggleSecrets={props.onToggleSecrets}
         compact={props.compact === true}
         tools={props.tools}
+        filtersOpen={props.filtersOpen ?? ownFiltersOpen}
+        onFiltersOpenChange={props.onFiltersOpenChange ?? setOwnFiltersOpen}
       />
       {options.layout === "lanes" && (
         <div className={styles.columns} aria-hidden="true">
@@ -182,9 +190,12 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
         canLoad={props.onLoadIntoEditor !== undefined}
         onAction={onAction}
         empty={empty}
+        // Whitespace shows in full only when asked for: Kinds narrowed to a set with whitespace in it.
+        foldWhitespace={!(appliedSpec.kinds?.has("whitespace") ?? false)}
       />
       </PanelBoundary>
-      <p className={`${styles.help} ${props.compact ? styles.helpCompact : ""}`}>
+      {/* One line everywhere: wrapped, the key help took two or three rows from the entries. */}
+      <p className={`${styles.help} ${styles.helpCompact}`}>
         <span>
           <kbd>↑</kbd> <kbd>↓</kbd> select · <kbd>Home</kbd> <kbd>End</kbd> first, last · {props.onLoadIntoEditor && (<><kbd>Enter</kbd> or double-click: load into editor · </>)}
           <kbd>C</kbd> copy · <kbd>P</kbd> paired iq · <kbd>Esc</kbd> deselect · in Search: <kbd>Enter</kbd> next, <kbd>Shift+Enter</kbd> previous

@@ -17,6 +17,8 @@ const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "Ar
  */
 export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewportRef: RefObject<HTMLDivElement | null>) {
   const [follow, setFollow] = useState(true);
+  // Read by observers outside React's render: set at once, before the state commits.
+  const following = useRef(true);
   const [pinnedStart, setPinnedStart] = useState(0);
   /** The last seq shown when following stopped: rows after it are "new". */
   const [pausedAfterSeq, setPausedAfterSeq] = useState<number | null>(null);
@@ -32,6 +34,7 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
   /** Stops following, laying out the window that starts at `pinAt`. */
   const stopFollowing = useCallback(
     (pinAt: number) => {
+      following.current = false;
       setFollow(false);
       setPinnedStart(pinAt);
       setPausedAfterSeq((paused) => paused ?? lastSeq());
@@ -40,6 +43,7 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
   );
 
   const resume = useCallback(() => {
+    following.current = true;
     setFollow(true);
     setPausedAfterSeq(null);
   }, []);
@@ -86,5 +90,5 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
 
   const newCount = follow || pausedAfterSeq === null ? 0 : rows.length - lowerBound(rows, store.indexOfSeq(pausedAfterSeq) + 1);
 
-  return { follow, span, stopFollowing, resume, scrollHandlers, noteKey, newCount };
+  return { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, newCount };
 }

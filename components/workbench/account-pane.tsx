@@ -9,6 +9,7 @@ import { StreamLanes } from "@/components/stream/stream-lanes";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
+import type { LayoutPrefs, PaneId } from "@/lib/persistence/workbench-prefs";
 import { ConnectForm } from "./connect-form";
 import { PaneSplitter } from "./pane-splitter";
 import { usePersistedTranscript, useSendHistory } from "./use-browser-storage";
@@ -27,22 +28,29 @@ const STARTER_STANZA = `<message to="{{peer}}" type="chat">
 </message>`;
 
 interface AccountPaneProps {
-  paneId: string;
+  paneId: PaneId;
   label: string;
   accounts: readonly DemoAccount[];
   domain: string;
   suggested: number;
+  layout: LayoutPrefs;
+  onLayoutChange(change: Partial<LayoutPrefs>): void;
+  /** Another pane is maximized: this one stays mounted (and connected), out of sight. */
+  hidden: boolean;
+  canMaximize: boolean;
 }
 
 /** One account: its connection, its editor and its own pair of lanes. */
-export function AccountPane({ paneId, label, accounts, domain, suggested }: AccountPaneProps) {
+export function AccountPane({ paneId, label, accounts, domain, suggested, layout, onLayoutChange, hidden, canMaximize }: AccountPaneProps) {
   const { view, store, connect, send, disconnect, toggleSecrets, acknowledge } = useXmppSession(paneId);
   useTranscriptStore(store);
   const [draft, setDraft] = useState(STARTER_STANZA);
   const [sendError, setSendError] = useState<string | null>(null);
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [noticeDismissed, setNoticeDismissed] = useState(false);
-  const [sideWidth, setSideWidth] = useState(32);
+  const maximized = layout.maximized === paneId;
+  // Two panes share the height: the lanes' toolbar keeps to one row (view options and filters behind a toggle).
+  const compactLanes = canMaximize && !maximized;
   const editorRef = useRef<StanzaEditorHandle>(null);
   const { history, remember } = useSendHistory(paneId);
   const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
@@ -65,20 +73,27 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
   const peerAccount = accounts.find((account) => `${account.username}@${domain}` !== myBare) ?? accounts[0];
   const peer = peerAccount ? `${peerAccount.username}@${domain}` : "";
 
-  async function sendText(text: string) {
+  /** `typed` goes to the history as written ({{id}}, {{peer}}): a resend gets a fresh id and today's JIDs. */
+  async function sendText(text: string, typed: string) {
     setSendError(null);
     try {
       await send(text);
-      remember(text);
+      remember(typed);
     } catch (error) {
       setSendError(error instanceof Error ? error.message : String(error));
     }
   }
 
   return (
-    <section className="account-pane" aria-label={label} data-testid={`pane-${paneId}`} style={{ "--side-width": `${sideWidth}%` } as React.CSSProperties}>
+    <section
+      className={`account-pane ${layout.explanation ? "with-explanation" : ""}`}
+      aria-label={label}
+      data-testid={`pane-${paneId}`}
+      hidden={hidden}
+      style={{ "--side-width": `${layout.sideWidth}%` } as React.CSSProperties}
+    >
       <div className="workbench-side">
-        <ConnectForm accounts={accounts} domain={domain} suggested={suggested} view={view} onConnect={connect} onDisconnect={disconnect} />
+        <ConnectForm storageKey={`xmpp-playground:connection:${paneId}`} accounts={accounts} domain={domain} suggested={suggested} view={view} onConnect={connect} onDisconnect={disconnect} />
         <div className="editor-panel">
           <div className="panel-title">
             <h2>Stanza</h2>
@@ -88,7 +103,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
             ref={editorRef}
             value={draft}
             onChange={setDraft}
-            onSubmit={(text) => void sendText(text)}
+            onSubmit={(text, { typed }) => void sendText(text, typed)}
             mode={view.mode ?? "guided"}
             {...(view.transport === null ? {} : { transport: view.transport })}
             variables={{ me, domain, peer }}
@@ -108,19 +123,31 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
             )}
           </div>
         </div>
-        <PanelBoundary name="The explanation" resetKey={selectedSeq}>
-          <ExplanationPanel entry={selectedSeq === null ? null : (store.bySeq(selectedSeq) ?? null)} />
-        </PanelBoundary>
       </div>
-      <PaneSplitter value={sideWidth} onChange={setSideWidth} />
+      <PaneSplitter value={layout.sideWidth} onChange={(sideWidth) => onLayoutChange({ sideWidth })} />
       <div className="lanes-column">
         <div className="lanes-actions">
           <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
           {storageNotice && !noticeDismissed && <StorageFullNotice message={storageNotice} manageHref="/captures" onDismiss={() => setNoticeDismissed(true)} />}
+          <span className="lanes-actions-end">
+            <button type="button" className="button small" aria-pressed={layout.explanation} onClick={() => onLayoutChange({ explanation: !layout.explanation })}>
+              Explanation
+            </button>
+            {canMaximize && (
+              <button type="button" className="button small" aria-pressed={maximized} onClick={() => onLayoutChange({ maximized: maximized ? null : paneId })}>
+                {maximized ? "Show both accounts" : "Maximize"}
+              </button>
+            )}
+          </span>
         </div>
-        <SequencePanel defaultOpen={false} store={store} account={view.jid} domain={domain} peer={peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
+        <SequencePanel className="lanes-sequence" defaultOpen={false} store={store} account={view.jid} domain={domain} peer={peer} selectedSeq={selectedSeq} onSelect={setSelectedSeq} />
+        <div className="lanes-main">
         <PanelBoundary name="The stream lanes">
         <StreamLanes
+          compact={compactLanes}
+          dense={compactLanes}
+          filtersOpen={layout.filters}
+          onFiltersOpenChange={(filters) => onLayoutChange({ filters })}
           store={store}
           revealed={view.revealed}
           secrets={view.secrets}
@@ -130,6 +157,13 @@ export function AccountPane({ paneId, label, accounts, domain, suggested }: Acco
           onSelect={setSelectedSeq}
         />
         </PanelBoundary>
+        {/* Beside the lanes: the entry and what it means are read together. */}
+        {layout.explanation && (
+          <PanelBoundary name="The explanation" resetKey={selectedSeq}>
+            <ExplanationPanel entry={selectedSeq === null ? null : (store.bySeq(selectedSeq) ?? null)} />
+          </PanelBoundary>
+        )}
+        </div>
       </div>
     </section>
   );

@@ -1,9 +1,11 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { TRANSPORTS, type AccountChoice, type OpenRequest, type SaslMechanism, type SessionMode, type Transport } from "@/lib/bridge/protocol";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import { parseWebSocketField } from "@/lib/xmpp/websocket-target";
+import { parseConnectionPrefs, serializeConnectionPrefs, type ConnectionPrefs } from "@/lib/persistence/workbench-prefs";
+import { readStored, writeStored } from "./use-workbench-prefs";
 import type { SessionView } from "./use-xmpp-session";
 
 interface ConnectFormProps {
@@ -14,11 +16,13 @@ interface ConnectFormProps {
   view: SessionView;
   onConnect(request: Omit<OpenRequest, "op" | "ref">): void;
   onDisconnect(): void;
+  /** Where the form is remembered across reloads (never its password). */
+  storageKey: string;
 }
 
 const STATUS_TEXT = { idle: "Not connected", connecting: "Connecting…", online: "Online", closed: "Closed" } as const;
 
-export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDisconnect }: ConnectFormProps) {
+export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDisconnect, storageKey }: ConnectFormProps) {
   const first = accounts[suggested] ?? accounts[0];
   const [jid, setJid] = useState(first ? `${first.username}@${domain}` : "");
   const [password, setPassword] = useState(first?.password ?? "");
@@ -34,6 +38,36 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
   const [websocketField, setWebsocketField] = useState("");
   const [formError, setFormError] = useState<string | null>(null);
   const busy = view.status === "connecting" || view.status === "online";
+
+  // Remembered: everything but the password. A demo account's password is public and comes
+  // from the list; any other has to be typed again after a reload.
+  const remembered: ConnectionPrefs = { jid, mode, transport, mechanism, initialPresence, otherServer, host, port, websocketField };
+  const restored = useRef(false);
+  function restore(saved: Partial<ConnectionPrefs>) {
+    if (saved.jid !== undefined && saved.jid !== jid) {
+      setJid(saved.jid);
+      setPassword(accounts.find((account) => `${account.username}@${domain}` === saved.jid)?.password ?? "");
+    }
+    if (saved.mode !== undefined) setMode(saved.mode);
+    if (saved.transport !== undefined) setTransport(saved.transport);
+    if (saved.mechanism !== undefined) setMechanism(saved.mechanism);
+    if (saved.initialPresence !== undefined) setInitialPresence(saved.initialPresence);
+    if (saved.otherServer !== undefined) setOtherServer(saved.otherServer);
+    if (saved.host !== undefined) setHost(saved.host);
+    if (saved.port !== undefined) setPort(saved.port);
+    if (saved.websocketField !== undefined) setWebsocketField(saved.websocketField);
+  }
+  useEffect(() => {
+    restored.current = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- localStorage exists only after hydration
+    restore(parseConnectionPrefs(readStored(storageKey)));
+    // Once, after hydration: the server rendered the defaults, and localStorage exists only here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [storageKey]);
+  const serialized = serializeConnectionPrefs(remembered);
+  useEffect(() => {
+    if (restored.current) writeStored(storageKey, serialized);
+  }, [storageKey, serialized]);
 
   function pickAccount(username: string) {
     const account = accounts.find((candidate) => candidate.username === username);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NO_QUERY, TranscriptQuery, compileSearch, declaresNamespace, positionOf, rowWindow, runQuery, stepMatch, windowStartAround, type QuerySpec } from "./query";
+import { NO_QUERY, TranscriptQuery, compileSearch, declaresNamespace, namespaceHasPrefix, positionOf, rowWindow, runQuery, stepMatch, windowStartAround, type QuerySpec } from "./query";
 import { storeOf } from "./transcript-store";
 import type { TranscriptEntry } from "../xmpp/entry";
 
@@ -36,7 +36,18 @@ describe("filters", () => {
   it("matches a bare JID against every resource of it, case-insensitively, in to or from", () => {
     expect(seqsOf({ jid: "bob@localhost" })).toEqual([2, 3]);
     expect(seqsOf({ jid: "  BOB@localhost " })).toEqual([2, 3]);
-    expect(seqsOf({ jid: "localhost" })).toEqual([4, 5]);
+  });
+
+  it("matches a domain against every JID at it, bare or full, as whole labels", () => {
+    expect(seqsOf({ jid: "localhost" })).toEqual([2, 3, 4, 5]);
+    expect(seqsOf({ jid: "LOCALHOST" })).toEqual([2, 3, 4, 5]);
+    expect(seqsOf({ jid: "host" })).toEqual([]);
+    const muc = (seq: number, from: string): TranscriptEntry => ({ seq, dir: "in", at: seq, wall: seq, raw: `<presence from="${from}"/>`, kind: "presence", name: "presence", ns: "jabber:client", attrs: { from } });
+    const store = storeOf([muc(1, "room@conference.localhost/alice"), muc(2, "conference.localhost"), muc(3, "other@conference.localhost/bob"), muc(4, "alice@localhost/web"), muc(5, "x@nconference.localhost")]);
+    const seqs = (jid: string) => Array.from(runQuery(store, { ...NO_QUERY, jid }).rows, (index) => store.at(index)!.seq);
+    expect(seqs("conference.localhost")).toEqual([1, 2, 3]);
+    expect(seqs("room@conference.localhost")).toEqual([1]);
+    expect(seqs("room@conference.localhost/alice")).toEqual([1]);
   });
 
   it("matches a full JID only exactly", () => {
@@ -50,7 +61,19 @@ describe("filters", () => {
     expect(seqsOf({ ns: "urn:xmpp:sm:3" })).toEqual([6]);
     expect(seqsOf({ ns: "http://etherx.jabber.org/streams" })).toEqual([6]);
     expect(seqsOf({ ns: "jabber:client" })).toEqual([2, 3, 4, 5]);
-    expect(seqsOf({ ns: "urn:xmpp" })).toEqual([]);
+    expect(seqsOf({ ns: "urn:xmpp:pin" })).toEqual([]);
+  });
+
+  it("matches a namespace prefix that ends at a separator", () => {
+    expect(seqsOf({ ns: "urn:xmpp" })).toEqual([4, 6]);
+    expect(seqsOf({ ns: "urn:xmpp:sm" })).toEqual([6]);
+    expect(seqsOf({ ns: "jabber" })).toEqual([2, 3, 4, 5]);
+    expect(declaresNamespace(`<x xmlns="http://jabber.org/protocol/muc#user"/>`, "http://jabber.org/protocol/muc")).toBe(true);
+    expect(declaresNamespace(`<query xmlns='http://jabber.org/protocol/muc#owner'/>`, "http://jabber.org/protocol/muc")).toBe(true);
+    expect(declaresNamespace(`<x xmlns="http://jabber.org/protocol/mucx"/>`, "http://jabber.org/protocol/muc")).toBe(false);
+    expect(namespaceHasPrefix("http://jabber.org/protocol/muc#user", "http://jabber.org/protocol/muc")).toBe(true);
+    expect(namespaceHasPrefix("http://jabber.org/protocol/muc", "http://jabber.org/protocol/muc")).toBe(true);
+    expect(namespaceHasPrefix("http://jabber.org/protocol/mucky", "http://jabber.org/protocol/muc")).toBe(false);
   });
 
   it("recognises namespace declarations, not other mentions of the text", () => {
@@ -59,7 +82,9 @@ describe("filters", () => {
     expect(declaresNamespace(`<a xmlns:p='urn:x'/>`, "urn:x")).toBe(true);
     expect(declaresNamespace(`<a node="urn:x"/>`, "urn:x")).toBe(false);
     expect(declaresNamespace(`<a><b>urn:x</b></a>`, "urn:x")).toBe(false);
-    expect(declaresNamespace(`<a xmlns="urn:x:y"/>`, "urn:x")).toBe(false);
+    expect(declaresNamespace(`<a xmlns="urn:xy"/>`, "urn:x")).toBe(false);
+    // A prefix ending at a separator is one (see namespaceHasPrefix).
+    expect(declaresNamespace(`<a xmlns="urn:x:y"/>`, "urn:x")).toBe(true);
   });
 });
 

@@ -14,9 +14,9 @@ export interface QuerySpec {
   kinds: ReadonlySet<EntryKind> | null;
   /** Directions to show; null shows all three. */
   dirs: ReadonlySet<Direction> | null;
-  /** Matches `to` or `from`, case-insensitively: a bare JID matches every resource of it. */
+  /** Matches `to` or `from`, case-insensitively: a bare JID matches every resource of it, a domain every JID at it. */
   jid: string;
-  /** The element's namespace, or one declared inside it (`xmlns` or `xmlns:prefix`). */
+  /** The element's namespace, or one declared inside it (`xmlns` or `xmlns:prefix`); a prefix of one matches (`…/muc` catches `…/muc#user`). */
   ns: string;
   /** Case-insensitive, over `raw`; empty searches nothing. */
   search: string;
@@ -71,21 +71,31 @@ export function compileFilter(spec: QuerySpec): EntryFilter | null {
   const jid = spec.jid.trim().toLowerCase();
   const ns = spec.ns.trim();
   if (kinds === null && dirs === null && jid === "" && ns === "") return null;
-  const jidIsFull = jid.includes("/");
+  const jidScope: JidScope = jid.includes("/") ? "full" : jid.includes("@") ? "bare" : "domain";
   // One predicate, not a list of them: this runs a million times per pass.
   return (entry) =>
     (kinds === null || kinds.has(entry.kind)) &&
     (dirs === null || dirs.has(entry.dir)) &&
-    (jid === "" || (entry.attrs !== undefined && (jidMatches(entry.attrs.to, jid, jidIsFull) || jidMatches(entry.attrs.from, jid, jidIsFull)))) &&
-    (ns === "" || entry.ns === ns || declaresNamespace(entry.raw, ns));
+    (jid === "" || (entry.attrs !== undefined && (jidMatches(entry.attrs.to, jid, jidScope) || jidMatches(entry.attrs.from, jid, jidScope)))) &&
+    (ns === "" || (entry.ns !== undefined && namespaceHasPrefix(entry.ns, ns)) || declaresNamespace(entry.raw, ns));
 }
 
-/** `query` is lowercase; a bare one compares the bare part, so every resource matches. */
-function jidMatches(jid: string | undefined, query: string, full: boolean): boolean {
+/** What a JID typed in the filter names: one resource, an account with all its resources, or everything at a domain. */
+type JidScope = "full" | "bare" | "domain";
+
+/**
+ * `query` is lowercase. A full JID matches itself only; a bare JID (RFC 7622 section 3.2)
+ * every resource of it; a domain every JID at it (`conference.localhost`: every room and
+ * occupant), compared as whole labels: `localhost` is not `conference.localhost`.
+ */
+function jidMatches(jid: string | undefined, query: string, scope: JidScope): boolean {
   if (jid === undefined) return false;
-  const slash = full ? -1 : jid.indexOf("/");
-  const length = slash < 0 ? jid.length : slash;
-  return length === query.length && startsWithIgnoringCase(jid, query);
+  const slash = scope === "full" ? -1 : jid.indexOf("/");
+  const end = slash < 0 ? jid.length : slash;
+  if (scope !== "domain") return end === query.length && startsWithIgnoringCase(jid, query);
+  const at = jid.lastIndexOf("@", end);
+  const start = at < 0 ? 0 : at + 1;
+  return end - start === query.length && startsWithIgnoringCase(jid.slice(start, end), query);
 }
 
 /** Whether `text` starts with `lower` (already lowercase), without a lowercase copy of it. */
@@ -99,11 +109,24 @@ function startsWithIgnoringCase(text: string, lower: string): boolean {
   return true;
 }
 
-/** Whether `raw` declares `ns` as a namespace: `xmlns="ns"` or `xmlns:p='ns'`. */
+/**
+ * Namespaces grow by appending (`http://jabber.org/protocol/muc` then `…muc#user`,
+ * `urn:xmpp:sm` then `urn:xmpp:sm:3`): a filter is a prefix that ends where the namespace
+ * ends or at one of these separators, so `urn:xmpp:pin` does not catch `urn:xmpp:ping`.
+ */
+const NS_SEPARATORS = new Set(["#", ":", "/", "?"]);
+
+export function namespaceHasPrefix(namespace: string, prefix: string): boolean {
+  return namespace.startsWith(prefix) && (namespace.length === prefix.length || NS_SEPARATORS.has(namespace[prefix.length]!));
+}
+
+/** Whether `raw` declares a namespace that `ns` is a prefix of (see namespaceHasPrefix): `xmlns="ns…"` or `xmlns:p='ns…'`. */
 export function declaresNamespace(raw: string, ns: string): boolean {
   for (let at = raw.indexOf(ns); at >= 0; at = raw.indexOf(ns, at + 1)) {
     const quote = raw[at - 1];
-    if ((quote !== '"' && quote !== "'") || raw[at + ns.length] !== quote) continue;
+    if (quote !== '"' && quote !== "'") continue;
+    const next = raw[at + ns.length];
+    if (next !== quote && (next === undefined || !NS_SEPARATORS.has(next))) continue;
     let cursor = at - 2;
     while (isXmlSpace(raw[cursor])) cursor--;
     if (raw[cursor] !== "=") continue;

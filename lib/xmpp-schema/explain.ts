@@ -3,8 +3,9 @@ import { parseWithPositions, type PositionedElement } from "../xml/parse-positio
 import { tooDeepNote, withHeaderClosed } from "../xml/walk-xml";
 import type { TranscriptEntry } from "../xmpp/entry";
 import { findAttribute, findElement, namespaceInfo, saslFailureCondition, stanzaErrorCondition, streamErrorCondition } from "./index";
+import { inboundAttributeDoc, inboundTypeDoc } from "./inbound";
 import { rfc6120 } from "./namespaces";
-import { NS_CLIENT, NS_SASL, NS_STANZA_ERRORS, NS_STREAM, NS_STREAM_ERRORS } from "../xml/namespaces";
+import { NS_CLIENT, NS_ROSTER, NS_SASL, NS_STANZA_ERRORS, NS_STREAM, NS_STREAM_ERRORS } from "../xml/namespaces";
 import { STANZA_ERROR_TYPES } from "./stanza-errors";
 import type { ConditionSpec } from "./types";
 
@@ -95,7 +96,7 @@ export function explainEntry(entry: TranscriptEntry): Explanation {
     notes.push("The text could not be parsed, so only the summary is shown.");
     return { summary: summaryOf(entry, null), elements: [], error: null, notes };
   }
-  const { elements, total } = explainElements(parsed.elements);
+  const { elements, total } = explainElements(parsed.elements, entry.dir === "in");
   if (total > MAX_ELEMENTS) notes.push(`Only the first ${MAX_ELEMENTS} of ${total.toLocaleString("en-US")} elements are explained.`);
   if (parsed.tooDeep) notes.push(tooDeepNote());
   const root = parsed.elements[0] ?? null;
@@ -115,7 +116,7 @@ function parseRaw(entry: TranscriptEntry): { elements: PositionedElement[]; tooD
  * an explicit stack: the tree came from the wire (its depth is bounded by the parse, its
  * breadth is not).
  */
-function explainElements(roots: readonly PositionedElement[]): { elements: ElementExplanation[]; total: number } {
+function explainElements(roots: readonly PositionedElement[], inbound: boolean): { elements: ElementExplanation[]; total: number } {
   const elements: ElementExplanation[] = [];
   let total = 0;
   const stack: { element: PositionedElement; depth: number }[] = [];
@@ -123,13 +124,14 @@ function explainElements(roots: readonly PositionedElement[]): { elements: Eleme
   while (stack.length > 0) {
     const { element, depth } = stack.pop()!;
     total++;
-    if (elements.length < MAX_ELEMENTS) elements.push(explainElement(element, depth));
+    if (elements.length < MAX_ELEMENTS) elements.push(explainElement(element, depth, inbound && depth === 0));
     for (let index = element.children.length - 1; index >= 0; index--) stack.push({ element: element.children[index]!, depth: depth + 1 });
   }
   return { elements, total };
 }
 
-function explainElement(element: PositionedElement, depth: number): ElementExplanation {
+/** `received`: the top-level element of an entry that arrived, explained to its recipient. */
+function explainElement(element: PositionedElement, depth: number, received: boolean): ElementExplanation {
   const spec = findElement(element.name, element.ns);
   const text = element.text.trim();
   return {
@@ -144,11 +146,12 @@ function explainElement(element: PositionedElement, depth: number): ElementExpla
         return { name: attribute.name, value: attribute.value, doc: `Declares a namespace${info ? `: ${info.title}` : ""}.`, valueDoc: null };
       }
       const known = spec && findAttribute(spec, attribute.name);
+      const valueDoc = known?.values?.find((option) => option.value === attribute.value)?.doc ?? null;
       return {
         name: attribute.name,
         value: shorten(attribute.value),
-        doc: known?.doc ?? null,
-        valueDoc: known?.values?.find((option) => option.value === attribute.value)?.doc ?? null,
+        doc: (received ? inboundAttributeDoc(element, attribute.name) : null) ?? known?.doc ?? null,
+        valueDoc: (received && attribute.name === "type" ? inboundTypeDoc(element, attribute.value) : null) ?? valueDoc,
       };
     }),
     ...(element.attributes.length > MAX_ATTRIBUTES ? { omittedAttributes: element.attributes.length - MAX_ATTRIBUTES } : {}),
@@ -200,14 +203,25 @@ function summaryOf(entry: TranscriptEntry, root: PositionedElement | null): stri
       return "The server lists what can be negotiated next (RFC 6120 section 4.3.2).";
     case "message":
       return `${who} a message${type ? ` of type ${type}` : ""}${to}${from}.`;
-    case "presence":
-      return `${who} presence${type ? ` of type ${type}` : " (available)"}${to}${from}.`;
+    case "presence": {
+      // A subscription request that arrives is the contact asking about your presence (RFC 6121 section 3.1.3).
+      const meaning = entry.dir === "in" && type ? inboundTypeDoc({ name: "presence", ns: NS_CLIENT }, type) : null;
+      return `${who} presence${type ? ` of type ${type}` : " (available)"}${to}${from}.${meaning ? ` ${meaning}` : ""}`;
+    }
     case "iq":
     case "bind": {
       const payload = root?.children[0];
       const about = payload ? ` about <${payload.qname}>${namespaceInfo(payload.ns) ? ` (${namespaceInfo(payload.ns)!.title})` : ""}` : "";
       const answer = entry.pair !== undefined ? ` It answers #${entry.pair}.` : "";
-      if (type === "get" || type === "set") return `${who} a request (iq ${type})${about}${to}; the answer will carry id="${entry.attrs?.id ?? ""}".`;
+      const id = entry.attrs?.id ?? "";
+      // RFC 6121 section 2.1.6: the server tells each of your resources that the roster changed.
+      if (entry.dir === "in" && type === "set" && payload?.name === "query" && payload.ns === NS_ROSTER) {
+        return `The server sends a roster push (iq set, RFC 6121 section 2.1.6): your roster changed. Answer it with <iq type="result" id="${id}"/>.`;
+      }
+      if (entry.dir === "in" && (type === "get" || type === "set")) {
+        return `${entry.attrs?.from ?? "The server"} sends you a request (iq ${type})${about}: answer it with a result or an error carrying id="${id}" (RFC 6120 section 8.2.3).`;
+      }
+      if (type === "get" || type === "set") return `${who} a request (iq ${type})${about}${to}; the answer will carry id="${id}".`;
       return `${who} ${type === "error" ? "an error" : "a result"} (iq ${type ?? "without a type"})${about}${from}.${answer}`;
     }
     case "stream-error":
