@@ -11,6 +11,7 @@ import { xml } from "@xmpp/client";
 import type { ProxyServer } from "../lib/proxy/proxy-server";
 import type { ProxyConnection } from "../lib/proxy/proxy-connection";
 import { streamFileChunks } from "../lib/transcript-files/export";
+import { wireInStreamFile } from "./helpers";
 import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
 import { TEST_PROXY_SETTINGS, loggedInClient, median, ping, startTestProxy, type LoggedClient } from "./proxy-helpers";
 import { waitFor } from "./helpers";
@@ -25,11 +26,11 @@ afterEach(async () => {
   await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
 });
 
-/** What the transcript says each side wrote, credentials revealed: the exported stream files. */
+/** What the transcript says each side wrote, credentials revealed: the wire text of the exported stream files. */
 function streams(connection: ProxyConnection): { out: string; in: string } {
   const entries = connection.transcript.since(0);
   const secrets = connection.transcript.revealSecrets();
-  return { out: [...streamFileChunks(entries, "out", secrets)].join(""), in: [...streamFileChunks(entries, "in", secrets)].join("") };
+  return { out: wireInStreamFile([...streamFileChunks(entries, "out", secrets)].join("")), in: wireInStreamFile([...streamFileChunks(entries, "in", secrets)].join("")) };
 }
 
 function events(connection: ProxyConnection): string[] {

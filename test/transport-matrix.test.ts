@@ -14,10 +14,9 @@ import { RawSession } from "../lib/xmpp/raw-session";
 import type { XmppSession } from "../lib/xmpp/session";
 import type { Transcript } from "../lib/xmpp/transcript";
 import { streamFileChunks } from "../lib/transcript-files/export";
-import { readStreamFile } from "../lib/transcript-files/stream-file";
 import { TEST_PROSODY, TEST_SERVER, type ServerPorts } from "../scripts/lib/instances";
 import { tcpCaptureRelay, websocketCaptureRelay, type CaptureRelay, type RelayTls } from "./capture-relay";
-import { waitFor } from "./helpers";
+import { waitFor, wireInStreamFile } from "./helpers";
 
 const SERVERS = [
   { name: "ejabberd", instance: TEST_SERVER, websocketPath: "/ws" },
@@ -77,8 +76,8 @@ describe("the transport matrix", () => {
     // Byte-exactness: the files a person exports (credentials revealed) against the relay's copy.
     const entries = alice.session.transcript.since(0);
     const secrets = alice.session.transcript.revealSecrets();
-    const clientFile = Buffer.from(wireInFile([...streamFileChunks(entries, "out", secrets)].join("")), "utf8");
-    const serverFile = Buffer.from(wireInFile([...streamFileChunks(entries, "in", secrets)].join("")), "utf8");
+    const clientFile = Buffer.from(wireInStreamFile([...streamFileChunks(entries, "out", secrets)].join("")), "utf8");
+    const serverFile = Buffer.from(wireInStreamFile([...streamFileChunks(entries, "in", secrets)].join("")), "utf8");
     await waitFor(() => relay.toClient().length >= serverFile.length, "the relay to see what alice received");
     expect(clientFile.length).toBeGreaterThan(0);
     // latin1 maps each byte to one character: equal strings are equal bytes, and a diff stays readable.
@@ -88,12 +87,6 @@ describe("the transport matrix", () => {
   });
 });
 
-/** The wire text a stream file holds, every stream of it in order. */
-function wireInFile(file: string): string {
-  const read = readStreamFile(file);
-  if (!read.ok) throw new Error(read.message);
-  return read.sections.join("");
-}
 
 function captureRelay(server: Server, transport: Transport, target: Address): Promise<CaptureRelay> {
   if (transport === "websocket") return websocketCaptureRelay({ ...target, path: server.websocketPath });
