@@ -13,7 +13,8 @@ import { disconnectIfOnline, lanes, pane, ping, sendStanza } from "./workbench-p
 const course = loadCourse();
 // Service discovery: four steps, none building on another, no peer.
 const short = course.lessons.find((lesson) => lesson.slug === "disco")!;
-const capstone = course.lessons.at(-1)!;
+// The capstone: the lesson whose scripted peer waits in a room (lessons/11-capstone), wherever it sits in the course.
+const capstone = course.lessons.find((lesson) => lesson.peerInRoom === true)!;
 
 /** Solves steps 1..count in order on the current session, ending on step count+1. */
 async function solveStepsBefore(page: Page, lesson: Lesson, count: number): Promise<void> {
