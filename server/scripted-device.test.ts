@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GuidedSession } from "../lib/xmpp/guided-session";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
-import { evaluateCheck } from "../lib/lessons/check";
-import type { Expectation } from "../lib/lessons/types";
 import { buildLessonVariables, type LessonVariables } from "../lib/lessons/variables";
 import { TEST_SERVER } from "../scripts/lib/instances";
-import { waitFor } from "../test/helpers";
+import { learnerWaits, waitFor } from "../test/helpers";
 import { startScriptedDevice, type ScriptedDevice } from "./scripted-device";
 import { startScriptedPeer, type ScriptedPeer } from "./scripted-peer";
 
@@ -20,18 +18,10 @@ let credentials: { username: string; password: string };
 let vars: LessonVariables;
 const deviceLog: string[] = [];
 
-async function expectTranscript(check: Expectation[], fromSeq: number, what: string): Promise<void> {
-  const window = () => learner.transcript.since(fromSeq);
-  await waitFor(() => evaluateCheck(check, window(), vars).passed, what).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; still missing: ${evaluateCheck(check, window(), vars).missing?.message}`);
-  });
-}
-
-async function send(xml: string): Promise<number> {
-  const before = learner.transcript.lastSeq;
-  await learner.send(xml);
-  return before;
-}
+const { expectTranscript, send } = learnerWaits(
+  () => learner,
+  () => vars,
+);
 
 beforeAll(async () => {
   peer = await startScriptedPeer({ server: plain, domain: TEST_SERVER.domain });
