@@ -7,7 +7,6 @@
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +16,7 @@ import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
 import { REPO_ROOT, TEST_SERVER } from "../scripts/lib/instances";
 import { TEST_CLIENT_PACKAGES, ensureDebianPackage } from "../scripts/lib/system-packages";
-import { loggedInClient, type LoggedClient } from "./proxy-helpers";
+import { freePort, loggedInClient, type LoggedClient } from "./proxy-helpers";
 import { waitFor } from "./helpers";
 
 const SLIXMPP_SCRIPT = path.join(REPO_ROOT, "test/clients/slixmpp-client.py");
@@ -131,10 +130,3 @@ function execFileText(file: string, args: string[], input?: string, env: Record<
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

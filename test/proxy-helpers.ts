@@ -1,3 +1,4 @@
+import net from "node:net";
 import { client, xml, type Client, type XmlElement } from "@xmpp/client";
 import { allowlistFrom } from "../server/allowlist";
 import { launchProxy, type ProxyRequest } from "../server/proxy/launch-proxy";
@@ -75,4 +76,13 @@ export async function ping(logged: LoggedClient, id: string): Promise<number> {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** A port nothing listens on (bound, then closed). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

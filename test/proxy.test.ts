@@ -13,7 +13,7 @@ import type { ProxyConnection } from "../lib/proxy/proxy-connection";
 import { streamFileChunks } from "../lib/transcript-files/export";
 import { wireInStreamFile } from "./helpers";
 import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
-import { TEST_PROXY_SETTINGS, loggedInClient, median, ping, startTestProxy, type LoggedClient } from "./proxy-helpers";
+import { TEST_PROXY_SETTINGS, freePort, loggedInClient, median, ping, startTestProxy, type LoggedClient } from "./proxy-helpers";
 import { waitFor } from "./helpers";
 
 const SERVERS = [TEST_SERVER, TEST_PROSODY];
@@ -230,14 +230,6 @@ describe("the proxy's guards", () => {
   });
 });
 
-/** A port nothing listens on (bound, then closed). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Writes `text`, reads until the proxy ends the connection. */
 function rawExchange(port: number, text: string): Promise<string> {
