@@ -109,6 +109,9 @@ export class LoadTab {
         return;
       case "hello":
       case "error":
+      case "proxy-connection":
+      case "proxy-closed":
+      case "held":
         return;
       default: {
         const resolve = this.pending.get(message.ref);

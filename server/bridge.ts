@@ -10,6 +10,9 @@ import { originCheck } from "./origin-check";
 import { browserIdFrom } from "./browser-id";
 import { lessonDetailsOf, openLessonSession } from "./lesson-session";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
+import { ProxyConnection } from "../lib/proxy/proxy-connection";
+import type { ProxyClientMessage, ProxyInfo } from "../lib/bridge/protocol-proxy";
+import type { ProxyHub } from "./proxy/proxy-hub";
 
 export interface BridgeOptions {
   server: BundledServer;
@@ -19,6 +22,8 @@ export interface BridgeOptions {
   log?: (line: string) => void;
   /** Origins allowed besides this machine's own names (BRIDGE_ALLOWED_ORIGINS, server/origin-check.ts). */
   allowedOrigins?: string;
+  /** Proxy mode (issue 15); without it, a tab asking for a proxy is told it is off here. */
+  proxies?: ProxyHub;
 }
 
 /**
@@ -58,6 +63,7 @@ export function createBridge(options: BridgeOptions) {
     socket.on("close", () => {
       for (const managed of attached) registry.detach(managed, send);
       attached.clear();
+      void options.proxies?.stopTab(socket);
     });
 
     async function handle(message: ClientMessage): Promise<void> {
@@ -112,7 +118,70 @@ export function createBridge(options: BridgeOptions) {
           await owned(message.sessionId).session.close();
           send({ op: "done", ref: message.ref });
           return;
+        default:
+          return handleProxy(message);
       }
+    }
+
+    async function handleProxy(message: ProxyClientMessage): Promise<void> {
+      const proxies = options.proxies;
+      if (proxies === undefined) throw new Error("Proxy mode is not available on this playground server.");
+      switch (message.op) {
+        case "proxy-start": {
+          const proxy = await proxies.start(message, allowlist, socket, {
+            onConnection: (connection, info) => adoptConnection(connection, info),
+            onClosed: (why) => send({ op: "proxy-closed", proxyId: proxy.proxyId, message: why }),
+          });
+          log(`proxy ${proxy.proxyId.slice(0, 8)} started: ${proxy.address} -> ${proxy.upstream} (${proxy.transport})`);
+          send({ op: "proxy-started", ref: message.ref, proxy });
+          return;
+        }
+        case "proxy-stop":
+          proxies.owned(message.proxyId, socket);
+          await proxies.stop(message.proxyId, "stopped by you");
+          send({ op: "done", ref: message.ref });
+          return;
+        case "proxy-intercept":
+          proxies.setIntercept(message.proxyId, socket, message.filter);
+          send({ op: "done", ref: message.ref });
+          return;
+        case "inject": {
+          const managed = owned(message.sessionId);
+          registry.assertSendSize(message.xml);
+          registry.takeSend(managed);
+          proxied(managed).inject(message.direction, message.xml);
+          send({ op: "done", ref: message.ref });
+          return;
+        }
+        case "release": {
+          const managed = owned(message.sessionId);
+          if (message.xml !== undefined) registry.assertSendSize(message.xml);
+          if (!proxied(managed).release(message.heldId, message.action, message.xml)) throw new Error("That stanza is not held any more (forwarded, dropped, or its connection closed).");
+          send({ op: "done", ref: message.ref });
+          return;
+        }
+      }
+    }
+
+    /** A client connected through this tab's proxy: its connection is one more session of this tab. */
+    function adoptConnection(connection: ProxyConnection, proxy: ProxyInfo): void {
+      let managed: ManagedSession;
+      try {
+        managed = registry.add(connection, { mode: "proxy", owner: browser, target: `proxy · ${proxy.address} → ${proxy.upstream} · ${proxy.transport}` });
+      } catch (error) {
+        void connection.close(error instanceof Error ? error.message : String(error));
+        return;
+      }
+      // Traffic is what keeps a proxied session alive: nobody types on it (BRIDGE_IDLE_TIMEOUT_MS).
+      connection.transcript.onEntry(() => registry.touch(managed));
+      connection.held.onChange((held) => managed.subscriber?.({ op: "held", sessionId: managed.id, held: [...held] }));
+      send({ op: "proxy-connection", proxyId: proxy.proxyId, session: summaryOf(managed) });
+      attachTo(managed, 0);
+    }
+
+    function proxied(managed: ManagedSession): ProxyConnection {
+      if (!(managed.session instanceof ProxyConnection)) throw new Error("Inject and intercept work on a proxied connection only.");
+      return managed.session;
     }
 
     /** A lesson session's variables go to the tab holding its token, and nowhere else. */
@@ -149,6 +218,7 @@ export function createBridge(options: BridgeOptions) {
     async close(): Promise<void> {
       for (const client of wss.clients) client.terminate();
       wss.close();
+      await options.proxies?.closeAll();
       await registry.closeAll();
     },
   };

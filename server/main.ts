@@ -9,6 +9,9 @@ import { ALLOWED_ORIGINS_VARIABLE } from "./origin-check";
 import { applySecurityHeaders } from "./security-headers";
 import { ensureBrowserId } from "./browser-id";
 import { operatorLog } from "./operator-log";
+import { ProxyHub, maxProxiesFromEnv } from "./proxy/proxy-hub";
+import { proxySettingsFromEnv } from "./proxy/launch-proxy";
+import { ensureProxyCertificate } from "../scripts/lib/certificates";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -32,6 +35,7 @@ try {
     limits: limitsFromEnv(),
     log,
     allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
+    proxies: new ProxyHub({ settings: proxySettingsFromEnv(), maxProxies: maxProxiesFromEnv(), certificate: ensureProxyCertificate }),
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

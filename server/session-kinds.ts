@@ -1,7 +1,7 @@
 import type { JID } from "@xmpp/jid";
 import { GuidedSession } from "../lib/xmpp/guided-session";
 import { RawSession } from "../lib/xmpp/raw-session";
-import type { OpenRequest, SessionMode } from "../lib/bridge/protocol";
+import type { OpenMode, OpenRequest } from "../lib/bridge/protocol";
 import type { SessionCoreOptions } from "../lib/xmpp/session-core";
 import type { XmppSession } from "../lib/xmpp/session";
 
@@ -21,11 +21,12 @@ export interface SessionKind {
 }
 
 /**
- * Every kind of session the bridge opens, by the mode a tab asks for. A new kind (a proxy,
- * a script runner) is one more entry here and one more mode in lib/bridge/protocol.ts; the
- * type makes a mode without a kind a compile error.
+ * Every kind of session the bridge opens, by the mode a tab asks for. A new kind (a script
+ * runner) is one more entry here and one more mode in lib/bridge/protocol.ts; the type makes a
+ * mode without a kind a compile error. Proxied connections are not opened but announced, when
+ * a client connects through a tab's proxy (server/proxy/proxy-hub.ts, mode "proxy").
  */
-export const SESSION_KINDS: Record<SessionMode, SessionKind> = {
+export const SESSION_KINDS: Record<OpenMode, SessionKind> = {
   guided: {
     create: ({ request, core, jid, password }) =>
       new GuidedSession({

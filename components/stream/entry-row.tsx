@@ -101,6 +101,11 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
             automatic
           </span>
         )}
+        {entry.injected && (
+          <span className={`${styles.badge} ${styles.secret}`} data-testid="entry-injected" title="Injected by you through the proxy: neither the client nor the server wrote it">
+            injected
+          </span>
+        )}
         <PairingBadge pairRole={pairRole} pairSeq={props.pairSeq} pairRttMs={props.pairRttMs} />
         {entry.error && pairRole !== "flag" && <span className={`${styles.badge} ${styles.error}`}>{entry.error}</span>}
         <span className={styles.actions}>

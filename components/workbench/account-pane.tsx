@@ -104,7 +104,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
             value={draft}
             onChange={setDraft}
             onSubmit={(text, { typed }) => void sendText(text, typed)}
-            mode={view.mode ?? "guided"}
+            mode={view.mode === "raw" ? "raw" : "guided"}
             {...(view.transport === null ? {} : { transport: view.transport })}
             variables={{ me, domain, peer }}
             history={history}

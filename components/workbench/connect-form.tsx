@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { TRANSPORTS, type AccountChoice, type OpenRequest, type SaslMechanism, type SessionMode, type Transport } from "@/lib/bridge/protocol";
+import { TRANSPORTS, type AccountChoice, type OpenRequest, type SaslMechanism, type OpenMode, type Transport } from "@/lib/bridge/protocol";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import { parseWebSocketField } from "@/lib/xmpp/websocket-target";
 import { parseConnectionPrefs, serializeConnectionPrefs, type ConnectionPrefs } from "@/lib/persistence/workbench-prefs";
@@ -26,7 +26,7 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
   const first = accounts[suggested] ?? accounts[0];
   const [jid, setJid] = useState(first ? `${first.username}@${domain}` : "");
   const [password, setPassword] = useState(first?.password ?? "");
-  const [mode, setMode] = useState<SessionMode>("guided");
+  const [mode, setMode] = useState<OpenMode>("guided");
   const [transport, setTransport] = useState<Transport>("plain");
   // PLAIN is the fast default for the bundled server; SCRAM costs ~400 ms of CPU per login.
   const [mechanism, setMechanism] = useState<SaslMechanism>("PLAIN");
@@ -146,7 +146,7 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
           <div className="row">
             <label>
               Mode
-              <select value={mode} onChange={(event) => setMode(event.target.value as SessionMode)}>
+              <select value={mode} onChange={(event) => setMode(event.target.value as OpenMode)}>
                 <option value="guided">Guided (login done for you)</option>
                 <option value="raw">Raw (you type the whole stream)</option>
               </select>

@@ -1,14 +1,25 @@
 "use client";
 
+import { useState } from "react";
+import dynamic from "next/dynamic";
 import { AccountPane } from "./account-pane";
 import { ExportBothAccounts, PaneCapturesProvider } from "./pane-captures";
 import { useLayoutPrefs } from "./use-workbench-prefs";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import type { PaneId } from "@/lib/persistence/workbench-prefs";
 
+// Proxy mode is for some visits only: its panel loads on first use, not with the workbench.
+const ProxyPanel = dynamic(() => import("@/components/proxy/proxy-panel").then((module) => module.ProxyPanel), {
+  ssr: false,
+  loading: () => <p className="hint">Loading the proxy…</p>,
+});
+
 /** One account, or two side by side to watch a stanza leave one and arrive at the other. */
 export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount[]; domain: string }) {
   const [layout, changeLayout] = useLayoutPrefs();
+  // Once opened, the proxy panel stays mounted while hidden: its proxy and lanes go on.
+  const [proxy, setProxy] = useState<"never" | "shown" | "hidden">("never");
+  const proxyShown = proxy === "shown";
   const { twoAccounts } = layout;
   // A maximized pane only means something beside another one.
   const maximized = twoAccounts ? layout.maximized : null;
@@ -19,7 +30,7 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
     layout,
     onLayoutChange: changeLayout,
     // Hidden, not unmounted: the other account stays connected and its lanes keep recording.
-    hidden: maximized !== null && maximized !== paneId,
+    hidden: proxyShown || (maximized !== null && maximized !== paneId),
     canMaximize: twoAccounts,
   });
   return (
@@ -31,9 +42,17 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
             Two accounts
           </label>
           {twoAccounts && <ExportBothAccounts />}
+          <button type="button" className="button small" aria-pressed={proxyShown} onClick={() => setProxy(proxyShown ? "hidden" : "shown")}>
+            {proxyShown ? "Back to accounts" : "Proxy a client"}
+          </button>
         </div>
         <AccountPane {...paneProps("a")} label="First account" suggested={0} />
         {twoAccounts && <AccountPane {...paneProps("b")} label="Second account" suggested={1} />}
+        {proxy !== "never" && (
+          <div className="proxy-slot" hidden={!proxyShown}>
+            <ProxyPanel />
+          </div>
+        )}
       </main>
     </PaneCapturesProvider>
   );

@@ -1,5 +1,7 @@
 import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage, type SessionState, type SessionSummary } from "./protocol";
 import type { TranscriptEntry } from "../xmpp/entry";
+import type { ProxyInfo, ProxyStartRequest } from "./protocol-proxy";
+import type { HeldStanza, InterceptFilter, ProxyDirection } from "../proxy/intercept";
 
 export interface SessionEvents {
   onEntries(entries: TranscriptEntry[]): void;
@@ -11,7 +13,18 @@ export interface SessionEvents {
    * acknowledged them as stored, and its storage lost them since.
    */
   onGap?(from: number, to: number): void;
+  /** Proxy mode: the stanzas this connection holds now (intercept). */
+  onHeld?(held: HeldStanza[]): void;
 }
+
+export interface ProxyEvents {
+  /** A client connected through the proxy; the answer receives its session's entries. */
+  onConnection(session: SessionSummary): SessionEvents;
+  onClosed(message: string): void;
+}
+
+/** Said when the link to the bridge drops: the bridge stops a tab's proxies with its socket. */
+export const PROXY_LINK_LOST_MESSAGE = "The link to the playground server dropped, which stops this page's proxy (it belongs to the page's connection). Start it again.";
 
 type Pending = {
   resolve: (message: ServerMessage) => void;
@@ -47,6 +60,7 @@ export class BridgeClient {
   private opening: Promise<WebSocket> | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly sessions = new Map<string, Tracked>();
+  private readonly proxies = new Map<string, ProxyEvents>();
   private nextRef = 1;
   private reconnectAttempt = 0;
   private disposed = false;
@@ -78,6 +92,30 @@ export class BridgeClient {
       this.sessions.delete(sessionId);
       throw error;
     }
+  }
+
+  async startProxy(request: Omit<ProxyStartRequest, "op" | "ref">, events: ProxyEvents): Promise<ProxyInfo> {
+    const reply = await this.request({ op: "proxy-start", ...request }, (message) => {
+      if (message.op === "proxy-started") this.proxies.set(message.proxy.proxyId, events);
+    });
+    if (reply.op !== "proxy-started") throw new Error("the bridge answered a proxy request with something else");
+    return reply.proxy;
+  }
+
+  async stopProxy(proxyId: string): Promise<void> {
+    await this.request({ op: "proxy-stop", proxyId });
+  }
+
+  async setIntercept(proxyId: string, filter: InterceptFilter | null): Promise<void> {
+    await this.request({ op: "proxy-intercept", proxyId, filter });
+  }
+
+  async inject(sessionId: string, direction: ProxyDirection, xml: string): Promise<void> {
+    await this.request({ op: "inject", sessionId, direction, xml });
+  }
+
+  async release(sessionId: string, heldId: number, action: "forward" | "drop", xml?: string): Promise<void> {
+    await this.request({ op: "release", sessionId, heldId, action, ...(xml === undefined ? {} : { xml }) });
   }
 
   async send(sessionId: string, xml: string): Promise<void> {
@@ -159,6 +197,7 @@ export class BridgeClient {
     const previous = this.bridgeInstance;
     this.bridgeInstance = instance;
     if (previous === null || previous === instance) return;
+    this.endProxies(BRIDGE_RESTARTED_MESSAGE);
     for (const [sessionId, tracked] of [...this.sessions]) {
       this.sessions.delete(sessionId);
       tracked.events.onLink?.("up");
@@ -189,6 +228,19 @@ export class BridgeClient {
       case "error":
         console.warn(message.message);
         return;
+      case "proxy-connection": {
+        const proxy = this.proxies.get(message.proxyId);
+        if (proxy === undefined) return;
+        this.sessions.set(message.session.sessionId, { token: message.session.token, events: proxy.onConnection(message.session), lastSeq: 0 });
+        return;
+      }
+      case "proxy-closed":
+        this.proxies.get(message.proxyId)?.onClosed(message.message);
+        this.proxies.delete(message.proxyId);
+        return;
+      case "held":
+        this.sessions.get(message.sessionId)?.events.onHeld?.(message.held);
+        return;
       default: {
         const pending = this.pending.get(message.ref);
         if (pending === undefined) return;
@@ -203,11 +255,17 @@ export class BridgeClient {
     }
   }
 
+  private endProxies(message: string): void {
+    for (const proxy of this.proxies.values()) proxy.onClosed(message);
+    this.proxies.clear();
+  }
+
   private onSocketClosed(socket: WebSocket): void {
     if (this.socket !== socket) return;
     this.socket = null;
     for (const pending of this.pending.values()) pending.reject(new Error("The connection to the bridge was lost; try again."));
     this.pending.clear();
+    this.endProxies(PROXY_LINK_LOST_MESSAGE);
     if (this.disposed) return;
     for (const tracked of this.sessions.values()) tracked.events.onLink?.("down");
     this.scheduleReconnect();

@@ -1,6 +1,7 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import type { LessonVariables } from "../lessons/variables";
 import { websocketPathProblem } from "../xmpp/websocket-target";
+import { parseProxyMessage, type ProxyClientMessage, type ProxyServerMessage } from "./protocol-proxy";
 
 /**
  * Messages between a browser tab and the bridge, as JSON over one WebSocket.
@@ -23,7 +24,10 @@ export const TRANSPORTS: readonly { id: Transport; label: string }[] = [
 ];
 
 /** Guided: the client library negotiates TLS, SASL and binding. Raw: a bare socket, you type it all. */
-export type SessionMode = "guided" | "raw";
+export type OpenMode = "guided" | "raw";
+
+/** Proxy: one client's connection through a proxy the tab started (protocol-proxy.ts); not opened, announced. */
+export type SessionMode = OpenMode | "proxy";
 
 export type SaslMechanism = "PLAIN" | "SCRAM-SHA-1";
 
@@ -33,7 +37,7 @@ export type AccountChoice = { kind: "existing"; jid: string; password: string } 
 export interface OpenRequest {
   op: "open";
   ref: string;
-  mode: SessionMode;
+  mode: OpenMode;
   account: AccountChoice;
   transport: Transport;
   mechanism: SaslMechanism;
@@ -108,7 +112,7 @@ export interface RevealRequest {
   sessionId: string;
 }
 
-export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest | AckRequest;
+export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest | AckRequest | ProxyClientMessage;
 
 export type SessionState = "connecting" | "online" | "closed";
 
@@ -139,7 +143,8 @@ export type ServerMessage =
   | { op: "failed"; ref: string; message: string }
   | { op: "entries"; sessionId: string; entries: TranscriptEntry[] }
   | { op: "state"; sessionId: string; state: SessionState; jid?: string; message?: string }
-  | { op: "error"; message: string };
+  | { op: "error"; message: string }
+  | ProxyServerMessage;
 
 type Invalid = { invalid: string };
 const TRANSPORT_IDS = new Set<string>(TRANSPORTS.map((transport) => transport.id));
@@ -173,7 +178,7 @@ export function parseClientMessage(text: string): ClientMessage | Invalid {
       }
       return value as unknown as AttachRequest;
     default:
-      return { invalid: `unknown op ${JSON.stringify(value.op)}` };
+      return parseProxyMessage(value) ?? { invalid: `unknown op ${JSON.stringify(value.op)}` };
   }
 }
 

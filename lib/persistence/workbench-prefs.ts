@@ -1,4 +1,4 @@
-import { TRANSPORTS, type SaslMechanism, type SessionMode, type Transport } from "../bridge/protocol";
+import { TRANSPORTS, type SaslMechanism, type OpenMode, type Transport } from "../bridge/protocol";
 
 /**
  * What the workbench remembers across reloads: the connection form and the layout. Read
@@ -11,7 +11,7 @@ export const LAYOUT_PREFS_KEY = "xmpp-playground:layout";
 
 export interface ConnectionPrefs {
   jid: string;
-  mode: SessionMode;
+  mode: OpenMode;
   transport: Transport;
   mechanism: SaslMechanism;
   initialPresence: boolean;
@@ -37,7 +37,7 @@ export interface LayoutPrefs {
 
 export const DEFAULT_LAYOUT: LayoutPrefs = { twoAccounts: false, maximized: null, explanation: true, filters: true, sideWidth: 32 };
 
-const MODES: readonly SessionMode[] = ["guided", "raw"];
+const MODES: readonly OpenMode[] = ["guided", "raw"];
 const MECHANISMS: readonly SaslMechanism[] = ["PLAIN", "SCRAM-SHA-1"];
 /** Far beyond a JID or host name: anything longer is not one. */
 const MAX_TEXT = 1024;

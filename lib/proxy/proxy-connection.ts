@@ -13,6 +13,8 @@ import { NS_TLS } from "../xml/namespaces";
 import { rewriteFeatures } from "./features-rewrite";
 import { PROXY_VARIABLES, proxyStreamHeader, streamErrorWithText } from "./proxy-messages";
 import type { ProxyUpstream, ClientSide } from "./proxy-types";
+import { HoldQueue, matchesFilter, type InterceptFilter, type ProxyDirection } from "./intercept";
+import type { EntryKind, EntryAttrs } from "../xmpp/entry";
 
 export interface ProxyConnectionOptions {
   /** The accepted client socket, still plain (direct TLS is started here, so its failure is recorded). */
@@ -25,6 +27,8 @@ export interface ProxyConnectionOptions {
   fingerprint: string;
   idleMs: number;
   transcript?: TranscriptOptions;
+  /** The proxy's intercept filter now, or null when nothing is held (read for each stanza). */
+  intercept?: () => InterceptFilter | null;
 }
 
 const PROCEED = `<proceed xmlns='${NS_TLS}'/>`;
@@ -41,6 +45,8 @@ const CLOSE_GRACE_MS = 1000;
 export class ProxyConnection implements XmppSession {
   readonly transcript: Transcript;
   readonly id = randomBytes(6).toString("hex");
+  /** Stanzas the intercept filter stopped, waiting for the person to forward or drop them. */
+  readonly held = new HoldQueue();
   private readonly status = new SessionStateEmitter();
   private readonly fromClient: DirectionReader;
   private fromServer: DirectionReader;
@@ -105,7 +111,64 @@ export class ProxyConnection implements XmppSession {
   }
 
   send(): Promise<void> {
-    return Promise.reject(new Error("injecting into a proxied stream is not available yet"));
+    return Promise.reject(new Error("A proxied connection carries a client's stream: inject toward the server or the client instead."));
+  }
+
+  /**
+   * Writes `xml` into one direction as if its peer had sent it: toward the server as the
+   * client, toward the client as the server. Recorded as injected in that direction's lane.
+   * Only between whole elements (the proxy forwards whole elements), so a stream stays parseable
+   * unless the person injects something that is not.
+   */
+  inject(direction: ProxyDirection, xml: string): void {
+    if (this.ended) throw new Error("This connection has closed; nothing can be injected into it.");
+    if (direction === "to-server") {
+      if (this.upstreamFailure !== undefined) throw new Error(`Not injected: ${this.upstreamFailure}.`);
+      this.flushUpstream();
+      this.transcript.recordInjected("out", xml);
+      this.toUpstream(xml);
+      this.flushUpstream();
+      return;
+    }
+    if (!this.headerSentToClient || this.clientTlsPending || !this.client.writable) {
+      throw new Error("Not injected: the client has no open stream from the server yet (it is between streams or setting up TLS); try again in a moment.");
+    }
+    this.flushClient();
+    this.transcript.recordInjected("in", xml);
+    this.writeTo(this.client, xml, () => this.upstream);
+  }
+
+  /** Forwards a held stanza (as it was, or as edited) or drops it; false if it is not held any more. */
+  release(id: number, action: "forward" | "drop", edited?: string): boolean {
+    const stanza = this.held.take(id);
+    if (stanza === undefined) return false;
+    const toward = stanza.direction === "to-server" ? "the server" : "the client";
+    if (action === "drop") {
+      this.transcript.recordEvent("intercepted", `dropped held stanza #${id} on its way to ${toward}: ${stanza.raw}`);
+      return true;
+    }
+    if (this.ended) return true;
+    const text = edited ?? stanza.raw;
+    const how = text === stanza.raw ? "as it was" : `edited, as: ${text}`;
+    this.transcript.recordEvent("intercepted", `forwarded held stanza #${id} to ${toward} ${how}`);
+    if (stanza.direction === "to-server") {
+      this.toUpstream(text);
+      this.flushUpstream();
+    } else {
+      this.toClient(text);
+      this.flushClient();
+    }
+    return true;
+  }
+
+  /** The filter holds this stanza: it waits in `held`, and the lanes say so. */
+  private intercepted(direction: ProxyDirection, kind: EntryKind, attrs: EntryAttrs | undefined, raw: string): boolean {
+    const filter = this.options.intercept?.();
+    if (filter === null || filter === undefined || !matchesFilter(filter, direction, { kind, ...(attrs ? { attrs } : {}), raw })) return false;
+    const stanza = this.held.hold(direction, kind, raw);
+    const from = direction === "to-server" ? "from the client" : "from the server";
+    this.transcript.recordEvent("intercepted", `held stanza #${stanza.id} ${from}: it waits for you to forward, edit or drop it`);
+    return true;
   }
 
   close(reason = "closed by you"): Promise<void> {
@@ -190,6 +253,7 @@ export class ProxyConnection implements XmppSession {
     }
     if (description.kind === "stream-open") this.headerSentToClient = true;
     if (description.kind === "features") return this.toClient(this.rewrittenFeatures(frame.raw));
+    if (this.intercepted("to-client", description.kind, description.attrs, frame.raw)) return;
     this.toClient(frame.raw);
   }
 
@@ -290,6 +354,7 @@ export class ProxyConnection implements XmppSession {
       this.startClientTls(frame.raw);
       return false;
     }
+    if (this.intercepted("to-server", description.kind, description.attrs, frame.raw)) return true;
     this.toUpstream(frame.raw);
     return true;
   }
@@ -434,6 +499,8 @@ export class ProxyConnection implements XmppSession {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.transcript.end();
+    const dropped = this.held.takeAll();
+    if (dropped.length > 0) this.transcript.recordEvent("intercepted", `dropped ${dropped.length} held stanza(s): the connection closed before they were forwarded`);
     this.transcript.recordEvent("closed", `closed: ${message}`);
     this.status.set("closed", { message });
     // Both sockets go: a peer that never answers our end does not keep them.

@@ -4,6 +4,7 @@ import { X509Certificate } from "node:crypto";
 import { ProxyConnection } from "./proxy-connection";
 import { PROXY_VARIABLES, proxyStreamHeader, streamErrorWithText, whoHoldsPortCommand } from "./proxy-messages";
 import type { ClientSide, ProxyUpstream } from "./proxy-types";
+import type { InterceptFilter } from "./intercept";
 
 export interface PortRange {
   first: number;
@@ -43,6 +44,8 @@ export class ProxyServer {
   readonly fingerprint: string;
   private readonly listeners = new Set<ConnectionListener>();
   private readonly secureContext: tls.SecureContext;
+  /** What every connection of this proxy holds from now on; null: nothing. */
+  intercept: InterceptFilter | null = null;
 
   private constructor(
     private readonly server: net.Server,
@@ -103,6 +106,7 @@ export class ProxyServer {
       secureContext: this.secureContext,
       fingerprint: this.fingerprint,
       idleMs,
+      intercept: () => this.intercept,
       ...(transcript ? { transcript } : {}),
     });
     // The failure is in the transcript and the client's stream error; nothing waits on this promise.

@@ -171,7 +171,7 @@ function readEntry(value: unknown, where: string, previousSeq: number): Exported
     if (typeof field !== "string") fail(`\`${key}\` must be text, found ${describe(field)}`);
     entry[key] = field as string;
   }
-  for (const key of ["redacted", "revealedOnExport", "auto"] as const) {
+  for (const key of ["redacted", "revealedOnExport", "auto", "injected"] as const) {
     const field = own(value, key);
     if (field === undefined) continue;
     if (typeof field !== "boolean") fail(`\`${key}\` must be true or false, found ${describe(field)}`);

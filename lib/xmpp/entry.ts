@@ -69,6 +69,8 @@ export interface TranscriptEntry {
    * an iq the server pushed (a roster or blocking push, RFC 6120 section 8.2.3), say.
    */
   auto?: boolean;
+  /** Proxy mode: the person injected it into the stream; neither the client nor the server wrote it. */
+  injected?: boolean;
   /** For events: what happened, for machines (event-codes.ts); `raw` is the sentence for people. */
   code?: EventCode;
 }

@@ -26,6 +26,8 @@ export const EVENT_CODES = [
   "unanswered",
   /** Proxy mode: the proxy changed what it forwarded, or answered for the server; the sentence says what and why. */
   "rewritten",
+  /** Proxy mode: a stanza the intercept filter matched was held, then forwarded (maybe edited) or dropped. */
+  "intercepted",
   /** The session is over; the sentence says why. */
   "closed",
 ] as const;

@@ -70,6 +70,15 @@ export class Transcript {
     for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
   }
 
+  /**
+   * Text the person injected into one direction (proxy mode), marked as such. Framed on its
+   * own: the side's own reader may hold half an element of what the peer is writing.
+   */
+  recordInjected(dir: "in" | "out", text: string): void {
+    const reader = new DirectionReader(dir, this.framing, true);
+    for (const frame of [...reader.push(text), ...reader.end()]) this.add(dir, frame, false, reader);
+  }
+
   /** Something about the connection itself, by its code (event-codes.ts) and a sentence for people. */
   recordEvent(code: EventCode, text: string, error?: string): TranscriptEntry {
     const entry = this.append({ dir: "event", code, raw: text, kind: "status", ...(error ? { error } : {}) });
@@ -150,10 +159,11 @@ export class Transcript {
     return new Map(this.secrets);
   }
 
-  private add(dir: "in" | "out", frame: ReadFrame, auto = false): void {
-    const parsed = this.readers[dir].describe(frame);
-    const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}) });
-    const masked = maskSecrets(entry, this.readers[dir].namespaces, frame.continues);
+  private add(dir: "in" | "out", frame: ReadFrame, auto = false, injectedBy?: DirectionReader): void {
+    const reader = injectedBy ?? this.readers[dir];
+    const parsed = reader.describe(frame);
+    const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}), ...(injectedBy ? { injected: true } : {}) });
+    const masked = maskSecrets(entry, reader.namespaces, frame.continues);
     if (masked !== entry.raw) {
       this.secrets.set(entry.seq, entry.raw);
       entry.raw = masked;
