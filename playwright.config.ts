@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CERTS, E2E_PROSODY, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
+import { CERTS, E2E_PROSODY, E2E_PROXY_PORTS, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
 import { bundledServerFromEnv, defaultAllowlist } from "./server/config";
 import { E2E_HOSTILE_PORT } from "./test/hostile-server";
 
@@ -59,6 +59,7 @@ export default defineConfig({
       ...E2E_XMPP_ENV,
       XMPP_ALLOWED_HOSTS: ALLOWED_HOSTS,
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
+      PROXY_PORTS: `${E2E_PROXY_PORTS.first}-${E2E_PROXY_PORTS.last}`,
     },
   },
 });

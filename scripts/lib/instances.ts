@@ -98,6 +98,9 @@ export const FAULTS_SERVER = loopbackInstance("faults", slotted("xmpp-playground
  */
 export const STOCK_TIMEOUT_SERVER = loopbackInstance("stock-timeout", slotted("xmpp-playground-stock-timeout@localhost"), 19222 + 100 * SLOT);
 
+/** The ports the e2e app's proxies listen on (PROXY_PORTS), shifted by slot like every server's. */
+export const E2E_PROXY_PORTS = { first: 20400 + 100 * SLOT, last: 20419 + 100 * SLOT };
+
 /**
  * A Prosody of the test bed (scripts/lib/prosody-local.ts): the second real server, so the
  * transport matrix and the byte-exactness tests run against two implementations.
