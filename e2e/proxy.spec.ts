@@ -41,8 +41,9 @@ async function fill(form: Locator, label: string, value: string) {
   await form.getByLabel(label, { exact: true }).fill(value);
 }
 
-test("a slixmpp client through a proxy started in the page: live lanes, a held message forwarded edited, an injected one it logs", async ({ page }) => {
+test("a slixmpp client through a proxy started in the page: live lanes, a held message forwarded edited, an injected one it logs", async ({ page }, testInfo) => {
   test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1400, height: 1000 });
   const python = await ensureDebianPackage(TEST_CLIENT_PACKAGES[0]!);
   const account = await registerDisposableAccount({ ...REGISTRATION, prefix: "proxy-e2e" });
   const jid = `${account.username}@localhost`;
@@ -85,6 +86,9 @@ test("a slixmpp client through a proxy started in the page: live lanes, a held m
     await expect(held).toContainText("message toward the server");
     await expect(lanes.getByTestId("entry-event").filter({ hasText: "held stanza #1 from the client" })).toBeVisible();
     await expect(lanes.getByTestId("entry-event").filter({ hasText: "removed SCRAM-SHA" })).toHaveCount(1);
+
+    // The README's picture (written to docs/ only with UPDATE_SCREENSHOT=1): a client live, one message held.
+    await page.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/proxy.png" : testInfo.outputPath("proxy.png") });
 
     const text = held.getByRole("textbox");
     await text.fill((await text.inputValue()).replace(heldBody, editedBody));

@@ -49,7 +49,7 @@ export function InterceptForm({ active, onApply }: { active: InterceptFilter | n
         </label>
       </div>
       <div className="row">
-        <label className="narrow">
+        <label>
           Kind
           <select value={filter.kind} onChange={(event) => change({ kind: event.target.value })}>
             <option value="">any</option>
