@@ -30,12 +30,12 @@ export interface LoggedClient {
 }
 
 /** `directTls`: XEP-0368, TLS from the first byte (xmpps://); otherwise TCP, upgraded when STARTTLS is offered. */
-export async function loggedInClient(port: number, username: string, password: string, directTls = false): Promise<LoggedClient> {
+export async function loggedInClient(port: number, username: string, password: string, directTls = false, resource = `proxy-test-${Date.now()}`): Promise<LoggedClient> {
   const logged: Omit<LoggedClient, "entity"> = { sent: [], received: [], offered: [], stanzas: [] };
   const entity = client({
     service: `${directTls ? "xmpps" : "xmpp"}://127.0.0.1:${port}`,
     domain: "localhost",
-    resource: `proxy-test-${Date.now()}`,
+    resource,
     // PLAIN: a SCRAM login costs 400 ms of CPU here; the mechanisms seen are kept for the -PLUS check.
     credentials: (authenticate, mechanisms) => {
       logged.offered.push(...mechanisms);

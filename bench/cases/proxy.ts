@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { startLocalServer, stopLocalServer } from "../../scripts/lib/ejabberd-local";
+import { ensureCertificates, ensureProxyCertificate } from "../../scripts/lib/certificates";
+import { BENCH_SERVER, CERTS, fromRepoRoot } from "../../scripts/lib/instances";
+import type { Figure } from "../report";
+import { round, summarize } from "../stats";
+
+interface WorkerResult {
+  through: number[];
+  straight: number[];
+  flood: { total: number; received: number; inOrder: boolean; outcome: string; sentMs: number; floodMs: number };
+  memory: { connections: number; openThroughProxy: number; proxied: { heap: number; rss: number }; direct: { heap: number; rss: number } };
+}
+
+/**
+ * Proxy mode (issue 15): an iq ping through the proxy against the same client library talking
+ * to the server directly, STARTTLS both ways in both; a 5,000 stanzas/s flood through it; and
+ * what each proxied connection costs in memory. Measured in bench/proxy-worker.ts.
+ */
+export async function proxyCost(): Promise<Figure[]> {
+  await startLocalServer(BENCH_SERVER, { fresh: true });
+  try {
+    const server = await ensureCertificates();
+    const proxy = await ensureProxyCertificate("localhost");
+    const trusted = fromRepoRoot(`${CERTS.dir}/bench-trusted.pem`);
+    writeFileSync(trusted, readFileSync(server.cert, "utf8") + proxy.cert);
+    const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", fromRepoRoot("bench/proxy-worker.ts")], {
+      cwd: fromRepoRoot("."),
+      encoding: "utf8",
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: trusted },
+    });
+    if (run.status !== 0) throw new Error(`proxy worker failed: ${run.stderr.slice(-2000)}`);
+    return figures(JSON.parse(run.stdout.trim().split("\n").at(-1)!) as WorkerResult);
+  } finally {
+    await stopLocalServer(BENCH_SERVER);
+  }
+}
+
+function figures(result: WorkerResult): Figure[] {
+  const through = summarize(result.through);
+  const straight = summarize(result.straight);
+  const addedMedian = through.median - straight.median;
+  const addedP99 = through.p99 - straight.p99;
+  const { flood, memory } = result;
+  const complete = flood.outcome === "complete" && flood.received === flood.total && flood.inOrder;
+  const floodSeconds = flood.floodMs / 1000;
+  const perConnection = (Math.max(memory.proxied.heap - memory.direct.heap, memory.proxied.rss - memory.direct.rss) / memory.connections) / (1024 * 1024);
+  const memoryValue = { n: 1, min: perConnection, median: perConnection, p99: perConnection, max: perConnection };
+  return [
+    {
+      case: "proxy",
+      name: "iq ping through the proxy (STARTTLS client → proxy → STARTTLS ejabberd)",
+      unit: "ms",
+      value: through,
+      baseline: { name: "the same @xmpp/client straight to ejabberd over STARTTLS", value: straight },
+      target: "added ≤ 0.3 ms median, ≤ 2 ms p99",
+      verdict: addedMedian <= 0.3 && addedP99 <= 2 ? "pass" : "miss",
+      note: `added ${round(addedMedian)} ms median (×${round(through.median / straight.median, 2)}), ${round(addedP99)} ms p99 (×${round(through.p99 / straight.p99, 2)})`,
+    },
+    {
+      case: "proxy",
+      name: `flood of ${flood.total.toLocaleString("en-US")} messages at 5,000/s through the proxy and back`,
+      unit: "s",
+      value: { n: 1, min: floodSeconds, median: floodSeconds, p99: floodSeconds, max: floodSeconds },
+      target: "every message back, in order",
+      verdict: complete ? "pass" : "miss",
+      note: `${flood.received.toLocaleString("en-US")} of ${flood.total.toLocaleString("en-US")} back${flood.inOrder ? ", in order" : ", OUT OF ORDER"}; sent in ${round(flood.sentMs / 1000, 2)} s, last back after ${round(floodSeconds, 2)} s`,
+    },
+    {
+      case: "proxy",
+      name: `memory per proxied connection (${memory.connections} logged-in clients through the proxy, less the same number direct; max of heap and RSS)`,
+      unit: "MB",
+      value: memoryValue,
+      target: "< 1 MB per connection",
+      verdict: perConnection < 1 && memory.openThroughProxy === memory.connections ? "pass" : "miss",
+      note: `proxied: heap ${round(memory.proxied.heap / 1024 / memory.connections, 1)} KB, RSS ${round(memory.proxied.rss / 1024 / memory.connections, 1)} KB each; direct: heap ${round(memory.direct.heap / 1024 / memory.connections, 1)} KB, RSS ${round(memory.direct.rss / 1024 / memory.connections, 1)} KB each`,
+    },
+  ];
+}
