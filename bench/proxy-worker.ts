@@ -68,7 +68,7 @@ async function growth(port: number, label: string): Promise<{ heap: number; rss:
   const before = process.memoryUsage();
   const clients: LoggedClient[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
-    const client = await loggedInClient(port, "carol", "carol", false, `${label}-${i}`);
+    const client = await loggedInClient(port, "alice", "alice", false, `${label}-${i}`);
     await ping(client, `${label}-${i}`);
     clients.push(client);
   }
