@@ -8,6 +8,7 @@ import type { BundledServer } from "./config";
 import { openSession } from "./open-session";
 import { originCheck } from "./origin-check";
 import { browserIdFrom } from "./browser-id";
+import { DEFAULT_HEARTBEAT_MS, keepAlive } from "./heartbeat";
 import { lessonDetailsOf, openLessonSession } from "./lesson-session";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
 
@@ -19,6 +20,8 @@ export interface BridgeOptions {
   log?: (line: string) => void;
   /** Origins allowed besides this machine's own names (BRIDGE_ALLOWED_ORIGINS, server/origin-check.ts). */
   allowedOrigins?: string;
+  /** Ping interval for the tabs' sockets (server/heartbeat.ts). */
+  heartbeatMs?: number;
 }
 
 /**
@@ -43,6 +46,7 @@ export function createBridge(options: BridgeOptions) {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
     send({ op: "hello", instance });
+    keepAlive(socket, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
 
     socket.on("message", (data) => {
       const message = parseClientMessage(String(data));

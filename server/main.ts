@@ -9,6 +9,7 @@ import { ALLOWED_ORIGINS_VARIABLE } from "./origin-check";
 import { applySecurityHeaders } from "./security-headers";
 import { ensureBrowserId } from "./browser-id";
 import { operatorLog } from "./operator-log";
+import { heartbeatFromEnv } from "./heartbeat";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -32,6 +33,7 @@ try {
     limits: limitsFromEnv(),
     log,
     allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
+    heartbeatMs: heartbeatFromEnv(),
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
