@@ -9,6 +9,7 @@ import { ingest } from "./cases/ingest";
 import { bigLog } from "./cases/big-log";
 import { load } from "./cases/load";
 import { suiteTimes } from "./cases/suite";
+import { clusterCase } from "./cases/cluster";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -24,6 +25,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
   suite: { needsApp: false, run: () => suiteTimes() },
+  cluster: { needsApp: false, run: () => clusterCase() },
 };
 
 async function main(): Promise<void> {
