@@ -30,7 +30,8 @@ const CHAT_SECONDS = positive("CLUSTER_CHAT_SECONDS", 20);
 const INTERVAL_MS = positive("CLUSTER_INTERVAL_MS", 1000);
 const OPEN_AT_ONCE = 20;
 const NEW_SESSIONS = 10;
-const DRAIN_TIMEOUT_MS = 20_000;
+// A message still queued this long after the chat stopped counts as lost.
+const DRAIN_TIMEOUT_MS = 60_000;
 
 interface Pair {
   a: LoadTab;

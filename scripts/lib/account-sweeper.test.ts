@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isDisposableName, parseGetLast } from "./account-sweeper";
+import { isDisposableName, isLeftBehind, parseGetLast } from "./account-sweeper";
 
 describe("parseGetLast", () => {
   it("reads an online account", () => {
@@ -23,5 +23,21 @@ describe("isDisposableName", () => {
 
   it("never takes a person's account, even one that starts like a prefix", () => {
     for (const name of ["alice", "guest", "guests-abc123", "guest-", "myguest-abc123", "guest-ABC"]) expect(isDisposableName(name)).toBe(false);
+  });
+});
+
+describe("isLeftBehind", () => {
+  const now = Date.parse("2026-12-02T18:00:00Z");
+  const hour = 3_600_000;
+
+  it("takes an account offline for at least the age", () => {
+    expect(isLeftBehind({ online: false, at: now - hour }, now, hour)).toBe(true);
+    expect(isLeftBehind({ online: false, at: now - 2 * hour }, now, hour)).toBe(true);
+  });
+
+  it("keeps one offline for less, one online, and one whose time is unknown", () => {
+    expect(isLeftBehind({ online: false, at: now - hour + 1 }, now, hour)).toBe(false);
+    expect(isLeftBehind({ online: true }, now, 0)).toBe(false);
+    expect(isLeftBehind({ online: false, at: null }, now, 0)).toBe(false);
   });
 });

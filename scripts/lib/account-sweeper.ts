@@ -41,6 +41,12 @@ export function parseGetLast(output: string): LastSeen {
   return { online: false, at: Number.isNaN(at) ? null : at };
 }
 
+/** Offline for at least `olderThanMs`. An unreadable time is judged like one at the sweep's start: kept this time. */
+export function isLeftBehind(last: LastSeen, now: number, olderThanMs: number): boolean {
+  if (last.online) return false;
+  return now - (last.at ?? now) >= olderThanMs && last.at !== null;
+}
+
 export function isDisposableName(username: string, prefixes: readonly string[] = DISPOSABLE_PREFIXES): boolean {
   return prefixes.some((prefix) => new RegExp(`^${prefix.replace(/[^a-z0-9-]/g, "")}-[a-z0-9]+$`).test(username));
 }
@@ -52,18 +58,30 @@ export async function sweepDisposableAccounts(instance: XmppServerInstance, opti
     if (result.code !== 0) throw new UserFacingError(`ejabberdctl ${args[0]} failed on ${instance.node}:\n${outputTail(result)}`);
     return result.stdout;
   };
-  const users = (await ctl(["registered_users", instance.domain])).split("\n").map((line) => line.trim()).filter(Boolean);
-  const result: SweepResult = { removed: [], kept: [] };
-  for (const username of users.filter((name) => isDisposableName(name, options.prefixes))) {
+  const lines = (text: string) => text.split("\n").map((line) => line.trim()).filter(Boolean);
+  const users = lines(await ctl(["registered_users", instance.domain])).filter((name) => isDisposableName(name, options.prefixes));
+  // One call for everyone online (full JIDs, cluster-wide), so get_last runs only for the rest.
+  const online = new Set(lines(await ctl(["connected_users"])).map((jid) => jid.split("@")[0]));
+  const result: SweepResult = { removed: [], kept: users.filter((name) => online.has(name)) };
+  // Each ejabberdctl call starts a small Erlang VM: a few at once, not hundreds.
+  await eachAtMost(CONCURRENT_CALLS, users.filter((name) => !online.has(name)), async (username) => {
     const last = parseGetLast(await ctl(["get_last", username, instance.domain]));
-    // Never seen (no login recorded): judged like one seen at the sweep's start, so kept this time.
-    const offlineFor = last.online ? 0 : now - (last.at ?? now);
-    if (last.online || offlineFor < options.olderThanMs) {
+    if (!isLeftBehind(last, now, options.olderThanMs)) {
       result.kept.push(username);
-      continue;
+      return;
     }
     await ctl(["unregister", username, instance.domain]);
     result.removed.push(username);
-  }
+  });
   return result;
+}
+
+const CONCURRENT_CALLS = 6;
+
+async function eachAtMost<T>(limit: number, items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
