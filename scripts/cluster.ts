@@ -1,6 +1,28 @@
+import { sweepDisposableAccounts } from "./lib/account-sweeper";
 import { startClusterStack } from "./lib/cluster";
 import { UserFacingError } from "./lib/errors";
 import { CLUSTER, describePorts } from "./lib/instances";
+
+/** How often the sweeper runs, and how long an offline disposable account may stay. */
+const SWEEP_EVERY_MS = 5 * 60_000;
+const SWEEP_OLDER_THAN_MS = 10 * 60_000;
+
+/**
+ * Removes the disposable accounts a crashed app process left behind, through whichever node
+ * answers (both hold the same accounts).
+ */
+async function sweep(): Promise<void> {
+  for (const node of CLUSTER.nodes) {
+    try {
+      const { removed } = await sweepDisposableAccounts(node, { olderThanMs: SWEEP_OLDER_THAN_MS });
+      if (removed.length > 0) console.log(`Sweeper: removed ${removed.length} disposable accounts offline for over ${SWEEP_OLDER_THAN_MS / 60_000} min (left by a crashed app process).`);
+      return;
+    } catch {
+      // That node is down: try the other.
+    }
+  }
+  console.error("Sweeper: no ejabberd node answered; trying again later.");
+}
 
 /**
  * `npm run cluster`: the playground scaled out on this machine, without Docker (issue 18):
@@ -19,7 +41,11 @@ async function main(): Promise<void> {
     console.log("Stopped.");
     process.exit(0);
   };
-  process.on("SIGINT", () => void stopAll());
+  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+  process.on("SIGINT", () => {
+    clearInterval(sweeper);
+    void stopAll();
+  });
   process.on("SIGTERM", () => void stopAll());
   stack.apps.forEach((app, index) =>
     app?.on("exit", (code) => {
