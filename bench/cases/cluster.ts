@@ -4,7 +4,8 @@ import { BRIDGE_PATH } from "../../lib/bridge/protocol";
 import { sweepDisposableAccounts } from "../../scripts/lib/account-sweeper";
 import { startClusterStack, type ClusterStack } from "../../scripts/lib/cluster";
 import { clusterMembers } from "../../scripts/lib/ejabberd-cluster";
-import { runLocalEjabberdctl } from "../../scripts/lib/ejabberd-local";
+import { findInstanceBeamPids, runLocalEjabberdctl } from "../../scripts/lib/ejabberd-local";
+import { readFileSync } from "node:fs";
 import { BENCH_CLUSTER, type XmppServerInstance } from "../../scripts/lib/instances";
 import { LoadTab } from "../load-tab";
 import type { Figure } from "../report";
@@ -61,6 +62,7 @@ async function measure(stack: ClusterStack): Promise<Figure[]> {
   const tabs: LoadTab[] = [];
 
   // 1. Sessions over both processes and nodes.
+  const rssBefore = stack.layout.nodes.map(nodeRss);
   const opening = Date.now();
   await openTabs(url, SESSIONS, tabs);
   const openSeconds = (Date.now() - opening) / 1000;
@@ -69,6 +71,8 @@ async function measure(stack: ClusterStack): Promise<Figure[]> {
   const tabsOn = (node: XmppServerInstance) => tabs.filter((tab) => onNode(tab) === node.node);
   const [onA, onB] = [tabsOn(nodeA), tabsOn(nodeB)];
   const instanceOfNode = (group: LoadTab[]) => new Set(group.map((tab) => tab.instance));
+  // What a session costs a node: its VM's RSS growth over the sessions it took.
+  const rssPerSession = [onA, onB].map((group, index) => (nodeRss(stack.layout.nodes[index]!) - rssBefore[index]!) / Math.max(group.length, 1));
   const pairs = makePairs(onA, onB);
   for (const pair of pairs) {
     pair.a.peerIndex = pair.b.index;
@@ -153,6 +157,15 @@ async function measure(stack: ClusterStack): Promise<Figure[]> {
     },
     {
       case: "cluster",
+      name: "ejabberd memory per session (each node's VM RSS growth over the sessions it took)",
+      unit: "KB",
+      value: summarize(rssPerSession.map((bytes) => bytes / 1024)),
+      target: "reported (for the arithmetic in the README)",
+      verdict: "info",
+      note: `node A ${round(rssPerSession[0]! / 1024, 0)} KB over ${onA.length} sessions, node B ${round(rssPerSession[1]! / 1024, 0)} KB over ${onB.length}; includes each session's disposable account, roster and offline storage in Mnesia (replicated on both nodes)`,
+    },
+    {
+      case: "cluster",
       name: "ejabberd node A killed (SIGKILL): node B's sessions chatting on",
       unit: "messages",
       value: one(afterNodeDeath.received),
@@ -179,6 +192,13 @@ async function measure(stack: ClusterStack): Promise<Figure[]> {
       note: `removed ${swept.removed.length}; kept ${swept.kept.length} (sessions online: ${online})`,
     },
   ];
+}
+
+function nodeRss(node: XmppServerInstance): number {
+  const [pid] = findInstanceBeamPids(node);
+  if (pid === undefined) return 0;
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(match?.[1] ?? 0) * 1024;
 }
 
 function socketFor(url: string, cookie: string): WebSocket {
