@@ -1,7 +1,10 @@
 import { sweepDisposableAccounts } from "./lib/account-sweeper";
 import { startClusterStack } from "./lib/cluster";
 import { UserFacingError } from "./lib/errors";
-import { CLUSTER, describePorts } from "./lib/instances";
+import { CLUSTER, describePorts, fromRepoRoot, type ServerPorts } from "./lib/instances";
+import { renderBalancerConfig, type BalancerAddresses } from "./lib/nginx-balancer";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 /** How often the sweeper runs, and how long an offline disposable account may stay. */
 const SWEEP_EVERY_MS = 5 * 60_000;
@@ -62,7 +65,25 @@ ${CLUSTER.nodes.map((node, index) => `  ejabberd node ${node.node} (app process 
 Press Ctrl-C to stop everything.`);
 }
 
-main().catch((error: unknown) => {
+/**
+ * `npm run cluster -- compose-config`: nginx's config for docker-compose.cluster.yml, from the
+ * same renderer, with the compose services' names and the containers' own ports.
+ */
+function writeComposeConfig(): void {
+  const containerPorts: Record<keyof ServerPorts, number> = { starttls: 5222, directTls: 5223, plain: 5224, http: 5280 };
+  const where: BalancerAddresses = {
+    node: (index, listener) => `ejabberd-${"ab"[index]}:${containerPorts[listener]}`,
+    app: (index) => `app-${"ab"[index]}:3000`,
+    // Inside the nginx container; the compose file publishes only the HTTP port, on the host's loopback.
+    listen: (port) => `0.0.0.0:${port}`,
+  };
+  const file = fromRepoRoot(".playground/cluster-compose/nginx.conf");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, renderBalancerConfig(CLUSTER, "/tmp", false, where));
+  console.log(`Wrote ${path.relative(fromRepoRoot("."), file)} for docker-compose.cluster.yml.`);
+}
+
+(process.argv[2] === "compose-config" ? Promise.resolve(writeComposeConfig()) : main()).catch((error: unknown) => {
   console.error(error instanceof UserFacingError ? `\n${error.message}` : error);
   process.exit(1);
 });

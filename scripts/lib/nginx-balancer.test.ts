@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BENCH_CLUSTER, CLUSTER } from "./instances";
+import { BENCH_CLUSTER, CLUSTER, fromRepoRoot } from "./instances";
 import { balancerPorts, renderBalancerConfig, writeBalancerConfig } from "./nginx-balancer";
 import { runCommand } from "./run";
 import { findExecutable } from "./system-packages";
@@ -48,5 +48,13 @@ describe("the cluster's nginx config", () => {
     expect(ports(BENCH_CLUSTER).filter((port) => people.has(port))).toEqual([]);
     // Below Linux's ephemeral range (32768 and up), where outgoing connections take ports.
     expect(Math.max(...ports(CLUSTER), ...ports(BENCH_CLUSTER))).toBeLessThan(32768);
+  });
+
+  it("describes the same layout for docker compose (docker-compose.cluster.yml)", () => {
+    const compose = readFileSync(fromRepoRoot("docker-compose.cluster.yml"), "utf8");
+    // Each app's XMPP listeners in the compose file are the layout's stream listeners.
+    for (const ports of CLUSTER.xmppPorts) expect(compose).toContain(`XMPP_PORT_STARTTLS: "${ports.starttls}"`);
+    expect(compose).toContain(`"127.0.0.1:${CLUSTER.balancerPort}:${CLUSTER.balancerPort}"`);
+    expect(compose).toContain("CTL_ON_CREATE: \"join_cluster ejabberd@ejabberd-a\"");
   });
 });

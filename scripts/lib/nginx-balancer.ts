@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UserFacingError } from "./errors";
-import { fromRepoRoot, LISTENERS, type ClusterLayout } from "./instances";
+import { fromRepoRoot, LISTENERS, type ClusterLayout, type ServerPorts } from "./instances";
 import { assertPortsFree, waitForPort } from "./ports";
 import { signalProcess, waitForExit } from "./processes";
 import { ensureDebianPackage, findExecutable, stopPackagedService } from "./system-packages";
@@ -24,19 +24,30 @@ export function balancerPorts(layout: ClusterLayout): number[] {
   return [layout.balancerPort, ...layout.xmppPorts.flatMap((ports) => LISTENERS.map((key) => ports[key]))];
 }
 
-export function renderBalancerConfig(layout: ClusterLayout, prefix: string, runAsRoot: boolean): string {
+/** Where nginx listens and what it reaches: this machine's loopback, or a compose network. */
+export interface BalancerAddresses {
+  node(index: number, listener: keyof ServerPorts): string;
+  app(index: number): string;
+  listen(port: number): string;
+}
+
+export const onLoopback = (layout: ClusterLayout): BalancerAddresses => ({
+  node: (index, listener) => `127.0.0.1:${layout.nodes[index]!.ports[listener]}`,
+  app: (index) => `127.0.0.1:${layout.appPorts[index]!}`,
+  listen: (port) => `127.0.0.1:${port}`,
+});
+
+export function renderBalancerConfig(layout: ClusterLayout, prefix: string, runAsRoot: boolean, where: BalancerAddresses = onLoopback(layout)): string {
   const streamUpstreams = layout.xmppPorts.flatMap((listen, app) =>
     LISTENERS.map((key) => {
-      const own = layout.nodes[app]!.ports[key];
-      const other = layout.nodes[1 - app]!.ports[key];
       const name = `app${app}_${key}`;
       return [
         `  upstream ${name} {`,
-        `    server 127.0.0.1:${own} max_fails=1 fail_timeout=10s;`,
-        `    server 127.0.0.1:${other} backup;`,
+        `    server ${where.node(app, key)} max_fails=1 fail_timeout=10s;`,
+        `    server ${where.node(1 - app, key)} backup;`,
         "  }",
         "  server {",
-        `    listen 127.0.0.1:${listen[key]};`,
+        `    listen ${where.listen(listen[key])};`,
         `    proxy_pass ${name};`,
         // A dead node refuses at once on loopback; the next upstream is tried within this.
         "    proxy_connect_timeout 2s;",
@@ -57,17 +68,17 @@ export function renderBalancerConfig(layout: ClusterLayout, prefix: string, runA
     "events { worker_connections 4096; }",
     "http {",
     `  access_log ${prefix}/access.log;`,
-    ...TEMP_KINDS.map((kind) => `  ${kind}_temp_path ${prefix}/tmp/${kind};`),
+    ...TEMP_KINDS.map((kind) => `  ${kind}_temp_path ${prefix}/${kind}_temp;`),
     "  map $http_upgrade $connection_upgrade { default upgrade; '' close; }",
     // Sticky routing: a browser's cookie always hashes to the same app process, so a reattach
     // reaches the process holding its sessions. A first visit, without the cookie, goes anywhere.
     `  map $http_cookie $sticky_key { "~(?:^|;\\s*)${STICKY_COOKIE}=(?<browser>[A-Za-z0-9_-]+)" $browser; default $request_id; }`,
     "  upstream playground_apps {",
     "    hash $sticky_key consistent;",
-    ...layout.appPorts.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=10s;`),
+    ...layout.appPorts.map((_, index) => `    server ${where.app(index)} max_fails=1 fail_timeout=10s;`),
     "  }",
     "  server {",
-    `    listen 127.0.0.1:${layout.balancerPort};`,
+    `    listen ${where.listen(layout.balancerPort)};`,
     "    location / {",
     "      proxy_pass http://playground_apps;",
     "      proxy_http_version 1.1;",
@@ -93,7 +104,7 @@ export function renderBalancerConfig(layout: ClusterLayout, prefix: string, runA
 
 /** Writes the config and the folders it names under `prefix`; returns the config's path. */
 export function writeBalancerConfig(layout: ClusterLayout, prefix: string, runAsRoot: boolean): string {
-  for (const kind of TEMP_KINDS) mkdirSync(path.join(prefix, "tmp", kind), { recursive: true });
+  for (const kind of TEMP_KINDS) mkdirSync(path.join(prefix, `${kind}_temp`), { recursive: true });
   const config = path.join(prefix, "nginx.conf");
   writeFileSync(config, renderBalancerConfig(layout, prefix, runAsRoot));
   return config;
