@@ -29,6 +29,12 @@ export class LoadTab {
   /** From someone other than the peer, or whose id and body disagree. */
   strays = 0;
   peerIndex = -1;
+  /** The bridge process that answered (its hello): which app process holds this tab's session. */
+  instance = "";
+  /** The browser cookie this tab sent, when it sent one (the cluster case's sticky routing). */
+  cookie = "";
+  /** The WebSocket itself closed (its app process died, say). */
+  socketClosed = false;
   /** Transcript seqs that did not follow the previous one by exactly one. */
   seqBreaks = 0;
   lastSeq = 0;
@@ -51,6 +57,7 @@ export class LoadTab {
   ) {
     this.ready = new Promise((resolve, reject) => socket.once("open", () => resolve()).once("error", reject));
     socket.on("message", (data) => this.dispatch(JSON.parse(String(data)) as ServerMessage));
+    socket.on("close", () => (this.socketClosed = true));
   }
 
   /** Opens a session with a disposable account (XEP-0077) and waits until it is online. */
@@ -77,7 +84,7 @@ export class LoadTab {
   }
 
   async close(): Promise<void> {
-    if (this.state !== "closed") await this.request({ op: "close", sessionId: this.sessionId });
+    if (this.state !== "closed" && !this.socketClosed) await this.request({ op: "close", sessionId: this.sessionId });
     this.socket.close();
   }
 
@@ -108,6 +115,8 @@ export class LoadTab {
         if (message.state === "closed") this.closedMessage = message.message;
         return;
       case "hello":
+        this.instance = message.instance;
+        return;
       case "error":
       case "proxy-connection":
       case "proxy-closed":

@@ -10,6 +10,7 @@ import { bigLog } from "./cases/big-log";
 import { load } from "./cases/load";
 import { suiteTimes } from "./cases/suite";
 import { proxyCost } from "./cases/proxy";
+import { clusterCase } from "./cases/cluster";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -26,6 +27,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   start: { needsApp: false, run: () => startTimes() },
   suite: { needsApp: false, run: () => suiteTimes() },
   proxy: { needsApp: false, run: () => proxyCost() },
+  cluster: { needsApp: false, run: () => clusterCase() },
 };
 
 async function main(): Promise<void> {

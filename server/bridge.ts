@@ -8,6 +8,7 @@ import type { BundledServer } from "./config";
 import { openSession } from "./open-session";
 import { originCheck } from "./origin-check";
 import { browserIdFrom } from "./browser-id";
+import { DEFAULT_HEARTBEAT_MS, keepAlive } from "./heartbeat";
 import { lessonDetailsOf, openLessonSession } from "./lesson-session";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
 import { ProxyConnection } from "../lib/proxy/proxy-connection";
@@ -24,6 +25,8 @@ export interface BridgeOptions {
   allowedOrigins?: string;
   /** Proxy mode (issue 15); without it, a tab asking for a proxy is told it is off here. */
   proxies?: ProxyHub;
+  /** Ping interval for the tabs' sockets (server/heartbeat.ts). */
+  heartbeatMs?: number;
 }
 
 /**
@@ -48,6 +51,7 @@ export function createBridge(options: BridgeOptions) {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
     };
     send({ op: "hello", instance });
+    keepAlive(socket, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
 
     socket.on("message", (data) => {
       const message = parseClientMessage(String(data));

@@ -9,7 +9,16 @@ export interface BundledServer {
   host: string;
   domain: string;
   ports: Record<Transport, number>;
+  /**
+   * How the app's own connections (disposable accounts, the scripted peer and device) reach
+   * the server: the plaintext listener when ejabberd is on this machine's loopback, STARTTLS
+   * (RFC 6120 section 5) when it is elsewhere, as in a cluster (XMPP_INTERNAL_TRANSPORT).
+   */
+  internalTransport: InternalTransport;
 }
+
+export type InternalTransport = "plain" | "starttls";
+export const INTERNAL_TRANSPORT_VARIABLE = "XMPP_INTERNAL_TRANSPORT";
 
 export function bundledServerFromEnv(env: Record<string, string | undefined> = process.env): BundledServer {
   return {
@@ -21,7 +30,19 @@ export function bundledServerFromEnv(env: Record<string, string | undefined> = p
       plain: portFrom(env.XMPP_PORT_PLAIN, 5224),
       websocket: portFrom(env.XMPP_PORT_HTTP, 5280),
     },
+    internalTransport: internalTransportFrom(env[INTERNAL_TRANSPORT_VARIABLE]),
   };
+}
+
+function internalTransportFrom(value: string | undefined): InternalTransport {
+  if (value === undefined || value === "" || value === "plain") return "plain";
+  if (value === "starttls") return "starttls";
+  throw new Error(`${INTERNAL_TRANSPORT_VARIABLE} is "${value}"; set it to plain (ejabberd on this machine's loopback) or starttls (ejabberd elsewhere)`);
+}
+
+/** Where and how the app's own connections reach the bundled server (see internalTransport). */
+export function internalAccountServer(server: BundledServer): { server: ServerAddress; domain: string; transport: InternalTransport } {
+  return { server: addressFor(server, server.internalTransport), domain: server.domain, transport: server.internalTransport };
 }
 
 export function addressFor(server: BundledServer, transport: Transport): ServerAddress {

@@ -3,7 +3,7 @@ import { removeAccount as removeRegistered } from "../lib/xmpp/in-band-registrat
 import { buildLessonVariables } from "../lib/lessons/variables";
 import type { XmppSession } from "../lib/xmpp/session";
 import type { Allowlist } from "./allowlist";
-import { addressFor, type BundledServer } from "./config";
+import { internalAccountServer, type BundledServer } from "./config";
 import { openSession, type OpenedSession, type SessionLimits } from "./open-session";
 import { startScriptedDevice, type ScriptedDevice } from "./scripted-device";
 import { startScriptedPeer } from "./scripted-peer";
@@ -24,11 +24,12 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
   const lesson = request.lesson;
   if (lesson === undefined) throw new Error("not a lesson session");
   // SASL PLAIN: fast on the loopback listener; the lesson is about the stanzas, not the login.
+  const internal = internalAccountServer(bundled);
   const accountRequest: OpenRequest = { ...request, account: { kind: "fresh" }, mechanism: "PLAIN" };
   delete accountRequest.server;
   const [opened, peer] = await settleBoth(
     openSession(accountRequest, bundled, allowlist, limits),
-    lesson.peer === "scripted" ? startScriptedPeer({ server: addressFor(bundled, "plain"), domain: bundled.domain }) : Promise.resolve(null),
+    lesson.peer === "scripted" ? startScriptedPeer(internal) : Promise.resolve(null),
   );
   if (opened.account === undefined) throw new Error("the lesson session has no account of its own");
   const username = opened.account.jid.split("@")[0] ?? "";
@@ -44,7 +45,7 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
     await removeAccount?.();
     // The registration lesson makes {{newuser}}; a learner who leaves halfway must not leave it behind.
     // Removal of an account that does not exist resolves quietly (XEP-0077 §3.2 is never reached).
-    await removeRegistered({ server: addressFor(bundled, "plain"), domain: bundled.domain, transport: "plain", username: variables.newuser, password: variables.newpass }).catch(() => undefined);
+    await removeRegistered({ ...internal, username: variables.newuser, password: variables.newpass }).catch(() => undefined);
   };
   if (lesson.peerInRoom && peer !== null) {
     // The room exists, with the peer in it, before the learner's session connects (XEP-0045 §7.2.1, §10.1.2).
@@ -55,7 +56,7 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
   }
   if (lesson.otherDevice === true && peer !== null) {
     // The account exists now (registered by openSession); the device logs in to it before the learner does.
-    device = await startScriptedDevice({ server: addressFor(bundled, "plain"), domain: bundled.domain, username, password: opened.account.password, peer: peer.jid }).catch(async (error: unknown) => {
+    device = await startScriptedDevice({ server: internal.server, domain: internal.domain, username, password: opened.account.password, peer: peer.jid }).catch(async (error: unknown) => {
       await cleanup().catch(() => undefined);
       throw new Error(`The lesson's other device could not start: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -12,6 +12,7 @@ import { operatorLog } from "./operator-log";
 import { ProxyHub, maxProxiesFromEnv } from "./proxy/proxy-hub";
 import { proxySettingsFromEnv } from "./proxy/launch-proxy";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
+import { heartbeatFromEnv } from "./heartbeat";
 
 /**
  * One process serves the Next.js app and the bridge's WebSocket on the same port,
@@ -36,6 +37,7 @@ try {
     log,
     allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
     proxies: new ProxyHub({ settings: proxySettingsFromEnv(), maxProxies: maxProxiesFromEnv(), certificate: ensureProxyCertificate }),
+    heartbeatMs: heartbeatFromEnv(),
   });
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

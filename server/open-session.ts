@@ -5,7 +5,7 @@ import type { ServerAddress } from "../lib/xmpp/server-address";
 import type { XmppSession } from "../lib/xmpp/session";
 import { plainRemoteAllowed } from "../lib/xmpp/transport-policy";
 import type { Allowlist } from "./allowlist";
-import { addressFor, type BundledServer } from "./config";
+import { addressFor, internalAccountServer, type BundledServer } from "./config";
 import { SESSION_KINDS } from "./session-kinds";
 
 export interface OpenedSession {
@@ -52,8 +52,8 @@ async function resolveAccount(request: OpenRequest, bundled: BundledServer) {
   if (request.server !== undefined) {
     throw new Error("Fresh accounts are made on the bundled server; to use another server, log in with an existing account.");
   }
-  // In-band registration over the loopback plaintext listener (XEP-0077); removed when the session ends.
-  const registration = { server: addressFor(bundled, "plain"), domain: bundled.domain, transport: "plain" as const };
+  // In-band registration (XEP-0077) over the app's own connection to the server; removed when the session ends.
+  const registration = internalAccountServer(bundled);
   const { username, password } = await registerDisposableAccount(registration);
   const bareJid = `${username}@${bundled.domain}`;
   return {

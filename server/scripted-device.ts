@@ -10,7 +10,8 @@ import type { ServerAddress } from "../lib/xmpp/server-address";
  */
 
 export interface ScriptedDeviceOptions {
-  /** The server's plaintext c2s listener (loopback), as for the scripted peer. */
+  /** The server's plaintext c2s listener (loopback), or STARTTLS elsewhere, as for the scripted peer:
+   * @xmpp/client takes STARTTLS whenever the listener offers it. */
   server: ServerAddress;
   domain: string;
   /** The learner's own account: the device is another resource of it. */

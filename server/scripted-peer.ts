@@ -10,9 +10,11 @@ import { NS_CHATSTATES, NS_CONFERENCE, NS_DELAY, NS_DISCO_INFO, NS_MUC, NS_MUC_O
  */
 
 export interface ScriptedPeerOptions {
-  /** The server's plaintext c2s listener (loopback): the peer's own traffic needs no TLS. */
+  /** The server's plaintext c2s listener on loopback, or its STARTTLS listener elsewhere (server/config.ts). */
   server: ServerAddress;
   domain: string;
+  /** Default plain: on loopback the peer's own traffic needs no TLS. */
+  transport?: "plain" | "starttls";
   /** Nickname in rooms; lessons tell learners to mention it. */
   nick?: string;
   /** Where to report what the peer did, for authors and tests. */
@@ -43,7 +45,7 @@ const MAX_ROOMS = 10;
 export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<ScriptedPeer> {
   const nick = options.nick ?? "peer";
   const log = options.log ?? (() => undefined);
-  const account = { server: options.server, domain: options.domain, transport: "plain" as const };
+  const account = { server: options.server, domain: options.domain, transport: options.transport ?? "plain" };
   const { username, password } = await registerDisposableAccount({ ...account, prefix: "peer" });
   const bare = `${username}@${options.domain}`;
   const host = options.server.host.includes(":") ? `[${options.server.host}]` : options.server.host;

@@ -3,6 +3,7 @@ import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/i
 import { findProsodyPids, startProsody, stopProsody } from "../scripts/lib/prosody-local";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
 import { TEST_CLIENT_PACKAGES, ensureDebianPackage } from "../scripts/lib/system-packages";
+import { ensureNginx } from "../scripts/lib/nginx-balancer";
 import { readFileSync, writeFileSync } from "node:fs";
 
 const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
@@ -16,7 +17,8 @@ const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
  */
 export default async function setup(): Promise<() => Promise<void>> {
   // The clients the proxy tests drive (apt-get takes its turns behind the servers' installs).
-  const clients = Promise.allSettled(TEST_CLIENT_PACKAGES.map((target) => ensureDebianPackage(target)));
+  // And nginx, the cluster's load balancer, whose config a test checks with `nginx -t`.
+  const clients = Promise.allSettled([...TEST_CLIENT_PACKAGES.map((target) => ensureDebianPackage(target)), ensureNginx(() => undefined)]);
   const [ejabberd, prosody] = await Promise.allSettled([
     startWhenFree(
       () => startLocalServer(TEST_SERVER, { fresh: true }),

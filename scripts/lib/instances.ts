@@ -183,3 +183,46 @@ export function portSummary(instance: ListeningServer): string {
     .map((key) => `${PORT_LABELS[key]} ${instance.ports[key]}`)
     .join(", ");
 }
+
+/**
+ * An ejabberd cluster behind a load balancer (issue 18, scripts/lib/cluster.ts): two nodes
+ * joined in one Mnesia cluster, two app processes, and nginx in front of both layers. Every
+ * port derives from two bases, so the bench's cluster runs beside the one people start.
+ */
+export interface ClusterLayout {
+  name: string;
+  /** nginx's prefix folder (config, pid, logs), relative to the repo root. */
+  dir: string;
+  /** Node 0 is the one the other joins (`ejabberdctl join_cluster`). */
+  nodes: readonly [XmppServerInstance, XmppServerInstance];
+  /** Where nginx serves the app to browsers, with sticky routing on the browser cookie. */
+  balancerPort: number;
+  appPorts: readonly [number, number];
+  /**
+   * The listeners app process i dials for XMPP: nginx stream proxies to node i first and to
+   * the other node as its backup, so each app's sessions sit on "its" node until that node dies.
+   */
+  xmppPorts: readonly [ServerPorts, ServerPorts];
+}
+
+function clusterLayout(name: string, nodeBase: number, httpBase: number, nodeName: (node: string) => string): ClusterLayout {
+  const node = (index: number) => loopbackInstance(`${name}-${"ab"[index]}`, nodeName(`xmpp-${name}-${"ab"[index]}@localhost`), nodeBase + 100 * index);
+  const balanced = (index: number): ServerPorts => {
+    const base = nodeBase + 200 + 10 * index;
+    return { starttls: base, directTls: base + 1, plain: base + 2, http: base + 3 };
+  };
+  return {
+    name,
+    dir: `.playground/${name}-balancer`,
+    nodes: [node(0), node(1)],
+    balancerPort: httpBase,
+    appPorts: [httpBase + 1, httpBase + 2],
+    xmppPorts: [balanced(0), balanced(1)],
+  };
+}
+
+/** `npm run cluster`: the app at http://localhost:3080. */
+export const CLUSTER = clusterLayout("cluster", 30222, 3080, (node) => node);
+
+/** The bench's cluster case, shifted by PLAYGROUND_SLOT (a layout spans 230 ports). */
+export const BENCH_CLUSTER = clusterLayout("bench-cluster", 20222 + 1000 * SLOT, 3300 + 10 * SLOT, slotted);

@@ -37,7 +37,7 @@ export interface StepOutcome {
 
 export function bundledServerOf(instance: XmppServerInstance): BundledServer {
   const { ports } = instance;
-  return { host: instance.host, domain: instance.domain, ports: { starttls: ports.starttls, tls: ports.directTls, plain: ports.plain, websocket: ports.http } };
+  return { host: instance.host, domain: instance.domain, ports: { starttls: ports.starttls, tls: ports.directTls, plain: ports.plain, websocket: ports.http }, internalTransport: "plain" };
 }
 
 /** One lesson session, as a learner's tab would open it. */

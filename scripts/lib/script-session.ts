@@ -52,7 +52,7 @@ export async function openScriptSession(target: ScriptTarget, account: ScriptAcc
     server: { host: target.host, port: target.port },
   };
   // openSession reads `bundled` only for requests without a server; this one always names it.
-  const bundled: BundledServer = { host: target.host, domain: target.domain, ports: { plain: target.port, starttls: target.port, tls: target.port, websocket: target.port } };
+  const bundled: BundledServer = { host: target.host, domain: target.domain, ports: { plain: target.port, starttls: target.port, tls: target.port, websocket: target.port }, internalTransport: "plain" };
   try {
     const opened = await openSession(request, bundled, allowlist);
     const jid = await opened.session.connect().catch(async (error: unknown) => {
