@@ -4,7 +4,9 @@ import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-re
 import { buildLessonVariables, type LessonVariables } from "../lib/lessons/variables";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { learnerWaits } from "../test/helpers";
-import { startScriptedPeer, type ScriptedPeer } from "./scripted-peer";
+import { createHash } from "node:crypto";
+import { capsVerificationString } from "../lib/xmpp/caps";
+import { PEER_CAPS_NODE, PEER_CAPS_VER, startScriptedPeer, type ScriptedPeer } from "./scripted-peer";
 
 // Integration: a learner's session and the scripted peer on the real ejabberd (test/vitest-global-setup.ts).
 const plain = { host: TEST_SERVER.host, port: TEST_SERVER.ports.plain };
@@ -54,6 +56,30 @@ describe("the scripted peer against ejabberd", () => {
     const again = await send(`<presence to='${peer.fullJid}'><status>still around?</status></presence><iq type='get' id='after-again' to='${peer.fullJid}'><ping xmlns='urn:xmpp:ping'/></iq>`);
     await expectTranscript([{ name: "ping", dir: "out", stanza: "iq", attrs: { id: "after-again" } }, { dir: "in", stanza: "iq", answers: "ping" }], again, "the ping after the second presence");
     expect(learner.transcript.since(again).filter((entry) => entry.dir === "in" && entry.kind === "presence")).toEqual([]);
+  });
+
+  it("announces caps whose ver hashes its disco#info, and reports a contact's mood event (XEP-0115 §5.1, XEP-0163 §4)", async () => {
+    // The first test subscribed to the peer and the peer asked back: approving makes it a contact that gets PEP events.
+    const node = `${PEER_CAPS_NODE}#${PEER_CAPS_VER}`;
+    const from = await send(`<presence to='${peer.jid}' type='subscribed'/><iq type='get' id='caps1' to='${peer.fullJid}'><query xmlns='http://jabber.org/protocol/disco#info' node='${node}'/></iq>`);
+    await expectTranscript(
+      [
+        { name: "ask", dir: "out", stanza: "iq", attrs: { id: "caps1" } },
+        { dir: "in", stanza: "iq", type: "result", answers: "ask", has: [{ path: "query", attrs: { node } }, { path: "query/feature", attrs: { var: "urn:xmpp:mood:0+notify" } }] },
+      ],
+      from,
+      "the answer for the caps node",
+    );
+    const presence = learner.transcript.since(0).find((entry) => entry.dir === "in" && entry.kind === "presence" && entry.raw.includes("http://jabber.org/protocol/caps"));
+    expect(presence?.raw).toContain(`ver='${PEER_CAPS_VER}'`);
+    const answer = learner.transcript.since(from).find((entry) => entry.dir === "in" && entry.attrs?.id === "caps1")!.raw;
+    const identities = [...answer.matchAll(/<identity ([^>]*)\/>/g)].map(([, attrs]) => Object.fromEntries([...attrs!.matchAll(/(\w+)='([^']*)'/g)].map(([, name, value]) => [name!, value!])));
+    const features = [...answer.matchAll(/<feature var='([^']*)'\/>/g)].map(([, feature]) => feature!);
+    const text = capsVerificationString(identities.map((identity) => ({ category: identity.category!, type: identity.type!, name: identity.name })), features);
+    expect(createHash("sha1").update(text, "utf8").digest("base64")).toBe(PEER_CAPS_VER);
+
+    const published = await send(`<iq type='set' id='mood1'><pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='urn:xmpp:mood:0'><item><mood xmlns='urn:xmpp:mood:0'><happy/><text>testing</text></mood></item></publish></pubsub></iq>`);
+    await expectTranscript([{ dir: "in", stanza: "message", type: "headline", from: "{{peer}}", has: [{ path: "body", text: 'peer: your urn:xmpp:mood:0 event reached me: happy "testing"' }] }], published, "the peer's report of the mood event");
   });
 
   it("echoes a chat message with the same type and thread, and ignores headlines", async () => {

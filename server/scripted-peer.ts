@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { client, xml, type Client, type XmlElement as Stanza } from "@xmpp/client";
+import { capsVerificationString } from "../lib/xmpp/caps";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 import type { ServerAddress } from "../lib/xmpp/server-address";
-import { NS_CHATSTATES, NS_CONFERENCE, NS_DELAY, NS_DISCO_INFO, NS_MUC, NS_MUC_OWNER, NS_MUC_USER, NS_PING, NS_RECEIPTS, NS_VERSION } from "../lib/xml/namespaces";
+import { NS_CAPS, NS_CHATSTATES, NS_CONFERENCE, NS_DELAY, NS_DISCO_INFO, NS_MOOD, NS_MUC, NS_MUC_OWNER, NS_MUC_USER, NS_NICK, NS_PING, NS_PUBSUB_EVENT, NS_RECEIPTS, NS_VERSION } from "../lib/xml/namespaces";
 
 /**
  * The other side of a lesson (lessons/README.md, "The scripted peer"): a disposable account
@@ -37,8 +39,19 @@ export interface ScriptedPeer {
 }
 
 const RESOURCE = "scripted";
+const STATUS = "Scripted peer: I answer messages, subscriptions and room invitations.";
 /** XEP-0085 §2: the five chat states. */
 const CHAT_STATES = ["active", "composing", "paused", "inactive", "gone"] as const;
+/** XEP-0115 §4: the node names the software; `ver` is the hash of what it can do (§5.1). */
+export const PEER_CAPS_NODE = "https://xmpp-playground.invalid/scripted-peer";
+const IDENTITY = { category: "client", type: "bot", name: "Scripted peer" };
+/**
+ * XEP-0184 §6 and XEP-0085 §4: receipts and chat states are advertised, so a sender may use
+ * them. XEP-0163 §4.2: "+notify" asks for the events of the mood and nickname nodes of the
+ * peer's contacts, which their servers send it from then on.
+ */
+const FEATURES = [NS_DISCO_INFO, NS_CAPS, NS_PING, NS_VERSION, NS_CONFERENCE, NS_RECEIPTS, NS_CHATSTATES, `${NS_MOOD}+notify`, `${NS_NICK}+notify`];
+export const PEER_CAPS_VER = createHash("sha1").update(capsVerificationString([IDENTITY], FEATURES), "utf8").digest("base64");
 /** A learner needs a room or two; the cap keeps a runaway script from parking the peer in hundreds. */
 const MAX_ROOMS = 10;
 
@@ -69,7 +82,7 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   try {
     await entity.start();
     // RFC 6121 §4.2: available, so messages to the bare JID reach this resource.
-    await entity.send(xml("presence", null, xml("status", null, "Scripted peer: I answer messages, subscriptions and room invitations.")));
+    await entity.send(xml("presence", null, xml("status", null, STATUS), capsElement()));
   } catch (error) {
     await entity.stop().catch(() => undefined);
     await removeAccount({ ...account, username, password }).catch(() => undefined);
@@ -108,19 +121,25 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   };
 }
 
+/** XEP-0115 §4: every presence the peer broadcasts says what it can do. */
+function capsElement(): Stanza {
+  return xml("c", { xmlns: NS_CAPS, hash: "sha-1", node: PEER_CAPS_NODE, ver: PEER_CAPS_VER });
+}
+
 /** XEP-0199, XEP-0092 and XEP-0030 to the full JID; @xmpp/client answers any other query with service-unavailable (RFC 6120 §8.3.3.19). */
 function answerQueries(entity: Client): void {
   entity.iqCallee.get(NS_PING, "ping", () => true);
   entity.iqCallee.get(NS_VERSION, "query", () => xml("query", { xmlns: NS_VERSION }, xml("name", null, "XMPP Playground scripted peer"), xml("version", null, "1.0")));
-  entity.iqCallee.get(NS_DISCO_INFO, "query", () =>
-    xml(
+  entity.iqCallee.get(NS_DISCO_INFO, "query", (context: { stanza: Stanza }) => {
+    // XEP-0115 §6.2: a query for "node#ver" gets the same answer, naming that node back.
+    const node = context.stanza.getChild("query", NS_DISCO_INFO)?.attrs.node;
+    return xml(
       "query",
-      { xmlns: NS_DISCO_INFO },
-      xml("identity", { category: "client", type: "bot", name: "Scripted peer" }),
-      // XEP-0184 §6 and XEP-0085 §4: receipts and chat states are advertised, so a sender may use them.
-      ...[NS_DISCO_INFO, NS_PING, NS_VERSION, NS_CONFERENCE, NS_RECEIPTS, NS_CHATSTATES].map((feature) => xml("feature", { var: feature })),
-    ),
-  );
+      { xmlns: NS_DISCO_INFO, ...(node === `${PEER_CAPS_NODE}#${PEER_CAPS_VER}` ? { node } : {}) },
+      xml("identity", IDENTITY),
+      ...FEATURES.map((feature) => xml("feature", { var: feature })),
+    );
+  });
 }
 
 interface PeerState {
@@ -143,6 +162,8 @@ async function react(entity: Client, stanza: Stanza, state: PeerState): Promise<
   if (stanza.name === "presence") return reactToPresence(entity, stanza, from, state);
   if (stanza.name !== "message" || stanza.attrs.type === "error") return;
 
+  const event = stanza.getChild("event", NS_PUBSUB_EVENT);
+  if (event !== undefined) return reportEvent(entity, event, from, state);
   const invitation = stanza.getChild("x", NS_CONFERENCE);
   const room = invitation?.attrs.jid;
   if (room !== undefined) return joinRoom(entity, room, state);
@@ -179,6 +200,25 @@ async function sendReceipt(entity: Client, stanza: Stanza, from: string, state: 
   state.log(`sent a receipt for ${id} to ${from}`);
 }
 
+/**
+ * XEP-0163 §4: a contact's PEP event, sent because the peer's caps say "+notify" for its
+ * node. The peer tells the publisher what arrived, in a headline (RFC 6121 §5.2.2: no reply
+ * expected), so a lesson can show that the event got through. Only the first item is reported.
+ */
+async function reportEvent(entity: Client, event: Stanza, from: string, state: PeerState): Promise<void> {
+  const items = event.getChild("items");
+  const item = items?.getChild("item");
+  const node = items?.attrs.node;
+  if (node === undefined || item === undefined) return;
+  const payload = item.children.find((child): child is Stanza => typeof child !== "string");
+  const mood = payload?.attrs.xmlns === NS_MOOD ? payload.children.find((child): child is Stanza => typeof child !== "string" && child.name !== "text")?.name : undefined;
+  const text = payload?.getChildText("text") ?? payload?.text() ?? "";
+  const said = [mood, text.trim() === "" ? undefined : `"${text.trim()}"`].filter(Boolean).join(" ");
+  const bareFrom = from.split("/")[0]!;
+  await entity.send(xml("message", { to: bareFrom, type: "headline" }, xml("body", null, `peer: your ${node} event reached me: ${said === "" ? "(empty)" : said}`)));
+  state.log(`reported a ${node} event from ${bareFrom}`);
+}
+
 async function reactToPresence(entity: Client, stanza: Stanza, from: string, state: PeerState): Promise<void> {
   const bareFrom = from.split("/")[0]!;
   if (stanza.attrs.type === "subscribe") {
@@ -188,13 +228,22 @@ async function reactToPresence(entity: Client, stanza: Stanza, from: string, sta
     state.log(`approved and asked ${bareFrom}`);
     return;
   }
+  if (stanza.attrs.type === "subscribed" && bareFrom !== state.self) {
+    // A contact now lets the peer see its presence. ejabberd 23.01 keeps a contact's caps only
+    // from presence that arrives once that contact is subscribed to you (its mod_caps), so the
+    // presence the learner got earlier does not count for PEP: broadcast it again (RFC 6121
+    // §4.4), with the caps whose "+notify" tells that server to send events (XEP-0163 §4.2).
+    await entity.send(xml("presence", null, xml("status", null, STATUS), capsElement()));
+    state.log(`presence again, with caps, for ${bareFrom}`);
+    return;
+  }
   if (state.rooms.has(bareFrom)) return reactToOccupant(entity, stanza, bareFrom, state);
   if (bareFrom === state.self) return;
   // RFC 6121 §4.6: answer directed presence with our own, once per resource while it stays available.
   if (stanza.attrs.type === "unavailable") state.answered.delete(from);
   else if (stanza.attrs.type === undefined && !state.answered.has(from)) {
     state.answered.add(from);
-    await entity.send(xml("presence", { to: from }, xml("status", null, "Scripted peer: here.")));
+    await entity.send(xml("presence", { to: from }, xml("status", null, "Scripted peer: here."), capsElement()));
     state.log(`answered the presence of ${from}`);
   }
 }

@@ -115,7 +115,7 @@ describe.each(SERVERS)("the compliance suite on $name", ({ name, instance }) => 
     expect(Object.entries(verdicts).filter(([, verdict]) => verdict === "failed")).toEqual([]);
     // What each test server is configured with (scripts/lib/ejabberd-config.ts, prosody-config.ts).
     const offered = name === "ejabberd" ? "passed" : "not offered";
-    expect([verdicts["xep-0045-muc"], verdicts["xep-0054-vcard"], verdicts["xep-0191-blocking"], verdicts["xep-0280-carbons"], verdicts["xep-0313-mam"]]).toEqual([offered, offered, offered, offered, offered]);
+    expect([verdicts["xep-0045-muc"], verdicts["xep-0054-vcard"], verdicts["xep-0163-pep"], verdicts["xep-0191-blocking"], verdicts["xep-0280-carbons"], verdicts["xep-0313-mam"]]).toEqual([offered, offered, offered, offered, offered, offered]);
     expect([verdicts["core-05-subscription"], verdicts["core-07-message-routing"], verdicts["xep-0199-ping"], verdicts["xep-0198-stream-management"]]).toEqual(["passed", "passed", "passed", "not offered"]);
     for (const script of report.scripts) {
       if (script.notOffered) expect(script.notOffered.evidence.length, script.file).toBeGreaterThan(0);

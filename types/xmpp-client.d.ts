@@ -52,6 +52,10 @@ declare module "@xmpp/client" {
     getChild(name: string, xmlns?: string): XmlElement | undefined;
     getChildren(name: string, xmlns?: string): XmlElement[];
     getChildText(name: string, xmlns?: string): string | null;
+    /** ltx's child nodes: elements and text, in document order. */
+    children: (XmlElement | string)[];
+    /** ltx: the element's own text, its text children joined. */
+    text(): string;
     is(name: string, xmlns?: string): boolean;
     /** Removes the children with this name (and namespace). */
     remove(name: string, xmlns?: string): XmlElement;

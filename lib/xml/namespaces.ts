@@ -42,6 +42,15 @@ export const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
 /** XEP-0280 §3: message carbons, and XEP-0297 §3: the forwarded wrapper a copy travels in. */
 export const NS_CARBONS = "urn:xmpp:carbons:2";
 export const NS_FORWARD = "urn:xmpp:forward:0";
+/** XEP-0060 §9 and XEP-0163 §4: publish-subscribe, and the event wrapper of a notification. */
+export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
+export const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
+/** XEP-0115 §4: entity capabilities, the <c/> a presence carries. */
+export const NS_CAPS = "http://jabber.org/protocol/caps";
+/** XEP-0107 §2: user mood, a PEP payload (the node is named after it). */
+export const NS_MOOD = "urn:xmpp:mood:0";
+/** XEP-0172 §4: user nickname, a PEP payload. */
+export const NS_NICK = "http://jabber.org/protocol/nick";
 export const NS_SM_3 = "urn:xmpp:sm:3";
 export const NS_SM_2 = "urn:xmpp:sm:2";
 
