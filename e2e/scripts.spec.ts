@@ -1,14 +1,15 @@
 import { expect, test, type Page } from "@playwright/test";
+import { disconnectIfOnline, pane, ping } from "./workbench-page";
 
 /**
  * /scripts as a person uses it (issue 14): a script with a mistake, the parser's line and
  * field, the fix, a step at a time and then the rest on fresh accounts of the bundled server
  * (made by the bridge for the run, so this spec shares no account with any other), each
- * step's verdict and the entries that decided it; a reload keeps the script; a link opens
- * it elsewhere without running it.
+ * step's verdict and the entries that decided it; a reload keeps the script. And a ping
+ * recorded in the workbench, replayed, then opened elsewhere from its link without running.
  */
 
-const FIXED = `name: Ping, then ping nobody
+const FIXED = `name: Ping, then expect what does not come
 accounts:
   alice: fresh
 steps:
@@ -17,12 +18,12 @@ steps:
     expect:
       - { name: ping, dir: out, stanza: iq }
       - { name: pong, dir: in, stanza: iq, type: result, answers: ping }
-  - name: ping an account that does not exist
-    send: <iq type='get' to='nobody-{{run}}@{{domain}}' id='{{id}}'><ping xmlns='urn:xmpp:ping'/></iq>
+  - name: expect an error to a ping the server answers
+    send: <iq type='get' to='{{domain}}' id='{{id}}'><ping xmlns='urn:xmpp:ping'/></iq>
     timeout: 2
     expect:
       - { name: ping, dir: out, stanza: iq }
-      - { dir: in, stanza: iq, type: result, answers: ping }
+      - { dir: in, stanza: iq, type: error, answers: ping }
 `;
 // The typo a person makes: a variable nothing defines.
 const BROKEN = FIXED.replace("to='{{domain}}'", "to='{{domian}}'");
@@ -65,11 +66,11 @@ test("a broken script says where, the fixed one runs a step at a time through th
   await expect(pongRow).toHaveAttribute("data-kind", "iq");
   await expect(pongRow).toContainText("result");
 
-  // The rest, from the keyboard: Ctrl+Enter in the editor. Nobody has that account (RFC 6121 §8.5.1).
+  // The rest, from the keyboard: Ctrl+Enter in the editor. The second step expects what the server does not send.
   await editor(page).press("ControlOrMeta+Enter");
   const failed = steps(page).nth(1);
   await expect(failed).toHaveAttribute("data-state", "failed");
-  await expect(failed.getByTestId("step-reason")).toContainText(/^waited 2 s; expect\[1\] not met: .*the server refused: #\d+ service-unavailable/);
+  await expect(failed.getByTestId("step-reason")).toContainText(/^waited 2 s; expect\[1\] not met: .*came instead: #\d+ <iq type=result>/);
   await expect(page.getByTestId("run-status")).toContainText("1 of 2 step(s) passed. The sessions are closed.");
   await expect(lanes.getByRole("heading")).toContainText("closed");
 
@@ -83,32 +84,51 @@ test("a broken script says where, the fixed one runs a step at a time through th
   await expect(steps(page).nth(0)).toHaveAttribute("data-state", "not run");
 });
 
-test("a link carries the script to another tab, which shows it and its server but runs nothing until Run", async ({ page, context }) => {
-  await page.goto("/scripts");
-  await typeScript(page, FIXED);
-  await expect(page.getByTestId("script-parse")).toContainText("Reads well");
-  await page.getByRole("button", { name: "Link", exact: true }).click();
-  const url = await page.getByTestId("script-link").inputValue();
+test("a ping recorded in the workbench becomes a script that replays; its link opens in another tab and runs nothing until Run", async ({ page, context }) => {
+  // Record: a fresh account in the workbench, "Record from now", one ping.
+  await page.goto("/playground");
+  await pane(page).getByRole("button", { name: "Fresh account" }).click();
+  await expect(pane(page).getByTestId("connection-status")).toContainText(/Online as guest-[a-z0-9]+@localhost\//);
+  await pane(page).getByRole("button", { name: "Record from now" }).click();
+  await ping(page, "recorded-ping");
+  const popup = context.waitForEvent("page");
+  await pane(page).getByRole("button", { name: "Make a script (1 sent)" }).click();
+  const scripts = await popup;
+
+  // The script opens in the scripts page, generalised, and has not run.
+  await expect(scripts.getByTestId("script-opened-from")).toContainText("Opened from a recording in the workbench. It has not run");
+  await expect(editor(scripts)).toHaveValue(/send: \|-\n\s+<iq type="get" id="\{\{id\}\}" to="\{\{domain\}\}"><ping xmlns="urn:xmpp:ping"\/><\/iq>/);
+  await expect(scripts.getByTestId("script-parse")).toContainText("Reads well: 1 step(s), account(s) alice (fresh)");
+  await expect(steps(scripts).nth(0)).toHaveAttribute("data-state", "not run");
+  // Replayed on a fresh account of its own, the answer it recorded is what it expects.
+  await scripts.getByRole("button", { name: "Run all" }).click();
+  await expect(steps(scripts).nth(0)).toHaveAttribute("data-state", "passed");
+  await disconnectIfOnline(page);
+
+  // Share: the link carries the script itself.
+  await scripts.getByRole("button", { name: "Link", exact: true }).click();
+  const url = await scripts.getByTestId("script-link").inputValue();
   expect(url).toMatch(/\/scripts#script=[A-Za-z0-9_-]+$/);
+  const recorded = await editor(scripts).inputValue();
 
   const other = await context.newPage();
-  const opened: string[] = [];
-  other.on("websocket", (socket) => socket.on("framesent", (frame) => opened.push(String(frame.payload))));
+  const sent: string[] = [];
+  other.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
   await other.goto(url);
-  await expect(editor(other)).toHaveValue(FIXED);
+  await expect(editor(other)).toHaveValue(recorded);
   await expect(other.getByTestId("script-opened-from")).toContainText("Opened from a link. It has not run");
   await expect(other.getByTestId("script-target")).toContainText("the bundled server");
-  // The fragment did its work and is gone: a reload opens the kept copy, not a second one.
-  expect(new URL(other.url()).hash).toBe("");
-  await expect(steps(other)).toHaveCount(2);
+  await expect(steps(other)).toHaveCount(1);
   await expect(steps(other).nth(0)).toHaveAttribute("data-state", "not run");
   await expect(other.getByRole("region", { name: "Run" })).toContainText("Nothing has run yet");
-  expect(opened.filter((frame) => frame.includes('"op":"open"'))).toEqual([]);
+  // The fragment did its work and is gone: a reload opens the kept copy, not a second one.
+  expect(new URL(other.url()).hash).toBe("");
+  expect(sent.filter((frame) => frame.includes('"op":"open"'))).toEqual([]);
 
   // A script too big for a link says so and what to do instead.
   let noise = "";
   for (let index = 0; noise.length < 40_000; index++) noise += Math.imul(index + 1, 2654435761).toString(36);
-  await editor(page).fill(`name: big\n# ${noise}\n`);
-  await page.getByRole("button", { name: "Link", exact: true }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
+  await editor(other).fill(`name: big\n# ${noise}\n`);
+  await other.getByRole("button", { name: "Link", exact: true }).click();
+  await expect(other.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
 });

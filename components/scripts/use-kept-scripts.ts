@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { openScriptLibrary, titleOf, type KeptScript, type ScriptLibrary } from "@/lib/persistence/script-library";
 import { scriptFromFragment } from "@/lib/scripts/link";
+import { takeScriptHandOff } from "@/components/files/editor-handoff";
 
 /**
  * The scripts kept in this browser (IndexedDB) and the one open in the editor, saved as it is
@@ -74,6 +75,11 @@ export function useKeptScripts(fallback: { text: string; name: string }) {
           return;
         }
         setNotice(link.problem);
+      }
+      const recorded = takeScriptHandOff();
+      if (recorded !== null) {
+        await openNew(recorded, { kind: "record", name: "a recording" });
+        return;
       }
       const opened = await libraryOnce();
       if (!opened.ok) setNotice(opened.message);
