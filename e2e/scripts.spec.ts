@@ -5,8 +5,8 @@ import { disconnectIfOnline, pane, ping } from "./workbench-page";
  * /scripts as a person uses it (issue 14): a script with a mistake, the parser's line and
  * field, the fix, a step at a time and then the rest on fresh accounts of the bundled server
  * (made by the bridge for the run, so this spec shares no account with any other), each
- * step's verdict and the entries that decided it; a reload keeps the script. And a ping
- * recorded in the workbench, replayed, then opened elsewhere from its link without running.
+ * step's verdict and the entries that decided it; a reload keeps the script, and its link
+ * opens it in another tab without running it. And a ping recorded in the workbench, replayed.
  */
 
 const FIXED = `name: Ping, then expect what does not come
@@ -38,7 +38,7 @@ async function typeScript(page: Page, text: string) {
   await page.keyboard.insertText(text);
 }
 
-test("a broken script says where, the fixed one runs a step at a time through the bridge, and a reload keeps it", async ({ page }) => {
+test("a broken script says where; the fixed one runs a step at a time through the bridge; a reload keeps it; its link opens in another tab without running", async ({ page, context }) => {
   await page.goto("/scripts");
   await typeScript(page, BROKEN);
   const parse = page.getByTestId("script-parse");
@@ -82,9 +82,35 @@ test("a broken script says where, the fixed one runs a step at a time through th
   await page.reload();
   await expect(editor(page)).toHaveValue(FIXED);
   await expect(steps(page).nth(0)).toHaveAttribute("data-state", "not run");
+
+  // Share: the link carries the script itself.
+  await page.getByRole("button", { name: "Link", exact: true }).click();
+  const url = await page.getByTestId("script-link").inputValue();
+  expect(url).toMatch(/\/scripts#script=[A-Za-z0-9_-]+$/);
+
+  const other = await context.newPage();
+  const sent: string[] = [];
+  other.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
+  await other.goto(url);
+  await expect(editor(other)).toHaveValue(FIXED);
+  await expect(other.getByTestId("script-opened-from")).toContainText("Opened from a link. It has not run");
+  await expect(other.getByTestId("script-target")).toContainText("the bundled server");
+  await expect(steps(other)).toHaveCount(2);
+  await expect(steps(other).nth(0)).toHaveAttribute("data-state", "not run");
+  await expect(other.getByRole("region", { name: "Run" })).toContainText("Nothing has run yet");
+  // The fragment did its work and is gone: a reload opens the kept copy, not a second one.
+  expect(new URL(other.url()).hash).toBe("");
+  expect(sent.filter((frame) => frame.includes('"op":"open"'))).toEqual([]);
+
+  // A script too big for a link says so and what to do instead.
+  let noise = "";
+  for (let index = 0; noise.length < 40_000; index++) noise += Math.imul(index + 1, 2654435761).toString(36);
+  await editor(other).fill(`name: big\n# ${noise}\n`);
+  await other.getByRole("button", { name: "Link", exact: true }).click();
+  await expect(other.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
 });
 
-test("a ping recorded in the workbench becomes a script that replays; its link opens in another tab and runs nothing until Run", async ({ page, context }) => {
+test("a ping recorded in the workbench opens as a script in the scripts page, not run, and replays on a fresh account", async ({ page, context }) => {
   // Record: a fresh account in the workbench, "Record from now", one ping.
   await page.goto("/playground");
   await pane(page).getByRole("button", { name: "Fresh account" }).click();
@@ -104,31 +130,4 @@ test("a ping recorded in the workbench becomes a script that replays; its link o
   await scripts.getByRole("button", { name: "Run all" }).click();
   await expect(steps(scripts).nth(0)).toHaveAttribute("data-state", "passed");
   await disconnectIfOnline(page);
-
-  // Share: the link carries the script itself.
-  await scripts.getByRole("button", { name: "Link", exact: true }).click();
-  const url = await scripts.getByTestId("script-link").inputValue();
-  expect(url).toMatch(/\/scripts#script=[A-Za-z0-9_-]+$/);
-  const recorded = await editor(scripts).inputValue();
-
-  const other = await context.newPage();
-  const sent: string[] = [];
-  other.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
-  await other.goto(url);
-  await expect(editor(other)).toHaveValue(recorded);
-  await expect(other.getByTestId("script-opened-from")).toContainText("Opened from a link. It has not run");
-  await expect(other.getByTestId("script-target")).toContainText("the bundled server");
-  await expect(steps(other)).toHaveCount(1);
-  await expect(steps(other).nth(0)).toHaveAttribute("data-state", "not run");
-  await expect(other.getByRole("region", { name: "Run" })).toContainText("Nothing has run yet");
-  // The fragment did its work and is gone: a reload opens the kept copy, not a second one.
-  expect(new URL(other.url()).hash).toBe("");
-  expect(sent.filter((frame) => frame.includes('"op":"open"'))).toEqual([]);
-
-  // A script too big for a link says so and what to do instead.
-  let noise = "";
-  for (let index = 0; noise.length < 40_000; index++) noise += Math.imul(index + 1, 2654435761).toString(36);
-  await editor(other).fill(`name: big\n# ${noise}\n`);
-  await other.getByRole("button", { name: "Link", exact: true }).click();
-  await expect(other.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
 });
