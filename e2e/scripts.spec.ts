@@ -78,6 +78,12 @@ test("a broken script says where; the fixed one runs a step at a time through th
   await decided.nth(1).click();
   await expect(pongRow).toHaveAttribute("aria-current", "true");
 
+  // Once more, on another fresh account: the two runs compare equal once ids, resources and accounts are set aside.
+  await page.getByRole("button", { name: "Run all" }).click();
+  const compare = page.getByRole("region", { name: "Compare two runs" });
+  await expect(compare.getByTestId("compare-summary")).toContainText("2 step(s) equal once normalized");
+  await expect(compare.getByTestId("compare-summary")).toContainText(", 0 difference(s).");
+
   // A reload keeps the script (IndexedDB), and nothing runs by itself.
   await page.reload();
   await expect(editor(page)).toHaveValue(FIXED);

@@ -1,6 +1,7 @@
 "use client";
 
 import styles from "./scripts.module.css";
+import dynamic from "next/dynamic";
 import { useCallback, useRef, useState } from "react";
 import { ScriptEditor, type ScriptEditorHandle } from "./script-editor";
 import { ScriptFiles } from "./script-files";
@@ -11,6 +12,9 @@ import { StepList } from "./step-list";
 import { useKeptScripts } from "./use-kept-scripts";
 import { useParsedScript } from "./use-parsed-script";
 import { useScriptRun } from "./use-script-run";
+
+// The comparison carries the XML walker: it loads once there are two runs to compare.
+const CompareRuns = dynamic(() => import("./compare-runs").then((module) => module.CompareRuns), { ssr: false, loading: () => <p className="hint">Loading the comparison…</p> });
 
 export interface ExampleScript {
   file: string;
@@ -28,7 +32,7 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
   const text = kept.current?.text ?? "";
   const file = kept.current ? `${kept.current.title}` : first.file;
   const parsed = useParsedScript(text, file);
-  const { view, advance, reset } = useScriptRun();
+  const { view, advance, reset, finished } = useScriptRun();
   const [server, setServer] = useState<ScriptServer>({ kind: "bundled", transport: "starttls" });
   const [selected, setSelected] = useState<Record<string, number | null>>({});
   const editor = useRef<ScriptEditorHandle>(null);
@@ -97,6 +101,7 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
           </p>
         )}
         {script && <StepList script={script} verdicts={runIsCurrent ? view.verdicts : []} current={runIsCurrent ? view.current : null} running={busy} onShowEntry={showEntry} onGoToLine={(line) => editor.current?.goToLine(line)} />}
+        {finished.length >= 2 && <CompareRuns runs={finished} />}
       </div>
       <RunLanes accounts={view.accounts} target={view.target} selected={selected} onSelect={(account, seq) => setSelected((current) => ({ ...current, [account]: seq }))} />
     </main>

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { bridgeOfThisTab, type SessionEvents } from "@/lib/bridge/client";
 import type { OpenRequest, SessionState } from "@/lib/bridge/protocol";
+import type { RunReport } from "@/lib/scripts/report";
 import type { ScriptSession, StepVerdict, Stepper } from "@/lib/scripts/run";
 import type { Script } from "@/lib/scripts/types";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
@@ -68,10 +69,22 @@ function reducer(view: RunView, action: Action): RunView {
 
 const OPEN_TIMEOUT_MS = 20_000;
 
+/** A finished run, as the command line reports one: two of them compare (lib/scripts/compare.ts). */
+export interface FinishedRun {
+  id: number;
+  label: string;
+  report: RunReport;
+}
+
+const KEPT_RUNS = 8;
+
 interface LiveRun {
   text: string;
   sessionIds: string[];
   stepper: Stepper | null;
+  started: number;
+  target: string;
+  verdicts: StepVerdict[];
   /** Set when the person resets or leaves: the loop stops after the step it is in. */
   cancelled: boolean;
 }
@@ -79,6 +92,7 @@ interface LiveRun {
 export function useScriptRun() {
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const live = useRef<LiveRun | null>(null);
+  const [finished, setFinished] = useState<FinishedRun[]>([]);
 
   const closeSessions = useCallback(async (run: LiveRun) => {
     const ids = run.sessionIds.splice(0);
@@ -110,7 +124,7 @@ export function useScriptRun() {
   /** Opens the sessions and prepares the steps; null when the run cannot start (the view says why). */
   const begin = useCallback(
     async (script: Script, text: string, server: ScriptServer): Promise<LiveRun | null> => {
-      const run: LiveRun = { text, sessionIds: [], stepper: null, cancelled: false };
+      const run: LiveRun = { text, sessionIds: [], stepper: null, cancelled: false, started: Date.now(), target: "", verdicts: [] };
       live.current = run;
       const accounts = script.accounts.map(({ name }) => ({ name, jid: null, state: "connecting" as SessionState, store: new TranscriptStore() }));
       dispatch({ type: "opening", text, accounts, steps: script.steps.length });
@@ -124,7 +138,8 @@ export function useScriptRun() {
         return null;
       }
       const sessions = Object.fromEntries(opened.map((result, index) => [accounts[index]!.name, (result as PromiseFulfilledResult<OpenedAccount>).value]));
-      dispatch({ type: "target", target: Object.values(sessions)[0]!.target });
+      run.target = Object.values(sessions)[0]!.target;
+      dispatch({ type: "target", target: run.target });
       const [{ stepThrough }, { startRun, pacer }] = await engine;
       const domain = domainOf(Object.values(sessions)[0]!.jid);
       const start = await startRun(script, sessions, domain);
@@ -137,7 +152,13 @@ export function useScriptRun() {
         script,
         Object.fromEntries(Object.entries(sessions).map(([name, account]) => [name, account.session])),
         start.values,
-        { pace: pacer(), onStep: (verdict, index) => dispatch({ type: "verdict", index, verdict }) },
+        {
+          pace: pacer(),
+          onStep: (verdict, index) => {
+            run.verdicts[index] = verdict;
+            dispatch({ type: "verdict", index, verdict });
+          },
+        },
       );
       return run;
     },
@@ -167,11 +188,19 @@ export function useScriptRun() {
       live.current = null;
       dispatch({ type: "phase", phase: "done" });
       await closeSessions(run);
+      const { pageRunReport } = await import("@/lib/scripts/page-report");
+      const report = pageRunReport({ server: run.target, script, values: { ...stepper.values }, verdicts: run.verdicts, startedAt: new Date(run.started).toISOString(), durationMs: Date.now() - run.started });
+      const passed = run.verdicts.filter((verdict) => verdict.passed).length;
+      setFinished((runs) => {
+        const id = (runs.at(-1)?.id ?? 0) + 1;
+        const label = `run ${id}: ${script.name}, ${run.target.replace(/^guided · /, "")}, ${passed}/${run.verdicts.length} passed, ${new Date(run.started).toLocaleTimeString("en-GB")}`;
+        return [...runs, { id, label, report }].slice(-KEPT_RUNS);
+      });
     },
     [begin, reset, closeSessions],
   );
 
-  return { view, advance, reset };
+  return { view, advance, reset, finished };
 }
 
 interface OpenedAccount {
