@@ -26,6 +26,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <nav aria-label="Main">
             <Link href="/lessons">Lessons</Link>
             <Link href="/playground">Workbench</Link>
+            <Link href="/scripts">Scripts</Link>
             <Link href="/captures">Captures</Link>
           </nav>
           <ThemeToggle />

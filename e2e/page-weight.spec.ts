@@ -8,7 +8,7 @@ const BUDGET_GZIP_BYTES = 200 * 1024;
 // Every lesson page carries the workbench (editor shell, lanes) plus its lesson: each is measured.
 const lessonPages = loadCourse().lessons.map((lesson) => `/lessons/${lesson.slug}`);
 
-for (const path of ["/", "/playground", "/captures", "/lessons", ...lessonPages]) {
+for (const path of ["/", "/playground", "/captures", "/scripts", "/lessons", ...lessonPages]) {
   test(`initial JS of ${path} stays within ${BUDGET_GZIP_BYTES / 1024} KB gzipped, without Monaco`, async ({ baseURL }) => {
     const weight = await measurePageWeight(baseURL!, path);
     expect(weight.scripts).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { DEFAULT_MAX_SEND_CHARS, type SessionMode, type SessionSummary, type ServerMessage } from "../lib/bridge/protocol";
+import { DEFAULT_MAX_SEND_CHARS, DEFAULT_SEND_RATE, type SessionMode, type SessionSummary, type ServerMessage } from "../lib/bridge/protocol";
 import type { XmppSession } from "../lib/xmpp/session";
 import { TokenBucket } from "./send-rate";
 
@@ -32,8 +32,8 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   maxStanzaChars: 1_000_000,
   maxSendChars: DEFAULT_MAX_SEND_CHARS,
   // A person sends a few stanzas a second at most; a replay or a script gets bursts.
-  maxSendsPerSecond: 20,
-  sendBurst: 100,
+  maxSendsPerSecond: DEFAULT_SEND_RATE.perSecond,
+  sendBurst: DEFAULT_SEND_RATE.burst,
 };
 
 export type Subscriber = (message: ServerMessage) => void;

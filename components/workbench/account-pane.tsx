@@ -6,6 +6,7 @@ import { PanelBoundary } from "@/components/ui/panel-boundary";
 import dynamic from "next/dynamic";
 import { ExportMenu, StorageFullNotice } from "@/components/files/transcript-files";
 import { StreamLanes } from "@/components/stream/stream-lanes";
+import { RecordScript } from "@/components/scripts/record-script";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
@@ -128,6 +129,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
       <div className="lanes-column">
         <div className="lanes-actions">
           <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
+          <RecordScript store={store} jid={view.jid} selectedSeq={selectedSeq} />
           {storageNotice && !noticeDismissed && <StorageFullNotice message={storageNotice} manageHref="/captures" onDismiss={() => setNoticeDismissed(true)} />}
           <span className="lanes-actions-end">
             <button type="button" className="button small" aria-pressed={layout.explanation} onClick={() => onLayoutChange({ explanation: !layout.explanation })}>

@@ -13,6 +13,9 @@ export const BRIDGE_PATH = "/bridge";
 /** The most characters one send carries unless the operator sets BRIDGE_MAX_SEND_CHARS. */
 export const DEFAULT_MAX_SEND_CHARS = 1_000_000;
 
+/** Sends a session may make a second on average, and at most at once, unless the operator changes them (server/session-registry.ts). */
+export const DEFAULT_SEND_RATE = { perSecond: 20, burst: 100 } as const;
+
 /** How the bridge reaches the XMPP server (RFC 6120 section 5 for STARTTLS). */
 export type Transport = "starttls" | "tls" | "plain" | "websocket";
 

@@ -1,9 +1,9 @@
 import { TreeCache } from "../lessons/check";
 import type { TranscriptEntry } from "../xmpp/entry";
-import type { XmppSession } from "../xmpp/session";
 import { until } from "../xmpp/until";
 import { escapeXml } from "../xml/escape";
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from "../xml/namespaces";
+import type { ScriptSession } from "./run";
 import type { Requirement } from "./types";
 
 /**
@@ -26,7 +26,7 @@ export type Offered = { offered: true; values: Record<string, string> } | { offe
 
 const PROBE_TIMEOUT_MS = 5_000;
 
-export async function probeOffers(session: XmppSession, domain: string, bareJid: string): Promise<Offers> {
+export async function probeOffers(session: ScriptSession, domain: string, bareJid: string): Promise<Offers> {
   const trees = new TreeCache();
   const features = session.transcript.since(0).filter((entry) => entry.dir === "in" && entry.kind === "features");
   const stream = new Set(features.flatMap((entry) => trees.of(entry)?.children.map((child) => child.ns) ?? []));
@@ -74,7 +74,7 @@ export function offered(requires: readonly Requirement[], offers: Offers): Offer
 let probeCount = 0;
 
 /** Sends a disco query and waits for its answer (an error or no answer: undefined features). */
-async function ask(session: XmppSession, to: string, ns: string): Promise<TranscriptEntry | undefined> {
+async function ask(session: ScriptSession, to: string, ns: string): Promise<TranscriptEntry | undefined> {
   const id = `probe-${++probeCount}`;
   const start = session.transcript.lastSeq;
   await session.send(`<iq type='get' to='${escapeXml(to)}' id='${id}'><query xmlns='${ns}'/></iq>`);

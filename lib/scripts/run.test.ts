@@ -4,7 +4,7 @@ import { Transcript } from "../xmpp/transcript";
 import type { XmppSession } from "../xmpp/session";
 import { accountValues } from "./capture";
 import { parseScript } from "./parse";
-import { runSteps } from "./run";
+import { runSteps, stepThrough } from "./run";
 
 const HEADER = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
 
@@ -115,5 +115,19 @@ steps:
     expect(first!.window.map(({ account, dir }) => `${account} ${dir}`)).toEqual(["bob out", "alice in"]);
     expect(second!.as).toBe("alice");
     expect(second!.reason).toMatch(/^on bob's stream: waited 0\.2 s; expect\[0\] not met: Nothing has arrived yet: a <message>\. nothing came from the server/);
+  });
+
+  it("steps one at a time: nothing is sent before next(), captures carry over, undefined at the end", async () => {
+    const session = fakeSession((sent, { transcript }) => {
+      if (sent.startsWith("<iq")) transcript.record("in", `<iq type='result' id='${idOf(sent)}' from='localhost'/>`);
+    });
+    const stepper = stepThrough(SCRIPT, { alice: session }, VALUES);
+    expect(session.transcript.lastSeq).toBe(2);
+    expect(stepper.position).toBe(0);
+    expect(await stepper.next()).toMatchObject({ passed: true, captured: { server: "localhost" } });
+    expect([stepper.position, stepper.values.server]).toEqual([1, "localhost"]);
+    expect(session.transcript.since(2).map((entry) => entry.kind)).toEqual(["iq", "iq"]);
+    expect(await stepper.next()).toMatchObject({ passed: true });
+    expect(await stepper.next()).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { evaluateCheck, TreeCache, withoutBarriers } from "../lessons/check";
 import { diagnoseStep } from "../lessons/diagnose";
 import type { CheckResult, Expectation } from "../lessons/types";
 import type { TranscriptEntry } from "../xmpp/entry";
-import type { XmppSession } from "../xmpp/session";
+import type { SessionState } from "../bridge/protocol";
 import { until } from "../xmpp/until";
 import { variableNames } from "../xml/variables";
 import { captureValue, expandSend } from "./capture";
@@ -41,23 +41,57 @@ export interface RunOptions {
   pace?: () => Promise<void>;
 }
 
-export type Sessions = Readonly<Record<string, XmppSession>>;
+/**
+ * What the runner needs of a session: a bridge session on the server (lib/xmpp/session.ts) for
+ * the command line, or the page's view of one through the bridge (its transcript as the tab holds it).
+ */
+export interface ScriptSession {
+  readonly currentState: SessionState;
+  readonly transcript: { readonly lastSeq: number; since(seq: number): TranscriptEntry[] };
+  send(xml: string): Promise<void>;
+}
+
+export type Sessions = Readonly<Record<string, ScriptSession>>;
 
 export async function runSteps(script: Script, sessions: Sessions, initial: Record<string, string>, options: RunOptions = {}): Promise<StepVerdict[]> {
-  const values: Record<string, string> = { ...initial };
+  const stepper = stepThrough(script, sessions, initial, options);
   const verdicts: StepVerdict[] = [];
-  let stopped: string | undefined;
-  for (const [index, step] of script.steps.entries()) {
-    const verdict = stopped
-      ? { name: step.name, line: step.line, as: step.as, passed: false, reason: `not run: ${stopped}`, matched: [], durationMs: 0, captured: {}, window: [] }
-      : await runStep(step, sessions, values, options);
-    const closed = Object.entries(sessions).find(([, session]) => session.currentState === "closed");
-    if (!verdict.passed && !stopped && closed) stopped = `${closed[0]}'s session closed during "${step.name}"`;
-    Object.assign(values, verdict.captured);
-    verdicts.push(verdict);
-    options.onStep?.(verdict, index);
-  }
+  for (let verdict = await stepper.next(); verdict !== undefined; verdict = await stepper.next()) verdicts.push(verdict);
   return verdicts;
+}
+
+/** One step at a time (the page's Step button); `next()` runs the next step, undefined once all ran. */
+export interface Stepper {
+  next(): Promise<StepVerdict | undefined>;
+  /** The index of the step `next()` runs. */
+  readonly position: number;
+  /** The values in force now: the initial ones and every capture so far. */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export function stepThrough(script: Script, sessions: Sessions, initial: Record<string, string>, options: RunOptions = {}): Stepper {
+  const values: Record<string, string> = { ...initial };
+  let stopped: string | undefined;
+  let index = 0;
+  return {
+    get position() {
+      return index;
+    },
+    values,
+    async next() {
+      const step = script.steps[index];
+      if (step === undefined) return undefined;
+      const verdict = stopped
+        ? { name: step.name, line: step.line, as: step.as, passed: false, reason: `not run: ${stopped}`, matched: [], durationMs: 0, captured: {}, window: [] }
+        : await runStep(step, sessions, values, options);
+      const closed = Object.entries(sessions).find(([, session]) => session.currentState === "closed");
+      if (!verdict.passed && !stopped && closed) stopped = `${closed[0]}'s session closed during "${step.name}"`;
+      Object.assign(values, verdict.captured);
+      options.onStep?.(verdict, index);
+      index++;
+      return verdict;
+    },
+  };
 }
 
 async function runStep(step: ScriptStep, sessions: Sessions, values: Record<string, string>, options: RunOptions): Promise<StepVerdict> {
