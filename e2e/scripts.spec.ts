@@ -33,6 +33,8 @@ const steps = (page: Page) => page.getByRole("list", { name: "Steps" }).getByTes
 
 /** Replaces the editor's text from the keyboard, as a person pasting does. */
 async function typeScript(page: Page, text: string) {
+  // The kept script loads from IndexedDB first; the text area is read-only until then.
+  await expect(editor(page)).toBeEditable();
   await editor(page).focus();
   await page.keyboard.press("ControlOrMeta+a");
   await page.keyboard.insertText(text);

@@ -12,7 +12,7 @@ export interface ScriptEditorHandle {
  * The script's text. A plain text area: a script is YAML the command line reads, and the
  * parser's message (file, line, field) says where it is wrong, with a button to go there.
  */
-export const ScriptEditor = forwardRef<ScriptEditorHandle, { text: string; onChange(text: string): void; parsed: Parsed; onRun(): void }>(function ScriptEditor({ text, onChange, parsed, onRun }, ref) {
+export const ScriptEditor = forwardRef<ScriptEditorHandle, { text: string; onChange(text: string): void; parsed: Parsed; onRun(): void; loading: boolean }>(function ScriptEditor({ text, onChange, parsed, onRun, loading }, ref) {
   const area = useRef<HTMLTextAreaElement>(null);
   const goToLine = (line: number) => {
     const element = area.current;
@@ -37,6 +37,10 @@ export const ScriptEditor = forwardRef<ScriptEditorHandle, { text: string; onCha
         ref={area}
         data-testid="script-text"
         value={text}
+        // Until the kept script has loaded from IndexedDB: what someone typed meanwhile would
+        // be lost, or end up beside the script that then arrives.
+        readOnly={loading}
+        aria-busy={loading}
         spellCheck={false}
         aria-invalid={parsed.state === "error"}
         aria-describedby="script-parse"

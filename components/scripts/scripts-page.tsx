@@ -79,7 +79,7 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
             {kept.notice}
           </p>
         )}
-        <ScriptEditor ref={editor} text={text} onChange={kept.edit} parsed={parsed} onRun={() => canRun && run(true)} />
+        <ScriptEditor ref={editor} text={text} onChange={kept.edit} parsed={parsed} onRun={() => canRun && run(true)} loading={kept.current === null} />
         <ScriptServerForm server={server} onChange={setServer} accounts={accountNames} bundledDomain={bundledDomain} disabled={busy || paused} />
         <div className={styles.actions}>
           <button type="button" className="button primary" disabled={!canRun} onClick={() => run(true)} aria-keyshortcuts="Control+Enter">
