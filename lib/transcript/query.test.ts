@@ -129,6 +129,40 @@ describe("search", () => {
   });
 });
 
+describe("search over the lowercase index", () => {
+  it("looks for ASCII text with indexOf in lowercased raws, and finds what the regex finds", () => {
+    const literalOf = (search: string, mode: "text" | "regex") => {
+      const compiled = compileSearch(search, mode);
+      return compiled.ok ? compiled.matcher?.literal : "invalid";
+    };
+    expect(literalOf("Hello BOB", "text")).toBe("hello bob");
+    expect(literalOf("héllo", "text")).toBeUndefined();
+    expect(literalOf("hel+o", "regex")).toBeUndefined();
+    for (const search of ["HELLO", "bob@localhost", "TYPE='", "urn:xmpp:PING", "p1' from"]) {
+      const regexRows = Array.from(runQuery(storeOf(ENTRIES), { ...NO_QUERY, search: search.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), mode: "regex" }).matches);
+      expect(Array.from(query({ search }).matches), search).toEqual(regexRows);
+    }
+  });
+
+  it("keeps index and entries aligned across a Clear, an Undo, appends and a reset", () => {
+    const store = storeOf(ENTRIES.slice(0, 3));
+    store.clear();
+    store.append(ENTRIES.slice(3));
+    const seqs = (search: string) => {
+      const result = runQuery(store, { ...NO_QUERY, search });
+      return Array.from(result.matches, (row) => store.at(result.rows[row]!)!.seq);
+    };
+    expect(seqs("P1")).toEqual([4, 5]);
+    expect(seqs("hello")).toEqual([]);
+    store.undoClear();
+    expect(seqs("HELLO")).toEqual([2, 3]);
+    expect(store.lowerRawAt(1)).toBe(ENTRIES[1]!.raw.toLowerCase());
+    store.reset();
+    store.append([{ ...ENTRIES[0]!, raw: "CONNECTED" }]);
+    expect(seqs("connected")).toEqual([1]);
+  });
+});
+
 describe("navigation", () => {
   const matches = Int32Array.from([2, 5, 9]);
   it("steps to the next and previous match, wrapping around", () => {
