@@ -109,24 +109,21 @@ async function pingSends(page: Page): Promise<Figure> {
  * text contains `text` mounted: the frame that paints it.
  */
 export function watchPainted(page: Page, text: string): Promise<number> {
-  return page.evaluate(
-    (wanted) =>
-      new Promise<number>((resolve) => {
-        const list = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]')!;
-        const observer = new MutationObserver(() => {
-          const rows = list.querySelectorAll('[data-testid="entry-in"]');
-          // The newest rows are last: look there first, and only at the few in view.
-          for (let i = rows.length - 1; i >= 0; i--) {
-            if (!rows[i]!.textContent?.includes(wanted)) continue;
-            observer.disconnect();
-            requestAnimationFrame(() => resolve(Date.now()));
-            return;
-          }
-        });
-        observer.observe(list, { childList: true, subtree: true, characterData: true });
-      }),
-    text,
-  );
+  // A string, not a function: the TypeScript loader's helpers would not exist in the page.
+  return page.evaluate(`new Promise((resolve) => {
+    const list = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
+    const observer = new MutationObserver(() => {
+      const rows = list.querySelectorAll('[data-testid="entry-in"]');
+      // The newest rows are last: look there first.
+      for (let i = rows.length - 1; i >= 0; i--) {
+        if (!rows[i].textContent.includes(${JSON.stringify(text)})) continue;
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(Date.now()));
+        return;
+      }
+    });
+    observer.observe(list, { childList: true, subtree: true, characterData: true });
+  })`) as Promise<number>;
 }
 
 /** How many stanzas `flood` sends at `rate` for `seconds`. */

@@ -60,20 +60,19 @@ async function sendAndPaint(page: Page, id: string): Promise<number> {
   await page.keyboard.press("Delete");
   await page.keyboard.insertText(`<iq type="get" id="${id}-x" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`);
   // Installed before the key goes down: a capture listener sees the key before the editor does.
-  await page.evaluate((wanted) => {
-    const probe = window as unknown as { benchPainted: Promise<number> };
-    probe.benchPainted = new Promise((resolve) => {
+  // A string, not a function: the TypeScript loader's helpers would not exist in the page.
+  await page.evaluate(`(() => {
+    window.benchPainted = new Promise((resolve) => {
       let pressed = -1;
-      const onKey = (event: KeyboardEvent) => {
+      const onKey = (event) => {
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) pressed = event.timeStamp;
       };
       window.addEventListener("keydown", onKey, { capture: true });
-      const list = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]')!;
+      const list = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
       const observer = new MutationObserver(() => {
         if (pressed < 0) return;
-        const rows = list.querySelectorAll('[data-testid="entry-in"]');
-        for (const row of rows) {
-          if (!row.textContent?.includes(wanted)) continue;
+        for (const row of list.querySelectorAll('[data-testid="entry-in"]')) {
+          if (!row.textContent.includes(${JSON.stringify(`${id}-x`)})) continue;
           observer.disconnect();
           window.removeEventListener("keydown", onKey, { capture: true });
           requestAnimationFrame(() => resolve(performance.now() - pressed));
@@ -82,7 +81,7 @@ async function sendAndPaint(page: Page, id: string): Promise<number> {
       });
       observer.observe(list, { childList: true, subtree: true, characterData: true });
     });
-  }, `${id}-x`);
+  })()`);
   await page.keyboard.press("ControlOrMeta+Enter");
   return (await page.evaluate("window.benchPainted")) as number;
 }
