@@ -220,6 +220,43 @@ describe("TranscriptQuery", () => {
   });
 });
 
+describe("TranscriptQuery in slices", () => {
+  const many = (count: number, from = 1): TranscriptEntry[] =>
+    Array.from({ length: count }, (_, i) => ({ seq: from + i, dir: "in", at: from + i, wall: from + i, kind: "message", raw: `<message id='m${from + i}'><body>${(from + i) % 7 === 0 ? "Seven" : "other"}</body></message>` }));
+
+  it("stops when its budget is spent, goes on where it stopped, and ends with what one full pass finds", () => {
+    const store = storeOf(many(20_000));
+    const spec = { ...NO_QUERY, search: "SEVEN" };
+    const sliced = new TranscriptQuery(store, spec);
+    expect(sliced.resultWithin(0)).toBeNull();
+    let slices = 1;
+    let result = sliced.resultWithin(0);
+    while (result === null) {
+      slices++;
+      result = sliced.resultWithin(0);
+    }
+    // A zero budget still scans one block of entries per call, so the scan ends.
+    expect(slices).toBeGreaterThan(1);
+    const whole = runQuery(store, spec);
+    expect(Array.from(result.matches)).toEqual(Array.from(whole.matches));
+    expect(result.matches.length).toBe(Math.floor(20_000 / 7));
+  });
+
+  it("takes in entries appended while it was part way, and a Clear starts it over", () => {
+    const store = storeOf(many(10_000));
+    const query = new TranscriptQuery(store, { ...NO_QUERY, search: "seven" });
+    expect(query.resultWithin(0)).toBeNull();
+    store.append(many(70, 10_001));
+    let result = query.resultWithin(Infinity)!;
+    expect(result.matches.length).toBe(Math.floor(10_070 / 7));
+    store.clear();
+    store.append(many(14, 10_071));
+    result = query.resultWithin(Infinity)!;
+    expect(Array.from(result.rows)).toEqual(Array.from({ length: 14 }, (_, i) => i));
+    expect(result.matches.length).toBe(2);
+  });
+});
+
 describe("rowWindow", () => {
   it("spans every row while they fit", () => {
     expect(rowWindow(120, true, 0, 100, 20)).toEqual({ start: 0, end: 120 });
