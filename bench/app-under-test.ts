@@ -4,9 +4,12 @@ import { ensureAppBuilt } from "../scripts/lib/app-build";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
 import { BENCH_SERVER, CERTS, SLOT, fromRepoRoot } from "../scripts/lib/instances";
 import { waitForPort } from "../scripts/lib/ports";
+import { bundledServerFromEnv, defaultAllowlist } from "../server/config";
 
 export const BENCH_APP_PORT = 3200 + SLOT;
 export const BENCH_URL = `http://localhost:${BENCH_APP_PORT}`;
+/** The isolation case's hostile server (test/hostile-server.ts), beside the bench ejabberd's ports. */
+export const BENCH_HOSTILE_PORT = BENCH_SERVER.ports.starttls + 77;
 
 export interface AppUnderTest {
   app: ChildProcess;
@@ -20,6 +23,12 @@ export interface AppUnderTest {
 export async function startAppUnderTest(): Promise<AppUnderTest> {
   await startLocalServer(BENCH_SERVER, { fresh: true });
   await ensureAppBuilt(() => undefined);
+  const xmppEnv = {
+    XMPP_PORT_STARTTLS: String(BENCH_SERVER.ports.starttls),
+    XMPP_PORT_TLS: String(BENCH_SERVER.ports.directTls),
+    XMPP_PORT_PLAIN: String(BENCH_SERVER.ports.plain),
+    XMPP_PORT_HTTP: String(BENCH_SERVER.ports.http),
+  };
   const app = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--import", fromRepoRoot("bench/memory-probe.ts"), fromRepoRoot("server/main.ts")], {
     cwd: fromRepoRoot("."),
     stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -31,10 +40,8 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
       BRIDGE_DETACHED_TIMEOUT_MS: "1000",
       // The round trip case pings back to back, far faster than a person: measure the bridge, not its rate limit.
       BRIDGE_MAX_SENDS_PER_SECOND: "1000000",
-      XMPP_PORT_STARTTLS: String(BENCH_SERVER.ports.starttls),
-      XMPP_PORT_TLS: String(BENCH_SERVER.ports.directTls),
-      XMPP_PORT_PLAIN: String(BENCH_SERVER.ports.plain),
-      XMPP_PORT_HTTP: String(BENCH_SERVER.ports.http),
+      ...xmppEnv,
+      XMPP_ALLOWED_HOSTS: [...defaultAllowlist(bundledServerFromEnv(xmppEnv)), `127.0.0.1:${BENCH_HOSTILE_PORT}`].join(","),
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
     },
   });

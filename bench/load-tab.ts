@@ -60,10 +60,9 @@ export class LoadTab {
     socket.on("close", () => (this.socketClosed = true));
   }
 
-  /** Opens a session with a disposable account (XEP-0077) and waits until it is online. */
-  async open(): Promise<void> {
+  /** Opens a session (by default with a disposable account, XEP-0077) and waits until it is online. */
+  async open(request: Omit<OpenRequest, "op" | "ref"> = { mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: true, account: { kind: "fresh" } }): Promise<void> {
     await this.ready;
-    const request: Omit<OpenRequest, "op" | "ref"> = { mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: true, account: { kind: "fresh" } };
     const reply = await this.request({ op: "open", ...request });
     if (reply.op !== "opened") throw new Error(`tab ${this.index} could not open a session: ${reply.op === "failed" ? reply.message : reply.op}`);
     this.sessionId = reply.sessionId;

@@ -11,6 +11,8 @@ import { load } from "./cases/load";
 import { suiteTimes } from "./cases/suite";
 import { proxyCost } from "./cases/proxy";
 import { clusterCase } from "./cases/cluster";
+import { sendPaint } from "./cases/send-paint";
+import { isolation } from "./cases/isolation";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -19,10 +21,12 @@ import { clusterCase } from "./cases/cluster";
 type Case = (app: Awaited<ReturnType<typeof startAppUnderTest>>) => Promise<Figure[]>;
 const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   "round-trip": { needsApp: true, run: roundTrip },
+  "send-paint": { needsApp: true, run: sendPaint },
   "page-weight": { needsApp: true, run: pageWeight },
   ingest: { needsApp: true, run: ingest },
   "big-log": { needsApp: true, run: bigLog },
   load: { needsApp: true, run: load },
+  isolation: { needsApp: true, run: isolation },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
   suite: { needsApp: false, run: () => suiteTimes() },

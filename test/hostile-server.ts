@@ -36,6 +36,8 @@ export interface HostileServerOptions {
    * after authentication, with no stream restart (XEP-0388 section 2.6.1).
    */
   sasl2FastToken?: string;
+  /** Called once the client is bound, after the script: for a sender that paces itself on the socket (the bench). */
+  afterBind?(socket: net.Socket): void;
 }
 
 export interface HostileConnection {
@@ -128,6 +130,7 @@ export async function startHostileServer(options: HostileServerOptions): Promise
           cursor += bind[0].length;
           write(`<iq type='result' id='${bind[2]}'><bind xmlns='${NS_BIND}'><jid>${connection.username}@localhost/hostile</jid></bind></iq>`);
           for (const payload of options.script(connection.username ?? "")) write(payload);
+          options.afterBind?.(socket);
         } else if (starttls && options.failStartTls) {
           cursor += starttls[0].length;
           write(`<proceed xmlns='${NS_TLS}'/>`);

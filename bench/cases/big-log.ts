@@ -24,18 +24,37 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   while (Number(await list.getAttribute("data-row-count")) < ENTRIES && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
   const rows = Number(await list.getAttribute("data-row-count"));
 
-  // Search: text and regex, each answered when the lanes show the new count.
+  // Search: each answered when the lanes show the new count; main-thread tasks watched meanwhile.
   const search = page.getByRole("searchbox");
   const status = page.locator('[aria-live="polite"]').first();
+  await page.evaluate(() => {
+    const tasks: number[] = [];
+    (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
+  });
   const searchMs: number[] = [];
-  const queries: [string, number][] = [["big-123456'", 1], ["big-98765", 11], ["big-4242", 111]];
+  const queries: [string, number][] = [["big-123456'", 1], ["big-98765", 11], ["big-4242", 111], ["BIG-55555", 11], ["big-7777", 111]];
+  const waitForCount = async (expected: number, started: number) => {
+    while (matchCount(await status.textContent()) !== expected && performance.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
+    return performance.now() - started;
+  };
   for (const [query, expected] of queries) {
     const started = performance.now();
     await search.fill(query);
-    while (matchCount(await status.textContent()) !== expected && performance.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
-    searchMs.push(performance.now() - started);
+    searchMs.push(await waitForCount(expected, started));
     await search.fill("");
   }
+  // A new query while one runs: the old one must give way, and the count must be the new one's.
+  const cancelMs: number[] = [];
+  for (const [first, [second, expected]] of [["big-1", ["big-31415", 11]], ["big-2", ["big-27182", 11]], ["big-3", ["big-16180", 11]]] as const) {
+    const started = performance.now();
+    await search.fill(first);
+    await search.fill(second);
+    cancelMs.push(await waitForCount(expected, started));
+    await search.fill("");
+  }
+  const searchTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+  const longestSearchTask = Math.max(0, ...searchTasks);
 
   // Scrolling: 120 frames of wheel-sized steps through the virtualized list.
   const frames = (await page.evaluate(`(async () => {
@@ -72,7 +91,24 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const search_ = summarize(searchMs);
   const frame = summarize(frames);
   return [
-    { case: "big-log", name: `search over ${rows} entries, until the count shows`, unit: "ms", value: search_, target: "< 150 ms", verdict: search_.max < 150 ? "pass" : "miss" },
+    { case: "big-log", name: `search over ${rows} entries, until the count shows`, unit: "ms", value: search_, target: "≤ 100 ms (median)", verdict: search_.median <= 100 ? "pass" : "miss", note: "timed from the bench process: includes Playwright's round trips to the page" },
+    {
+      case: "big-log",
+      name: "a second query typed while the first runs, until its count shows",
+      unit: "ms",
+      value: summarize(cancelMs),
+      target: "the second query's count, ≤ 100 ms (median)",
+      verdict: summarize(cancelMs).median <= 100 ? "pass" : "miss",
+    },
+    {
+      case: "big-log",
+      name: "longest main-thread task while those searches ran",
+      unit: "ms",
+      value: one(longestSearchTask),
+      target: "≤ 50 ms: the page answers input while a search runs",
+      verdict: longestSearchTask <= 50 ? "pass" : "miss",
+      note: `${searchTasks.filter((duration) => duration > 50).length} tasks over 50 ms`,
+    },
     { case: "big-log", name: "scrolling through them: time per frame", unit: "ms", value: frame, target: "< 16 ms a frame (p99 shown)", verdict: frame.median < 17 ? "pass" : "miss", note: "60 Hz frames measure 16.7 ms" },
     { case: "big-log", name: "JS heap of the page after GC", unit: "MB", value: one(heapMb), target: "< 500 MB", verdict: heapMb < 500 ? "pass" : "miss" },
     { case: "big-log", name: "export of the whole transcript as JSON", unit: "s", value: one(exportSeconds), target: "< 5 s", verdict: exportSeconds < 5 ? "pass" : "miss" },

@@ -30,9 +30,12 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
     const cpuBefore = cpuSeconds(app.app.pid!);
     const started = performance.now();
+    const lastPainted = watchPainted(page, `id='f${rate}-${floodSize(rate) - 1}'`);
     const sent = await flood(flooder, rate);
+    const floodEnded = Date.now();
     const floodSeconds = (performance.now() - started) / 1000;
     const cpu = (cpuSeconds(app.app.pid!) - cpuBefore) / floodSeconds;
+    const paintedSeconds = ((await lastPainted) - floodEnded) / 1000;
     await search.fill(`f${rate}-`);
     const deadline = Date.now() + 120_000;
     let delivered = 0;
@@ -41,7 +44,6 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
       if (delivered >= sent) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const drainSeconds = (performance.now() - started) / 1000 - floodSeconds;
     const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
     const longest = Math.max(0, ...longTasks);
     const over50 = longTasks.filter((duration) => duration > 50).length;
@@ -49,19 +51,84 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });
     figures.push({
       case: "ingest",
-      name: `${rate} stanzas/s for ${SECONDS} s: longest main-thread task (delivered ${delivered} of ${sent}, last one ${round(drainSeconds, 1)} s after the flood)`,
+      name: `${rate} stanzas/s for ${SECONDS} s: longest main-thread task (delivered ${delivered} of ${sent}, last one painted ${round(paintedSeconds, 2)} s after the flood)`,
       unit: "ms",
       value: one(longest),
-      target: "zero loss, no long task over 50 ms",
-      verdict: lost === 0 && over50 === 0 ? "pass" : "miss",
+      target: "zero loss, no long task over 50 ms, last stanza painted ≤ 1 s after the flood",
+      verdict: lost === 0 && over50 === 0 && paintedSeconds <= 1 ? "pass" : "miss",
       note: `${over50} long tasks over 50 ms; bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB`,
     });
   }
   flooder.close();
+  await search.fill("");
+  figures.push(await pingSends(page));
   await page.getByRole("button", { name: "Disconnect" }).click();
   await page.getByTestId("connection-status").filter({ hasText: "Closed" }).waitFor();
   await page.close();
   return figures;
+}
+
+const SENDS = 50;
+const PINGS_PER_SEND = 50;
+
+/**
+ * 50 sends from the editor, each of 50 iq pings in one text (a person pasting a burst),
+ * one after the other as fast as the page takes them: no main-thread task over 50 ms.
+ */
+async function pingSends(page: Page): Promise<Figure> {
+  await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
+  const editor = page.getByTestId("pane-a").getByTestId("stanza-editor");
+  const lastPainted = watchPainted(page, `id='burst-${SENDS - 1}-${PINGS_PER_SEND - 1}'`);
+  const started = Date.now();
+  for (let send = 0; send < SENDS; send++) {
+    const text = Array.from({ length: PINGS_PER_SEND }, (_, i) => `<iq type="get" id="burst-${send}-${i}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`).join("\n");
+    await editor.locator(".view-lines").click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(text);
+    await page.keyboard.press("ControlOrMeta+Enter");
+  }
+  const seconds = ((await lastPainted) - started) / 1000;
+  const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+  const over50 = longTasks.filter((duration) => duration > 50);
+  const blocked = over50.reduce((sum, duration) => sum + duration - 50, 0);
+  const longest = Math.max(0, ...longTasks);
+  return {
+    case: "ingest",
+    name: `${SENDS} sends of ${PINGS_PER_SEND} iq pings each from the editor: longest main-thread task (last reply painted ${round(seconds, 1)} s after the first send)`,
+    unit: "ms",
+    value: { n: 1, min: longest, median: longest, p99: longest, max: longest },
+    target: "no long task over 50 ms",
+    verdict: over50.length === 0 ? "pass" : "miss",
+    note: `${over50.length} long tasks over 50 ms, ${round(blocked, 0)} ms blocked beyond 50 ms in all`,
+  };
+}
+
+/**
+ * Resolves with the wall-clock time (ms) of the animation frame after a row of pane a whose
+ * text contains `text` mounted: the frame that paints it.
+ */
+export function watchPainted(page: Page, text: string): Promise<number> {
+  // A string, not a function: the TypeScript loader's helpers would not exist in the page.
+  return page.evaluate(`new Promise((resolve) => {
+    const list = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
+    const observer = new MutationObserver(() => {
+      const rows = list.querySelectorAll('[data-testid="entry-in"]');
+      // The newest rows are last: look there first.
+      for (let i = rows.length - 1; i >= 0; i--) {
+        if (!rows[i].textContent.includes(${JSON.stringify(text)})) continue;
+        observer.disconnect();
+        requestAnimationFrame(() => resolve(Date.now()));
+        return;
+      }
+    });
+    observer.observe(list, { childList: true, subtree: true, characterData: true });
+  })`) as Promise<number>;
+}
+
+/** How many stanzas `flood` sends at `rate` for `seconds`. */
+function floodSize(rate: number, seconds = SECONDS): number {
+  return Math.max(1, Math.round((rate * TICK_MS) / 1000)) * Math.round((seconds * 1000) / TICK_MS);
 }
 
 /** The workbench page, connected as alice through its own form. */

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { isPrettyPrinterReady, loadPrettyPrinter, onPrettyPrinterReady } from "@/lib/transcript/format";
-import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QuerySpec } from "@/lib/transcript/query";
+import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QueryResult, type QuerySpec } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
@@ -41,15 +41,14 @@ export function StreamLanes(props: StreamLanesProps) {
   return <StreamLanesView {...props} />;
 }
 
-/** Above this many entries, typing in a filter waits for a pause before scanning them all. */
-const DEBOUNCE_ABOVE_ENTRIES = 20_000;
-const DEBOUNCE_MS = 150;
+/** A scan of the entries for a new filter or search runs in slices this long, input and paint in between. */
+const SLICE_MS = 8;
 
 function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { onLoadIntoEditor?: (raw: string) => void }) {
   const { store, selectedSeq, onSelect } = props;
   const version = useTranscriptStore(store);
   const [spec, setSpec] = useState<QuerySpec>(NO_QUERY);
-  const appliedSpec = useDebounced(spec, store.size > DEBOUNCE_ABOVE_ENTRIES ? DEBOUNCE_MS : 0);
+  const appliedSpec = spec;
   const [options, setOptions] = useState<ViewOptions>({ layout: "lanes", pretty: false, time: "delta" });
   // The indenting code arrives when Pretty is first ticked; the rows show as sent until then.
   const printerReady = useSyncExternalStore(onPrettyPrinterReady, isPrettyPrinterReady, () => false);
@@ -61,9 +60,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   const listRef = useRef<EntryListHandle>(null);
 
   const query = useMemo(() => new TranscriptQuery(store, appliedSpec), [store, appliedSpec]);
-  // `version` is the store's change counter: the query reads the store, not React state.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const result = useMemo(() => query.result(), [query, version]);
+  const { result, scanning } = useSlicedResult(query, version);
   const { rows, matches } = result;
 
   // Rows are memoised: hand them callbacks that never change, reading the latest props.
@@ -105,7 +102,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   }, [selectedSeq]);
   const searching = result.matcher !== null;
   const ordinal = selectedRow < 0 ? -1 : positionOf(matches, selectedRow);
-  const matchSummary = !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : `${matches.length.toLocaleString("en")} ${matches.length === 1 ? "match" : "matches"}`;
+  const matchSummary = scanning ? "searching…" : !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : `${matches.length.toLocaleString("en")} ${matches.length === 1 ? "match" : "matches"}`;
 
   function stepSearch(step: 1 | -1) {
     const from = selectedRow >= 0 ? selectedRow : step === 1 ? -1 : rows.length;
@@ -208,13 +205,34 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   );
 }
 
-/** `value`, once it has stopped changing for `delayMs` (at once when the delay is 0). */
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [settled, setSettled] = useState(value);
+/**
+ * The query's result, scanned a slice at a time: a million entries never hold the main
+ * thread for one long task, and a query replaced meanwhile (the next key typed) is simply
+ * dropped. Until the scan catches up the last complete result stays on screen, with
+ * `scanning` set; the very first one is scanned at once, as there is nothing to show yet.
+ */
+function useSlicedResult(query: TranscriptQuery, version: number): { result: QueryResult; scanning: boolean } {
+  // The last complete result. A ref, not state: keeping it must not cost a second render per
+  // append. Read during render on purpose (this app does not run the React Compiler).
+  const shown = useRef<QueryResult | null>(null);
+  const [caughtUp, setCaughtUp] = useState(0);
+  // `version` (the store's change counter) and `caughtUp` say when to look again: the query reads the store, not React state.
+  // eslint-disable-next-line react-hooks/exhaustive-deps, react-hooks/refs
+  const fresh = useMemo(() => query.resultWithin(shown.current === null ? Infinity : SLICE_MS), [query, version, caughtUp]);
   useEffect(() => {
-    // Kept current even without a delay, so that turning one on does not go back in time.
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return delayMs === 0 ? value : settled;
+    if (fresh !== null) {
+      shown.current = fresh;
+      return;
+    }
+    // The rest of the scan, outside React: one slice per task (a MessageChannel, which browsers do not clamp as they do nested timeouts).
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      if (query.resultWithin(SLICE_MS) === null) channel.port2.postMessage(null);
+      else setCaughtUp((count) => count + 1);
+    };
+    channel.port2.postMessage(null);
+    return () => channel.port1.close();
+  }, [fresh, query]);
+  // eslint-disable-next-line react-hooks/refs
+  return { result: fresh ?? shown.current!, scanning: fresh === null };
 }

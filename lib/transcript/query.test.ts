@@ -129,6 +129,40 @@ describe("search", () => {
   });
 });
 
+describe("search over the lowercase index", () => {
+  it("looks for ASCII text with indexOf in lowercased raws, and finds what the regex finds", () => {
+    const literalOf = (search: string, mode: "text" | "regex") => {
+      const compiled = compileSearch(search, mode);
+      return compiled.ok ? compiled.matcher?.literal : "invalid";
+    };
+    expect(literalOf("Hello BOB", "text")).toBe("hello bob");
+    expect(literalOf("héllo", "text")).toBeUndefined();
+    expect(literalOf("hel+o", "regex")).toBeUndefined();
+    for (const search of ["HELLO", "bob@localhost", "TYPE='", "urn:xmpp:PING", "p1' from"]) {
+      const regexRows = Array.from(runQuery(storeOf(ENTRIES), { ...NO_QUERY, search: search.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), mode: "regex" }).matches);
+      expect(Array.from(query({ search }).matches), search).toEqual(regexRows);
+    }
+  });
+
+  it("keeps index and entries aligned across a Clear, an Undo, appends and a reset", () => {
+    const store = storeOf(ENTRIES.slice(0, 3));
+    store.clear();
+    store.append(ENTRIES.slice(3));
+    const seqs = (search: string) => {
+      const result = runQuery(store, { ...NO_QUERY, search });
+      return Array.from(result.matches, (row) => store.at(result.rows[row]!)!.seq);
+    };
+    expect(seqs("P1")).toEqual([4, 5]);
+    expect(seqs("hello")).toEqual([]);
+    store.undoClear();
+    expect(seqs("HELLO")).toEqual([2, 3]);
+    expect(store.lowerRawAt(1)).toBe(ENTRIES[1]!.raw.toLowerCase());
+    store.reset();
+    store.append([{ ...ENTRIES[0]!, raw: "CONNECTED" }]);
+    expect(seqs("connected")).toEqual([1]);
+  });
+});
+
 describe("navigation", () => {
   const matches = Int32Array.from([2, 5, 9]);
   it("steps to the next and previous match, wrapping around", () => {
@@ -183,6 +217,43 @@ describe("TranscriptQuery", () => {
     const fresh = runQuery(store, spec);
     expect(Array.from(live.result().rows)).toEqual(Array.from(fresh.rows));
     expect(Array.from(live.result().matches)).toEqual(Array.from(fresh.matches));
+  });
+});
+
+describe("TranscriptQuery in slices", () => {
+  const many = (count: number, from = 1): TranscriptEntry[] =>
+    Array.from({ length: count }, (_, i) => ({ seq: from + i, dir: "in", at: from + i, wall: from + i, kind: "message", raw: `<message id='m${from + i}'><body>${(from + i) % 7 === 0 ? "Seven" : "other"}</body></message>` }));
+
+  it("stops when its budget is spent, goes on where it stopped, and ends with what one full pass finds", () => {
+    const store = storeOf(many(20_000));
+    const spec = { ...NO_QUERY, search: "SEVEN" };
+    const sliced = new TranscriptQuery(store, spec);
+    expect(sliced.resultWithin(0)).toBeNull();
+    let slices = 1;
+    let result = sliced.resultWithin(0);
+    while (result === null) {
+      slices++;
+      result = sliced.resultWithin(0);
+    }
+    // A zero budget still scans one block of entries per call, so the scan ends.
+    expect(slices).toBeGreaterThan(1);
+    const whole = runQuery(store, spec);
+    expect(Array.from(result.matches)).toEqual(Array.from(whole.matches));
+    expect(result.matches.length).toBe(Math.floor(20_000 / 7));
+  });
+
+  it("takes in entries appended while it was part way, and a Clear starts it over", () => {
+    const store = storeOf(many(10_000));
+    const query = new TranscriptQuery(store, { ...NO_QUERY, search: "seven" });
+    expect(query.resultWithin(0)).toBeNull();
+    store.append(many(70, 10_001));
+    let result = query.resultWithin(Infinity)!;
+    expect(result.matches.length).toBe(Math.floor(10_070 / 7));
+    store.clear();
+    store.append(many(14, 10_071));
+    result = query.resultWithin(Infinity)!;
+    expect(Array.from(result.rows)).toEqual(Array.from({ length: 14 }, (_, i) => i));
+    expect(result.matches.length).toBe(2);
   });
 });
 

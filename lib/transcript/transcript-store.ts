@@ -13,6 +13,11 @@ type Listener = () => void;
  */
 export class TranscriptStore {
   private readonly entries: TranscriptEntry[] = [];
+  /**
+   * Lowercase raws by absolute index, made as entries arrive (a fraction of a microsecond
+   * each); a raw already in lowercase (most of XMPP) is kept as itself, not copied.
+   */
+  private readonly lowered: string[] = [];
   /** How many entries at the start a Clear hides. */
   private hiddenCount = 0;
   /** Earlier markers, for Undo (one per Clear). */
@@ -77,6 +82,14 @@ export class TranscriptStore {
     return this.entries[this.hiddenCount + index];
   }
 
+  /**
+   * The visible entry at `index`'s raw in lowercase: a text search compares with indexOf
+   * instead of a case-insensitive regex per entry (several times faster over a million).
+   */
+  lowerRawAt(index: number): string {
+    return this.lowered[this.hiddenCount + index]!;
+  }
+
   /** Any entry by seq, hidden or not: a response can name a request from before a Clear. */
   bySeq(seq: number): TranscriptEntry | undefined {
     const absolute = this.absoluteIndexOfSeq(seq);
@@ -121,6 +134,7 @@ export class TranscriptStore {
     for (const entry of batch) {
       if (entry.seq <= last) continue;
       this.entries.push(entry);
+      this.lowered.push(lowerCaseOf(entry.raw));
       last = entry.seq;
       added++;
       this.index(entry);
@@ -147,6 +161,7 @@ export class TranscriptStore {
   /** Drops everything, for a new session (whose seq starts again at 1). */
   reset(): void {
     this.entries.length = 0;
+    this.lowered.length = 0;
     this.hiddenCount = 0;
     this.clearHistory.length = 0;
     this.responses.clear();
@@ -198,6 +213,12 @@ export class TranscriptStore {
     if (layout) this.layout++;
     for (const listener of this.listeners) listener();
   }
+}
+
+/** `raw` itself when lowercasing changes nothing: the copy toLowerCase made is then dropped. */
+function lowerCaseOf(raw: string): string {
+  const lower = raw.toLowerCase();
+  return lower === raw ? raw : lower;
 }
 
 /** A store holding `entries`, for tests, benches and one-off views. */

@@ -44,6 +44,21 @@ describe("StreamFramer", () => {
     }
   });
 
+  it("frames a large element read in many chunks, with a frame and the next one's start in one chunk", () => {
+    const big = `<message id='big'><body>${"x".repeat(100_000)}</body><x a='${"y".repeat(50_000)}' b="q"/></message>`;
+    const input = HEADER + big + PRESENCE + big + CLOSE;
+    const chunks = Array.from({ length: Math.ceil(input.length / 4093) }, (_, i) => input.slice(i * 4093, (i + 1) * 4093));
+    const { frames, pending } = frameAll(chunks);
+    expect(frames.map((frame) => [frame.kind, frame.raw])).toEqual([
+      ["stream-open", HEADER],
+      ["element", big],
+      ["element", PRESENCE],
+      ["element", big],
+      ["stream-close", CLOSE],
+    ]);
+    expect(pending).toBe("");
+  });
+
   it("frames character by character", () => {
     const { frames } = frameAll([...SESSION]);
     expect(summary(frames)).toEqual(summary(frameAll([SESSION]).frames));
