@@ -9,15 +9,15 @@ const SERVER_FIRST = "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek
 const CLIENT_FINAL = "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=";
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
-function entry(seq: number, dir: "in" | "out", name: string, raw: string, attrs: Record<string, string> = {}): TranscriptEntry {
-  return { seq, dir, name, ns: NS_SASL, attrs, raw, kind: "sasl", at: 0 } as unknown as TranscriptEntry;
+function entry(seq: number, dir: "in" | "out", name: string, raw: string): TranscriptEntry {
+  return { seq, dir, name, ns: NS_SASL, attrs: {}, raw, redacted: true, kind: "sasl", at: 0, wall: 0 };
 }
 
 /** The wire as the transcript keeps it: payloads masked, the unmasked text in `secrets`. */
 function wire(mechanism: string, clientFirst: string, serverFirst: string) {
   const auth = `<auth xmlns="${NS_SASL}" mechanism="${mechanism}">${b64(clientFirst)}</auth>`;
   const challenge = `<challenge xmlns="${NS_SASL}">${b64(serverFirst)}</challenge>`;
-  const entries = [entry(1, "out", "auth", `<auth xmlns="${NS_SASL}" mechanism="${mechanism}">●●●</auth>`, { mechanism }), entry(2, "in", "challenge", `<challenge xmlns="${NS_SASL}">●●●</challenge>`)];
+  const entries = [entry(1, "out", "auth", `<auth xmlns="${NS_SASL}" mechanism="${mechanism}">●●●</auth>`), entry(2, "in", "challenge", `<challenge xmlns="${NS_SASL}">●●●</challenge>`)];
   return { entries, secrets: new Map([[1, auth], [2, challenge]]) };
 }
 

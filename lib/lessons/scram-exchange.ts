@@ -28,6 +28,11 @@ export type ScramExchangeResult = { ok: true; exchange: ScramExchange } | { ok: 
 
 const HASH_OF = new Map<string, ScramHash>(Object.entries(SCRAM_MECHANISMS).map(([hash, name]) => [name, hash as ScramHash]));
 
+/** The mechanism attribute of an <auth> (the transcript keeps only addressing attributes). */
+function mechanismOf(raw: string): string | undefined {
+  return /^<[^>]*?\smechanism\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(raw.trim())?.slice(1).find((value) => value !== undefined);
+}
+
 /** The element's character data: what sits between its start tag and its end tag. */
 function elementText(raw: string): string {
   const match = /^<[^>]*?(?:\/>|>([\s\S]*)<\/[^>]+>)\s*$/.exec(raw.trim());
@@ -48,10 +53,10 @@ function decodeBase64Utf8(text: string): string | undefined {
  */
 export async function scramExchangeFrom(entries: readonly TranscriptEntry[], secrets: ReadonlyMap<number, string>, password: string): Promise<ScramExchangeResult> {
   const isSasl = (entry: TranscriptEntry, dir: "in" | "out", name: string) => entry.dir === dir && entry.name === name && entry.ns === NS_SASL;
-  const authIndex = entries.findLastIndex((entry) => isSasl(entry, "out", "auth") && HASH_OF.has(String(entry.attrs?.mechanism ?? "")));
+  const authIndex = entries.findLastIndex((entry) => isSasl(entry, "out", "auth") && HASH_OF.has(mechanismOf(entry.raw) ?? ""));
   if (authIndex === -1) return { ok: false, reason: "You have not sent an <auth> naming SCRAM-SHA-1 or SCRAM-SHA-256 on this session yet." };
   const auth = entries[authIndex]!;
-  const hash = HASH_OF.get(String(auth.attrs?.mechanism))!;
+  const hash = HASH_OF.get(mechanismOf(auth.raw)!)!;
   const clientFirst = decodeBase64Utf8(elementText(secrets.get(auth.seq) ?? auth.raw));
   // RFC 5802 §7: gs2-header "n,," then client-first-message-bare "n=saslname,r=c-nonce".
   const first = clientFirst === undefined ? null : /^n,,n=([^,]*),r=([^,]+)(?:,.*)?$/s.exec(clientFirst);
