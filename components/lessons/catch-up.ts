@@ -26,6 +26,8 @@ export async function replaySolutions(options: {
   const { steps, store, variables, session } = options;
   for (const [index, step] of steps.entries()) {
     options.onProgress(step, index);
+    // Its answer is computed from this session's challenge (RFC 5802 §5.1), not a file to resend.
+    if (step.calculator !== undefined) return { ok: false, message: `Step ${index + 1} ("${step.title}") is answered with its calculator: solve it by hand from here.` };
     const start = Math.max(store.lastSeq, loginEndSeq(store.all(), session) ?? store.lastSeq);
     await options.send(expandLessonText(step.solution, variables));
     const passes = () => evaluateCheck(step.check, entriesAfter(store.all(), start), variables);

@@ -26,6 +26,8 @@ import styles from "./lessons.module.css";
 
 const noSubscription = () => () => undefined;
 // The ending loads when the last step passes, not with the page (the lesson pages' JS budget).
+// Only the SCRAM lesson's calculator steps need it (and Web Crypto work): off the initial JS.
+const ScramCalculator = dynamic(() => import("./scram-calculator").then((module) => module.ScramCalculator), { ssr: false });
 const LessonFinish = dynamic(() => import("./lesson-finish").then((module) => module.LessonFinish), { ssr: false });
 
 /** A window where the diagram beside the lanes still leaves them a few rows. */
@@ -143,7 +145,19 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
 
   function solve() {
     if (variables === null) return;
+    if (step.calculator === "scram") {
+      // The answer depends on this session's <challenge> (RFC 5802 §5.1): what the calculator writes.
+      void solveWithCalculator(variables);
+      return;
+    }
     setEdited({ key: starterKey, text: expandLessonText(step.solution, variables), variables });
+  }
+
+  async function solveWithCalculator(vars: LessonVariables) {
+    const { scramExchangeFrom } = await import("@/lib/lessons/scram-exchange");
+    const result = await scramExchangeFrom(store.all(), await session.reveal(), vars.password);
+    if (result.ok) setEdited({ key: starterKey, text: result.exchange.response, variables: vars });
+    else setSendError(`The calculator cannot answer yet: ${result.reason}`);
   }
 
   const restart = useCallback(() => {
@@ -306,6 +320,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             )}
           </div>
         </section>
+        {step.calculator === "scram" && variables !== null && (
+          <PanelBoundary name="The SCRAM calculator">
+            <ScramCalculator store={store} password={variables.password} reveal={session.reveal} onWrite={setDraft} />
+          </PanelBoundary>
+        )}
         <div ref={setVerdictHost} className={styles.verdictSlot} />
         {/* The views of the session's traffic: the lanes, and room beside them (below, when narrow) for another view. */}
         <div className={styles.observe}>

@@ -26,6 +26,8 @@ const EXTRA_LABELS: Partial<Record<keyof LessonVariables, string>> = {
   newuser: "an unregistered username",
   newpass: "a password for it",
   newplain: "its PLAIN payload",
+  scramnonce: "your SCRAM client nonce",
+  scramfirst: "your SCRAM client-first-message, base64",
 };
 
 /** The session the lesson runs on, and the values its text is written against. */

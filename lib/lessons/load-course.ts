@@ -22,7 +22,7 @@ const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const STEP_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 const STEP_XML = /^(\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.(start|solution)\.xml$/;
 const LESSON_FIELDS = ["title", "summary", "mode", "transport", "accounts", "initialPresence", "specs"] as const;
-const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "notice", "solutionIsMalformed"] as const;
+const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "notice", "solutionIsMalformed", "calculator"] as const;
 const TRANSPORT_IDS = TRANSPORTS.map((transport) => transport.id);
 
 export function loadCourse(root = "lessons"): Course {
@@ -135,6 +135,10 @@ function loadStep(folder: string, fileName: string): LessonStep {
   const notice = reader.string(data.notice, "notice", "one thing to notice in the entries that passed, such as: note its from is your full JID", { optional: true });
   if (notice !== undefined) step.notice = notice.trim();
   if (data.solutionIsMalformed === true) step.solutionIsMalformed = true;
+  if (data.calculator !== undefined) {
+    if (data.calculator !== "scram") reader.fail("calculator", 'write scram (the only calculator there is) or leave it out');
+    step.calculator = "scram";
+  }
   return step;
 }
 

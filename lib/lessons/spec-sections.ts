@@ -255,6 +255,12 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
   ...rfc(6121, RFC_6121),
   ...rfc(7622, RFC_7622),
   ...rfc(4616, [["2", "PLAIN SASL Mechanism"]]),
+  ...rfc(5802, [
+    ["3", "SCRAM Algorithm Overview"],
+    ["5", "SCRAM Authentication Exchange"],
+    ["5.1", "SCRAM Attributes"],
+    ["7", "Formal Syntax"],
+  ]),
   ...xep("0030", [
     ["3", "Discovering Information About a Jabber Entity", "info"],
     ["3.1", "Basic Protocol", "info-basic"],

@@ -103,6 +103,12 @@ export interface LessonStep {
   solution: string;
   /** The solution is deliberately not well-formed XML (the stream error lessons). */
   solutionIsMalformed?: boolean;
+  /**
+   * The step's answer depends on what the server sent in this session (SCRAM's salt and
+   * nonce, RFC 5802 §5.1): the page shows this calculator beside the editor, and Solve (and the
+   * runners) write the calculator's output instead of the solution file, which shows its form.
+   */
+  calculator?: "scram";
 }
 
 export interface Lesson {

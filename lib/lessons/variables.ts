@@ -28,6 +28,9 @@ export type LessonVariables = {
   newuser: string;
   newpass: string;
   newplain: string;
+  /** Raw mode, the SCRAM lesson: a client nonce (RFC 5802 §5.1 r=) and the base64 client-first-message "n,,n=username,r=nonce" (§7). */
+  scramnonce: string;
+  scramfirst: string;
 };
 
 /** Every name a lesson may write as {{name}}; `id` is fresh each time text is loaded. */
@@ -45,6 +48,8 @@ export const LESSON_VARIABLE_NAMES = [
   "newuser",
   "newpass",
   "newplain",
+  "scramnonce",
+  "scramfirst",
   "id",
 ] as const;
 
@@ -70,6 +75,7 @@ export function buildLessonVariables(inputs: VariableInputs): LessonVariables {
   const muc = inputs.muc ?? `conference.${domain}`;
   const newuser = `new-${random()}`;
   const newpass = random() + random();
+  const scramnonce = random() + random();
   return {
     me: `${username}@${domain}`,
     username,
@@ -84,12 +90,18 @@ export function buildLessonVariables(inputs: VariableInputs): LessonVariables {
     newuser,
     newpass,
     newplain: saslPlain(newuser, newpass),
+    scramnonce,
+    scramfirst: utf8Base64(`n,,n=${username.replace(/=/g, "=3D").replace(/,/g, "=2C")},r=${scramnonce}`),
   };
 }
 
 /** RFC 4616 section 2: authzid (empty) NUL authcid NUL password, UTF-8, base64 (RFC 6120 section 6.4.2). */
 export function saslPlain(username: string, password: string): string {
-  const bytes = new TextEncoder().encode(`\0${username}\0${password}`);
+  return utf8Base64(`\0${username}\0${password}`);
+}
+
+function utf8Base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);

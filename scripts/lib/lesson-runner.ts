@@ -1,4 +1,5 @@
 import { BARRIER_ID_PREFIX, evaluateCheck } from "../../lib/lessons/check";
+import { scramExchangeFrom } from "../../lib/lessons/scram-exchange";
 import type { CheckResult, Lesson, LessonStep } from "../../lib/lessons/types";
 import { expandLessonText, type LessonVariables } from "../../lib/lessons/variables";
 import type { OpenRequest } from "../../lib/bridge/protocol";
@@ -126,7 +127,7 @@ export class LessonRun {
 
   /** Sends a step's solution and waits until its check passes; throws with what is still missing. */
   async solve(step: LessonStep, timeoutMs = PASS_TIMEOUT_MS): Promise<CheckResult> {
-    await this.sendText(step.solution);
+    await this.sendText(await this.solutionText(step));
     const passed = await until(() => this.check(step).passed, timeoutMs);
     const result = this.check(step);
     if (!passed) {
@@ -134,6 +135,14 @@ export class LessonRun {
       throw new Error(`${this.where(step)}: the solution did not pass within ${timeoutMs / 1000} s; ${missing}${this.closedNote()}`);
     }
     return result;
+  }
+
+  /** The solution file, or for a calculator step what the page's calculator writes from this session's wire. */
+  private async solutionText(step: LessonStep): Promise<string> {
+    if (step.calculator !== "scram") return step.solution;
+    const result = await scramExchangeFrom(this.entries, this.session.transcript.revealSecrets(), this.variables.password);
+    if (!result.ok) throw new Error(`${this.where(step)}: the SCRAM calculator cannot answer yet: ${result.reason}`);
+    return result.exchange.response;
   }
 
   async close(): Promise<void> {
