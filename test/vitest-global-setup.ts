@@ -13,40 +13,8 @@ const WAIT_FOR_OTHER_RUN_MS = 5 * 60_000;
  * runs, so the certificate variable set here reaches them at startup.
  * Two vitest runs at once (two terminals, say) take turns: the second waits for the first
  * to stop its servers rather than failing or sharing them.
- * Within one run, each project of vitest.config.ts calls this setup: the projects share one
- * start, and the last teardown stops the servers. (Started once per project, the second start
- * would wait for the first project's servers to stop, which happens only when the run ends.)
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const holder = globalThis as { [SHARED]?: SharedServers };
-  const shared = (holder[SHARED] ??= { users: 0, ready: startServers() });
-  shared.users++;
-  try {
-    await shared.ready;
-  } catch (error) {
-    shared.users--;
-    throw error;
-  }
-  return async () => {
-    if (--shared.users > 0) return;
-    delete holder[SHARED];
-    await stopServers();
-  };
-}
-
-/** One start per run, shared by its projects (all set up in the one main process). */
-const SHARED = Symbol.for("xmpp-playground.vitest-test-servers");
-
-interface SharedServers {
-  users: number;
-  ready: Promise<void>;
-}
-
-async function stopServers(): Promise<void> {
-  await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
-}
-
-async function startServers(): Promise<void> {
   // The clients the proxy tests drive (apt-get takes its turns behind the servers' installs).
   const clients = Promise.allSettled(TEST_CLIENT_PACKAGES.map((target) => ensureDebianPackage(target)));
   const [ejabberd, prosody] = await Promise.allSettled([
@@ -67,7 +35,7 @@ async function startServers(): Promise<void> {
   }
   const missing = (await clients).find((result) => result.status === "rejected");
   if (missing !== undefined) {
-    await stopServers();
+    await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
     throw missing.reason;
   }
   // The servers' certificate and the proxy's own (lib/proxy), which the clients in the proxy tests trust too.
@@ -75,6 +43,9 @@ async function startServers(): Promise<void> {
   const trusted = fromRepoRoot(`${CERTS.dir}/test-trusted.pem`);
   writeFileSync(trusted, readFileSync(fromRepoRoot(CERTS.cert), "utf8") + proxy.cert);
   process.env.NODE_EXTRA_CA_CERTS = trusted;
+  return async () => {
+    await Promise.all([stopLocalServer(TEST_SERVER), stopProsody(TEST_PROSODY)]);
+  };
 }
 
 /** Starts a server; while another run holds it, waits for that run to stop it. */
