@@ -82,6 +82,22 @@ export const TEST_SERVER = loopbackInstance("test", slotted("xmpp-playground-tes
 /** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
 export const E2E_SERVER = loopbackInstance("e2e", slotted("xmpp-playground-e2e@localhost"), 16222 + 100 * SLOT);
 
+/** How many Playwright workers can each have an e2e ejabberd of their own (e2e/worlds.ts). */
+export const E2E_SERVER_COUNT = 2;
+
+/**
+ * The e2e ejabberd of Playwright worker `parallelIndex`: E2E_SERVER for the first, then one
+ * 30 ports up, still inside this slot's block of 100 ports.
+ */
+export function e2eServer(parallelIndex: number): XmppServerInstance {
+  if (!Number.isInteger(parallelIndex) || parallelIndex < 0 || parallelIndex >= E2E_SERVER_COUNT) {
+    throw new Error(`There are e2e servers for ${E2E_SERVER_COUNT} Playwright workers, not for worker ${parallelIndex}.`);
+  }
+  if (parallelIndex === 0) return E2E_SERVER;
+  const name = `e2e-${parallelIndex + 1}`;
+  return loopbackInstance(name, slotted(`xmpp-playground-${name}@localhost`), E2E_SERVER.ports.starttls + 30 * parallelIndex);
+}
+
 /** The benchmarks' server (npm run bench), on ports of its own. */
 export const BENCH_SERVER = loopbackInstance("bench", slotted("xmpp-playground-bench@localhost"), 17222 + 100 * SLOT);
 
