@@ -82,8 +82,19 @@ export const TEST_SERVER = loopbackInstance("test", slotted("xmpp-playground-tes
 /** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
 export const E2E_SERVER = loopbackInstance("e2e", slotted("xmpp-playground-e2e@localhost"), 16222 + 100 * SLOT);
 
-/** How many Playwright workers can each have an e2e ejabberd of their own (e2e/worlds.ts). */
-export const E2E_SERVER_COUNT = 2;
+/**
+ * How many Playwright workers run, each with an e2e ejabberd of its own (e2e/worlds.ts):
+ * E2E_WORKERS, 1 (the default) or 2. Two workers were not faster on a loaded 2-core machine
+ * (20 min either way) and five tests ran past their 30 s; measure on a quiet one before
+ * making 2 the default.
+ */
+export const E2E_SERVER_COUNT = e2eWorkersFrom(process.env.E2E_WORKERS);
+
+function e2eWorkersFrom(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 1;
+  if (raw === "1" || raw === "2") return Number(raw);
+  throw new Error(`E2E_WORKERS must be 1 or 2, not "${raw}".`);
+}
 
 /**
  * The e2e ejabberd of Playwright worker `parallelIndex`: E2E_SERVER for the first, then one
