@@ -23,6 +23,15 @@ const config = [
       "no-restricted-imports": ["error", { patterns: ["react", "react-dom", "next", "next/*", "@/components/*", "../components/*", "../../components/*"] }],
     },
   },
+  {
+    // Each Playwright worker has its own app and ejabberd (e2e/worlds.ts): a spec's `test` must
+    // come from e2e/fixtures.ts, which points it at its worker's app.
+    files: ["e2e/**/*.ts"],
+    ignores: ["e2e/fixtures.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "@playwright/test", importNames: ["test"], message: "Import test from ./fixtures: it reaches the worker's own app (e2e/worlds.ts)." }] }],
+    },
+  },
 ];
 
 export default config;

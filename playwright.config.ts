@@ -1,28 +1,31 @@
 import { defineConfig } from "@playwright/test";
-import { CERTS, E2E_PROSODY, E2E_PROXY_PORTS, E2E_SERVER, SLOT, fromRepoRoot } from "./scripts/lib/instances";
+import { CERTS, E2E_PROSODY, E2E_PROXY_PORTS, fromRepoRoot, type XmppServerInstance } from "./scripts/lib/instances";
 import { bundledServerFromEnv, defaultAllowlist } from "./server/config";
-import { E2E_HOSTILE_PORT } from "./test/hostile-server";
+import { E2E_WORLDS, E2E_WORLD_COUNT, type E2eWorld } from "./e2e/worlds";
 
-/** The app under test runs on its own port, against the test ejabberd on its own ports. */
-const APP_PORT = 3100 + SLOT;
-const baseURL = `http://localhost:${APP_PORT}`;
-const E2E_XMPP_ENV = {
-  XMPP_HOST: E2E_SERVER.host,
-  XMPP_DOMAIN: E2E_SERVER.domain,
-  XMPP_PORT_STARTTLS: String(E2E_SERVER.ports.starttls),
-  XMPP_PORT_TLS: String(E2E_SERVER.ports.directTls),
-  XMPP_PORT_PLAIN: String(E2E_SERVER.ports.plain),
-  XMPP_PORT_HTTP: String(E2E_SERVER.ports.http),
-};
+/** Each worker's app runs on its own port, against its worker's ejabberd (e2e/worlds.ts). */
+function xmppEnv(server: XmppServerInstance) {
+  return {
+    XMPP_HOST: server.host,
+    XMPP_DOMAIN: server.domain,
+    XMPP_PORT_STARTTLS: String(server.ports.starttls),
+    XMPP_PORT_TLS: String(server.ports.directTls),
+    XMPP_PORT_PLAIN: String(server.ports.plain),
+    XMPP_PORT_HTTP: String(server.ports.http),
+  };
+}
+
 /**
- * The bundled server's listeners, plus the hostile test server (test/hostile-server.ts) and the
+ * The world's ejabberd listeners, plus its hostile test server (test/hostile-server.ts) and the
  * e2e Prosody (reached through the "another server" form) on loopback.
  */
-const ALLOWED_HOSTS = [
-  ...defaultAllowlist(bundledServerFromEnv(E2E_XMPP_ENV)),
-  `127.0.0.1:${E2E_HOSTILE_PORT}`,
-  ...Object.values(E2E_PROSODY.ports).map((port) => `127.0.0.1:${port}`),
-].join(",");
+function allowedHosts(world: E2eWorld): string {
+  return [
+    ...defaultAllowlist(bundledServerFromEnv(xmppEnv(world.server))),
+    `127.0.0.1:${world.hostilePort}`,
+    ...Object.values(E2E_PROSODY.ports).map((port) => `127.0.0.1:${port}`),
+  ].join(",");
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -30,14 +33,16 @@ export default defineConfig({
   // No retries, on CI either: a test that passes only on a second try is a defect to fix,
   // and a retry would hide it (issue 19). scripts/test.ts counts any flaky result as failed.
   retries: 0,
-  // Two cores: one worker keeps the app, ejabberd and Chromium from starving each other.
-  workers: 1,
+  // One worker per world (e2e/worlds.ts): each has its own app and ejabberd, so specs that log
+  // in as alice and bob never meet another worker's alice and bob.
+  workers: E2E_WORLD_COUNT,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   timeout: 30_000,
   expect: { timeout: 10_000 },
   globalSetup: "./e2e/global-setup.ts",
   use: {
-    baseURL,
+    // Each test's baseURL is its worker's app (e2e/fixtures.ts); this one is the first world's.
+    baseURL: E2E_WORLDS[0]!.baseURL,
     // Without retries, "on-first-retry" would never record: keep the trace of a failure.
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
@@ -47,19 +52,20 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  webServer: {
+  webServer: E2E_WORLDS.map((world, index) => ({
     command: "node --import tsx server/main.ts",
-    url: baseURL,
+    url: world.baseURL,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: "pipe",
+    stdout: "pipe" as const,
     env: {
-      PORT: String(APP_PORT),
+      PORT: String(world.appPort),
       NODE_ENV: "production",
-      ...E2E_XMPP_ENV,
-      XMPP_ALLOWED_HOSTS: ALLOWED_HOSTS,
+      ...xmppEnv(world.server),
+      XMPP_ALLOWED_HOSTS: allowedHosts(world),
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
-      PROXY_PORTS: `${E2E_PROXY_PORTS.first}-${E2E_PROXY_PORTS.last}`,
+      // Each world's proxies listen on their own ten ports of the slot's range.
+      PROXY_PORTS: `${E2E_PROXY_PORTS.first + 10 * index}-${E2E_PROXY_PORTS.first + 10 * index + 9}`,
     },
-  },
+  })),
 });

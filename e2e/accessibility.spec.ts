@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("light and dark themes: the choice applies at once and survives a reload", async ({ page }) => {
   await page.goto("/playground");

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page, type WebSocketRoute } from "@playwright/test";
+import type { Page, WebSocketRoute } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { GuidedSession } from "../lib/xmpp/guided-session";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { findInstanceBeamPids, startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";

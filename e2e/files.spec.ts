@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import type { Page, TestInfo } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { readStreamFile } from "../lib/transcript-files/stream-file";
 import { walkXml } from "../lib/xml/walk-xml";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping } from "./workbench-page";

@@ -1,22 +1,27 @@
+import type { FullConfig } from "@playwright/test";
 import { ensureDebianPackage } from "../scripts/lib/system-packages";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
-import { E2E_PROSODY, E2E_SERVER } from "../scripts/lib/instances";
+import { E2E_PROSODY } from "../scripts/lib/instances";
 import { startProsody, stopProsody } from "../scripts/lib/prosody-local";
+import { E2E_WORLDS } from "./worlds";
 
 /**
  * Real parts only: Debian's Chromium (installed here when missing, never downloaded by
- * Playwright), a fresh ejabberd on the e2e ports (the app's bundled server) and a fresh
- * Prosody beside it (reached through the "another server" form), stopped when the run ends.
+ * Playwright), a fresh ejabberd per worker on its world's ports (that worker's bundled server,
+ * e2e/worlds.ts) and a fresh Prosody beside them (reached through the "another server" form),
+ * stopped when the run ends.
  */
-export default async function globalSetup(): Promise<() => Promise<void>> {
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   if (process.env.CHROMIUM_PATH === undefined) await ensureDebianPackage({ pkg: "chromium", binary: "chromium" });
-  const [ejabberd, prosody] = await Promise.allSettled([startLocalServer(E2E_SERVER, { fresh: true }), startProsody(E2E_PROSODY, { fresh: true })]);
-  if (ejabberd.status === "rejected" || prosody.status === "rejected") {
-    if (ejabberd.status === "fulfilled") await stopLocalServer(E2E_SERVER);
-    if (prosody.status === "fulfilled") await stopProsody(E2E_PROSODY);
-    throw ejabberd.status === "rejected" ? ejabberd.reason : (prosody as PromiseRejectedResult).reason;
+  const servers = E2E_WORLDS.slice(0, config.workers).map((world) => world.server);
+  const started = await Promise.allSettled([...servers.map((server) => startLocalServer(server, { fresh: true })), startProsody(E2E_PROSODY, { fresh: true })]);
+  const stopAll = () => Promise.all([...servers.map((server, index) => (started[index]!.status === "fulfilled" ? stopLocalServer(server) : undefined)), started.at(-1)!.status === "fulfilled" ? stopProsody(E2E_PROSODY) : undefined]);
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) {
+    await stopAll();
+    throw failed.reason;
   }
   return async () => {
-    await Promise.all([stopLocalServer(E2E_SERVER), stopProsody(E2E_PROSODY)]);
+    await stopAll();
   };
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page } from "@playwright/test";
-import { E2E_HOSTILE_PORT, MESSAGE_START, messageWith, startHostileServer, type HostilePayload, type HostileServer } from "../test/hostile-server";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { MESSAGE_START, messageWith, startHostileServer, type HostilePayload, type HostileServer } from "../test/hostile-server";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, typeStanza } from "./workbench-page";
 
 /**
@@ -40,8 +41,8 @@ const SCRIPTS: Record<string, HostilePayload[]> = {
 
 let hostile: HostileServer;
 
-test.beforeAll(async () => {
-  hostile = await startHostileServer({ port: E2E_HOSTILE_PORT, script: (username) => SCRIPTS[username] ?? [] });
+test.beforeAll(async ({ world }) => {
+  hostile = await startHostileServer({ port: world.hostilePort, script: (username) => SCRIPTS[username] ?? [] });
 });
 
 test.afterAll(async () => {
@@ -60,7 +61,7 @@ async function connectToHostile(page: Page, username: string) {
   await form.getByLabel("Password").fill("anything");
   await form.getByLabel("Another server than the bundled one").check();
   await form.getByRole("textbox", { name: "Host" }).fill("127.0.0.1");
-  await form.getByRole("textbox", { name: "Port" }).fill(String(E2E_HOSTILE_PORT));
+  await form.getByRole("textbox", { name: "Port" }).fill(String(hostile.port));
   await form.getByRole("button", { name: "Connect" }).click();
 }
 

@@ -1,5 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import { E2E_HOSTILE_PORT, messageWith, startHostileServer, type HostileServer } from "../test/hostile-server";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { messageWith, startHostileServer, type HostileServer } from "../test/hostile-server";
 import { connectOnline, disconnectIfOnline, lanes, pane, ping, sendStanza, typeStanza } from "./workbench-page";
 
 /**
@@ -16,10 +17,10 @@ const pageFailed = (page: Page) => page.getByText(/couldn.t load|Application err
 
 let hostile: HostileServer;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ world }) => {
   // ejabberd 23.01 drops the sender's and the receiver's sessions on a 5,000-level stanza
   // (tried: both closed without a stream error), so the stanza comes from the project's hostile server.
-  hostile = await startHostileServer({ port: E2E_HOSTILE_PORT, script: (username) => (username === "deep" ? [DEEP] : []) });
+  hostile = await startHostileServer({ port: world.hostilePort, script: (username) => (username === "deep" ? [DEEP] : []) });
 });
 
 test.afterAll(async () => {
@@ -46,7 +47,7 @@ test("a 5,000-level stanza from a server is selected, explained to the bound and
   await form.getByLabel("Password").fill("anything");
   await form.getByLabel("Another server than the bundled one").check();
   await form.getByRole("textbox", { name: "Host" }).fill("127.0.0.1");
-  await form.getByRole("textbox", { name: "Port" }).fill(String(E2E_HOSTILE_PORT));
+  await form.getByRole("textbox", { name: "Port" }).fill(String(hostile.port));
   await form.getByRole("button", { name: "Connect" }).click();
 
   const arrived = lanes(page, "b").getByTestId("entry-in").filter({ hasText: "deep-5000" });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
 import { openLesson, openStep, sendDraft, typeDraft } from "./lesson-page";
 

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { lessonData } from "../lib/lessons/lesson-data";
 import { renderLessonMarkdown } from "../lib/lessons/lesson-markdown";
 import { loadCourse } from "../lib/lessons/load-course";

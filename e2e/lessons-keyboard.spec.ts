@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
 import { newSession, openLesson, openStep, solveAndPass, stepCheck, typeDraft } from "./lesson-page";
 

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
 import { helpButton, newSession, openLesson, sendDraft, solve, solveAndPass, stepButtons, stepCheck } from "./lesson-page";
 

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
 import type { Lesson, LessonStep } from "../lib/lessons/types";
 import { newSession, openLesson, sendDraft, settle, solve, stepButtons, stepCheck } from "./lesson-page";
@@ -14,6 +15,9 @@ import { newSession, openLesson, sendDraft, settle, solve, stepButtons, stepChec
  * learner: New session, and Replay the earlier steps; and only where the lesson says so.
  */
 const course = loadCourse();
+
+// The lessons share nothing (each opens its own fresh account): both workers take them.
+test.describe.configure({ mode: "parallel" });
 
 /** A lesson tells its learners when a broken stream needs a New session (intro or the step's own text). */
 function saysNewSession(lesson: Lesson, step: LessonStep): boolean {

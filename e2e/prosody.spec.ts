@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { E2E_PROSODY } from "../scripts/lib/instances";
 import { disconnectIfOnline, pane, typeStanza } from "./workbench-page";
 

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
-import { expect, test, type Locator } from "@playwright/test";
+import type { Locator } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
-import { E2E_PROXY_PORTS, E2E_SERVER, REPO_ROOT } from "../scripts/lib/instances";
+import { E2E_PROXY_PORTS, REPO_ROOT, type XmppServerInstance } from "../scripts/lib/instances";
 import { TEST_CLIENT_PACKAGES, ensureDebianPackage } from "../scripts/lib/system-packages";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 
@@ -15,7 +16,8 @@ import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-re
  */
 
 const SLIXMPP_SCRIPT = path.join(REPO_ROOT, "test/clients/slixmpp-client.py");
-const REGISTRATION = { server: { host: "127.0.0.1", port: E2E_SERVER.ports.plain }, domain: "localhost", transport: "plain" as const };
+/** In-band registration on the worker's own ejabberd (e2e/worlds.ts). */
+const registrationOn = (server: XmppServerInstance) => ({ server: { host: "127.0.0.1", port: server.ports.plain }, domain: "localhost", transport: "plain" as const });
 
 interface SlixmppReport {
   received: string[];
@@ -41,11 +43,11 @@ async function fill(form: Locator, label: string, value: string) {
   await form.getByLabel(label, { exact: true }).fill(value);
 }
 
-test("a slixmpp client through a proxy started in the page: live lanes, a held message forwarded edited, an injected one it logs", async ({ page }, testInfo) => {
+test("a slixmpp client through a proxy started in the page: live lanes, a held message forwarded edited, an injected one it logs", async ({ page, world }, testInfo) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1400, height: 1000 });
   const python = await ensureDebianPackage(TEST_CLIENT_PACKAGES[0]!);
-  const account = await registerDisposableAccount({ ...REGISTRATION, prefix: "proxy-e2e" });
+  const account = await registerDisposableAccount({ ...registrationOn(world.server), prefix: "proxy-e2e" });
   const jid = `${account.username}@localhost`;
   const stamp = Date.now();
   const heldBody = `hold-me ${stamp}`;
@@ -57,7 +59,7 @@ test("a slixmpp client through a proxy started in the page: live lanes, a held m
     const panel = page.getByTestId("proxy-panel");
     const start = panel.getByRole("form", { name: "Start a proxy" });
     await fill(start, "Server host", "127.0.0.1");
-    await fill(start, "Port", String(E2E_SERVER.ports.starttls));
+    await fill(start, "Port", String(world.server.ports.starttls));
     await start.getByRole("button", { name: "Start proxy" }).click();
 
     const address = (await panel.getByTestId("proxy-address").textContent()) ?? "";
@@ -117,6 +119,6 @@ test("a slixmpp client through a proxy started in the page: live lanes, a held m
     await lanes.getByRole("searchbox", { name: "Search" }).press("Enter");
     await expect(lanes.getByTestId("entry-in").filter({ hasText: injectedBody }).getByTestId("entry-injected")).toBeVisible();
   } finally {
-    await removeAccount({ ...REGISTRATION, ...account }).catch(() => undefined);
+    await removeAccount({ ...registrationOn(world.server), ...account }).catch(() => undefined);
   }
 });

@@ -4,25 +4,30 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { WebSocket as NodeWebSocket } from "ws";
 import { registerDisposableAccount, removeAccount, type Credentials } from "../lib/xmpp/in-band-registration";
-import { CERTS, E2E_SERVER, SLOT, fromRepoRoot } from "../scripts/lib/instances";
+import { CERTS, SLOT, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
 import { disconnectIfOnline, lanes, pane, ping, sendStanza, typeStanza } from "./workbench-page";
 
 /**
  * Credentials and limits, on an app server of this file's own: its stdout and stderr are
- * read here (with the e2e ejabberd's logs), and its limits are set low enough to hit.
+ * read here (with the logs of the worker's e2e ejabberd, its bundled server), and its limits
+ * are set low enough to hit.
  */
 const APP_PORT = 3150 + SLOT;
 const BASE = `http://localhost:${APP_PORT}`;
 const LIMITS = { BRIDGE_MAX_SESSIONS: "2", BRIDGE_MAX_SENDS_PER_SECOND: "1", BRIDGE_SEND_BURST: "4" };
-const ACCOUNT_SERVER = { server: { host: E2E_SERVER.host, port: E2E_SERVER.ports.plain }, domain: E2E_SERVER.domain, transport: "plain" as const };
+/** The worker's e2e ejabberd (e2e/worlds.ts): alice and bob there are this worker's alone. */
+let xmpp: XmppServerInstance;
+const accountServer = () => ({ server: { host: xmpp.host, port: xmpp.ports.plain }, domain: xmpp.domain, transport: "plain" as const });
 
 let app: ChildProcess;
 const appOutput: string[] = [];
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ world }) => {
+  xmpp = world.server;
   app = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("server/main.ts")], {
     cwd: fromRepoRoot("."),
     stdio: ["ignore", "pipe", "pipe"],
@@ -31,12 +36,12 @@ test.beforeAll(async () => {
       ...LIMITS,
       PORT: String(APP_PORT),
       NODE_ENV: "production",
-      XMPP_HOST: E2E_SERVER.host,
-      XMPP_DOMAIN: E2E_SERVER.domain,
-      XMPP_PORT_STARTTLS: String(E2E_SERVER.ports.starttls),
-      XMPP_PORT_TLS: String(E2E_SERVER.ports.directTls),
-      XMPP_PORT_PLAIN: String(E2E_SERVER.ports.plain),
-      XMPP_PORT_HTTP: String(E2E_SERVER.ports.http),
+      XMPP_HOST: xmpp.host,
+      XMPP_DOMAIN: xmpp.domain,
+      XMPP_PORT_STARTTLS: String(xmpp.ports.starttls),
+      XMPP_PORT_TLS: String(xmpp.ports.directTls),
+      XMPP_PORT_PLAIN: String(xmpp.ports.plain),
+      XMPP_PORT_HTTP: String(xmpp.ports.http),
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
     },
   });
@@ -97,8 +102,8 @@ async function login(page: Page, jid: string, password: string, options: { mecha
 }
 
 test("passwords never reach the server's logs or ejabberd's, and the browser never stores them", async ({ page, context }) => {
-  const account: Credentials = await registerDisposableAccount({ ...ACCOUNT_SERVER, prefix: "secret" });
-  const jid = `${account.username}@${E2E_SERVER.domain}`;
+  const account: Credentials = await registerDisposableAccount({ ...accountServer(), prefix: "secret" });
+  const jid = `${account.username}@${xmpp.domain}`;
   const wrong = `wrong-${account.password.slice(0, 8)}-${Date.now()}`;
   const secrets = [...secretForms(account.username, account.password), ...secretForms(account.username, wrong)];
   const status = pane(page).getByTestId("connection-status");
@@ -149,11 +154,11 @@ test("passwords never reach the server's logs or ejabberd's, and the browser nev
     await assertNotStored("after a reload");
     await disconnectIfOnline(page);
   } finally {
-    await removeAccount({ ...ACCOUNT_SERVER, ...account });
+    await removeAccount({ ...accountServer(), ...account });
   }
 
   // The logs: what this app server printed, and everything ejabberd wrote.
-  const ejabberdLogs = path.join(fromRepoRoot(E2E_SERVER.dir), "logs");
+  const ejabberdLogs = path.join(fromRepoRoot(xmpp.dir), "logs");
   const logs = readdirSync(ejabberdLogs).map((file) => readFileSync(path.join(ejabberdLogs, file), "utf8")).join("\n");
   const printed = appOutput.join("");
   // They are the right logs: both saw these logins.

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { connectAs, pane, typeStanza } from "./workbench-page";
 
 test("alice's chat message leaves her stream and arrives in bob's, in another browser", async ({ browser }) => {

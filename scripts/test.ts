@@ -1,15 +1,17 @@
 import { readFileSync, rmSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { ensureAppBuilt } from "./lib/app-build";
 import { fromRepoRoot } from "./lib/instances";
 import { UserFacingError } from "./lib/errors";
 import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, type Tally } from "./lib/test-tally";
 
 /**
- * `npm test`: typecheck, lint, unit and integration tests (Vitest, real ejabberd), then
- * end-to-end tests (Playwright, Debian's Chromium, real ejabberd). Stops at the first
- * failing stage and ends with one "tests: N passed, N failed, N flaky" line over every test
- * that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
+ * `npm test`: typecheck and lint side by side; unit and integration tests (Vitest, real
+ * ejabberd) while the app builds; then end-to-end tests (Playwright, Debian's Chromium, real
+ * ejabberd, two workers). Stages that run side by side use the two cores that one of them
+ * leaves idle (Vitest runs its files one after another and waits on servers much of the time).
+ * Stops at the first failing stage and ends with one "tests: N passed, N failed, N flaky" line
+ * over every test that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
  * it fails the run, since a flaky test is a defect to fix.
  */
 const VITEST_REPORT = ".playground/reports/vitest.json";
@@ -18,13 +20,47 @@ const bin = (name: string) => fromRepoRoot(`node_modules/.bin/${name}`);
 
 const tally: Tally = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
 
-function stage(title: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
-  console.log(`\n=== ${title} ===`);
+/**
+ * Runs one stage. A streamed stage writes to the terminal as it goes; a buffered one (run beside
+ * a streamed one) prints its output in one piece when it ends, so the two never interleave.
+ */
+function stage(title: string, command: string, args: string[], options: { env?: Record<string, string>; buffered?: boolean } = {}): Promise<boolean> {
+  console.log(`\n=== ${title}${options.buffered ? " (its output follows when it ends)" : ""} ===`);
   const started = Date.now();
-  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env }, cwd: fromRepoRoot(".") });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const ok = result.status === 0;
-  console.log(`--- ${title}: ${ok ? "ok" : "FAILED"} in ${seconds} s`);
+  const output: Buffer[] = [];
+  const child = spawn(command, args, {
+    stdio: options.buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+    env: { ...process.env, ...options.env },
+    cwd: fromRepoRoot("."),
+  });
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+  return new Promise((resolve) => {
+    const end = (ok: boolean, reason = "") => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (options.buffered) console.log(`\n=== ${title}: output ===\n${Buffer.concat(output).toString("utf8").trimEnd()}`);
+      console.log(`--- ${title}: ${ok ? "ok" : `FAILED${reason}`} in ${seconds} s`);
+      resolve(ok);
+    };
+    child.on("error", (error) => end(false, ` (${error.message})`));
+    child.on("close", (code) => end(code === 0));
+  });
+}
+
+/** `next build` unless current (scripts/lib/app-build.ts), buffered like a stage beside Vitest. */
+async function build(): Promise<boolean> {
+  console.log("\n=== build (its output follows when it ends) ===");
+  const started = Date.now();
+  const lines: string[] = [];
+  let ok = true;
+  try {
+    lines.push(`app build: ${await ensureAppBuilt((line) => lines.push(line))}`);
+  } catch (error) {
+    ok = false;
+    lines.push(error instanceof UserFacingError ? error.message : String(error));
+  }
+  console.log(`\n=== build: output ===\n${lines.join("\n")}`);
+  console.log(`--- build: ${ok ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return ok;
 }
 
@@ -52,20 +88,20 @@ function finish(ok: boolean): never {
 
 async function main(): Promise<void> {
   rmSync(fromRepoRoot(".playground/reports"), { recursive: true, force: true });
-  if (!stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."])) finish(false);
-  if (!stage("lint", bin("eslint"), ["--max-warnings=0", "."])) finish(false);
+  const checks = await Promise.all([stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."]), stage("lint", bin("eslint"), ["--max-warnings=0", "."], { buffered: true })]);
+  if (checks.includes(false)) finish(false);
 
-  const unitOk = stage("unit and integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]);
-  countVitest();
-  if (!unitOk) finish(false);
-
-  console.log("\n=== build ===");
   // The typecheck stage above passed on these very sources: the build need not repeat it.
   process.env.PLAYGROUND_TYPECHECKED = "1";
-  await ensureAppBuilt();
+  const [unitOk, buildOk] = await Promise.all([
+    stage("unit and integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]),
+    build(),
+  ]);
+  countVitest();
+  if (!unitOk || !buildOk) finish(false);
 
-  const e2eOk = stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT),
+  const e2eOk = await stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
   });
   countPlaywright();
   finish(e2eOk);

@@ -11,10 +11,13 @@ import { NS_BIND, NS_FAST, NS_SASL, NS_SASL2, NS_TLS } from "../lib/xml/namespac
  */
 
 /**
- * Where the end-to-end tests run it: a fixed port beside the e2e ejabberd's (shifted by
- * PLAYGROUND_SLOT with it), because the app under test reads its allowlist once, at start.
+ * Where the end-to-end tests of Playwright worker `parallelIndex` run it: a fixed port beside
+ * the e2e ejabberd's (shifted by PLAYGROUND_SLOT with it), one per worker, because the app
+ * under test reads its allowlist once, at start.
  */
-export const E2E_HOSTILE_PORT = E2E_SERVER.ports.starttls + 77;
+export function e2eHostilePort(parallelIndex: number): number {
+  return E2E_SERVER.ports.starttls + 77 + parallelIndex;
+}
 
 /** In a script: the server closes the connection there (a FIN, no closing tag). */
 export const HANG_UP = Symbol("hang up");

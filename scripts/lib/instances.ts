@@ -82,6 +82,33 @@ export const TEST_SERVER = loopbackInstance("test", slotted("xmpp-playground-tes
 /** The end-to-end tests' server: apart from the unit tests' one, so both suites can run at once. */
 export const E2E_SERVER = loopbackInstance("e2e", slotted("xmpp-playground-e2e@localhost"), 16222 + 100 * SLOT);
 
+/**
+ * How many Playwright workers run, each with an e2e ejabberd of its own (e2e/worlds.ts):
+ * E2E_WORKERS, 1 (the default) or 2. Two workers were not faster on a loaded 2-core machine
+ * (20 min either way) and five tests ran past their 30 s; measure on a quiet one before
+ * making 2 the default.
+ */
+export const E2E_SERVER_COUNT = e2eWorkersFrom(process.env.E2E_WORKERS);
+
+function e2eWorkersFrom(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 1;
+  if (raw === "1" || raw === "2") return Number(raw);
+  throw new Error(`E2E_WORKERS must be 1 or 2, not "${raw}".`);
+}
+
+/**
+ * The e2e ejabberd of Playwright worker `parallelIndex`: E2E_SERVER for the first, then one
+ * 30 ports up, still inside this slot's block of 100 ports.
+ */
+export function e2eServer(parallelIndex: number): XmppServerInstance {
+  if (!Number.isInteger(parallelIndex) || parallelIndex < 0 || parallelIndex >= E2E_SERVER_COUNT) {
+    throw new Error(`There are e2e servers for ${E2E_SERVER_COUNT} Playwright workers, not for worker ${parallelIndex}.`);
+  }
+  if (parallelIndex === 0) return E2E_SERVER;
+  const name = `e2e-${parallelIndex + 1}`;
+  return loopbackInstance(name, slotted(`xmpp-playground-${name}@localhost`), E2E_SERVER.ports.starttls + 30 * parallelIndex);
+}
+
 /** The benchmarks' server (npm run bench), on ports of its own. */
 export const BENCH_SERVER = loopbackInstance("bench", slotted("xmpp-playground-bench@localhost"), 17222 + 100 * SLOT);
 
