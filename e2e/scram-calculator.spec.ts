@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openLesson, sendDraft, solveAndPass, stepButtons, stepCheck } from "./lesson-page";
 
 /**
