@@ -10,6 +10,22 @@ const TLS_CHOICES: readonly { id: ProxyTls; label: string }[] = [
   { id: "plain", label: "Plain TCP" },
 ];
 
+/** How one side of the proxy speaks: STARTTLS, direct TLS or plain TCP. */
+function TlsChoice({ label, value, onChange }: { label: string; value: ProxyTls; onChange(value: ProxyTls): void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(event) => onChange(event.target.value as ProxyTls)}>
+        {TLS_CHOICES.map((choice) => (
+          <option key={choice.id} value={choice.id}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Where the proxy forwards to, and how each side is spoken to. */
 export function ProxyStartForm({ busy, onStart }: { busy: boolean; onStart(request: Omit<ProxyStartRequest, "op" | "ref">): void }) {
   const [host, setHost] = useState("127.0.0.1");
@@ -46,26 +62,8 @@ export function ProxyStartForm({ busy, onStart }: { busy: boolean; onStart(reque
         </label>
       </div>
       <div className="row">
-        <label>
-          The server expects
-          <select value={transport} onChange={(event) => setTransport(event.target.value as ProxyTls)}>
-            {TLS_CHOICES.map((choice) => (
-              <option key={choice.id} value={choice.id}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Clients speak
-          <select value={clientSide} onChange={(event) => setClientSide(event.target.value as ProxyTls)}>
-            {TLS_CHOICES.map((choice) => (
-              <option key={choice.id} value={choice.id}>
-                {choice.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TlsChoice label="The server expects" value={transport} onChange={setTransport} />
+        <TlsChoice label="Clients speak" value={clientSide} onChange={setClientSide} />
       </div>
       <button type="submit" className="button primary" disabled={busy}>
         {busy ? "Starting…" : "Start proxy"}

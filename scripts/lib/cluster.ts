@@ -30,8 +30,6 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Extra variables for both app processes (the bench's limits). */
   appEnv?: Record<string, string>;
-  /** Node flags before the app's entry (the bench's memory probe). */
-  nodeFlags?: string[];
   /** Where the apps' output goes. Default: inherited. */
   appStdio?: "inherit" | "ignore";
 }
@@ -71,9 +69,9 @@ export async function startClusterStack(layout: ClusterLayout, options: StackOpt
   try {
     await ensureAppBuilt(log);
     for (const index of [0, 1]) {
-      apps[index] = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", fromRepoRoot("server/main.ts")], {
+      apps[index] = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("server/main.ts")], {
         cwd: fromRepoRoot("."),
-        stdio: ["ignore", options.appStdio ?? "inherit", "inherit", ...(options.nodeFlags?.some((flag) => flag.includes("memory-probe")) ? (["ipc"] as const) : [])],
+        stdio: ["ignore", options.appStdio ?? "inherit", "inherit"],
         detached: true,
         env: { ...process.env, ...clusterAppEnv(layout, index), ...options.appEnv },
       });
