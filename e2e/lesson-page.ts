@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect } from "./fixtures";
 import type { Expectation } from "../lib/lessons/types";
 
 /** Drives a lesson page the way a learner does: step list, help buttons, Send. */

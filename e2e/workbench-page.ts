@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect } from "./fixtures";
 
 /** Drives the workbench the way a person does: by labels, roles and the keyboard. */
 

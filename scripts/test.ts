@@ -8,13 +8,21 @@ import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, typ
 /**
  * `npm test`: typecheck and lint side by side; unit and integration tests (Vitest, real
  * ejabberd) while the app builds; then end-to-end tests (Playwright, Debian's Chromium, real
- * ejabberd, two workers). Stages that run side by side use the two cores that one of them
+ * ejabberd) beside the tests that wait on a server's clock. Stages that run side by side use the two cores that one of them
  * leaves idle (Vitest runs its files one after another and waits on servers much of the time).
  * Stops at the first failing stage and ends with one "tests: N passed, N failed, N flaky" line
  * over every test that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
  * it fails the run, since a flaky test is a defect to fix.
  */
 const VITEST_REPORT = ".playground/reports/vitest.json";
+const VITEST_PACE_REPORT = ".playground/reports/vitest-person-pace.json";
+/**
+ * Tests that spend their time waiting on a server's clock (a person idling for minutes, proven
+ * against ejabberd's own timers), with next to no CPU: they run beside the end-to-end stage
+ * instead of holding up the Vitest stage. Their own Vitest run starts the test servers again
+ * (the first run stopped them), on ports apart from the end-to-end worlds'.
+ */
+const SERVER_CLOCK_TESTS = ["test/person-pace.test.ts"];
 const PLAYWRIGHT_REPORT = ".playground/reports/playwright.json";
 const bin = (name: string) => fromRepoRoot(`node_modules/.bin/${name}`);
 
@@ -64,8 +72,8 @@ async function build(): Promise<boolean> {
   return ok;
 }
 
-function countVitest(): void {
-  const report = JSON.parse(readFileSync(fromRepoRoot(VITEST_REPORT), "utf8")) as {
+function countVitest(reportFile: string): void {
+  const report = JSON.parse(readFileSync(fromRepoRoot(reportFile), "utf8")) as {
     numPassedTests: number;
     numFailedTests: number;
     numPendingTests: number;
@@ -93,18 +101,24 @@ async function main(): Promise<void> {
 
   // The typecheck stage above passed on these very sources: the build need not repeat it.
   process.env.PLAYGROUND_TYPECHECKED = "1";
+  const vitestReports = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
+  const excluded = SERVER_CLOCK_TESTS.flatMap((file) => ["--exclude", file]);
   const [unitOk, buildOk] = await Promise.all([
-    stage("unit and integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]),
+    stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)]),
     build(),
   ]);
-  countVitest();
+  countVitest(VITEST_REPORT);
   if (!unitOk || !buildOk) finish(false);
 
-  const e2eOk = await stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
-  });
+  const [e2eOk, paceOk] = await Promise.all([
+    stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
+    }),
+    stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", ...SERVER_CLOCK_TESTS, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true }),
+  ]);
   countPlaywright();
-  finish(e2eOk);
+  countVitest(VITEST_PACE_REPORT);
+  finish(e2eOk && paceOk);
 }
 
 main().catch((error: unknown) => {
