@@ -8,6 +8,11 @@ export default defineConfig({
     pool: "forks",
     // Integration tests share one real ejabberd: run files one after another.
     fileParallelism: false,
+    // One process for all the files, not a fresh one per file: on two cores the per-file start
+    // and module loading cost more than half of the unit tests' time (lib/: 203 s isolated,
+    // 114 s shared, same run). A test that needs a module as a page first loads it resets
+    // the registry itself (vi.resetModules, see lib/transcript/format.lazy.test.ts).
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 120_000,
   },
