@@ -6,12 +6,13 @@ import { UserFacingError } from "./lib/errors";
 import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, type Tally } from "./lib/test-tally";
 
 /**
- * `npm test`: typecheck and lint side by side; unit and integration tests (Vitest, real
- * ejabberd) while the app builds; then end-to-end tests (Playwright, Debian's Chromium, real
- * ejabberd) beside the tests that wait on a server's clock. Stages that run side by side use the two cores that one of them
- * leaves idle (Vitest runs its files one after another and waits on servers much of the time).
- * Stops at the first failing stage and ends with one "tests: N passed, N failed, N flaky" line
- * over every test that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
+ * `npm test`: typecheck and lint side by side; then unit and integration tests (Vitest, real
+ * ejabberd and Prosody) from the start of the build until they end, and end-to-end tests
+ * (Playwright, Debian's Chromium, real ejabberd) from the end of the build. Stages that run side
+ * by side use the core that one of them leaves idle (Vitest runs its files one after another and
+ * waits on servers much of the time; one Playwright worker keeps about one core busy). Stops
+ * when the checks fail or the build does, and ends with one "tests: N passed, N failed, N flaky"
+ * line over every test that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
  * it fails the run, since a flaky test is a defect to fix.
  */
 const VITEST_REPORT = ".playground/reports/vitest.json";
@@ -103,22 +104,25 @@ async function main(): Promise<void> {
   process.env.PLAYGROUND_TYPECHECKED = "1";
   const vitestReports = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
   const excluded = SERVER_CLOCK_TESTS.flatMap((file) => ["--exclude", file]);
-  const [unitOk, buildOk] = await Promise.all([
-    stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)]),
-    build(),
-  ]);
-  countVitest(VITEST_REPORT);
-  if (!unitOk || !buildOk) finish(false);
+  // Vitest, then the tests on the servers' clocks (the two runs share the test servers' ports, so
+  // they take turns), from now until they end: beside the build, then beside the e2e stage.
+  const vitest = (async () => {
+    const unitOk = await stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)], { buffered: true });
+    countVitest(VITEST_REPORT);
+    const paceOk = await stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", ...SERVER_CLOCK_TESTS, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true });
+    countVitest(VITEST_PACE_REPORT);
+    return unitOk && paceOk;
+  })();
+  if (!(await build())) {
+    await vitest;
+    finish(false);
+  }
 
-  const [e2eOk, paceOk] = await Promise.all([
-    stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
-      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
-    }),
-    stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", ...SERVER_CLOCK_TESTS, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true }),
-  ]);
+  const e2eOk = await stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
+  });
   countPlaywright();
-  countVitest(VITEST_PACE_REPORT);
-  finish(e2eOk && paceOk);
+  finish((await vitest) && e2eOk);
 }
 
 main().catch((error: unknown) => {
