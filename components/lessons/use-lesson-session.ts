@@ -33,6 +33,7 @@ export interface LessonSessionSetup {
   peerInRoom?: boolean;
   /** The learner's account is also online from a scripted second device. */
   otherDevice?: boolean;
+  streamManagement?: boolean;
 }
 
 type Action =
@@ -96,7 +97,7 @@ export function handOverLessonSession(slug: string): { sessionId: string; token:
  * the learner leaves the lesson (the server then removes the accounts).
  */
 export function useLessonSession(setup: LessonSessionSetup) {
-  const { slug, mode, transport, peer, initialPresence, peerInRoom = false, otherDevice = false } = setup;
+  const { slug, mode, transport, peer, initialPresence, peerInRoom = false, otherDevice = false, streamManagement = false } = setup;
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
@@ -135,7 +136,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     store.reset();
     try {
       const summary = await bridge().open(
-        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}), ...(otherDevice ? { otherDevice } : {}) } },
+        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}), ...(otherDevice ? { otherDevice } : {}), ...(streamManagement ? { streamManagement } : {}) } },
         events,
       );
       if (abandonedRef.current) {
@@ -151,7 +152,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } finally {
       openingRef.current = false;
     }
-  }, [slug, mode, transport, peer, initialPresence, peerInRoom, otherDevice, store, eventsForNewSession]);
+  }, [slug, mode, transport, peer, initialPresence, peerInRoom, otherDevice, streamManagement, store, eventsForNewSession]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);

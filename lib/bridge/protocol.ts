@@ -68,6 +68,8 @@ export interface LessonOpen {
   peerInRoom?: boolean;
   /** The learner's account also logs in from a scripted second device, {{me}}/phone (XEP-0280 lessons). */
   otherDevice?: boolean;
+  /** Raw mode: the account lives on the server's stream management domain (XEP-0198 lesson, server/config.ts). */
+  streamManagement?: boolean;
 }
 
 /** What a lesson session tells its own tab, and only it: its variables, secrets included (raw lessons type them). */
@@ -221,6 +223,8 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
     if (lesson.peerInRoom === true && lesson.peer !== "scripted") return { invalid: "lesson.peerInRoom needs peer scripted" };
     if (lesson.otherDevice !== undefined && typeof lesson.otherDevice !== "boolean") return { invalid: "lesson.otherDevice must be true or false" };
     if (lesson.otherDevice === true && lesson.peer !== "scripted") return { invalid: "lesson.otherDevice needs peer scripted" };
+    if (lesson.streamManagement !== undefined && typeof lesson.streamManagement !== "boolean") return { invalid: "lesson.streamManagement must be true or false" };
+    if (lesson.streamManagement === true && value.mode !== "raw") return { invalid: "lesson.streamManagement needs mode raw" };
   }
   return value as unknown as OpenRequest;
 }

@@ -1,5 +1,6 @@
 import { BARRIER_ID_PREFIX, evaluateCheck } from "../../lib/lessons/check";
 import { scramExchangeFrom } from "../../lib/lessons/scram-exchange";
+import { streamManagementAnswer } from "../../lib/lessons/stream-management";
 import type { CheckResult, Lesson, LessonStep } from "../../lib/lessons/types";
 import { expandLessonText, type LessonVariables } from "../../lib/lessons/variables";
 import type { OpenRequest } from "../../lib/bridge/protocol";
@@ -64,7 +65,7 @@ export class LessonRun {
       mechanism: "PLAIN",
       initialPresence: lesson.initialPresence !== false,
       account: { kind: "fresh" },
-      lesson: { peer: lesson.accounts.peer, ...(lesson.peerInRoom ? { peerInRoom: true } : {}), ...(lesson.otherDevice ? { otherDevice: true } : {}) },
+      lesson: { peer: lesson.accounts.peer, ...(lesson.peerInRoom ? { peerInRoom: true } : {}), ...(lesson.otherDevice ? { otherDevice: true } : {}), ...(lesson.streamManagement ? { streamManagement: true } : {}) },
     };
     const opened = await openLessonSession(request, bundled, allowlistFrom(undefined, defaultAllowlist(bundled)));
     const cleanup = opened.cleanup ?? (async () => undefined);
@@ -97,7 +98,7 @@ export class LessonRun {
   }
 
   check(step: LessonStep): CheckResult {
-    return evaluateCheck(step.check, this.window(), this.variables);
+    return evaluateCheck(step.check, this.window(), this.variables, this.entries);
   }
 
   /** Sends the text as the editor would once loaded: variables filled in, everything in one write. */
@@ -139,6 +140,12 @@ export class LessonRun {
 
   /** The solution file, or for a calculator step what the page's calculator writes from this session's wire. */
   private async solutionText(step: LessonStep): Promise<string> {
+    if (step.calculator === "stream-management") {
+      // XEP-0198 §4: h counts what this session received; sendText fills the lesson's variables after.
+      const answer = streamManagementAnswer(step.solution, this.entries, this.variables);
+      if (!answer.ok) throw new Error(`${this.where(step)}: ${answer.reason}`);
+      return answer.text;
+    }
     if (step.calculator !== "scram") return step.solution;
     const result = await scramExchangeFrom(this.entries, this.session.transcript.revealSecrets(), this.variables.password);
     if (!result.ok) throw new Error(`${this.where(step)}: the SCRAM calculator cannot answer yet: ${result.reason}`);
