@@ -28,6 +28,7 @@ export async function replaySolutions(options: {
   for (const [index, step] of steps.entries()) {
     options.onProgress(step, index);
     // Its answer is computed from this session's challenge (RFC 5802 §5.1), not a file to resend.
+    if (step.action !== undefined) return { ok: false, message: `Step ${index + 1} ("${step.title}") starts by dropping the connection: do it by hand from here.` };
     if (step.calculator === "scram") return { ok: false, message: `Step ${index + 1} ("${step.title}") is answered with its calculator: solve it by hand from here.` };
     const start = Math.max(store.lastSeq, loginEndSeq(store.all(), session) ?? store.lastSeq);
     // XEP-0198 §4: a count of this session's stanzas, read from the wire now.

@@ -209,6 +209,16 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     setCatchUp({ running: false, text: `Steps 1–${earlier.length} replayed on this session: step ${stepIndex + 1} starts from here.`, failed: false });
   }
 
+  /** The step's action (XEP-0198 §5): lose the connection without a closing tag, then a new one opens. */
+  async function dropConnection() {
+    setSendError(null);
+    try {
+      await session.reconnect();
+    } catch (error) {
+      setSendError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
   async function toggleSecrets(reveal: boolean) {
     setSecrets(reveal ? await session.reveal() : null);
   }
@@ -320,6 +330,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
             </button>
+            {step.action === "drop-connection" && (
+              <button type="button" className="button" onClick={() => void dropConnection()} disabled={!online}>
+                Drop the connection
+              </button>
+            )}
             {!online && <span className="hint">{view.status === "closed" ? "The session ended: start a new one." : "Waiting for your session…"}</span>}
             {sendError && (
               <span role="alert" className="error-text">

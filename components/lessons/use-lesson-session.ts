@@ -41,6 +41,7 @@ type Action =
   | { type: "opened"; summary: SessionSummary }
   | { type: "state"; status: LessonSessionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
+  | { type: "dropped" }
   | { type: "failed"; message: string };
 
 const INITIAL: LessonSessionView = { status: "idle", sessionId: null, link: "up", jid: null, variables: null, target: null, message: null, generation: 0 };
@@ -65,6 +66,9 @@ function reducer(view: LessonSessionView, action: Action): LessonSessionView {
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
     case "link":
       return { ...view, link: action.link };
+    case "dropped":
+      // A new connection: nothing is bound on it until the learner binds or resumes (XEP-0198 §5).
+      return { ...view, jid: null };
     case "failed":
       return { ...view, status: "closed", message: action.message };
   }
@@ -206,5 +210,13 @@ export function useLessonSession(setup: LessonSessionSetup) {
     return sessionId === null ? new Map<number, string>() : bridge().reveal(sessionId);
   }, []);
 
-  return { view, store, send, reveal, restart: start };
+  /** Raw mode: drops the connection without ending the stream and dials again (a step's `action: drop-connection`). */
+  const reconnect = useCallback(async () => {
+    const sessionId = sessionIdRef.current;
+    if (sessionId === null) throw new Error("The lesson's session is not open: start a new session.");
+    await bridge().reconnect(sessionId);
+    dispatch({ type: "dropped" });
+  }, []);
+
+  return { view, store, send, reveal, reconnect, restart: start };
 }

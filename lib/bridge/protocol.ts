@@ -84,6 +84,13 @@ export interface SendRequest {
   xml: string;
 }
 
+/** Raw mode: drop the connection without ending the stream and dial again (XEP-0198 §5 resumption). */
+export interface ReconnectRequest {
+  op: "reconnect";
+  ref: string;
+  sessionId: string;
+}
+
 export interface CloseRequest {
   op: "close";
   ref: string;
@@ -117,7 +124,7 @@ export interface RevealRequest {
   sessionId: string;
 }
 
-export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest | AckRequest | ProxyClientMessage;
+export type ClientMessage = OpenRequest | SendRequest | CloseRequest | ReconnectRequest | AttachRequest | RevealRequest | AckRequest | ProxyClientMessage;
 
 export type SessionState = "connecting" | "online" | "closed";
 
@@ -172,8 +179,9 @@ export function parseClientMessage(text: string): ClientMessage | Invalid {
       return value as unknown as SendRequest;
     case "close":
     case "reveal":
+    case "reconnect":
       if (typeof value.sessionId !== "string") return { invalid: `${value.op} needs sessionId` };
-      return value as unknown as CloseRequest | RevealRequest;
+      return value as unknown as CloseRequest | RevealRequest | ReconnectRequest;
     case "ack":
       if (typeof value.sessionId !== "string" || !Number.isInteger(value.seq)) return { invalid: "ack needs sessionId and an integer seq" };
       return value as unknown as AckRequest;

@@ -22,7 +22,7 @@ const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const STEP_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 const STEP_XML = /^(\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.(start|solution)\.xml$/;
 const LESSON_FIELDS = ["title", "summary", "mode", "transport", "accounts", "initialPresence", "specs"] as const;
-const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "notice", "solutionIsMalformed", "calculator"] as const;
+const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "notice", "solutionIsMalformed", "calculator", "action"] as const;
 const TRANSPORT_IDS = TRANSPORTS.map((transport) => transport.id);
 
 export function loadCourse(root = "lessons"): Course {
@@ -144,6 +144,10 @@ function loadStep(folder: string, fileName: string): LessonStep {
     const calculator = data.calculator;
     if (calculator !== "scram" && calculator !== "stream-management") reader.fail("calculator", "write scram or stream-management, or leave it out");
     else step.calculator = calculator;
+  }
+  if (data.action !== undefined) {
+    if (data.action !== "drop-connection") reader.fail("action", "write drop-connection (the only action there is) or leave it out");
+    else step.action = "drop-connection";
   }
   return step;
 }

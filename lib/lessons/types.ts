@@ -115,6 +115,12 @@ export interface LessonStep {
    * runners) write the calculator's output instead of the solution file, which shows its form.
    */
   calculator?: "scram" | "stream-management";
+  /**
+   * Something the learner does besides sending: `drop-connection` loses the raw connection on
+   * purpose, without a closing tag, and dials again (XEP-0198 §5). The page shows a button for
+   * it; the runners do it before sending the step's starter or solution.
+   */
+  action?: "drop-connection";
 }
 
 export interface Lesson {

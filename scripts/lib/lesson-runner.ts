@@ -126,6 +126,13 @@ export class LessonRun {
     await until(() => closed() || transcript.since(sentAfterSeq).some((entry) => entry.dir === "in" || entry.code === "closed"), UNBOUND_REPLY_MS);
   }
 
+  /** What the learner does before typing a step that has an action (lessons/README.md, `action`). */
+  async act(step: LessonStep): Promise<void> {
+    if (step.action !== "drop-connection") return;
+    if (this.session.reconnect === undefined) throw new Error(`${this.where(step)}: only a raw session can drop its connection`);
+    await this.session.reconnect();
+  }
+
   /** Sends a step's solution and waits until its check passes; throws with what is still missing. */
   async solve(step: LessonStep, timeoutMs = PASS_TIMEOUT_MS): Promise<CheckResult> {
     await this.sendText(await this.solutionText(step));
@@ -162,9 +169,12 @@ export class LessonRun {
     return step ? `${lesson} step ${step.number} (${step.slug})` : lesson;
   }
 
+  /** Bound (or resumed, XEP-0198 §5) on the current connection: a barrier ping gets an answer only then. */
   private isBound(): boolean {
     if (this.lesson.mode === "guided") return true;
-    return this.session.transcript.since(0).some((entry) => entry.code === "bound");
+    const entries = this.session.transcript.since(0);
+    const connected = entries.findLast((entry) => entry.code === "connected")?.seq ?? 0;
+    return entries.some((entry) => entry.seq > connected && (entry.code === "bound" || (entry.dir === "in" && entry.kind === "sm" && entry.name === "resumed")));
   }
 
   private closedReason(): string | undefined {
@@ -180,6 +190,7 @@ export class LessonRun {
 /** Solves steps before `index` on `run`, each until its check passes, and opens the window of step `index`. */
 export async function replaySteps(run: LessonRun, index: number): Promise<void> {
   for (const earlier of run.lesson.steps.slice(0, index)) {
+    await run.act(earlier);
     await run.solve(earlier).catch((error: unknown) => {
       throw new Error(`replaying the earlier steps: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -205,6 +216,7 @@ export async function tryStep(
   let starterWindow: TranscriptEntry[];
   try {
     await replaySteps(starterRun, index);
+    await starterRun.act(step);
     const sent = await starterRun.sendText(step.starter);
     await starterRun.settle(sent);
     starter = starterRun.check(step);
@@ -217,6 +229,7 @@ export async function tryStep(
   const solutionRun = await LessonRun.open(lesson, bundled);
   try {
     await replaySteps(solutionRun, index);
+    await solutionRun.act(step);
     const solution = await solutionRun.solve(step, passTimeoutMs).finally(() => observe?.("solution", solutionRun));
     return { starter, starterWindow, solution, solutionWindow: solutionRun.window() };
   } finally {
