@@ -68,7 +68,8 @@ export async function dropConnection(page: Page): Promise<void> {
         page.evaluate((after) => {
           const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="entry-event"]')].filter((row) => Number(row.dataset.seq ?? 0) > after);
           const dropped = rows.findIndex((row) => row.textContent?.includes("dropped the connection"));
-          return dropped !== -1 && rows.slice(dropped + 1).some((row) => /\bconnected\b/.test(row.textContent ?? ""));
+          // A row's text runs its parts together ("#12+2 msstatusconnected"): no word boundaries to lean on.
+          return dropped !== -1 && rows.slice(dropped + 1).some((row) => (row.textContent ?? "").endsWith("connected"));
         }, before),
       { message: "the dropped connection and the new one in the lanes" },
     )

@@ -100,7 +100,9 @@ async function recover(page: Page, lesson: Lesson, step: LessonStep, index: numb
   // Listed in the report: where a wrong answer cost the learner their stream.
   test.info().annotations.push({ type: "new session", description: `step ${step.number} (${step.slug}) ${when}` });
   await newSession(page);
-  if (index === 0) return;
-  await page.getByRole("button", { name: `Replay steps 1–${index} for me` }).click();
-  await expect(page.getByTestId("catch-up")).toHaveText(`Steps 1–${index} replayed on this session: step ${index + 1} starts from here.`);
+  if (index > 0) {
+    await page.getByRole("button", { name: `Replay steps 1–${index} for me` }).click();
+    await expect(page.getByTestId("catch-up")).toHaveText(`Steps 1–${index} replayed on this session: step ${index + 1} starts from here.`);
+  }
+  if (step.action === "drop-connection") await dropConnection(page);
 }

@@ -277,6 +277,8 @@ const ONCE: { event: "tls-established" | "authenticated" | "bound"; did: string;
  * makes it unrepeatable and (for the one-time negotiations) nothing in the window meets it.
  */
 function stuckReason(remaining: readonly Expectation[], session: readonly TranscriptEntry[], window: readonly TranscriptEntry[], trees: TreeCache): Diagnosis["stuck"] {
+  // Once per stream: a connection dropped and dialled again (a step's `action`) starts over.
+  const connected = session.findLast((entry) => entry.dir === "event" && entry.code === "connected")?.seq ?? 0;
   for (const expectation of remaining) {
     // A creation self-presence already in the window came before the join the check wants, or the check would pass.
     const joined = roomStillJoined(expectation, session, trees);
@@ -284,7 +286,7 @@ function stuckReason(remaining: readonly Expectation[], session: readonly Transc
     if (window.some((entry) => entryMismatches(expectation, entry, trees, true).length === 0)) continue;
     for (const once of ONCE) {
       if (!once.concerns(expectation)) continue;
-      const done = session.find((entry) => entry.dir === "event" && entry.code === once.event);
+      const done = session.find((entry) => entry.dir === "event" && entry.code === once.event && entry.seq > connected);
       if (done) return { seq: done.seq, text: `This session already ${once.did} (#${done.seq}), and a stream does that only once: start a New session and Replay the earlier steps.` };
     }
   }

@@ -98,3 +98,17 @@ describe("the smCount matcher and Solve's values", () => {
     expect(early.ok).toBe(false);
   });
 });
+
+describe("a stream dialled again (a step's drop-connection action)", () => {
+  it("is not stuck on authentication done on the connection before", () => {
+    const recorder = new Transcript();
+    recorder.record("in", "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    recorder.recordEvent("authenticated", "authenticated");
+    const authenticate: Expectation[] = [{ dir: "out", stanza: "auth", ns: "urn:ietf:params:xml:ns:xmpp-sasl" }];
+    const stuckOn = (session: TranscriptEntry[]) => diagnoseStep({ check: authenticate, session, window: [], variables: vars, result: evaluateCheck(authenticate, [], vars) })?.stuck;
+    expect(stuckOn(recorder.since(0))?.text).toMatch(/already authenticated/);
+    recorder.recordEvent("dropped", "dropped the connection");
+    recorder.recordEvent("connected", "connected");
+    expect(stuckOn(recorder.since(0))).toBeUndefined();
+  });
+});
