@@ -56,6 +56,27 @@ export async function lastSeq(page: Page, dirs: readonly ("out" | "in" | "event"
   }, dirs);
 }
 
+/**
+ * A step's `action: drop-connection` (XEP-0198 §5): presses the button and waits until the
+ * lanes show the new connection's "connected" event after the drop.
+ */
+export async function dropConnection(page: Page): Promise<void> {
+  const before = await lastSeq(page, ["event"]);
+  await page.getByRole("button", { name: "Drop the connection" }).click();
+  await expect
+    .poll(
+      () =>
+        page.evaluate((after) => {
+          const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="entry-event"]')].filter((row) => Number(row.dataset.seq ?? 0) > after);
+          const dropped = rows.findIndex((row) => row.textContent?.includes("dropped the connection"));
+          // A row's text runs its parts together ("#12+2 msstatusconnected"): no word boundaries to lean on.
+          return dropped !== -1 && rows.slice(dropped + 1).some((row) => (row.textContent ?? "").endsWith("connected"));
+        }, before),
+      { message: "the dropped connection and the new one in the lanes" },
+    )
+    .toBe(true);
+}
+
 /** Presses Send; if the editor refuses malformed XML, chooses "Send anyway", as a learner of the errors lesson does. */
 export async function sendDraft(page: Page): Promise<number> {
   const before = await lastSeq(page, ["out"]);

@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
 import type { Lesson, LessonStep } from "../lib/lessons/types";
-import { newSession, openLesson, sendDraft, settle, solve, stepButtons, stepCheck } from "./lesson-page";
+import { dropConnection, newSession, openLesson, sendDraft, settle, solve, stepButtons, stepCheck } from "./lesson-page";
 
 /**
  * Every step of every lesson in lessons/, in Chromium against the real ejabberd, through
@@ -41,6 +41,8 @@ for (const lesson of course.lessons) {
           await page.getByRole("button", { name: "Next step" }).click();
           await expect(stepButtons(page).nth(index), `on to "${step.title}"`).toHaveAttribute("aria-current", "step");
         }
+        // A step that starts with something besides sending (lessons/README.md, `action`), as a learner does it.
+        if (step.action === "drop-connection") await dropConnection(page);
         const sent = await sendDraft(page);
         await settle(page, sent, step.check);
         await expect(stepCheck(page), "the starter must not pass").toHaveAttribute("data-state", "missing");
@@ -98,7 +100,9 @@ async function recover(page: Page, lesson: Lesson, step: LessonStep, index: numb
   // Listed in the report: where a wrong answer cost the learner their stream.
   test.info().annotations.push({ type: "new session", description: `step ${step.number} (${step.slug}) ${when}` });
   await newSession(page);
-  if (index === 0) return;
-  await page.getByRole("button", { name: `Replay steps 1–${index} for me` }).click();
-  await expect(page.getByTestId("catch-up")).toHaveText(`Steps 1–${index} replayed on this session: step ${index + 1} starts from here.`);
+  if (index > 0) {
+    await page.getByRole("button", { name: `Replay steps 1–${index} for me` }).click();
+    await expect(page.getByTestId("catch-up")).toHaveText(`Steps 1–${index} replayed on this session: step ${index + 1} starts from here.`);
+  }
+  if (step.action === "drop-connection") await dropConnection(page);
 }

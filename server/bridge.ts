@@ -118,6 +118,14 @@ export function createBridge(options: BridgeOptions) {
           send({ op: "secrets", ref: message.ref, sessionId: managed.id, secrets: Object.fromEntries(managed.session.transcript.revealSecrets()) });
           return;
         }
+        case "reconnect": {
+          const managed = owned(message.sessionId);
+          if (managed.session.reconnect === undefined) throw new Error("Only a raw session can drop its connection and dial again.");
+          registry.touch(managed);
+          await managed.session.reconnect();
+          send({ op: "done", ref: message.ref });
+          return;
+        }
         case "close":
           await owned(message.sessionId).session.close();
           send({ op: "done", ref: message.ref });

@@ -41,6 +41,14 @@ function internalTransportFrom(value: string | undefined): InternalTransport {
 }
 
 /** Where and how the app's own connections reach the bundled server (see internalTransport). */
+/**
+ * The host of the same server that offers stream management (XEP-0198), for the raw lesson
+ * that teaches it; the main domain has none, for the client library's sake (ejabberd/ejabberd.yml).
+ */
+export function streamManagementDomain(domain: string): string {
+  return `sm.${domain}`;
+}
+
 export function internalAccountServer(server: BundledServer): { server: ServerAddress; domain: string; transport: InternalTransport } {
   return { server: addressFor(server, server.internalTransport), domain: server.domain, transport: server.internalTransport };
 }

@@ -3,10 +3,11 @@ import { removeAccount as removeRegistered } from "../lib/xmpp/in-band-registrat
 import { buildLessonVariables } from "../lib/lessons/variables";
 import type { XmppSession } from "../lib/xmpp/session";
 import type { Allowlist } from "./allowlist";
-import { internalAccountServer, type BundledServer } from "./config";
+import { internalAccountServer, streamManagementDomain, type BundledServer } from "./config";
 import { openSession, type OpenedSession, type SessionLimits } from "./open-session";
 import { startScriptedDevice, type ScriptedDevice } from "./scripted-device";
 import { startScriptedPeer } from "./scripted-peer";
+import { boundJid } from "../lib/xmpp/raw-session";
 
 /**
  * A lesson's session: a disposable account registered for it (XEP-0077), the lesson's mode
@@ -15,7 +16,10 @@ import { startScriptedPeer } from "./scripted-peer";
  * the device and the peer stop and both accounts are removed.
  */
 
-type PeerHandle = { jid: string; enterRoom(room: string): Promise<void>; stop(): Promise<void> };
+type PeerHandle = { jid: string; enterRoom(room: string): Promise<void>; say(to: string, body: string): Promise<void>; stop(): Promise<void> };
+
+/** What the scripted peer says while a stream management lesson's connection is down (XEP-0198 §5). */
+export const WHILE_AWAY = "peer: I sent this while your connection was down";
 
 /** Details only the tab that opened (or reattached with the token) ever receives. */
 const detailsBySession = new WeakMap<XmppSession, LessonSessionDetails>();
@@ -25,16 +29,18 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
   if (lesson === undefined) throw new Error("not a lesson session");
   // SASL PLAIN: fast on the loopback listener; the lesson is about the stanzas, not the login.
   const internal = internalAccountServer(bundled);
+  // The stream management lesson's account lives on the one host that offers XEP-0198; the peer stays on the main one.
+  const home = lesson.streamManagement === true ? { ...bundled, domain: streamManagementDomain(bundled.domain) } : bundled;
   const accountRequest: OpenRequest = { ...request, account: { kind: "fresh" }, mechanism: "PLAIN" };
   delete accountRequest.server;
   const [opened, peer] = await settleBoth(
-    openSession(accountRequest, bundled, allowlist, limits),
+    openSession(accountRequest, home, allowlist, limits),
     lesson.peer === "scripted" ? startScriptedPeer(internal) : Promise.resolve(null),
   );
   if (opened.account === undefined) throw new Error("the lesson session has no account of its own");
   const username = opened.account.jid.split("@")[0] ?? "";
   // Fresh values per session, so a class shares one server without colliding (lessons/README.md, Variables).
-  const variables = buildLessonVariables({ username, password: opened.account.password, domain: bundled.domain, ...(peer ? { peer: peer.jid } : {}) });
+  const variables = buildLessonVariables({ username, password: opened.account.password, domain: home.domain, ...(peer ? { peer: peer.jid } : {}) });
   detailsBySession.set(opened.session, { variables });
   const removeAccount = opened.cleanup;
   let device: ScriptedDevice | null = null;
@@ -45,8 +51,18 @@ export async function openLessonSession(request: OpenRequest, bundled: BundledSe
     await removeAccount?.();
     // The registration lesson makes {{newuser}}; a learner who leaves halfway must not leave it behind.
     // Removal of an account that does not exist resolves quietly (XEP-0077 §3.2 is never reached).
-    await removeRegistered({ ...internal, username: variables.newuser, password: variables.newpass }).catch(() => undefined);
+    await removeRegistered({ ...internal, domain: home.domain, username: variables.newuser, password: variables.newpass }).catch(() => undefined);
   };
+  if (lesson.streamManagement === true && peer !== null) {
+    // A stanza in flight when the connection is lost, every time: the server queues it for the
+    // pending session and sends it again on <resumed/> (XEP-0198 §5). To the full JID: with no
+    // presence sent, a message to the bare JID would go to offline storage (RFC 6121 §8.5.2.1).
+    let fullJid: string | undefined;
+    opened.session.transcript.onEntry((entry) => {
+      if (entry.kind === "bind" && entry.attrs?.type === "result") fullJid = boundJid(entry.raw) ?? fullJid;
+      if (entry.code === "dropped" && fullJid !== undefined) void peer.say(fullJid, WHILE_AWAY).catch(() => undefined);
+    });
+  }
   if (lesson.peerInRoom && peer !== null) {
     // The room exists, with the peer in it, before the learner's session connects (XEP-0045 §7.2.1, §10.1.2).
     await peer.enterRoom(variables.room).catch(async (error: unknown) => {

@@ -35,6 +35,8 @@ export interface ScriptedPeer {
    * `peerInRoom`).
    */
   enterRoom(room: string, timeoutMs?: number): Promise<void>;
+  /** Sends `to` a chat message with this body, unasked (the stream management lesson's message during a lost connection). */
+  say(to: string, body: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,9 @@ export async function startScriptedPeer(options: ScriptedPeerOptions): Promise<S
   return {
     jid: bare,
     fullJid: `${bare}/${RESOURCE}`,
+    async say(to, body) {
+      await entity.send(xml("message", { to, type: "chat" }, xml("body", null, body)));
+    },
     async enterRoom(room, timeoutMs = 10_000) {
       const bareRoom = room.split("/")[0]!;
       const greetedNow = new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { expandLessonText, type LessonVariables } from "@/lib/lessons/variables"
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { StepData } from "@/lib/lessons/lesson-data";
 import { entriesAfter } from "@/lib/persistence/persisted-transcripts";
+import { streamManagementAnswer } from "@/lib/lessons/stream-management";
 import { loginEndSeq, type SessionShape } from "@/lib/lessons/step-window";
 
 /** How long one replayed step may take to pass: the server and the peer answer in milliseconds. */
@@ -27,10 +28,14 @@ export async function replaySolutions(options: {
   for (const [index, step] of steps.entries()) {
     options.onProgress(step, index);
     // Its answer is computed from this session's challenge (RFC 5802 §5.1), not a file to resend.
-    if (step.calculator !== undefined) return { ok: false, message: `Step ${index + 1} ("${step.title}") is answered with its calculator: solve it by hand from here.` };
+    if (step.action !== undefined) return { ok: false, message: `Step ${index + 1} ("${step.title}") starts by dropping the connection: do it by hand from here.` };
+    if (step.calculator === "scram") return { ok: false, message: `Step ${index + 1} ("${step.title}") is answered with its calculator: solve it by hand from here.` };
     const start = Math.max(store.lastSeq, loginEndSeq(store.all(), session) ?? store.lastSeq);
-    await options.send(expandLessonText(step.solution, variables));
-    const passes = () => evaluateCheck(step.check, entriesAfter(store.all(), start), variables);
+    // XEP-0198 §4: a count of this session's stanzas, read from the wire now.
+    const answer = step.calculator === "stream-management" ? streamManagementAnswer(step.solution, store.all(), variables) : { ok: true as const, text: expandLessonText(step.solution, variables) };
+    if (!answer.ok) return { ok: false, message: `Step ${index + 1} ("${step.title}"): ${answer.reason}` };
+    await options.send(answer.text);
+    const passes = () => evaluateCheck(step.check, entriesAfter(store.all(), start), variables, store.all());
     const result = await untilPassed(store, passes);
     if (!result.passed) return { ok: false, message: `Step ${index + 1} ("${step.title}") did not pass on replay: ${result.missing?.message ?? "no reason given"} Solve it by hand from here.` };
   }

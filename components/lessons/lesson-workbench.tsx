@@ -13,6 +13,7 @@ import { carryVariables, expandLessonText, type LessonVariables } from "@/lib/le
 import { useSendHistory } from "@/components/workbench/use-send-history";
 import type { LessonData } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
+import { streamManagementAnswer } from "@/lib/lessons/stream-management";
 import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
 import { LessonText } from "./lesson-text";
 import { SessionPanel } from "./session-panel";
@@ -35,7 +36,7 @@ const DIAGRAM_ROOM = "(min-width: 1400px) and (min-height: 850px)";
 
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
 export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
-  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom, otherDevice: lesson.otherDevice });
+  const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom, otherDevice: lesson.otherDevice, streamManagement: lesson.streamManagement });
   const { view, store } = session;
   // The sequence diagram opens by itself where the window leaves the lanes a few rows beside it
   // (e2e/lessons-layout.spec.ts); elsewhere its toggle waits beside Send, taking no row.
@@ -150,6 +151,13 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
       void solveWithCalculator(variables);
       return;
     }
+    if (step.calculator === "stream-management") {
+      // XEP-0198 §4: h counts the stanzas this session received, read from the wire now.
+      const answer = streamManagementAnswer(step.solution, store.all(), variables);
+      if (answer.ok) setEdited({ key: starterKey, text: answer.text, variables });
+      else setSendError(`Solve cannot answer yet: ${answer.reason}`);
+      return;
+    }
     setEdited({ key: starterKey, text: expandLessonText(step.solution, variables), variables });
   }
 
@@ -199,6 +207,16 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     for (const step of earlier) update((current) => markStepPassed(current, lesson.slug, step.slug));
     restartWindow();
     setCatchUp({ running: false, text: `Steps 1–${earlier.length} replayed on this session: step ${stepIndex + 1} starts from here.`, failed: false });
+  }
+
+  /** The step's action (XEP-0198 §5): lose the connection without a closing tag, then a new one opens. */
+  async function dropConnection() {
+    setSendError(null);
+    try {
+      await session.reconnect();
+    } catch (error) {
+      setSendError(error instanceof Error ? error.message : String(error));
+    }
   }
 
   async function toggleSecrets(reveal: boolean) {
@@ -312,6 +330,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
             </button>
+            {step.action === "drop-connection" && (
+              <button type="button" className="button" onClick={() => void dropConnection()} disabled={!online}>
+                Drop the connection
+              </button>
+            )}
             {!online && <span className="hint">{view.status === "closed" ? "The session ended: start a new one." : "Waiting for your session…"}</span>}
             {sendError && (
               <span role="alert" className="error-text">

@@ -33,6 +33,7 @@ export interface LessonSessionSetup {
   peerInRoom?: boolean;
   /** The learner's account is also online from a scripted second device. */
   otherDevice?: boolean;
+  streamManagement?: boolean;
 }
 
 type Action =
@@ -40,6 +41,7 @@ type Action =
   | { type: "opened"; summary: SessionSummary }
   | { type: "state"; status: LessonSessionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
+  | { type: "dropped" }
   | { type: "failed"; message: string };
 
 const INITIAL: LessonSessionView = { status: "idle", sessionId: null, link: "up", jid: null, variables: null, target: null, message: null, generation: 0 };
@@ -64,6 +66,9 @@ function reducer(view: LessonSessionView, action: Action): LessonSessionView {
       return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
     case "link":
       return { ...view, link: action.link };
+    case "dropped":
+      // A new connection: nothing is bound on it until the learner binds or resumes (XEP-0198 §5).
+      return { ...view, jid: null };
     case "failed":
       return { ...view, status: "closed", message: action.message };
   }
@@ -96,7 +101,7 @@ export function handOverLessonSession(slug: string): { sessionId: string; token:
  * the learner leaves the lesson (the server then removes the accounts).
  */
 export function useLessonSession(setup: LessonSessionSetup) {
-  const { slug, mode, transport, peer, initialPresence, peerInRoom = false, otherDevice = false } = setup;
+  const { slug, mode, transport, peer, initialPresence, peerInRoom = false, otherDevice = false, streamManagement = false } = setup;
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const [store] = useState(() => new TranscriptStore());
   const sessionIdRef = useRef<string | null>(null);
@@ -135,7 +140,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     store.reset();
     try {
       const summary = await bridge().open(
-        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}), ...(otherDevice ? { otherDevice } : {}) } },
+        { mode, transport, mechanism: "PLAIN", initialPresence, account: { kind: "fresh" }, lesson: { peer, ...(peerInRoom ? { peerInRoom } : {}), ...(otherDevice ? { otherDevice } : {}), ...(streamManagement ? { streamManagement } : {}) } },
         events,
       );
       if (abandonedRef.current) {
@@ -151,7 +156,7 @@ export function useLessonSession(setup: LessonSessionSetup) {
     } finally {
       openingRef.current = false;
     }
-  }, [slug, mode, transport, peer, initialPresence, peerInRoom, otherDevice, store, eventsForNewSession]);
+  }, [slug, mode, transport, peer, initialPresence, peerInRoom, otherDevice, streamManagement, store, eventsForNewSession]);
 
   useEffect(() => {
     const pending = pendingCloses.get(slug);
@@ -205,5 +210,13 @@ export function useLessonSession(setup: LessonSessionSetup) {
     return sessionId === null ? new Map<number, string>() : bridge().reveal(sessionId);
   }, []);
 
-  return { view, store, send, reveal, restart: start };
+  /** Raw mode: drops the connection without ending the stream and dials again (a step's `action: drop-connection`). */
+  const reconnect = useCallback(async () => {
+    const sessionId = sessionIdRef.current;
+    if (sessionId === null) throw new Error("The lesson's session is not open: start a new session.");
+    await bridge().reconnect(sessionId);
+    dispatch({ type: "dropped" });
+  }, []);
+
+  return { view, store, send, reveal, reconnect, restart: start };
 }

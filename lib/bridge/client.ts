@@ -122,6 +122,11 @@ export class BridgeClient {
     await this.request({ op: "send", sessionId, xml });
   }
 
+  /** Raw mode: drop the connection without ending the stream, and dial again. */
+  async reconnect(sessionId: string): Promise<void> {
+    await this.request({ op: "reconnect", sessionId });
+  }
+
   async close(sessionId: string): Promise<void> {
     await this.request({ op: "close", sessionId });
   }

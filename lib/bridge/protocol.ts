@@ -68,6 +68,8 @@ export interface LessonOpen {
   peerInRoom?: boolean;
   /** The learner's account also logs in from a scripted second device, {{me}}/phone (XEP-0280 lessons). */
   otherDevice?: boolean;
+  /** Raw mode: the account lives on the server's stream management domain (XEP-0198 lesson, server/config.ts). */
+  streamManagement?: boolean;
 }
 
 /** What a lesson session tells its own tab, and only it: its variables, secrets included (raw lessons type them). */
@@ -80,6 +82,13 @@ export interface SendRequest {
   ref: string;
   sessionId: string;
   xml: string;
+}
+
+/** Raw mode: drop the connection without ending the stream and dial again (XEP-0198 §5 resumption). */
+export interface ReconnectRequest {
+  op: "reconnect";
+  ref: string;
+  sessionId: string;
 }
 
 export interface CloseRequest {
@@ -115,7 +124,7 @@ export interface RevealRequest {
   sessionId: string;
 }
 
-export type ClientMessage = OpenRequest | SendRequest | CloseRequest | AttachRequest | RevealRequest | AckRequest | ProxyClientMessage;
+export type ClientMessage = OpenRequest | SendRequest | CloseRequest | ReconnectRequest | AttachRequest | RevealRequest | AckRequest | ProxyClientMessage;
 
 export type SessionState = "connecting" | "online" | "closed";
 
@@ -170,8 +179,9 @@ export function parseClientMessage(text: string): ClientMessage | Invalid {
       return value as unknown as SendRequest;
     case "close":
     case "reveal":
+    case "reconnect":
       if (typeof value.sessionId !== "string") return { invalid: `${value.op} needs sessionId` };
-      return value as unknown as CloseRequest | RevealRequest;
+      return value as unknown as CloseRequest | RevealRequest | ReconnectRequest;
     case "ack":
       if (typeof value.sessionId !== "string" || !Number.isInteger(value.seq)) return { invalid: "ack needs sessionId and an integer seq" };
       return value as unknown as AckRequest;
@@ -221,6 +231,8 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
     if (lesson.peerInRoom === true && lesson.peer !== "scripted") return { invalid: "lesson.peerInRoom needs peer scripted" };
     if (lesson.otherDevice !== undefined && typeof lesson.otherDevice !== "boolean") return { invalid: "lesson.otherDevice must be true or false" };
     if (lesson.otherDevice === true && lesson.peer !== "scripted") return { invalid: "lesson.otherDevice needs peer scripted" };
+    if (lesson.streamManagement !== undefined && typeof lesson.streamManagement !== "boolean") return { invalid: "lesson.streamManagement must be true or false" };
+    if (lesson.streamManagement === true && value.mode !== "raw") return { invalid: "lesson.streamManagement needs mode raw" };
   }
   return value as unknown as OpenRequest;
 }

@@ -4,6 +4,7 @@ import type { CheckResult, Expectation, HasMatcher } from "./types";
 import { expandVariables, type VariableValues } from "../xml/variables";
 import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
 import { NS_STANZA_ERRORS as NS_STANZAS, NS_STREAM_ERRORS } from "../xml/namespaces";
+import { stanzaCount } from "./stream-management";
 
 /**
  * The declarative step check (lessons/README.md): every expectation must be met by a
@@ -19,13 +20,15 @@ const SEARCH_BUDGET = 100_000;
 
 /**
  * `vars`: a lesson's variables, or a stanza script's (its accounts, captures: lib/scripts/),
- * so lessons and scripts share this one engine.
+ * so lessons and scripts share this one engine. `session`: the whole transcript the window
+ * belongs to, barrier pings included, for matchers that count what came before the window
+ * (`smCount`); the window itself when not given.
  */
-export function evaluateCheck(check: readonly Expectation[], entries: readonly TranscriptEntry[], vars: VariableValues): CheckResult {
+export function evaluateCheck(check: readonly Expectation[], entries: readonly TranscriptEntry[], vars: VariableValues, session: readonly TranscriptEntry[] = entries): CheckResult {
   const expanded = check.map((expectation) => expandExpectation(expectation, vars));
   const window = withoutBarriers(entries);
   const trees = new TreeCache();
-  const candidates = expanded.map((expectation) => window.filter((entry) => matchesEntry(expectation, entry, trees)));
+  const candidates = expanded.map((expectation) => window.filter((entry) => matchesEntry(expectation, entry, trees, session)));
   const { assignment, depth } = assign(expanded, candidates);
   const matched = expanded.map((_, index) => assignment[index]?.seq);
   if (depth === expanded.length) return { passed: true, matched };
@@ -51,6 +54,7 @@ export function describeExpectation(expectation: Expectation): string {
     const { condition, type } = expectation.error;
     parts.push(`carrying the error ${[condition, type ? `(type ${type})` : ""].filter(Boolean).join(" ") || "of any condition"}`);
   }
+  if (expectation.smCount) parts.push(`whose h counts the stanzas ${expectation.smCount === "in" ? "you received" : "you sent"} since stream management began`);
   if (expectation.answers) parts.push(`answering the "${expectation.answers}" request`);
   if (expectation.after) parts.push(`after the "${expectation.after}" entry`);
   return `${parts.join(" ")}.`;
@@ -124,7 +128,7 @@ export class TreeCache {
  * (diagnose.ts) shows these to the learner. `actual` is what the entry has, if anything.
  */
 export interface Mismatch {
-  field: "dir" | "event" | "kind" | "stanza" | "ns" | "type" | "to" | "from" | "attrs" | "has" | "error" | "answers" | "after";
+  field: "dir" | "event" | "kind" | "stanza" | "ns" | "type" | "to" | "from" | "attrs" | "has" | "error" | "smCount" | "answers" | "after";
   /** For attrs: the attribute's name; for has: the index of the matcher. */
   key?: string | number;
   expected?: string;
@@ -132,15 +136,15 @@ export interface Mismatch {
 }
 
 /** Everything about one entry that does not depend on the other expectations' entries. */
-function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache): boolean {
-  return entryMismatches(expectation, entry, trees, true).length === 0;
+function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, session: readonly TranscriptEntry[]): boolean {
+  return entryMismatches(expectation, entry, trees, true, session).length === 0;
 }
 
 /**
  * The fields where `entry` differs from `expectation` (every one, or only the first when
  * `first` is set: the check itself needs no more). The one place an entry is compared.
  */
-export function entryMismatches(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, first = false): Mismatch[] {
+export function entryMismatches(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, first = false, session: readonly TranscriptEntry[] = [entry]): Mismatch[] {
   const found: Mismatch[] = [];
   // Records a difference; true when the caller should stop there.
   const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => found.push({ field, expected, actual, key }) > 0 && first;
@@ -162,6 +166,12 @@ export function entryMismatches(expectation: Expectation, entry: TranscriptEntry
   const tree = expectation.has?.length || expectation.error ? trees.of(entry) : undefined;
   for (const [index, has] of (expectation.has ?? []).entries()) if (!(tree && hasDescendant(tree, has)) && differ("has", undefined, undefined, index)) return found;
   if (expectation.error !== undefined && !errorMatches(expectation.error, entry, trees) && differ("error", undefined, tree && errorCondition(entry, tree))) return found;
+  if (expectation.smCount !== undefined) {
+    // XEP-0198 §4: h is the count of stanzas the sender of <a/> (or <resume/>) has received.
+    const counted = stanzaCount(session, expectation.smCount, entry.seq);
+    if (counted === undefined || attribute("h") !== String(counted)) differ("smCount", counted === undefined ? undefined : String(counted), attribute("h"));
+    if (found.length > 0 && first) return found;
+  }
   if (expectation.answers !== undefined && !(entry.kind === "iq" || entry.kind === "bind")) differ("answers", undefined, entry.kind);
   return found;
 }

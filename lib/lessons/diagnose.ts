@@ -77,7 +77,7 @@ export function diagnoseStep({ check, session, window, variables, result }: Diag
   let best: { entry: TranscriptEntry; mismatches: Mismatch[]; rank: number[] } | undefined;
   for (const entry of entries) {
     if (taken.has(entry.seq) || entry.dir !== expectation.dir) continue;
-    const mismatches = entryMismatches(expectation, entry, trees);
+    const mismatches = entryMismatches(expectation, entry, trees, false, session);
     const relation = relationMismatch(entry, request, earlier);
     if (relation) mismatches.push(relation);
     const sameKind = mismatches.some((mismatch) => mismatch.field === "stanza" || mismatch.field === "kind" || mismatch.field === "event") ? 1 : 0;
@@ -136,6 +136,8 @@ function explain(mismatch: Mismatch, expectation: Expectation, entry: Transcript
       if (wanted.condition !== undefined && wanted.condition !== actual) return `its error condition is <${actual}/>; this step expects <${wanted.condition}/>`;
       return `its error type is ${quoted(type)}; this step expects "${wanted.type}"`;
     }
+    case "smCount":
+      return explainCount(expectation.smCount!, expected, actual);
     case "answers":
       if (request === undefined || actual !== undefined) return `it is a ${actual} entry; only an iq can answer a request`;
       if (request === null) return "the request it should answer has not been sent yet";
@@ -144,6 +146,27 @@ function explain(mismatch: Mismatch, expectation: Expectation, entry: Transcript
     case "after":
       return earlier ? `it came before #${earlier.seq}; this step expects it after` : "the entry it must follow is not there yet";
   }
+}
+
+/**
+ * XEP-0198 §4: an <a/> (or <resume/>) reports how many stanzas its sender received since
+ * <enabled/>. What ejabberd 23.01 does with a wrong one (mod_stream_mgmt, measured): a count
+ * above what it sent ends the stream with <undefined-condition/>; a lower one is taken
+ * without a word, and the stanzas it does not cover stay queued, to be sent again on resumption.
+ */
+function explainCount(dir: "in" | "out", expected: string | undefined, actual: string | undefined): string {
+  if (expected === undefined) return "stream management was not enabled (no <enabled/> from the server) on this connection before it, so there is nothing to count";
+  const whose = dir === "in" ? "the server sent you" : "you sent";
+  if (actual === undefined) return `it has no h attribute; this step expects h="${expected}", the stanzas (message, presence, iq) ${whose} since <enabled/>`;
+  const said = Number(actual);
+  const wanted = Number(expected);
+  const hint =
+    dir !== "in" || !Number.isFinite(said)
+      ? ""
+      : said > wanted
+        ? ": more than the server sent, which ejabberd answers with the stream error <undefined-condition/> and ends the stream"
+        : ": fewer than arrived; ejabberd accepts that silently and keeps the rest queued as unacknowledged, to send them again if the stream is resumed";
+  return `h is "${actual}", but ${expected} stanza${wanted === 1 ? "" : "s"} (message, presence, iq) ${whose} since <enabled/>; <r/>, <a/> and <enabled/> are not stanzas and do not count${hint}`;
 }
 
 /** JID-aware, as the check compares (RFC 7622 section 3): a bare pattern takes any resource. */
@@ -254,6 +277,8 @@ const ONCE: { event: "tls-established" | "authenticated" | "bound"; did: string;
  * makes it unrepeatable and (for the one-time negotiations) nothing in the window meets it.
  */
 function stuckReason(remaining: readonly Expectation[], session: readonly TranscriptEntry[], window: readonly TranscriptEntry[], trees: TreeCache): Diagnosis["stuck"] {
+  // Once per stream: a connection dropped and dialled again (a step's `action`) starts over.
+  const connected = session.findLast((entry) => entry.dir === "event" && entry.code === "connected")?.seq ?? 0;
   for (const expectation of remaining) {
     // A creation self-presence already in the window came before the join the check wants, or the check would pass.
     const joined = roomStillJoined(expectation, session, trees);
@@ -261,7 +286,7 @@ function stuckReason(remaining: readonly Expectation[], session: readonly Transc
     if (window.some((entry) => entryMismatches(expectation, entry, trees, true).length === 0)) continue;
     for (const once of ONCE) {
       if (!once.concerns(expectation)) continue;
-      const done = session.find((entry) => entry.dir === "event" && entry.code === once.event);
+      const done = session.find((entry) => entry.dir === "event" && entry.code === once.event && entry.seq > connected);
       if (done) return { seq: done.seq, text: `This session already ${once.did} (#${done.seq}), and a stream does that only once: start a New session and Replay the earlier steps.` };
     }
   }

@@ -41,6 +41,8 @@ export interface LessonData {
   peerInRoom: boolean;
   /** The learner's account is also online from a scripted second device ({{me}}/phone). */
   otherDevice: boolean;
+  /** The account lives on the server's stream management domain (XEP-0198 lesson). */
+  streamManagement: boolean;
   /** What the finish screen lists: each point as inert HTML, with its section. */
   learned: { html: string; spec: SpecRef }[];
 }
@@ -78,6 +80,7 @@ export function lessonData(lesson: Lesson, neighbours: { previous: Lesson | unde
     mentioned: mentionedVariables(lesson),
     peerInRoom: lesson.peerInRoom === true,
     otherDevice: lesson.otherDevice === true,
+    streamManagement: lesson.streamManagement === true,
     learned: (lesson.learned ?? []).map((point) => ({ html: renderInert(point.text), spec: point.spec })),
     previous: neighbours.previous ? linkTo(neighbours.previous) : null,
     next: neighbours.next ? linkTo(neighbours.next) : null,

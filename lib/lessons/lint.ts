@@ -4,6 +4,7 @@ import { markdownLeftovers } from "./markdown-leftovers";
 import { findSpecSection } from "./spec-sections";
 import type { Course, Lesson, LessonStep } from "./types";
 import { EXPECTATION_FIELDS } from "./validate-check";
+import { STREAM_MANAGEMENT_VARIABLES } from "./stream-management";
 import { buildLessonVariables, expandLessonText, unknownVariables } from "./variables";
 
 /**
@@ -84,7 +85,9 @@ function lintStep(lesson: Lesson, step: LessonStep, base: string): LintProblem[]
   if (starterError !== undefined) problems.push({ file: starterFile, field: "", message: `is not well-formed XML once its variables are filled in: ${starterError}` });
 
   const solutionFile = `${base}.solution.xml`;
-  checkText(problems, lesson, solutionFile, "", step.solution, { citations: false });
+  // A stream management step's answer counts this session's stanzas: Solve fills {{sm.h}} and {{sm.id}} from the wire.
+  const wireValues = step.calculator === "stream-management" ? STREAM_MANAGEMENT_VARIABLES : [];
+  checkText(problems, lesson, solutionFile, "", step.solution, { citations: false, allowed: wireValues });
   const solutionError = wellFormednessError(step.solution);
   if (step.solutionIsMalformed) {
     if (solutionError === undefined) problems.push({ file, field: "solutionIsMalformed", message: "is true, but the solution is well-formed XML; remove the flag or make the solution malformed on purpose" });
@@ -94,8 +97,9 @@ function lintStep(lesson: Lesson, step: LessonStep, base: string): LintProblem[]
   return problems;
 }
 
-function checkText(problems: LintProblem[], lesson: Lesson, file: string, field: string, text: string, options: { citations?: boolean } = {}): void {
+function checkText(problems: LintProblem[], lesson: Lesson, file: string, field: string, text: string, options: { citations?: boolean; allowed?: readonly string[] } = {}): void {
   for (const name of unknownVariables(text)) {
+    if (options.allowed?.includes(name)) continue;
     problems.push({ file, field, message: `{{${name}}} is not a lesson variable; the variables are listed in lessons/README.md` });
   }
   if (lesson.accounts.peer === "none" && /\{\{\s*peer\s*\}\}/.test(text)) {

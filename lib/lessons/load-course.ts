@@ -22,7 +22,7 @@ const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 const STEP_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 const STEP_XML = /^(\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.(start|solution)\.xml$/;
 const LESSON_FIELDS = ["title", "summary", "mode", "transport", "accounts", "initialPresence", "specs"] as const;
-const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "notice", "solutionIsMalformed", "calculator"] as const;
+const STEP_FIELDS = ["title", "specs", "check", "hints", "failure", "notice", "solutionIsMalformed", "calculator", "action"] as const;
 const TRANSPORT_IDS = TRANSPORTS.map((transport) => transport.id);
 
 export function loadCourse(root = "lessons"): Course {
@@ -99,6 +99,11 @@ export function loadLesson(folder: string): Lesson {
     if (data.otherDevice && peer !== "scripted") reader.fail("otherDevice", "needs accounts.peer: scripted; the other device talks to the scripted peer");
     if (data.otherDevice) lesson.otherDevice = true;
   }
+  if (data.streamManagement !== undefined) {
+    if (typeof data.streamManagement !== "boolean") reader.fail("streamManagement", "write true or false (true: the account lives on the server's stream management domain, sm.<domain>)");
+    if (data.streamManagement && lesson.mode !== "raw") reader.fail("streamManagement", "needs mode: raw; the client library of guided sessions cannot take stream management (ejabberd/ejabberd.yml)");
+    if (data.streamManagement) lesson.streamManagement = true;
+  }
   return lesson;
 }
 
@@ -136,8 +141,13 @@ function loadStep(folder: string, fileName: string): LessonStep {
   if (notice !== undefined) step.notice = notice.trim();
   if (data.solutionIsMalformed === true) step.solutionIsMalformed = true;
   if (data.calculator !== undefined) {
-    if (data.calculator !== "scram") reader.fail("calculator", 'write scram (the only calculator there is) or leave it out');
-    step.calculator = "scram";
+    const calculator = data.calculator;
+    if (calculator !== "scram" && calculator !== "stream-management") reader.fail("calculator", "write scram or stream-management, or leave it out");
+    else step.calculator = calculator;
+  }
+  if (data.action !== undefined) {
+    if (data.action !== "drop-connection") reader.fail("action", "write drop-connection (the only action there is) or leave it out");
+    else step.action = "drop-connection";
   }
   return step;
 }
@@ -154,7 +164,7 @@ function readSpecs(value: unknown, reader: FieldReader): SpecRef[] {
 }
 
 /** Fields of index.md about how a lesson ends and how its room is set up (lessons/README.md). */
-const ENDING_FIELDS = ["learned", "peerInRoom", "otherDevice"] as const;
+const ENDING_FIELDS = ["learned", "peerInRoom", "otherDevice", "streamManagement"] as const;
 
 /** `learned:` a list of { text, spec }: what the finish screen lists, each with a registered section. */
 function readLearned(value: unknown, reader: FieldReader): LearnedPoint[] {

@@ -378,6 +378,13 @@ export const SPEC_SECTIONS: readonly SpecSection[] = [
     ["3.4", "User Unblocks Contact", "unblock"],
     ["3.5", "User Unblocks All Contacts", "unblockall"],
   ]),
+  ...xep("0198", [
+    ["2", "Stream Feature", "feature"],
+    ["3", "Enabling Stream Management", "enable"],
+    ["4", "Acks", "acking"],
+    ["5", "Resumption", "resumption"],
+    ["6", "Error Handling", "errors"],
+  ]),
   ...xep("0199", [
     ["3", "Protocol", "protocol"],
     ["4.2", "Client-To-Server Pings", "c2s"],

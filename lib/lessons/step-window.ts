@@ -50,5 +50,5 @@ export function evaluateStepWindow(
   if (variables === null || loginEnd === null) return { result: null, attempted: false, window: [] };
   const window = entriesAfter(entries, Math.max(windowStart, loginEnd));
   const attempted = window.some((entry) => entry.dir === "out" && !entry.attrs?.id?.startsWith(BARRIER_ID_PREFIX));
-  return { result: evaluateCheck(check, window, variables), attempted, window };
+  return { result: evaluateCheck(check, window, variables, entries), attempted, window };
 }

@@ -69,6 +69,12 @@ export interface Expectation {
   attrs?: Record<string, string>;
   has?: HasMatcher[];
   error?: ErrorMatcher;
+  /**
+   * Stream management (XEP-0198 §4): the element's `h` must equal the stanzas that went this
+   * way ("in": the server sent them; "out": the learner did) since <enabled/> or <resumed/>,
+   * on the connection where that happened (lib/lessons/stream-management.ts).
+   */
+  smCount?: "in" | "out";
   /** The name of an earlier iq get/set this entry (an iq result or error) answers (RFC 6120 §8.2.3). */
   answers?: string;
   /** For `dir: event`: the event's code (lib/xmpp/event-codes.ts), such as tls-established. */
@@ -108,7 +114,13 @@ export interface LessonStep {
    * nonce, RFC 5802 §5.1): the page shows this calculator beside the editor, and Solve (and the
    * runners) write the calculator's output instead of the solution file, which shows its form.
    */
-  calculator?: "scram";
+  calculator?: "scram" | "stream-management";
+  /**
+   * Something the learner does besides sending: `drop-connection` loses the raw connection on
+   * purpose, without a closing tag, and dials again (XEP-0198 §5). The page shows a button for
+   * it; the runners do it before sending the step's starter or solution.
+   */
+  action?: "drop-connection";
 }
 
 export interface Lesson {
@@ -142,6 +154,11 @@ export interface Lesson {
    * (server/scripted-device.ts), for lessons about several devices (XEP-0280). Needs `peer: scripted`.
    */
   otherDevice?: boolean;
+  /**
+   * The session's account lives on the server's stream management domain (sm.<domain>, the
+   * only host with XEP-0198 in ejabberd/ejabberd.yml); {{domain}} names it. Raw lessons only.
+   */
+  streamManagement?: boolean;
 }
 
 /** One thing a finished lesson taught: a sentence (inline Markdown) and the section it comes from. */

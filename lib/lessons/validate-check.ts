@@ -4,7 +4,7 @@ import { FieldReader } from "./format-error";
 import type { ErrorMatcher, Expectation, HasMatcher } from "./types";
 
 /** The matchers lessons/README.md defines; anything else in a check is refused. */
-export const EXPECTATION_FIELDS = ["name", "dir", "stanza", "kind", "ns", "type", "to", "from", "attrs", "has", "error", "answers", "event", "after", "missing"] as const;
+export const EXPECTATION_FIELDS = ["name", "dir", "stanza", "kind", "ns", "type", "to", "from", "attrs", "has", "error", "smCount", "answers", "event", "after", "missing"] as const;
 const HAS_FIELDS = ["path", "xmlns", "attrs", "text", "contains"] as const;
 const ERROR_FIELDS = ["condition", "type"] as const;
 const DIRECTIONS = ["out", "in", "event"] as const;
@@ -51,6 +51,9 @@ function readExpectation(value: unknown, reader: FieldReader, earlierNames: Read
   if (record.attrs !== undefined) expectation.attrs = reader.stringMap(record.attrs, "attrs");
   if (record.has !== undefined) expectation.has = readHas(record.has, reader);
   if (record.error !== undefined) expectation.error = readError(record.error, reader, kind);
+  // XEP-0198 §4: which way the stanzas went that the element's h must count.
+  const smCount = reader.oneOf(record.smCount, "smCount", ["in", "out"] as const, { optional: true });
+  if (smCount !== undefined) expectation.smCount = smCount;
   for (const key of ["answers", "after"] as const) {
     const name = reader.string(record[key], key, "the name of an earlier expectation", { optional: true });
     if (name === undefined) continue;
@@ -63,7 +66,7 @@ function readExpectation(value: unknown, reader: FieldReader, earlierNames: Read
 
   if (dir === "event") {
     if (expectation.event === undefined) reader.fail("event", `missing; an expectation with dir: event needs an event code, such as event: tls-established (one of ${EVENT_CODES.join(", ")})`);
-    const stray = (["stanza", "kind", "ns", "type", "to", "from", "attrs", "has", "error", "answers"] as const).find((key) => record[key] !== undefined);
+    const stray = (["stanza", "kind", "ns", "type", "to", "from", "attrs", "has", "error", "smCount", "answers"] as const).find((key) => record[key] !== undefined);
     if (stray) reader.fail(stray, "does not apply to dir: event (events are not XML); use event: instead");
   } else {
     if (expectation.event !== undefined) reader.fail("event", "only applies to dir: event");

@@ -7,6 +7,7 @@ import { STANZA_ERROR_CONDITIONS, STANZA_ERROR_ELEMENTS } from "./stanza-errors"
 import { STANZA_ELEMENTS } from "./stanzas";
 import { ERROR_CONDITION_ELEMENTS, SASL_FAILURE_CONDITIONS, STREAM_ERROR_CONDITIONS } from "./stream-errors";
 import { STREAM_ELEMENTS } from "./stream";
+import { STREAM_MANAGEMENT_ELEMENTS } from "./stream-management";
 import { VCARD_ELEMENTS } from "./vcard";
 import type { AttributeSpec, ConditionSpec, ElementRef, ElementSpec, NamespaceSpec } from "./types";
 
@@ -32,6 +33,7 @@ export const ELEMENTS: readonly ElementSpec[] = [
   ...VCARD_ELEMENTS,
   ...MUC_ELEMENTS,
   ...REGISTER_ELEMENTS,
+  ...STREAM_MANAGEMENT_ELEMENTS,
 ];
 
 const key = (name: string, ns: string) => `{${ns}}${name}`;

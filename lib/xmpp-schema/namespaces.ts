@@ -15,6 +15,7 @@ import {
   NS_ROSTER,
   NS_SASL,
   NS_SESSION,
+  NS_SM_3,
   NS_STANZA_ERRORS,
   NS_STREAM,
   NS_STREAM_ERRORS,
@@ -57,4 +58,5 @@ export const NAMESPACES: readonly NamespaceSpec[] = [
   { uri: NS_REGISTER, title: "In-band registration", spec: xep("0077") },
   { uri: NS_REGISTER_FEATURE, title: "In-band registration stream feature", spec: xep("0077") },
   { uri: NS_DELAY, title: "Delayed delivery timestamp", spec: xep("0203") },
+  { uri: NS_SM_3, title: "Stream management: acks and resumption", spec: xep("0198") },
 ];

@@ -28,6 +28,8 @@ export const EVENT_CODES = [
   "rewritten",
   /** Proxy mode: a stanza the intercept filter matched was held, then forwarded (maybe edited) or dropped. */
   "intercepted",
+  /** Raw mode: the person dropped the connection on purpose, without ending the stream, and the session dials again (XEP-0198 §5). */
+  "dropped",
   /** The session is over; the sentence says why. */
   "closed",
 ] as const;

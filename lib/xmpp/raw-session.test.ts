@@ -234,3 +234,33 @@ describe("RawSession against ejabberd", () => {
     expect(boundJid("<iq type='result' id='b1'/>")).toBeUndefined();
   });
 });
+
+describe("reconnect: the connection dropped on purpose (XEP-0198 §5)", () => {
+  it("closes without </stream:stream>, dials again on the same transcript, and the server resumes the session", async () => {
+    const raw = session("plain", { domain: "sm.localhost" });
+    await raw.connect();
+    const header = HEADER.replace("to='localhost'", "to='sm.localhost'");
+    const user = `sm-${Date.now().toString(36)}`;
+    const login = Buffer.from(`\0${user}\0pw`).toString("base64");
+    await exchange(raw, header, incoming("features"), "the stream features");
+    await exchange(raw, `<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>${user}</username><password>pw</password></query></iq>`, (entry) => entry.dir === "in" && entry.attrs?.id === "r1", "the registration result");
+    await exchange(raw, `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${login}</auth>`, incoming("sasl", "success"), "SASL success");
+    await exchange(raw, header, incoming("features"), "the features after the restart");
+    const enabled = await exchange(raw, `${BIND}<enable xmlns='urn:xmpp:sm:3' resume='true'/>`, incoming("sm", "enabled"), "<enabled/>");
+    const previd = /id='([^']+)'/.exec(enabled.raw)![1]!;
+    const before = raw.transcript.lastSeq;
+
+    await raw.reconnect();
+    const codes = raw.transcript.since(before).filter((entry) => entry.dir === "event").map((entry) => entry.code);
+    expect(codes).toEqual(["dropped", "connecting", "connected"]);
+    expect(raw.transcript.since(0).some((entry) => entry.dir === "out" && entry.kind === "stream-close")).toBe(false);
+    expect(raw.currentState).toBe("online");
+
+    await exchange(raw, header, incoming("features"), "the new connection's features");
+    await exchange(raw, `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${login}</auth>`, incoming("sasl", "success"), "SASL success again");
+    await exchange(raw, header, incoming("features"), "the features after the restart");
+    const resumed = await exchange(raw, `<resume xmlns='urn:xmpp:sm:3' previd='${previd}' h='0'/>`, (entry) => entry.dir === "in" && entry.kind === "sm" && (entry.name === "resumed" || entry.name === "failed"), "<resumed/>");
+    expect(resumed.name).toBe("resumed");
+    await exchange(raw, "<iq type='set' id='u1'><query xmlns='jabber:iq:register'><remove/></query></iq>", (entry) => entry.dir === "in" && entry.attrs?.id === "u1", "the account's removal");
+  });
+});

@@ -29,6 +29,8 @@ export class RawSession extends SessionCore {
   private upgrade: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private tlsFailure: string | undefined;
+  /** The full JID the last bind result named, for a resumed session (XEP-0198 §5). */
+  private boundAs: string | undefined;
 
   constructor(private readonly options: RawSessionOptions) {
     super(options);
@@ -40,6 +42,31 @@ export class RawSession extends SessionCore {
   /** Opens the socket (and TLS for direct TLS); the stream itself is the user's to open. */
   async connect(): Promise<string> {
     if (this.socket !== undefined) throw new Error("this session has connected once already; open a new session to connect again");
+    return this.dial();
+  }
+
+  /**
+   * Drops the connection without a closing tag, as a lost network does (the server keeps a
+   * stream-managed session for resumption, XEP-0198 §5), then dials the same target again.
+   * One session and one transcript go on; the framers start over for the new stream.
+   */
+  async reconnect(): Promise<void> {
+    const old = this.socket;
+    if (this.status.current !== "online" || old === undefined || this.closing !== undefined || this.refusal !== undefined || this.streamOver) {
+      throw new Error("the session is not connected; start a new session");
+    }
+    this.detach(old);
+    old.destroy();
+    this.transcript.resetDirection("out");
+    this.transcript.resetDirection("in");
+    this.transcript.recordEvent("dropped", "dropped the connection without ending the stream, as a lost network would");
+    this.socket = undefined;
+    this.proceedReceived = false;
+    this.upgrade = undefined;
+    await this.dial();
+  }
+
+  private async dial(): Promise<string> {
     const { host, port } = this.options.server;
     const { transport } = this.options;
     this.refuseTargetBeforeDial();
@@ -212,8 +239,11 @@ export class RawSession extends SessionCore {
       if (jid !== undefined && this.status.current === "online") {
         this.transcript.recordEvent("bound", `bound as ${jid}`);
         this.status.set("online", { jid });
+        this.boundAs = jid;
       }
     }
+    // XEP-0198 §5: a resumed session is the one bound before the connection was lost.
+    if (entry.kind === "sm" && entry.name === "resumed" && this.boundAs !== undefined && this.status.current === "online") this.status.set("online", { jid: this.boundAs });
   }
 
   /** Raw mode is TCP only: one write, the error and the closing tag, then our FIN. */

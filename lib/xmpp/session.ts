@@ -15,6 +15,11 @@ export interface XmppSession {
   connect(): Promise<string>;
   /** Writes exactly the text given, in order. */
   send(xml: string): Promise<void>;
+  /**
+   * Raw mode: drops the connection without ending the stream, as a lost network would, and
+   * dials again on the same session and transcript (stream management's resumption, XEP-0198 §5).
+   */
+  reconnect?(): Promise<void>;
   /** Ends the session; `reason` is what the closing event says (by default, that the person closed it). */
   close(reason?: string): Promise<void>;
 }

@@ -24,8 +24,17 @@ describe("ejabberd/ejabberd.yml", () => {
     expect(readMacroDefaults(template).NEGOTIATION_TIMEOUT).toBe(String(30 * 60));
   });
 
-  it("leaves stream management out and keeps registration unthrottled", () => {
-    expect(template).not.toMatch(/^\s+mod_stream_mgmt:/m);
+  it("offers stream management only on the lesson's own host, at a person's pace, and keeps registration unthrottled", () => {
+    // The modules every host gets: no mod_stream_mgmt, which the client library would enable (XEP-0198).
+    const modules = template.slice(template.indexOf("\nmodules:"), template.indexOf("\nappend_host_config:"));
+    expect(modules).toContain("mod_roster:");
+    expect(modules).not.toMatch(/^\s+mod_stream_mgmt:/m);
+    const hosts = template.slice(template.indexOf("\nhosts:"), template.indexOf("\nloglevel:"));
+    expect(hosts.match(/^ {2}- \S+$/gm)).toEqual(["  - localhost", "  - sm.localhost"]);
+    const smHost = template.slice(template.indexOf("\nappend_host_config:"));
+    expect(smHost).toMatch(/^ {2}sm\.localhost:\n {4}modules:\n {6}mod_stream_mgmt:/m);
+    expect(smHost).toMatch(/^ {8}ack_timeout: 1800$/m);
+    expect(smHost).toMatch(/^ {8}resume_timeout: 1800$/m);
     expect(template).toMatch(/^registration_timeout: infinity$/m);
   });
 });

@@ -1,5 +1,6 @@
 import { BARRIER_ID_PREFIX, evaluateCheck } from "../../lib/lessons/check";
 import { scramExchangeFrom } from "../../lib/lessons/scram-exchange";
+import { streamManagementAnswer } from "../../lib/lessons/stream-management";
 import type { CheckResult, Lesson, LessonStep } from "../../lib/lessons/types";
 import { expandLessonText, type LessonVariables } from "../../lib/lessons/variables";
 import type { OpenRequest } from "../../lib/bridge/protocol";
@@ -64,7 +65,7 @@ export class LessonRun {
       mechanism: "PLAIN",
       initialPresence: lesson.initialPresence !== false,
       account: { kind: "fresh" },
-      lesson: { peer: lesson.accounts.peer, ...(lesson.peerInRoom ? { peerInRoom: true } : {}), ...(lesson.otherDevice ? { otherDevice: true } : {}) },
+      lesson: { peer: lesson.accounts.peer, ...(lesson.peerInRoom ? { peerInRoom: true } : {}), ...(lesson.otherDevice ? { otherDevice: true } : {}), ...(lesson.streamManagement ? { streamManagement: true } : {}) },
     };
     const opened = await openLessonSession(request, bundled, allowlistFrom(undefined, defaultAllowlist(bundled)));
     const cleanup = opened.cleanup ?? (async () => undefined);
@@ -97,7 +98,7 @@ export class LessonRun {
   }
 
   check(step: LessonStep): CheckResult {
-    return evaluateCheck(step.check, this.window(), this.variables);
+    return evaluateCheck(step.check, this.window(), this.variables, this.entries);
   }
 
   /** Sends the text as the editor would once loaded: variables filled in, everything in one write. */
@@ -125,6 +126,13 @@ export class LessonRun {
     await until(() => closed() || transcript.since(sentAfterSeq).some((entry) => entry.dir === "in" || entry.code === "closed"), UNBOUND_REPLY_MS);
   }
 
+  /** What the learner does before typing a step that has an action (lessons/README.md, `action`). */
+  async act(step: LessonStep): Promise<void> {
+    if (step.action !== "drop-connection") return;
+    if (this.session.reconnect === undefined) throw new Error(`${this.where(step)}: only a raw session can drop its connection`);
+    await this.session.reconnect();
+  }
+
   /** Sends a step's solution and waits until its check passes; throws with what is still missing. */
   async solve(step: LessonStep, timeoutMs = PASS_TIMEOUT_MS): Promise<CheckResult> {
     await this.sendText(await this.solutionText(step));
@@ -139,6 +147,12 @@ export class LessonRun {
 
   /** The solution file, or for a calculator step what the page's calculator writes from this session's wire. */
   private async solutionText(step: LessonStep): Promise<string> {
+    if (step.calculator === "stream-management") {
+      // XEP-0198 §4: h counts what this session received; sendText fills the lesson's variables after.
+      const answer = streamManagementAnswer(step.solution, this.entries, this.variables);
+      if (!answer.ok) throw new Error(`${this.where(step)}: ${answer.reason}`);
+      return answer.text;
+    }
     if (step.calculator !== "scram") return step.solution;
     const result = await scramExchangeFrom(this.entries, this.session.transcript.revealSecrets(), this.variables.password);
     if (!result.ok) throw new Error(`${this.where(step)}: the SCRAM calculator cannot answer yet: ${result.reason}`);
@@ -155,9 +169,12 @@ export class LessonRun {
     return step ? `${lesson} step ${step.number} (${step.slug})` : lesson;
   }
 
+  /** Bound (or resumed, XEP-0198 §5) on the current connection: a barrier ping gets an answer only then. */
   private isBound(): boolean {
     if (this.lesson.mode === "guided") return true;
-    return this.session.transcript.since(0).some((entry) => entry.code === "bound");
+    const entries = this.session.transcript.since(0);
+    const connected = entries.findLast((entry) => entry.code === "connected")?.seq ?? 0;
+    return entries.some((entry) => entry.seq > connected && (entry.code === "bound" || (entry.dir === "in" && entry.kind === "sm" && entry.name === "resumed")));
   }
 
   private closedReason(): string | undefined {
@@ -173,6 +190,7 @@ export class LessonRun {
 /** Solves steps before `index` on `run`, each until its check passes, and opens the window of step `index`. */
 export async function replaySteps(run: LessonRun, index: number): Promise<void> {
   for (const earlier of run.lesson.steps.slice(0, index)) {
+    await run.act(earlier);
     await run.solve(earlier).catch((error: unknown) => {
       throw new Error(`replaying the earlier steps: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -198,6 +216,7 @@ export async function tryStep(
   let starterWindow: TranscriptEntry[];
   try {
     await replaySteps(starterRun, index);
+    await starterRun.act(step);
     const sent = await starterRun.sendText(step.starter);
     await starterRun.settle(sent);
     starter = starterRun.check(step);
@@ -210,6 +229,7 @@ export async function tryStep(
   const solutionRun = await LessonRun.open(lesson, bundled);
   try {
     await replaySteps(solutionRun, index);
+    await solutionRun.act(step);
     const solution = await solutionRun.solve(step, passTimeoutMs).finally(() => observe?.("solution", solutionRun));
     return { starter, starterWindow, solution, solutionWindow: solutionRun.window() };
   } finally {
