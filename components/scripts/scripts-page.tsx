@@ -64,6 +64,19 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
     });
   }, []);
 
+  // The finished run on view, as the command line writes its JSON report (lib/scripts/report.ts).
+  const finishedRun = runIsCurrent ? finished.find((done) => done.runId === view.runId) : undefined;
+  const exportReport = async () => {
+    if (!finishedRun) return;
+    const { toJson } = await import("@/lib/scripts/report");
+    const url = URL.createObjectURL(new Blob([toJson(finishedRun.report)], { type: "application/json" }));
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = `${fileStem(finishedRun.report.scripts[0]?.name ?? "script")}-report.json`;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
   const nextStep = paused ? (view.current ?? 0) + 1 : 1;
   return (
     <main className={styles.page}>
@@ -91,6 +104,9 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
           <button type="button" className="button" disabled={view.phase === "idle"} onClick={() => void reset()}>
             Reset
           </button>
+          <button type="button" className="button" disabled={!finishedRun} onClick={() => void exportReport()} title="The run's report in the command line's JSON (npm run script -- compare reads it)">
+            Export report (JSON)
+          </button>
           <span className="hint" role="status" data-testid="run-status">
             {runStatus(view.phase, view.verdicts, problem)}
           </span>
@@ -106,6 +122,10 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
       <RunLanes accounts={view.accounts} target={view.target} selected={selected} onSelect={(account, seq) => setSelected((current) => ({ ...current, [account]: seq }))} />
     </main>
   );
+}
+
+function fileStem(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "script";
 }
 
 function runStatus(phase: string, verdicts: readonly ({ passed: boolean } | undefined)[], problem: string | null): string {
