@@ -2,7 +2,7 @@
 
 import styles from "./scripts.module.css";
 import dynamic from "next/dynamic";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ScriptEditor, type ScriptEditorHandle } from "./script-editor";
 import { ScriptFiles } from "./script-files";
 import { ScriptServerForm } from "./script-server-form";
@@ -32,7 +32,17 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
   const text = kept.current?.text ?? "";
   const file = kept.current ? `${kept.current.title}` : first.file;
   const parsed = useParsedScript(text, file);
-  const { view, advance, reset, finished } = useScriptRun();
+  const { view, advance, reset, finished, restoreKept } = useScriptRun();
+  // Once the kept script has loaded: the page as it was, unless it opened something new (a link,
+  // a file, a recording), which shows by itself and has not run.
+  const restored = useRef(false);
+  const keptLoaded = kept.current !== null;
+  const openedNew = kept.openedFrom !== null;
+  useEffect(() => {
+    if (restored.current || !keptLoaded) return;
+    restored.current = true;
+    if (!openedNew) void restoreKept();
+  }, [keptLoaded, openedNew, restoreKept]);
   const [server, setServer] = useState<ScriptServer>({ kind: "bundled", transport: "starttls" });
   const [selected, setSelected] = useState<Record<string, number | null>>({});
   const editor = useRef<ScriptEditorHandle>(null);

@@ -104,17 +104,11 @@ export function useScriptRun() {
   const [finished, setFinished] = useState<FinishedRun[]>([]);
   useRunKeeper(view, finished);
 
-  // A reload shows the last run again, and the finished ones can still be compared.
-  useEffect(() => {
-    let stale = false;
-    void loadKeptRuns().then((kept) => {
-      if (stale) return;
-      setFinished((runs) => (runs.length > 0 ? runs : kept.finished));
-      if (kept.view) dispatch({ type: "restore", view: kept.view });
-    });
-    return () => {
-      stale = true;
-    };
+  /** After a reload: the last run again, and the finished ones to compare (use-kept-runs.ts). */
+  const restoreKept = useCallback(async () => {
+    const kept = await loadKeptRuns();
+    setFinished((runs) => (runs.length > 0 ? runs : kept.finished));
+    if (kept.view) dispatch({ type: "restore", view: kept.view });
   }, []);
 
   const closeSessions = useCallback(async (run: LiveRun) => {
@@ -223,7 +217,7 @@ export function useScriptRun() {
     [begin, reset, closeSessions],
   );
 
-  return { view, advance, reset, finished };
+  return { view, advance, reset, finished, restoreKept };
 }
 
 interface OpenedAccount {
