@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import zlib from "node:zlib";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { E2E_PROSODY } from "../scripts/lib/instances";
@@ -136,6 +137,20 @@ test("a broken script says where; the fixed one runs a step at a time through th
   await editor(other).fill(`name: big\n# ${noise}\n`);
   await other.getByRole("button", { name: "Link", exact: true }).click();
   await expect(other.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
+
+  // A single stanza and a lesson step open from links the same way (packed here as another encoder
+  // would): shown where they belong, said to be unsent, with the server they would go to.
+  const pack = (text: string) => zlib.deflateRawSync(Buffer.from(text)).toString("base64url");
+  await other.goto(`/playground#stanza=${pack(`<message to="bob@localhost" type="chat"><body>a linked stanza</body></message>`)}`);
+  await expect(pane(other).getByTestId("stanza-editor").locator(".view-lines")).toContainText("a linked stanza");
+  await expect(other.getByTestId("stanza-opened-from")).toContainText("has not been sent. Send sends it once this pane is connected, to the server the form above names");
+  expect(new URL(other.url()).hash).toBe("");
+  await other.goto(`/lessons/message#at=thread&step=${pack(`<message to="{{peer}}" type="chat" id="{{id}}"><body>a linked step from {{me}}</body></message>`)}`);
+  await expect(other.getByRole("list", { name: "Steps" }).getByRole("button").nth(1)).toHaveAttribute("aria-current", "step");
+  await expect(other.getByTestId("step-opened-from")).toContainText("has not been sent. Send sends it on your lesson session, to the bundled server");
+  // The template is filled with this learner's own account.
+  await expect(other.getByTestId("stanza-editor").locator(".view-lines")).toContainText(/a linked step from [^\s{]+@localhost/);
+  expect(sent.filter((frame) => frame.includes('"op":"send"'))).toEqual([]);
 });
 
 test("stanzas recorded in the workbench replay on ejabberd and on Prosody (a given account); the comparison shows where they differ; the report exports as the command line's JSON", async ({ page, context }) => {
