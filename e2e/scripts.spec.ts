@@ -137,19 +137,22 @@ test("a broken script says where; the fixed one runs a step at a time through th
   await editor(other).fill(`name: big\n# ${noise}\n`);
   await other.getByRole("button", { name: "Link", exact: true }).click();
   await expect(other.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
+});
 
-  // A single stanza and a lesson step open from links the same way (packed here as another encoder
-  // would): shown where they belong, said to be unsent, with the server they would go to.
+test("a single stanza and a lesson step open from links: shown where they belong, unsent, with the server they would go to", async ({ page }) => {
+  const sent: string[] = [];
+  page.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
+  // Packed here as another encoder would (deflate-raw, base64url); the Link button's own packing is the script link's, above.
   const pack = (text: string) => zlib.deflateRawSync(Buffer.from(text)).toString("base64url");
-  await other.goto(`/playground#stanza=${pack(`<message to="bob@localhost" type="chat"><body>a linked stanza</body></message>`)}`);
-  await expect(pane(other).getByTestId("stanza-editor").locator(".view-lines")).toContainText("a linked stanza");
-  await expect(other.getByTestId("stanza-opened-from")).toContainText("has not been sent. Send sends it once this pane is connected, to the server the form above names");
-  expect(new URL(other.url()).hash).toBe("");
-  await other.goto(`/lessons/message#at=thread&step=${pack(`<message to="{{peer}}" type="chat" id="{{id}}"><body>a linked step from {{me}}</body></message>`)}`);
-  await expect(other.getByRole("list", { name: "Steps" }).getByRole("button").nth(1)).toHaveAttribute("aria-current", "step");
-  await expect(other.getByTestId("step-opened-from")).toContainText("has not been sent. Send sends it on your lesson session, to the bundled server");
+  await page.goto(`/playground#stanza=${pack(`<message to="bob@localhost" type="chat"><body>a linked stanza</body></message>`)}`);
+  await expect(pane(page).getByTestId("stanza-editor").locator(".view-lines")).toContainText("a linked stanza");
+  await expect(page.getByTestId("stanza-opened-from")).toContainText("has not been sent. Send sends it once this pane is connected, to the server the form above names");
+  expect(new URL(page.url()).hash).toBe("");
+  await page.goto(`/lessons/message#at=thread&step=${pack(`<message to="{{peer}}" type="chat" id="{{id}}"><body>a linked step from {{me}}</body></message>`)}`);
+  await expect(page.getByRole("list", { name: "Steps" }).getByRole("button").nth(1)).toHaveAttribute("aria-current", "step");
+  await expect(page.getByTestId("step-opened-from")).toContainText("has not been sent. Send sends it on your lesson session, to the bundled server");
   // The template is filled with this learner's own account.
-  await expect(other.getByTestId("stanza-editor").locator(".view-lines")).toContainText(/a linked step from [^\s{]+@localhost/);
+  await expect(page.getByTestId("stanza-editor").locator(".view-lines")).toContainText(/a linked step from [^\s{]+@localhost/);
   expect(sent.filter((frame) => frame.includes('"op":"send"'))).toEqual([]);
 });
 

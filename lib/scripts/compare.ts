@@ -29,6 +29,8 @@ export interface ComparedReport {
 export interface Difference {
   script: string;
   step?: string;
+  /** The step's position in the script (0-based): names may repeat, positions do not. */
+  stepIndex?: number;
   /** What differs, in a sentence. */
   what: string;
   /** The raw entries on each side (none where that side has nothing). */
@@ -146,12 +148,12 @@ export function compareReports(a: { label: string; report: ComparedReport }, b: 
       const [x, y] = [left.steps[index], right.steps[index]];
       const step = x?.name ?? y!.name;
       if (!x || !y) {
-        differences.push({ script: left.name, step, what: `step ${index + 1} ran only on ${x ? a.label : b.label}`, a: [], b: [] });
+        differences.push({ script: left.name, step, stepIndex: index, what: `step ${index + 1} ran only on ${x ? a.label : b.label}`, a: [], b: [] });
         continue;
       }
       const found = compareStep(x.window, y.window, valuesOf(left, index), valuesOf(right, index));
       if (found.length === 0) equalSteps++;
-      for (const difference of found) differences.push({ script: left.name, step, ...difference });
+      for (const difference of found) differences.push({ script: left.name, step, stepIndex: index, ...difference });
     }
   }
   for (const right of byFile.values()) differences.push({ script: right.name, what: `only ${b.label} ran ${right.file}`, a: [], b: [] });
