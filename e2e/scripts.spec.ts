@@ -10,10 +10,11 @@ import { disconnectIfOnline, lanes as paneLanes, pane, ping, sendStanza } from "
  * /scripts as a person uses it (issue 14): a script with a mistake, the parser's line and
  * field, the fix, a step at a time and then the rest on fresh accounts of the bundled server
  * (made by the bridge for the run, so this spec shares no account with any other), each
- * step's verdict and the entries that decided it; a reload keeps the script, and its link
- * opens it in another tab without running it. And stanzas recorded in the workbench, replayed
- * on the bundled ejabberd and on the e2e Prosody (an account registered for this test only),
- * compared, and the run's report exported.
+ * step's verdict and the entries that decided it, both accounts' streams; a reload keeps the
+ * script and the run. Links to a script, a stanza and a lesson step open without running or
+ * sending. Stanzas recorded in the workbench replay; a recorded script runs on the bundled
+ * ejabberd and on the e2e Prosody (an account registered for that test only), the two runs
+ * compare, and the run's report exports.
  */
 
 const FIXED = `name: Ping, write to bob, then expect what does not come
@@ -38,6 +39,25 @@ steps:
       - { name: ping, dir: out, stanza: iq }
       - { dir: in, stanza: iq, type: error, answers: ping }
 `;
+/** What "Make a script" writes for a ping and a version query (XEP-0092) sent in the workbench. */
+const RECORDED = `name: Recorded 2 stanzas
+accounts:
+  alice: fresh
+steps:
+  - name: iq get to {{domain}}
+    send: |-
+      <iq type="get" id="{{id}}" to="{{domain}}"><ping xmlns="urn:xmpp:ping"/></iq>
+    expect:
+      - { name: sent, dir: out, stanza: iq, type: get }
+      - { dir: in, stanza: iq, type: result, answers: sent }
+  - name: iq get to {{domain}}
+    send: |-
+      <iq type="get" id="{{id}}" to="{{domain}}"><query xmlns="jabber:iq:version"/></iq>
+    expect:
+      - { name: sent, dir: out, stanza: iq, type: get }
+      - { dir: in, stanza: iq, type: result, answers: sent }
+`;
+
 // The typo a person makes: a variable nothing defines.
 const BROKEN = FIXED.replace("to='{{domain}}'", "to='{{domian}}'");
 
@@ -53,7 +73,7 @@ async function typeScript(page: Page, text: string) {
   await page.keyboard.insertText(text);
 }
 
-test("a broken script says where; the fixed one runs a step at a time through the bridge; a reload keeps it; its link opens in another tab without running", async ({ page, context }) => {
+test("a broken script says where; the fixed one runs a step at a time through the bridge; a reload keeps it; its link opens in another tab without running", async ({ page }) => {
   await page.goto("/scripts");
   await typeScript(page, BROKEN);
   const parse = page.getByTestId("script-parse");
@@ -112,7 +132,11 @@ test("a broken script says where; the fixed one runs a step at a time through th
   await expect(lanes.getByTestId("entry-in")).toHaveCount(kept);
   await expect(compare.getByTestId("compare-summary")).toContainText("3 step(s) equal once normalized");
   await expect(page.getByTestId("run-status")).toContainText("2 of 3 step(s) passed");
+});
 
+test("a script, a single stanza and a lesson step open from links: shown where they belong, unsent, with the server they would go to", async ({ page, context }) => {
+  await page.goto("/scripts");
+  await typeScript(page, FIXED);
   // Share: the link carries the script itself.
   await page.getByRole("button", { name: "Link", exact: true }).click();
   const url = await page.getByTestId("script-link").inputValue();
@@ -137,30 +161,22 @@ test("a broken script says where; the fixed one runs a step at a time through th
   await editor(other).fill(`name: big\n# ${noise}\n`);
   await other.getByRole("button", { name: "Link", exact: true }).click();
   await expect(other.getByRole("alert").filter({ hasText: "more than the 16,000 a link may carry" })).toContainText("export it as a file");
-});
 
-test("a single stanza and a lesson step open from links: shown where they belong, unsent, with the server they would go to", async ({ page }) => {
-  const sent: string[] = [];
-  page.on("websocket", (socket) => socket.on("framesent", (frame) => sent.push(String(frame.payload))));
-  // Packed here as another encoder would (deflate-raw, base64url); the Link button's own packing is the script link's, above.
+  // A single stanza and a lesson step, packed here as another encoder would (deflate-raw, base64url).
   const pack = (text: string) => zlib.deflateRawSync(Buffer.from(text)).toString("base64url");
-  await page.goto(`/playground#stanza=${pack(`<message to="bob@localhost" type="chat"><body>a linked stanza</body></message>`)}`);
-  await expect(pane(page).getByTestId("stanza-editor").locator(".view-lines")).toContainText("a linked stanza");
-  await expect(page.getByTestId("stanza-opened-from")).toContainText("has not been sent. Send sends it once this pane is connected, to the server the form above names");
-  expect(new URL(page.url()).hash).toBe("");
-  await page.goto(`/lessons/message#at=thread&step=${pack(`<message to="{{peer}}" type="chat" id="{{id}}"><body>a linked step from {{me}}</body></message>`)}`);
-  await expect(page.getByRole("list", { name: "Steps" }).getByRole("button").nth(1)).toHaveAttribute("aria-current", "step");
-  await expect(page.getByTestId("step-opened-from")).toContainText("has not been sent. Send sends it on your lesson session, to the bundled server");
+  await other.goto(`/playground#stanza=${pack(`<message to="bob@localhost" type="chat"><body>a linked stanza</body></message>`)}`);
+  await expect(other.getByTestId("stanza-opened-from")).toContainText("has not been sent. Send sends it once this pane is connected, to the server the form above names");
+  await expect(pane(other).getByTestId("stanza-editor").locator(".view-lines")).toContainText("a linked stanza");
+  expect(new URL(other.url()).hash).toBe("");
+  await other.goto(`/lessons/message#at=thread&step=${pack(`<message to="{{peer}}" type="chat" id="{{id}}"><body>a linked step from {{me}}</body></message>`)}`);
+  await expect(other.getByTestId("step-opened-from")).toContainText("has not been sent. Send sends it on your lesson session, to the bundled server");
+  await expect(other.getByRole("list", { name: "Steps" }).getByRole("button").nth(1)).toHaveAttribute("aria-current", "step");
   // The template is filled with this learner's own account.
-  await expect(page.getByTestId("stanza-editor").locator(".view-lines")).toContainText(/a linked step from [^\s{]+@localhost/);
+  await expect(other.getByTestId("stanza-editor").locator(".view-lines")).toContainText(/a\slinked\sstep\sfrom\s[^\s{]+@localhost/);
   expect(sent.filter((frame) => frame.includes('"op":"send"'))).toEqual([]);
 });
 
-test("stanzas recorded in the workbench replay on ejabberd and on Prosody (a given account); the comparison shows where they differ; the report exports as the command line's JSON", async ({ page, context }) => {
-  // A given account on the e2e Prosody, of this test's own (no other spec knows its name).
-  const prosodyUser = `scripts-${Date.now().toString(36)}`;
-  const registered = registerProsodyUser(E2E_PROSODY, prosodyUser, prosodyUser);
-
+test("stanzas recorded in the workbench open as a script in the scripts page, not run, and replay on a fresh account", async ({ page, context }) => {
   // Record: a fresh account in the workbench, "Record from now", a ping and a version query (XEP-0092).
   await page.goto("/playground");
   await pane(page).getByRole("button", { name: "Fresh account" }).click();
@@ -178,11 +194,23 @@ test("stanzas recorded in the workbench replay on ejabberd and on Prosody (a giv
   await expect(editor(scripts)).toHaveValue(/send: \|-\n\s+<iq type="get" id="\{\{id\}\}" to="\{\{domain\}\}"><ping xmlns="urn:xmpp:ping"\/><\/iq>/);
   await expect(scripts.getByTestId("script-parse")).toContainText("Reads well: 2 step(s), account(s) alice (fresh)");
   await expect(steps(scripts).nth(0)).toHaveAttribute("data-state", "not run");
-  await expect(scripts.getByRole("button", { name: "Export report (JSON)" })).toBeDisabled();
   // Replayed on a fresh account of its own, the answers it recorded are what it expects.
   await scripts.getByRole("button", { name: "Run all" }).click();
   await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 step(s) passed");
+  await expect(editor(scripts)).toHaveValue(RECORDED);
   await disconnectIfOnline(page);
+});
+
+test("a recorded script replays on ejabberd and on Prosody (a given account); the comparison shows where they differ; the report exports as the command line's JSON", async ({ page }) => {
+  // A given account on the e2e Prosody, of this test's own (no other spec knows its name).
+  const prosodyUser = `scripts-${Date.now().toString(36)}`;
+  const registered = registerProsodyUser(E2E_PROSODY, prosodyUser, prosodyUser);
+  const scripts = page;
+  await scripts.goto("/scripts");
+  await typeScript(scripts, RECORDED);
+  await expect(scripts.getByRole("button", { name: "Export report (JSON)" })).toBeDisabled();
+  await scripts.getByRole("button", { name: "Run all" }).click();
+  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 step(s) passed");
 
   // The same script on Prosody, as the account given for alice, over plain TCP on loopback.
   await registered;
