@@ -73,7 +73,7 @@ async function typeScript(page: Page, text: string) {
   await page.keyboard.insertText(text);
 }
 
-test("a broken script says where; the fixed one runs a step at a time through the bridge; a reload keeps it; its link opens in another tab without running", async ({ page }) => {
+test("a broken script says where; the fixed two-account script runs a step at a time through the bridge; a reload keeps the script and the run", async ({ page }) => {
   await page.goto("/scripts");
   await typeScript(page, BROKEN);
   const parse = page.getByTestId("script-parse");
