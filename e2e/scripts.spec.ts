@@ -245,4 +245,13 @@ test("a recorded script replays on ejabberd and on Prosody (a given account); th
   expect(report.scripts[0]!.steps[1]!.window.map((entry) => entry.raw).join("")).toContain("<name>Prosody</name>");
   // No password reaches a report.
   expect(JSON.stringify(report)).not.toContain(Buffer.from(`\0${prosodyUser}\0${prosodyUser}`).toString("base64"));
+
+  // The bundled suite's kept reports, as a table of server × check, the stanzas behind each cell.
+  await scripts.getByRole("link", { name: "The compliance suite on ejabberd and Prosody" }).click();
+  const table = scripts.getByTestId("suite-table");
+  await expect(table.getByRole("columnheader")).toContainText(["check", /^ejabberd 23\.01/, /^Prosody 0\.12/]);
+  const mam = table.getByRole("row").filter({ hasText: "xep-0313-mam.yaml" });
+  await expect(mam.getByRole("cell")).toHaveText(["passed", "not offered"]);
+  await mam.getByRole("cell").nth(1).getByText("not offered").click();
+  await expect(mam.getByRole("cell").nth(1).locator("pre")).toContainText("not offered: ");
 });

@@ -128,6 +128,9 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
         )}
         {script && <StepList script={script} verdicts={runIsCurrent ? view.verdicts : []} current={runIsCurrent ? view.current : null} running={busy} onShowEntry={showEntry} onGoToLine={(line) => editor.current?.goToLine(line)} />}
         {finished.length >= 2 && <CompareRuns runs={finished} />}
+        <p className="hint">
+          <a href="/scripts/suite">The compliance suite on ejabberd and Prosody</a>: a table of server × check with the stanzas behind each cell.
+        </p>
       </div>
       <RunLanes accounts={view.accounts} target={view.target} selected={selected} onSelect={(account, seq) => setSelected((current) => ({ ...current, [account]: seq }))} />
     </main>
