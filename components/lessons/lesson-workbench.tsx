@@ -282,6 +282,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             </li>
           ))}
         </ol>
+        {/* Here, not beside Send: from Send, Tab goes on to the verdict's Next step (e2e/lessons-keyboard.spec.ts). */}
+        <div className="row" style={{ flexWrap: "wrap", alignItems: "center" }}>
+          <ShareLink kind="step" text={() => (shownVariables ? carryVariables(draft, shownVariables, PLACEHOLDERS) : draft)} params={{ at: step.slug }} testId="step-link" />
+          <span className="hint">a link to this step with the XML in your editor (your account&apos;s values become variables)</span>
+        </div>
         <PanelBoundary name="This step" resetKey={`${step.slug}:${view.generation}`}>
         <VerdictHost value={verdictHost}>
         <StepPanel
@@ -327,7 +332,6 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
             </button>
-            <ShareLink kind="step" text={() => (shownVariables ? carryVariables(draft, shownVariables, PLACEHOLDERS) : draft)} params={{ at: step.slug }} testId="step-link" />
             {!online && <span className="hint">{view.status === "closed" ? "The session ended: start a new one." : "Waiting for your session…"}</span>}
             {linked.opened && (
               <p className="hint" role="status" data-testid="step-opened-from">
