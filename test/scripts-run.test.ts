@@ -11,9 +11,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseScript } from "../lib/scripts/parse";
 import { allowlistFrom } from "../server/allowlist";
 import { TEST_PROSODY, TEST_SERVER } from "../scripts/lib/instances";
-import { compareReports, type ComparedReport } from "../lib/scripts/compare";
+import { compareReports, formatComparison, type ComparedReport } from "../lib/scripts/compare";
 import { scriptVerdict, toJson, type RunReport } from "../lib/scripts/report";
 import { runScript } from "../scripts/lib/run-script";
+import { openScriptSession } from "../scripts/lib/script-session";
+import { recordScript } from "../lib/scripts/record";
+import { until } from "../lib/xmpp/until";
 import { runScripts, suiteFiles } from "../scripts/lib/run-scripts";
 import type { ScriptTarget } from "../scripts/lib/script-session";
 
@@ -122,6 +125,59 @@ describe.each(SERVERS)("the compliance suite on $name", ({ name, instance }) => 
       for (const step of script.steps) expect(step.matched.length, `${script.file}: ${step.name}`).toBeGreaterThan(0);
     }
     expect(report.software).toMatch(name === "ejabberd" ? /^ejabberd / : /^Prosody /);
+  });
+});
+
+describe("record ten stanzas, replay them on both servers, compare", () => {
+  // What a developer types in a session (issue 14, "Done means"): ten stanzas of several kinds.
+  const TEN = (jid: string) => [
+    `<iq type='get' id='r1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>`,
+    `<iq type='get' id='r2' to='localhost'><query xmlns='jabber:iq:version'/></iq>`,
+    `<iq type='get' id='r3' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
+    `<iq type='get' id='r4' to='localhost'><query xmlns='http://jabber.org/protocol/disco#items'/></iq>`,
+    `<iq type='get' id='r5'><query xmlns='jabber:iq:roster'/></iq>`,
+    `<iq type='set' id='r6'><query xmlns='jabber:iq:roster'><item jid='friend@localhost' name='Friend'/></query></iq>`,
+    `<iq type='get' id='r7'><query xmlns='jabber:iq:roster'/></iq>`,
+    `<message to='${jid}' type='chat' id='r8'><body>note to self</body></message>`,
+    `<presence id='r9'><status>recording</status></presence>`,
+    `<iq type='get' id='r10' to='${jid.split("/")[0]}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
+  ];
+
+  it("a recorded session of ten stanzas becomes a script that passes on ejabberd, runs on Prosody, and the comparison names the real differences", async () => {
+    const opened = await openScriptSession(target(TEST_SERVER), { kind: "fresh" }, allowlist);
+    let text: string;
+    try {
+      const from = opened.session.transcript.lastSeq;
+      for (const stanza of TEN(opened.jid)) await opened.session.send(stanza);
+      const answered = () => ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r10"].every((id) => opened.session.transcript.since(from).some((entry) => entry.dir === "in" && entry.attrs?.id === id));
+      expect(await until(answered, 5_000)).toBe(true);
+      text = recordScript({ entries: opened.session.transcript.since(from), jid: opened.jid, domain: "localhost", name: "Ten recorded stanzas" });
+    } finally {
+      await opened.close();
+    }
+    // The session's own JIDs, ids and the domain are variables now: the file runs on any account.
+    expect(text).not.toContain(opened.jid.split("/")[0]);
+    expect(text).not.toMatch(/id="r\d+"/);
+    const script = parseScript(text, "recorded.yaml");
+    expect(script.steps).toHaveLength(10);
+
+    const [onEjabberd, onProsody] = await Promise.all([runScript(script, { target: target(TEST_SERVER), allowlist }), runScript(script, { target: target(TEST_PROSODY), allowlist })]);
+    expect(onEjabberd.steps.filter((step) => !step.passed).map((step) => step.reason)).toEqual([]);
+    // Prosody answers the ping, the version query and the roster the way ejabberd did.
+    expect(onProsody.steps.filter((_, index) => [0, 1, 4, 5, 6].includes(index)).map((step) => [step.name, step.passed])).toEqual(onEjabberd.steps.filter((_, index) => [0, 1, 4, 5, 6].includes(index)).map((step) => [step.name, true]));
+
+    const compared = compareReports({ label: "ejabberd", report: read({ server: "ejabberd", startedAt: "", passed: true, scripts: [onEjabberd] }) }, { label: "prosody", report: read({ server: "prosody", startedAt: "", passed: true, scripts: [onProsody] }) });
+    // The ping (step 1) is the same answer once ids and JIDs are set aside; the software's name is not.
+    const version = compared.differences.filter((difference) => difference.a.some((entry) => /<name>[^<]*<\/name>/.test(entry.raw)));
+    expect(version).toHaveLength(1);
+    expect(version[0]!.a[0]!.raw).toContain("<name>ejabberd</name>");
+    expect(version[0]!.b[0]!.raw).toContain("<name>Prosody</name>");
+    expect(version[0]!.stepIndex).toBe(1);
+    // Where they really differ: the server's features and services (disco#info, disco#items), the roster's version (XEP-0237).
+    const differing = new Set(compared.differences.map((difference) => difference.stepIndex));
+    expect([2, 3, 4].every((index) => differing.has(index))).toBe(true);
+    expect(formatComparison(compared)).toContain("<item jid='conference.localhost'/>");
+    expect(differing.has(0)).toBe(false);
   });
 });
 

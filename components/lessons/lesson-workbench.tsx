@@ -9,7 +9,9 @@ import { StreamLanes } from "@/components/stream/stream-lanes";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { useMediaQuery } from "@/components/ui/use-media-query";
 import { markStepPassed, openStep, standingOf } from "@/lib/lessons/progress";
-import { carryVariables, expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
+import { PLACEHOLDERS, carryVariables, expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
+import { ShareLink } from "@/components/files/share-link";
+import { useLinkedText } from "@/components/files/use-linked-text";
 import { useSendHistory } from "@/components/workbench/use-send-history";
 import type { LessonData } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
@@ -97,6 +99,19 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
     [editedText, starterText, shownVariables],
   );
   const setDraft = (text: string) => setEdited({ key: starterKey, text, variables: shownVariables });
+  // A step from a link (#at=STEP&step=XML): that step opens with the XML in the editor, unsent.
+  // The link holds the XML as a template ({{me}}, ...), filled with this learner's own values.
+  const [linkedStep, setLinkedStep] = useState<{ step: string; text: string } | null>(null);
+  const linked = useLinkedText("step", (text, params) => {
+    const index = lesson.steps.findIndex((candidate) => candidate.slug === params.at);
+    if (index < 0) return `This link is for a step "${params.at ?? ""}" that this lesson does not have; its XML was not opened.`;
+    openStepAt(index);
+    setLinkedStep({ step: params.at!, text });
+  });
+  if (linkedStep !== null && linkedStep.step === step.slug) {
+    setEdited({ key: starterKey, text: linkedStep.text, variables: PLACEHOLDERS });
+    setLinkedStep(null);
+  }
   const { history, remember } = useSendHistory(`lesson:${lesson.slug}`);
   const [help, setHelp] = useState<{ step: string; hintsShown: number; goalShown: boolean; solved: boolean }>({ step: step.slug, hintsShown: 0, goalShown: false, solved: false });
   const stepHelp = help.step === step.slug ? help : { step: step.slug, hintsShown: 0, goalShown: false, solved: false };
@@ -285,6 +300,11 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
             </li>
           ))}
         </ol>
+        {/* Here, not beside Send: from Send, Tab goes on to the verdict's Next step (e2e/lessons-keyboard.spec.ts). */}
+        <div className="row" style={{ flexWrap: "wrap", alignItems: "center" }}>
+          <ShareLink kind="step" text={() => (shownVariables ? carryVariables(draft, shownVariables, PLACEHOLDERS) : draft)} params={{ at: step.slug }} testId="step-link" />
+          <span className="hint">a link to this step with the XML in your editor (your account&apos;s values become variables)</span>
+        </div>
         <PanelBoundary name="This step" resetKey={`${step.slug}:${view.generation}`}>
         <VerdictHost value={verdictHost}>
         <StepPanel
@@ -336,6 +356,16 @@ export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
               </button>
             )}
             {!online && <span className="hint">{view.status === "closed" ? "The session ended: start a new one." : "Waiting for your session…"}</span>}
+            {linked.opened && (
+              <p className="hint" role="status" data-testid="step-opened-from">
+                Opened from a link: this step&apos;s XML has not been sent. Send sends it on your lesson session, to the bundled server{variables ? ` (${variables.domain})` : ""}, as {view.jid ?? "your lesson account"}.
+              </p>
+            )}
+            {linked.problem && (
+              <p className="error-text" role="alert">
+                {linked.problem}
+              </p>
+            )}
             {sendError && (
               <span role="alert" className="error-text">
                 {sendError}

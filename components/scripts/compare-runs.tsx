@@ -45,7 +45,7 @@ export function CompareRuns({ runs }: { runs: readonly FinishedRun[] }) {
       ) : (
         <>
           <p data-testid="compare-summary">
-            {comparison.equalSteps} step(s) equal once normalized (ids, stamps, resources, the runs&apos; own accounts), {comparison.differences.length} difference(s).
+            {comparison.equalSteps} step(s) equal once normalized (ids, timestamps, resources, the runs&apos; own accounts, feature order), {comparison.differences.length} difference(s).
           </p>
           <ul className={styles.differences}>
             {comparison.differences.map((difference, index) => (

@@ -1,8 +1,8 @@
 "use client";
 
 import styles from "./scripts.module.css";
-import { useRef, useState } from "react";
-import { scriptToFragment } from "@/lib/scripts/link";
+import { useRef } from "react";
+import { ShareLink } from "@/components/files/share-link";
 import type { ExampleScript } from "./scripts-page";
 import type { useKeptScripts } from "./use-kept-scripts";
 
@@ -20,14 +20,6 @@ steps:
 /** Keep and share: the scripts kept in this browser, files in and out, and a link that carries the script itself. */
 export function ScriptFiles({ kept, text, title, examples, disabled }: { kept: ReturnType<typeof useKeptScripts>; text: string; title: string; examples: readonly ExampleScript[]; disabled: boolean }) {
   const fileInput = useRef<HTMLInputElement>(null);
-  const [link, setLink] = useState<{ ok: true; url: string } | { ok: false; problem: string } | null>(null);
-  const [status, setStatus] = useState("");
-
-  async function share() {
-    const made = await scriptToFragment(text);
-    setLink(made.ok ? { ok: true, url: `${window.location.origin}${window.location.pathname}#${made.fragment}` } : made);
-    if (made.ok) setStatus("");
-  }
 
   function exportFile() {
     const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
@@ -74,9 +66,6 @@ export function ScriptFiles({ kept, text, title, examples, disabled }: { kept: R
         <button type="button" className="button small" onClick={exportFile}>
           Export
         </button>
-        <button type="button" className="button small" onClick={() => void share()}>
-          Link
-        </button>
         <details className={styles.examples}>
           <summary>Examples</summary>
           <ul>
@@ -89,35 +78,9 @@ export function ScriptFiles({ kept, text, title, examples, disabled }: { kept: R
             ))}
           </ul>
         </details>
+        {/* Last in the row: the link it makes takes a row of its own below the buttons. */}
+        <ShareLink kind="script" text={() => text} testId="script-link" />
       </div>
-      {link && !link.ok && (
-        <p className="error-text" role="alert">
-          {link.problem}
-        </p>
-      )}
-      {link?.ok && (
-        <div className={`row ${styles.link}`}>
-          <label>
-            Link to this script (it holds the whole script; nothing is stored on the server)
-            <input readOnly value={link.url} data-testid="script-link" onFocus={(event) => event.target.select()} />
-          </label>
-          <button
-            type="button"
-            className="button small"
-            onClick={() =>
-              (navigator.clipboard?.writeText(link.url) ?? Promise.reject(new Error("no clipboard"))).then(
-                () => setStatus("Copied."),
-                () => setStatus("The browser refused the clipboard: select the link and copy it."),
-              )
-            }
-          >
-            Copy
-          </button>
-          <span className="hint" role="status">
-            {status}
-          </span>
-        </div>
-      )}
     </section>
   );
 }

@@ -2,7 +2,7 @@
 
 import styles from "./scripts.module.css";
 import dynamic from "next/dynamic";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ScriptEditor, type ScriptEditorHandle } from "./script-editor";
 import { ScriptFiles } from "./script-files";
 import { ScriptServerForm } from "./script-server-form";
@@ -32,7 +32,17 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
   const text = kept.current?.text ?? "";
   const file = kept.current ? `${kept.current.title}` : first.file;
   const parsed = useParsedScript(text, file);
-  const { view, advance, reset, finished } = useScriptRun();
+  const { view, advance, reset, finished, restoreKept } = useScriptRun();
+  // Once the kept script has loaded: the page as it was, unless it opened something new (a link,
+  // a file, a recording), which shows by itself and has not run.
+  const restored = useRef(false);
+  const keptLoaded = kept.current !== null;
+  const openedNew = kept.openedFrom !== null;
+  useEffect(() => {
+    if (restored.current || !keptLoaded) return;
+    restored.current = true;
+    if (!openedNew) void restoreKept();
+  }, [keptLoaded, openedNew, restoreKept]);
   const [server, setServer] = useState<ScriptServer>({ kind: "bundled", transport: "starttls" });
   const [selected, setSelected] = useState<Record<string, number | null>>({});
   const editor = useRef<ScriptEditorHandle>(null);
@@ -64,6 +74,19 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
     });
   }, []);
 
+  // The finished run on view, as the command line writes its JSON report (lib/scripts/report.ts).
+  const finishedRun = runIsCurrent ? finished.find((done) => done.runId === view.runId) : undefined;
+  const exportReport = async () => {
+    if (!finishedRun) return;
+    const { toJson } = await import("@/lib/scripts/report");
+    const url = URL.createObjectURL(new Blob([toJson(finishedRun.report)], { type: "application/json" }));
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = `${fileStem(finishedRun.report.scripts[0]?.name ?? "script")}-report.json`;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
   const nextStep = paused ? (view.current ?? 0) + 1 : 1;
   return (
     <main className={styles.page}>
@@ -91,6 +114,9 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
           <button type="button" className="button" disabled={view.phase === "idle"} onClick={() => void reset()}>
             Reset
           </button>
+          <button type="button" className="button" disabled={!finishedRun} onClick={() => void exportReport()} title="The run's report in the command line's JSON (npm run script -- compare reads it)">
+            Export report (JSON)
+          </button>
           <span className="hint" role="status" data-testid="run-status">
             {runStatus(view.phase, view.verdicts, problem)}
           </span>
@@ -102,10 +128,17 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
         )}
         {script && <StepList script={script} verdicts={runIsCurrent ? view.verdicts : []} current={runIsCurrent ? view.current : null} running={busy} onShowEntry={showEntry} onGoToLine={(line) => editor.current?.goToLine(line)} />}
         {finished.length >= 2 && <CompareRuns runs={finished} />}
+        <p className="hint">
+          <a href="/scripts/suite">The compliance suite on ejabberd and Prosody</a>: a table of server × check with the stanzas behind each cell.
+        </p>
       </div>
       <RunLanes accounts={view.accounts} target={view.target} selected={selected} onSelect={(account, seq) => setSelected((current) => ({ ...current, [account]: seq }))} />
     </main>
   );
+}
+
+function fileStem(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "script";
 }
 
 function runStatus(phase: string, verdicts: readonly ({ passed: boolean } | undefined)[], problem: string | null): string {

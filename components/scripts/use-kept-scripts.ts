@@ -20,7 +20,9 @@ export interface OpenedFrom {
 }
 
 let library: Promise<{ ok: true; library: ScriptLibrary } | { ok: false; message: string }> | null = null;
-const libraryOnce = () => (library ??= openScriptLibrary());
+/** This tab's one connection to the scripts database (kept scripts and kept runs). */
+export const keptLibrary = () => (library ??= openScriptLibrary());
+const libraryOnce = keptLibrary;
 
 function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

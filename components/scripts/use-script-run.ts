@@ -8,7 +8,9 @@ import type { ScriptSession, StepVerdict, Stepper } from "@/lib/scripts/run";
 import type { Script } from "@/lib/scripts/types";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
+import { KEPT_RUNS } from "@/lib/persistence/script-library";
 import type { ScriptServer } from "./script-server";
+import { loadKeptRuns, useRunKeeper } from "./use-kept-runs";
 
 /**
  * A script run in the page: one bridge session per account (the browser speaks only the
@@ -27,6 +29,8 @@ export interface RunAccount {
 }
 
 export interface RunView {
+  /** When the run began (epoch ms): its key among the kept runs (use-kept-runs.ts). */
+  runId: number | null;
   phase: RunPhase;
   /** The text of the script this run belongs to: an edit starts a new run. */
   text: string | null;
@@ -41,19 +45,20 @@ export interface RunView {
 }
 
 type Action =
-  | { type: "opening"; text: string; accounts: RunAccount[]; steps: number }
+  | { type: "opening"; runId: number; text: string; accounts: RunAccount[]; steps: number }
   | { type: "account"; name: string; jid?: string; state: SessionState }
   | { type: "target"; target: string }
   | { type: "phase"; phase: RunPhase; current?: number | null; message?: string }
   | { type: "verdict"; index: number; verdict: StepVerdict }
-  | { type: "reset" };
+  | { type: "reset" }
+  | { type: "restore"; view: RunView };
 
-const INITIAL: RunView = { phase: "idle", text: null, target: null, accounts: [], verdicts: [], current: null, message: null };
+const INITIAL: RunView = { runId: null, phase: "idle", text: null, target: null, accounts: [], verdicts: [], current: null, message: null };
 
 function reducer(view: RunView, action: Action): RunView {
   switch (action.type) {
     case "opening":
-      return { ...INITIAL, phase: "opening", text: action.text, accounts: action.accounts, verdicts: Array.from({ length: action.steps }, () => undefined) };
+      return { ...INITIAL, runId: action.runId, phase: "opening", text: action.text, accounts: action.accounts, verdicts: Array.from({ length: action.steps }, () => undefined) };
     case "account":
       return { ...view, accounts: view.accounts.map((account) => (account.name === action.name ? { ...account, state: action.state, jid: action.jid ?? account.jid } : account)) };
     case "target":
@@ -64,6 +69,9 @@ function reducer(view: RunView, action: Action): RunView {
       return { ...view, verdicts: view.verdicts.map((verdict, index) => (index === action.index ? action.verdict : verdict)) };
     case "reset":
       return INITIAL;
+    case "restore":
+      // A run begun before the kept one loaded wins.
+      return view.phase === "idle" ? action.view : view;
   }
 }
 
@@ -72,11 +80,12 @@ const OPEN_TIMEOUT_MS = 20_000;
 /** A finished run, as the command line reports one: two of them compare (lib/scripts/compare.ts). */
 export interface FinishedRun {
   id: number;
+  /** The run's key (RunView.runId). */
+  runId: number;
   label: string;
   report: RunReport;
 }
 
-const KEPT_RUNS = 8;
 
 interface LiveRun {
   text: string;
@@ -93,6 +102,14 @@ export function useScriptRun() {
   const [view, dispatch] = useReducer(reducer, INITIAL);
   const live = useRef<LiveRun | null>(null);
   const [finished, setFinished] = useState<FinishedRun[]>([]);
+  useRunKeeper(view, finished);
+
+  /** After a reload: the last run again, and the finished ones to compare (use-kept-runs.ts). */
+  const restoreKept = useCallback(async () => {
+    const kept = await loadKeptRuns();
+    setFinished((runs) => (runs.length > 0 ? runs : kept.finished));
+    if (kept.view) dispatch({ type: "restore", view: kept.view });
+  }, []);
 
   const closeSessions = useCallback(async (run: LiveRun) => {
     const ids = run.sessionIds.splice(0);
@@ -127,7 +144,7 @@ export function useScriptRun() {
       const run: LiveRun = { text, sessionIds: [], stepper: null, cancelled: false, started: Date.now(), target: "", verdicts: [] };
       live.current = run;
       const accounts = script.accounts.map(({ name }) => ({ name, jid: null, state: "connecting" as SessionState, store: new TranscriptStore() }));
-      dispatch({ type: "opening", text, accounts, steps: script.steps.length });
+      dispatch({ type: "opening", runId: run.started, text, accounts, steps: script.steps.length });
       const engine = Promise.all([import("@/lib/scripts/run"), import("@/lib/scripts/start")]);
       const opened = await Promise.allSettled(accounts.map((account) => openAccount(account, server, run, dispatch)));
       const refused = opened.findIndex((result) => result.status === "rejected");
@@ -194,13 +211,13 @@ export function useScriptRun() {
       setFinished((runs) => {
         const id = (runs.at(-1)?.id ?? 0) + 1;
         const label = `run ${id}: ${script.name}, ${run.target.replace(/^guided · /, "")}, ${passed}/${run.verdicts.length} passed, ${new Date(run.started).toLocaleTimeString("en-GB")}`;
-        return [...runs, { id, label, report }].slice(-KEPT_RUNS);
+        return [...runs, { id, runId: run.started, label, report }].slice(-KEPT_RUNS);
       });
     },
     [begin, reset, closeSessions],
   );
 
-  return { view, advance, reset, finished };
+  return { view, advance, reset, finished, restoreKept };
 }
 
 interface OpenedAccount {

@@ -7,6 +7,8 @@ import dynamic from "next/dynamic";
 import { ExportMenu, StorageFullNotice } from "@/components/files/transcript-files";
 import { StreamLanes } from "@/components/stream/stream-lanes";
 import { RecordScript } from "@/components/scripts/record-script";
+import { ShareLink } from "@/components/files/share-link";
+import { useLinkedText } from "@/components/files/use-linked-text";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
@@ -67,6 +69,8 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
     });
     return () => cancelAnimationFrame(frame);
   }, [paneId]);
+  // A stanza from a link (#stanza=...) waits in the first pane's editor, unsent.
+  const linked = useLinkedText("stanza", setDraft, paneId === "a");
   const online = view.status === "online";
   const me = view.jid ?? "";
   const myBare = me.split("/")[0] ?? "";
@@ -116,7 +120,18 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
             <button type="button" className="button primary" onClick={() => editorRef.current?.send()} disabled={!online}>
               Send
             </button>
+            <ShareLink kind="stanza" text={() => draft} testId="stanza-link" />
             {!online && <span className="hint">Connect to send.</span>}
+            {linked.opened && (
+              <p className="hint" role="status" data-testid="stanza-opened-from">
+                Opened from a link: this stanza has not been sent. Send sends it {online && view.target ? `on this session, to ${view.target}` : "once this pane is connected, to the server the form above names"}.
+              </p>
+            )}
+            {linked.problem && (
+              <p className="error-text" role="alert">
+                {linked.problem}
+              </p>
+            )}
             {sendError && (
               <span role="alert" className="error-text">
                 {sendError}

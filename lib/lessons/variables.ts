@@ -132,6 +132,9 @@ export function unknownVariables(text: string): string[] {
  * the new one, as it was written (XML-escaped) or plain. Longest values first, in one pass,
  * so a JID is replaced whole before its username, and a new value is never replaced again.
  */
+/** Every variable as its own {{name}}: carryVariables(text, values, PLACEHOLDERS) gives the text as a template again (no account, no password). */
+export const PLACEHOLDERS = Object.fromEntries(LESSON_VARIABLE_NAMES.map((name) => [name, `{{${name}}}`])) as LessonVariables;
+
 export function carryVariables(text: string, from: LessonVariables, to: LessonVariables): string {
   const replacements = new Map<string, string>();
   for (const name of LESSON_VARIABLE_NAMES) {

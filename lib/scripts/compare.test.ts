@@ -39,6 +39,25 @@ describe("normalizeEntry", () => {
     expect(normalizeEntry(`<iq type='error'><query xmlns='jabber:iq:version'><name>ejabberd</name></query></iq>`)).not.toBe(base);
   });
 
+  it("ignores the order of stream features and of disco#info's children, and timestamps in text; keeps the SASL mechanisms' order", () => {
+    const features = (children: string) => normalizeEntry(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'>${children}</stream:features>`);
+    const bind = "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>";
+    const sm = "<sm xmlns='urn:xmpp:sm:3'/>";
+    expect(features(`${bind}${sm}`)).toBe(features(`${sm}${bind}`));
+    expect(features(`${bind}${sm}`)).not.toBe(features(bind));
+    const mechanisms = (list: string[]) => features(`<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${list.map((name) => `<mechanism>${name}</mechanism>`).join("")}</mechanisms>`);
+    // RFC 6120 §6.4.1: the order of <mechanism/> is the server's preference, a real difference.
+    expect(mechanisms(["SCRAM-SHA-1", "PLAIN"])).not.toBe(mechanisms(["PLAIN", "SCRAM-SHA-1"]));
+    const info = (children: string) => normalizeEntry(`<iq type='result'><query xmlns='http://jabber.org/protocol/disco#info'>${children}</query></iq>`);
+    expect(info("<identity category='server' type='im'/><feature var='a'/><feature var='b'/>")).toBe(info("<feature var='b'/><feature var='a'/><identity type='im' category='server'/>"));
+    expect(info("<feature var='a'/>")).not.toBe(info("<feature var='b'/>"));
+    // Elsewhere order stays: a roster's items in another order are another answer.
+    expect(normalizeEntry("<iq><query xmlns='jabber:iq:roster'><item jid='a@x'/><item jid='b@x'/></query></iq>")).not.toBe(normalizeEntry("<iq><query xmlns='jabber:iq:roster'><item jid='b@x'/><item jid='a@x'/></query></iq>"));
+    const time = (utc: string) => normalizeEntry(`<iq type='result'><time xmlns='urn:xmpp:time'><tzo>+00:00</tzo><utc>${utc}</utc></time></iq>`);
+    expect(time("2026-12-02T21:00:00Z")).toBe(time("2026-12-02T22:13:59.123Z"));
+    expect(time("2026-12-02T21:00:00Z")).not.toBe(time("not a time"));
+  });
+
   it("drops a top-level to/from naming the receiving account itself (RFC 6120 §8.1.1.1, §8.1.2.1)", () => {
     const values = { alice: "a1@localhost", "alice.full": "a1@localhost/r" };
     const own = ["{{alice}}", "{{alice.full}}"];

@@ -1,4 +1,4 @@
-import { NS_CLIENT } from "../xml/namespaces";
+import { NS_CLIENT, NS_DISCO_INFO, NS_STREAM } from "../xml/namespaces";
 import { escapeXml } from "../xml/escape";
 import { MAX_XML_DEPTH, walkXml } from "../xml/walk-xml";
 import type { ReportEntry } from "./report";
@@ -7,7 +7,8 @@ import type { ReportEntry } from "./report";
  * Compares two run reports (toJson, report.ts): two servers, or one server before and after a
  * change. Scripts align by file, steps by position; what each step received is normalized so
  * that only real differences remain: ids, timestamps, stream ids and resources, the run's own
- * values (account JIDs, captures), attribute order, whitespace and namespace prefixes.
+ * values (account JIDs, captures), attribute order, whitespace, namespace prefixes, timestamps
+ * in text, and the order of children where it carries no meaning (stream features, disco#info).
  */
 
 /** What compare reads of a report: the JSON toJson writes. */
@@ -28,6 +29,8 @@ export interface ComparedReport {
 export interface Difference {
   script: string;
   step?: string;
+  /** The step's position in the script (0-based): names may repeat, positions do not. */
+  stepIndex?: number;
   /** What differs, in a sentence. */
   what: string;
   /** The raw entries on each side (none where that side has nothing). */
@@ -49,6 +52,25 @@ const VOLATILE_ATTRS = new Set(["id", "stamp"]);
 /** xml:lang the server stamps from the stream's default (RFC 6120 §4.7.4): the same language either way. */
 const NS_XML = "http://www.w3.org/XML/1998/namespace";
 
+/** XEP-0082 DateTime (a stamp, a <utc/>, a MAM form's start): when it was, never what was said. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Elements whose children come in no set order, so their order is not compared:
+ * <stream:features/> (RFC 6120 §4.3.2, "the order of child elements ... is not significant"),
+ * and disco#info's identities and features (XEP-0030 §3.1 sets no order; XEP-0115 §5.1 sorts
+ * them for that reason). <mechanisms/> keeps its order: it is the server's preference (RFC 6120 §6.4.1).
+ */
+function unordered(uri: string, local: string): boolean {
+  return (uri === NS_STREAM && local === "features") || (uri === NS_DISCO_INFO && local === "query");
+}
+
+interface Frame {
+  head: string;
+  children: string[];
+  sort: boolean;
+}
+
 /**
  * One entry as text that ignores what never matters. `own`: the receiving account's JIDs as
  * written after the values are replaced ({{alice}}, {{alice.full}}); a top-level `to` or
@@ -58,17 +80,25 @@ export function normalizeEntry(raw: string, values: Readonly<Record<string, stri
   // Longest first, so alice.full is replaced before alice.
   const known = Object.entries(values).filter(([, value]) => value.length >= 3).sort((x, y) => y[1].length - x[1].length);
   const value = (text: string) => {
+    if (DATE_TIME.test(text)) return "{timestamp}";
     let out = text;
     for (const [name, literal] of known) out = out.split(literal).join(`{{${name}}}`);
     // A full JID the run did not name: its resource is the server's choice (RFC 6120 §7.6).
     return out.replace(/^([^\s@/]+@[^\s/]+|[^\s@/]+\.[^\s/]+)\/\S+$/, "$1/{resource}");
   };
-  const parts: string[] = [];
+  // Each open element's text so far; a closed one becomes one string in its parent's children.
+  const top: string[] = [];
+  const open: Frame[] = [];
+  const add = (text: string) => (open.at(-1)?.children ?? top).push(text);
+  const closeOne = () => {
+    const frame = open.pop()!;
+    add(`${frame.head}${(frame.sort ? frame.children.slice().sort() : frame.children).join("")}</>`);
+  };
   const uris: string[] = [NS_CLIENT];
   const stream = /^\s*<stream:stream\b/.test(raw);
   const walked = walkXml(
     stream ? `${raw}</stream:stream>` : raw,
-    { fragment: true, namespaces: { "": NS_CLIENT, stream: "http://etherx.jabber.org/streams" }, maxDepth: MAX_XML_DEPTH },
+    { fragment: true, namespaces: { "": NS_CLIENT, stream: NS_STREAM }, maxDepth: MAX_XML_DEPTH },
     {
       open(tag, depth) {
         const attrs = Object.values(tag.attributes)
@@ -79,19 +109,21 @@ export function normalizeEntry(raw: string, values: Readonly<Record<string, stri
         // The namespace, written where it changes: prefixes and where they were declared do not matter.
         const ns = tag.uri !== uris[depth - 1] ? ` xmlns="${escapeXml(tag.uri)}"` : "";
         uris[depth] = tag.uri;
-        parts.push(`<${tag.local}${ns}${attrs.map(([name, text]) => ` ${name}="${escapeXml(text)}"`).join("")}>`);
+        open.push({ head: `<${tag.local}${ns}${attrs.map(([name, text]) => ` ${name}="${escapeXml(text)}"`).join("")}>`, children: [], sort: unordered(tag.uri, tag.local) });
       },
-      close(depth) {
-        parts.push(`</${depth}>`);
+      close() {
+        closeOne();
       },
       text(text) {
         const trimmed = text.replace(/\s+/g, " ").trim();
-        if (trimmed !== "") parts.push(escapeXml(value(trimmed)));
+        if (trimmed !== "") add(escapeXml(value(trimmed)));
       },
     },
   );
-  const text = parts.join("").replace(/<\/\d+>/g, "</>");
-  return walked.error && parts.length === 0 ? raw.replace(/\s+/g, " ").trim() : `${text}${walked.tooDeep ? ` (deeper than ${MAX_XML_DEPTH} levels left out)` : ""}`;
+  // What a parse error left open still counts, closed where the text stopped.
+  while (open.length > 0) closeOne();
+  const text = top.join("");
+  return walked.error && top.length === 0 ? raw.replace(/\s+/g, " ").trim() : `${text}${walked.tooDeep ? ` (deeper than ${MAX_XML_DEPTH} levels left out)` : ""}`;
 }
 
 export function compareReports(a: { label: string; report: ComparedReport }, b: { label: string; report: ComparedReport }): Comparison {
@@ -116,12 +148,12 @@ export function compareReports(a: { label: string; report: ComparedReport }, b: 
       const [x, y] = [left.steps[index], right.steps[index]];
       const step = x?.name ?? y!.name;
       if (!x || !y) {
-        differences.push({ script: left.name, step, what: `step ${index + 1} ran only on ${x ? a.label : b.label}`, a: [], b: [] });
+        differences.push({ script: left.name, step, stepIndex: index, what: `step ${index + 1} ran only on ${x ? a.label : b.label}`, a: [], b: [] });
         continue;
       }
       const found = compareStep(x.window, y.window, valuesOf(left, index), valuesOf(right, index));
       if (found.length === 0) equalSteps++;
-      for (const difference of found) differences.push({ script: left.name, step, ...difference });
+      for (const difference of found) differences.push({ script: left.name, step, stepIndex: index, ...difference });
     }
   }
   for (const right of byFile.values()) differences.push({ script: right.name, what: `only ${b.label} ran ${right.file}`, a: [], b: [] });

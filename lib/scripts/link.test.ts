@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LINK_KEY, MAX_LINK_CHARS, MAX_SCRIPT_CHARS, scriptFromFragment, scriptToFragment } from "./link";
+import { LINK_KEY, MAX_LINK_CHARS, MAX_SCRIPT_CHARS, fromFragment, scriptFromFragment, scriptToFragment, toFragment } from "./link";
 
 const SCRIPT = `name: Ping the server
 accounts:
@@ -23,7 +23,7 @@ describe("script links", () => {
     if (!link.ok) throw new Error(link.problem);
     expect(link.fragment.startsWith(`${LINK_KEY}=`)).toBe(true);
     expect(link.fragment.slice(LINK_KEY.length + 1)).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(await scriptFromFragment(`#${link.fragment}`)).toEqual({ ok: true, text: SCRIPT });
+    expect(await scriptFromFragment(`#${link.fragment}`)).toEqual({ ok: true, text: SCRIPT, params: {} });
     // Compressed: a script's repeated markup costs little.
     const long = `${SCRIPT}${SCRIPT.split("steps:")[1]!.repeat(20)}`;
     const longLink = await scriptToFragment(long);
@@ -32,7 +32,7 @@ describe("script links", () => {
 
   it("is deflate-raw in base64url: what another encoder writes opens", async () => {
     const packed = await deflated(new TextEncoder().encode("name: x"));
-    expect(await scriptFromFragment(`#script=${packed}`)).toEqual({ ok: true, text: "name: x" });
+    expect(await scriptFromFragment(`#script=${packed}`)).toEqual({ ok: true, text: "name: x", params: {} });
   });
 
   it("says a hash without a script is none, and refuses what is not base64url or does not inflate", async () => {
@@ -40,6 +40,21 @@ describe("script links", () => {
     expect(await scriptFromFragment("#other=1")).toBeNull();
     expect(await scriptFromFragment("#script=abc$")).toMatchObject({ ok: false, problem: expect.stringContaining("not base64url") });
     expect(await scriptFromFragment("#script=AAAAAAAA")).toMatchObject({ ok: false, problem: expect.stringContaining("does not unpack") });
+  });
+
+  it("carries a single stanza and a lesson step's XML (with the step's slug) the same way, each under its own key", async () => {
+    const stanza = `<message to='bob@localhost' type='chat'><body>ünï 😀</body></message>`;
+    const link = await toFragment("stanza", stanza);
+    if (!link.ok) throw new Error(link.problem);
+    expect(link.fragment).toMatch(/^stanza=[A-Za-z0-9_-]+$/);
+    expect(await fromFragment(`#${link.fragment}`, "stanza")).toEqual({ ok: true, text: stanza, params: {} });
+    // A stanza link is not a script link, and the other way round.
+    expect(await fromFragment(`#${link.fragment}`, "script")).toBeNull();
+    const step = await toFragment("step", "<presence/>", { at: "02-available" });
+    if (!step.ok) throw new Error(step.problem);
+    expect(step.fragment).toMatch(/^at=02-available&step=[A-Za-z0-9_-]+$/);
+    expect(await fromFragment(`#${step.fragment}`, "step")).toEqual({ ok: true, text: "<presence/>", params: { at: "02-available" } });
+    expect(await fromFragment("#at=x&step=abc$", "step")).toMatchObject({ ok: false, problem: expect.stringContaining("This link's step's XML is not base64url") });
   });
 
   it("refuses a script whose link would be past the limit, with the size and what to do instead", async () => {
