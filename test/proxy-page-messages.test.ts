@@ -103,6 +103,16 @@ describe("bad input, as the page is told it", () => {
     expect(view.closedWith()).toBe(`the client closed during TLS: it may not trust the proxy's certificate (SHA-256 fingerprint ${proxy.fingerprint}); trust that certificate in the client`);
   });
 
+  it("a client set for direct TLS at a STARTTLS proxy: the page says so and which setting to change", async () => {
+    const page = await bridgeWith([TEST_SERVER.ports.starttls]);
+    const view = watched();
+    const proxy = await page.startProxy(start(TEST_SERVER.ports.starttls, "starttls", "starttls"), view.events);
+    const client = tls.connect({ host: "127.0.0.1", port: proxy.port, servername: "localhost" });
+    await new Promise<Error>((resolve) => client.once("error", resolve));
+    await waitFor(() => view.closedWith() !== undefined, "the connection's closing message");
+    expect(view.closedWith()).toMatch(/^the client began a TLS handshake at once \(direct TLS, XEP-0368\).*set the client to STARTTLS, or start a proxy whose client side is direct TLS$/);
+  });
+
   it("garbage from the client: a malformed entry in its lane and the stream error a server sends", async () => {
     const page = await bridgeWith([TEST_SERVER.ports.plain]);
     const view = watched();

@@ -16,6 +16,8 @@ import { UpstreamLink } from "./upstream-link";
 import { endThenDestroy } from "./socket-flow";
 
 const PROCEED = `<proceed xmlns='${NS_TLS}'/>`;
+const WRONG_TLS_MODE =
+  "the client began a TLS handshake at once (direct TLS, XEP-0368), but this proxy expects XML first from its clients (STARTTLS or plain): set the client to STARTTLS, or start a proxy whose client side is direct TLS";
 
 /**
  * One client through the proxy: its socket (client-link.ts), the socket to the server
@@ -199,6 +201,8 @@ export class ProxyConnection implements XmppSession {
     if (this.ended) return;
     this.touch();
     this.transcript.record("out", chunk);
+    // A TLS record (content type 22, handshake: RFC 8446 section 5.1) before any XML: the client speaks direct TLS to a listener that does not.
+    if (!this.clientOpened && !this.client.tlsStarted && chunk[0] === 0x16) return this.finish(WRONG_TLS_MODE);
     for (const frame of this.fromClient.push(chunk)) {
       if (!this.fromClientFrame(frame)) break;
     }
