@@ -111,7 +111,14 @@ describe("a proxy across a reload of its page", () => {
     // Whole: the seqs run from 1 with no gap, and the streams are what alice wrote and read.
     const aliceEntries = second.connections.get(aliceId!)!;
     expect(aliceEntries.map((entry) => entry.seq)).toEqual(aliceEntries.map((_, index) => index + 1));
+    // Credentials are masked in what the page gets (and so in its lanes and exports) until revealed.
+    const plainAuth = Buffer.from("\0alice\0alice").toString("base64");
+    const auth = aliceEntries.filter((entry) => entry.dir === "out" && entry.raw.startsWith("<auth"));
+    expect(auth.map((entry) => entry.redacted)).toEqual([true]);
+    expect(textOf(aliceEntries)).not.toContain(plainAuth);
+    expect([...streamFileChunks(aliceEntries, "out")].join("")).not.toContain(plainAuth);
     const secrets = await after.reveal(aliceId!);
+    expect([...secrets.values()].join("")).toContain(plainAuth);
     expect(wireInStreamFile([...streamFileChunks(aliceEntries, "out", secrets)].join(""))).toBe(alice.sent.join(""));
     expect(Buffer.from(wireInStreamFile([...streamFileChunks(aliceEntries, "in", secrets)].join("")), "utf8").equals(Buffer.concat(alice.received))).toBe(true);
 
