@@ -311,6 +311,6 @@ export class ProxyConnection implements XmppSession {
     this.status.set("closed", { message });
     // Both sockets go: a peer that never answers our end does not keep them.
     endThenDestroy(this.client.socket);
-    endThenDestroy(this.server.socket);
+    this.server.abandon();
   }
 }

@@ -4,7 +4,7 @@ import type { Transcript } from "../xmpp/transcript";
 import { pinnedLookup } from "../xmpp/pinned-lookup";
 import { describeConnectionError } from "../xmpp/connection-errors";
 import type { ProxyUpstream } from "./proxy-types";
-import { CLOSE_GRACE_MS, recordTls, serverName, writeWithBackpressure } from "./socket-flow";
+import { CLOSE_GRACE_MS, endThenDestroy, recordTls, serverName, writeWithBackpressure } from "./socket-flow";
 
 export interface UpstreamEvents {
   /** The connection is open (and secure, for direct TLS); what the client sent meanwhile goes out right after. */
@@ -38,6 +38,10 @@ export class UpstreamLink {
   /** Why the server could not be reached, once known: nothing is sent there any more. */
   failure: string | undefined;
   private readonly queued: string[] = [];
+  /** The proxied connection ended: a dial still under way comes to nothing, and says nothing. */
+  private abandoned = false;
+  /** Rejects the dial under way, if any: an abandoned one settles at once. */
+  private rejectDial: ((error: Error) => void) | undefined;
   /**
    * What one chunk read from the client makes for the server, written as one write: splitting a
    * chunk into a write per element changes the TCP segments, and ejabberd read a keepalive
@@ -59,7 +63,13 @@ export class UpstreamLink {
     this.socket = socket;
     this.attach(socket);
     return new Promise<string>((resolve, reject) => {
+      this.rejectDial = reject;
       const ready = () => {
+        // The client left (a refused certificate, say) before the server answered: nothing opens after "closed".
+        if (this.abandoned) {
+          socket.destroy();
+          return reject(new Error("the client left before the server answered"));
+        }
         socket.setNoDelay(true);
         this.ready = true;
         if (socket instanceof tls.TLSSocket) recordTls(transcript, "the server", socket);
@@ -70,7 +80,7 @@ export class UpstreamLink {
       };
       socket.once(transport === "tls" ? "secureConnect" : "connect", ready);
       socket.once("error", (error) => {
-        if (this.ready) return;
+        if (this.ready || this.abandoned) return;
         const why = describeConnectionError(error, { host, port, tlsName: domain, bundled: false });
         events.onFailed(why);
         reject(new Error(why));
@@ -129,6 +139,13 @@ export class UpstreamLink {
     this.dial().catch(() => undefined);
   }
 
+  /** The proxied connection ended: the socket goes (ended, then destroyed), and a dial under way with it. */
+  abandon(): void {
+    this.abandoned = true;
+    if (!this.ready) this.rejectDial?.(new Error("the client left before the server answered"));
+    endThenDestroy(this.socket);
+  }
+
   /** Ends our stream to the server, if it is open. */
   endStream(): void {
     if (this.ready && this.socket !== undefined && this.socket.writable) this.socket.end("</stream:stream>");
@@ -141,6 +158,7 @@ export class UpstreamLink {
   private readonly onData = (chunk: Buffer): void => this.options.events.onData(chunk);
 
   private readonly onClose = (): void => {
+    if (this.abandoned) return;
     // Before it opened: the error event said why, if there was one (the first reason wins).
     if (!this.ready) this.options.events.onFailed("the server closed the connection before it opened");
     else this.options.events.onClose();
