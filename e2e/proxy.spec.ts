@@ -1,9 +1,12 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
+import tls from "node:tls";
 import type { Locator } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
-import { E2E_PROXY_PORTS, REPO_ROOT, type XmppServerInstance } from "../scripts/lib/instances";
+import { CERTS, E2E_PROXY_PORTS, REPO_ROOT, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
 import { TEST_CLIENT_PACKAGES, ensureDebianPackage } from "../scripts/lib/system-packages";
 import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 
@@ -12,7 +15,9 @@ import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-re
  * test/clients/slixmpp-client.py) logs in through a proxy started in the workbench, on a
  * disposable account of its own (safe beside other specs). The page holds the message it
  * sends itself and forwards it edited; it injects a headline toward it; the client's own log
- * proves it got both, and the lanes filled while it ran.
+ * proves it got both, and the lanes filled while it ran. A reload in the middle loses nothing:
+ * the proxy, the client's connection, its lanes and the held message are all still there. Last,
+ * a client that refuses the proxy's certificate is told in the page, with the fingerprint.
  */
 
 const SLIXMPP_SCRIPT = path.join(REPO_ROOT, "test/clients/slixmpp-client.py");
@@ -37,6 +42,26 @@ function runSlixmpp(python: string, args: string[]): Promise<SlixmppReport> {
       }
     });
   });
+}
+
+/**
+ * A client that asks for STARTTLS (RFC 6120 section 5.4.2) and then trusts only the servers'
+ * certificate, not the proxy's: its handshake fails, as a real client's would.
+ */
+function distrustfulClient(port: number): net.Socket {
+  const socket = net.connect({ host: "127.0.0.1", port }, () => {
+    socket.write("<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  });
+  let read = "";
+  const onData = (chunk: Buffer) => {
+    read += chunk.toString("utf8");
+    if (!read.includes("<proceed")) return;
+    socket.off("data", onData);
+    tls.connect({ socket, servername: "localhost", ca: readFileSync(fromRepoRoot(CERTS.cert)) }).on("error", () => undefined);
+  };
+  socket.on("data", onData);
+  socket.on("error", () => undefined);
+  return socket;
 }
 
 async function fill(form: Locator, label: string, value: string) {
@@ -92,6 +117,15 @@ test("a slixmpp client through a proxy started in the page: live lanes, a held m
     // The README's picture (written to docs/ only with UPDATE_SCREENSHOT=1): a client live, one message held.
     await page.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/proxy.png" : testInfo.outputPath("proxy.png") });
 
+    // A reload while the client is connected and its message held: the page takes everything back.
+    await page.reload();
+    await expect(panel.getByTestId("proxy-address")).toHaveText(address);
+    await expect(panel.getByTestId("proxy-connection-status")).toContainText("online");
+    await expect(held).toContainText("message toward the server");
+    await expect(intercept.getByTestId("intercept-state")).toHaveText("holding matching stanzas");
+    await expect(lanes.getByTestId("entry-event").filter({ hasText: "held stanza #1 from the client" })).toBeVisible();
+    await expect(lanes.getByTestId("entry-event").filter({ hasText: "removed SCRAM-SHA" })).toHaveCount(1);
+
     const text = held.getByRole("textbox");
     await text.fill((await text.inputValue()).replace(heldBody, editedBody));
     await held.getByRole("button", { name: "Forward edited" }).click();
@@ -118,6 +152,12 @@ test("a slixmpp client through a proxy started in the page: live lanes, a held m
     await lanes.getByRole("searchbox", { name: "Search" }).fill(injectedBody);
     await lanes.getByRole("searchbox", { name: "Search" }).press("Enter");
     await expect(lanes.getByTestId("entry-in").filter({ hasText: injectedBody }).getByTestId("entry-injected")).toBeVisible();
+
+    // A client that trusts another certificate than the proxy's: the page says why it left, and what to trust.
+    const refusing = distrustfulClient(port);
+    await expect(panel.getByTestId("proxy-connection-tab")).toHaveCount(2);
+    await expect(panel.getByTestId("proxy-connection-status")).toContainText(`Client #2: the client closed during TLS: it may not trust the proxy's certificate (SHA-256 fingerprint ${certificate.fingerprint})`);
+    refusing.destroy();
   } finally {
     await removeAccount({ ...registrationOn(world.server), ...account }).catch(() => undefined);
   }

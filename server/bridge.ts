@@ -13,7 +13,7 @@ import { lessonDetailsOf, openLessonSession } from "./lesson-session";
 import { SessionRegistry, type ManagedSession, type RegistryLimits, type Subscriber } from "./session-registry";
 import { ProxyConnection } from "../lib/proxy/proxy-connection";
 import type { ProxyClientMessage, ProxyInfo } from "../lib/bridge/protocol-proxy";
-import type { ProxyHub } from "./proxy/proxy-hub";
+import type { ProxyHub, ProxyTabEvents } from "./proxy/proxy-hub";
 
 export interface BridgeOptions {
   server: BundledServer;
@@ -24,7 +24,7 @@ export interface BridgeOptions {
   /** Origins allowed besides this machine's own names (BRIDGE_ALLOWED_ORIGINS, server/origin-check.ts). */
   allowedOrigins?: string;
   /** Proxy mode (issue 15); without it, a tab asking for a proxy is told it is off here. */
-  proxies?: ProxyHub;
+  proxies?: ProxyHub<ManagedSession>;
   /** Ping interval for the tabs' sockets (server/heartbeat.ts). */
   heartbeatMs?: number;
 }
@@ -41,6 +41,21 @@ export function createBridge(options: BridgeOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   // Sessions live in this process only: a tab that meets another instance knows they are gone.
   const instance = randomUUID();
+
+  /** A client connected through a proxy: its connection is one more session of the proxy's browser. */
+  function adoptConnection(connection: ProxyConnection, proxy: ProxyInfo, owner: string | null): ManagedSession | null {
+    let managed: ManagedSession;
+    try {
+      managed = registry.add(connection, { mode: "proxy", owner, target: `proxy · ${proxy.address} → ${proxy.upstream} · ${proxy.transport}` });
+    } catch (error) {
+      void connection.close(error instanceof Error ? error.message : String(error));
+      return null;
+    }
+    // Traffic is what keeps a proxied session alive: nobody types on it (BRIDGE_IDLE_TIMEOUT_MS).
+    connection.transcript.onEntry(() => registry.touch(managed));
+    connection.held.onChange((held) => managed.subscriber?.({ op: "held", sessionId: managed.id, held: [...held] }));
+    return managed;
+  }
 
   wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
     const browser = browserIdFrom(request);
@@ -67,7 +82,8 @@ export function createBridge(options: BridgeOptions) {
     socket.on("close", () => {
       for (const managed of attached) registry.detach(managed, send);
       attached.clear();
-      void options.proxies?.stopTab(socket);
+      // A reload closes the socket: the page's proxies go on, detached, until it reattaches (or time runs out).
+      options.proxies?.detachTab(socket);
     });
 
     async function handle(message: ClientMessage): Promise<void> {
@@ -98,6 +114,8 @@ export function createBridge(options: BridgeOptions) {
           if (managed === null) throw new Error("This session has ended or is not yours; connect again.");
           attachTo(managed, message.afterSeq);
           send({ op: "attached", ref: message.ref, ...summaryOf(managed) });
+          // What a proxied connection holds now: the page that reattached shows it again.
+          if (managed.session instanceof ProxyConnection) send({ op: "held", sessionId: managed.id, held: managed.session.held.list() });
           return;
         }
         case "send": {
@@ -140,10 +158,7 @@ export function createBridge(options: BridgeOptions) {
       if (proxies === undefined) throw new Error("Proxy mode is not available on this playground server.");
       switch (message.op) {
         case "proxy-start": {
-          const proxy = await proxies.start(message, allowlist, socket, {
-            onConnection: (connection, info) => adoptConnection(connection, info),
-            onClosed: (why) => send({ op: "proxy-closed", proxyId: proxy.proxyId, message: why }),
-          });
+          const proxy = await proxies.start(message, allowlist, { tab: socket, owner: browser }, adoptConnection, tabEvents());
           log(`proxy ${proxy.proxyId.slice(0, 8)} started: ${proxy.address} -> ${proxy.upstream} (${proxy.transport})`);
           send({ op: "proxy-started", ref: message.ref, proxy });
           return;
@@ -153,6 +168,19 @@ export function createBridge(options: BridgeOptions) {
           await proxies.stop(message.proxyId, "stopped by you");
           send({ op: "done", ref: message.ref });
           return;
+        case "proxy-attach": {
+          const running = proxies.reattach(message.proxyId, message.token, browser, socket, tabEvents());
+          // The page attaches to each connection's session itself, from the seq it holds.
+          send({
+            op: "proxy-attached",
+            ref: message.ref,
+            proxy: running.info,
+            sessions: running.sessions.map(summaryOf),
+            intercept: running.server.intercept,
+            stopped: running.stopped?.message ?? null,
+          });
+          return;
+        }
         case "proxy-intercept":
           proxies.setIntercept(message.proxyId, socket, message.filter);
           send({ op: "done", ref: message.ref });
@@ -175,20 +203,15 @@ export function createBridge(options: BridgeOptions) {
       }
     }
 
-    /** A client connected through this tab's proxy: its connection is one more session of this tab. */
-    function adoptConnection(connection: ProxyConnection, proxy: ProxyInfo): void {
-      let managed: ManagedSession;
-      try {
-        managed = registry.add(connection, { mode: "proxy", owner: browser, target: `proxy · ${proxy.address} → ${proxy.upstream} · ${proxy.transport}` });
-      } catch (error) {
-        void connection.close(error instanceof Error ? error.message : String(error));
-        return;
-      }
-      // Traffic is what keeps a proxied session alive: nobody types on it (BRIDGE_IDLE_TIMEOUT_MS).
-      connection.transcript.onEntry(() => registry.touch(managed));
-      connection.held.onChange((held) => managed.subscriber?.({ op: "held", sessionId: managed.id, held: [...held] }));
-      send({ op: "proxy-connection", proxyId: proxy.proxyId, session: summaryOf(managed) });
-      attachTo(managed, 0);
+    /** What this page hears of a proxy it started or reattached to. */
+    function tabEvents(): ProxyTabEvents<ManagedSession> {
+      return {
+        onConnection: (managed, proxy) => {
+          send({ op: "proxy-connection", proxyId: proxy.proxyId, session: summaryOf(managed) });
+          attachTo(managed, 0);
+        },
+        onClosed: (why, proxy) => send({ op: "proxy-closed", proxyId: proxy.proxyId, message: why }),
+      };
     }
 
     function proxied(managed: ManagedSession): ProxyConnection {

@@ -30,13 +30,14 @@ try {
   const allowlist = allowlistFrom(process.env[ALLOWED_HOSTS_VARIABLE], defaultAllowlist(bundled));
   // Refusals shown to visitors from elsewhere do not list the entries: the operator reads them here.
   log(`allowed targets (${ALLOWED_HOSTS_VARIABLE}): ${allowlist.describe()}`);
+  const limits = limitsFromEnv();
   bridge = createBridge({
     server: bundled,
     allowlist,
-    limits: limitsFromEnv(),
+    limits,
     log,
     allowedOrigins: process.env[ALLOWED_ORIGINS_VARIABLE],
-    proxies: new ProxyHub({ settings: proxySettingsFromEnv(), maxProxies: maxProxiesFromEnv(), certificate: ensureProxyCertificate }),
+    proxies: new ProxyHub({ settings: proxySettingsFromEnv(), maxProxies: maxProxiesFromEnv(), certificate: ensureProxyCertificate, detachedMs: limits.detachedTimeoutMs }),
     heartbeatMs: heartbeatFromEnv(),
   });
 } catch (error) {

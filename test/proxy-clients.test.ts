@@ -102,7 +102,7 @@ describe("real Debian clients through `npm run proxy`", () => {
     expect(entries.filter((entry) => entry.code === "tls-established")).toHaveLength(2);
   });
 
-  it("go-sendxmpp sends bob a message through the proxy", async () => {
+  it("go-sendxmpp sends bob a message through the proxy; the capture's server-to-client stream equals what go-sendxmpp logged reading", async () => {
     const proxy = await startProxyCommand(TEST_SERVER.ports.starttls);
     const bob: LoggedClient = await loggedInClient(TEST_SERVER.ports.starttls, "bob", "bob");
     cleanups.push(() => bob.entity.stop().catch(() => undefined));
@@ -110,13 +110,18 @@ describe("real Debian clients through `npm run proxy`", () => {
     await bob.entity.send(xml("presence"));
     const body = `go-sendxmpp through the proxy ${Date.now()}`;
     // Go reads its trusted roots from SSL_CERT_FILE: the proxy's certificate only.
-    await execFileText(sendxmpp, ["-d", "-u", "alice@localhost", "-p", "alice", "-j", `127.0.0.1:${proxy.port}`, "bob@localhost"], body, { SSL_CERT_FILE: proxyCert });
+    const run = await execFileText(sendxmpp, ["-d", "-u", "alice@localhost", "-p", "alice", "-j", `127.0.0.1:${proxy.port}`, "bob@localhost"], body, { SSL_CERT_FILE: proxyCert });
     await waitFor(() => bob.stanzas.some((stanza) => stanza.name === "message" && stanza.getChildText("body") === body), "bob receiving go-sendxmpp's message");
     const { code } = await proxy.stop();
     expect(code).toBe(0);
     const entries = capturedEntries(proxy.out);
     expect(entries.filter((entry) => entry.dir === "out" && entry.kind === "message").some((entry) => entry.raw.includes(body))).toBe(true);
     expect(entries.filter((entry) => entry.code === "tls-established")).toHaveLength(2);
+    // go-sendxmpp's -d logs each read it made (go-xmpp's debug tee, a newline after each) and none of its writes.
+    const received = wireText(entries, "in");
+    expect(received).not.toContain("\n");
+    expect(run.stderr.replaceAll("\n", "")).toBe(received);
+    expect(received).toContain("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
   });
 });
 

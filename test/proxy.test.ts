@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { xml } from "@xmpp/client";
 import type { ProxyServer } from "../lib/proxy/proxy-server";
 import type { ProxyConnection } from "../lib/proxy/proxy-connection";
+import { UpstreamLink } from "../lib/proxy/upstream-link";
+import { Transcript } from "../lib/xmpp/transcript";
 import { streamFileChunks } from "../lib/transcript-files/export";
 import { wireInStreamFile } from "./helpers";
 import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
@@ -199,6 +201,27 @@ describe("the proxy's guards", () => {
     await waitFor(() => proxy.history[0]?.currentState === "closed", "the proxy to close the connection");
     const closed = events(proxy.history[0]!).find((line) => line.startsWith("closed:"));
     expect(closed).toBe(`closed: closed: the client closed during TLS: it may not trust the proxy's certificate (SHA-256 fingerprint ${proxy.fingerprint}); trust that certificate in the client`);
+  });
+
+  it("drops a dial still under way when its connection ends: it settles at once and records nothing more", async () => {
+    const transcript = new Transcript({});
+    const opened: string[] = [];
+    const link = new UpstreamLink({
+      upstream: { host: "127.0.0.1", port: TEST_SERVER.ports.directTls, addresses: ["127.0.0.1"], transport: "tls", domain: "localhost" },
+      transcript,
+      events: { onOpen: () => opened.push("open"), onData: () => undefined, onClose: () => undefined, onFailed: () => undefined },
+      client: () => undefined,
+      mayResume: () => false,
+    });
+    const dialled = link.dial();
+    // The proxied connection ends while the server's TLS handshake is still under way.
+    link.abandon();
+    await expect(dialled).rejects.toThrow("the client left before the server answered");
+    // Until its socket is gone (ended, then destroyed after the grace time), the handshake may finish: it must change nothing.
+    const socket = link.socket!;
+    if (!socket.destroyed) await new Promise((resolve) => socket.once("close", resolve));
+    expect(opened).toEqual([]);
+    expect(transcript.since(0).map((entry) => entry.code)).toEqual(["connecting"]);
   });
 
   it("refuses a server off the allowlist before it listens: it is not an open relay", async () => {

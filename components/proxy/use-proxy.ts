@@ -1,11 +1,12 @@
 "use client";
 
-import { useCallback, useReducer } from "react";
-import { bridgeOfThisTab, type SessionEvents } from "@/lib/bridge/client";
+import { useCallback, useEffect, useReducer, useRef } from "react";
+import { BRIDGE_RESTARTED_MESSAGE, bridgeOfThisTab, type ProxyEvents, type SessionEvents } from "@/lib/bridge/client";
 import type { SessionState, SessionSummary } from "@/lib/bridge/protocol";
 import type { ProxyInfo, ProxyStartRequest } from "@/lib/bridge/protocol-proxy";
 import type { HeldStanza, InterceptFilter, ProxyDirection } from "@/lib/proxy/intercept";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
+import { forgetSavedProxy, loadSavedProxy, saveProxy } from "./saved-proxy";
 
 /** One client's connection through the proxy: a session of this tab, with its own lanes. */
 export interface ProxiedConnection {
@@ -32,7 +33,7 @@ export interface ProxyView {
 
 type Action =
   | { type: "starting" }
-  | { type: "started"; info: ProxyInfo }
+  | { type: "started"; info: ProxyInfo; filter: InterceptFilter | null }
   | { type: "failed"; message: string }
   | { type: "closed"; message: string }
   | { type: "connection"; connection: ProxiedConnection }
@@ -46,7 +47,7 @@ function reducer(view: ProxyView, action: Action): ProxyView {
     case "starting":
       return { ...INITIAL, phase: "starting" };
     case "started":
-      return { ...view, phase: "running", info: action.info, message: null };
+      return { ...view, phase: "running", info: action.info, message: null, filter: action.filter };
     case "failed":
       return { ...view, phase: "idle", message: action.message };
     case "closed":
@@ -62,31 +63,71 @@ function reducer(view: ProxyView, action: Action): ProxyView {
 
 const bridge = bridgeOfThisTab;
 
-/** A proxy this tab runs through the bridge, and every client connection through it. */
+/**
+ * A proxy this tab runs through the bridge, and every client connection through it. A reload
+ * takes the proxy back (saved-proxy.ts): it ran on meanwhile, and every connection's lanes
+ * come back whole from the bridge.
+ */
 export function useProxy() {
   const [view, dispatch] = useReducer(reducer, INITIAL);
+  const count = useRef(0);
 
-  const start = useCallback(async (request: Omit<ProxyStartRequest, "op" | "ref">) => {
-    dispatch({ type: "starting" });
-    let count = 0;
+  const proxyEvents = useCallback((): ProxyEvents => {
+    count.current = 0;
     const onConnection = (summary: SessionSummary): SessionEvents => {
       const store = new TranscriptStore();
       const sessionId = summary.sessionId;
       const update = (change: Partial<ProxiedConnection>) => dispatch({ type: "update", sessionId, change });
-      dispatch({ type: "connection", connection: { sessionId, number: ++count, status: summary.state, message: summary.message ?? null, held: [], revealed: false, secrets: null, store } });
+      dispatch({ type: "connection", connection: { sessionId, number: ++count.current, status: summary.state, message: summary.message ?? null, held: [], revealed: false, secrets: null, store } });
       return {
         onEntries: (entries) => store.append(entries),
         onState: (status, detail) => update({ status, message: detail.message ?? null }),
         onHeld: (held) => update({ held }),
       };
     };
-    try {
-      const info = await bridge().startProxy(request, { onConnection, onClosed: (message) => dispatch({ type: "closed", message }) });
-      dispatch({ type: "started", info });
-    } catch (error) {
-      dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
-    }
+    return {
+      onConnection,
+      onClosed: (message) => {
+        forgetSavedProxy();
+        dispatch({ type: "closed", message });
+      },
+    };
   }, []);
+
+  const start = useCallback(
+    async (request: Omit<ProxyStartRequest, "op" | "ref">) => {
+      dispatch({ type: "starting" });
+      try {
+        const info = await bridge().startProxy(request, proxyEvents());
+        saveProxy({ proxyId: info.proxyId, token: info.token, instance: bridge().instance });
+        dispatch({ type: "started", info, filter: null });
+      } catch (error) {
+        dispatch({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+      }
+    },
+    [proxyEvents],
+  );
+
+  // After a reload: take back the proxy this tab started, if it still runs.
+  useEffect(() => {
+    const saved = loadSavedProxy();
+    if (saved === null) return;
+    dispatch({ type: "starting" });
+    void (async () => {
+      try {
+        const attached = await bridge().attachProxy(saved.proxyId, saved.token, proxyEvents());
+        dispatch({ type: "started", info: attached.proxy, filter: attached.intercept });
+        if (attached.stopped !== null) {
+          forgetSavedProxy();
+          dispatch({ type: "closed", message: attached.stopped });
+        }
+      } catch (error) {
+        forgetSavedProxy();
+        const restarted = saved.instance !== null && bridge().instance !== null && bridge().instance !== saved.instance;
+        dispatch({ type: "failed", message: restarted ? BRIDGE_RESTARTED_MESSAGE : `The proxy this page started has ended: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    })();
+  }, [proxyEvents]);
 
   const stop = useCallback(async () => {
     if (view.info !== null) await bridge().stopProxy(view.info.proxyId);

@@ -1,10 +1,11 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import dynamic from "next/dynamic";
 import { AccountPane } from "./account-pane";
 import { ExportBothAccounts, PaneCapturesProvider } from "./pane-captures";
 import { useLayoutPrefs } from "./use-workbench-prefs";
+import { loadSavedProxy } from "@/components/proxy/saved-proxy";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import type { PaneId } from "@/lib/persistence/workbench-prefs";
 
@@ -20,6 +21,11 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
   // Once opened, the proxy panel stays mounted while hidden: its proxy and lanes go on.
   const [proxy, setProxy] = useState<"never" | "shown" | "hidden">("never");
   const proxyShown = proxy === "shown";
+  // A reload of a tab that runs a proxy opens its panel again, which takes the proxy back.
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- sessionStorage exists only after hydration
+    if (loadSavedProxy() !== null) setProxy("shown");
+  }, []);
   const { twoAccounts } = layout;
   // A maximized pane only means something beside another one.
   const maximized = twoAccounts ? layout.maximized : null;

@@ -23,8 +23,12 @@ export interface ProxyEvents {
   onClosed(message: string): void;
 }
 
-/** Said when the link to the bridge drops: the bridge stops a tab's proxies with its socket. */
-export const PROXY_LINK_LOST_MESSAGE = "The link to the playground server dropped, which stops this page's proxy (it belongs to the page's connection). Start it again.";
+/** A proxy this page took back (after a reload, say): its info, the filter it holds by, why it stopped if it has. */
+export interface AttachedProxy {
+  proxy: ProxyInfo;
+  intercept: InterceptFilter | null;
+  stopped: string | null;
+}
 
 type Pending = {
   resolve: (message: ServerMessage) => void;
@@ -60,7 +64,8 @@ export class BridgeClient {
   private opening: Promise<WebSocket> | null = null;
   private readonly pending = new Map<string, Pending>();
   private readonly sessions = new Map<string, Tracked>();
-  private readonly proxies = new Map<string, ProxyEvents>();
+  /** Proxies this page started or took back, with the token that takes them back after a dropped link. */
+  private readonly proxies = new Map<string, { token: string; events: ProxyEvents }>();
   private nextRef = 1;
   private reconnectAttempt = 0;
   private disposed = false;
@@ -96,10 +101,27 @@ export class BridgeClient {
 
   async startProxy(request: Omit<ProxyStartRequest, "op" | "ref">, events: ProxyEvents): Promise<ProxyInfo> {
     const reply = await this.request({ op: "proxy-start", ...request }, (message) => {
-      if (message.op === "proxy-started") this.proxies.set(message.proxy.proxyId, events);
+      if (message.op === "proxy-started") this.proxies.set(message.proxy.proxyId, { token: message.proxy.token, events });
     });
     if (reply.op !== "proxy-started") throw new Error("the bridge answered a proxy request with something else");
     return reply.proxy;
+  }
+
+  /**
+   * Takes back a proxy this tab started (after a reload): its client connections so far are
+   * attached from the first entry, later ones arrive as for a proxy just started.
+   */
+  async attachProxy(proxyId: string, token: string, events: ProxyEvents): Promise<AttachedProxy> {
+    const reply = await this.request({ op: "proxy-attach", proxyId, token }, (message) => {
+      if (message.op === "proxy-attached" && message.stopped === null) this.proxies.set(proxyId, { token, events });
+    });
+    if (reply.op !== "proxy-attached") throw new Error("the bridge answered a proxy request with something else");
+    for (const session of reply.sessions) {
+      if (this.sessions.has(session.sessionId)) continue;
+      // One that ended and was let go meanwhile is simply not shown again.
+      await this.attach(session.sessionId, session.token, 0, events.onConnection(session)).catch(() => undefined);
+    }
+    return { proxy: reply.proxy, intercept: reply.intercept, stopped: reply.stopped };
   }
 
   async stopProxy(proxyId: string): Promise<void> {
@@ -236,11 +258,11 @@ export class BridgeClient {
       case "proxy-connection": {
         const proxy = this.proxies.get(message.proxyId);
         if (proxy === undefined) return;
-        this.sessions.set(message.session.sessionId, { token: message.session.token, events: proxy.onConnection(message.session), lastSeq: 0 });
+        this.sessions.set(message.session.sessionId, { token: message.session.token, events: proxy.events.onConnection(message.session), lastSeq: 0 });
         return;
       }
       case "proxy-closed":
-        this.proxies.get(message.proxyId)?.onClosed(message.message);
+        this.proxies.get(message.proxyId)?.events.onClosed(message.message);
         this.proxies.delete(message.proxyId);
         return;
       case "held":
@@ -261,7 +283,7 @@ export class BridgeClient {
   }
 
   private endProxies(message: string): void {
-    for (const proxy of this.proxies.values()) proxy.onClosed(message);
+    for (const proxy of this.proxies.values()) proxy.events.onClosed(message);
     this.proxies.clear();
   }
 
@@ -270,7 +292,6 @@ export class BridgeClient {
     this.socket = null;
     for (const pending of this.pending.values()) pending.reject(new Error("The connection to the bridge was lost; try again."));
     this.pending.clear();
-    this.endProxies(PROXY_LINK_LOST_MESSAGE);
     if (this.disposed) return;
     for (const tracked of this.sessions.values()) tracked.events.onLink?.("down");
     this.scheduleReconnect();
@@ -297,6 +318,16 @@ export class BridgeClient {
       } catch (error) {
         this.sessions.delete(sessionId);
         tracked.events.onState("closed", { message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    // The bridge kept this tab's proxies running while the link was down (server/proxy/proxy-hub.ts).
+    for (const [proxyId, { token, events }] of [...this.proxies]) {
+      try {
+        const attached = await this.attachProxy(proxyId, token, events);
+        if (attached.stopped !== null) throw new Error(attached.stopped);
+      } catch (error) {
+        this.proxies.delete(proxyId);
+        events.onClosed(error instanceof Error ? error.message : String(error));
       }
     }
   }

@@ -34,6 +34,11 @@ describe("proxy messages from a tab", () => {
     expect(parse({ op: "release", ref: "4", sessionId: "s", heldId: "1", action: "drop" })).toEqual({ invalid: expect.stringContaining("heldId") as string });
   });
 
+  it("takes a proxy back only with its id and token", () => {
+    expect(parse({ op: "proxy-attach", ref: "6", proxyId: "p", token: "t", extra: 1 })).toEqual({ op: "proxy-attach", ref: "6", proxyId: "p", token: "t" });
+    expect(parse({ op: "proxy-attach", ref: "6", proxyId: "p" })).toEqual({ invalid: expect.stringContaining("token") as string });
+  });
+
   it("still names an op nobody knows", () => {
     expect(parse({ op: "proxy-explode", ref: "5" })).toEqual({ invalid: 'unknown op "proxy-explode"' });
   });

@@ -33,6 +33,14 @@ export interface ProxyInterceptRequest {
   filter: InterceptFilter | null;
 }
 
+/** A page takes back its proxy after a reload (or a dropped link), with the token it got at the start. */
+export interface ProxyAttachRequest {
+  op: "proxy-attach";
+  ref: string;
+  proxyId: string;
+  token: string;
+}
+
 export interface InjectRequest {
   op: "inject";
   ref: string;
@@ -51,10 +59,12 @@ export interface ReleaseRequest {
   xml?: string;
 }
 
-export type ProxyClientMessage = ProxyStartRequest | ProxyStopRequest | ProxyInterceptRequest | InjectRequest | ReleaseRequest;
+export type ProxyClientMessage = ProxyStartRequest | ProxyStopRequest | ProxyAttachRequest | ProxyInterceptRequest | InjectRequest | ReleaseRequest;
 
 export interface ProxyInfo {
   proxyId: string;
+  /** Proves a reattaching page is the one that started the proxy (kept in that tab only). */
+  token: string;
   /** Where clients connect: "127.0.0.1:5400". */
   address: string;
   host: string;
@@ -72,6 +82,11 @@ export interface ProxyInfo {
 
 export type ProxyServerMessage =
   | { op: "proxy-started"; ref: string; proxy: ProxyInfo }
+  /**
+   * The proxy a page took back: its client connections so far (each a session the page attaches
+   * to with its token), the filter it holds by, and why it stopped if it has.
+   */
+  | { op: "proxy-attached"; ref: string; proxy: ProxyInfo; sessions: SessionSummary[]; intercept: InterceptFilter | null; stopped: string | null }
   /** A client connected: its connection is a session of this tab from now on. */
   | { op: "proxy-connection"; proxyId: string; session: SessionSummary }
   | { op: "proxy-closed"; proxyId: string; message: string }
@@ -93,6 +108,9 @@ export function parseProxyMessage(value: Record<string, unknown>): ProxyClientMe
     case "proxy-stop":
       if (typeof value.proxyId !== "string") return { invalid: "proxy-stop needs proxyId" };
       return { op: "proxy-stop", ref: value.ref as string, proxyId: value.proxyId };
+    case "proxy-attach":
+      if (typeof value.proxyId !== "string" || typeof value.token !== "string") return { invalid: "proxy-attach needs proxyId and token" };
+      return { op: "proxy-attach", ref: value.ref as string, proxyId: value.proxyId, token: value.token };
     case "proxy-intercept": {
       if (typeof value.proxyId !== "string") return { invalid: "proxy-intercept needs proxyId" };
       if (value.filter === null) return { op: "proxy-intercept", ref: value.ref as string, proxyId: value.proxyId, filter: null };

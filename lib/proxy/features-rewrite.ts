@@ -67,3 +67,17 @@ export function rewriteFeatures(raw: string, options: { offerStarttls: boolean; 
   }
   return { raw: out, removed: plus.removed, addedStarttls, removedStarttls };
 }
+
+/**
+ * What a features rewrite changed and why, for the event entry that says so (the proxy
+ * changes nothing silently); undefined when nothing changed.
+ */
+export function describeFeaturesRewrite(rewrite: FeaturesRewrite, serverSent: string): string | undefined {
+  const changes: string[] = [];
+  if (rewrite.removed.length > 0) {
+    changes.push(`removed ${rewrite.removed.join(", ")}: channel binding (RFC 5802 section 6, RFC 9266) ties SASL to the TLS session, and TLS ends at this proxy, so the server would see another session and the login would fail`);
+  }
+  if (rewrite.addedStarttls) changes.push("added <starttls/>: the proxy offers TLS to the client with its own certificate (RFC 6120 section 5.3.1)");
+  if (rewrite.removedStarttls) changes.push("removed <starttls/>: the proxy itself secures the connection to the server, and this client side does not upgrade");
+  return changes.length === 0 ? undefined : `the proxy changed the server's features: ${changes.join("; ")}. The server sent: ${serverSent}`;
+}
