@@ -264,14 +264,13 @@ export function relationMismatch(entry: TranscriptEntry, request: TranscriptEntr
  * direction and addressing decide.
  */
 export function answers(response: TranscriptEntry, request: TranscriptEntry): boolean {
-  const type = response.attrs?.type;
-  if (type !== "result" && type !== "error") return false;
-  const requestType = request.attrs?.type;
-  if (requestType !== "get" && requestType !== "set") return false;
+  const reply = response.attrs;
+  const asked = request.attrs;
+  if (reply === undefined || asked === undefined) return false;
+  if (reply.type !== "result" && reply.type !== "error") return false;
+  if (asked.type !== "get" && asked.type !== "set") return false;
   if (response.pair !== undefined) return response.pair === request.seq;
   if (response.dir === request.dir || response.seq <= request.seq) return false;
-  if (response.attrs?.id === undefined || response.attrs.id !== request.attrs?.id) return false;
-  const to = request.attrs?.to;
-  const from = response.attrs?.from;
-  return to === undefined || from === undefined || sameJid(to, from);
+  if (reply.id === undefined || reply.id !== asked.id) return false;
+  return asked.to === undefined || reply.from === undefined || sameJid(asked.to, reply.from);
 }
