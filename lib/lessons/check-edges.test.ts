@@ -171,6 +171,11 @@ describe("entryMismatches and relationMismatch (what the diagnosis shows)", () =
       ["attrs", "type", "normal", "chat"],
     ]);
     expect(fields(true)).toEqual([["dir", undefined, "in", "out"]]);
+    // Every field is what it does without the last argument.
+    expect(entryMismatches({ dir: "out", kind: "iq", answers: "request" }, entry!, new TreeCache()).map(({ field, expected, actual }) => [field, expected, actual])).toEqual([
+      ["kind", "iq", "message"],
+      ["answers", undefined, "message"],
+    ]);
   });
 
   it("says which relation fails, and against which entry", () => {

@@ -143,7 +143,10 @@ function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: T
 export function entryMismatches(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, first = false): Mismatch[] {
   const found: Mismatch[] = [];
   // Records a difference; true when the caller should stop there.
-  const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => found.push({ field, expected, actual, key }) > 0 && first;
+  const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => {
+    found.push({ field, expected, actual, key });
+    return first;
+  };
   const { dir, event, kind, stanza, ns, type } = expectation;
   if (entry.dir !== dir && differ("dir", dir, entry.dir)) return found;
   // Events match by code (lib/xmpp/event-codes.ts), never by their sentence, which is for people.
