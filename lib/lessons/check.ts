@@ -147,7 +147,10 @@ function matchesEntry(expectation: Expectation, entry: TranscriptEntry, trees: T
 export function entryMismatches(expectation: Expectation, entry: TranscriptEntry, trees: TreeCache, first = false, session: readonly TranscriptEntry[] = [entry]): Mismatch[] {
   const found: Mismatch[] = [];
   // Records a difference; true when the caller should stop there.
-  const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => found.push({ field, expected, actual, key }) > 0 && first;
+  const differ = (field: Mismatch["field"], expected?: string, actual?: string, key?: string | number) => {
+    found.push({ field, expected, actual, key });
+    return first;
+  };
   const { dir, event, kind, stanza, ns, type } = expectation;
   if (entry.dir !== dir && differ("dir", dir, entry.dir)) return found;
   // Events match by code (lib/xmpp/event-codes.ts), never by their sentence, which is for people.
@@ -274,14 +277,13 @@ export function relationMismatch(entry: TranscriptEntry, request: TranscriptEntr
  * direction and addressing decide.
  */
 export function answers(response: TranscriptEntry, request: TranscriptEntry): boolean {
-  const type = response.attrs?.type;
-  if (type !== "result" && type !== "error") return false;
-  const requestType = request.attrs?.type;
-  if (requestType !== "get" && requestType !== "set") return false;
+  const reply = response.attrs;
+  const asked = request.attrs;
+  if (reply === undefined || asked === undefined) return false;
+  if (reply.type !== "result" && reply.type !== "error") return false;
+  if (asked.type !== "get" && asked.type !== "set") return false;
   if (response.pair !== undefined) return response.pair === request.seq;
   if (response.dir === request.dir || response.seq <= request.seq) return false;
-  if (response.attrs?.id === undefined || response.attrs.id !== request.attrs?.id) return false;
-  const to = request.attrs?.to;
-  const from = response.attrs?.from;
-  return to === undefined || from === undefined || sameJid(to, from);
+  if (reply.id === undefined || reply.id !== asked.id) return false;
+  return asked.to === undefined || reply.from === undefined || sameJid(asked.to, reply.from);
 }

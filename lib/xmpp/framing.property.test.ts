@@ -9,12 +9,22 @@ import { cuts, splitAt, streamBytes, streamText, wellFormedStream, type WellForm
 /**
  * Properties of the code that reads what crosses the wire, over generated streams cut into
  * random chunks (bytes cut inside multi-byte characters too): it never throws, it never
- * loses a byte, and every malformed piece says why. RUNS adds up to the 10,000 inputs the
+ * loses a byte, and every malformed piece says why. FULL_RUNS adds up to the 10,000 inputs the
  * reliability issue asks for; the last test checks they all ran.
  */
 
-const RUNS = { framer: 3000, framerLimited: 1000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000, oracle: 2000, writes: 1000 };
-const EXPECTED_INPUTS = Object.values(RUNS).reduce((sum, runs) => sum + runs, 0);
+const FULL_RUNS = { framer: 3000, framerLimited: 1000, transcriptText: 2000, transcriptBytes: 2500, element: 1500, header: 1000, oracle: 2000, writes: 1000 };
+/**
+ * Mutation testing reruns these tests for each of several hundred mutants: there
+ * vitest.mutation.config.ts sets PROPERTY_RUNS_DIVISOR, and each property gets that fraction
+ * of its inputs (at least 20), with a fixed seed so a mutant's verdict does not depend on the draw.
+ */
+const DIVISOR = Number(process.env.PROPERTY_RUNS_DIVISOR ?? "1");
+if (!Number.isInteger(DIVISOR) || DIVISOR < 1) throw new Error(`PROPERTY_RUNS_DIVISOR must be a whole number, 1 or more, not "${process.env.PROPERTY_RUNS_DIVISOR}"`);
+const RUNS = Object.fromEntries(Object.entries(FULL_RUNS).map(([name, runs]) => [name, DIVISOR === 1 ? runs : Math.max(20, Math.ceil(runs / DIVISOR))])) as typeof FULL_RUNS;
+if (DIVISOR > 1) fc.configureGlobal({ seed: 6120 });
+const sum = (runs: typeof FULL_RUNS) => Object.values(runs).reduce((total, count) => total + count, 0);
+const EXPECTED_INPUTS = sum(RUNS);
 let inputs = 0;
 const counted = <T>(check: (value: T) => void) => (value: T) => {
   inputs++;
@@ -230,7 +240,7 @@ describe("framing and parsing, over generated streams in random chunks", () => {
   });
 
   afterAll(() => {
-    expect(inputs).toBeGreaterThanOrEqual(10_000);
+    expect(sum(FULL_RUNS)).toBeGreaterThanOrEqual(10_000);
     expect(inputs).toBe(EXPECTED_INPUTS);
   });
 });
@@ -251,7 +261,7 @@ describe("framing well-formed streams cut at every position", () => {
     text: "",
   };
   fixed.text = HEADER + fixed.pieces.map((piece) => piece.raw).join("");
-  const samples = [fixed, ...fc.sample(wellFormedStream, { numRuns: 8, seed: 6120 })];
+  const samples = [fixed, ...fc.sample(wellFormedStream, { numRuns: DIVISOR === 1 ? 8 : 2, seed: 6120 })];
 
   it("two chunks split at every offset, and one character at a time, frame exactly as built", () => {
     for (const stream of samples) {

@@ -21,7 +21,8 @@ export const MUTATION_SCOPE: readonly MutationTarget[] = [
   { module: "lib/xmpp/pinned-lookup.ts", tests: ["lib/xmpp/pinned-lookup*.test.ts", "server/dial-guard.test.ts"] },
   { module: "lib/xmpp/iq-pairing.ts", tests: ["lib/xmpp/iq-pairing*.test.ts"] },
   { module: "lib/xmpp/jid-match.ts", tests: ["lib/xmpp/jid-match*.test.ts"] },
-  { module: "lib/lessons/check.ts", tests: ["lib/lessons/check*.test.ts"] },
+  // diagnose.ts shows the learner entryMismatches and relationMismatch: its tests read them.
+  { module: "lib/lessons/check.ts", tests: ["lib/lessons/check*.test.ts", "lib/lessons/diagnose.test.ts"] },
   { module: "server/session-registry.ts", tests: ["server/session-registry*.test.ts"] },
   { module: "lib/bridge/protocol.ts", tests: ["lib/bridge/protocol*.test.ts"] },
   // The rules every session kind shares; the kinds' own tests against the hostile server reach it too.

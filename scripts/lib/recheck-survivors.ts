@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fromRepoRoot } from "./instances";
 
@@ -44,6 +44,25 @@ export interface RecheckResult {
   survived: ReportedMutant[];
 }
 
+/**
+ * The test files a module's globs name (scripts/lib/mutation-scope.ts: a `*` in the file
+ * name only). Vitest reads its command-line arguments as parts of a path, not as globs: given
+ * `check*.test.ts` it finds no file, exits 1, and every mutant would look killed.
+ */
+export function expandTestGlobs(globs: readonly string[], root: string): string[] {
+  const files = globs.flatMap((glob) => {
+    const dir = path.posix.dirname(glob);
+    const name = path.posix.basename(glob);
+    if (dir.includes("*")) throw new Error(`Test glob ${glob}: a * only in the file name is supported.`);
+    if (!name.includes("*")) return existsSync(path.join(root, glob)) ? [glob] : [];
+    const pattern = new RegExp(`^${name.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+    return existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir)).filter((entry) => pattern.test(entry)).sort().map((entry) => `${dir}/${entry}`) : [];
+  });
+  const unique = [...new Set(files)];
+  if (unique.length === 0) throw new Error(`No test file matches ${globs.join(", ")}.`);
+  return unique;
+}
+
 export function recheckSurvivors(module: string, tests: readonly string[], mutants: readonly ReportedMutant[], sandbox: string, log: (line: string) => void): RecheckResult {
   const result: RecheckResult = { killed: [], survived: [] };
   if (mutants.length === 0) return result;
@@ -53,18 +72,23 @@ export function recheckSurvivors(module: string, tests: readonly string[], mutan
   symlinkSync(fromRepoRoot("node_modules"), path.join(sandbox, "node_modules"));
   const target = path.join(sandbox, module);
   const original = readFileSync(target, "utf8");
+  const files = expandTestGlobs(tests, sandbox);
+  const passes = () =>
+    spawnSync(process.execPath, [fromRepoRoot("node_modules/vitest/vitest.mjs"), "run", "--config", "vitest.mutation.config.ts", ...files], {
+      cwd: sandbox,
+      env: process.env,
+      stdio: "ignore",
+      timeout: 5 * 60_000,
+    }).status === 0;
   try {
+    // The copy must pass unmutated: otherwise a failure says nothing about a mutant.
+    if (!passes()) throw new Error(`The tests fail on an unmutated copy of the sources (${files.join(" ")}): no survivor can be re-checked.`);
     for (const [index, mutant] of mutants.entries()) {
       unlinkSync(target);
       writeFileSync(target, applyMutant(original, mutant));
-      const run = spawnSync(process.execPath, [fromRepoRoot("node_modules/vitest/vitest.mjs"), "run", "--config", "vitest.mutation.config.ts", ...tests], {
-        cwd: sandbox,
-        env: process.env,
-        stdio: "ignore",
-        timeout: 5 * 60_000,
-      });
-      (run.status === 0 ? result.survived : result.killed).push(mutant);
-      log(`  re-checked ${index + 1}/${mutants.length}: line ${mutant.location.start.line} ${mutant.mutatorName}: ${run.status === 0 ? "survives" : "killed"}`);
+      const survives = passes();
+      (survives ? result.survived : result.killed).push(mutant);
+      log(`  re-checked ${index + 1}/${mutants.length}: line ${mutant.location.start.line} ${mutant.mutatorName}: ${survives ? "survives" : "killed"}`);
     }
   } finally {
     rmSync(sandbox, { recursive: true, force: true });
