@@ -1,4 +1,6 @@
 import { expect as baseExpect, test as base } from "@playwright/test";
+import { registerDisposableAccount, removeAccount, type AccountServer, type Credentials } from "../lib/xmpp/in-band-registration";
+import type { XmppServerInstance } from "../scripts/lib/instances";
 import { e2eWorld, type E2eWorld } from "./worlds";
 
 /**
@@ -18,7 +20,17 @@ expect.poll = ((actual, messageOrOptions) =>
  * (e2e/worlds.ts), so `page.goto("/playground")` and `browser.newContext()` reach the app
  * of the worker the test runs on.
  */
-export const test = base.extend<object, { world: E2eWorld }>({
+export const test = base.extend<{ freshAccount: Credentials }, { world: E2eWorld }>({
+  /**
+   * An account of the test's own, registered in-band on the worker's ejabberd and removed after:
+   * nothing another test did with alice or bob (a lingering session's presence, a roster push)
+   * reaches it, so a test may count what arrives.
+   */
+  freshAccount: async ({ world }, provide) => {
+    const account = await registerDisposableAccount({ ...registrationOn(world.server), prefix: "e2e" });
+    await provide(account);
+    await removeAccount({ ...registrationOn(world.server), ...account });
+  },
   world: [
     async ({}, provide, workerInfo) => {
       await provide(e2eWorld(workerInfo.parallelIndex));
@@ -29,3 +41,8 @@ export const test = base.extend<object, { world: E2eWorld }>({
     await provide(world.baseURL);
   },
 });
+
+/** In-band registration on a server's loopback plaintext listener (the test bed's own ejabberd). */
+export function registrationOn(server: XmppServerInstance): AccountServer {
+  return { server: { host: "127.0.0.1", port: server.ports.plain }, domain: "localhost", transport: "plain" };
+}

@@ -6,9 +6,8 @@ import tls from "node:tls";
 import type { Locator } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
-import { CERTS, E2E_PROXY_PORTS, REPO_ROOT, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
+import { CERTS, E2E_PROXY_PORTS, REPO_ROOT, fromRepoRoot } from "../scripts/lib/instances";
 import { TEST_CLIENT_PACKAGES, ensureDebianPackage } from "../scripts/lib/system-packages";
-import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-registration";
 
 /**
  * Proxy mode in the page, with a client nobody here wrote: slixmpp (python3-slixmpp,
@@ -22,8 +21,6 @@ import { registerDisposableAccount, removeAccount } from "../lib/xmpp/in-band-re
 
 const SLIXMPP_SCRIPT = path.join(REPO_ROOT, "test/clients/slixmpp-client.py");
 /** In-band registration on the worker's own ejabberd (e2e/worlds.ts). */
-const registrationOn = (server: XmppServerInstance) => ({ server: { host: "127.0.0.1", port: server.ports.plain }, domain: "localhost", transport: "plain" as const });
-
 interface SlixmppReport {
   received: string[];
   message_back: boolean;
@@ -68,97 +65,92 @@ async function fill(form: Locator, label: string, value: string) {
   await form.getByLabel(label, { exact: true }).fill(value);
 }
 
-test("a slixmpp client through a proxy started in the page: live lanes, a held message forwarded edited, an injected one it logs", async ({ page, world }, testInfo) => {
+test("a slixmpp client through a proxy started in the page: live lanes, a held message forwarded edited, an injected one it logs", async ({ page, world, freshAccount: account }, testInfo) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1400, height: 1000 });
   const python = await ensureDebianPackage(TEST_CLIENT_PACKAGES[0]!);
-  const account = await registerDisposableAccount({ ...registrationOn(world.server), prefix: "proxy-e2e" });
   const jid = `${account.username}@localhost`;
   const stamp = Date.now();
   const heldBody = `hold-me ${stamp}`;
   const editedBody = `edited in the page ${stamp}`;
   const injectedBody = `injected by the page ${stamp}`;
-  try {
-    await page.goto("/playground");
-    await page.getByRole("button", { name: "Proxy a client" }).click();
-    const panel = page.getByTestId("proxy-panel");
-    const start = panel.getByRole("form", { name: "Start a proxy" });
-    await fill(start, "Server host", "127.0.0.1");
-    await fill(start, "Port", String(world.server.ports.starttls));
-    await start.getByRole("button", { name: "Start proxy" }).click();
+  await page.goto("/playground");
+  await page.getByRole("button", { name: "Proxy a client" }).click();
+  const panel = page.getByTestId("proxy-panel");
+  const start = panel.getByRole("form", { name: "Start a proxy" });
+  await fill(start, "Server host", "127.0.0.1");
+  await fill(start, "Port", String(world.server.ports.starttls));
+  await start.getByRole("button", { name: "Start proxy" }).click();
 
-    const address = (await panel.getByTestId("proxy-address").textContent()) ?? "";
-    const port = Number(address.split(":").at(-1));
-    expect(port).toBeGreaterThanOrEqual(E2E_PROXY_PORTS.first);
-    expect(port).toBeLessThanOrEqual(E2E_PROXY_PORTS.last);
-    // The fingerprint shown is the certificate's the client is told to trust.
-    const certificate = await ensureProxyCertificate("localhost");
-    await expect(panel.getByTestId("proxy-fingerprint")).toHaveText(certificate.fingerprint);
+  const address = (await panel.getByTestId("proxy-address").textContent()) ?? "";
+  const port = Number(address.split(":").at(-1));
+  expect(port).toBeGreaterThanOrEqual(E2E_PROXY_PORTS.first);
+  expect(port).toBeLessThanOrEqual(E2E_PROXY_PORTS.last);
+  // The fingerprint shown is the certificate's the client is told to trust.
+  const certificate = await ensureProxyCertificate("localhost");
+  await expect(panel.getByTestId("proxy-fingerprint")).toHaveText(certificate.fingerprint);
 
-    const intercept = panel.getByRole("form", { name: "Intercept" });
-    await intercept.getByLabel("Kind").selectOption("message");
-    await fill(intercept, "Text contains", heldBody);
-    await intercept.getByRole("button", { name: "Hold matching stanzas" }).click();
-    await expect(intercept.getByTestId("intercept-state")).toHaveText("holding matching stanzas");
+  const intercept = panel.getByRole("form", { name: "Intercept" });
+  await intercept.getByLabel("Kind").selectOption("message");
+  await fill(intercept, "Text contains", heldBody);
+  await intercept.getByRole("button", { name: "Hold matching stanzas" }).click();
+  await expect(intercept.getByTestId("intercept-state")).toHaveText("holding matching stanzas");
 
-    const client = runSlixmpp(python, [
-      "--host", "127.0.0.1", "--port", String(port), "--jid", `${jid}/slixmpp`, "--password", account.password,
-      "--ca", certificate.certPath, "--body", heldBody, "--expect-body", editedBody, "--wait-for", injectedBody, "--wait-seconds", "25",
-    ]);
+  const client = runSlixmpp(python, [
+    "--host", "127.0.0.1", "--port", String(port), "--jid", `${jid}/slixmpp`, "--password", account.password,
+    "--ca", certificate.certPath, "--body", heldBody, "--expect-body", editedBody, "--wait-for", injectedBody, "--wait-seconds", "25",
+  ]);
 
-    // Live: the client is still connected, waiting for its message, while its lanes show the login and the held message.
-    const lanes = panel.getByRole("region", { name: "Stream lanes" });
-    await expect(panel.getByTestId("proxy-connection-status")).toContainText("online");
-    const held = panel.getByTestId("held-stanza");
-    await expect(held).toContainText("message toward the server");
-    await expect(lanes.getByTestId("entry-event").filter({ hasText: "held stanza #1 from the client" })).toBeVisible();
-    await expect(lanes.getByTestId("entry-event").filter({ hasText: "removed SCRAM-SHA" })).toHaveCount(1);
+  // Live: the client is still connected, waiting for its message, while its lanes show the login and the held message.
+  const lanes = panel.getByRole("region", { name: "Stream lanes" });
+  await expect(panel.getByTestId("proxy-connection-status")).toContainText("online");
+  const held = panel.getByTestId("held-stanza");
+  await expect(held).toContainText("message toward the server");
+  await expect(lanes.getByTestId("entry-event").filter({ hasText: "held stanza #1 from the client" })).toBeVisible();
+  await expect(lanes.getByTestId("entry-event").filter({ hasText: "removed SCRAM-SHA" })).toHaveCount(1);
 
-    // The README's picture (written to docs/ only with UPDATE_SCREENSHOT=1): a client live, one message held.
-    await page.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/proxy.png" : testInfo.outputPath("proxy.png") });
+  // The README's picture (written to docs/ only with UPDATE_SCREENSHOT=1): a client live, one message held.
+  await page.screenshot({ path: process.env.UPDATE_SCREENSHOT === "1" ? "docs/proxy.png" : testInfo.outputPath("proxy.png") });
 
-    // A reload while the client is connected and its message held: the page takes everything back.
-    await page.reload();
-    await expect(panel.getByTestId("proxy-address")).toHaveText(address);
-    await expect(panel.getByTestId("proxy-connection-status")).toContainText("online");
-    await expect(held).toContainText("message toward the server");
-    await expect(intercept.getByTestId("intercept-state")).toHaveText("holding matching stanzas");
-    await expect(lanes.getByTestId("entry-event").filter({ hasText: "held stanza #1 from the client" })).toBeVisible();
-    await expect(lanes.getByTestId("entry-event").filter({ hasText: "removed SCRAM-SHA" })).toHaveCount(1);
+  // A reload while the client is connected and its message held: the page takes everything back.
+  await page.reload();
+  await expect(panel.getByTestId("proxy-address")).toHaveText(address);
+  await expect(panel.getByTestId("proxy-connection-status")).toContainText("online");
+  await expect(held).toContainText("message toward the server");
+  await expect(intercept.getByTestId("intercept-state")).toHaveText("holding matching stanzas");
+  await expect(lanes.getByTestId("entry-event").filter({ hasText: "held stanza #1 from the client" })).toBeVisible();
+  await expect(lanes.getByTestId("entry-event").filter({ hasText: "removed SCRAM-SHA" })).toHaveCount(1);
 
-    const text = held.getByRole("textbox");
-    await text.fill((await text.inputValue()).replace(heldBody, editedBody));
-    await held.getByRole("button", { name: "Forward edited" }).click();
-    await expect(held).toHaveCount(0);
+  const text = held.getByRole("textbox");
+  await text.fill((await text.inputValue()).replace(heldBody, editedBody));
+  await held.getByRole("button", { name: "Forward edited" }).click();
+  await expect(held).toHaveCount(0);
 
-    const inject = panel.getByRole("form", { name: "Inject" });
-    await inject.getByLabel("To the client (as the server)").check();
-    await inject.getByLabel("Stanza to inject").fill(`<message to='${jid}' from='localhost' type='headline'><body>${injectedBody}</body></message>`);
-    await inject.getByRole("button", { name: "Inject" }).click();
-    await expect(inject.getByText("Sent to the client as if the server wrote it.")).toBeVisible();
+  const inject = panel.getByRole("form", { name: "Inject" });
+  await inject.getByLabel("To the client (as the server)").check();
+  await inject.getByLabel("Stanza to inject").fill(`<message to='${jid}' from='localhost' type='headline'><body>${injectedBody}</body></message>`);
+  await inject.getByRole("button", { name: "Inject" }).click();
+  await expect(inject.getByText("Sent to the client as if the server wrote it.")).toBeVisible();
 
-    // The client's own log: it received the edited message (not the one it sent) and the injected one.
-    const report = await client;
-    expect(report.error).toBeNull();
-    expect(report.message_back).toBe(true);
-    expect(report.waited_for).toBe(injectedBody);
-    const received = report.received.join("");
-    expect(received).toContain(editedBody);
-    expect(received).toContain(injectedBody);
-    expect(received).not.toContain(heldBody);
+  // The client's own log: it received the edited message (not the one it sent) and the injected one.
+  const report = await client;
+  expect(report.error).toBeNull();
+  expect(report.message_back).toBe(true);
+  expect(report.waited_for).toBe(injectedBody);
+  const received = report.received.join("");
+  expect(received).toContain(editedBody);
+  expect(received).toContain(injectedBody);
+  expect(received).not.toContain(heldBody);
 
-    await expect(panel.getByTestId("proxy-connection-status")).toContainText("closed");
-    await expect(lanes.getByTestId("entry-event").filter({ hasText: "forwarded held stanza #1 to the server edited" })).toHaveCount(1);
-    await lanes.getByRole("searchbox", { name: "Search" }).fill(injectedBody);
-    await lanes.getByRole("searchbox", { name: "Search" }).press("Enter");
-    await expect(lanes.getByTestId("entry-in").filter({ hasText: injectedBody }).getByTestId("entry-injected")).toBeVisible();
+  await expect(panel.getByTestId("proxy-connection-status")).toContainText("closed");
+  await expect(lanes.getByTestId("entry-event").filter({ hasText: "forwarded held stanza #1 to the server edited" })).toHaveCount(1);
+  await lanes.getByRole("searchbox", { name: "Search" }).fill(injectedBody);
+  await lanes.getByRole("searchbox", { name: "Search" }).press("Enter");
+  await expect(lanes.getByTestId("entry-in").filter({ hasText: injectedBody }).getByTestId("entry-injected")).toBeVisible();
 
-    // A client that trusts another certificate than the proxy's: the page says why it left, and what to trust.
-    const refusing = distrustfulClient(port);
-    await expect(panel.getByTestId("proxy-connection-tab")).toHaveCount(2);
-    await expect(panel.getByTestId("proxy-connection-status")).toContainText(`Client #2: the client closed during TLS: it may not trust the proxy's certificate (SHA-256 fingerprint ${certificate.fingerprint})`);
-    refusing.destroy();
-  } finally {
-    await removeAccount({ ...registrationOn(world.server), ...account }).catch(() => undefined);
-  }
+  // A client that trusts another certificate than the proxy's: the page says why it left, and what to trust.
+  const refusing = distrustfulClient(port);
+  await expect(panel.getByTestId("proxy-connection-tab")).toHaveCount(2);
+  await expect(panel.getByTestId("proxy-connection-status")).toContainText(`Client #2: the client closed during TLS: it may not trust the proxy's certificate (SHA-256 fingerprint ${certificate.fingerprint})`);
+  refusing.destroy();
 });

@@ -1,4 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
+import type { Credentials } from "../lib/xmpp/in-band-registration";
 import { expect } from "./fixtures";
 
 /** Drives the workbench the way a person does: by labels, roles and the keyboard. */
@@ -25,9 +26,10 @@ export async function typeStanza(page: Page, xml: string, paneId: "a" | "b" = "a
   await page.keyboard.insertText(xml);
 }
 
-/** Connects `username` (password = username) in the pane and waits until the session is online. */
-export async function connectOnline(page: Page, username: string, paneId: "a" | "b" = "a") {
-  await connectAs(page, username, username, paneId);
+/** Connects a demo account (password = username) or given credentials in the pane and waits until the session is online. */
+export async function connectOnline(page: Page, account: string | Credentials, paneId: "a" | "b" = "a") {
+  const { username, password } = typeof account === "string" ? { username: account, password: account } : account;
+  await connectAs(page, username, password, paneId);
   await expect(pane(page, paneId).getByTestId("connection-status")).toContainText(`Online as ${username}@localhost/`);
 }
 
