@@ -47,7 +47,7 @@ export function ScriptsPage({ examples, bundledDomain }: { examples: readonly Ex
   const [selected, setSelected] = useState<Record<string, number | null>>({});
   const editor = useRef<ScriptEditorHandle>(null);
 
-  const script = parsed.state === "ok" ? parsed.script : null;
+  const script = parsed.state === "ok" && parsed.current ? parsed.script : null;
   const accountNames = script?.accounts.map((account) => account.name) ?? [];
   const problem = script ? serverProblem(server, accountNames) : null;
   const busy = view.phase === "opening" || view.phase === "running";

@@ -15,18 +15,21 @@ const PARSE_DELAY_MS = 150;
  * The script as the command line reads it (lib/scripts/parse.ts), parsed as it is typed. The
  * parser (with its YAML reader) loads after first paint: the page shows before it is needed.
  */
-export function useParsedScript(text: string, file: string): Parsed {
-  const [parsed, setParsed] = useState<Parsed>({ state: "loading" });
+export function useParsedScript(text: string, file: string): Parsed & { current: boolean } {
+  const [parsed, setParsed] = useState<{ text: string; file: string; result: Parsed } | null>(null);
   useEffect(() => {
     let stale = false;
     const timer = setTimeout(() => {
       void import("@/lib/scripts/parse").then(({ parseScript, ScriptFormatError }) => {
         if (stale) return;
         try {
-          setParsed({ state: "ok", script: parseScript(text, file) });
+          setParsed({ text, file, result: { state: "ok", script: parseScript(text, file) } });
         } catch (error) {
-          if (error instanceof ScriptFormatError) setParsed({ state: "error", line: error.line, field: error.field, problem: error.problem, message: error.message });
-          else setParsed({ state: "error", line: undefined, field: "", problem: String(error), message: String(error) });
+          const result: Parsed =
+            error instanceof ScriptFormatError
+              ? { state: "error", line: error.line, field: error.field, problem: error.problem, message: error.message }
+              : { state: "error", line: undefined, field: "", problem: String(error), message: String(error) };
+          setParsed({ text, file, result });
         }
       });
     }, PARSE_DELAY_MS);
@@ -35,5 +38,8 @@ export function useParsedScript(text: string, file: string): Parsed {
       clearTimeout(timer);
     };
   }, [text, file]);
-  return parsed;
+  if (parsed === null) return { state: "loading", current: false };
+  // The last reading stays on view while the next is pending (no flicker as one types), but it
+  // is marked: Run must never start the previous text's steps in the moment after an edit.
+  return { ...parsed.result, current: parsed.text === text && parsed.file === file };
 }
