@@ -30,6 +30,24 @@ export interface BridgeOptions {
 }
 
 /**
+ * What one request from a tab causes (a send's own entry, then its done) leaves in one write
+ * rather than one each: the tab's socket is corked until this turn of the event loop ends.
+ * Answers from the server come in a later turn, so they are not held back.
+ */
+function coalesceWrites(wire: Duplex): () => void {
+  let corked = false;
+  return () => {
+    if (corked) return;
+    corked = true;
+    wire.cork();
+    setImmediate(() => {
+      corked = false;
+      wire.uncork();
+    });
+  };
+}
+
+/**
  * The bridge: one WebSocket per browser tab, any number of XMPP sessions per tab.
  * Sessions outlive the socket for a while, so a reload or a dropped connection can
  * reattach (with the session's token) and receive what it missed by seq.
@@ -67,8 +85,10 @@ export function createBridge(options: BridgeOptions) {
     };
     send({ op: "hello", instance });
     keepAlive(socket, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    const coalesce = coalesceWrites(request.socket);
 
     socket.on("message", (data) => {
+      coalesce();
       const message = parseClientMessage(String(data));
       if ("invalid" in message) {
         send({ op: "error", message: `The bridge did not understand a message: ${message.invalid}.` });

@@ -119,6 +119,9 @@ export class SessionRegistry {
       sends: new TokenBucket(this.limits.maxSendsPerSecond, this.limits.sendBurst, this.clock),
     };
     this.sessions.set(managed.id, managed);
+    // A read's entries go out as soon as they are recorded: the client library's own
+    // handling of the same bytes (its parser, its middleware) comes after, not before.
+    session.transcript.onRecorded(() => this.flush(managed));
     session.transcript.onEntry(() => {
       this.scheduleFlush(managed);
       if (session.transcript.lastSeq >= this.limits.maxEntries && session.currentState !== "closed") {
@@ -227,20 +230,25 @@ export class SessionRegistry {
 
   /**
    * Entries reach the tab in batches: everything recorded while handling one socket read
-   * goes out as one message, right after that read (a microtask, not a later turn).
+   * goes out as one message, right after that read (onRecorded), or for entries recorded
+   * otherwise (events), in a microtask, not a later turn.
    */
   private scheduleFlush(managed: ManagedSession): void {
     if (managed.flushScheduled || managed.subscriber === null) return;
     managed.flushScheduled = true;
     queueMicrotask(() => {
       managed.flushScheduled = false;
-      const subscriber = managed.subscriber;
-      if (subscriber === null) return;
-      const entries = managed.session.transcript.since(managed.sentSeq);
-      if (entries.length === 0) return;
-      managed.sentSeq = entries.at(-1)!.seq;
-      subscriber({ op: "entries", sessionId: managed.id, entries });
+      this.flush(managed);
     });
+  }
+
+  private flush(managed: ManagedSession): void {
+    const subscriber = managed.subscriber;
+    if (subscriber === null) return;
+    const entries = managed.session.transcript.since(managed.sentSeq);
+    if (entries.length === 0) return;
+    managed.sentSeq = entries.at(-1)!.seq;
+    subscriber({ op: "entries", sessionId: managed.id, entries });
   }
 
   private async runCleanup(managed: ManagedSession): Promise<void> {

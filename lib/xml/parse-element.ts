@@ -1,5 +1,5 @@
 import type { SaxesTagNS } from "saxes";
-import { plainAttributes, walkXml, withHeaderClosed } from "./walk-xml";
+import { XmlWalk, plainAttributes, withHeaderClosed } from "./walk-xml";
 import { NS_CLIENT, NS_STREAM } from "./namespaces";
 import { codePointName, illegalCharMessage, isXmlChar } from "./xml-chars";
 
@@ -40,7 +40,7 @@ export const CLIENT_STREAM_CONTEXT: NamespaceContext = {
 
 /** Parses a stanza or nonza as a child of a stream whose namespaces are `context`. */
 export function parseElement(raw: string, context: NamespaceContext = CLIENT_STREAM_CONTEXT): ParseResult {
-  return outline(raw, { ...context.prefixes, "": context.defaultNs }, true);
+  return whole(startElementParse(context), raw);
 }
 
 /**
@@ -48,7 +48,39 @@ export function parseElement(raw: string, context: NamespaceContext = CLIENT_STR
  * on the wire, so a closing tag is supplied to let the parser finish.
  */
 export function parseStreamHeader(raw: string): ParseResult {
-  return outline(withHeaderClosed(raw), {}, false);
+  return whole(startStreamHeaderParse(), raw);
+}
+
+/**
+ * A parse fed piece by piece as the text arrives (walk-xml.ts, XmlWalk): `finish` gets the
+ * whole text written, for its messages, and returns what parsing it at once would.
+ */
+export interface IncrementalParse {
+  write(piece: string): void;
+  finish(raw: string): ParseResult;
+}
+
+/** parseElement, incrementally. */
+export function startElementParse(context: NamespaceContext = CLIENT_STREAM_CONTEXT): IncrementalParse {
+  return new OutlineParse({ ...context.prefixes, "": context.defaultNs }, true);
+}
+
+/** parseStreamHeader, incrementally: `finish` supplies the closing tag. */
+export function startStreamHeaderParse(): IncrementalParse {
+  const parse = new OutlineParse({}, false);
+  return {
+    write: (piece) => parse.write(piece),
+    finish(raw) {
+      const closed = withHeaderClosed(raw);
+      parse.write(closed.slice(raw.length));
+      return parse.finish(closed);
+    },
+  };
+}
+
+function whole(parse: IncrementalParse, raw: string): ParseResult {
+  parse.write(raw);
+  return parse.finish(raw);
 }
 
 /** The namespaces a parsed stream header sets up for the stanzas after it. */
@@ -62,29 +94,41 @@ export function contextFromHeader(header: ElementOutline): NamespaceContext {
   return { defaultNs, prefixes };
 }
 
-function outline(text: string, namespaces: Record<string, string>, fragment: boolean): ParseResult {
-  let root: ElementOutline | null = null;
-  let strayText = false;
-  // Only three levels are kept, so the walk hands out no more than that.
-  const walked = walkXml(
-    text,
-    { namespaces, fragment, maxDepth: 3 },
-    {
-      open(tag: SaxesTagNS, depth) {
-        if (depth === 1) root ??= { name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] };
-        else if (depth === 2) root?.children.push({ name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] });
-        else root?.children.at(-1)?.children.push({ name: tag.local, ns: tag.uri });
+class OutlineParse implements IncrementalParse {
+  private root: ElementOutline | null = null;
+  private strayText = false;
+  private readonly walk: XmlWalk;
+
+  constructor(namespaces: Record<string, string>, fragment: boolean) {
+    // Only three levels are kept, so the walk hands out no more than that.
+    this.walk = new XmlWalk(
+      { namespaces, fragment, maxDepth: 3 },
+      {
+        open: (tag: SaxesTagNS, depth) => {
+          const root = this.root;
+          if (depth === 1) this.root ??= { name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] };
+          else if (depth === 2) root?.children.push({ name: tag.local, ns: tag.uri, attrs: plainAttributes(tag), children: [] });
+          else root?.children.at(-1)?.children.push({ name: tag.local, ns: tag.uri });
+        },
+        text: (data, depth) => {
+          if (depth === 0 && data.trim() !== "") this.strayText = true;
+        },
       },
-      text(data, depth) {
-        if (depth === 0 && data.trim() !== "") strayText = true;
-      },
-    },
-  );
-  const error = walked.error ?? (strayText ? "text outside of any element" : null);
-  if (error !== null) return { ok: false, error: tidyParserMessage(error, text, walked.errorAt) };
-  if (walked.roots > 1) return { ok: false, error: "more than one element where one was expected" };
-  if (root === null) return { ok: false, error: "no element found" };
-  return { ok: true, element: root };
+    );
+  }
+
+  write(piece: string): void {
+    this.walk.write(piece);
+  }
+
+  finish(text: string): ParseResult {
+    const walked = this.walk.end();
+    const error = walked.error ?? (this.strayText ? "text outside of any element" : null);
+    if (error !== null) return { ok: false, error: tidyParserMessage(error, text, walked.errorAt) };
+    if (walked.roots > 1) return { ok: false, error: "more than one element where one was expected" };
+    if (this.root === null) return { ok: false, error: "no element found" };
+    return { ok: true, element: this.root };
+  }
 }
 
 const PREDEFINED_ENTITIES = "&lt; &gt; &amp; &quot; &apos;";

@@ -41,3 +41,36 @@ export function isXmlChar(codePoint: number): boolean {
 export function illegalCharMessage(codePoint: number, offset: number): string {
   return `${codePointName(codePoint)} at character ${offset + 1} is not allowed anywhere in XML, not even as text (XML 1.0 section 2.2, Char)`;
 }
+
+/**
+ * findIllegalXmlChar over text that arrives in pieces, with offsets counted from the first
+ * piece: `end` returns what findIllegalXmlChar returns for all the pieces joined. A high
+ * surrogate ending a piece waits for the next one, whose first unit may complete its pair.
+ */
+export class IllegalCharScan {
+  private found: IllegalChar | null = null;
+  private written = 0;
+  private carry = "";
+
+  write(piece: string): void {
+    if (this.found !== null || piece === "") return;
+    const start = this.written - this.carry.length;
+    const text = this.carry + piece;
+    this.written += piece.length;
+    const last = text.charCodeAt(text.length - 1);
+    const split = last >= 0xd800 && last <= 0xdbff;
+    this.carry = split ? text.slice(-1) : "";
+    this.check(split ? text.slice(0, -1) : text, start);
+  }
+
+  end(): IllegalChar | null {
+    if (this.found === null && this.carry !== "") this.check(this.carry, this.written - this.carry.length);
+    this.carry = "";
+    return this.found;
+  }
+
+  private check(text: string, start: number): void {
+    const found = findIllegalXmlChar(text);
+    if (found !== null) this.found = { offset: start + found.offset, codeUnit: found.codeUnit, message: illegalCharMessage(found.codeUnit, start + found.offset) };
+  }
+}

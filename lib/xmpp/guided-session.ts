@@ -1,7 +1,7 @@
 import tls from "node:tls";
 import { client, xml, type Client, type XmlElement } from "@xmpp/client";
 import { WebSocket as NodeWebSocket } from "ws";
-import { tapConnection } from "./wire-tap";
+import { tapConnection, type WireTap } from "./wire-tap";
 import { findRestrictedXml, restrictedXmlRefusal } from "../xml/restricted-xml";
 import { libraryRefusalMessage } from "./stream-refusal";
 import type { SaslMechanism, Transport } from "../bridge/protocol";
@@ -41,6 +41,7 @@ globalThis.WebSocket ??= NodeWebSocket as unknown as typeof WebSocket;
  */
 export class GuidedSession extends SessionCore {
   private readonly entity: Client;
+  private readonly tap: WireTap;
   private secure = false;
   private readonly refused: Promise<never>;
   /** Resolves once the socket of a refused stream has closed (or was dropped after the grace period). */
@@ -80,7 +81,7 @@ export class GuidedSession extends SessionCore {
         if (element.is("features", "http://etherx.jabber.org/streams")) element.remove("starttls", NS_TLS);
       });
     }
-    tapConnection(this.entity, {
+    this.tap = tapConnection(this.entity, {
       received: (data) => {
         if (this.refusal !== undefined) {
           this.droppedBytes += typeof data === "string" ? Buffer.byteLength(data) : data.length;
@@ -191,6 +192,8 @@ export class GuidedSession extends SessionCore {
       socket?.setNoDelay?.(true);
       socket?.socket?.setNoDelay?.(true);
     }
+    // Pieces of a large read still waiting for their turn (read-pacer.ts) are recorded before the end.
+    if (status === "disconnect") this.tap.flush();
     if (status === "disconnect" && this.status.current === "online") {
       // Once online, any loss of the socket without a stream error is the server going away.
       this.finish(this.closeReason());

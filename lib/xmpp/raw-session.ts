@@ -5,6 +5,7 @@ import type { TranscriptEntry } from "./entry";
 import { describeConnectionError, describeSaslFailure, type ConnectionContext } from "./connection-errors";
 import { pinnedLookup } from "./pinned-lookup";
 import { socketAcceptsWrites } from "./wire-tap";
+import { ReadPacer } from "./read-pacer";
 import { clearTextAuthRefusal } from "./transport-policy";
 import { CLOSED_BY_YOU, SessionCore, type SessionCoreOptions } from "./session-core";
 
@@ -31,6 +32,8 @@ export class RawSession extends SessionCore {
   private tlsFailure: string | undefined;
   /** The full JID the last bind result named, for a resumed session (XEP-0198 §5). */
   private boundAs: string | undefined;
+  /** A large read is recorded a piece per turn, so other sessions are served between pieces. */
+  private readonly pacer = new ReadPacer((piece) => this.receive(piece, true), () => this.socket ?? null);
 
   constructor(private readonly options: RawSessionOptions) {
     super(options);
@@ -56,6 +59,7 @@ export class RawSession extends SessionCore {
       throw new Error("the session is not connected; start a new session");
     }
     this.detach(old);
+    this.pacer.flush((piece) => this.receive(piece, false), false);
     old.destroy();
     this.transcript.resetDirection("out");
     this.transcript.resetDirection("in");
@@ -158,15 +162,23 @@ export class RawSession extends SessionCore {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    this.pacer.take(chunk);
+  };
+
+  private receive(chunk: Buffer | string, mayUpgrade: boolean): void {
     if (this.refusal !== undefined) {
-      this.droppedBytes += chunk.length;
+      this.droppedBytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
       return;
     }
     this.transcript.record("in", chunk);
-    // Recording runs the entry listeners synchronously: if this chunk held <proceed/>,
-    // no later chunk may be read as plaintext.
-    if (this.proceedReceived && this.upgrade === undefined) this.startTls();
-  };
+    // Recording runs the entry listeners synchronously: if this chunk held <proceed/>, no
+    // later chunk may be read as plaintext. What of this read still waits is recorded now, as
+    // it always was, and the plain socket stays paused for TLS to take over.
+    if (mayUpgrade && this.proceedReceived && this.upgrade === undefined) {
+      this.pacer.flush((piece) => this.receive(piece, false), false);
+      this.startTls();
+    }
+  }
 
   private readonly onError = (error: Error): void => {
     this.lastError = describeConnectionError(error, this.context());
@@ -174,6 +186,7 @@ export class RawSession extends SessionCore {
   };
 
   private readonly onClose = (): void => {
+    this.pacer.flush((piece) => this.receive(piece, false));
     this.finish(this.closeReason());
   };
 

@@ -33,6 +33,7 @@ export class Transcript {
   /** Unmasked text of redacted entries, by seq; handed out only on an explicit reveal. */
   private readonly secrets = new Map<number, string>();
   private readonly listeners = new Set<Listener>();
+  private readonly recordedListeners = new Set<() => void>();
   private readonly pairing = new IqPairing();
   private readonly readers: Record<"in" | "out", DirectionReader>;
   private readonly now: () => number;
@@ -68,6 +69,16 @@ export class Transcript {
    */
   record(dir: "in" | "out", data: Uint8Array | string, auto = false): void {
     for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
+    for (const listener of this.recordedListeners) listener();
+  }
+
+  /**
+   * Runs after each record(): the entries one read or one write completed are all there, so a
+   * listener can hand them on as one batch now, before anything else handles those bytes.
+   */
+  onRecorded(listener: () => void): () => void {
+    this.recordedListeners.add(listener);
+    return () => this.recordedListeners.delete(listener);
   }
 
   /**
@@ -163,7 +174,7 @@ export class Transcript {
     const reader = injectedBy ?? this.readers[dir];
     const parsed = reader.describe(frame);
     const entry = this.append({ dir, raw: frame.raw, ...parsed, ...(auto ? { auto } : {}), ...(injectedBy ? { injected: true } : {}) });
-    const masked = maskSecrets(entry, reader.namespaces, frame.continues);
+    const masked = maskSecrets(entry, frame.namespaces ?? reader.namespaces, frame.continues);
     if (masked !== entry.raw) {
       this.secrets.set(entry.seq, entry.raw);
       entry.raw = masked;

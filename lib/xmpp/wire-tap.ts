@@ -1,5 +1,6 @@
 import net from "node:net";
 import type { Client } from "@xmpp/client";
+import { ReadPacer, type Pausable } from "./read-pacer";
 
 /**
  * @xmpp/client 0.14 has no event with the raw wire text, so the tap hooks two methods of
@@ -27,29 +28,55 @@ export class WireTapUnavailableError extends Error {
   }
 }
 
-export function tapConnection(entity: Client, sink: WireSink): void {
+export interface WireTap {
+  /** The socket closed: what is still waiting for its turn (read-pacer.ts) is recorded now, and goes no further. */
+  flush(): void;
+}
+
+export function tapConnection(entity: Client, sink: WireSink): WireTap {
   const onData = entity._onData;
   const write = entity.write;
   if (typeof onData !== "function") throw new WireTapUnavailableError("_onData");
   if (typeof write !== "function") throw new WireTapUnavailableError("write");
 
-  entity._onData = function tappedOnData(this: Client, data: Buffer) {
+  const deliver = (data: Buffer | string) => {
     if (sink.received(data) === false) return;
     // Bytes can still arrive after the library dropped its parser (while a stream is being
     // torn down); it would throw on them, so they are recorded and go no further.
-    if (this.parser === null) return;
+    if (entity.parser === null) return;
     try {
-      return onData.call(this, data);
+      onData.call(entity, data as Buffer);
     } catch (error) {
       sink.rejected?.(error);
     }
   };
+  // A large read is recorded and parsed a piece per turn, so other sessions are served between pieces.
+  const pacer = new ReadPacer(deliver, () => pausableSocket(entity.socket));
+  entity._onData = function tappedOnData(this: Client, data: Buffer) {
+    pacer.take(data);
+  };
   entity.write = function tappedWrite(this: Client, text: string) {
     // Only what the socket accepts is recorded: the library also writes its closing tag to a
     // socket the peer already closed, or that never connected, and those bytes go nowhere.
-    if (socketAcceptsWrites(this.socket)) sink.sent(text);
-    return write.call(this, text);
+    const accepted = socketAcceptsWrites(this.socket);
+    // The bytes leave first and are recorded while the server reads them: the recording is
+    // not on the round trip's path (its entry still comes before the answer's: one thread).
+    const written = write.call(this, text);
+    if (accepted) sink.sent(text);
+    return written;
   };
+  return { flush: () => pacer.flush((data) => void sink.received(data)) };
+}
+
+/**
+ * The stream under the library's socket that can be paused: @xmpp/tcp's is a net.Socket;
+ * @xmpp/tls and @xmpp/websocket wrap a TLS socket or a `ws` WebSocket in `.socket`.
+ */
+function pausableSocket(socket: unknown): Pausable | null {
+  if (socket === null || typeof socket !== "object") return null;
+  const inner = "socket" in socket ? (socket as { socket: unknown }).socket : socket;
+  const candidate = inner as Partial<Pausable> | null;
+  return candidate !== null && typeof candidate === "object" && typeof candidate.pause === "function" && typeof candidate.resume === "function" ? (candidate as Pausable) : null;
 }
 
 const WEBSOCKET_OPEN = 1;
