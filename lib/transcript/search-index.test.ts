@@ -58,19 +58,20 @@ describe("SearchIndex", () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const alphabet = ["a", "B", "b", "<", "'", " ", "\u212A", "k", "\u0130", "i", "\u00DF", "s", "\u03A3", "\u0000", "\u00E9"];
-    const raws = Array.from({ length: CHUNK_ENTRIES * 2 + 123 }, () => Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]!).join(""));
+    const raws = Array.from({ length: CHUNK_ENTRIES * 40 + 123 }, () => Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]!).join(""));
     const index = new SearchIndex();
     for (let from = 0; from < raws.length; ) {
-      const take = 1 + Math.floor(random() * 3000);
+      const take = 1 + Math.floor(random() * 300);
       index.append(raws.slice(from, from + take));
       from += take;
     }
     expect(index.size).toBe(raws.length);
-    for (const needle of ["a", "bk", "k", "ss", "i", "'b", "s s", "ab<", "kk"]) expect(searchAll(index, needle)).toEqual(naive(raws, needle));
+    for (const needle of ["a", "bk", "k", "ss", "i", "'b", "s s", "ab<", "kk", "bab", "kis", "a'<b", "sbbi"]) expect(searchAll(index, needle)).toEqual(naive(raws, needle));
   });
 
   it("answers for the entries held when the search began, even if more arrive between slices", () => {
-    const raws = Array.from({ length: CHUNK_ENTRIES + 10 }, (_, i) => `<message id='m${i}'/>`);
+    // More chunks than one slice reads before it looks at the clock.
+    const raws = Array.from({ length: CHUNK_ENTRIES * 65 + 10 }, (_, i) => `<message id='m${i}'/>`);
     const index = indexOf(raws);
     const search = index.search("m4");
     expect(search.step(-Infinity)).toBe(false); // one chunk per slice at least, then the deadline has passed
@@ -91,9 +92,15 @@ describe("SearchIndex", () => {
     expect(searchAll(index, "alpha")).toEqual([1]);
   });
 
-  it("costs about a byte a character plus four bytes an entry", () => {
+  it("costs a byte a character, four bytes an entry and a 512-byte filter a chunk", () => {
     const raws = Array.from({ length: CHUNK_ENTRIES }, (_, i) => `<presence id='p${i}'/>`);
     const characters = raws.reduce((sum, raw) => sum + raw.length, 0) + raws.length - 1; // a NUL between two
-    expect(indexOf(raws).bytes()).toBe(characters + 4 * CHUNK_ENTRIES);
+    expect(indexOf(raws).bytes()).toBe(characters + 4 * CHUNK_ENTRIES + 512);
+  });
+
+  it("finds needles of every length in sealed chunks (filtered by trigrams) and in the open one", () => {
+    const raws = Array.from({ length: CHUNK_ENTRIES * 3 + 5 }, (_, i) => `<message id='big-${i}'><body>${i}</body></message>`);
+    const index = indexOf(raws);
+    for (const needle of ["b", "-7", "g-1", "big-100'", "big-195'", "<body>1</body>", "big-196'", "</message>"]) expect(searchAll(index, needle)).toEqual(naive(raws, needle));
   });
 });
