@@ -7,8 +7,8 @@ import { SEARCH_WORKER_KEY } from "../../lib/transcript/search-needle";
 import type { Page } from "playwright-core";
 import { flood, matchCount, workbenchAsAlice } from "./ingest";
 
-/** Under the bridge's default cap of 1,000,000 entries per session, with room for the login. */
-const ENTRIES = 990_000;
+/** Under the bridge's default cap of 1,000,000 entries per session, with room for the login; BIG_LOG_ENTRIES for a shorter run. */
+const ENTRIES = Number(process.env.BIG_LOG_ENTRIES ?? 990_000);
 const RATE = 20_000;
 
 /**
@@ -19,7 +19,7 @@ const RATE = 20_000;
 export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const page = await workbenchAsAlice(app);
   const flooder = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
-  await flood(flooder, RATE, ENTRIES / RATE, "big-");
+  const sent = await flood(flooder, RATE, ENTRIES / RATE, "big-");
   flooder.close();
   const list = page.locator('[aria-label="Transcript entries"]');
   const deadline = Date.now() + 180_000;
@@ -37,8 +37,10 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
     (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
     new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
   });
-  const queries: [string, number][] = [["big-123456'", 1], ["big-98765", 11], ["big-4242", 111], ["BIG-55555", 11], ["big-7777", 111]];
-  const superseded = [["big-1", ["big-31415", 11]], ["big-2", ["big-27182", 11]], ["big-3", ["big-16180", 11]]] as const;
+  // The flood's ids are big-0 to big-(sent - 1), each in one entry: the expected counts follow.
+  const expect = (query: string): [string, number] => [query, Array.from({ length: sent }, (_, n) => `id='big-${n}'`).filter((id) => id.includes(query.toLowerCase())).length];
+  const queries = ["big-123456'", "big-98765", "big-4242", "BIG-55555", "big-7777"].map(expect);
+  const superseded = ([["big-1", "big-31415"], ["big-2", "big-27182"], ["big-3", "big-16180"]] as const).map(([first, second]) => [first, expect(second)] as const);
   const waitForCount = async (expected: number, started: number) => {
     while (matchCount(await status.textContent()) !== expected && performance.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
     return performance.now() - started;
