@@ -5,7 +5,8 @@
  *   node --import tsx bench/lanes-query.ts [entries]
  */
 import { TranscriptStore } from "../lib/transcript/transcript-store";
-import { NO_QUERY, TranscriptQuery, runQuery, type QuerySpec } from "../lib/transcript/query";
+import { NO_QUERY, TranscriptQuery, runQuery, type KnownMatches, type QuerySpec } from "../lib/transcript/query";
+import { SearchIndex } from "../lib/transcript/search-index";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
@@ -92,3 +93,24 @@ time("incremental: +20,000 entries in 60 batches", () => {
   }
   return live.result();
 }, (result) => `${result.rows.length} rows, ${result.matches.length} matches`);
+
+// The search worker's index (lib/transcript/search-index.ts), here in one thread: built from
+// the raws in the worker's batches, then a search, then the lanes' query taking its answer.
+let index = new SearchIndex();
+time("search index: build, in batches of 8192", () => {
+  index = new SearchIndex();
+  const raws = store.all().map((entry) => entry.raw);
+  for (let start = 0; start < raws.length; start += 8192) index.append(raws.slice(start, start + 8192));
+  index.search("x").step(Infinity); // builds the open chunk's text too
+  return index.bytes();
+}, (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB of index for ${index.size} entries`);
+for (const needle of ["lunch 99999", "hello", "fine"]) {
+  let known: KnownMatches | null = null;
+  time(`index search '${needle}'`, () => {
+    const search = index.search(needle);
+    while (!search.step(Infinity));
+    known = { needle, upTo: search.upTo, matches: search.matches(), last: store.all()[search.upTo - 1] };
+    return known.matches.length;
+  }, (count) => `${count} matches`);
+  time(`  then the lanes' rows with that answer`, () => new TranscriptQuery(store, { ...NO_QUERY, search: needle }, known).result(), (result) => `${result.rows.length} rows, ${result.matches.length} matches`);
+}

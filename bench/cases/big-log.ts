@@ -3,10 +3,12 @@ import type { AppUnderTest } from "../app-under-test";
 import { DirectClient } from "../direct-client";
 import type { Figure } from "../report";
 import { summarize } from "../stats";
+import { SEARCH_WORKER_KEY } from "../../lib/transcript/search-needle";
+import type { Page } from "playwright-core";
 import { flood, matchCount, workbenchAsAlice } from "./ingest";
 
-/** Under the bridge's default cap of 1,000,000 entries per session, with room for the login. */
-const ENTRIES = 990_000;
+/** Under the bridge's default cap of 1,000,000 entries per session, with room for the login; BIG_LOG_ENTRIES for a shorter run. */
+const ENTRIES = Number(process.env.BIG_LOG_ENTRIES ?? 990_000);
 const RATE = 20_000;
 
 /**
@@ -17,7 +19,7 @@ const RATE = 20_000;
 export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const page = await workbenchAsAlice(app);
   const flooder = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
-  await flood(flooder, RATE, ENTRIES / RATE, "big-");
+  const sent = await flood(flooder, RATE, ENTRIES / RATE, "big-");
   flooder.close();
   const list = page.locator('[aria-label="Transcript entries"]');
   const deadline = Date.now() + 180_000;
@@ -25,36 +27,55 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const rows = Number(await list.getAttribute("data-row-count"));
 
   // Search: each answered when the lanes show the new count; main-thread tasks watched meanwhile.
+  // Each query twice: on the main thread (the baseline: the path before the worker, switched
+  // by SEARCH_WORKER_KEY) and through the worker's index, in blocks of the same queries.
   const search = page.getByRole("searchbox");
   const status = page.locator('[aria-live="polite"]').first();
+  const indexStats = await waitForIndex(page, rows);
   await page.evaluate(() => {
     const tasks: number[] = [];
     (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
     new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
   });
-  const searchMs: number[] = [];
-  const queries: [string, number][] = [["big-123456'", 1], ["big-98765", 11], ["big-4242", 111], ["BIG-55555", 11], ["big-7777", 111]];
+  // The flood's ids are big-0 to big-(sent - 1), each in one entry: the expected counts follow.
+  const expect = (query: string): [string, number] => [query, Array.from({ length: sent }, (_, n) => `id='big-${n}'`).filter((id) => id.includes(query.toLowerCase())).length];
+  const queries = ["big-123456'", "big-98765", "big-4242", "BIG-55555", "big-7777"].map(expect);
+  const superseded = ([["big-1", "big-31415"], ["big-2", "big-27182"], ["big-3", "big-16180"]] as const).map(([first, second]) => [first, expect(second)] as const);
   const waitForCount = async (expected: number, started: number) => {
     while (matchCount(await status.textContent()) !== expected && performance.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
     return performance.now() - started;
   };
+  const runSearches = async (worker: boolean) => {
+    await page.evaluate(([key, off]) => (off ? localStorage.setItem(key, "off") : localStorage.removeItem(key)), [SEARCH_WORKER_KEY, !worker] as const);
+    await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
+    const searchMs: number[] = [];
+    for (const [query, expected] of queries) {
+      const started = performance.now();
+      await search.fill(query);
+      searchMs.push(await waitForCount(expected, started));
+      await search.fill("");
+    }
+    // A new query while one runs: the old one must give way, and the count must be the new one's.
+    const cancelMs: number[] = [];
+    for (const [first, [second, expected]] of superseded) {
+      const started = performance.now();
+      await search.fill(first);
+      await search.fill(second);
+      cancelMs.push(await waitForCount(expected, started));
+      await search.fill("");
+    }
+    const tasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+    return { search: summarize(searchMs), cancel: summarize(cancelMs), longest: Math.max(0, ...tasks), over50: tasks.filter((duration) => duration > 50).length };
+  };
+  const mainThread = await runSearches(false);
+  const inWorker = await runSearches(true);
+  // Where the worker's figure goes: the index search alone, inside the worker.
+  const probeMs: number[] = [];
   for (const [query, expected] of queries) {
-    const started = performance.now();
-    await search.fill(query);
-    searchMs.push(await waitForCount(expected, started));
-    await search.fill("");
+    const probe = await probeIndex(page, query.toLowerCase());
+    if (probe.matches !== expected) throw new Error(`the index found ${probe.matches} entries for ${query}, the lanes ${expected}`);
+    probeMs.push(probe.ms);
   }
-  // A new query while one runs: the old one must give way, and the count must be the new one's.
-  const cancelMs: number[] = [];
-  for (const [first, [second, expected]] of [["big-1", ["big-31415", 11]], ["big-2", ["big-27182", 11]], ["big-3", ["big-16180", 11]]] as const) {
-    const started = performance.now();
-    await search.fill(first);
-    await search.fill(second);
-    cancelMs.push(await waitForCount(expected, started));
-    await search.fill("");
-  }
-  const searchTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
-  const longestSearchTask = Math.max(0, ...searchTasks);
 
   // Scrolling: 120 frames of wheel-sized steps through the virtualized list.
   const frames = (await page.evaluate(`(async () => {
@@ -88,29 +109,78 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   await page.close();
 
   const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });
-  const search_ = summarize(searchMs);
   const frame = summarize(frames);
+  const indexMb = indexStats.bytes / (1024 * 1024);
   return [
-    { case: "big-log", name: `search over ${rows} entries, until the count shows`, unit: "ms", value: search_, target: "≤ 100 ms (median)", verdict: search_.median <= 100 ? "pass" : "miss", note: "timed from the bench process: includes Playwright's round trips to the page" },
+    {
+      case: "big-log",
+      name: `search over ${rows} entries, until the count shows`,
+      unit: "ms",
+      value: inWorker.search,
+      baseline: { name: "the same queries scanned on the main thread", value: mainThread.search },
+      target: "≤ 100 ms (median)",
+      verdict: inWorker.search.median <= 100 ? "pass" : "miss",
+      note: "timed from the bench process: includes Playwright's round trips to the page",
+    },
+    {
+      case: "big-log",
+      name: "of which the index search alone, inside the worker (same queries)",
+      unit: "ms",
+      value: summarize(probeMs),
+      target: "reported: the rest is messaging, the query's rows and the React update",
+      verdict: "info",
+    },
     {
       case: "big-log",
       name: "a second query typed while the first runs, until its count shows",
       unit: "ms",
-      value: summarize(cancelMs),
+      value: inWorker.cancel,
+      baseline: { name: "on the main thread", value: mainThread.cancel },
       target: "the second query's count, ≤ 100 ms (median)",
-      verdict: summarize(cancelMs).median <= 100 ? "pass" : "miss",
+      verdict: inWorker.cancel.median <= 100 ? "pass" : "miss",
     },
     {
       case: "big-log",
       name: "longest main-thread task while those searches ran",
       unit: "ms",
-      value: one(longestSearchTask),
+      value: one(inWorker.longest),
+      baseline: { name: "on the main thread", value: one(mainThread.longest) },
       target: "≤ 50 ms: the page answers input while a search runs",
-      verdict: longestSearchTask <= 50 ? "pass" : "miss",
-      note: `${searchTasks.filter((duration) => duration > 50).length} tasks over 50 ms`,
+      verdict: inWorker.longest <= 50 ? "pass" : "miss",
+      note: `${inWorker.over50} tasks over 50 ms (main thread: ${mainThread.over50})`,
     },
     { case: "big-log", name: "scrolling through them: time per frame", unit: "ms", value: frame, target: "< 16 ms a frame (p99 shown)", verdict: frame.median < 17 ? "pass" : "miss", note: "60 Hz frames measure 16.7 ms" },
-    { case: "big-log", name: "JS heap of the page after GC", unit: "MB", value: one(heapMb), target: "< 500 MB", verdict: heapMb < 500 ? "pass" : "miss" },
+    { case: "big-log", name: "JS heap of the page after GC", unit: "MB", value: one(heapMb), target: "< 500 MB", verdict: heapMb < 500 ? "pass" : "miss", note: "the main thread's; the search index below is in the worker's heap" },
+    {
+      case: "big-log",
+      name: `search index in the worker (${indexStats.entries} entries: lowercase text and offsets)`,
+      unit: "MB",
+      value: one(indexMb),
+      target: "reported: memory the worker adds",
+      verdict: "info",
+      note: `index caught up ${(indexStats.lagMs / 1000).toFixed(1)} s after the last entry showed`,
+    },
     { case: "big-log", name: "export of the whole transcript as JSON", unit: "s", value: one(exportSeconds), target: "< 5 s", verdict: exportSeconds < 5 ? "pass" : "miss" },
   ];
+}
+
+async function probeIndex(page: Page, needle: string): Promise<{ ms: number; matches: number }> {
+  for (const worker of page.workers()) {
+    const probe = (await worker.evaluate((text) => (self as unknown as { searchIndexProbe?: (needle: string) => { ms: number; matches: number } }).searchIndexProbe?.(text) ?? null, needle)) as { ms: number; matches: number } | null;
+    if (probe !== null) return probe;
+  }
+  throw new Error("no search worker in the page");
+}
+
+/** Waits until the search worker has indexed `entries`; its index's size and how long that took. */
+async function waitForIndex(page: Page, entries: number): Promise<{ entries: number; bytes: number; lagMs: number }> {
+  const started = performance.now();
+  for (;;) {
+    for (const worker of page.workers()) {
+      const stats = (await worker.evaluate(() => (self as unknown as { searchIndexStats?: () => { entries: number; bytes: number } }).searchIndexStats?.() ?? null)) as { entries: number; bytes: number } | null;
+      if (stats !== null && stats.entries >= entries) return { ...stats, lagMs: performance.now() - started };
+    }
+    if (performance.now() - started > 120_000) throw new Error(`the search worker did not index ${entries} entries in 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

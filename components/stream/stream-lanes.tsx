@@ -8,6 +8,7 @@ import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { EntryList, type EntryListHandle } from "./entry-list";
 import { LanesToolbar, type ViewOptions } from "./lanes-toolbar";
+import { useIndexedSearch } from "./use-indexed-search";
 import { useTranscriptStore } from "./use-transcript-store";
 import styles from "./stream-lanes.module.css";
 
@@ -59,8 +60,10 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   const [ownFiltersOpen, setOwnFiltersOpen] = useState(true);
   const listRef = useRef<EntryListHandle>(null);
 
-  const query = useMemo(() => new TranscriptQuery(store, appliedSpec), [store, appliedSpec]);
-  const { result, scanning } = useSlicedResult(query, version);
+  // A plain-text search over a big transcript is answered by a worker; the query scans only what it has not seen.
+  const { known, pending } = useIndexedSearch(store, appliedSpec);
+  const query = useMemo(() => new TranscriptQuery(store, appliedSpec, known), [store, appliedSpec, known]);
+  const { result, scanning } = useSlicedResult(query, version, pending);
   const { rows, matches } = result;
 
   // Rows are memoised: hand them callbacks that never change, reading the latest props.
@@ -211,19 +214,21 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
  * dropped. Until the scan catches up the last complete result stays on screen, with
  * `scanning` set; the very first one is scanned at once, as there is nothing to show yet.
  */
-function useSlicedResult(query: TranscriptQuery, version: number): { result: QueryResult; scanning: boolean } {
+function useSlicedResult(query: TranscriptQuery, version: number, waiting: boolean): { result: QueryResult; scanning: boolean } {
   // The last complete result. A ref, not state: keeping it must not cost a second render per
   // append. Read during render on purpose (this app does not run the React Compiler).
   const shown = useRef<QueryResult | null>(null);
   const [caughtUp, setCaughtUp] = useState(0);
   // `version` (the store's change counter) and `caughtUp` say when to look again: the query reads the store, not React state.
+  // While `waiting` (for the worker's answer) nothing is scanned here: the last result stays.
   // eslint-disable-next-line react-hooks/exhaustive-deps, react-hooks/refs
-  const fresh = useMemo(() => query.resultWithin(shown.current === null ? Infinity : SLICE_MS), [query, version, caughtUp]);
+  const fresh = useMemo(() => (waiting && shown.current !== null ? null : query.resultWithin(shown.current === null ? Infinity : SLICE_MS)), [query, version, caughtUp, waiting]);
   useEffect(() => {
     if (fresh !== null) {
       shown.current = fresh;
       return;
     }
+    if (waiting) return;
     // The rest of the scan, outside React: one slice per task (a MessageChannel, which browsers do not clamp as they do nested timeouts).
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
@@ -232,7 +237,7 @@ function useSlicedResult(query: TranscriptQuery, version: number): { result: Que
     };
     channel.port2.postMessage(null);
     return () => channel.port1.close();
-  }, [fresh, query]);
+  }, [fresh, query, waiting]);
   // eslint-disable-next-line react-hooks/refs
   return { result: fresh ?? shown.current!, scanning: fresh === null };
 }

@@ -167,6 +167,21 @@ export interface QueryResult {
 
 let runs = 0;
 
+/**
+ * A plain-text search's answer computed elsewhere (the search worker, search-client.ts) for
+ * the entries held then: the query takes it for those and scans only what came after.
+ */
+export interface KnownMatches {
+  /** The lowercase needle searched: used only for a query whose search is this literal. */
+  needle: string;
+  /** Entries covered, counted from the first ever held (hidden by a Clear or not). */
+  upTo: number;
+  /** Which of them match, as such absolute indexes, ascending. */
+  matches: Int32Array;
+  /** The entry at `upTo - 1` when searched: another one there means the store was reset since. */
+  last: TranscriptEntry | undefined;
+}
+
 /** Growable Int32Array: appends are amortised O(1) and results are views, not copies. */
 class IntList {
   private buffer = new Int32Array(1024);
@@ -201,10 +216,15 @@ export class TranscriptQuery {
   private epoch = -1;
   private version = -1;
   private last: QueryResult | null = null;
+  /** Absolute entries below this take their match from `known`; 0 when there is none or it is stale. */
+  private knownUpTo = 0;
+  /** Where in `known.matches` the scan is. */
+  private knownAt = 0;
 
   constructor(
     private readonly store: TranscriptStore,
     readonly spec: QuerySpec,
+    private readonly known: KnownMatches | null = null,
   ) {
     this.filter = compileFilter(spec);
     this.search = compileSearch(spec.search, spec.mode);
@@ -230,20 +250,30 @@ export class TranscriptQuery {
       this.epoch = store.epoch;
       this.run = ++runs;
       this.last = null;
+      this.startKnown();
     }
     const { filter } = this;
     const matcher = this.search.ok ? this.search.matcher : null;
     const literal = matcher?.literal;
     const size = store.size;
+    const hidden = store.hiddenByClear;
+    const known = this.known?.matches;
     const deadline = performance.now() + budgetMs;
     let index = this.scanned;
     while (index < size) {
       // Checking the clock every 4096 entries costs nothing measurable and keeps slices short.
       const end = Math.min(size, index + 4096);
       for (; index < end; index++) {
-        const entry = store.at(index)!;
-        if (filter !== null && !filter(entry)) continue;
-        if (matcher !== null && (literal !== undefined ? store.lowerRawAt(index).includes(literal) : matcher.test(entry.raw))) this.matches.push(this.rows.length);
+        if (filter !== null && !filter(store.at(index)!)) continue;
+        if (matcher !== null) {
+          const absolute = index + hidden;
+          let hit: boolean;
+          if (absolute < this.knownUpTo) {
+            while (known![this.knownAt]! < absolute) this.knownAt++;
+            hit = known![this.knownAt] === absolute;
+          } else hit = literal !== undefined ? store.lowerRawAt(index).includes(literal) : matcher.test(store.at(index)!.raw);
+          if (hit) this.matches.push(this.rows.length);
+        }
         this.rows.push(index);
       }
       if (index < size && performance.now() >= deadline) {
@@ -262,6 +292,15 @@ export class TranscriptQuery {
       run: this.run,
     };
     return this.last;
+  }
+
+  /** Takes `known` for this scan if it answers this search over entries the store still holds. */
+  private startKnown(): void {
+    const { known, store } = this;
+    const literal = this.search.ok ? this.search.matcher?.literal : undefined;
+    const valid = known !== null && known.needle === literal && known.upTo <= store.totalSize && (known.upTo === 0 || store.all()[known.upTo - 1] === known.last);
+    this.knownUpTo = valid ? known.upTo : 0;
+    this.knownAt = valid ? lowerBound(known.matches, store.hiddenByClear) : 0;
   }
 }
 
