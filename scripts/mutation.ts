@@ -145,7 +145,8 @@ function recheck(score: ModuleScore, tests: readonly string[]): ModuleScore {
   const report = JSON.parse(readFileSync(fromRepoRoot(`${REPORT_DIR}/${slug(score.module)}.json`), "utf8")) as { files: Record<string, { mutants: ReportedMutant[] }> };
   const survivors = Object.values(report.files).flatMap((file) => file.mutants.filter((mutant) => mutant.status === "Survived"));
   console.log(`Re-running the tests on each of Stryker's ${survivors.length} survivors, in a copy of the sources...`);
-  const { killed, survived } = recheckSurvivors(score.module, tests, survivors, fromRepoRoot(`${WORK_DIR}/recheck`), (line) => console.log(line));
+  // A copy per module: runs of two modules at once must not re-check in each other's copy.
+  const { killed, survived } = recheckSurvivors(score.module, tests, survivors, fromRepoRoot(`${WORK_DIR}/recheck-${slug(score.module)}`), (line) => console.log(line));
   const list = survived.map((mutant) => `  line ${mutant.location.start.line}: ${mutant.mutatorName} -> ${JSON.stringify(mutant.replacement ?? "")}`).join("\n");
   writeFileSync(fromRepoRoot(`${REPORT_DIR}/${slug(score.module)}.survivors.txt`), `${list}\n`);
   const total = score.killed + killed.length;

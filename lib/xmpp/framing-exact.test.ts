@@ -163,6 +163,18 @@ describe("StreamFramer, exact frames", () => {
     ]);
   });
 
+  it("names the element after an XML declaration that holds a '<' itself, not a name from inside the declaration", () => {
+    const declaration = "<?xml version='1.0' x='<evil'?>";
+    expect(frames([declaration + "<message to='a'", WRITE]).out[1]).toEqual([
+      { raw: declaration + "<message to='a'", kind: "malformed", error: incompleteWriteMessage("<message>") },
+    ]);
+  });
+
+  it("refuses a processing instruction after a declaration that waits for its header, and the header after it is clean", () => {
+    const declaration = "<?xml version='1.0'?>";
+    expect(frames([declaration + "<?foo?>", HEADER]).out).toEqual([[{ raw: declaration + "<?foo?>", kind: "malformed", error: INSTRUCTION, violation: "restricted-xml" }], [OPEN]]);
+  });
+
   it("at the connection's end, hands back whitespace as whitespace and an open element as malformed", () => {
     expect(frames([HEADER, "  ", END]).out.slice(1)).toEqual([[{ raw: "  ", kind: "whitespace" }], []]);
     expect(frames([HEADER, "<a>", END]).out.slice(1)).toEqual([[], [{ raw: "<a>", kind: "malformed", error: "the connection ended in the middle of an element" }]]);
