@@ -175,6 +175,26 @@ describe("StreamFramer, exact frames", () => {
     expect(frames([declaration + "<?foo?>", HEADER]).out).toEqual([[{ raw: declaration + "<?foo?>", kind: "malformed", error: INSTRUCTION, violation: "restricted-xml" }], [OPEN]]);
   });
 
+  it("after a lone declaration's write, a keepalive is its own frame again, not held for a header", () => {
+    const declaration = "<?xml version='1.0'?>";
+    expect(frames([declaration, WRITE, " ", HEADER]).out).toEqual([
+      [],
+      [{ raw: declaration, kind: "malformed", error: "an XML declaration on its own: it belongs right before a stream header, in the same write", violation: "not-well-formed" }],
+      [{ raw: " ", kind: "whitespace" }],
+      [OPEN],
+    ]);
+  });
+
+  it("a third write inside the same element carries what the earlier writes sent, and the connection's end adds nothing", () => {
+    expect(frames([HEADER, "<a>", WRITE, "<b>", WRITE, END]).out.slice(1)).toEqual([
+      [],
+      [{ raw: "<a>", kind: "malformed", error: incompleteWriteMessage("<a>") }],
+      [],
+      [{ raw: "<b>", kind: "malformed", error: incompleteWriteMessage("<a>"), continues: "<a>" }],
+      [],
+    ]);
+  });
+
   it("at the connection's end, hands back whitespace as whitespace and an open element as malformed", () => {
     expect(frames([HEADER, "  ", END]).out.slice(1)).toEqual([[{ raw: "  ", kind: "whitespace" }], []]);
     expect(frames([HEADER, "<a>", END]).out.slice(1)).toEqual([[], [{ raw: "<a>", kind: "malformed", error: "the connection ended in the middle of an element" }]]);
