@@ -195,6 +195,29 @@ describe("StreamFramer, exact frames", () => {
     ]);
   });
 
+  it("a write that ends inside a tag after stray text: the text and the tag are two frames", () => {
+    expect(frames([HEADER, "x<a", WRITE]).out[2]).toEqual([
+      { raw: "x", kind: "malformed", error: STRAY, violation: "not-well-formed" },
+      { raw: "<a", kind: "malformed", error: incompleteWriteMessage("<a>") },
+    ]);
+  });
+
+  it("closes the stream inside an element after an inner element named like it closed, and frames what follows at stream level", () => {
+    expect(frames([HEADER, "<a><stream:stream></stream:stream></stream:stream>   <x/>"]).out[1]).toEqual([
+      { raw: "<a><stream:stream></stream:stream>", kind: "malformed", error: "<a> is not closed before the stream's closing tag", violation: "not-well-formed" },
+      { raw: "</stream:stream>", kind: "stream-close" },
+      { raw: "   ", kind: "whitespace" },
+      { raw: "<x/>", kind: "element" },
+    ]);
+  });
+
+  it("does not count an inner element whose name only starts like the stream's", () => {
+    expect(frames([HEADER, "<stream:streamx></stream:stream>"]).out[1]).toEqual([
+      { raw: "<stream:streamx>", kind: "malformed", error: "<stream:streamx> is not closed before the stream's closing tag", violation: "not-well-formed" },
+      { raw: "</stream:stream>", kind: "stream-close" },
+    ]);
+  });
+
   it("at the connection's end, hands back whitespace as whitespace and an open element as malformed", () => {
     expect(frames([HEADER, "  ", END]).out.slice(1)).toEqual([[{ raw: "  ", kind: "whitespace" }], []]);
     expect(frames([HEADER, "<a>", END]).out.slice(1)).toEqual([[], [{ raw: "<a>", kind: "malformed", error: "the connection ended in the middle of an element" }]]);
