@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { allowlistFrom, type Admission, type HostLookup } from "./allowlist";
+import { allowlistFrom, systemLookup, type Admission, type HostLookup } from "./allowlist";
 
 /**
  * The allowlist's edges, each a mutant that survived the other tests: port bounds, the exact
@@ -165,6 +165,10 @@ describe("allowlist: names, as typed and as listed", () => {
 
   it("names an address typed as such once when the catch-all admits it but the bridge never dials it", async () => {
     expect(reason(await allowlistFrom("0.0.0.0/0", []).admit("224.0.0.1", 5222))).toMatch(/^224\.0\.0\.1 is .*: the bridge never dials it\./);
+  });
+
+  it("resolves with the system's resolver to every address of a name (localhost, from the hosts file)", async () => {
+    expect(await systemLookup("localhost")).toEqual(expect.arrayContaining([{ address: "127.0.0.1", family: 4 }]));
   });
 
   it("takes the defaults when the variable is empty or blank, and skips empty entries", () => {
