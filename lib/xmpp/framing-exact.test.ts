@@ -40,6 +40,11 @@ describe("StreamFramer, exact frames", () => {
     expect(frames([HEADER, declaration, HEADER]).out).toEqual([[OPEN], [], [{ raw: declaration + HEADER, kind: "stream-open" }]]);
   });
 
+  it("recognises a declaration after keepalives in the same chunk", () => {
+    const declaration = "<?xml version='1.0'?>";
+    expect(frames(["        " + declaration + HEADER]).out).toEqual([[{ raw: "        ", kind: "whitespace" }, { raw: declaration + HEADER, kind: "stream-open" }]]);
+  });
+
   it("takes <?xmlfoo?> for a processing instruction, not a declaration", () => {
     expect(frames([HEADER, "<?xmlfoo?>"]).out[1]).toEqual([{ raw: "<?xmlfoo?>", kind: "malformed", error: INSTRUCTION, violation: "restricted-xml" }]);
   });
