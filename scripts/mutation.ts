@@ -22,6 +22,9 @@ import { recheckSurvivors, type ReportedMutant } from "./lib/recheck-survivors";
  *                                              only these tests (globs, comma-separated): a lower
  *                                              bound of the score, in minutes where the property
  *                                              tests take hours on a busy machine
+ *   MUTATION_LINES=176-285 npm run mutation -- lib/xmpp/framing.ts
+ *                                              only the mutants on those lines (one module): a
+ *                                              quick look after a new test, not the module's score
  */
 const GOAL_PERCENT = 85;
 const REPORT_DIR = ".playground/reports/mutation";
@@ -74,11 +77,19 @@ function testsToRun(target: MutationTarget): string[] {
   return text.split(",").map((glob) => glob.trim()).filter(Boolean);
 }
 
+/** MUTATION_LINES narrows the mutants to a range of lines (Stryker's `file:start-end`). */
+function linesToMutate(): string {
+  const text = process.env.MUTATION_LINES?.trim() ?? "";
+  if (text === "") return "";
+  if (!/^\d+-\d+$/.test(text)) throw new UserFacingError(`MUTATION_LINES must be a range of lines like 176-285, not "${text}".`);
+  return `:${text}`;
+}
+
 /** One Stryker run per module, against that module's own tests only. */
 function strykerOptions(target: MutationTarget): StrykerOptions {
   const { module } = target;
   return {
-    mutate: [module],
+    mutate: [`${module}${linesToMutate()}`],
     testFiles: testsToRun(target),
     testRunner: "vitest",
     vitest: { configFile: "vitest.mutation.config.ts", related: false },
@@ -114,6 +125,8 @@ interface ModuleScore {
   killedOnRecheck: number;
   /** Killed (or timed out) out of every mutant that ran, as Stryker counts it; null when none ran. */
   score: number | null;
+  /** Wall time of Stryker's run and of the re-run of its survivors, in seconds. */
+  seconds?: { stryker: number; recheck: number };
 }
 
 function scoreOf(module: string, results: readonly MutantResult[]): ModuleScore {
@@ -132,26 +145,32 @@ function recheck(score: ModuleScore, tests: readonly string[]): ModuleScore {
   const report = JSON.parse(readFileSync(fromRepoRoot(`${REPORT_DIR}/${slug(score.module)}.json`), "utf8")) as { files: Record<string, { mutants: ReportedMutant[] }> };
   const survivors = Object.values(report.files).flatMap((file) => file.mutants.filter((mutant) => mutant.status === "Survived"));
   console.log(`Re-running the tests on each of Stryker's ${survivors.length} survivors, in a copy of the sources...`);
-  const { killed, survived } = recheckSurvivors(score.module, tests, survivors, fromRepoRoot(`${WORK_DIR}/recheck`), (line) => console.log(line));
+  // A copy per module: runs of two modules at once must not re-check in each other's copy.
+  const { killed, survived } = recheckSurvivors(score.module, tests, survivors, fromRepoRoot(`${WORK_DIR}/recheck-${slug(score.module)}`), (line) => console.log(line));
   const list = survived.map((mutant) => `  line ${mutant.location.start.line}: ${mutant.mutatorName} -> ${JSON.stringify(mutant.replacement ?? "")}`).join("\n");
   writeFileSync(fromRepoRoot(`${REPORT_DIR}/${slug(score.module)}.survivors.txt`), `${list}\n`);
   const total = score.killed + killed.length;
   return { ...score, killed: total, survived: survived.length, killedOnRecheck: killed.length, score: score.mutants === 0 ? null : (100 * total) / score.mutants };
 }
 
+const minutes = (seconds: number) => `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+
 function printScores(scores: readonly ModuleScore[]): void {
   const floors = process.env.MUTATION_TESTS?.trim() ? "; MUTATION_TESTS ran a subset of the tests, so each score is a floor" : "";
   console.log(`\nmutation scores (goal ${GOAL_PERCENT} %; reports in ${REPORT_DIR}/${floors})`);
-  for (const { module, mutants, killed, survived, noCoverage, killedOnRecheck, score } of scores) {
+  if (process.env.MUTATION_LINES?.trim()) console.log(`  (MUTATION_LINES=${process.env.MUTATION_LINES.trim()}: only the mutants on those lines, not the modules' scores)`);
+  for (const { module, mutants, killed, survived, noCoverage, killedOnRecheck, score, seconds } of scores) {
     const percent = score === null ? "  n/a" : `${score.toFixed(1).padStart(5)} %`;
     const mark = score !== null && score < GOAL_PERCENT ? "  below the goal" : "";
     const rechecked = killedOnRecheck > 0 ? ` (${killedOnRecheck} of them on the re-run)` : "";
-    console.log(`  ${module.padEnd(34)} ${percent}  ${mutants} mutants, ${killed} killed${rechecked}, ${survived} survived, ${noCoverage} without a test${mark}`);
+    const time = seconds ? `; ${minutes(seconds.stryker)} Stryker, ${minutes(seconds.recheck)} re-run` : "";
+    console.log(`  ${module.padEnd(34)} ${percent}  ${mutants} mutants, ${killed} killed${rechecked}, ${survived} survived, ${noCoverage} without a test${time}${mark}`);
   }
 }
 
 async function main(): Promise<void> {
   const targets = targetsToMutate(process.argv.slice(2));
+  if (process.env.MUTATION_LINES?.trim() && targets.length !== 1) throw new UserFacingError("MUTATION_LINES needs exactly one module: name it after `--`.");
   for (const { module } of targets) {
     if (!existsSync(fromRepoRoot(module))) throw new UserFacingError(`${module} is in the mutation scope but does not exist: update scripts/lib/mutation-scope.ts.`);
   }
@@ -165,8 +184,11 @@ async function main(): Promise<void> {
     const subset = tests.join() === target.tests.join() ? "" : " (a subset: the score is a floor)";
     console.log(`\n=== mutating ${target.module} (tests: ${tests.join(", ")})${subset} ===`);
     try {
+      const started = Date.now();
       const results = await new Stryker(strykerOptions(target)).runMutationTest();
-      scores.push(recheck(scoreOf(target.module, results), tests));
+      const strykerDone = Date.now();
+      const score = recheck(scoreOf(target.module, results), tests);
+      scores.push({ ...score, seconds: { stryker: (strykerDone - started) / 1000, recheck: (Date.now() - strykerDone) / 1000 } });
     } catch (error) {
       // One module's failure (a test failing before any mutant) must not hide the others' scores.
       console.error(`${target.module}: Stryker stopped: ${error instanceof Error ? error.message : String(error)}`);

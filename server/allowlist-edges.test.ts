@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { allowlistFrom, type Admission, type HostLookup } from "./allowlist";
+import { allowlistFrom, systemLookup, type Admission, type HostLookup } from "./allowlist";
 
 /**
  * The allowlist's edges, each a mutant that survived the other tests: port bounds, the exact
@@ -142,6 +142,33 @@ describe("allowlist: names, as typed and as listed", () => {
 
   it("says which entry it cannot read and why", () => {
     expect(() => allowlistFrom("ok.example, bad name", [])).toThrow(/^XMPP_ALLOWED_HOSTS: "bad name" is not usable: "bad name" is not a host name; .*\. Write entries as host/);
+  });
+
+  it("reads a bracketed IPv6 entry only as a whole: with or without a port, nothing before or after it", () => {
+    expect(allowlistFrom("[::1]", []).check("::1", 5269)).toBeNull();
+    expect(allowlistFrom("[::1]:5222", []).check("::1", 5222)).toBeNull();
+    expect(() => allowlistFrom("x[::1]", [])).toThrow(/^XMPP_ALLOWED_HOSTS: "x\[::1\]" is not usable/);
+    expect(() => allowlistFrom("[::1]:5222x", [])).toThrow(/^XMPP_ALLOWED_HOSTS: "\[::1\]:5222x" is not usable/);
+    expect(() => allowlistFrom("a.example:5222x", [])).toThrow('XMPP_ALLOWED_HOSTS: "a.example:5222x" has a port that is not a number from 1 to 65535.');
+  });
+
+  it("ends the entry's error with one full stop when the reason has its own", () => {
+    expect(() => allowlistFrom("bad name", [])).toThrow(
+      'XMPP_ALLOWED_HOSTS: "bad name" is not usable: "bad name" is not a host name; write it like xmpp.example.org (letters, digits and hyphens between dots). Write entries as',
+    );
+  });
+
+  it("takes a host as typed with spaces around it, and a numeric IPv4 spelling in capitals for what it is", () => {
+    expect(allowlistFrom("a.example", []).check(" a.example ", 5222)).toBeNull();
+    expect(allowlistFrom("a.example", []).check("0X7F000001", 5222)).toMatch(/^"0X7F000001" is a numeric spelling of an IPv4 address/);
+  });
+
+  it("names an address typed as such once when the catch-all admits it but the bridge never dials it", async () => {
+    expect(reason(await allowlistFrom("0.0.0.0/0", []).admit("224.0.0.1", 5222))).toMatch(/^224\.0\.0\.1 is .*: the bridge never dials it\./);
+  });
+
+  it("resolves with the system's resolver to every address of a name (localhost, from the hosts file)", async () => {
+    expect(await systemLookup("localhost")).toEqual(expect.arrayContaining([{ address: "127.0.0.1", family: 4 }]));
   });
 
   it("takes the defaults when the variable is empty or blank, and skips empty entries", () => {

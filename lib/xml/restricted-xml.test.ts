@@ -34,6 +34,10 @@ describe("findRestrictedXml (RFC 6120 section 11.1)", () => {
     expect(findRestrictedXml("plain words, & more")).toBeNull();
   });
 
+  it("scans on past an empty tag '<>' (the parser reports it), and finds a comment after it", () => {
+    expect(findRestrictedXml("<><!-- x -->")).toMatchObject({ what: "comment", offset: 2, length: 10 });
+  });
+
   it("says what to do in the refusal", () => {
     expect(restrictedXmlRefusal(findRestrictedXml("<a><!-- x --></a>")!)).toMatch(/^Not sent: XML comments are not allowed .* remove .*character 4/);
   });

@@ -40,6 +40,11 @@ describe("StreamFramer, exact frames", () => {
     expect(frames([HEADER, declaration, HEADER]).out).toEqual([[OPEN], [], [{ raw: declaration + HEADER, kind: "stream-open" }]]);
   });
 
+  it("recognises a declaration after keepalives in the same chunk", () => {
+    const declaration = "<?xml version='1.0'?>";
+    expect(frames(["        " + declaration + HEADER]).out).toEqual([[{ raw: "        ", kind: "whitespace" }, { raw: declaration + HEADER, kind: "stream-open" }]]);
+  });
+
   it("takes <?xmlfoo?> for a processing instruction, not a declaration", () => {
     expect(frames([HEADER, "<?xmlfoo?>"]).out[1]).toEqual([{ raw: "<?xmlfoo?>", kind: "malformed", error: INSTRUCTION, violation: "restricted-xml" }]);
   });
@@ -160,6 +165,61 @@ describe("StreamFramer, exact frames", () => {
   it("names the element after an XML declaration in a write that ends inside it", () => {
     expect(frames(["<?xml version='1.0'?><stream:stream xmlns='jabber:client'", WRITE]).out[1]).toEqual([
       { raw: "<?xml version='1.0'?><stream:stream xmlns='jabber:client'", kind: "malformed", error: incompleteWriteMessage("<stream:stream>") },
+    ]);
+  });
+
+  it("names the element after an XML declaration that holds a '<' itself, not a name from inside the declaration", () => {
+    const declaration = "<?xml version='1.0' x='<evil'?>";
+    expect(frames([declaration + "<message to='a'", WRITE]).out[1]).toEqual([
+      { raw: declaration + "<message to='a'", kind: "malformed", error: incompleteWriteMessage("<message>") },
+    ]);
+  });
+
+  it("refuses a processing instruction after a declaration that waits for its header, and the header after it is clean", () => {
+    const declaration = "<?xml version='1.0'?>";
+    expect(frames([declaration + "<?foo?>", HEADER]).out).toEqual([[{ raw: declaration + "<?foo?>", kind: "malformed", error: INSTRUCTION, violation: "restricted-xml" }], [OPEN]]);
+  });
+
+  it("after a lone declaration's write, a keepalive is its own frame again, not held for a header", () => {
+    const declaration = "<?xml version='1.0'?>";
+    expect(frames([declaration, WRITE, " ", HEADER]).out).toEqual([
+      [],
+      [{ raw: declaration, kind: "malformed", error: "an XML declaration on its own: it belongs right before a stream header, in the same write", violation: "not-well-formed" }],
+      [{ raw: " ", kind: "whitespace" }],
+      [OPEN],
+    ]);
+  });
+
+  it("a third write inside the same element carries what the earlier writes sent, and the connection's end adds nothing", () => {
+    expect(frames([HEADER, "<a>", WRITE, "<b>", WRITE, END]).out.slice(1)).toEqual([
+      [],
+      [{ raw: "<a>", kind: "malformed", error: incompleteWriteMessage("<a>") }],
+      [],
+      [{ raw: "<b>", kind: "malformed", error: incompleteWriteMessage("<a>"), continues: "<a>" }],
+      [],
+    ]);
+  });
+
+  it("a write that ends inside a tag after stray text: the text and the tag are two frames", () => {
+    expect(frames([HEADER, "x<a", WRITE]).out[2]).toEqual([
+      { raw: "x", kind: "malformed", error: STRAY, violation: "not-well-formed" },
+      { raw: "<a", kind: "malformed", error: incompleteWriteMessage("<a>") },
+    ]);
+  });
+
+  it("closes the stream inside an element after an inner element named like it closed, and frames what follows at stream level", () => {
+    expect(frames([HEADER, "<a><stream:stream></stream:stream></stream:stream>   <x/>"]).out[1]).toEqual([
+      { raw: "<a><stream:stream></stream:stream>", kind: "malformed", error: "<a> is not closed before the stream's closing tag", violation: "not-well-formed" },
+      { raw: "</stream:stream>", kind: "stream-close" },
+      { raw: "   ", kind: "whitespace" },
+      { raw: "<x/>", kind: "element" },
+    ]);
+  });
+
+  it("does not count an inner element whose name only starts like the stream's", () => {
+    expect(frames([HEADER, "<stream:streamx></stream:stream>"]).out[1]).toEqual([
+      { raw: "<stream:streamx>", kind: "malformed", error: "<stream:streamx> is not closed before the stream's closing tag", violation: "not-well-formed" },
+      { raw: "</stream:stream>", kind: "stream-close" },
     ]);
   });
 

@@ -35,7 +35,8 @@ function offsetsOfLines(source: string): number[] {
 }
 
 /** What the tests use; the app's pages and components are not imported by the modules in scope. */
-const SANDBOX_PARTS = ["lib", "server", "scripts", "test", "types", "tsconfig.json", "vitest.mutation.config.ts", "package.json"];
+/** The test certificate too: the dial-guard tests serve TLS with it (Stryker's own sandbox keeps it). */
+const SANDBOX_PARTS = ["lib", "server", "scripts", "test", "types", "tsconfig.json", "vitest.mutation.config.ts", "package.json", ".playground/certs"];
 
 export interface RecheckResult {
   /** Mutants the tests killed once the mutant was really in the source. */
