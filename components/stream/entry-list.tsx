@@ -131,11 +131,19 @@ export function EntryList(props: EntryListProps) {
     }
   });
 
+  const sizerRef = useRef<HTMLDivElement>(null);
+  // Each row's aria-setsize: written here, so an append re-renders only the new rows (entry-row.tsx).
+  useLayoutEffect(() => {
+    const size = String(rows.length);
+    for (const row of sizerRef.current?.querySelectorAll<HTMLElement>('[role="listitem"]') ?? []) {
+      if (row.getAttribute("aria-setsize") !== size) row.setAttribute("aria-setsize", size);
+    }
+  });
+
   // Following survives every layout change. A viewport made shorter or narrower (Two accounts
   // ticked, the window resized, a pane shown again) keeps its scrollTop, which is then above
   // the new bottom; the virtualizer follows appends only from the bottom, so without this the
   // tail is lost for good while the list still believes it follows (no "N new" either).
-  const sizerRef = useRef<HTMLDivElement>(null);
   const hasRows = rows.length > 0;
   useEffect(() => {
     const viewport = viewportRef.current;
@@ -250,7 +258,6 @@ export function EntryList(props: EntryListProps) {
                     entry={entry}
                     previousAt={previous?.at ?? 0}
                     position={row}
-                    rowCount={rows.length}
                     layout={props.layout}
                     pretty={props.pretty}
                     time={props.time}
