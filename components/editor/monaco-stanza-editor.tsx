@@ -94,11 +94,11 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
         id: "xmpp.send",
         label: "Send to the server",
         keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.Enter],
-        // Read the model now: React state may not have caught up with the last keystroke.
-        run: (target) => {
-          diagnostics.refresh();
-          latest.current.onSend(target.getValue());
-        },
+        // Read the model now: React state may not have caught up with the last keystroke. No
+        // check of the markers first: the send checks the text itself, refreshes them when it
+        // refuses, and the pending check after the last keystroke still runs (issue 17: the
+        // stanza leaves before anything else is done).
+        run: (target) => latest.current.onSend(target.getValue()),
       }),
       editor.addAction({ id: "xmpp.history.older", label: "Previous sent stanza", keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.UpArrow], run: () => walk(-1) }),
       editor.addAction({ id: "xmpp.history.newer", label: "Next sent stanza", keybindings: [api.KeyMod.CtrlCmd | api.KeyCode.DownArrow], run: () => walk(1) }),

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
-import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
@@ -80,6 +80,7 @@ export function EntryList(props: EntryListProps) {
     // A short transcript is rendered whole: the browser's find-in-page then sees every row,
     // and so does anything that reads the DOM. Virtualising only pays off past that.
     overscan: span.end - span.start <= RENDER_WHOLE_BELOW ? RENDER_WHOLE_BELOW : 12,
+    measureElement: measureRow,
     // Keeps the row being read in place while others arrive, and keeps the bottom in view while following.
     anchorTo: "end",
     followOnAppend: follow,
@@ -131,11 +132,19 @@ export function EntryList(props: EntryListProps) {
     }
   });
 
+  const sizerRef = useRef<HTMLDivElement>(null);
+  // Each row's aria-setsize: written here, so an append re-renders only the new rows (entry-row.tsx).
+  useLayoutEffect(() => {
+    const size = String(rows.length);
+    for (const row of sizerRef.current?.querySelectorAll<HTMLElement>('[role="listitem"]') ?? []) {
+      if (row.getAttribute("aria-setsize") !== size) row.setAttribute("aria-setsize", size);
+    }
+  });
+
   // Following survives every layout change. A viewport made shorter or narrower (Two accounts
   // ticked, the window resized, a pane shown again) keeps its scrollTop, which is then above
   // the new bottom; the virtualizer follows appends only from the bottom, so without this the
   // tail is lost for good while the list still believes it follows (no "N new" either).
-  const sizerRef = useRef<HTMLDivElement>(null);
   const hasRows = rows.length > 0;
   useEffect(() => {
     const viewport = viewportRef.current;
@@ -250,7 +259,6 @@ export function EntryList(props: EntryListProps) {
                     entry={entry}
                     previousAt={previous?.at ?? 0}
                     position={row}
-                    rowCount={rows.length}
                     layout={props.layout}
                     pretty={props.pretty}
                     time={props.time}
@@ -287,6 +295,20 @@ export function EntryList(props: EntryListProps) {
       )}
     </div>
   );
+}
+
+/**
+ * A row's height from its ResizeObserver entry, which the browser delivers for every row just
+ * mounted, all in one callback after layout. On mount itself (no entry) the size known so far
+ * stands: reading offsetHeight there forced a layout per row and a re-render after each, the
+ * main cost of a flood (issue 17: 40 forced layouts a frame at 20,000 entries/s).
+ */
+function measureRow(element: HTMLDivElement, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, HTMLDivElement>): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box !== undefined) return Math.round(box.blockSize);
+  if (entry !== undefined) return element.offsetHeight;
+  const index = instance.indexFromElement(element);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
 }
 
 /** What the iq exchange an entry belongs to looks like from this entry, as plain props (rows are memoised). */

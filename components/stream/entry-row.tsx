@@ -27,7 +27,6 @@ export interface EntryRowProps extends Pairing {
   /** `at` of the row shown above, for +Δ. */
   previousAt: number;
   position: number;
-  rowCount: number;
   layout: LanesLayout;
   pretty: boolean;
   time: TimeMode;
@@ -50,7 +49,11 @@ export interface EntryRowProps extends Pairing {
 
 const DIRECTION_WORDS = { out: "client to server", in: "server to client", event: "event" } as const;
 
-/** One entry of the transcript. Memoised: a frame re-renders only the rows that changed. */
+/**
+ * One entry of the transcript. Memoised: a frame re-renders only the rows that changed. Its
+ * aria-setsize (the list's length, new with every append) is written by the list, not passed
+ * here, or every row in the DOM would render again for each entry that arrives.
+ */
 export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
   const { entry, revealedText, pretty, layout, selected, pairRole } = props;
   const text = revealedText ?? entry.raw;
@@ -76,7 +79,6 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
       className={classes}
       tabIndex={props.tabbable ? 0 : -1}
       aria-posinset={props.position + 1}
-      aria-setsize={props.rowCount}
       aria-current={selected ? "true" : undefined}
       aria-label={`#${entry.seq}, ${DIRECTION_WORDS[entry.dir]}, ${entry.kind}${entry.error ? `, error ${entry.error}` : ""}`}
       aria-describedby={`${props.idPrefix}-${entry.seq}`}
@@ -138,7 +140,7 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
 });
 
 /** The marker for whitespace between stanzas: one thin line in its lane, whatever its length. */
-function FoldedWhitespace({ entry, position, rowCount, tabbable, idPrefix, layout }: EntryRowProps) {
+function FoldedWhitespace({ entry, position, tabbable, idPrefix, layout }: EntryRowProps) {
   const lane = entry.dir === "out" ? styles.laneOut : entry.dir === "in" ? styles.laneIn : styles.laneEvent;
   const summary = `whitespace, ${entry.raw.length.toLocaleString("en")} ${entry.raw.length === 1 ? "character" : "characters"} (${entry.raw.split("\n").length - 1} line breaks)`;
   return (
@@ -147,7 +149,6 @@ function FoldedWhitespace({ entry, position, rowCount, tabbable, idPrefix, layou
       className={`${styles.entry} ${lane} ${layout === "interleaved" ? styles.single : ""} ${styles.folded}`}
       tabIndex={tabbable ? 0 : -1}
       aria-posinset={position + 1}
-      aria-setsize={rowCount}
       aria-label={`#${entry.seq}, ${DIRECTION_WORDS[entry.dir]}, ${summary}`}
       aria-describedby={`${idPrefix}-${entry.seq}`}
       title={`#${entry.seq}: ${summary}. Tick whitespace under Kinds to show it in full.`}

@@ -4,55 +4,69 @@ import { useCallback, useSyncExternalStore } from "react";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
 /**
- * The share of the main thread re-rendering may take while entries pour in: after a render
- * that took T ms, the next waits at least T / RENDER_SHARE - T ms, so a 20,000 entries/s
- * capture leaves the rest of each second to scrolling, typing and the socket.
+ * Rendering may take this much of a frame on changes that come in between frames; past it,
+ * the rest of the frame's changes wait for the next one, together.
  */
-const RENDER_SHARE = 0.5;
+const FRAME_BUDGET_MS = 8;
 
 /**
- * Re-renders when the store changes, at the next animation frame: a reply is painted in
- * the frame after it arrives. Only when renders get expensive (a flood, a long list) do
- * they space out, in proportion to what the last one cost. Returns the store's version,
- * to key memoised reads.
+ * Re-renders when the store changes: at once while this frame's renders stay within
+ * FRAME_BUDGET_MS, so a reply is in the DOM in the task that brought it and shows in the
+ * next frame; otherwise at the next animation frame, so a flood costs about one render per
+ * frame however many batches it brings (a render does work for the rows in view, not for
+ * the entries that arrived). No timer spaces renders out: the tail is always one frame away.
+ * Returns the store's version, to key memoised reads.
  */
 export function useTranscriptStore(store: TranscriptStore): number {
   const subscribe = useCallback(
     (onChange: () => void) => {
+      let spentThisFrame = 0;
+      let lastCost = 0;
+      /** The next frame's callback: it opens a new budget, and renders what waited for it. */
       let frame: number | null = null;
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      let notBefore = -Infinity;
+      let waiting = false;
       const render = () => {
-        frame = null;
         const started = performance.now();
         onChange();
         // React renders an external store's change in a microtask queued by onChange: this
         // one runs after it, so the span covers the render and its commit.
         queueMicrotask(() => {
-          const spent = performance.now() - started;
-          notBefore = started + spent / RENDER_SHARE;
+          lastCost = performance.now() - started;
+          spentThisFrame += lastCost;
         });
       };
+      const nextFrame = () => {
+        frame = null;
+        spentThisFrame = 0;
+        if (!waiting) return;
+        waiting = false;
+        render();
+        frame = requestAnimationFrame(nextFrame);
+      };
       const unsubscribe = store.subscribe(() => {
-        if (frame !== null || timer !== null) return;
-        const wait = notBefore - performance.now();
-        if (wait <= 0) {
-          frame = requestAnimationFrame(render);
-          return;
-        }
-        timer = setTimeout(() => {
-          timer = null;
-          frame = requestAnimationFrame(render);
-        }, wait);
+        if (waiting) return;
+        if (spentThisFrame + lastCost <= FRAME_BUDGET_MS) render();
+        else waiting = true;
+        frame ??= requestAnimationFrame(nextFrame);
       });
       return () => {
         unsubscribe();
         if (frame !== null) cancelAnimationFrame(frame);
-        if (timer !== null) clearTimeout(timer);
       };
     },
     [store],
   );
   const version = useCallback(() => store.version, [store]);
   return useSyncExternalStore(subscribe, version, version);
+}
+
+/**
+ * Changes only when the store empties, first fills, or its entries move (Clear, Undo, a new
+ * session), never on an append: for a component that needs to know whether there is anything
+ * to export, not to re-render with every batch.
+ */
+export function useTranscriptShape(store: TranscriptStore): number {
+  const shape = useCallback(() => (store.totalSize === 0 ? -1 : store.epoch), [store]);
+  const subscribe = useCallback((onChange: () => void) => store.subscribe(onChange), [store]);
+  return useSyncExternalStore(subscribe, shape, shape);
 }

@@ -10,7 +10,7 @@ import { RecordScript } from "@/components/scripts/record-script";
 import { ShareLink } from "@/components/files/share-link";
 import { useLinkedText } from "@/components/files/use-linked-text";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
-import { useTranscriptStore } from "@/components/stream/use-transcript-store";
+import { useTranscriptShape } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import type { LayoutPrefs, PaneId } from "@/lib/persistence/workbench-prefs";
 import { ConnectForm } from "./connect-form";
@@ -46,7 +46,8 @@ interface AccountPaneProps {
 /** One account: its connection, its editor and its own pair of lanes. */
 export function AccountPane({ paneId, label, accounts, domain, suggested, layout, onLayoutChange, hidden, canMaximize }: AccountPaneProps) {
   const { view, store, connect, send, disconnect, toggleSecrets, acknowledge } = useXmppSession(paneId);
-  useTranscriptStore(store);
+  // Not every append: the lanes render those themselves; the pane needs only whether there is anything (Export).
+  useTranscriptShape(store);
   const [draft, setDraft] = useState(STARTER_STANZA);
   const [sendError, setSendError] = useState<string | null>(null);
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
@@ -57,7 +58,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
   const editorRef = useRef<StanzaEditorHandle>(null);
   const { history, remember } = useSendHistory(paneId);
   const meta = { ...(view.jid ? { jid: view.jid } : {}), ...(view.target ? { target: view.target } : {}), ...(view.mode ? { mode: view.mode } : {}) };
-  const storageNotice = usePersistedTranscript(store, view.sessionId, meta, acknowledge);
+  const storageNotice = usePersistedTranscript(view.sessionId, meta, acknowledge);
   useRegisterPaneCapture(paneId, () => ({ meta: { id: paneId, ...meta }, entries: store.all(), secrets: view.revealed ? (view.secrets ?? undefined) : undefined }));
   // A stanza sent here by "Load into editor" on /captures goes to the first pane's editor.
   // Taken in a callback, not the effect's body: a second run of the effect (StrictMode) must not find it gone.

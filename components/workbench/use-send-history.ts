@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { startTransition, useCallback, useEffect, useState } from "react";
 import type { OpenPlaygroundDbResult } from "@/lib/persistence/playground-db";
 
 /* Apart from the transcript's persistence (use-browser-storage.ts): a lesson page needs only this, and has little page weight to spare. */
@@ -30,7 +30,8 @@ export function useSendHistory(paneId: string): { history: readonly string[]; re
 
   const remember = useCallback(
     (text: string) => {
-      setHistory((previous) => [...previous.filter((sent) => sent !== text), text].slice(-200));
+      // A transition: the pane's re-render for it yields to the reply arriving meanwhile (issue 17).
+      startTransition(() => setHistory((previous) => [...previous.filter((sent) => sent !== text), text].slice(-200)));
       void playgroundDb().then((opened) => (opened.ok ? opened.db.appendHistory(paneId, text) : undefined));
     },
     [paneId],

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { BRIDGE_RESTARTED_MESSAGE, bridgeOfThisTab, type SessionEvents } from "@/lib/bridge/client";
 import type { OpenRequest, SessionMode, SessionSummary, Transport } from "@/lib/bridge/protocol";
 import { TranscriptStore } from "@/lib/transcript/transcript-store";
+import { transcriptWriter } from "@/lib/persistence/transcript-writer";
 import { playgroundDb } from "./use-browser-storage";
 
 export type ConnectionStatus = "idle" | "connecting" | "online" | "closed";
@@ -116,6 +117,8 @@ export function useXmppSession(paneId: string) {
   const sessionIdRef = useRef<string | null>(null);
   const [events] = useState<SessionEvents>(() => ({
     onEntries: (entries) => store.append(entries),
+    // Stored off this thread, as the bridge sent it (lib/persistence/batch-writer.ts); usePersistedTranscript hears what was stored.
+    onBatch: (text) => transcriptWriter().batch(text),
     onState: (status, detail) => dispatch({ type: "state", status, ...detail }),
     onLink: (link) => dispatch({ type: "link", link }),
     onGap: (from, to) =>

@@ -113,6 +113,34 @@ describe("BridgeClient: requests and replies", () => {
     expect(log.entries).toEqual([1, 2]);
   });
 
+  it("hands a storing tab each batch's text exactly as the socket delivered it, before its entries, and no resend twice", async () => {
+    const client = new BridgeClient("ws://bridge.test/bridge");
+    const order: string[] = [];
+    const texts: string[] = [];
+    const events: SessionEvents = {
+      onEntries: (batch) => order.push(`entries ${batch.map((item) => item.seq).join(",")}`),
+      onBatch: (text) => {
+        texts.push(text);
+        order.push("batch");
+      },
+      onState: () => undefined,
+    };
+    const opening = client.open(OPEN, events);
+    await vi.waitFor(() => expect(ScriptedSocket.all.length).toBe(1));
+    latest().hello();
+    await vi.waitFor(() => expect(latest().sent.length).toBe(1));
+    latest().reply({ op: "opened", ...summary });
+    await opening;
+    const first = JSON.stringify({ op: "entries", sessionId: "s1", entries: [entry(1), { ...entry(2), raw: "<x a='\u00e9'>\"</x>" }] });
+    latest().onmessage?.({ data: first });
+    // A reattach may resend what arrived already: nothing new, nothing handed on.
+    latest().deliver({ op: "entries", sessionId: "s1", entries: [entry(2)] });
+    latest().deliver({ op: "entries", sessionId: "s1", entries: [entry(2), entry(3)] });
+    expect(order).toEqual(["batch", "entries 1,2", "batch", "entries 3"]);
+    expect(texts[0]).toBe(first);
+    expect(JSON.parse(texts[1]!)).toEqual({ op: "entries", sessionId: "s1", entries: [entry(2), entry(3)] });
+  });
+
   it("rejects a request the bridge refused, with the bridge's message", async () => {
     const { client, socket } = await openedClient();
     const sending = client.send("s1", "<presence/>");

@@ -5,6 +5,12 @@ import type { HeldStanza, InterceptFilter, ProxyDirection } from "../proxy/inter
 
 export interface SessionEvents {
   onEntries(entries: TranscriptEntry[]): void;
+  /**
+   * The text of a message that brought new entries, exactly as the socket delivered it, before
+   * onEntries: a tab that stores its transcript hands this to its storage thread as it is,
+   * rather than cloning every entry object again on this one.
+   */
+  onBatch?(text: string): void;
   onState(state: SessionState, detail: { jid?: string; message?: string }): void;
   /** The link to the bridge itself dropped or came back; the session lives on meanwhile. */
   onLink?(link: "up" | "down"): void;
@@ -195,7 +201,8 @@ export class BridgeClient {
       };
       // Usable once the bridge said which process it is: a reattach must know that first.
       socket.onmessage = (event) => {
-        const message = JSON.parse(String(event.data)) as ServerMessage;
+        const text = String(event.data);
+        const message = JSON.parse(text) as ServerMessage;
         if (message.op === "hello" && !greeted) {
           greeted = true;
           this.socket = socket;
@@ -205,7 +212,7 @@ export class BridgeClient {
           resolve(socket);
           return;
         }
-        this.dispatch(message);
+        this.dispatch(message, text);
       };
       socket.onerror = unreachable;
       socket.onclose = () => {
@@ -232,7 +239,7 @@ export class BridgeClient {
     }
   }
 
-  private dispatch(message: ServerMessage): void {
+  private dispatch(message: ServerMessage, text: string): void {
     switch (message.op) {
       case "hello":
         return;
@@ -244,6 +251,7 @@ export class BridgeClient {
         if (fresh.length === 0) return;
         if (fresh[0]!.seq > tracked.lastSeq + 1) tracked.events.onGap?.(tracked.lastSeq + 1, fresh[0]!.seq - 1);
         tracked.lastSeq = fresh.at(-1)!.seq;
+        tracked.events.onBatch?.(text);
         tracked.events.onEntries(fresh);
         return;
       }
