@@ -20,11 +20,20 @@ const runs = (count: number) => (DIVISOR > 1 ? Math.max(20, Math.ceil(count / DI
  */
 function expectSameAsWhole(chunks: readonly (string | Uint8Array)[]): void {
   const reader = new DirectionReader("in", {});
+  // The namespaces a frame is read in are those of the last stream header before it; a read may
+  // hold a frame and a later header. So the whole-frame reference replays the read's frames in
+  // order from the namespaces the read started in (a test-only view of the reader's field).
+  const state = reader as unknown as { context: unknown };
   for (const chunk of chunks) {
-    for (const frame of reader.push(chunk)) {
+    const before = state.context;
+    const frames = reader.push(chunk);
+    const after = state.context;
+    state.context = before;
+    for (const frame of frames) {
       expect(frame.description).toBeDefined();
       expect(frame.description, frame.raw).toEqual(reader.describe({ ...frame, description: undefined }));
     }
+    expect(state.context).toEqual(after);
   }
 }
 
@@ -67,6 +76,13 @@ describe("parsing ahead as bytes arrive", () => {
       fc.property(fc.tuple(streamBytes, cuts), ([bytes, points]) => expectSameAsWhole(splitAt(bytes, points))),
       { numRuns: runs(500) },
     );
+  });
+
+  it("reads a frame in the namespaces of the header before it, not of a later header in the same read (RFC 6120 §4.3.1)", () => {
+    const header = (ns: string) => `<stream:stream xmlns='${ns}' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`;
+    const reader = new DirectionReader("in", {});
+    const frames = reader.push(`${header("jabber:client")}<message id='m1'/>${header("jabber:server")}<message id='m2'/>`);
+    expect(frames.map((frame) => frame.description?.ns)).toEqual(["http://etherx.jabber.org/streams", "jabber:client", "http://etherx.jabber.org/streams", "jabber:server"]);
   });
 
   it("describes a 900 KB stanza read in 64 KB pieces as reading it whole does", () => {
