@@ -42,6 +42,14 @@ export class DirectClient {
     return performance.now() - started;
   }
 
+  /**
+   * Asks the server not to archive this account's messages (XEP-0313 §6.1, default='never'),
+   * so a flood measures the playground, not ejabberd writing each message to its archive.
+   */
+  async stopArchiving(): Promise<void> {
+    await this.exchange("<iq type='set' id='mam-prefs'><prefs xmlns='urn:xmpp:mam:2' default='never'/></iq>", "id='mam-prefs'");
+  }
+
   /** Writes without waiting for anything back (a flood). */
   write(text: string): void {
     this.socket.write(text);

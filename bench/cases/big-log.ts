@@ -1,11 +1,9 @@
-import { BENCH_SERVER } from "../../scripts/lib/instances";
 import type { AppUnderTest } from "../app-under-test";
-import { DirectClient } from "../direct-client";
 import type { Figure } from "../report";
 import { summarize } from "../stats";
 import { SEARCH_WORKER_KEY } from "../../lib/transcript/search-needle";
 import type { Page } from "playwright-core";
-import { flood, matchCount, workbenchAsAlice } from "./ingest";
+import { flood, matchCount, unarchivedFlooder, workbenchAsAlice } from "./ingest";
 
 /** Under the bridge's default cap of 1,000,000 entries per session, with room for the login; BIG_LOG_ENTRIES for a shorter run. */
 const ENTRIES = Number(process.env.BIG_LOG_ENTRIES ?? 990_000);
@@ -18,7 +16,7 @@ const RATE = 20_000;
  */
 export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const page = await workbenchAsAlice(app);
-  const flooder = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
+  const flooder = await unarchivedFlooder();
   const sent = await flood(flooder, RATE, ENTRIES / RATE, "big-");
   flooder.close();
   const list = page.locator('[aria-label="Transcript entries"]');
