@@ -1,7 +1,7 @@
 import type net from "node:net";
 import tls from "node:tls";
 import type { Transcript } from "../xmpp/transcript";
-import { recordTls, writeWithBackpressure } from "./socket-flow";
+import { listenTo, recordTls, stopListening, writeWithBackpressure, type SocketHandlers } from "./socket-flow";
 
 export interface ClientLinkOptions {
   socket: net.Socket;
@@ -103,14 +103,13 @@ export class ClientLink {
   private readonly onData = (chunk: Buffer): void => this.options.onData(chunk);
   private readonly onClose = (): void => this.options.onClose();
 
+  private readonly handlers: SocketHandlers = { onData: (chunk) => this.onData(chunk), onClose: () => this.onClose() };
+
   private attach(socket: net.Socket): void {
-    socket.on("data", this.onData);
-    socket.on("close", this.onClose);
-    socket.on("error", () => undefined);
+    listenTo(socket, this.handlers);
   }
 
   private detach(socket: net.Socket): void {
-    socket.off("data", this.onData);
-    socket.off("close", this.onClose);
+    stopListening(socket, this.handlers);
   }
 }

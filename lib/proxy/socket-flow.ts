@@ -35,3 +35,22 @@ export function endThenDestroy(socket: net.Socket | undefined): void {
   if (!socket.writableEnded) socket.end();
   setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
 }
+
+/** The handlers a link keeps on whichever socket it holds now (plain, then TLS after an upgrade). */
+export interface SocketHandlers {
+  onData(chunk: Buffer): void;
+  onClose(): void;
+}
+
+/** Listens on `socket`; its errors are left to the close that follows them. */
+export function listenTo(socket: net.Socket, handlers: SocketHandlers): void {
+  socket.on("data", handlers.onData);
+  socket.on("close", handlers.onClose);
+  socket.on("error", () => undefined);
+}
+
+/** Stops listening on a socket the link has handed over (to TLS, or replaced by a redial). */
+export function stopListening(socket: net.Socket, handlers: SocketHandlers): void {
+  socket.off("data", handlers.onData);
+  socket.off("close", handlers.onClose);
+}

@@ -4,7 +4,7 @@ import type { Transcript } from "../xmpp/transcript";
 import { pinnedLookup } from "../xmpp/pinned-lookup";
 import { describeConnectionError } from "../xmpp/connection-errors";
 import type { ProxyUpstream } from "./proxy-types";
-import { CLOSE_GRACE_MS, endThenDestroy, recordTls, serverName, writeWithBackpressure } from "./socket-flow";
+import { CLOSE_GRACE_MS, endThenDestroy, listenTo, recordTls, serverName, stopListening, writeWithBackpressure, type SocketHandlers } from "./socket-flow";
 
 export interface UpstreamEvents {
   /** The connection is open (and secure, for direct TLS); what the client sent meanwhile goes out right after. */
@@ -164,14 +164,13 @@ export class UpstreamLink {
     else this.options.events.onClose();
   };
 
+  private readonly handlers: SocketHandlers = { onData: (chunk) => this.onData(chunk), onClose: () => this.onClose() };
+
   private attach(socket: net.Socket): void {
-    socket.on("data", this.onData);
-    socket.on("close", this.onClose);
-    socket.on("error", () => undefined);
+    listenTo(socket, this.handlers);
   }
 
   private detach(socket: net.Socket): void {
-    socket.off("data", this.onData);
-    socket.off("close", this.onClose);
+    stopListening(socket, this.handlers);
   }
 }
