@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // The bridge lives in server/, run by our own server: keep its Node-only packages out of bundles.
   serverExternalPackages: ["@xmpp/client", "ws"],
   poweredByHeader: false,
+  // `npm run bench:profile` maps a CPU profile back to our sources when the build has maps.
+  productionBrowserSourceMaps: process.env.PLAYGROUND_SOURCE_MAPS === "1",
   // `npm test` typechecks the whole project with tsc before it builds (scripts/test.ts), so the
   // build's own pass would repeat it (about a minute on two cores); every other build keeps it.
   typescript: { ignoreBuildErrors: process.env.PLAYGROUND_TYPECHECKED === "1" },

@@ -127,7 +127,7 @@ export function watchPainted(page: Page, text: string): Promise<number> {
 }
 
 /** How many stanzas `flood` sends at `rate` for `seconds`. */
-function floodSize(rate: number, seconds = SECONDS): number {
+export function floodSize(rate: number, seconds = SECONDS): number {
   return Math.max(1, Math.round((rate * TICK_MS) / 1000)) * Math.round((seconds * 1000) / TICK_MS);
 }
 

@@ -4,54 +4,62 @@ import { useCallback, useSyncExternalStore } from "react";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
 /**
- * Rendering may take this much of a frame on changes that come in between frames; past it,
- * the rest of the frame's changes wait for the next one, together.
+ * The share of the main thread the lanes may take while entries pour in. A render's cost is
+ * its whole frame: React's render and commit, then the browser's style, layout and paint,
+ * which cost more than the render itself during a flood (issue 17: a CPU profile and a trace
+ * of 5,000 stanzas/s).
  */
-const FRAME_BUDGET_MS = 8;
+const RENDER_SHARE = 0.5;
+/** However busy the page, the tail is never further behind than this. */
+const MAX_GAP_MS = 250;
 
 /**
- * Re-renders when the store changes: at once while this frame's renders stay within
- * FRAME_BUDGET_MS, so a reply is in the DOM in the task that brought it and shows in the
- * next frame; otherwise at the next animation frame, so a flood costs about one render per
- * frame however many batches it brings (a render does work for the rows in view, not for
- * the entries that arrived). No timer spaces renders out: the tail is always one frame away.
- * Returns the store's version, to key memoised reads.
+ * Re-renders when the store changes: at once when the lanes are idle, so a reply is in the
+ * DOM in the task that brought it and painted in the next frame. While entries keep coming,
+ * each render waits until the last one's whole-frame cost is at most RENDER_SHARE of the time
+ * since it began, so a flood costs a bounded share of the main thread however many batches it
+ * brings. Returns the store's version, to key memoised reads.
  */
 export function useTranscriptStore(store: TranscriptStore): number {
   const subscribe = useCallback(
     (onChange: () => void) => {
-      let spentThisFrame = 0;
-      let lastCost = 0;
-      /** The next frame's callback: it opens a new budget, and renders what waited for it. */
-      let frame: number | null = null;
-      let waiting = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let notBefore = -Infinity;
+      let closed = false;
+      const afterFrame = new MessageChannel();
+      const spaceAfter = (started: number, cost: number) => {
+        notBefore = started + Math.min(cost / RENDER_SHARE, MAX_GAP_MS);
+      };
       const render = () => {
+        timer = null;
         const started = performance.now();
         onChange();
-        // React renders an external store's change in a microtask queued by onChange: this
-        // one runs after it, so the span covers the render and its commit.
+        // React renders an external store's change in a microtask queued by onChange: this one
+        // runs after it. The frame that paints the change comes next; a message posted from its
+        // animation-frame callback is delivered once that frame's rendering is done.
         queueMicrotask(() => {
-          lastCost = performance.now() - started;
-          spentThisFrame += lastCost;
+          const committed = performance.now() - started;
+          spaceAfter(started, committed);
+          requestAnimationFrame(() => {
+            const frameStarted = performance.now();
+            afterFrame.port1.onmessage = () => {
+              if (!closed) spaceAfter(started, committed + performance.now() - frameStarted);
+            };
+            afterFrame.port2.postMessage(null);
+          });
         });
       };
-      const nextFrame = () => {
-        frame = null;
-        spentThisFrame = 0;
-        if (!waiting) return;
-        waiting = false;
-        render();
-        frame = requestAnimationFrame(nextFrame);
-      };
       const unsubscribe = store.subscribe(() => {
-        if (waiting) return;
-        if (spentThisFrame + lastCost <= FRAME_BUDGET_MS) render();
-        else waiting = true;
-        frame ??= requestAnimationFrame(nextFrame);
+        if (timer !== null) return;
+        const wait = notBefore - performance.now();
+        if (wait <= 0) render();
+        else timer = setTimeout(render, wait);
       });
       return () => {
+        closed = true;
         unsubscribe();
-        if (frame !== null) cancelAnimationFrame(frame);
+        afterFrame.port1.close();
+        if (timer !== null) clearTimeout(timer);
       };
     },
     [store],

@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
+import { startAppUnderTest } from "./app-under-test";
+import { flood, floodSize, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
+import { fromRepoRoot } from "../scripts/lib/instances";
+
+/**
+ * `npm run bench:profile -- [RATE] [SECONDS]`: where the page's main thread spends a flood.
+ * A CPU profile of the workbench while bob floods alice, written to bench/results/flood.cpuprofile
+ * (open it in Chromium's DevTools), and the functions with the most self time printed, mapped
+ * back to our sources when the build has source maps (PLAYGROUND_SOURCE_MAPS=1 next build).
+ */
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--report") {
+    report(JSON.parse(readFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), "utf8")) as Profile);
+    return;
+  }
+  const rate = Number(process.argv[2] ?? 5000);
+  const seconds = Number(process.argv[3] ?? 10);
+  const app = await startAppUnderTest();
+  try {
+    const page = await workbenchAsAlice(app);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+    const flooder = await unarchivedFlooder();
+    await page.evaluate(() => {
+      const tasks: number[] = [];
+      (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
+    });
+    const lastPainted = watchPainted(page, `id='p-${floodSize(rate, seconds) - 1}'`);
+    const tracing = process.env.PROFILE_TRACE === "1";
+    if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+    await cdp.send("Profiler.start");
+    const sent = await flood(flooder, rate, seconds, "p-");
+    const floodEnded = Date.now();
+    // Let the page drain what the flood left queued, so the profile holds all of its work.
+    const lagSeconds = ((await lastPainted) - floodEnded) / 1000;
+    const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+    console.log(`long tasks over 50 ms: ${longTasks.filter((d) => d > 50).length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms; last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
+    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
+    if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as { traceEvents: TraceEvent[] });
+    flooder.close();
+    const out = fromRepoRoot("bench/results/flood.cpuprofile");
+    writeFileSync(out, JSON.stringify(profile));
+    console.log(`${sent} stanzas at ${rate}/s; profile in ${path.relative(process.cwd(), out)}`);
+    report(profile);
+  } finally {
+    await app.stop();
+  }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** The renderer main thread's time by timeline event: where the browser's own work (layout, style, paint) goes. */
+function reportTrace(trace: { traceEvents: TraceEvent[] }): void {
+  const mainThread = trace.traceEvents.find((event) => event.name === "thread_name" && event.args?.name === "CrRendererMain")?.tid;
+  const totals = new Map<string, { ms: number; count: number }>();
+  for (const event of trace.traceEvents) {
+    if (event.tid !== mainThread || event.ph !== "X" || event.dur === undefined) continue;
+    const total = totals.get(event.name) ?? { ms: 0, count: 0 };
+    total.ms += event.dur / 1000;
+    total.count++;
+    totals.set(event.name, total);
+  }
+  const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+  console.log(`\ntimeline events on the main thread (inclusive time):\n${rows.map(([name, { ms, count }]) => `${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(7)}×  ${name}`).join("\n")}`);
+}
+
+/** Self time by function, then by source file, from the samples' time deltas. */
+function report(profile: Profile): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfMs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const total = (profile.endTime - profile.startTime) / 1000;
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const frame = byId.get(id)!.callFrame;
+    const where = original(frame);
+    byFunction.set(`${where.name} (${where.file}:${where.line})`, (byFunction.get(`${where.name} (${where.file}:${where.line})`) ?? 0) + ms);
+    byFile.set(where.file, (byFile.get(where.file) ?? 0) + ms);
+  }
+  const top = (map: Map<string, number>, n: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
+  console.log(`\nprofiled ${total.toFixed(0)} ms of the main thread\n\nby function (self time):\n${top(byFunction, 40).join("\n")}`);
+  console.log(`\nby file (self time):\n${top(byFile, 25).join("\n")}`);
+}
+
+const consumers = new Map<string, SourceMapConsumer | null>();
+
+function original(frame: ProfileNode["callFrame"]): { name: string; file: string; line: number } {
+  const fallback = { name: frame.functionName || "(anonymous)", file: frame.url.replace(/^https?:\/\/[^/]+/, "") || "(native)", line: frame.lineNumber + 1 };
+  const match = /\/_next\/(static\/.+\.js)$/.exec(frame.url);
+  if (!match) return fallback;
+  let consumer = consumers.get(match[1]!);
+  if (consumer === undefined) {
+    // Turbopack names each chunk's map in its last line, not after the chunk.
+    const chunk = fromRepoRoot(`.next/${match[1]}`);
+    const mapName = existsSync(chunk) ? /sourceMappingURL=(\S+)\s*$/.exec(readFileSync(chunk, "utf8"))?.[1] : undefined;
+    const mapFile = mapName === undefined ? null : path.join(path.dirname(chunk), mapName);
+    consumer = mapFile !== null && existsSync(mapFile) ? new SourceMapConsumer(JSON.parse(readFileSync(mapFile, "utf8")) as RawSourceMap) : null;
+    consumers.set(match[1]!, consumer);
+  }
+  if (!consumer) return fallback;
+  const position = consumer.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber });
+  if (!position.source) return fallback;
+  const file = position.source.replace(/^.*?(node_modules\/|\/(app|components|lib)\/)/, (_, prefix: string) => prefix.replace(/^\//, ""));
+  return { name: position.name ?? fallback.name, file, line: position.line ?? 0 };
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
