@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
 import { startAppUnderTest } from "./app-under-test";
-import { flood, floodSize, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
+import { flood, floodSize, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
 
 /**
@@ -28,6 +28,10 @@ interface Profile {
 async function main(): Promise<void> {
   if (process.argv[2] === "--report") {
     report(JSON.parse(readFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), "utf8")) as Profile);
+    return;
+  }
+  if (process.argv[2] === "sends") {
+    await profileSends();
     return;
   }
   const rate = Number(process.argv[2] ?? 5000);
@@ -87,6 +91,29 @@ function reportTrace(trace: { traceEvents: TraceEvent[] }): void {
   }
   const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
   console.log(`\ntimeline events on the main thread (inclusive time):\n${rows.map(([name, { ms, count }]) => `${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(7)}×  ${name}`).join("\n")}`);
+}
+
+/** `npm run bench:profile -- sends`: the ingest case's 50 sends of 50 iq pings from the editor. */
+async function profileSends(): Promise<void> {
+  const app = await startAppUnderTest();
+  try {
+    const page = await workbenchAsAlice(app);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+    await page.evaluate(() => {
+      (window as unknown as { benchLongTasks: number[] }).benchLongTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => (window as unknown as { benchLongTasks: number[] }).benchLongTasks.push(entry.duration))).observe({ type: "longtask" });
+    });
+    await cdp.send("Profiler.start");
+    const figure = await pingSends(page);
+    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
+    writeFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), JSON.stringify(profile));
+    console.log(`${figure.name}: ${figure.value.max} ms; ${figure.note}`);
+    report(profile);
+  } finally {
+    await app.stop();
+  }
 }
 
 /** Self time by function, then by source file, from the samples' time deltas. */
