@@ -4,6 +4,7 @@ import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
 import { startAppUnderTest } from "./app-under-test";
 import { flood, floodSize, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
+import { sendAndPaint } from "./cases/send-paint";
 
 /**
  * `npm run bench:profile -- [RATE] [SECONDS]`: where the page's main thread spends a flood.
@@ -28,6 +29,10 @@ interface Profile {
 async function main(): Promise<void> {
   if (process.argv[2] === "--report") {
     report(JSON.parse(readFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), "utf8")) as Profile);
+    return;
+  }
+  if (process.argv[2] === "ping") {
+    await traceOnePing();
     return;
   }
   if (process.argv[2] === "sends") {
@@ -91,6 +96,44 @@ function reportTrace(trace: { traceEvents: TraceEvent[] }): void {
   }
   const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
   console.log(`\ntimeline events on the main thread (inclusive time):\n${rows.map(([name, { ms, count }]) => `${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(7)}×  ${name}`).join("\n")}`);
+}
+
+/**
+ * `npm run bench:profile -- ping`: the send-paint case's Ctrl+Enter, traced: the main thread's
+ * top-level tasks from the key to the frame that shows the reply, with their offsets.
+ */
+async function traceOnePing(): Promise<void> {
+  const app = await startAppUnderTest();
+  try {
+    const page = await workbenchAsAlice(app);
+    for (let i = 0; i < 5; i++) await sendAndPaint(page, `warm-${i}`);
+    for (let i = 0; i < 3; i++) {
+      await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing"] });
+      const ms = await sendAndPaint(page, `traced-${i}`);
+      const trace = JSON.parse((await app.browser.stopTracing()).toString("utf8")) as { traceEvents: (TraceEvent & { ts: number; args?: { data?: { type?: string; url?: string; functionName?: string } } })[] };
+      const mainThread = trace.traceEvents.find((event) => event.name === "thread_name" && event.args?.name === "CrRendererMain")?.tid;
+      const events = trace.traceEvents.filter((event) => event.tid === mainThread && event.ph === "X" && (event.dur ?? 0) > 200).sort((a, b) => a.ts - b.ts);
+      const key = events.find((event) => event.name === "EventDispatch" && event.args?.data?.type === "keydown");
+      console.log(`\nsend ${i}: ${ms.toFixed(1)} ms key to frame`);
+      for (const event of events) {
+        if (key === undefined || event.ts < key.ts - 1000) continue;
+        const data = event.args?.data as { type?: string; url?: string; functionName?: string; lineNumber?: number; columnNumber?: number } | undefined;
+        const where = data?.url ? original({ functionName: data.functionName ?? "", url: data.url, lineNumber: data.lineNumber ?? 0, columnNumber: data.columnNumber ?? 0 }) : null;
+        const detail = data?.type ?? (where ? `${where.name} ${where.file}:${where.line}` : "");
+        console.log(`  +${((event.ts - key.ts) / 1000).toFixed(1).padStart(6)} ms ${((event.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${event.name} ${detail}`);
+      }
+    }
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+    await cdp.send("Profiler.start");
+    for (let i = 0; i < 20; i++) await sendAndPaint(page, `profiled-${i}`);
+    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
+    writeFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), JSON.stringify(profile));
+    report(profile);
+  } finally {
+    await app.stop();
+  }
 }
 
 /** `npm run bench:profile -- sends`: the ingest case's 50 sends of 50 iq pings from the editor. */

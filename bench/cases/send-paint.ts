@@ -53,7 +53,7 @@ export async function sendPaint(app: AppUnderTest): Promise<Figure[]> {
 }
 
 /** Types a ping into the editor, presses Ctrl+Enter, and returns the page's key-to-frame time. */
-async function sendAndPaint(page: Page, id: string): Promise<number> {
+export async function sendAndPaint(page: Page, id: string): Promise<number> {
   const editor = page.getByTestId("pane-a").getByTestId("stanza-editor");
   await editor.locator(".view-lines").click();
   await page.keyboard.press("ControlOrMeta+A");

@@ -33,6 +33,9 @@ interface EntryListProps {
   foldWhitespace: boolean;
 }
 
+/** A whitespace row folded into a thin marker. */
+const FOLDED_ROW_PX = 8;
+
 /** Up to this many rows, all are in the DOM. */
 const RENDER_WHOLE_BELOW = 200;
 
@@ -52,9 +55,43 @@ export function EntryList(props: EntryListProps) {
   const seqAt = useCallback((row: number) => store.at(rows[row] ?? -1)?.seq ?? null, [store, rows]);
   const getItemKey = useCallback((index: number) => seqAt(span.start + index) ?? -1 - index, [seqAt, span.start]);
   const foldWhitespace = props.foldWhitespace;
+  // A row not yet measured is estimated at the height of the last one measured in this layout:
+  // rows of a flood are alike, and an estimate that is right leaves the virtualizer nothing to
+  // correct when the row mounts. A wrong one cost a resize, a scroll and a re-render per batch
+  // (issue 17: rows were 106 px in the bench's pane against an estimate of 52). Each row keeps
+  // the first estimate it got: the virtualizer does not record a measurement equal to the
+  // estimate, so an estimate that changed later would move a row that was measured right.
+  const sizeMode = `${props.layout} ${props.pretty}`;
+  const typicalRow = useRef<{ mode: string; size: number } | null>(null);
+  const estimates = useRef<{ mode: string; bySeq: Map<number, number> }>({ mode: sizeMode, bySeq: new Map() });
   const estimateSize = useCallback(
-    (index: number) => (foldWhitespace && store.at(rows[span.start + index] ?? -1)?.kind === "whitespace" ? 8 : props.pretty ? 96 : 52),
-    [props.pretty, foldWhitespace, store, rows, span.start],
+    (index: number) => {
+      const entry = store.at(rows[span.start + index] ?? -1);
+      if (foldWhitespace && entry?.kind === "whitespace") return FOLDED_ROW_PX;
+      if (estimates.current.mode !== sizeMode) estimates.current = { mode: sizeMode, bySeq: new Map() };
+      const given = entry === undefined ? undefined : estimates.current.bySeq.get(entry.seq);
+      if (given !== undefined) return given;
+      const typical = typicalRow.current;
+      const size = typical !== null && typical.mode === sizeMode ? typical.size : props.pretty ? 96 : 52;
+      if (entry !== undefined) estimates.current.bySeq.set(entry.seq, size);
+      return size;
+    },
+    [props.pretty, sizeMode, foldWhitespace, store, rows, span.start],
+  );
+  // Estimates of rows before the laid-out window are dropped as the window moves on.
+  useEffect(() => {
+    const bySeq = estimates.current.bySeq;
+    const firstSeq = store.at(rows[span.start] ?? -1)?.seq;
+    if (firstSeq === undefined || bySeq.size <= 2 * (span.end - span.start) + 1000) return;
+    for (const seq of bySeq.keys()) if (seq < firstSeq) bySeq.delete(seq);
+  });
+  const measureElement = useCallback(
+    (element: HTMLDivElement, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, HTMLDivElement>) => {
+      const size = measureRow(element, entry, instance);
+      if (entry !== undefined && size > FOLDED_ROW_PX) typicalRow.current = { mode: sizeMode, size };
+      return size;
+    },
+    [sizeMode],
   );
   const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
   const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);
@@ -80,7 +117,7 @@ export function EntryList(props: EntryListProps) {
     // A short transcript is rendered whole: the browser's find-in-page then sees every row,
     // and so does anything that reads the DOM. Virtualising only pays off past that.
     overscan: span.end - span.start <= RENDER_WHOLE_BELOW ? RENDER_WHOLE_BELOW : 12,
-    measureElement: measureRow,
+    measureElement,
     // Keeps the row being read in place while others arrive, and keeps the bottom in view while following.
     anchorTo: "end",
     followOnAppend: follow,
