@@ -122,7 +122,6 @@ export function EntryList(props: EntryListProps) {
     anchorTo: "end",
     followOnAppend: follow,
     scrollEndThreshold: FOLLOW_THRESHOLD_PX,
-    useFlushSync: false,
   });
 
   const reveal = useCallback(

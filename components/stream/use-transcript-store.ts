@@ -7,29 +7,39 @@ import type { TranscriptStore } from "@/lib/transcript/transcript-store";
  * The share of the main thread the lanes may take while entries pour in. A render's cost is
  * its whole frame: React's render and commit, then the browser's style, layout and paint,
  * which cost more than the render itself during a flood (issue 17: a CPU profile and a trace
- * of 5,000 stanzas/s).
+ * of 5,000 stanzas/s, `npm run bench:profile`).
  */
 const RENDER_SHARE = 0.5;
+/** Render time the lanes may spend at once after a pause: a sent stanza and its reply, each at once. */
+const BURST_MS = 16;
 /** However busy the page, the tail is never further behind than this. */
-const MAX_GAP_MS = 250;
+const MAX_WAIT_MS = 250;
 
 /**
- * Re-renders when the store changes: at once when the lanes are idle, so a reply is in the
- * DOM in the task that brought it and painted in the next frame. While entries keep coming,
- * each render waits until the last one's whole-frame cost is at most RENDER_SHARE of the time
- * since it began, so a flood costs a bounded share of the main thread however many batches it
- * brings. Returns the store's version, to key memoised reads.
+ * Re-renders when the store changes, at once while the lanes have render time in hand, so a
+ * reply is in the DOM in the task that brought it and painted in the next frame. Render time
+ * accrues at RENDER_SHARE of the clock, up to BURST_MS, and each render spends what its whole
+ * frame cost; once spent, the next render waits for it to accrue again. A flood so costs a
+ * bounded share of the main thread however many batches it brings, and the tail is one render
+ * behind. Returns the store's version, to key memoised reads.
  */
 export function useTranscriptStore(store: TranscriptStore): number {
   const subscribe = useCallback(
     (onChange: () => void) => {
       let timer: ReturnType<typeof setTimeout> | null = null;
-      let notBefore = -Infinity;
       let closed = false;
-      const afterFrame = new MessageChannel();
-      const spaceAfter = (started: number, cost: number) => {
-        notBefore = started + Math.min(cost / RENDER_SHARE, MAX_GAP_MS);
+      let credit = BURST_MS;
+      let creditAt = performance.now();
+      const accrue = () => {
+        const now = performance.now();
+        credit = Math.min(BURST_MS, credit + (now - creditAt) * RENDER_SHARE);
+        creditAt = now;
       };
+      const spend = (ms: number) => {
+        accrue();
+        credit = Math.max(-MAX_WAIT_MS * RENDER_SHARE, credit - ms);
+      };
+      const afterFrame = new MessageChannel();
       const render = () => {
         timer = null;
         const started = performance.now();
@@ -38,12 +48,11 @@ export function useTranscriptStore(store: TranscriptStore): number {
         // runs after it. The frame that paints the change comes next; a message posted from its
         // animation-frame callback is delivered once that frame's rendering is done.
         queueMicrotask(() => {
-          const committed = performance.now() - started;
-          spaceAfter(started, committed);
+          spend(performance.now() - started);
           requestAnimationFrame(() => {
             const frameStarted = performance.now();
             afterFrame.port1.onmessage = () => {
-              if (!closed) spaceAfter(started, committed + performance.now() - frameStarted);
+              if (!closed) spend(performance.now() - frameStarted);
             };
             afterFrame.port2.postMessage(null);
           });
@@ -51,9 +60,9 @@ export function useTranscriptStore(store: TranscriptStore): number {
       };
       const unsubscribe = store.subscribe(() => {
         if (timer !== null) return;
-        const wait = notBefore - performance.now();
-        if (wait <= 0) render();
-        else timer = setTimeout(render, wait);
+        accrue();
+        if (credit > 0) render();
+        else timer = setTimeout(render, -credit / RENDER_SHARE);
       });
       return () => {
         closed = true;
