@@ -17,6 +17,9 @@ export class DirectClient {
         this.waiter = null;
         this.buffer = "";
         resolve();
+      } else if (this.buffer.length > 64 * 1024) {
+        // A flood being read: keep only what a needle cut in two could still need.
+        this.buffer = this.buffer.slice(-1024);
       }
     });
   }
@@ -48,6 +51,25 @@ export class DirectClient {
    */
   async stopArchiving(): Promise<void> {
     await this.exchange("<iq type='set' id='mam-prefs'><prefs xmlns='urn:xmpp:mam:2' default='never'/></iq>", "id='mam-prefs'");
+  }
+
+  /** Says it is available (RFC 6121 §4.2), so messages to its bare JID reach it rather than offline storage. */
+  async available(): Promise<void> {
+    await this.exchange("<presence/>", "<presence");
+  }
+
+  /** Resolves with the wall-clock time (ms) at which `needle` is read. */
+  readUntil(needle: string, timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${needle} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiter = {
+        needle,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(Date.now());
+        },
+      };
+    });
   }
 
   /** Writes without waiting for anything back (a flood). */

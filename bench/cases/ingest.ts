@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
+import { registerLocalUser } from "../../scripts/lib/ejabberd-local";
 import { BENCH_SERVER } from "../../scripts/lib/instances";
 import { BENCH_URL, type AppUnderTest } from "../app-under-test";
 import { DirectClient } from "../direct-client";
@@ -23,6 +24,7 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
   });
   const flooder = await unarchivedFlooder();
+  const floor = await bareReceiver();
   const search = page.getByRole("searchbox");
   const figures: Figure[] = [];
 
@@ -48,6 +50,11 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     const longest = Math.max(0, ...longTasks);
     const over50 = longTasks.filter((duration) => duration > 50).length;
     const lost = sent - delivered;
+    // The floor: the same flood from the same sender to a bare TCP client of the same server.
+    const floorRead = floor.readUntil(`id='d${rate}-${floodSize(rate) - 1}'`, 180_000);
+    await flood(flooder, rate, SECONDS, `d${rate}-`, FLOOR_ACCOUNT.jid);
+    const floorEnded = Date.now();
+    const floorSeconds = ((await floorRead) - floorEnded) / 1000;
     const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });
     figures.push({
       case: "ingest",
@@ -56,10 +63,11 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
       value: one(longest),
       target: "zero loss, no long task over 50 ms, last stanza painted ≤ 1 s after the flood",
       verdict: lost === 0 && over50 === 0 && paintedSeconds <= 1 ? "pass" : "miss",
-      note: `${over50} long tasks over 50 ms; bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB`,
+      note: `${over50} long tasks over 50 ms; bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB; the same flood to a bare TCP client of the same ejabberd (no bridge, no page): last stanza read ${round(floorSeconds, 2)} s after the flood`,
     });
   }
   flooder.close();
+  floor.close();
   await search.fill("");
   figures.push(await pingSends(page));
   await page.getByRole("button", { name: "Disconnect" }).click();
@@ -159,15 +167,27 @@ export async function unarchivedFlooder(): Promise<DirectClient> {
   return flooder;
 }
 
+/** An account of the bench's own: the floor's receiver, so alice's page gets none of its flood. */
+const FLOOR_ACCOUNT = { username: "floor", password: "floor", jid: "floor@localhost" };
+
+/** A bare TCP client of the bench server, available and not archiving, to read a flood with no bridge and no page. */
+async function bareReceiver(): Promise<DirectClient> {
+  await registerLocalUser(BENCH_SERVER, FLOOR_ACCOUNT.username, FLOOR_ACCOUNT.password);
+  const receiver = await DirectClient.login(BENCH_SERVER.ports.plain, FLOOR_ACCOUNT.username, FLOOR_ACCOUNT.password);
+  await receiver.stopArchiving();
+  await receiver.available();
+  return receiver;
+}
+
 /** Sends `rate` messages a second for `seconds`, in batches every TICK_MS, paced by the clock. */
-export async function flood(client: DirectClient, rate: number, seconds = SECONDS, prefix = `f${rate}-`): Promise<number> {
+export async function flood(client: DirectClient, rate: number, seconds = SECONDS, prefix = `f${rate}-`, to = "alice@localhost"): Promise<number> {
   const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
   const ticks = Math.round((seconds * 1000) / TICK_MS);
   const started = performance.now();
   let n = 0;
   for (let tick = 0; tick < ticks; tick++) {
     let batch = "";
-    for (let i = 0; i < perTick; i++, n++) batch += `<message to='alice@localhost' type='chat' id='${prefix}${n}'><body>${n}</body></message>`;
+    for (let i = 0; i < perTick; i++, n++) batch += `<message to='${to}' type='chat' id='${prefix}${n}'><body>${n}</body></message>`;
     client.write(batch);
     const due = started + (tick + 1) * TICK_MS;
     const wait = due - performance.now();
