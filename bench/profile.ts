@@ -2,15 +2,18 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
 import { startAppUnderTest } from "./app-under-test";
-import { flood, floodSize, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
+import type { Page } from "playwright-core";
+import { flood, floodSize, longTasksSoFar, observeLongTasks, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
 import { sendAndPaint } from "./cases/send-paint";
 
 /**
- * `npm run bench:profile -- [RATE] [SECONDS]`: where the page's main thread spends a flood.
- * A CPU profile of the workbench while bob floods alice, written to bench/results/flood.cpuprofile
- * (open it in Chromium's DevTools), and the functions with the most self time printed, mapped
- * back to our sources when the build has source maps (PLAYGROUND_SOURCE_MAPS=1 next build).
+ * `npm run bench:profile -- [RATE SECONDS | sends | ping | --report]`: where the page's main
+ * thread spends a flood (bob floods alice's workbench), the ingest case's 50×50 sends, or one
+ * Ctrl+Enter. A CPU profile goes to bench/results/flood.cpuprofile (DevTools opens it), and
+ * the functions with the most self time are printed, mapped back to our sources when the
+ * build has source maps (PLAYGROUND_SOURCE_MAPS=1; the build is redone when that changes).
+ * PROFILE_TRACE=1 adds the browser's own time by timeline event (layout, style, paint).
  */
 interface ProfileNode {
   id: number;
@@ -28,7 +31,7 @@ interface Profile {
 
 async function main(): Promise<void> {
   if (process.argv[2] === "--report") {
-    report(JSON.parse(readFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), "utf8")) as Profile);
+    report(JSON.parse(readFileSync(PROFILE_FILE, "utf8")) as Profile);
     return;
   }
   if (process.argv[2] === "ping") {
@@ -44,48 +47,65 @@ async function main(): Promise<void> {
   const app = await startAppUnderTest();
   try {
     const page = await workbenchAsAlice(app);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
     const flooder = await unarchivedFlooder();
-    await page.evaluate(() => {
-      const tasks: number[] = [];
-      (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
-      new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
-    });
+    await observeLongTasks(page);
     const lastPainted = watchPainted(page, `id='p-${floodSize(rate, seconds) - 1}'`);
     const tracing = process.env.PROFILE_TRACE === "1";
     if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
-    await cdp.send("Profiler.start");
+    const profiling = await startProfiler(page, 250);
     const sent = await flood(flooder, rate, seconds, "p-");
     const floodEnded = Date.now();
     // Let the page drain what the flood left queued, so the profile holds all of its work.
     const lagSeconds = ((await lastPainted) - floodEnded) / 1000;
-    const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+    const longTasks = await longTasksSoFar(page);
     console.log(`long tasks over 50 ms: ${longTasks.filter((d) => d > 50).length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms; last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
-    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
-    if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as { traceEvents: TraceEvent[] });
+    const profile = await profiling.stop();
+    if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace);
     flooder.close();
-    const out = fromRepoRoot("bench/results/flood.cpuprofile");
-    writeFileSync(out, JSON.stringify(profile));
-    console.log(`${sent} stanzas at ${rate}/s; profile in ${path.relative(process.cwd(), out)}`);
+    console.log(`${sent} stanzas at ${rate}/s; profile in ${path.relative(process.cwd(), PROFILE_FILE)}`);
     report(profile);
   } finally {
     await app.stop();
   }
 }
 
+const PROFILE_FILE = fromRepoRoot("bench/results/flood.cpuprofile");
+
+/** Starts the page's CPU profiler, sampling every `intervalUs`; `stop` writes the profile to PROFILE_FILE and returns it. */
+async function startProfiler(page: Page, intervalUs: number): Promise<{ stop(): Promise<Profile> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: intervalUs });
+  await cdp.send("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
+      writeFileSync(PROFILE_FILE, JSON.stringify(profile));
+      return profile;
+    },
+  };
+}
+
 interface TraceEvent {
   name: string;
   ph: string;
+  ts: number;
   dur?: number;
   tid: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { type?: string; url?: string; functionName?: string; lineNumber?: number; columnNumber?: number } };
+}
+interface Trace {
+  traceEvents: TraceEvent[];
+}
+
+/** The renderer's main thread, where the page's scripts, style, layout and paint run. */
+function mainThreadOf(trace: Trace): number | undefined {
+  return trace.traceEvents.find((event) => event.name === "thread_name" && event.args?.name === "CrRendererMain")?.tid;
 }
 
 /** The renderer main thread's time by timeline event: where the browser's own work (layout, style, paint) goes. */
-function reportTrace(trace: { traceEvents: TraceEvent[] }): void {
-  const mainThread = trace.traceEvents.find((event) => event.name === "thread_name" && event.args?.name === "CrRendererMain")?.tid;
+function reportTrace(trace: Trace): void {
+  const mainThread = mainThreadOf(trace);
   const totals = new Map<string, { ms: number; count: number }>();
   for (const event of trace.traceEvents) {
     if (event.tid !== mainThread || event.ph !== "X" || event.dur === undefined) continue;
@@ -110,27 +130,22 @@ async function traceOnePing(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing"] });
       const ms = await sendAndPaint(page, `traced-${i}`);
-      const trace = JSON.parse((await app.browser.stopTracing()).toString("utf8")) as { traceEvents: (TraceEvent & { ts: number; args?: { data?: { type?: string; url?: string; functionName?: string } } })[] };
-      const mainThread = trace.traceEvents.find((event) => event.name === "thread_name" && event.args?.name === "CrRendererMain")?.tid;
+      const trace = JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace;
+      const mainThread = mainThreadOf(trace);
       const events = trace.traceEvents.filter((event) => event.tid === mainThread && event.ph === "X" && (event.dur ?? 0) > 200).sort((a, b) => a.ts - b.ts);
       const key = events.find((event) => event.name === "EventDispatch" && event.args?.data?.type === "keydown");
       console.log(`\nsend ${i}: ${ms.toFixed(1)} ms key to frame`);
       for (const event of events) {
         if (key === undefined || event.ts < key.ts - 1000) continue;
-        const data = event.args?.data as { type?: string; url?: string; functionName?: string; lineNumber?: number; columnNumber?: number } | undefined;
+        const data = event.args?.data;
         const where = data?.url ? original({ functionName: data.functionName ?? "", url: data.url, lineNumber: data.lineNumber ?? 0, columnNumber: data.columnNumber ?? 0 }) : null;
         const detail = data?.type ?? (where ? `${where.name} ${where.file}:${where.line}` : "");
         console.log(`  +${((event.ts - key.ts) / 1000).toFixed(1).padStart(6)} ms ${((event.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${event.name} ${detail}`);
       }
     }
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
-    await cdp.send("Profiler.start");
+    const profiling = await startProfiler(page, 100);
     for (let i = 0; i < 20; i++) await sendAndPaint(page, `profiled-${i}`);
-    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
-    writeFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), JSON.stringify(profile));
-    report(profile);
+    report(await profiling.stop());
   } finally {
     await app.stop();
   }
@@ -141,17 +156,10 @@ async function profileSends(): Promise<void> {
   const app = await startAppUnderTest();
   try {
     const page = await workbenchAsAlice(app);
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
-    await page.evaluate(() => {
-      (window as unknown as { benchLongTasks: number[] }).benchLongTasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((entry) => (window as unknown as { benchLongTasks: number[] }).benchLongTasks.push(entry.duration))).observe({ type: "longtask" });
-    });
-    await cdp.send("Profiler.start");
+    await observeLongTasks(page);
+    const profiling = await startProfiler(page, 250);
     const figure = await pingSends(page);
-    const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: Profile };
-    writeFileSync(fromRepoRoot("bench/results/flood.cpuprofile"), JSON.stringify(profile));
+    const profile = await profiling.stop();
     console.log(`${figure.name}: ${figure.value.max} ms; ${figure.note}`);
     report(profile);
   } finally {

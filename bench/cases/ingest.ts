@@ -18,18 +18,14 @@ const TICK_MS = 10;
  */
 export async function ingest(app: AppUnderTest): Promise<Figure[]> {
   const page = await workbenchAsAlice(app);
-  await page.evaluate(() => {
-    const tasks: number[] = [];
-    (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
-  });
+  await observeLongTasks(page);
   const flooder = await unarchivedFlooder();
   const floor = await bareReceiver();
   const search = page.getByRole("searchbox");
   const figures: Figure[] = [];
 
   for (const rate of RATES) {
-    await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
+    await forgetLongTasks(page);
     const cpuBefore = cpuSeconds(app.app.pid!);
     const started = performance.now();
     const lastPainted = watchPainted(page, `id='f${rate}-${floodSize(rate) - 1}'`);
@@ -46,7 +42,7 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
       if (delivered >= sent) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+    const longTasks = await longTasksSoFar(page);
     const longest = Math.max(0, ...longTasks);
     const over50 = longTasks.filter((duration) => duration > 50).length;
     const lost = sent - delivered;
@@ -82,9 +78,10 @@ const PINGS_PER_SEND = 50;
 /**
  * 50 sends from the editor, each of 50 iq pings pasted as one text (a person pasting a burst),
  * one after the other as fast as the page takes them: no main-thread task over 50 ms.
+ * The page must be observing long tasks (observeLongTasks).
  */
 export async function pingSends(page: Page): Promise<Figure> {
-  await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
+  await forgetLongTasks(page);
   const editor = page.getByTestId("pane-a").getByTestId("stanza-editor");
   const lastPainted = watchPainted(page, `id='burst-${SENDS - 1}-${PINGS_PER_SEND - 1}'`);
   const started = Date.now();
@@ -99,7 +96,7 @@ export async function pingSends(page: Page): Promise<Figure> {
     await page.keyboard.press("ControlOrMeta+Enter");
   }
   const seconds = ((await lastPainted) - started) / 1000;
-  const longTasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+  const longTasks = await longTasksSoFar(page);
   const over50 = longTasks.filter((duration) => duration > 50);
   const blocked = over50.reduce((sum, duration) => sum + duration - 50, 0);
   const longest = Math.max(0, ...longTasks);
@@ -112,6 +109,24 @@ export async function pingSends(page: Page): Promise<Figure> {
     verdict: over50.length === 0 ? "pass" : "miss",
     note: `${over50.length} long tasks over 50 ms, ${round(blocked, 0)} ms blocked beyond 50 ms in all`,
   };
+}
+
+/** Starts recording the page's main-thread tasks over 50 ms (the Long Tasks API). */
+export async function observeLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const tasks: number[] = [];
+    (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
+  });
+}
+
+/** The durations (ms) of the long tasks recorded since the last `forgetLongTasks`. */
+export async function longTasksSoFar(page: Page): Promise<number[]> {
+  return (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
+}
+
+export async function forgetLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
 }
 
 /**

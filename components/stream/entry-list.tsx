@@ -62,25 +62,27 @@ export function EntryList(props: EntryListProps) {
   // the first estimate it got: the virtualizer does not record a measurement equal to the
   // estimate, so an estimate that changed later would move a row that was measured right.
   const sizeMode = `${props.layout} ${props.pretty}`;
-  const typicalRow = useRef<{ mode: string; size: number } | null>(null);
-  const estimates = useRef<{ mode: string; bySeq: Map<number, number> }>({ mode: sizeMode, bySeq: new Map() });
+  // Both start again when the layout or Pretty changes: heights measured in another mode say nothing.
+  const sizes = useRef<{ mode: string; typical: number | null; bySeq: Map<number, number> }>({ mode: sizeMode, typical: null, bySeq: new Map() });
+  if (sizes.current.mode !== sizeMode) sizes.current = { mode: sizeMode, typical: null, bySeq: new Map() };
   const estimateSize = useCallback(
     (index: number) => {
       const entry = store.at(rows[span.start + index] ?? -1);
       if (foldWhitespace && entry?.kind === "whitespace") return FOLDED_ROW_PX;
-      if (estimates.current.mode !== sizeMode) estimates.current = { mode: sizeMode, bySeq: new Map() };
-      const given = entry === undefined ? undefined : estimates.current.bySeq.get(entry.seq);
+      const { typical, bySeq } = sizes.current;
+      const given = entry === undefined ? undefined : bySeq.get(entry.seq);
       if (given !== undefined) return given;
-      const typical = typicalRow.current;
-      const size = typical !== null && typical.mode === sizeMode ? typical.size : props.pretty ? 96 : 52;
-      if (entry !== undefined) estimates.current.bySeq.set(entry.seq, size);
+      const size = typical ?? (props.pretty ? 96 : 52);
+      if (entry !== undefined) bySeq.set(entry.seq, size);
       return size;
     },
+    // sizeMode: a new mode's estimates must reach the virtualizer as a new function.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [props.pretty, sizeMode, foldWhitespace, store, rows, span.start],
   );
   // Estimates of rows before the laid-out window are dropped as the window moves on.
   useEffect(() => {
-    const bySeq = estimates.current.bySeq;
+    const bySeq = sizes.current.bySeq;
     const firstSeq = store.at(rows[span.start] ?? -1)?.seq;
     if (firstSeq === undefined || bySeq.size <= 2 * (span.end - span.start) + 1000) return;
     for (const seq of bySeq.keys()) if (seq < firstSeq) bySeq.delete(seq);
@@ -88,10 +90,10 @@ export function EntryList(props: EntryListProps) {
   const measureElement = useCallback(
     (element: HTMLDivElement, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, HTMLDivElement>) => {
       const size = measureRow(element, entry, instance);
-      if (entry !== undefined && size > FOLDED_ROW_PX) typicalRow.current = { mode: sizeMode, size };
+      if (entry !== undefined && size > FOLDED_ROW_PX) sizes.current.typical = size;
       return size;
     },
-    [sizeMode],
+    [],
   );
   const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
   const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);

@@ -103,7 +103,7 @@ export class ClientLink {
   private readonly onData = (chunk: Buffer): void => this.options.onData(chunk);
   private readonly onClose = (): void => this.options.onClose();
 
-  private readonly handlers: SocketHandlers = { onData: (chunk) => this.onData(chunk), onClose: () => this.onClose() };
+  private readonly handlers: SocketHandlers = { onData: this.onData, onClose: this.onClose };
 
   private attach(socket: net.Socket): void {
     listenTo(socket, this.handlers);

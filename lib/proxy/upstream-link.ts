@@ -164,7 +164,7 @@ export class UpstreamLink {
     else this.options.events.onClose();
   };
 
-  private readonly handlers: SocketHandlers = { onData: (chunk) => this.onData(chunk), onClose: () => this.onClose() };
+  private readonly handlers: SocketHandlers = { onData: this.onData, onClose: this.onClose };
 
   private attach(socket: net.Socket): void {
     listenTo(socket, this.handlers);

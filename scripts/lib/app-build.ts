@@ -5,13 +5,15 @@ import { fromRepoRoot } from "./instances";
 import { runCommand } from "./run";
 import { UserFacingError } from "./errors";
 
-/** Everything `next build` reads. A change to any of these means the build is stale. */
+/** Everything `next build` reads (and PLAYGROUND_SOURCE_MAPS). A change to any of these means the build is stale. */
 const BUILD_INPUTS = ["app", "components", "lib", "lessons", "public", "types", "next.config.ts", "tsconfig.json", "package-lock.json"];
 const FINGERPRINT_FILE = ".next/playground-build-fingerprint";
 
 /** Hashes the build inputs' contents (not mtimes: a fresh clone gives every file a new one). */
 export function buildFingerprint(): string {
   const hash = createHash("sha256");
+  // A build with source maps (bench:profile) is a different build from one without.
+  hash.update(`source maps: ${process.env.PLAYGROUND_SOURCE_MAPS === "1"}\0`);
   for (const file of BUILD_INPUTS.flatMap((input) => listFiles(fromRepoRoot(input))).sort()) {
     hash.update(path.relative(fromRepoRoot("."), file)).update("\0").update(readFileSync(file)).update("\0");
   }
