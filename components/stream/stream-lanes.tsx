@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { isPrettyPrinterReady, loadPrettyPrinter, onPrettyPrinterReady } from "@/lib/transcript/format";
 import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QueryResult, type QuerySpec } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
@@ -38,9 +38,15 @@ export interface StreamLanesProps {
   canReveal?: boolean;
 }
 
-export function StreamLanes(props: StreamLanesProps) {
+/**
+ * Memoised: a page re-rendering for its own reasons (the send history after Ctrl+Enter, a
+ * status line) does not render the lanes again. They render when their store changes, on
+ * their own schedule (use-transcript-store.ts), so a reply's row is not laid out in a render
+ * of the whole page (issue 17). Hand them callbacks that keep their identity.
+ */
+export const StreamLanes = memo(function StreamLanes(props: StreamLanesProps) {
   return <StreamLanesView {...props} />;
-}
+});
 
 /** A scan of the entries for a new filter or search runs in slices this long, input and paint in between. */
 const SLICE_MS = 8;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { StanzaEditor, type StanzaEditorHandle } from "@/components/editor/stanza-editor";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import dynamic from "next/dynamic";
@@ -78,6 +78,10 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
   // {{peer}}: the other demo account, so a template reaches someone who can answer.
   const peerAccount = accounts.find((account) => `${account.username}@${domain}` !== myBare) ?? accounts[0];
   const peer = peerAccount ? `${peerAccount.username}@${domain}` : "";
+
+  // Kept across renders: the lanes are memoised and re-render only when these change.
+  const setFiltersOpen = useCallback((filters: boolean) => onLayoutChange({ filters }), [onLayoutChange]);
+  const revealSecrets = useCallback((reveal: boolean) => void toggleSecrets(reveal), [toggleSecrets]);
 
   /** `typed` goes to the history as written ({{id}}, {{peer}}): a resend gets a fresh id and today's JIDs. */
   async function sendText(text: string, typed: string) {
@@ -165,11 +169,11 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
           compact={compactLanes}
           dense={compactLanes}
           filtersOpen={layout.filters}
-          onFiltersOpenChange={(filters) => onLayoutChange({ filters })}
+          onFiltersOpenChange={setFiltersOpen}
           store={store}
           revealed={view.revealed}
           secrets={view.secrets}
-          onToggleSecrets={(reveal) => void toggleSecrets(reveal)}
+          onToggleSecrets={revealSecrets}
           onLoadIntoEditor={setDraft}
           selectedSeq={selectedSeq}
           onSelect={setSelectedSeq}
