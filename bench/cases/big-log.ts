@@ -3,7 +3,7 @@ import type { Figure } from "../report";
 import { summarize } from "../stats";
 import { SEARCH_WORKER_KEY } from "../../lib/transcript/search-needle";
 import type { Page } from "playwright-core";
-import { flood, matchCount, unarchivedFlooder, workbenchAsAlice } from "./ingest";
+import { flood, unarchivedFlooder, workbenchAsAlice } from "./ingest";
 
 /** Under the bridge's default cap of 1,000,000 entries per session, with room for the login; BIG_LOG_ENTRIES for a shorter run. */
 const ENTRIES = Number(process.env.BIG_LOG_ENTRIES ?? 990_000);
@@ -28,7 +28,6 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   // Each query twice: on the main thread (the baseline: the path before the worker, switched
   // by SEARCH_WORKER_KEY) and through the worker's index, in blocks of the same queries.
   const search = page.getByRole("searchbox");
-  const status = page.locator('[aria-live="polite"]').first();
   const indexStats = await waitForIndex(page, rows);
   await page.evaluate(() => {
     const tasks: number[] = [];
@@ -39,27 +38,45 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const expect = (query: string): [string, number] => [query, Array.from({ length: sent }, (_, n) => `id='big-${n}'`).filter((id) => id.includes(query.toLowerCase())).length];
   const queries = ["big-123456'", "big-98765", "big-4242", "BIG-55555", "big-7777"].map(expect);
   const superseded = ([["big-1", "big-31415"], ["big-2", "big-27182"], ["big-3", "big-16180"]] as const).map(([first, second]) => [first, expect(second)] as const);
-  const waitForCount = async (expected: number, started: number) => {
-    while (matchCount(await status.textContent()) !== expected && performance.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 5));
-    return performance.now() - started;
-  };
+  // Timed in the page, from the first input event's timestamp to the animation frame after the
+  // count showed: timed from here, Playwright's fill and its polling of the text added tens of
+  // milliseconds of its own round trips to every figure.
+  const watchCount = (expected: number) =>
+    page.evaluate(`(() => {
+      window.benchCount = new Promise((resolve, reject) => {
+        const box = document.querySelector('[aria-label="Stream lanes"] input[type="search"]');
+        const status = document.querySelector('[aria-live="polite"]');
+        let typed = -1;
+        box.addEventListener("input", (event) => { if (typed < 0) typed = event.timeStamp; }, { capture: true });
+        const shown = (text) => { const match = /of ([\\d,]+)|([\\d,]+) match/.exec(text ?? ""); return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", "")); };
+        const giveUp = setTimeout(() => { observer.disconnect(); reject(new Error("the count never showed ${expected}: it shows " + status.textContent)); }, 30000);
+        const observer = new MutationObserver(() => {
+          if (typed < 0 || shown(status.textContent) !== ${expected}) return;
+          observer.disconnect();
+          clearTimeout(giveUp);
+          requestAnimationFrame(() => resolve(performance.now() - typed));
+        });
+        observer.observe(status, { childList: true, subtree: true, characterData: true });
+      });
+    })()`);
+  const countShownMs = async () => (await page.evaluate("window.benchCount")) as number;
   const runSearches = async (worker: boolean) => {
     await page.evaluate(([key, off]) => (off ? localStorage.setItem(key, "off") : localStorage.removeItem(key)), [SEARCH_WORKER_KEY, !worker] as const);
     await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
     const searchMs: number[] = [];
     for (const [query, expected] of queries) {
-      const started = performance.now();
+      await watchCount(expected);
       await search.fill(query);
-      searchMs.push(await waitForCount(expected, started));
+      searchMs.push(await countShownMs());
       await search.fill("");
     }
     // A new query while one runs: the old one must give way, and the count must be the new one's.
     const cancelMs: number[] = [];
     for (const [first, [second, expected]] of superseded) {
-      const started = performance.now();
+      await watchCount(expected);
       await search.fill(first);
       await search.fill(second);
-      cancelMs.push(await waitForCount(expected, started));
+      cancelMs.push(await countShownMs());
       await search.fill("");
     }
     const tasks = (await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks)) as number[];
@@ -118,7 +135,7 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
       baseline: { name: "the same queries scanned on the main thread", value: mainThread.search },
       target: "≤ 100 ms (median)",
       verdict: inWorker.search.median <= 100 ? "pass" : "miss",
-      note: "timed from the bench process: includes Playwright's round trips to the page",
+      note: "timed in the page: from the search box's first input event to the animation frame after the count showed",
     },
     {
       case: "big-log",
