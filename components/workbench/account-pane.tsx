@@ -10,8 +10,10 @@ import { RecordScript } from "@/components/scripts/record-script";
 import { ShareLink } from "@/components/files/share-link";
 import { useLinkedText } from "@/components/files/use-linked-text";
 import { SequencePanel } from "@/components/sequence/sequence-panel";
-import { useTranscriptShape } from "@/components/stream/use-transcript-store";
+import { useTranscriptShape, useTranscriptStore } from "@/components/stream/use-transcript-store";
 import type { DemoAccount } from "@/lib/demo-accounts";
+import type { TranscriptStore } from "@/lib/transcript/transcript-store";
+import type { TranscriptMeta } from "@/lib/transcript-files/format";
 import type { LayoutPrefs, PaneId } from "@/lib/persistence/workbench-prefs";
 import { ConnectForm } from "./connect-form";
 import { PaneSplitter } from "./pane-splitter";
@@ -148,7 +150,7 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
       <PaneSplitter value={layout.sideWidth} onChange={(sideWidth) => onLayoutChange({ sideWidth })} />
       <div className="lanes-column">
         <div className="lanes-actions">
-          <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={view.revealed ? view.secrets : null} />
+          <PaneExportMenu store={store} meta={meta} secrets={view.revealed ? view.secrets : null} />
           <RecordScript store={store} jid={view.jid} selectedSeq={selectedSeq} />
           {storageNotice && !noticeDismissed && <StorageFullNotice message={storageNotice} manageHref="/captures" onDismiss={() => setNoticeDismissed(true)} />}
           <span className="lanes-actions-end">
@@ -189,4 +191,13 @@ export function AccountPane({ paneId, label, accounts, domain, suggested, layout
       </div>
     </section>
   );
+}
+
+/**
+ * The pane's Export menu. It renders with the store, as the lanes do, since its label counts
+ * the entries; the pane itself renders only when the store's shape changes.
+ */
+function PaneExportMenu({ store, meta, secrets }: { store: TranscriptStore; meta: TranscriptMeta; secrets: Map<number, string> | null }) {
+  useTranscriptStore(store);
+  return <ExportMenu entries={() => store.all()} count={store.totalSize} meta={meta} secrets={secrets} />;
 }
