@@ -6,11 +6,12 @@ import type { Page } from "playwright-core";
 import { flood, floodSize, longTasksSoFar, observeLongTasks, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
 import { sendAndPaint } from "./cases/send-paint";
+import { exportAsJson, floodedWorkbench } from "./cases/big-log";
 
 /**
- * `npm run bench:profile -- [RATE SECONDS | sends | ping | --report]`: where the page's main
- * thread spends a flood (bob floods alice's workbench), the ingest case's 50×50 sends, or one
- * Ctrl+Enter. A CPU profile goes to bench/results/flood.cpuprofile (DevTools opens it), and
+ * `npm run bench:profile -- [RATE SECONDS | sends | ping | export [ENTRIES] | --report]`: where
+ * the page's main thread spends a flood (bob floods alice's workbench), the ingest case's 50×50
+ * sends, one Ctrl+Enter, or the big-log case's JSON export (of 990,000 entries by default). A CPU profile goes to bench/results/flood.cpuprofile (DevTools opens it), and
  * the functions with the most self time are printed, mapped back to our sources when the
  * build has source maps (PLAYGROUND_SOURCE_MAPS=1; the build is redone when that changes).
  * PROFILE_TRACE=1 adds the browser's own time by timeline event (layout, style, paint).
@@ -36,6 +37,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "ping") {
     await traceOnePing();
+    return;
+  }
+  if (process.argv[2] === "export") {
+    await profileExport(Number(process.argv[3] ?? 990_000));
     return;
   }
   if (process.argv[2] === "sends") {
@@ -147,6 +152,29 @@ async function traceOnePing(): Promise<void> {
     const profiling = await startProfiler(page, 100);
     for (let i = 0; i < 20; i++) await sendAndPaint(page, `profiled-${i}`);
     report(await profiling.stop());
+  } finally {
+    await app.stop();
+  }
+}
+
+/**
+ * `npm run bench:profile -- export [ENTRIES]`: the big-log case's JSON export, three times over
+ * one flood (each timed as the case times it); the last one profiled.
+ */
+async function profileExport(entries: number): Promise<void> {
+  const app = await startAppUnderTest();
+  try {
+    const { page, rows } = await floodedWorkbench(app, entries);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("HeapProfiler.collectGarbage");
+    for (let i = 0; i < 2; i++) console.log(`export of ${rows} entries: ${(await exportAsJson(page)).toFixed(2)} s`);
+    const tracing = process.env.PROFILE_TRACE === "1";
+    if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "disabled-by-default-v8.gc"] });
+    const profiling = await startProfiler(page, 500);
+    console.log(`export of ${rows} entries, profiled: ${(await exportAsJson(page)).toFixed(2)} s`);
+    const profile = await profiling.stop();
+    if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace);
+    report(profile);
   } finally {
     await app.stop();
   }

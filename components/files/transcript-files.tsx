@@ -56,7 +56,7 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false, ac
     // A million entries take a few seconds: let "Preparing…" paint before the work starts.
     setTimeout(async () => {
       try {
-        const { exportAccountsJson, exportFileNames, exportJson, exportStreamFiles } = await loadExport();
+        const { exportAccountsJson, exportFileNames, exportJsonInSlices, exportStreamFiles } = await loadExport();
         const exportedAt = new Date();
         if (accounts !== undefined) {
           // Anonymized, credentials are masked whatever was revealed.
@@ -69,7 +69,7 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false, ac
         const names = exportFileNames(capture.meta, exportedAt);
         const revealedSecrets = anonymize ? undefined : (secrets ?? undefined);
         if (choice === "json") {
-          download(exportJson(capture.entries, capture.meta, revealedSecrets, exportedAt), names.json);
+          download(await exportJsonInSlices(capture.entries, capture.meta, revealedSecrets, exportedAt), names.json);
         } else {
           const files = exportStreamFiles(capture.entries, revealedSecrets);
           download(files[choice], names[choice]);

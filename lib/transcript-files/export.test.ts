@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REDACTION_MASK } from "../xmpp/entry";
-import { exportAccountsJson, exportFileNames, exportJson, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
+import { exportAccountsJson, exportFileNames, exportJson, exportJsonInSlices, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
 import { parseTranscriptFile } from "./import";
 import { parseStreamFiles } from "./import-streams";
 import { readStreamFile } from "./stream-file";
@@ -86,6 +86,56 @@ describe("exportJson", () => {
     const imported = parseTranscriptFile(await exportJson(entries, META).text());
     if (!imported.ok) throw new Error(imported.message);
     expect(imported.entries).toEqual(entries);
+  });
+});
+
+describe("exportJsonInSlices", () => {
+  it("writes the same document as exportJson, letting other tasks run meanwhile, without what was appended after it started", async () => {
+    // About 40 MB: more than one Blob's worth of bytes, and far more than one slice of work.
+    const entries = syntheticEntries(150_000);
+    const whole = await exportJson(entries, META, undefined, EXPORTED_AT).text();
+    let otherTasks = 0;
+    const other = setInterval(() => otherTasks++, 1);
+    const exporting = exportJsonInSlices(entries, META, undefined, EXPORTED_AT);
+    entries.push(...syntheticEntries(150_001).slice(150_000));
+    const sliced = await (await exporting).text();
+    clearInterval(other);
+    expect(otherTasks).toBeGreaterThan(0);
+    expect(sliced).toBe(whole);
+    expect(JSON.parse(sliced).entries).toHaveLength(150_000);
+  });
+});
+
+describe("export passes every entry through the one redactor", () => {
+  // The bridge masked what it recorded (lib/xmpp/transcript.ts); a file written before a form of
+  // credential was known, or by another tool, was not: XEP-0077's password, here unmasked and unflagged.
+  const OLD_SECRET = "hunter2-from-an-old-file";
+  const imported = {
+    seq: 7,
+    dir: "out" as const,
+    at: 1,
+    wall: 2,
+    raw: `<iq type='set' id='reg1'><query xmlns='jabber:iq:register'><username>alice</username><password>${OLD_SECRET}</password></query></iq>`,
+    kind: "iq" as const,
+    name: "iq",
+    attrs: { type: "set", id: "reg1" },
+  };
+
+  it("masks a credential an imported entry still carries, and says so", async () => {
+    const { entries } = recordSample();
+    const text = await (await exportJsonInSlices([...entries, imported], META)).text();
+    expect(text).not.toContain(OLD_SECRET);
+    const read = parseTranscriptFile(text);
+    if (!read.ok) throw new Error(read.message);
+    expect(read.entries.at(-1)).toMatchObject({ seq: 7, redacted: true, raw: expect.stringContaining(`<password>${REDACTION_MASK}</password>`) as unknown });
+  });
+
+  it("leaves entries the bridge recorded byte for byte, its masks included", async () => {
+    const { entries } = recordSample();
+    const read = parseTranscriptFile(await (await exportJsonInSlices(entries, META)).text());
+    if (!read.ok) throw new Error(read.message);
+    expect(read.entries).toEqual(entries);
+    expect(read.entries.find((entry) => entry.name === "auth")?.raw).toBe(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${REDACTION_MASK}</auth>`);
   });
 });
 
