@@ -110,8 +110,9 @@ describe("export passes every entry through the one redactor", () => {
   // The bridge masked what it recorded (lib/xmpp/transcript.ts); a file written before a form of
   // credential was known, or by another tool, was not: XEP-0077's password, here unmasked and unflagged.
   const OLD_SECRET = "hunter2-from-an-old-file";
+  // After the sample's own entries: a file's seqs increase from one entry to the next.
   const imported = {
-    seq: 7,
+    seq: 1000,
     dir: "out" as const,
     at: 1,
     wall: 2,
@@ -127,7 +128,7 @@ describe("export passes every entry through the one redactor", () => {
     expect(text).not.toContain(OLD_SECRET);
     const read = parseTranscriptFile(text);
     if (!read.ok) throw new Error(read.message);
-    expect(read.entries.at(-1)).toMatchObject({ seq: 7, redacted: true, raw: expect.stringContaining(`<password>${REDACTION_MASK}</password>`) as unknown });
+    expect(read.entries.at(-1)).toMatchObject({ seq: 1000, redacted: true, raw: expect.stringContaining(`<password>${REDACTION_MASK}</password>`) as unknown });
   });
 
   it("leaves entries the bridge recorded byte for byte, its masks included", async () => {
