@@ -10,7 +10,7 @@ import type { TranscriptStore } from "@/lib/transcript/transcript-store";
  * of 5,000 stanzas/s, `npm run bench:profile`).
  */
 const RENDER_SHARE = 0.5;
-/** Render time the lanes may spend at once after a pause: a sent stanza and its reply, each at once. */
+/** Render time the lanes may spend at once after a pause: a reply, or a request with its reply, at once. */
 const BURST_MS = 16;
 /**
  * How long a sent iq request's row waits for the reply before rendering alone. A reply from a
@@ -75,9 +75,12 @@ export function useTranscriptStore(store: TranscriptStore): number {
       };
       let waitingForReply = false;
       const unsubscribe = store.subscribe(() => {
-        if (timer !== null && !(waitingForReply && !awaitingReply())) return;
-        if (timer !== null) clearTimeout(timer);
-        timer = null;
+        if (timer !== null) {
+          // A render already waits; only a request's wait for its reply ends early, once it came.
+          if (!waitingForReply || awaitingReply()) return;
+          clearTimeout(timer);
+          timer = null;
+        }
         accrue();
         waitingForReply = credit > 0 && awaitingReply();
         if (waitingForReply) timer = setTimeout(render, REPLY_WAIT_MS);

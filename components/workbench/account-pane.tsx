@@ -48,7 +48,8 @@ interface AccountPaneProps {
 /** One account: its connection, its editor and its own pair of lanes. */
 export function AccountPane({ paneId, label, accounts, domain, suggested, layout, onLayoutChange, hidden, canMaximize }: AccountPaneProps) {
   const { view, store, connect, send, disconnect, toggleSecrets, acknowledge } = useXmppSession(paneId);
-  // Not every append: the lanes render those themselves; the pane needs only whether there is anything (Export).
+  // Not every append: the lanes and the Export menu render those themselves; the pane reads the
+  // store only where its shape matters (Clear, Undo, a new session: the selected entry's explanation).
   useTranscriptShape(store);
   const [draft, setDraft] = useState(STARTER_STANZA);
   const [sendError, setSendError] = useState<string | null>(null);
