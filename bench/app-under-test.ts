@@ -29,7 +29,10 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
     XMPP_PORT_PLAIN: String(BENCH_SERVER.ports.plain),
     XMPP_PORT_HTTP: String(BENCH_SERVER.ports.http),
   };
-  const app = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--import", fromRepoRoot("bench/memory-probe.ts"), fromRepoRoot("server/main.ts")], {
+  // BENCH_BRIDGE_CPU_PROF=<dir>: a CPU profile of the app server (the bridge) lands there when it stops.
+  const profileDir = process.env.BENCH_BRIDGE_CPU_PROF;
+  const profiling = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=100"];
+  const app = spawn(process.execPath, [...profiling, "--expose-gc", "--import", "tsx", "--import", fromRepoRoot("bench/memory-probe.ts"), fromRepoRoot("server/main.ts")], {
     cwd: fromRepoRoot("."),
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     env: {
