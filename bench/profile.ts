@@ -15,6 +15,9 @@ import { exportAsJson, floodedWorkbench } from "./cases/big-log";
  * the functions with the most self time are printed, mapped back to our sources when the
  * build has source maps (PLAYGROUND_SOURCE_MAPS=1; the build is redone when that changes).
  * PROFILE_TRACE=1 adds the browser's own time by timeline event (layout, style, paint).
+ * `frames [RATE SECONDS]`: no profiler; the flood's long animation frames (over 50 ms), each
+ * split as the browser reports it (Long Animation Frames API): its scripts by what invoked
+ * them, their forced style and layout, and the frame's own rendering.
  */
 interface ProfileNode {
   id: number;
@@ -41,6 +44,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "export") {
     await profileExport(Number(process.argv[3] ?? 990_000));
+    return;
+  }
+  if (process.argv[2] === "frames") {
+    await longFramesOfFlood(Number(process.argv[3] ?? 5000), Number(process.argv[4] ?? 10));
     return;
   }
   if (process.argv[2] === "sends") {
@@ -75,6 +82,90 @@ async function main(): Promise<void> {
 }
 
 const PROFILE_FILE = fromRepoRoot("bench/results/flood.cpuprofile");
+
+interface LongFrame {
+  start: number;
+  duration: number;
+  blocking: number;
+  /** From the start of the frame's rendering (rAF callbacks, style, layout, paint) to its end. */
+  render: number;
+  /** Style and layout inside the rendering, after the rAF callbacks. */
+  styleAndLayout: number;
+  scripts: { invoker: string; duration: number; forcedLayout: number; source: string }[];
+}
+
+/** Long animation frames of one flood, summed by their parts. */
+async function longFramesOfFlood(rate: number, seconds: number): Promise<void> {
+  const app = await startAppUnderTest();
+  try {
+    const page = await workbenchAsAlice(app);
+    const flooder = await unarchivedFlooder();
+    await page.evaluate(() => {
+      const frames: unknown[] = [];
+      (window as unknown as { benchFrames: unknown[] }).benchFrames = frames;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as unknown as {
+          startTime: number; duration: number; blockingDuration: number; renderStart: number; styleAndLayoutStart: number;
+          scripts: { invoker: string; duration: number; forcedStyleAndLayoutDuration: number; sourceURL: string; sourceFunctionName: string }[];
+        }[]) {
+          const end = entry.startTime + entry.duration;
+          frames.push({
+            start: entry.startTime,
+            duration: entry.duration,
+            blocking: entry.blockingDuration,
+            render: entry.renderStart > 0 ? end - entry.renderStart : 0,
+            styleAndLayout: entry.styleAndLayoutStart > 0 ? end - entry.styleAndLayoutStart : 0,
+            scripts: entry.scripts.map((script) => ({
+              invoker: script.invoker,
+              duration: script.duration,
+              forcedLayout: script.forcedStyleAndLayoutDuration,
+              source: `${script.sourceFunctionName} ${script.sourceURL.split("/").pop()}`,
+            })),
+          });
+        }
+      }).observe({ type: "long-animation-frame" });
+    });
+    // The main thread's own CPU time and layout counts (DevTools' Performance metrics): on a
+    // busy machine these vary less than wall-clock figures, so an A/B can still read them.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const metrics = async () => Object.fromEntries(((await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] }).metrics.map((metric) => [metric.name, metric.value]));
+    const before = await metrics();
+    const lastPainted = watchPainted(page, `id='p-${floodSize(rate, seconds) - 1}'`);
+    await flood(flooder, rate, seconds, "p-");
+    const floodEnded = Date.now();
+    const lagSeconds = ((await lastPainted) - floodEnded) / 1000;
+    const after = await metrics();
+    const spent = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+    console.log(
+      `main thread: CPU ${(spent("ThreadTime") * 1000).toFixed(0)} ms, tasks ${(spent("TaskDuration") * 1000).toFixed(0)} ms, script ${(spent("ScriptDuration") * 1000).toFixed(0)} ms, ` +
+        `layout ${(spent("LayoutDuration") * 1000).toFixed(0)} ms in ${spent("LayoutCount")}, style ${(spent("RecalcStyleDuration") * 1000).toFixed(0)} ms in ${spent("RecalcStyleCount")}`,
+    );
+    const frames = (await page.evaluate(() => (window as unknown as { benchFrames: unknown[] }).benchFrames)) as LongFrame[];
+    flooder.close();
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    const scripts = frames.flatMap((frame) => frame.scripts);
+    console.log(`${rate}/s for ${seconds} s: ${frames.length} long animation frames (${frames.filter((frame) => frame.blocking > 0).length} blocking), last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
+    console.log(`in them: ${sum(frames.map((frame) => frame.duration)).toFixed(0)} ms; scripts ${sum(scripts.map((script) => script.duration)).toFixed(0)} ms (forced style and layout ${sum(scripts.map((script) => script.forcedLayout)).toFixed(0)} ms); rendering ${sum(frames.map((frame) => frame.render)).toFixed(0)} ms (style and layout ${sum(frames.map((frame) => frame.styleAndLayout)).toFixed(0)} ms)`);
+    const byInvoker = new Map<string, { duration: number; forcedLayout: number; count: number }>();
+    for (const script of scripts) {
+      const key = `${script.invoker} · ${script.source}`;
+      const total = byInvoker.get(key) ?? { duration: 0, forcedLayout: 0, count: 0 };
+      total.duration += script.duration;
+      total.forcedLayout += script.forcedLayout;
+      total.count++;
+      byInvoker.set(key, total);
+    }
+    for (const [key, total] of [...byInvoker].sort((a, b) => b[1].duration - a[1].duration).slice(0, 15)) {
+      console.log(`  ${total.duration.toFixed(0).padStart(6)} ms (forced layout ${total.forcedLayout.toFixed(0)} ms) ×${total.count}  ${key}`);
+    }
+    for (const frame of [...frames].sort((a, b) => b.duration - a.duration).slice(0, 8)) {
+      console.log(`  frame at ${(frame.start / 1000).toFixed(2)} s: ${frame.duration.toFixed(0)} ms, rendering ${frame.render.toFixed(0)} (style and layout ${frame.styleAndLayout.toFixed(0)}); ${frame.scripts.map((script) => `${script.invoker} ${script.duration.toFixed(0)} (forced ${script.forcedLayout.toFixed(0)})`).join(", ")}`);
+    }
+  } finally {
+    await app.stop();
+  }
+}
 
 /** Starts the page's CPU profiler, sampling every `intervalUs`; `stop` writes the profile to PROFILE_FILE and returns it. */
 async function startProfiler(page: Page, intervalUs: number): Promise<{ stop(): Promise<Profile> }> {
