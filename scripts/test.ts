@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { ensureAppBuilt } from "./lib/app-build";
+import { ensureCertificates } from "./lib/certificates";
 import { fromRepoRoot } from "./lib/instances";
 import { UserFacingError } from "./lib/errors";
 import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, type Tally } from "./lib/test-tally";
@@ -97,6 +98,11 @@ function finish(ok: boolean): never {
 
 async function main(): Promise<void> {
   rmSync(fromRepoRoot(".playground/reports"), { recursive: true, force: true });
+  // The test servers' certificate, made once here, before any stage: each stage runs in its own
+  // process, and on a fresh clone the e2e app started before a server had made it (Node then
+  // ignores NODE_EXTRA_CA_CERTS for good, and said so), while Vitest's setup and Playwright's
+  // could each make one, so a server could present a certificate the clients do not trust.
+  await ensureCertificates();
   const checks = await Promise.all([stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."]), stage("lint", bin("eslint"), ["--max-warnings=0", "."], { buffered: true })]);
   if (checks.includes(false)) finish(false);
 
