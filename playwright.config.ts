@@ -51,8 +51,10 @@ export default defineConfig({
     trace: { mode: "retain-on-failure", screenshots: process.env.E2E_TRACE_SCREENCAST === "1" },
     screenshot: "only-on-failure",
     launchOptions: {
-      // Debian's Chromium (installed by the global setup), never a downloaded browser build.
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // Debian's chromium-headless-shell, or its full chromium when the shell cannot be had: the
+      // global setup installs it and sets CHROMIUM_PATH (scripts/lib/test-browser.ts). Never a
+      // downloaded browser build.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type RefObject } from "react";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor";
-import "monaco-editor/features/register.all";
+import "./monaco-features";
 import "monaco-editor/languages/definitions/xml/register";
 import { usePageTheme } from "@/components/ui/theme-toggle";
 import type { TemplateVariables } from "@/lib/xml/templates";
