@@ -4,6 +4,8 @@ import { ensureAppBuilt } from "../scripts/lib/app-build";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
 import { BENCH_SERVER, CERTS, SLOT, fromRepoRoot } from "../scripts/lib/instances";
 import { waitForPort } from "../scripts/lib/ports";
+import { ensureDebianPackage } from "../scripts/lib/system-packages";
+import { FULL_CHROMIUM } from "../scripts/lib/test-browser";
 import { bundledServerFromEnv, defaultAllowlist } from "../server/config";
 
 export const BENCH_APP_PORT = 3200 + SLOT;
@@ -49,8 +51,10 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
     },
   });
   await waitForPort(BENCH_APP_PORT, "127.0.0.1", 30_000);
+  // The full chromium, as every earlier bench run used, so figures stay comparable (the
+  // end-to-end tests use the lighter headless shell); installed here, since npm test no longer does.
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM_PATH ?? (await ensureDebianPackage(FULL_CHROMIUM)),
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
   return {
