@@ -185,7 +185,7 @@ export async function floodedWorkbench(app: AppUnderTest, entries: number): Prom
   const sent = await flood(flooder, RATE, entries / RATE, "big-");
   flooder.close();
   const list = page.locator('[aria-label="Transcript entries"]');
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + Number(process.env.BIG_LOG_WAIT_S ?? 180) * 1000;
   while (Number(await list.getAttribute("data-row-count")) < entries && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
   return { page, sent, rows: Number(await list.getAttribute("data-row-count")) };
 }

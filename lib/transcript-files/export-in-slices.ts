@@ -3,6 +3,9 @@ import { SLICE_MS, exportJsonThrough, nextTask, type ExportWorkerLike } from "./
 import type { TranscriptMeta } from "./format";
 import type { TranscriptEntry } from "../xmpp/entry";
 
+/** Said on the console when the export falls back to the page's thread: the end-to-end tests look for it. */
+export const EXPORT_WORKER_FAILED = "The transcript export's worker failed; the file is built on the page instead";
+
 /**
  * exportJson for the page: the same document, built without holding up the page (a million
  * entries take seconds). In a worker (export-protocol.ts) where there are workers, so the
@@ -17,8 +20,9 @@ export async function exportJsonInSlices(entries: readonly TranscriptEntry[], me
       const exporting = exportJsonThrough(worker as unknown as ExportWorkerLike, held, meta, secrets, exportedAt);
       worker.addEventListener("error", () => exporting.fail(new Error("the export worker failed")));
       return await exporting.blob;
-    } catch {
-      // A worker that cannot start or run (a browser policy, memory): the same file, on this thread.
+    } catch (error) {
+      // A worker that cannot start or run (a browser policy, memory): the same file, on this thread, only slower.
+      console.warn(`${EXPORT_WORKER_FAILED} (${error instanceof Error ? error.message : String(error)})`);
     } finally {
       worker.terminate();
     }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { exportJson } from "./export";
-import { exportJsonInSlices } from "./export-in-slices";
+import { EXPORT_WORKER_FAILED, exportJsonInSlices } from "./export-in-slices";
 import { IN_FLIGHT, exportJsonThrough, serveJsonExport, type ExportEndpoint, type ExportWorkerLike, type FromExportWorker, type ToExportWorker } from "./export-protocol";
 import { parseTranscriptFile } from "./import";
 import { PLAIN_SECRET, recordSample, syntheticEntries } from "./test-fixtures";
@@ -93,7 +93,10 @@ describe("the JSON export through a worker", () => {
 });
 
 describe("exportJsonInSlices", () => {
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
   it("writes the same document on the page's thread when the worker fails to start", async () => {
     const started: string[] = [];
@@ -108,9 +111,11 @@ describe("exportJsonInSlices", () => {
       terminate(): void {}
     }
     vi.stubGlobal("Worker", BrokenWorker);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { entries, secrets } = recordSample();
     const text = await (await exportJsonInSlices(entries, META, secrets, EXPORTED_AT)).text();
     expect(started).toEqual(["transcript-export"]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(EXPORT_WORKER_FAILED));
     expect(text).toBe(await exportJson(entries, META, secrets, EXPORTED_AT).text());
   });
 });
