@@ -15,8 +15,9 @@ export const EXPORT_WORKER_FAILED = "The transcript export's worker failed; the 
 export async function exportJsonInSlices(entries: readonly TranscriptEntry[], meta: TranscriptMeta, secrets?: ReadonlyMap<number, string>, exportedAt: Date = new Date()): Promise<Blob> {
   const held = entries.slice();
   if (typeof Worker !== "undefined") {
-    const worker = new Worker(new URL("./export.worker.ts", import.meta.url), { type: "module", name: "transcript-export" });
+    let worker: Worker | null = null;
     try {
+      worker = new Worker(new URL("./export.worker.ts", import.meta.url), { type: "module", name: "transcript-export" });
       const exporting = exportJsonThrough(worker as unknown as ExportWorkerLike, held, meta, secrets, exportedAt);
       worker.addEventListener("error", () => exporting.fail(new Error("the export worker failed")));
       return await exporting.blob;
@@ -24,7 +25,7 @@ export async function exportJsonInSlices(entries: readonly TranscriptEntry[], me
       // A worker that cannot start or run (a browser policy, memory): the same file, on this thread, only slower.
       console.warn(`${EXPORT_WORKER_FAILED} (${error instanceof Error ? error.message : String(error)})`);
     } finally {
-      worker.terminate();
+      worker?.terminate();
     }
   }
   return blobInSlices(transcriptJsonChunks(held, meta, secrets, exportedAt), JSON_TYPE);

@@ -98,6 +98,22 @@ describe("exportJsonInSlices", () => {
     vi.restoreAllMocks();
   });
 
+  it("writes the same document on the page's thread when the browser refuses the worker outright", async () => {
+    vi.stubGlobal(
+      "Worker",
+      class {
+        constructor() {
+          throw new DOMException("blocked by the page's policy", "SecurityError");
+        }
+      },
+    );
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { entries } = recordSample();
+    const text = await (await exportJsonInSlices(entries, META, undefined, EXPORTED_AT)).text();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("blocked by the page's policy"));
+    expect(text).toBe(await exportJson(entries, META, undefined, EXPORTED_AT).text());
+  });
+
   it("writes the same document on the page's thread when the worker fails to start", async () => {
     const started: string[] = [];
     class BrokenWorker extends EventTarget {
