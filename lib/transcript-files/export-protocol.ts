@@ -73,12 +73,14 @@ export function serveJsonExport(endpoint: ExportEndpoint): void {
 export const SLICE_MS = 25;
 
 /**
- * Entries stringified at a time on the page: a few ms each, so a slice ends close to SLICE_MS
- * even on a busy machine. The document does not depend on it (each entry is one line).
+ * The text of one message, about: V8 puts a string over about 128 KB straight into the old
+ * generation, and a million entries' worth of those made the page's major GCs; smaller ones
+ * die young. How many entries make it follows the entries' size so far.
  */
-const ENTRIES_PER_MESSAGE = 1024;
+const CHARS_PER_MESSAGE = 64 * 1024;
+const ENTRIES_PER_MESSAGE = { first: 64, min: 8, max: 1024 };
 
-/** Chunks sent and not yet taken (about 300 KB each at big-log's entries): a slow worker holds the page back rather than queueing the whole file's text. */
+/** Messages sent and not yet taken (a few MB): a slow worker holds the page back rather than queueing the whole file's text. */
 export const IN_FLIGHT = 64;
 
 /** The next macrotask, unclamped: a chain of setTimeout(0) waits at least 4 ms from its fifth link (HTML timers). */
@@ -94,10 +96,10 @@ export function nextTask(): Promise<void> {
 }
 
 /**
- * exportJson's document, built by `worker`: the page stringifies chunks of the entries in
- * slices of SLICE_MS, between which it answers input. Entries appended meanwhile (a live
- * session) are left out: the file holds those there were when it started. Rejects if the
- * worker fails (`fail` lets the caller report a worker that died).
+ * exportJson's document, built by `worker`: the page stringifies the entries, a few hundred
+ * at a time (CHARS_PER_MESSAGE), in slices of SLICE_MS between which it answers input.
+ * Entries appended meanwhile (a live session) are left out: the file holds those there were
+ * when it started. Rejects if the worker fails (`fail` lets the caller report a worker that died).
  */
 export function exportJsonThrough(
   worker: ExportWorkerLike,
@@ -129,9 +131,13 @@ export function exportJsonThrough(
   const send = async () => {
     worker.postMessage({ type: "start", head: jsonHead(meta, exportedAt), secrets: secrets !== undefined && secrets.size > 0 ? secrets : null });
     let sliceStart = performance.now();
-    for (let start = 0; start < held.length && failure === null; start += ENTRIES_PER_MESSAGE) {
-      worker.postMessage({ type: "entries", json: JSON.stringify(held.slice(start, start + ENTRIES_PER_MESSAGE)) });
+    let count = ENTRIES_PER_MESSAGE.first;
+    for (let start = 0; start < held.length && failure === null; ) {
+      const json = JSON.stringify(held.slice(start, start + count));
+      start += count;
+      worker.postMessage({ type: "entries", json });
       inFlight++;
+      count = Math.min(ENTRIES_PER_MESSAGE.max, Math.max(ENTRIES_PER_MESSAGE.min, Math.floor((CHARS_PER_MESSAGE * count) / json.length)));
       if (inFlight >= IN_FLIGHT) {
         await new Promise<void>((resolve) => (wake = resolve));
       } else if (performance.now() - sliceStart >= SLICE_MS) {
