@@ -258,11 +258,13 @@ async function profileExport(entries: number): Promise<void> {
     const { page, rows } = await floodedWorkbench(app, entries);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("HeapProfiler.collectGarbage");
-    for (let i = 0; i < 2; i++) console.log(`export of ${rows} entries: ${(await exportAsJson(page)).toFixed(2)} s`);
+    const say = ({ seconds, longTasks }: { seconds: number; longTasks: number[] }) =>
+      `${seconds.toFixed(2)} s; longest task ${Math.max(0, ...longTasks).toFixed(0)} ms, ${longTasks.filter((duration) => duration > 50).length} over 50 ms`;
+    for (let i = 0; i < 2; i++) console.log(`export of ${rows} entries: ${say(await exportAsJson(page))}`);
     const tracing = process.env.PROFILE_TRACE === "1";
     if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "disabled-by-default-v8.gc"] });
     const profiling = await startProfiler(page, 500);
-    console.log(`export of ${rows} entries, profiled: ${(await exportAsJson(page)).toFixed(2)} s`);
+    console.log(`export of ${rows} entries, profiled: ${say(await exportAsJson(page))}`);
     const profile = await profiling.stop();
     if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace);
     report(profile);

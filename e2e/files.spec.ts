@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Page, TestInfo } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { EXPORT_WORKER_FAILED } from "../lib/transcript-files/export-in-slices";
 import { readStreamFile } from "../lib/transcript-files/stream-file";
 import { walkXml } from "../lib/xml/walk-xml";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping } from "./workbench-page";
@@ -65,7 +66,16 @@ test("export the transcript as JSON and read it back on /captures", async ({ pag
   const { stanza, count } = await smallSession(page);
   await expect(pane(page).getByLabel(`Export ${count} entries`)).toBeVisible();
 
+  // The JSON is built in a worker of its own (transcript-export), under the page's CSP: the
+  // page says so on its console if it had to build the file itself.
+  const warnings: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "warning") warnings.push(message.text());
+  });
+  const exportWorker = page.waitForEvent("worker");
   const exported = await exportAs(page, testInfo, "Transcript (.json)", "transcript.json");
+  await exportWorker;
+  expect(warnings.filter((text) => text.includes(EXPORT_WORKER_FAILED))).toEqual([]);
   expect(exported.suggested).toMatch(/^xmpp-alice@localhost-\d{8}-\d{6}\.json$/);
   const file = JSON.parse(exported.text) as ExportedFile;
   expect(file.format).toBe("xmpp-playground-transcript");

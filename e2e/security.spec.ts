@@ -74,7 +74,7 @@ test("the workbench runs under its CSP: theme script, hydration, Monaco and its 
   for (let i = 0; i < "</iq>".length; i++) await page.keyboard.press("ArrowLeft");
   await page.keyboard.type("<pi");
   await expect(editor.locator(".suggest-widget .monaco-list-row").filter({ hasText: "urn:xmpp:ping" }).first()).toBeVisible();
-  // Monaco's worker: the page's own workers are named (transcript-writer, transcript-search), and
+  // Monaco's worker: the page's own workers are named (transcript-writer, transcript-search, transcript-export), and
   // the transcript writer starts with the session, so it may be the first worker to start.
   const named = await Promise.all(page.workers().map(async (worker) => ({ worker, name: await worker.evaluate(() => self.name) })));
   const monacos = named.filter(({ name }) => name === "");

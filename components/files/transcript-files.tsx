@@ -3,6 +3,7 @@
 import { useId, useRef, useState } from "react";
 // The export and import code loads when used: it is not part of the page's first paint.
 const loadExport = () => import("@/lib/transcript-files/export");
+const loadSlicedExport = () => import("@/lib/transcript-files/export-in-slices");
 const loadImport = () => import("@/lib/transcript-files/import-streams");
 const loadAnonymize = () => import("@/lib/transcript-files/anonymize");
 import type { AccountCapture } from "@/lib/transcript-files/export";
@@ -56,7 +57,7 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false, ac
     // A million entries take a few seconds: let "Preparing…" paint before the work starts.
     setTimeout(async () => {
       try {
-        const { exportAccountsJson, exportFileNames, exportJsonInSlices, exportStreamFiles } = await loadExport();
+        const [{ exportAccountsJson, exportFileNames, exportStreamFiles }, { exportJsonInSlices }] = await Promise.all([loadExport(), loadSlicedExport()]);
         const exportedAt = new Date();
         if (accounts !== undefined) {
           // Anonymized, credentials are masked whatever was revealed.

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { REDACTION_MASK } from "../xmpp/entry";
-import { exportAccountsJson, exportFileNames, exportJson, exportJsonInSlices, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
+import fc from "fast-check";
+import { BlobBuilder, entryForExport, entryLines, exportAccountsJson, exportFileNames, exportJson, exportStreamFiles, streamFileChunks, transcriptJsonChunks } from "./export";
+import { exportJsonInSlices } from "./export-in-slices";
+import type { ExportedEntry } from "./format";
+import type { TranscriptEntry } from "../xmpp/entry";
 import { parseTranscriptFile } from "./import";
 import { parseStreamFiles } from "./import-streams";
 import { readStreamFile } from "./stream-file";
@@ -86,6 +90,66 @@ describe("exportJson", () => {
     const imported = parseTranscriptFile(await exportJson(entries, META).text());
     if (!imported.ok) throw new Error(imported.message);
     expect(imported.entries).toEqual(entries);
+  });
+});
+
+describe("entryLines", () => {
+  // What the file held before the lines were made from the entries' own JSON: every entry
+  // through entryForExport, the chunk stringified, a line break before each entry.
+  const reference = (chunk: readonly ExportedEntry[], secrets?: ReadonlyMap<number, string>) =>
+    JSON.stringify(chunk.map((entry) => entryForExport(entry, secrets))).slice(1, -1).replaceAll('},{"seq":', '},\n{"seq":');
+  const lines = (chunk: readonly ExportedEntry[], secrets?: ReadonlyMap<number, string>) => entryLines(JSON.stringify(chunk), () => secrets, secrets !== undefined && secrets.size > 0);
+
+  const REVEALED = "cmV2ZWFsZWQ=";
+  const RAWS = [
+    "<message to='bob@localhost' type='chat'><body>hi</body></message>",
+    // Words the redactor's gate looks for, and nothing secret: parsed, and written back as they were.
+    "<message type='chat'><body>the data, its value, a token of success</body></message>",
+    "<iq type='set' id='r'><query xmlns='jabber:iq:register'><password>hunter2</password></query></iq>",
+    `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${REDACTION_MASK}</auth>`,
+    "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>c2VjcmV0</auth>",
+    '<body>},{"seq":1,"raw":"x"}</body>',
+    "<body>\"quoted\" \n\u0000 h\u00e9llo \ud83d\ude00 \ud800 \\</body>",
+    "<x xmlns='urn:xmpp:fast:0'><token token='abc' expiry='2026'/></x>",
+    "<auth",
+  ];
+  const entryArbitrary = fc.record({
+    raw: fc.constantFrom(...RAWS),
+    redacted: fc.constantFrom(undefined, true, false),
+    seqFirst: fc.boolean(),
+    nested: fc.boolean(),
+  });
+
+  it("writes the same text as stringifying every entry through entryForExport, secrets revealed or not", () => {
+    fc.assert(
+      fc.property(fc.array(entryArbitrary, { maxLength: 12 }), fc.boolean(), (specs, reveal) => {
+        const chunk: ExportedEntry[] = specs.map(({ raw, redacted, seqFirst, nested }, index) => {
+          const seq = index + 1;
+          const body = { dir: "in" as const, at: index / 3, wall: 1_700_000_000_000 + index, raw, kind: "message" as const };
+          const entry: ExportedEntry = seqFirst ? { seq, ...body } : { ...body, seq };
+          if (redacted !== undefined) entry.redacted = redacted;
+          // An object array whose items begin with "seq": its `},{"seq":` is not between entries.
+          if (nested) entry.invalidBytes = [{ at: 1, hex: "ff" }, { seq: 2, at: 3, hex: "fe" } as unknown as { at: number; hex: string }];
+          return entry;
+        });
+        const secrets = reveal ? new Map(chunk.map((entry) => [entry.seq, `<auth>${REVEALED}</auth>`])) : undefined;
+        expect(lines(chunk, secrets)).toBe(reference(chunk, secrets));
+      }),
+    );
+  });
+
+  it("masks the credential an entry carries and unmasks only a revealed, redacted one", () => {
+    const chunk: TranscriptEntry[] = [
+      { seq: 1, dir: "out", at: 0, wall: 0, raw: "<iq type='set' id='r'><query xmlns='jabber:iq:register'><password>hunter2</password></query></iq>", kind: "iq" },
+      { seq: 2, dir: "out", at: 0, wall: 0, raw: `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${REDACTION_MASK}</auth>`, kind: "sasl", redacted: true },
+      { seq: 3, dir: "in", at: 0, wall: 0, raw: "<message><body>no secret</body></message>", kind: "message" },
+    ];
+    const written = lines(chunk, new Map([[2, "<auth>c2VjcmV0</auth>"], [3, "<injected/>"]])).split("\n");
+    expect(written).toHaveLength(3);
+    expect(written[0]).not.toContain("hunter2");
+    expect(JSON.parse(written[0]!.replace(/,$/, ""))).toMatchObject({ seq: 1, redacted: true });
+    expect(JSON.parse(written[1]!.replace(/,$/, ""))).toMatchObject({ seq: 2, raw: "<auth>c2VjcmV0</auth>", redacted: false, revealedOnExport: true });
+    expect(written[2]).toBe(JSON.stringify(chunk[2]));
   });
 });
 
@@ -322,5 +386,21 @@ describe("exportFileNames", () => {
     });
     expect(exportFileNames({ jid: 'e vil"<x>\\@host/../res' }, EXPORTED_AT).json).toBe("xmpp-e_vil_x_@host-20250304-050607.json");
     expect(exportFileNames({}, EXPORTED_AT).json).toBe("xmpp-transcript-20250304-050607.json");
+  });
+});
+
+describe("BlobBuilder", () => {
+  it("encodes chunks to UTF-8 across Blob boundaries, a surrogate pair never split", async () => {
+    // Blobs of 7 bytes: every chunk below crosses one, some in the middle of a character.
+    const chunks = ["abc", "héllo wörld", "\u{1F600}\u{1F600}x", "", "z".repeat(20), "€ and \u{1F680}"];
+    const builder = new BlobBuilder(7);
+    for (const chunk of chunks) builder.add(chunk);
+    const blob = builder.finish("application/json");
+    expect(blob.type).toBe("application/json");
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new TextEncoder().encode(chunks.join("")));
+  });
+
+  it("makes an empty Blob from nothing", async () => {
+    expect((await new BlobBuilder().finish("application/json").text())).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from "../xmpp/entry";
-import { redactXml } from "../xmpp/redaction";
+import { mightHoldASecret, redactXml } from "../xmpp/redaction";
 import { STREAM_FILE_CLOSE, StreamSectionWriter, streamFileOpen } from "./stream-file";
 import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, TRANSCRIPT_VERSION_ACCOUNTS, revealedRaw, type AccountMeta, type ExportedEntry, type TranscriptMeta } from "./format";
 
@@ -22,7 +22,7 @@ import { TRANSCRIPT_FORMAT, TRANSCRIPT_VERSION, TRANSCRIPT_VERSION_ACCOUNTS, rev
 type Secrets = ReadonlyMap<number, string>;
 
 const ENTRIES_PER_CHUNK = 4096;
-const JSON_TYPE = "application/json";
+export const JSON_TYPE = "application/json";
 const XML_TYPE = "application/xml";
 
 /** The entry as the file records it: unmasked, and saying so, only if revealed; masked otherwise. */
@@ -45,6 +45,66 @@ function metaForExport(meta: TranscriptMeta): TranscriptMeta {
 // Only matches between entries: inside a JSON string every `"` is written `\"`, so `{"seq":` cannot occur there.
 const ENTRY_BOUNDARY = '},{"seq":';
 const ENTRY_BOUNDARY_ON_NEW_LINE = '},\n{"seq":';
+const REDACTED_FLAG = '"redacted":true';
+
+type SecretsOf = (entry: ExportedEntry) => Secrets | undefined;
+
+/** The document's text before its first entry. */
+export function jsonHead(meta: TranscriptMeta, exportedAt: Date, accounts?: readonly AccountMeta[]): string {
+  const header = {
+    format: TRANSCRIPT_FORMAT,
+    version: accounts === undefined ? TRANSCRIPT_VERSION : TRANSCRIPT_VERSION_ACCOUNTS,
+    exportedAt: exportedAt.toISOString(),
+    meta: metaForExport(meta),
+    ...(accounts === undefined ? {} : { accounts: accounts.map((account) => ({ id: account.id, ...metaForExport(account) })) }),
+  };
+  // The header object without its closing brace, then the entries array by hand.
+  return JSON.stringify(header).slice(0, -1) + ',"entries":[';
+}
+
+export const JSON_TAIL = "\n]}\n";
+
+/**
+ * The file's lines for a chunk of entries, given as the JSON array of the entries as they
+ * are held: each entry as entryForExport makes it, one per line, joined by ",\n". Most lines
+ * are the held entry's JSON as it is: a line on which the redactor's own gate finds no word
+ * (and no `"redacted":true` when credentials may be revealed) is an entry the redactor leaves
+ * alone. Only the other lines are parsed and passed through entryForExport, so the one
+ * redactor still decides. Stringifying the held entries is all the page's thread does for an
+ * export; this part can run in a worker, on the text.
+ */
+export function entryLines(json: string, secretsOf: SecretsOf = () => undefined, mayReveal = false): string {
+  const inner = json.slice(1, -1);
+  const suspect = (text: string) => mightHoldASecret(text) || (mayReveal && text.includes(REDACTED_FLAG));
+  if (!suspect(inner)) return inner.replaceAll(ENTRY_BOUNDARY, ENTRY_BOUNDARY_ON_NEW_LINE);
+  const parts = inner.split(ENTRY_BOUNDARY);
+  const lines = new Array<string>(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const line = (i === 0 ? "" : '{"seq":') + parts[i]! + (i === parts.length - 1 ? "" : "}");
+    lines[i] = line;
+    if (!suspect(line)) continue;
+    let entry: ExportedEntry;
+    try {
+      entry = JSON.parse(line) as ExportedEntry;
+    } catch {
+      // Not one entry a line (an entry whose first key is not seq): the whole chunk, parsed.
+      return wholeChunkLines(json, secretsOf);
+    }
+    const exported = entryForExport(entry, secretsOf(entry));
+    if (exported !== entry) lines[i] = JSON.stringify(exported);
+  }
+  return lines.join(",\n");
+}
+
+function wholeChunkLines(json: string, secretsOf: SecretsOf): string {
+  const chunk = (JSON.parse(json) as ExportedEntry[]).map((entry) => entryForExport(entry, secretsOf(entry)));
+  return JSON.stringify(chunk).slice(1, -1).replaceAll(ENTRY_BOUNDARY, ENTRY_BOUNDARY_ON_NEW_LINE);
+}
+
+/** Whether `secrets` can unmask anything: only then are `"redacted":true` lines looked at. */
+export function mayRevealAny(secrets: Secrets | SecretsOf | undefined): boolean {
+  return typeof secrets === "function" || (secrets !== undefined && secrets.size > 0);
+}
 
 /**
  * The JSON document, chunk by chunk; joined, they are the whole file, one entry per line
@@ -54,39 +114,21 @@ const ENTRY_BOUNDARY_ON_NEW_LINE = '},\n{"seq":';
 export function* transcriptJsonChunks(
   entries: readonly ExportedEntry[],
   meta: TranscriptMeta,
-  secrets?: Secrets | ((entry: ExportedEntry) => Secrets | undefined),
+  secrets?: Secrets | SecretsOf,
   exportedAt: Date = new Date(),
   accounts?: readonly AccountMeta[],
 ): Generator<string> {
-  const header = {
-    format: TRANSCRIPT_FORMAT,
-    version: accounts === undefined ? TRANSCRIPT_VERSION : TRANSCRIPT_VERSION_ACCOUNTS,
-    exportedAt: exportedAt.toISOString(),
-    meta: metaForExport(meta),
-    ...(accounts === undefined ? {} : { accounts: accounts.map((account) => ({ id: account.id, ...metaForExport(account) })) }),
-  };
   const secretsOf = typeof secrets === "function" ? secrets : () => secrets;
-  // The header object without its closing brace, then the entries array by hand.
-  yield JSON.stringify(header).slice(0, -1) + ',"entries":[';
+  const mayReveal = mayRevealAny(secrets);
+  yield jsonHead(meta, exportedAt, accounts);
   for (let start = 0; start < entries.length; start += ENTRIES_PER_CHUNK) {
-    const chunk = entries.slice(start, start + ENTRIES_PER_CHUNK).map((entry) => entryForExport(entry, secretsOf(entry)));
-    const json = JSON.stringify(chunk);
-    yield (start === 0 ? "\n" : ",\n") + json.slice(1, -1).replaceAll(ENTRY_BOUNDARY, ENTRY_BOUNDARY_ON_NEW_LINE);
+    yield (start === 0 ? "\n" : ",\n") + entryLines(JSON.stringify(entries.slice(start, start + ENTRIES_PER_CHUNK)), secretsOf, mayReveal);
   }
-  yield "\n]}\n";
+  yield JSON_TAIL;
 }
 
 export function exportJson(entries: readonly TranscriptEntry[], meta: TranscriptMeta, secrets?: Secrets, exportedAt?: Date): Blob {
   return blobOf(transcriptJsonChunks(entries, meta, secrets, exportedAt), JSON_TYPE);
-}
-
-/**
- * exportJson for the page: the same document, built in slices so the page answers input
- * meanwhile (a million entries take seconds). Entries appended while it runs (a live
- * session) are left out: the file holds those there were when it started.
- */
-export function exportJsonInSlices(entries: readonly TranscriptEntry[], meta: TranscriptMeta, secrets?: Secrets, exportedAt?: Date): Promise<Blob> {
-  return blobInSlices(transcriptJsonChunks(entries.slice(), meta, secrets, exportedAt), JSON_TYPE);
 }
 
 /** One account's part of a capture of several. */
@@ -158,18 +200,33 @@ export function exportStreamFiles(entries: readonly TranscriptEntry[], secrets?:
 /** Bytes gathered before they become one Blob: a few registrations for a million entries, and a bounded copy each. */
 const BYTES_PER_BLOB = 32 * 1024 * 1024;
 
-/** Gathers encoded chunks into Blobs of about BYTES_PER_BLOB, and those into the document's Blob. */
-class BlobBuilder {
+/**
+ * Gathers chunks, encoded to UTF-8, into Blobs of BYTES_PER_BLOB, and those into the
+ * document's Blob. Each chunk is encoded straight into one buffer, reused for every Blob
+ * (a Blob copies what it is made of): in Chromium, TextEncoder.encode's new array per
+ * chunk cost about twice encodeInto's time (issue 17).
+ */
+export class BlobBuilder {
   private readonly encoder = new TextEncoder();
   private readonly blobs: Blob[] = [];
-  private bytes: Uint8Array<ArrayBuffer>[] = [];
-  private pending = 0;
+  private readonly buffer: Uint8Array<ArrayBuffer>;
+  private filled = 0;
+
+  constructor(bytesPerBlob = BYTES_PER_BLOB) {
+    // Room for one UTF-8 sequence (4 bytes) at least, or encodeInto could never write.
+    this.buffer = new Uint8Array(Math.max(4, bytesPerBlob));
+  }
 
   add(chunk: string): void {
-    const bytes = this.encoder.encode(chunk);
-    this.bytes.push(bytes);
-    this.pending += bytes.length;
-    if (this.pending >= BYTES_PER_BLOB) this.flush();
+    let rest = chunk;
+    for (;;) {
+      const { read, written } = this.encoder.encodeInto(rest, this.buffer.subarray(this.filled));
+      this.filled += written;
+      if (read === rest.length) return;
+      // Full: encodeInto stops before a character that does not fit, never inside a surrogate pair.
+      this.flush();
+      rest = rest.slice(read);
+    }
   }
 
   finish(type: string): Blob {
@@ -178,47 +235,15 @@ class BlobBuilder {
   }
 
   private flush(): void {
-    if (this.bytes.length === 0) return;
-    this.blobs.push(new Blob(this.bytes));
-    this.bytes = [];
-    this.pending = 0;
+    if (this.filled === 0) return;
+    this.blobs.push(new Blob([this.buffer.subarray(0, this.filled)]));
+    this.filled = 0;
   }
 }
 
 function blobOf(chunks: Iterable<string>, type: string): Blob {
   const builder = new BlobBuilder();
   for (const chunk of chunks) builder.add(chunk);
-  return builder.finish(type);
-}
-
-/**
- * How long the page's main thread works on an export before it lets input and rendering in:
- * with the last chunk's own time on top, a slice stays under the 50 ms of a long task.
- */
-const SLICE_MS = 25;
-
-/** The next macrotask, unclamped: a chain of setTimeout(0) waits at least 4 ms from its fifth link (HTML timers). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
-/** As blobOf, working in slices of SLICE_MS between which the page answers input. */
-async function blobInSlices(chunks: Iterable<string>, type: string): Promise<Blob> {
-  const builder = new BlobBuilder();
-  let sliceStart = performance.now();
-  for (const chunk of chunks) {
-    builder.add(chunk);
-    if (performance.now() - sliceStart < SLICE_MS) continue;
-    await nextTask();
-    sliceStart = performance.now();
-  }
   return builder.finish(type);
 }
 

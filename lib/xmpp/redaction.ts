@@ -76,9 +76,18 @@ export const MAX_DEPTH = 256;
 
 const MIGHT_HOLD_A_SECRET = /auth|challenge|response|success|data|hash|password|digest|token|value/i;
 
+/**
+ * False only when redactXml leaves `text` as it is, without reading it. The test is for
+ * ASCII words, so it holds for any text containing `text` as well, such as its JSON
+ * string (escapes never split a word): the export checks a whole line with it.
+ */
+export function mightHoldASecret(text: string): boolean {
+  return MIGHT_HOLD_A_SECRET.test(text);
+}
+
 /** The text with every credential masked; unchanged (the same string) when it holds none. */
 export function redactXml(text: string, context: NamespaceContext = CLIENT_STREAM_CONTEXT): string {
-  if (!MIGHT_HOLD_A_SECRET.test(text)) return text;
+  if (!mightHoldASecret(text)) return text;
   const ranges = secretRanges(text, context) ?? conservativeRanges(text);
   return applyMasks(text, ranges);
 }
@@ -90,7 +99,7 @@ export function redactXml(text: string, context: NamespaceContext = CLIENT_STREA
  */
 export function redactContinuation(earlier: string, text: string, context: NamespaceContext = CLIENT_STREAM_CONTEXT): string {
   const whole = earlier + text;
-  if (!MIGHT_HOLD_A_SECRET.test(whole)) return text;
+  if (!mightHoldASecret(whole)) return text;
   const ranges = (secretRanges(whole, context) ?? conservativeRanges(whole))
     .map(([start, end]): Range => [Math.max(0, start - earlier.length), end - earlier.length])
     .filter(([start, end]) => end > start);

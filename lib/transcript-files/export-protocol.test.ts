@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { exportJson } from "./export";
+import { EXPORT_WORKER_FAILED, exportJsonInSlices } from "./export-in-slices";
+import { IN_FLIGHT, exportJsonThrough, serveJsonExport, type ExportEndpoint, type ExportWorkerLike, type FromExportWorker, type ToExportWorker } from "./export-protocol";
+import { parseTranscriptFile } from "./import";
+import { PLAIN_SECRET, recordSample, syntheticEntries } from "./test-fixtures";
+import type { TranscriptEntry } from "../xmpp/entry";
+
+const META = { jid: "alice@localhost/pg" };
+const EXPORTED_AT = new Date("2025-03-04T05:06:07.089Z");
+
+/** The page's end of a worker served over a MessageChannel, as the export worker serves it. */
+function servedWorker(): ExportWorkerLike & { close(): void } {
+  const channel = new MessageChannel();
+  serveJsonExport(channel.port2 as unknown as ExportEndpoint);
+  const worker = {
+    postMessage: (message: ToExportWorker) => channel.port1.postMessage(message),
+    onmessage: null as ExportWorkerLike["onmessage"],
+    close: () => {
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
+  channel.port1.onmessage = (event: MessageEvent<FromExportWorker>) => worker.onmessage?.(event);
+  return worker;
+}
+
+describe("the JSON export through a worker", () => {
+  it("writes exportJson's document byte for byte, credentials masked, without what was appended after it started", async () => {
+    // An imported entry still carrying an unmasked password: the worker's side masks it.
+    const { entries } = recordSample();
+    const imported: TranscriptEntry = { seq: 1000, dir: "out", at: 1, wall: 2, raw: "<iq type='set' id='r'><query xmlns='jabber:iq:register'><password>hunter2</password></query></iq>", kind: "iq" };
+    const all = [...entries, imported, ...syntheticEntries(20_000).map((entry) => ({ ...entry, seq: entry.seq + 1000 }))];
+    const whole = await exportJson(all, META, undefined, EXPORTED_AT).text();
+    const worker = servedWorker();
+    const exporting = exportJsonThrough(worker, all, META, undefined, EXPORTED_AT);
+    all.push({ ...imported, seq: 99_999 });
+    const text = await (await exporting.blob).text();
+    worker.close();
+    expect(text).toBe(whole);
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain(PLAIN_SECRET);
+    const read = parseTranscriptFile(text);
+    if (!read.ok) throw new Error(read.message);
+    expect(read.entries).toHaveLength(all.length - 1);
+  });
+
+  it("writes revealed credentials as exportJson does", async () => {
+    const { entries, secrets } = recordSample();
+    const worker = servedWorker();
+    const text = await (await exportJsonThrough(worker, entries, META, secrets, EXPORTED_AT).blob).text();
+    worker.close();
+    expect(text).toContain(PLAIN_SECRET);
+    expect(text).toBe(await exportJson(entries, META, secrets, EXPORTED_AT).text());
+  });
+
+  it("keeps only a few chunks in flight until the worker takes them", async () => {
+    const sent: ToExportWorker[] = [];
+    const worker: ExportWorkerLike = { postMessage: (message) => sent.push(message), onmessage: null };
+    exportJsonThrough(worker, syntheticEntries(200_000), META, undefined, EXPORTED_AT);
+    const entriesSent = () => sent.filter((message) => message.type === "entries").length;
+    await vi.waitFor(() => expect(entriesSent()).toBe(IN_FLIGHT));
+    // Nothing taken: nothing more comes, however long it waits.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(entriesSent()).toBe(IN_FLIGHT);
+    worker.onmessage?.({ data: { type: "took" } } as MessageEvent<FromExportWorker>);
+    await vi.waitFor(() => expect(entriesSent()).toBe(IN_FLIGHT + 1));
+  });
+
+  it("rejects when the worker fails, and sends it nothing more", async () => {
+    const sent: ToExportWorker[] = [];
+    const worker: ExportWorkerLike = { postMessage: (message) => sent.push(message), onmessage: null };
+    const exporting = exportJsonThrough(worker, syntheticEntries(200_000), META, undefined, EXPORTED_AT);
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(1));
+    worker.onmessage?.({ data: { type: "failed", message: "out of memory" } } as MessageEvent<FromExportWorker>);
+    await expect(exporting.blob).rejects.toThrow("out of memory");
+    const count = sent.length;
+    worker.onmessage?.({ data: { type: "took" } } as MessageEvent<FromExportWorker>);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sent.length).toBe(count);
+    expect(sent.some((message) => message.type === "finish")).toBe(false);
+  });
+
+  it("answers a chunk sent before any start with a failure, not a document", async () => {
+    const channel = new MessageChannel();
+    serveJsonExport(channel.port2 as unknown as ExportEndpoint);
+    const answer = new Promise<FromExportWorker>((resolve) => (channel.port1.onmessage = (event: MessageEvent<FromExportWorker>) => resolve(event.data)));
+    channel.port1.postMessage({ type: "entries", json: "[]" } satisfies ToExportWorker);
+    expect(await answer).toMatchObject({ type: "failed" });
+    channel.port1.close();
+    channel.port2.close();
+  });
+});
+
+describe("exportJsonInSlices", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it("writes the same document on the page's thread when the browser refuses the worker outright", async () => {
+    vi.stubGlobal(
+      "Worker",
+      class {
+        constructor() {
+          throw new DOMException("blocked by the page's policy", "SecurityError");
+        }
+      },
+    );
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { entries } = recordSample();
+    const text = await (await exportJsonInSlices(entries, META, undefined, EXPORTED_AT)).text();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("blocked by the page's policy"));
+    expect(text).toBe(await exportJson(entries, META, undefined, EXPORTED_AT).text());
+  });
+
+  it("writes the same document on the page's thread when the worker fails to start", async () => {
+    const started: string[] = [];
+    class BrokenWorker extends EventTarget {
+      onmessage: unknown = null;
+      constructor(_url: URL, options: { name: string }) {
+        super();
+        started.push(options.name);
+        setTimeout(() => this.dispatchEvent(new Event("error")), 0);
+      }
+      postMessage(): void {}
+      terminate(): void {}
+    }
+    vi.stubGlobal("Worker", BrokenWorker);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { entries, secrets } = recordSample();
+    const text = await (await exportJsonInSlices(entries, META, secrets, EXPORTED_AT)).text();
+    expect(started).toEqual(["transcript-export"]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining(EXPORT_WORKER_FAILED));
+    expect(text).toBe(await exportJson(entries, META, secrets, EXPORTED_AT).text());
+  });
+});

@@ -1,0 +1,152 @@
+import { BlobBuilder, JSON_TAIL, JSON_TYPE, entryLines, jsonHead, mayRevealAny } from "./export";
+import type { TranscriptMeta } from "./format";
+import type { TranscriptEntry } from "../xmpp/entry";
+
+/**
+ * The JSON export split between the page and a worker. The page's part is the one only it
+ * can do cheaply, since it holds the entries: each chunk's JSON.stringify. The worker takes
+ * the text from there (the redactor's gate over each line, the line breaks, UTF-8 and the
+ * Blob): the same functions as exportJson, so the same document. No DOM and no worker
+ * globals here: the tests drive both ends over a MessageChannel.
+ */
+
+type Secrets = ReadonlyMap<number, string>;
+
+export type ToExportWorker =
+  /** A new document: its head (jsonHead), and the credentials the person revealed, if any. */
+  | { type: "start"; head: string; secrets: Secrets | null }
+  /** The next chunk of entries as held, as one JSON array. */
+  | { type: "entries"; json: string }
+  | { type: "finish" };
+
+export type FromExportWorker =
+  /** One `entries` message is done with: the page keeps only a few in flight. */
+  | { type: "took" }
+  | { type: "done"; blob: Blob }
+  | { type: "failed"; message: string };
+
+/** The worker's end, as a worker's global scope and a MessagePort have it. */
+export interface ExportEndpoint {
+  postMessage(message: FromExportWorker): void;
+  onmessage: ((event: MessageEvent<ToExportWorker>) => void) | null;
+}
+
+/** The page's end of a worker (or of a MessagePort, in tests). */
+export interface ExportWorkerLike {
+  postMessage(message: ToExportWorker): void;
+  onmessage: ((event: MessageEvent<FromExportWorker>) => void) | null;
+}
+
+/** Builds each document `endpoint` is sent, one at a time. */
+export function serveJsonExport(endpoint: ExportEndpoint): void {
+  let document: { builder: BlobBuilder; secrets: Secrets | undefined; first: boolean } | null = null;
+  endpoint.onmessage = ({ data }) => {
+    try {
+      if (data.type === "start") {
+        document = { builder: new BlobBuilder(), secrets: data.secrets ?? undefined, first: true };
+        document.builder.add(data.head);
+        return;
+      }
+      if (document === null) throw new Error(`an export's ${data.type} came before its start`);
+      if (data.type === "entries") {
+        const { secrets } = document;
+        document.builder.add((document.first ? "\n" : ",\n") + entryLines(data.json, () => secrets, mayRevealAny(secrets)));
+        document.first = false;
+        endpoint.postMessage({ type: "took" });
+        return;
+      }
+      document.builder.add(JSON_TAIL);
+      const blob = document.builder.finish(JSON_TYPE);
+      document = null;
+      endpoint.postMessage({ type: "done", blob });
+    } catch (error) {
+      document = null;
+      endpoint.postMessage({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+}
+
+/**
+ * How long the page's thread stringifies before it lets input and rendering in: with the
+ * last chunk's own time on top, a slice stays under the 50 ms of a long task.
+ */
+export const SLICE_MS = 25;
+
+/**
+ * The text of one message, about: V8 puts a string over about 128 KB straight into the old
+ * generation, and a million entries' worth of those made the page's major GCs; smaller ones
+ * die young. How many entries make it follows the entries' size so far.
+ */
+const CHARS_PER_MESSAGE = 64 * 1024;
+const ENTRIES_PER_MESSAGE = { first: 64, min: 8, max: 1024 };
+
+/** Messages sent and not yet taken (a few MB): a slow worker holds the page back rather than queueing the whole file's text. */
+export const IN_FLIGHT = 64;
+
+/** The next macrotask, unclamped: a chain of setTimeout(0) waits at least 4 ms from its fifth link (HTML timers). */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * exportJson's document, built by `worker`: the page stringifies the entries, a few hundred
+ * at a time (CHARS_PER_MESSAGE), in slices of SLICE_MS between which it answers input.
+ * Entries appended meanwhile (a live session) are left out: the file holds those there were
+ * when it started. Rejects if the worker fails (`fail` lets the caller report a worker that died).
+ */
+export function exportJsonThrough(
+  worker: ExportWorkerLike,
+  entries: readonly TranscriptEntry[],
+  meta: TranscriptMeta,
+  secrets?: Secrets,
+  exportedAt: Date = new Date(),
+): { blob: Promise<Blob>; fail(error: Error): void } {
+  const held = entries.slice();
+  let inFlight = 0;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  let settle: { resolve(blob: Blob): void; reject(error: Error): void };
+  const finished = new Promise<Blob>((resolve, reject) => (settle = { resolve, reject }));
+  const fail = (error: Error) => {
+    failure ??= error;
+    settle.reject(failure);
+    wake?.();
+  };
+  worker.onmessage = ({ data }) => {
+    if (data.type === "took") {
+      inFlight--;
+      wake?.();
+      wake = null;
+    } else if (data.type === "done") settle.resolve(data.blob);
+    else fail(new Error(data.message));
+  };
+
+  const send = async () => {
+    worker.postMessage({ type: "start", head: jsonHead(meta, exportedAt), secrets: secrets !== undefined && secrets.size > 0 ? secrets : null });
+    let sliceStart = performance.now();
+    let count = ENTRIES_PER_MESSAGE.first;
+    for (let start = 0; start < held.length && failure === null; ) {
+      const json = JSON.stringify(held.slice(start, start + count));
+      start += count;
+      worker.postMessage({ type: "entries", json });
+      inFlight++;
+      count = Math.min(ENTRIES_PER_MESSAGE.max, Math.max(ENTRIES_PER_MESSAGE.min, Math.floor((CHARS_PER_MESSAGE * count) / json.length)));
+      if (inFlight >= IN_FLIGHT) {
+        await new Promise<void>((resolve) => (wake = resolve));
+      } else if (performance.now() - sliceStart >= SLICE_MS) {
+        await nextTask();
+      } else continue;
+      sliceStart = performance.now();
+    }
+    if (failure === null) worker.postMessage({ type: "finish" });
+  };
+  void send();
+  return { blob: finished, fail };
+}
