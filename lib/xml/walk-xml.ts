@@ -79,6 +79,7 @@ export function walkXml(text: string, options: WalkOptions, events: WalkEvents =
  */
 export class XmlWalk {
   private readonly parser: ReturnType<typeof newParser>;
+  private readonly poolKey: string;
   private depth = 0;
   private error: string | null = null;
   private tooDeep = false;
@@ -93,7 +94,8 @@ export class XmlWalk {
   constructor(options: WalkOptions, events: WalkEvents = {}) {
     const maxDepth = options.maxDepth ?? MAX_XML_DEPTH;
     const position = options.position ?? false;
-    const parser = newParser(options, position);
+    this.poolKey = poolKeyOf(options, position);
+    const parser = idleParsers.get(this.poolKey)?.pop() ?? newParser(options, position);
     this.parser = parser;
     const at = () => (position ? parser.position : 0);
 
@@ -111,12 +113,13 @@ export class XmlWalk {
     parser.on("processinginstruction", () => {
       this.error ??= PI_REFUSED;
     });
+    // Every handler is set, or unset, on each walk: a reused parser may hold the last walk's.
     if (events.openStart) {
       const openStart = events.openStart;
       parser.on("opentagstart", () => {
         if (this.depth < maxDepth) openStart(at());
       });
-    }
+    } else parser.off("opentagstart");
     parser.on("opentag", (tag: SaxesTagNS) => {
       this.depth++;
       if (this.depth > MAX_PARSE_DEPTH) {
@@ -139,6 +142,9 @@ export class XmlWalk {
       parser.on("cdata", (data) => {
         if (this.depth <= maxDepth) onText(data, this.depth, true);
       });
+    } else {
+      parser.off("text");
+      parser.off("cdata");
     }
     this.problem = (message: string) => events.problem?.(message, this.length);
   }
@@ -154,7 +160,12 @@ export class XmlWalk {
 
   /** The text is complete: what the walk found. */
   end(): WalkResult {
-    if (this.result === null) this.run(() => this.parser.close());
+    if (this.result === null) {
+      this.run(() => this.parser.close());
+      // Closed without a throw, saxes has reset itself for the next text: the parser can serve
+      // another walk. One that threw (too deep, a handler's error) is left to the collector.
+      if (this.result === null) releaseParser(this.poolKey, this.parser);
+    }
     this.result ??= { error: this.error, tooDeep: this.tooDeep, stopped: this.stopped, roots: this.roots, errorAt: this.errorAt };
     return this.result;
   }
@@ -176,6 +187,33 @@ export class XmlWalk {
       this.result = { error: this.error, tooDeep: this.tooDeep, stopped: this.stopped, roots: this.roots, errorAt: this.errorAt };
     }
   }
+}
+
+/**
+ * Parsers left by finished walks, by the options they were made with. A new SaxesParser and its
+ * handlers cost more than parsing a short stanza with it (issue 17: the bridge records every
+ * stanza, an export or anonymization walks every entry), so a finished walk's parser serves the
+ * next walk with the same options. A walk fed over several turns keeps its own until it ends.
+ */
+const idleParsers = new Map<string, ReturnType<typeof newParser>[]>();
+/** Enough for walks nested in one another's handlers; kinds of options beyond this are not kept. */
+const IDLE_PER_KIND = 4;
+const KINDS_KEPT = 32;
+
+function poolKeyOf(options: WalkOptions, position: boolean): string {
+  let key = `${options.fragment ?? true} ${position}`;
+  for (const prefix in options.namespaces) key += ` ${prefix}=${options.namespaces[prefix]}`;
+  return key;
+}
+
+function releaseParser(key: string, parser: ReturnType<typeof newParser>): void {
+  let idle = idleParsers.get(key);
+  if (idle === undefined) {
+    if (idleParsers.size >= KINDS_KEPT) return;
+    idle = [];
+    idleParsers.set(key, idle);
+  }
+  if (idle.length < IDLE_PER_KIND) idle.push(parser);
 }
 
 function newParser(options: WalkOptions, position: boolean) {
