@@ -35,9 +35,9 @@ class TestClient {
   private nextRef = 1;
 
   /** `origin` is the page's own unless given; null sends none, as a script might. */
-  constructor(origin: string | null = pageOrigin(), cookie?: string) {
+  constructor(origin: string | null = pageOrigin(), cookie?: string, at: string = url) {
     const headers = { ...(origin === null ? {} : { origin }), ...(cookie === undefined ? {} : { cookie }) };
-    this.socket = new WebSocket(url, { headers });
+    this.socket = new WebSocket(at, { headers });
     this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
     clients.push(this);
   }
@@ -285,5 +285,51 @@ describe("bridge accounts and modes", () => {
     await tab.request({ op: "send", sessionId: opened.sessionId, xml: "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>" });
     await tab.waitFor((message) => message.op === "entries" && message.entries.some((entry) => entry.kind === "features"), "the stream features");
     await tab.request({ op: "close", sessionId: opened.sessionId });
+  });
+});
+
+// A send's own entry waits for the server's answer (SessionRegistry.holdForAnswer). Here it
+// waits long enough that a busy machine's slow answer still makes it, so the test is exact.
+describe("a send and its answer", () => {
+  const holding = createBridge({ server: bundled, allowlist: allowlistFrom(undefined, defaultAllowlist(bundled)), limits: { ...DEFAULT_LIMITS, answerWaitMs: 1500 } });
+  let holdingHttp: Server;
+  let holdingUrl: string;
+  beforeAll(async () => {
+    ({ http: holdingHttp, url: holdingUrl } = await serveBridge(holding));
+  });
+  afterAll(async () => {
+    await holding.close();
+    holdingHttp.close();
+  });
+
+  it("sends a stanza's own entry with the server's answer, in one message, and its done after them", async () => {
+    const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
+    await tab.ready();
+    const opened = await tab.request(openAs("alice", { initialPresence: false }));
+    if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
+    await online(tab, opened.sessionId);
+    const before = tab.messages.length;
+    const done = await tab.request({ op: "send", sessionId: opened.sessionId, xml: "<iq type='get' id='held-1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>" });
+    expect(done.op).toBe("done");
+    const after = tab.messages.slice(before);
+    const carrying = after.filter((message) => message.op === "entries" && message.entries.some((entry) => entry.raw.includes("held-1")));
+    expect(carrying).toHaveLength(1);
+    if (carrying[0]!.op !== "entries") throw new Error("not entries");
+    expect(carrying[0]!.entries.map((entry) => entry.dir)).toEqual(["out", "in"]);
+    expect(after.indexOf(carrying[0]!)).toBeLessThan(after.indexOf(done));
+  });
+
+  it("sends a stanza the server does not answer after a moment, with its done", async () => {
+    const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
+    await tab.ready();
+    const opened = await tab.request(openAs("alice", { initialPresence: false }));
+    if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
+    await online(tab, opened.sessionId);
+    // A whitespace keepalive (RFC 6120 section 4.6.1): the server answers nothing.
+    const outBefore = tab.entries(opened.sessionId).filter((entry) => entry.dir === "out").length;
+    const done = await tab.request({ op: "send", sessionId: opened.sessionId, xml: " " });
+    expect(done.op).toBe("done");
+    const sent = tab.entries(opened.sessionId).filter((entry) => entry.dir === "out").slice(outBefore);
+    expect(sent.map((entry) => entry.kind)).toEqual(["whitespace"]);
   });
 });

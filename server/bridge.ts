@@ -143,8 +143,9 @@ export function createBridge(options: BridgeOptions) {
           registry.assertSendSize(message.xml);
           registry.takeSend(managed);
           registry.touch(managed);
+          registry.holdForAnswer(managed);
           await managed.session.send(message.xml);
-          send({ op: "done", ref: message.ref });
+          registry.afterAnswerWait(managed, () => send({ op: "done", ref: message.ref }));
           return;
         }
         case "ack":

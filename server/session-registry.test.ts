@@ -296,8 +296,9 @@ describe("SessionRegistry: limits, at their edges", () => {
         BRIDGE_MAX_SEND_CHARS: "7",
         BRIDGE_MAX_SENDS_PER_SECOND: "8",
         BRIDGE_SEND_BURST: "9",
+        BRIDGE_ANSWER_WAIT_MS: "10",
       }),
-    ).toEqual({ maxSessions: 1, idleTimeoutMs: 2, detachedTimeoutMs: 3, maxEntries: 4, iqTimeoutMs: 5, maxStanzaChars: 6, maxSendChars: 7, maxSendsPerSecond: 8, sendBurst: 9 });
+    ).toEqual({ maxSessions: 1, idleTimeoutMs: 2, detachedTimeoutMs: 3, maxEntries: 4, iqTimeoutMs: 5, maxStanzaChars: 6, maxSendChars: 7, maxSendsPerSecond: 8, sendBurst: 9, answerWaitMs: 10 });
     expect(limitsFromEnv({ BRIDGE_MAX_ENTRIES: "" }).maxEntries).toBe(DEFAULT_LIMITS.maxEntries);
     for (const value of ["0", "-1", "Infinity"]) {
       expect(() => limitsFromEnv({ BRIDGE_IQ_TIMEOUT_MS: value })).toThrow(`BRIDGE_IQ_TIMEOUT_MS=${value} is not a positive number`);

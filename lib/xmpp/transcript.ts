@@ -33,7 +33,7 @@ export class Transcript {
   /** Unmasked text of redacted entries, by seq; handed out only on an explicit reveal. */
   private readonly secrets = new Map<number, string>();
   private readonly listeners = new Set<Listener>();
-  private readonly recordedListeners = new Set<() => void>();
+  private readonly recordedListeners = new Set<(dir: "in" | "out") => void>();
   private readonly pairing = new IqPairing();
   private readonly readers: Record<"in" | "out", DirectionReader>;
   private readonly now: () => number;
@@ -69,14 +69,14 @@ export class Transcript {
    */
   record(dir: "in" | "out", data: Uint8Array | string, auto = false): void {
     for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
-    for (const listener of this.recordedListeners) listener();
+    for (const listener of this.recordedListeners) listener(dir);
   }
 
   /**
    * Runs after each record(): the entries one read or one write completed are all there, so a
    * listener can hand them on as one batch now, before anything else handles those bytes.
    */
-  onRecorded(listener: () => void): () => void {
+  onRecorded(listener: (dir: "in" | "out") => void): () => void {
     this.recordedListeners.add(listener);
     return () => this.recordedListeners.delete(listener);
   }
