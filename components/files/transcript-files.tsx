@@ -5,9 +5,9 @@ import { useId, useRef, useState } from "react";
 const loadExport = () => import("@/lib/transcript-files/export");
 const loadSlicedExport = () => import("@/lib/transcript-files/export-in-slices");
 const loadImport = () => import("@/lib/transcript-files/import-streams");
-const loadAnonymize = () => import("@/lib/transcript-files/anonymize");
 import type { AccountCapture } from "@/lib/transcript-files/export";
 import type { ExportedEntry, ImportedMeta, TranscriptMeta } from "@/lib/transcript-files/format";
+import type { CaptureMeta } from "@/lib/transcript-files/export-protocol";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 
 /** Saves a Blob under a file name through a temporary object URL. */
@@ -57,22 +57,29 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false, ac
     // A million entries take a few seconds: let "Preparing…" paint before the work starts.
     setTimeout(async () => {
       try {
-        const [{ exportAccountsJson, exportFileNames, exportStreamFiles }, { exportJsonInSlices }] = await Promise.all([loadExport(), loadSlicedExport()]);
+        const [{ exportAccountsJson, exportFileNames, exportStreamFiles }, { exportAnonymized, exportJsonInSlices }] = await Promise.all([loadExport(), loadSlicedExport()]);
         const exportedAt = new Date();
+        const accountsName = (metas: readonly CaptureMeta[]) => exportFileNames({ jid: metas.map((one) => one.jid?.split("@")[0] ?? one.id).join("+") }, exportedAt).json;
         if (accounts !== undefined) {
-          // Anonymized, credentials are masked whatever was revealed.
-          const chosen = anonymize ? (await loadAnonymize()).anonymizeCaptures(accounts()).map((capture) => ({ ...capture, secrets: undefined })) : accounts();
-          const fileMeta = anonymize ? { anonymized: true } : {};
-          download(exportAccountsJson(chosen, fileMeta, exportedAt), exportFileNames({ jid: chosen.map((capture) => capture.meta.jid?.split("@")[0] ?? capture.meta.id).join("+") }, exportedAt).json);
+          const chosen = accounts();
+          if (anonymize) {
+            // Anonymized, credentials are masked whatever was revealed.
+            const { blob, metas } = await exportAnonymized("accounts", chosen, exportedAt);
+            download(blob, accountsName(metas));
+          } else download(exportAccountsJson(chosen, {}, exportedAt), accountsName(chosen.map((capture) => capture.meta)));
           return;
         }
-        const capture = anonymize ? (await loadAnonymize()).anonymizeCapture(entries(), meta) : { entries: entries(), meta };
-        const names = exportFileNames(capture.meta, exportedAt);
-        const revealedSecrets = anonymize ? undefined : (secrets ?? undefined);
+        if (anonymize) {
+          const { blob, metas } = await exportAnonymized(choice, [{ meta, entries: entries() }], exportedAt);
+          download(blob, exportFileNames(metas[0] ?? {}, exportedAt)[choice]);
+          return;
+        }
+        const names = exportFileNames(meta, exportedAt);
+        const revealedSecrets = secrets ?? undefined;
         if (choice === "json") {
-          download(await exportJsonInSlices(capture.entries, capture.meta, revealedSecrets, exportedAt), names.json);
+          download(await exportJsonInSlices(entries(), meta, revealedSecrets, exportedAt), names.json);
         } else {
-          const files = exportStreamFiles(capture.entries, revealedSecrets);
+          const files = exportStreamFiles(entries(), revealedSecrets);
           download(files[choice], names[choice]);
         }
       } finally {

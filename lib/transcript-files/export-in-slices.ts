@@ -1,5 +1,5 @@
 import { BlobBuilder, JSON_TYPE, transcriptJsonChunks } from "./export";
-import { SLICE_MS, exportJsonThrough, nextTask, type ExportWorkerLike } from "./export-protocol";
+import { SLICE_MS, anonymizedDocument, exportAnonymizedThrough, exportJsonThrough, nextTask, type AnonymizedChoice, type CaptureMeta, type ExportWorkerLike } from "./export-protocol";
 import type { TranscriptMeta } from "./format";
 import type { TranscriptEntry } from "../xmpp/entry";
 
@@ -14,21 +14,42 @@ export const EXPORT_WORKER_FAILED = "The transcript export's worker failed; the 
  */
 export async function exportJsonInSlices(entries: readonly TranscriptEntry[], meta: TranscriptMeta, secrets?: ReadonlyMap<number, string>, exportedAt: Date = new Date()): Promise<Blob> {
   const held = entries.slice();
-  if (typeof Worker !== "undefined") {
-    let worker: Worker | null = null;
-    try {
-      worker = new Worker(new URL("./export.worker.ts", import.meta.url), { type: "module", name: "transcript-export" });
-      const exporting = exportJsonThrough(worker as unknown as ExportWorkerLike, held, meta, secrets, exportedAt);
-      worker.addEventListener("error", () => exporting.fail(new Error("the export worker failed")));
-      return await exporting.blob;
-    } catch (error) {
-      // A worker that cannot start or run (a browser policy, memory): the same file, on this thread, only slower.
-      console.warn(`${EXPORT_WORKER_FAILED} (${error instanceof Error ? error.message : String(error)})`);
-    } finally {
-      worker?.terminate();
-    }
+  const built = await inExportWorker((worker) => exportJsonThrough(worker, held, meta, secrets, exportedAt)).catch(warnFallback);
+  return built ?? blobInSlices(transcriptJsonChunks(held, meta, secrets, exportedAt), JSON_TYPE);
+}
+
+/**
+ * An anonymized export (anonymizedDocument) for the page: in the export worker where there
+ * are workers, so the anonymizer's passes over a big capture leave the page answering; on
+ * this thread, at once, where there are none or the worker fails.
+ */
+export async function exportAnonymized(choice: AnonymizedChoice, captures: readonly { meta: CaptureMeta; entries: readonly TranscriptEntry[] }[], exportedAt: Date = new Date()): Promise<{ blob: Blob; metas: CaptureMeta[] }> {
+  const held = captures.map((capture) => ({ meta: capture.meta, entries: capture.entries.slice() }));
+  const built = await inExportWorker((worker) => {
+    const exporting = exportAnonymizedThrough(worker, choice, held, exportedAt);
+    return { blob: exporting.done, fail: exporting.fail };
+  }).catch(warnFallback);
+  return built ?? anonymizedDocument(choice, held, exportedAt);
+}
+
+/** Runs one export in a new `transcript-export` worker, ended after it; null where there are no workers. */
+async function inExportWorker<T>(run: (worker: ExportWorkerLike) => { blob: Promise<T>; fail(error: Error): void }): Promise<T | null> {
+  if (typeof Worker === "undefined") return null;
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(new URL("./export.worker.ts", import.meta.url), { type: "module", name: "transcript-export" });
+    const exporting = run(worker as unknown as ExportWorkerLike);
+    worker.addEventListener("error", () => exporting.fail(new Error("the export worker failed")));
+    return await exporting.blob;
+  } finally {
+    worker?.terminate();
   }
-  return blobInSlices(transcriptJsonChunks(held, meta, secrets, exportedAt), JSON_TYPE);
+}
+
+/** A worker that cannot start or run (a browser policy, memory): the same file, on this thread, only slower. */
+function warnFallback(error: unknown): null {
+  console.warn(`${EXPORT_WORKER_FAILED} (${error instanceof Error ? error.message : String(error)})`);
+  return null;
 }
 
 /** As exportJson's Blob, working in slices of SLICE_MS between which the page answers input. */

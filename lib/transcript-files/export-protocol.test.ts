@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { exportJson } from "./export";
-import { EXPORT_WORKER_FAILED, exportJsonInSlices } from "./export-in-slices";
-import { IN_FLIGHT, exportJsonThrough, serveJsonExport, type ExportEndpoint, type ExportWorkerLike, type FromExportWorker, type ToExportWorker } from "./export-protocol";
+import { anonymizeCapture, anonymizeCaptures } from "./anonymize";
+import { exportAccountsJson, exportJson, exportStreamFiles } from "./export";
+import { EXPORT_WORKER_FAILED, exportAnonymized, exportJsonInSlices } from "./export-in-slices";
+import {
+  IN_FLIGHT,
+  exportAnonymizedThrough,
+  exportJsonThrough,
+  serveJsonExport,
+  type ExportEndpoint,
+  type ExportWorkerLike,
+  type FromExportWorker,
+  type ToExportWorker,
+} from "./export-protocol";
 import { parseTranscriptFile } from "./import";
 import { PLAIN_SECRET, recordSample, syntheticEntries } from "./test-fixtures";
 import type { TranscriptEntry } from "../xmpp/entry";
@@ -89,6 +99,54 @@ describe("the JSON export through a worker", () => {
     expect(await answer).toMatchObject({ type: "failed" });
     channel.port1.close();
     channel.port2.close();
+  });
+});
+
+describe("an anonymized export through the worker", () => {
+  // What the export menu wrote on the page before: the anonymizer over the entries, then the file.
+  it("writes the anonymized JSON and stream files the page wrote, and says the anonymized meta", async () => {
+    const { entries } = recordSample();
+    const all = [...entries, ...syntheticEntries(3_000).map((entry) => ({ ...entry, seq: entry.seq + 1000 }))];
+    const before = anonymizeCapture(all, META);
+    for (const choice of ["json", "client", "server"] as const) {
+      const worker = servedWorker();
+      const exporting = exportAnonymizedThrough(worker, choice, [{ meta: META, entries: all }], EXPORTED_AT);
+      const { blob, metas } = await exporting.done;
+      worker.close();
+      const expected = choice === "json" ? exportJson(before.entries, before.meta, undefined, EXPORTED_AT) : exportStreamFiles(before.entries)[choice];
+      expect(await blob.text()).toBe(await expected.text());
+      expect(metas).toEqual([before.meta]);
+    }
+    expect(before.meta.jid).toBe("user1@domain1.example/res1");
+  });
+
+  it("writes two accounts' anonymized timeline with one set of placeholders, and nothing appended after it started", async () => {
+    const alice = recordSample().entries;
+    const bob = syntheticEntries(500);
+    const accounts = [
+      { meta: { id: "a", jid: "alice@localhost/pg" }, entries: alice },
+      { meta: { id: "b", jid: "bob@localhost/x" }, entries: bob },
+    ];
+    const anonymous = anonymizeCaptures(accounts);
+    const expected = await exportAccountsJson(anonymous, { anonymized: true }, EXPORTED_AT).text();
+    const worker = servedWorker();
+    const exporting = exportAnonymizedThrough(worker, "accounts", accounts, EXPORTED_AT);
+    bob.push({ ...bob[0]!, seq: 99_999, raw: "<message><body>late</body></message>" });
+    const { blob, metas } = await exporting.done;
+    worker.close();
+    const text = await blob.text();
+    expect(text).toBe(expected);
+    expect(text).not.toContain("alice@localhost");
+    expect(metas.map((meta) => meta.id)).toEqual(["a", "b"]);
+  });
+
+  it("writes the same anonymized file on the page's thread where there is no worker", async () => {
+    const { entries } = recordSample();
+    const before = anonymizeCapture(entries, META);
+    const { blob, metas } = await exportAnonymized("json", [{ meta: META, entries }], EXPORTED_AT);
+    expect(typeof Worker).toBe("undefined");
+    expect(await blob.text()).toBe(await exportJson(before.entries, before.meta, undefined, EXPORTED_AT).text());
+    expect(metas).toEqual([before.meta]);
   });
 });
 

@@ -1,4 +1,5 @@
-import { BlobBuilder, JSON_TAIL, JSON_TYPE, entryLines, jsonHead, mayRevealAny } from "./export";
+import { anonymizeCaptures } from "./anonymize";
+import { BlobBuilder, JSON_TAIL, JSON_TYPE, entryLines, exportAccountsJson, exportJson, exportStreamFiles, jsonHead, mayRevealAny } from "./export";
 import type { TranscriptMeta } from "./format";
 import type { TranscriptEntry } from "../xmpp/entry";
 
@@ -12,17 +13,30 @@ import type { TranscriptEntry } from "../xmpp/entry";
 
 type Secrets = ReadonlyMap<number, string>;
 
+/** What an anonymized export writes: the JSON of one capture or of several accounts, or one stream file. */
+export type AnonymizedChoice = "json" | "accounts" | "client" | "server";
+
+/** A capture's meta; an account's (several in one export) has its pane's id. */
+export type CaptureMeta = TranscriptMeta & { id?: string };
+
 export type ToExportWorker =
   /** A new document: its head (jsonHead), and the credentials the person revealed, if any. */
   | { type: "start"; head: string; secrets: Secrets | null }
-  /** The next chunk of entries as held, as one JSON array. */
-  | { type: "entries"; json: string }
+  /**
+   * A new anonymized document (anonymize.ts) of one capture, or of several accounts' (`metas`,
+   * one each): the worker holds every entry, since the anonymizer reads them all before it
+   * writes the first. No credentials: anonymized, they stay masked whatever was revealed.
+   */
+  | { type: "start-anonymized"; choice: AnonymizedChoice; metas: CaptureMeta[]; exportedAt: number }
+  /** The next chunk of entries as held, as one JSON array (of capture `capture`, when anonymizing several). */
+  | { type: "entries"; json: string; capture?: number }
   | { type: "finish" };
 
 export type FromExportWorker =
   /** One `entries` message is done with: the page keeps only a few in flight. */
   | { type: "took" }
-  | { type: "done"; blob: Blob }
+  /** The document; an anonymized one also says its captures' anonymized metas (for the file's name). */
+  | { type: "done"; blob: Blob; metas?: CaptureMeta[] }
   | { type: "failed"; message: string };
 
 /** The worker's end, as a worker's global scope and a MessagePort have it. */
@@ -40,11 +54,32 @@ export interface ExportWorkerLike {
 /** Builds each document `endpoint` is sent, one at a time. */
 export function serveJsonExport(endpoint: ExportEndpoint): void {
   let document: { builder: BlobBuilder; secrets: Secrets | undefined; first: boolean } | null = null;
+  let anonymized: { choice: AnonymizedChoice; metas: CaptureMeta[]; entries: TranscriptEntry[][]; exportedAt: Date } | null = null;
   endpoint.onmessage = ({ data }) => {
     try {
       if (data.type === "start") {
+        anonymized = null;
         document = { builder: new BlobBuilder(), secrets: data.secrets ?? undefined, first: true };
         document.builder.add(data.head);
+        return;
+      }
+      if (data.type === "start-anonymized") {
+        document = null;
+        anonymized = { choice: data.choice, metas: data.metas, entries: data.metas.map(() => []), exportedAt: new Date(data.exportedAt) };
+        return;
+      }
+      if (anonymized !== null) {
+        if (data.type === "entries") {
+          const held = anonymized.entries[data.capture ?? 0];
+          if (held === undefined) throw new Error(`an anonymized export has no capture ${data.capture}`);
+          for (const entry of JSON.parse(data.json) as TranscriptEntry[]) held.push(entry);
+          endpoint.postMessage({ type: "took" });
+          return;
+        }
+        const job = anonymized;
+        anonymized = null;
+        const { blob, metas } = anonymizedDocument(job.choice, job.metas.map((meta, index) => ({ meta, entries: job.entries[index]! })), job.exportedAt);
+        endpoint.postMessage({ type: "done", blob, metas });
         return;
       }
       if (document === null) throw new Error(`an export's ${data.type} came before its start`);
@@ -61,9 +96,30 @@ export function serveJsonExport(endpoint: ExportEndpoint): void {
       endpoint.postMessage({ type: "done", blob });
     } catch (error) {
       document = null;
+      anonymized = null;
       endpoint.postMessage({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }
   };
+}
+
+/**
+ * The anonymized document of `captures`, as the export menu makes it wherever it runs (the
+ * worker, or the page without one): the one anonymizer over all of them, then the chosen file.
+ */
+export function anonymizedDocument(choice: AnonymizedChoice, captures: readonly { meta: CaptureMeta; entries: readonly TranscriptEntry[] }[], exportedAt: Date): { blob: Blob; metas: CaptureMeta[] } {
+  const anonymous = anonymizeCaptures(captures);
+  const metas = anonymous.map((capture) => capture.meta);
+  if (choice === "accounts") {
+    const accounts = anonymous.map(({ meta, entries }) => {
+      if (meta.id === undefined) throw new Error("an account's capture needs its id");
+      return { meta: { ...meta, id: meta.id }, entries };
+    });
+    return { blob: exportAccountsJson(accounts, { anonymized: true }, exportedAt), metas };
+  }
+  const only = anonymous[0];
+  if (only === undefined) throw new Error("an anonymized export needs a capture");
+  const blob = choice === "json" ? exportJson(only.entries, only.meta, undefined, exportedAt) : exportStreamFiles(only.entries)[choice];
+  return { blob, metas };
 }
 
 /**
@@ -108,12 +164,34 @@ export function exportJsonThrough(
   secrets?: Secrets,
   exportedAt: Date = new Date(),
 ): { blob: Promise<Blob>; fail(error: Error): void } {
-  const held = entries.slice();
+  const start: ToExportWorker = { type: "start", head: jsonHead(meta, exportedAt), secrets: secrets !== undefined && secrets.size > 0 ? secrets : null };
+  const exporting = throughWorker(worker, start, [entries.slice()]);
+  return { blob: exporting.done.then(({ blob }) => blob), fail: exporting.fail };
+}
+
+/**
+ * An anonymized document (anonymizedDocument), built by `worker` from the captures' entries,
+ * sent as exportJsonThrough sends them: the anonymizer's two passes over every entry (a
+ * saxes walk or more each) no longer hold up the page. Resolves with the anonymized metas too.
+ */
+export function exportAnonymizedThrough(
+  worker: ExportWorkerLike,
+  choice: AnonymizedChoice,
+  captures: readonly { meta: CaptureMeta; entries: readonly TranscriptEntry[] }[],
+  exportedAt: Date = new Date(),
+): { done: Promise<{ blob: Blob; metas: CaptureMeta[] }>; fail(error: Error): void } {
+  const start: ToExportWorker = { type: "start-anonymized", choice, metas: captures.map((capture) => capture.meta), exportedAt: exportedAt.getTime() };
+  const exporting = throughWorker(worker, start, captures.map((capture) => capture.entries.slice()));
+  return { done: exporting.done.then(({ blob, metas }) => ({ blob, metas: metas ?? [] })), fail: exporting.fail };
+}
+
+/** Sends `start`, then each capture's entries in slices (several captures tagged by index), then `finish`. */
+function throughWorker(worker: ExportWorkerLike, start: ToExportWorker, held: readonly (readonly TranscriptEntry[])[]): { done: Promise<{ blob: Blob; metas?: CaptureMeta[] }>; fail(error: Error): void } {
   let inFlight = 0;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
-  let settle: { resolve(blob: Blob): void; reject(error: Error): void };
-  const finished = new Promise<Blob>((resolve, reject) => (settle = { resolve, reject }));
+  let settle: { resolve(done: { blob: Blob; metas?: CaptureMeta[] }): void; reject(error: Error): void };
+  const finished = new Promise<{ blob: Blob; metas?: CaptureMeta[] }>((resolve, reject) => (settle = { resolve, reject }));
   const fail = (error: Error) => {
     failure ??= error;
     settle.reject(failure);
@@ -124,29 +202,31 @@ export function exportJsonThrough(
       inFlight--;
       wake?.();
       wake = null;
-    } else if (data.type === "done") settle.resolve(data.blob);
+    } else if (data.type === "done") settle.resolve(data.metas === undefined ? { blob: data.blob } : { blob: data.blob, metas: data.metas });
     else fail(new Error(data.message));
   };
 
   const send = async () => {
-    worker.postMessage({ type: "start", head: jsonHead(meta, exportedAt), secrets: secrets !== undefined && secrets.size > 0 ? secrets : null });
+    worker.postMessage(start);
     let sliceStart = performance.now();
     let count = ENTRIES_PER_MESSAGE.first;
-    for (let start = 0; start < held.length && failure === null; ) {
-      const json = JSON.stringify(held.slice(start, start + count));
-      start += count;
-      worker.postMessage({ type: "entries", json });
-      inFlight++;
-      count = Math.min(ENTRIES_PER_MESSAGE.max, Math.max(ENTRIES_PER_MESSAGE.min, Math.floor((CHARS_PER_MESSAGE * count) / json.length)));
-      if (inFlight >= IN_FLIGHT) {
-        await new Promise<void>((resolve) => (wake = resolve));
-      } else if (performance.now() - sliceStart >= SLICE_MS) {
-        await nextTask();
-      } else continue;
-      sliceStart = performance.now();
+    for (const [capture, entries] of held.entries()) {
+      for (let first = 0; first < entries.length && failure === null; ) {
+        const json = JSON.stringify(entries.slice(first, first + count));
+        first += count;
+        worker.postMessage(held.length > 1 ? { type: "entries", json, capture } : { type: "entries", json });
+        inFlight++;
+        count = Math.min(ENTRIES_PER_MESSAGE.max, Math.max(ENTRIES_PER_MESSAGE.min, Math.floor((CHARS_PER_MESSAGE * count) / json.length)));
+        if (inFlight >= IN_FLIGHT) {
+          await new Promise<void>((resolve) => (wake = resolve));
+        } else if (performance.now() - sliceStart >= SLICE_MS) {
+          await nextTask();
+        } else continue;
+        sliceStart = performance.now();
+      }
     }
     if (failure === null) worker.postMessage({ type: "finish" });
   };
   void send();
-  return { blob: finished, fail };
+  return { done: finished, fail };
 }
