@@ -7,7 +7,6 @@ const loadSlicedExport = () => import("@/lib/transcript-files/export-in-slices")
 const loadImport = () => import("@/lib/transcript-files/import-streams");
 import type { AccountCapture } from "@/lib/transcript-files/export";
 import type { ExportedEntry, ImportedMeta, TranscriptMeta } from "@/lib/transcript-files/format";
-import type { CaptureMeta } from "@/lib/transcript-files/export-protocol";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 
 /** Saves a Blob under a file name through a temporary object URL. */
@@ -57,31 +56,23 @@ export function ExportMenu({ entries, count, meta, secrets, disabled = false, ac
     // A million entries take a few seconds: let "Preparing…" paint before the work starts.
     setTimeout(async () => {
       try {
-        const [{ exportAccountsJson, exportFileNames, exportStreamFiles }, { exportAnonymized, exportJsonInSlices }] = await Promise.all([loadExport(), loadSlicedExport()]);
+        const [{ exportFileNames }, { exportCaptures, exportJsonInSlices }] = await Promise.all([loadExport(), loadSlicedExport()]);
         const exportedAt = new Date();
-        const accountsName = (metas: readonly CaptureMeta[]) => exportFileNames({ jid: metas.map((one) => one.jid?.split("@")[0] ?? one.id).join("+") }, exportedAt).json;
+        // Anonymized, credentials are masked whatever was revealed.
+        const options = { anonymize, exportedAt };
         if (accounts !== undefined) {
-          const chosen = accounts();
-          if (anonymize) {
-            // Anonymized, credentials are masked whatever was revealed.
-            const { blob, metas } = await exportAnonymized("accounts", chosen, exportedAt);
-            download(blob, accountsName(metas));
-          } else download(exportAccountsJson(chosen, {}, exportedAt), accountsName(chosen.map((capture) => capture.meta)));
+          const { blob, metas } = await exportCaptures("accounts", accounts(), options);
+          download(blob, exportFileNames({ jid: metas.map((one) => one.jid?.split("@")[0] ?? one.id).join("+") }, exportedAt).json);
           return;
         }
-        if (anonymize) {
-          const { blob, metas } = await exportAnonymized(choice, [{ meta, entries: entries() }], exportedAt);
-          download(blob, exportFileNames(metas[0] ?? {}, exportedAt)[choice]);
-          return;
-        }
-        const names = exportFileNames(meta, exportedAt);
         const revealedSecrets = secrets ?? undefined;
-        if (choice === "json") {
-          download(await exportJsonInSlices(entries(), meta, revealedSecrets, exportedAt), names.json);
-        } else {
-          const files = exportStreamFiles(entries(), revealedSecrets);
-          download(files[choice], names[choice]);
+        if (choice === "json" && !anonymize) {
+          // The one export that streams: the worker writes each chunk as it comes.
+          download(await exportJsonInSlices(entries(), meta, revealedSecrets, exportedAt), exportFileNames(meta, exportedAt).json);
+          return;
         }
+        const { blob, metas } = await exportCaptures(choice, [{ meta, entries: entries(), secrets: revealedSecrets }], options);
+        download(blob, exportFileNames(metas[0] ?? meta, exportedAt)[choice]);
       } finally {
         setBusy(false);
         if (menuRef.current) menuRef.current.open = false;

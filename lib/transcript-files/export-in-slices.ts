@@ -1,5 +1,5 @@
 import { BlobBuilder, JSON_TYPE, transcriptJsonChunks } from "./export";
-import { SLICE_MS, anonymizedDocument, exportAnonymizedThrough, exportJsonThrough, nextTask, type AnonymizedChoice, type CaptureMeta, type ExportWorkerLike } from "./export-protocol";
+import { SLICE_MS, captureDocument, exportCapturesThrough, exportJsonThrough, nextTask, type CaptureChoice, type CaptureMeta, type ExportCapture, type ExportWorkerLike } from "./export-protocol";
 import type { TranscriptMeta } from "./format";
 import type { TranscriptEntry } from "../xmpp/entry";
 
@@ -19,17 +19,18 @@ export async function exportJsonInSlices(entries: readonly TranscriptEntry[], me
 }
 
 /**
- * An anonymized export (anonymizedDocument) for the page: in the export worker where there
- * are workers, so the anonymizer's passes over a big capture leave the page answering; on
- * this thread, at once, where there are none or the worker fails.
+ * An export of captures (captureDocument: anonymized, or several accounts, or a stream file)
+ * for the page: in the export worker where there are workers, so the anonymizer's passes over
+ * a big capture leave the page answering; on this thread, at once, where there are none or
+ * the worker fails.
  */
-export async function exportAnonymized(choice: AnonymizedChoice, captures: readonly { meta: CaptureMeta; entries: readonly TranscriptEntry[] }[], exportedAt: Date = new Date()): Promise<{ blob: Blob; metas: CaptureMeta[] }> {
-  const held = captures.map((capture) => ({ meta: capture.meta, entries: capture.entries.slice() }));
+export async function exportCaptures(choice: CaptureChoice, captures: readonly ExportCapture[], options: { anonymize: boolean; exportedAt: Date }): Promise<{ blob: Blob; metas: CaptureMeta[] }> {
+  const held = captures.map((capture) => ({ ...capture, entries: capture.entries.slice() }));
   const built = await inExportWorker((worker) => {
-    const exporting = exportAnonymizedThrough(worker, choice, held, exportedAt);
+    const exporting = exportCapturesThrough(worker, choice, held, options);
     return { blob: exporting.done, fail: exporting.fail };
   }).catch(warnFallback);
-  return built ?? anonymizedDocument(choice, held, exportedAt);
+  return built ?? captureDocument(choice, held, options);
 }
 
 /** Runs one export in a new `transcript-export` worker, ended after it; null where there are no workers. */

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { anonymizeCapture, anonymizeCaptures } from "./anonymize";
 import { exportAccountsJson, exportJson, exportStreamFiles } from "./export";
-import { EXPORT_WORKER_FAILED, exportAnonymized, exportJsonInSlices } from "./export-in-slices";
+import { EXPORT_WORKER_FAILED, exportCaptures, exportJsonInSlices } from "./export-in-slices";
 import {
   IN_FLIGHT,
-  exportAnonymizedThrough,
+  exportCapturesThrough,
   exportJsonThrough,
   serveJsonExport,
   type ExportEndpoint,
@@ -102,19 +102,22 @@ describe("the JSON export through a worker", () => {
   });
 });
 
-describe("an anonymized export through the worker", () => {
+describe("capture exports through the worker", () => {
   // What the export menu wrote on the page before: the anonymizer over the entries, then the file.
   it("writes the anonymized JSON and stream files the page wrote, and says the anonymized meta", async () => {
-    const { entries } = recordSample();
+    const { entries, secrets } = recordSample();
     const all = [...entries, ...syntheticEntries(3_000).map((entry) => ({ ...entry, seq: entry.seq + 1000 }))];
     const before = anonymizeCapture(all, META);
     for (const choice of ["json", "client", "server"] as const) {
       const worker = servedWorker();
-      const exporting = exportAnonymizedThrough(worker, choice, [{ meta: META, entries: all }], EXPORTED_AT);
+      // Revealed credentials stay masked in an anonymized file.
+      const exporting = exportCapturesThrough(worker, choice, [{ meta: META, entries: all, secrets }], { anonymize: true, exportedAt: EXPORTED_AT });
       const { blob, metas } = await exporting.done;
       worker.close();
       const expected = choice === "json" ? exportJson(before.entries, before.meta, undefined, EXPORTED_AT) : exportStreamFiles(before.entries)[choice];
-      expect(await blob.text()).toBe(await expected.text());
+      const text = await blob.text();
+      expect(text).toBe(await expected.text());
+      expect(text).not.toContain(PLAIN_SECRET);
       expect(metas).toEqual([before.meta]);
     }
     expect(before.meta.jid).toBe("user1@domain1.example/res1");
@@ -130,7 +133,7 @@ describe("an anonymized export through the worker", () => {
     const anonymous = anonymizeCaptures(accounts);
     const expected = await exportAccountsJson(anonymous, { anonymized: true }, EXPORTED_AT).text();
     const worker = servedWorker();
-    const exporting = exportAnonymizedThrough(worker, "accounts", accounts, EXPORTED_AT);
+    const exporting = exportCapturesThrough(worker, "accounts", accounts, { anonymize: true, exportedAt: EXPORTED_AT });
     bob.push({ ...bob[0]!, seq: 99_999, raw: "<message><body>late</body></message>" });
     const { blob, metas } = await exporting.done;
     worker.close();
@@ -140,10 +143,28 @@ describe("an anonymized export through the worker", () => {
     expect(metas.map((meta) => meta.id)).toEqual(["a", "b"]);
   });
 
+  it("writes two accounts' timeline and one capture's stream files as the page did, revealed credentials included", async () => {
+    const { entries, secrets } = recordSample();
+    const accounts = [
+      { meta: { id: "a", jid: "alice@localhost/pg" }, entries, secrets },
+      { meta: { id: "b", jid: "bob@localhost/x" }, entries: syntheticEntries(300) },
+    ];
+    const worker = servedWorker();
+    const both = await exportCapturesThrough(worker, "accounts", accounts, { anonymize: false, exportedAt: EXPORTED_AT }).done;
+    expect(await both.blob.text()).toBe(await exportAccountsJson(accounts, {}, EXPORTED_AT).text());
+    expect(await both.blob.text()).toContain(PLAIN_SECRET);
+    expect(both.metas).toEqual(accounts.map((account) => account.meta));
+    for (const choice of ["client", "server"] as const) {
+      const file = await exportCapturesThrough(worker, choice, [{ meta: META, entries, secrets }], { anonymize: false, exportedAt: EXPORTED_AT }).done;
+      expect(await file.blob.text()).toBe(await exportStreamFiles(entries, secrets)[choice].text());
+    }
+    worker.close();
+  });
+
   it("writes the same anonymized file on the page's thread where there is no worker", async () => {
     const { entries } = recordSample();
     const before = anonymizeCapture(entries, META);
-    const { blob, metas } = await exportAnonymized("json", [{ meta: META, entries }], EXPORTED_AT);
+    const { blob, metas } = await exportCaptures("json", [{ meta: META, entries }], { anonymize: true, exportedAt: EXPORTED_AT });
     expect(typeof Worker).toBe("undefined");
     expect(await blob.text()).toBe(await exportJson(before.entries, before.meta, undefined, EXPORTED_AT).text());
     expect(metas).toEqual([before.meta]);

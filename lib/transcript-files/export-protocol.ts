@@ -13,8 +13,8 @@ import type { TranscriptEntry } from "../xmpp/entry";
 
 type Secrets = ReadonlyMap<number, string>;
 
-/** What an anonymized export writes: the JSON of one capture or of several accounts, or one stream file. */
-export type AnonymizedChoice = "json" | "accounts" | "client" | "server";
+/** What a capture export writes: the JSON of one capture or of several accounts, or one stream file. */
+export type CaptureChoice = "json" | "accounts" | "client" | "server";
 
 /** A capture's meta; an account's (several in one export) has its pane's id. */
 export type CaptureMeta = TranscriptMeta & { id?: string };
@@ -23,19 +23,20 @@ export type ToExportWorker =
   /** A new document: its head (jsonHead), and the credentials the person revealed, if any. */
   | { type: "start"; head: string; secrets: Secrets | null }
   /**
-   * A new anonymized document (anonymize.ts) of one capture, or of several accounts' (`metas`,
-   * one each): the worker holds every entry, since the anonymizer reads them all before it
-   * writes the first. No credentials: anonymized, they stay masked whatever was revealed.
+   * A new document of one capture, or of several accounts' (`metas` and `secrets`, one each),
+   * anonymized (anonymize.ts) or not: the worker holds every entry, since the accounts' timeline
+   * and the anonymizer read them all before writing the first. Anonymized, credentials stay
+   * masked whatever was revealed.
    */
-  | { type: "start-anonymized"; choice: AnonymizedChoice; metas: CaptureMeta[]; exportedAt: number }
-  /** The next chunk of entries as held, as one JSON array (of capture `capture`, when anonymizing several). */
+  | { type: "start-captures"; choice: CaptureChoice; metas: CaptureMeta[]; secrets: (Secrets | null)[]; anonymize: boolean; exportedAt: number }
+  /** The next chunk of entries as held, as one JSON array (of capture `capture`, when there are several). */
   | { type: "entries"; json: string; capture?: number }
   | { type: "finish" };
 
 export type FromExportWorker =
   /** One `entries` message is done with: the page keeps only a few in flight. */
   | { type: "took" }
-  /** The document; an anonymized one also says its captures' anonymized metas (for the file's name). */
+  /** The document; a capture export also says its captures' metas as written (anonymized, for the file's name). */
   | { type: "done"; blob: Blob; metas?: CaptureMeta[] }
   | { type: "failed"; message: string };
 
@@ -54,31 +55,32 @@ export interface ExportWorkerLike {
 /** Builds each document `endpoint` is sent, one at a time. */
 export function serveJsonExport(endpoint: ExportEndpoint): void {
   let document: { builder: BlobBuilder; secrets: Secrets | undefined; first: boolean } | null = null;
-  let anonymized: { choice: AnonymizedChoice; metas: CaptureMeta[]; entries: TranscriptEntry[][]; exportedAt: Date } | null = null;
+  let captures: { start: Extract<ToExportWorker, { type: "start-captures" }>; entries: TranscriptEntry[][] } | null = null;
   endpoint.onmessage = ({ data }) => {
     try {
       if (data.type === "start") {
-        anonymized = null;
+        captures = null;
         document = { builder: new BlobBuilder(), secrets: data.secrets ?? undefined, first: true };
         document.builder.add(data.head);
         return;
       }
-      if (data.type === "start-anonymized") {
+      if (data.type === "start-captures") {
         document = null;
-        anonymized = { choice: data.choice, metas: data.metas, entries: data.metas.map(() => []), exportedAt: new Date(data.exportedAt) };
+        captures = { start: data, entries: data.metas.map(() => []) };
         return;
       }
-      if (anonymized !== null) {
+      if (captures !== null) {
         if (data.type === "entries") {
-          const held = anonymized.entries[data.capture ?? 0];
-          if (held === undefined) throw new Error(`an anonymized export has no capture ${data.capture}`);
+          const held = captures.entries[data.capture ?? 0];
+          if (held === undefined) throw new Error(`an export has no capture ${data.capture}`);
           for (const entry of JSON.parse(data.json) as TranscriptEntry[]) held.push(entry);
           endpoint.postMessage({ type: "took" });
           return;
         }
-        const job = anonymized;
-        anonymized = null;
-        const { blob, metas } = anonymizedDocument(job.choice, job.metas.map((meta, index) => ({ meta, entries: job.entries[index]! })), job.exportedAt);
+        const { start, entries } = captures;
+        captures = null;
+        const held = start.metas.map((meta, index) => ({ meta, entries: entries[index]!, secrets: start.secrets[index] ?? undefined }));
+        const { blob, metas } = captureDocument(start.choice, held, { anonymize: start.anonymize, exportedAt: new Date(start.exportedAt) });
         endpoint.postMessage({ type: "done", blob, metas });
         return;
       }
@@ -96,29 +98,37 @@ export function serveJsonExport(endpoint: ExportEndpoint): void {
       endpoint.postMessage({ type: "done", blob });
     } catch (error) {
       document = null;
-      anonymized = null;
+      captures = null;
       endpoint.postMessage({ type: "failed", message: error instanceof Error ? error.message : String(error) });
     }
   };
 }
 
+/** A capture to export: its meta, its entries, and its credentials while the person has revealed them. */
+export interface ExportCapture {
+  meta: CaptureMeta;
+  entries: readonly TranscriptEntry[];
+  secrets?: Secrets | undefined;
+}
+
 /**
- * The anonymized document of `captures`, as the export menu makes it wherever it runs (the
- * worker, or the page without one): the one anonymizer over all of them, then the chosen file.
+ * The document of `captures` as the export menu makes it wherever it runs (the worker, or the
+ * page without one): anonymized by the one anonymizer over all of them (credentials masked
+ * whatever was revealed), then the chosen file. Also says the metas as written.
  */
-export function anonymizedDocument(choice: AnonymizedChoice, captures: readonly { meta: CaptureMeta; entries: readonly TranscriptEntry[] }[], exportedAt: Date): { blob: Blob; metas: CaptureMeta[] } {
-  const anonymous = anonymizeCaptures(captures);
-  const metas = anonymous.map((capture) => capture.meta);
+export function captureDocument(choice: CaptureChoice, captures: readonly ExportCapture[], { anonymize, exportedAt }: { anonymize: boolean; exportedAt: Date }): { blob: Blob; metas: CaptureMeta[] } {
+  const written: readonly ExportCapture[] = anonymize ? anonymizeCaptures(captures).map(({ meta, entries }) => ({ meta, entries })) : captures;
+  const metas = written.map((capture) => capture.meta);
   if (choice === "accounts") {
-    const accounts = anonymous.map(({ meta, entries }) => {
+    const accounts = written.map(({ meta, entries, secrets }) => {
       if (meta.id === undefined) throw new Error("an account's capture needs its id");
-      return { meta: { ...meta, id: meta.id }, entries };
+      return { meta: { ...meta, id: meta.id }, entries, secrets };
     });
-    return { blob: exportAccountsJson(accounts, { anonymized: true }, exportedAt), metas };
+    return { blob: exportAccountsJson(accounts, anonymize ? { anonymized: true } : {}, exportedAt), metas };
   }
-  const only = anonymous[0];
-  if (only === undefined) throw new Error("an anonymized export needs a capture");
-  const blob = choice === "json" ? exportJson(only.entries, only.meta, undefined, exportedAt) : exportStreamFiles(only.entries)[choice];
+  const only = written[0];
+  if (only === undefined) throw new Error("an export needs a capture");
+  const blob = choice === "json" ? exportJson(only.entries, only.meta, only.secrets, exportedAt) : exportStreamFiles(only.entries, only.secrets)[choice];
   return { blob, metas };
 }
 
@@ -170,17 +180,24 @@ export function exportJsonThrough(
 }
 
 /**
- * An anonymized document (anonymizedDocument), built by `worker` from the captures' entries,
- * sent as exportJsonThrough sends them: the anonymizer's two passes over every entry (a
- * saxes walk or more each) no longer hold up the page. Resolves with the anonymized metas too.
+ * captureDocument, built by `worker` from the captures' entries, sent as exportJsonThrough
+ * sends them: the anonymizer's two passes (a saxes walk or more an entry each) and the
+ * accounts' timeline no longer hold up the page. Resolves with the metas as written too.
  */
-export function exportAnonymizedThrough(
+export function exportCapturesThrough(
   worker: ExportWorkerLike,
-  choice: AnonymizedChoice,
-  captures: readonly { meta: CaptureMeta; entries: readonly TranscriptEntry[] }[],
-  exportedAt: Date = new Date(),
+  choice: CaptureChoice,
+  captures: readonly ExportCapture[],
+  { anonymize, exportedAt = new Date() }: { anonymize: boolean; exportedAt?: Date },
 ): { done: Promise<{ blob: Blob; metas: CaptureMeta[] }>; fail(error: Error): void } {
-  const start: ToExportWorker = { type: "start-anonymized", choice, metas: captures.map((capture) => capture.meta), exportedAt: exportedAt.getTime() };
+  const start: ToExportWorker = {
+    type: "start-captures",
+    choice,
+    metas: captures.map((capture) => capture.meta),
+    secrets: captures.map((capture) => (!anonymize && capture.secrets !== undefined && capture.secrets.size > 0 ? capture.secrets : null)),
+    anonymize,
+    exportedAt: exportedAt.getTime(),
+  };
   const exporting = throughWorker(worker, start, captures.map((capture) => capture.entries.slice()));
   return { done: exporting.done.then(({ blob, metas }) => ({ blob, metas: metas ?? [] })), fail: exporting.fail };
 }
