@@ -2,11 +2,12 @@
 
 import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
+import { isSameOffset, tailOffset } from "@/lib/transcript/follow-tail";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { EntryRow, type LanesLayout, type Pairing, type TimeMode } from "./entry-row";
-import { FOLLOW_THRESHOLD_PX, useFollowTail } from "./use-follow-tail";
+import { useFollowTail } from "./use-follow-tail";
 import styles from "./stream-lanes.module.css";
 
 export interface EntryListHandle {
@@ -120,11 +121,19 @@ export function EntryList(props: EntryListProps) {
     // and so does anything that reads the DOM. Virtualising only pays off past that.
     overscan: span.end - span.start <= RENDER_WHOLE_BELOW ? RENDER_WHOLE_BELOW : 12,
     measureElement,
-    // Keeps the row being read in place while others arrive, and keeps the bottom in view while following.
-    anchorTo: "end",
-    followOnAppend: follow,
-    scrollEndThreshold: FOLLOW_THRESHOLD_PX,
   });
+
+  // Following the tail without the virtualizer's followOnAppend, which scrolled after each
+  // commit, re-rendered on the scroll event that caused and read the scroll height back every
+  // frame until it held (issue 17: the main cost of a flood after the renders themselves).
+  // Here the rows are laid out for the bottom in this render, from the sizes known, and the
+  // layout effect below scrolls there once: the virtualizer already holds that offset, so it
+  // takes the scroll event for a repeat and renders nothing more.
+  // Only while nothing else has scrolled the viewport since: the offset the virtualizer holds is then ours.
+  const tail = useRef<{ offset: number; viewportHeight: number } | null>(null);
+  const laidOutAtTail = following.current && rows.length > 0 && tail.current !== null && isSameOffset(virtualizer.scrollOffset, tail.current.offset);
+  // The virtualizer's public field for the offset it lays out at.
+  if (laidOutAtTail) virtualizer.scrollOffset = tailOffset(virtualizer.getTotalSize(), tail.current!.viewportHeight);
 
   const reveal = useCallback(
     (row: number, { align = "auto", focus = false }: { align?: "auto" | "center"; focus?: boolean } = {}) => {
@@ -153,10 +162,6 @@ export function EntryList(props: EntryListProps) {
       else wanted.row = selectedRow;
       wanted.align = "center";
     }
-    if (wanted.scrollToEnd) {
-      wanted.scrollToEnd = false;
-      if (rows.length > 0) virtualizer.scrollToEnd();
-    }
     if (wanted.row !== null) {
       // reveal() has already moved the window to it; a row still outside is no longer wanted.
       if (wanted.row >= span.start && wanted.row < span.end) virtualizer.scrollToIndex(wanted.row - span.start, { align: wanted.align });
@@ -171,6 +176,30 @@ export function EntryList(props: EntryListProps) {
     }
   });
 
+  // While following, to the bottom once per commit that moved it (or when asked to: a new
+  // run, the jump back). Not on other commits: a click must not pull the view by a few pixels.
+  const tailAt = follow ? virtualizer.getTotalSize() : null;
+  const lastTailAt = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const viewport = viewportRef.current;
+    const forced = pending.current.scrollToEnd;
+    pending.current.scrollToEnd = false;
+    if (viewport === null || tailAt === null || !following.current) {
+      lastTailAt.current = null;
+      tail.current = null;
+      return;
+    }
+    if (!forced && tailAt === lastTailAt.current) return;
+    lastTailAt.current = tailAt;
+    // The DOM's own bottom (the browser clamps), read back as the browser rounded it.
+    viewport.scrollTop = viewport.scrollHeight;
+    const offset = viewport.scrollTop;
+    tail.current = { offset, viewportHeight: viewport.clientHeight };
+    // Rows laid out for this very offset: the scroll event is a repeat. Otherwise the virtualizer
+    // must take it as news and lay the rows out again.
+    if (laidOutAtTail && isSameOffset(virtualizer.scrollOffset, offset)) virtualizer.scrollOffset = offset;
+  });
+
   const sizerRef = useRef<HTMLDivElement>(null);
   // Each row's aria-setsize: written here, so an append re-renders only the new rows (entry-row.tsx).
   useLayoutEffect(() => {
@@ -182,8 +211,8 @@ export function EntryList(props: EntryListProps) {
 
   // Following survives every layout change. A viewport made shorter or narrower (Two accounts
   // ticked, the window resized, a pane shown again) keeps its scrollTop, which is then above
-  // the new bottom; the virtualizer follows appends only from the bottom, so without this the
-  // tail is lost for good while the list still believes it follows (no "N new" either).
+  // the new bottom; the list scrolls down only when its rows' total height moves, so without
+  // this the tail is lost until the next entry.
   const hasRows = rows.length > 0;
   useEffect(() => {
     const viewport = viewportRef.current;
@@ -194,8 +223,8 @@ export function EntryList(props: EntryListProps) {
       // observer can run after this one), and its end would then be the old one.
       if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight > 1) viewport.scrollTop = viewport.scrollHeight;
     });
+    // The rows' own growth is the effect above's: every commit that moves the bottom goes there.
     observer.observe(viewport);
-    if (sizerRef.current) observer.observe(sizerRef.current);
     return () => observer.disconnect();
   }, [following, hasRows]);
 

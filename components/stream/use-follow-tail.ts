@@ -1,11 +1,10 @@
 "use client";
 
 import { useCallback, useRef, useState, type RefObject } from "react";
+import { followAfterScroll } from "@/lib/transcript/follow-tail";
 import { lowerBound, rowWindow } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
-/** Within this many pixels of the bottom, the list follows new entries. */
-export const FOLLOW_THRESHOLD_PX = 24;
 /** A scroll this soon after a wheel, touch or scrolling key is the person's. */
 const USER_SCROLL_MS = 300;
 const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
@@ -17,7 +16,7 @@ const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "Ar
  */
 export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewportRef: RefObject<HTMLDivElement | null>) {
   const [follow, setFollow] = useState(true);
-  // Read by observers outside React's render: set at once, before the state commits.
+  // Read by observers and by the list as it lays out: set at once, before the state commits.
   const following = useRef(true);
   const [pinnedStart, setPinnedStart] = useState(0);
   /** The last seq shown when following stopped: rows after it are "new". */
@@ -55,12 +54,19 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
   function onScroll() {
     const viewport = viewportRef.current;
     if (viewport === null) return;
-    const movedUp = viewport.scrollTop < lastScrollTop.current;
-    lastScrollTop.current = viewport.scrollTop;
-    const atTail = viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight <= FOLLOW_THRESHOLD_PX && span.end === rows.length;
-    const byUser = pointerOnScrollbar.current || performance.now() - userScrolledAt.current < USER_SCROLL_MS;
-    if (follow && movedUp && !atTail && byUser) stopFollowing(span.start);
-    else if (!follow && atTail) resume();
+    const { scrollTop, scrollHeight, clientHeight } = viewport;
+    const change = followAfterScroll({
+      following: follow,
+      scrollTop,
+      scrollHeight,
+      clientHeight,
+      previousScrollTop: lastScrollTop.current,
+      windowAtEnd: span.end === rows.length,
+      byUser: pointerOnScrollbar.current || performance.now() - userScrolledAt.current < USER_SCROLL_MS,
+    });
+    lastScrollTop.current = scrollTop;
+    if (change === "stop") stopFollowing(span.start);
+    else if (change === "resume") resume();
   }
 
   const scrollHandlers = {

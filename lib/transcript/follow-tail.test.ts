@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { FOLLOW_THRESHOLD_PX, followAfterScroll, isSameOffset, tailOffset, type ScrollReading } from "./follow-tail";
+
+describe("tailOffset", () => {
+  it("puts the end of the content at the bottom of the viewport", () => {
+    expect(tailOffset(5000, 600)).toBe(4400);
+  });
+
+  it("is 0 when the content fits", () => {
+    expect(tailOffset(400, 600)).toBe(0);
+    expect(tailOffset(600, 600)).toBe(0);
+  });
+});
+
+describe("isSameOffset", () => {
+  it("takes offsets less than a pixel apart for the same", () => {
+    expect(isSameOffset(4400, 4400)).toBe(true);
+    expect(isSameOffset(4399.6, 4400)).toBe(true);
+  });
+
+  it("does not otherwise, nor when either is unknown", () => {
+    expect(isSameOffset(4399, 4400)).toBe(false);
+    expect(isSameOffset(4400, 4300)).toBe(false);
+    expect(isSameOffset(null, 4400)).toBe(false);
+    expect(isSameOffset(0, null)).toBe(false);
+  });
+});
+
+describe("followAfterScroll", () => {
+  // 10,000 px of rows in a 600 px viewport: the bottom is at 9,400.
+  const reading = (change: Partial<ScrollReading>): ScrollReading => ({
+    following: true,
+    scrollTop: 9400,
+    scrollHeight: 10_000,
+    clientHeight: 600,
+    previousScrollTop: 9400,
+    windowAtEnd: true,
+    byUser: false,
+    ...change,
+  });
+
+  it("stops when the person scrolls up, away from the bottom", () => {
+    expect(followAfterScroll(reading({ scrollTop: 8000, byUser: true }))).toBe("stop");
+  });
+
+  it("keeps following a move up that stays within the threshold of the bottom", () => {
+    expect(followAfterScroll(reading({ scrollTop: 9400 - FOLLOW_THRESHOLD_PX, byUser: true }))).toBeNull();
+    expect(followAfterScroll(reading({ scrollTop: 9400 - FOLLOW_THRESHOLD_PX - 1, byUser: true }))).toBe("stop");
+  });
+
+  it("keeps following the list's own moves: a move up nobody asked for, or a move down", () => {
+    // The window dropped old rows: the bottom, and the list with it, moved up.
+    expect(followAfterScroll(reading({ scrollTop: 3000, scrollHeight: 3600, previousScrollTop: 9400 }))).toBeNull();
+    expect(followAfterScroll(reading({ scrollTop: 5000, byUser: false }))).toBeNull();
+    expect(followAfterScroll(reading({ scrollTop: 9400, previousScrollTop: 8000, byUser: true }))).toBeNull();
+  });
+
+  it("stops on a move up by the person even where the window does not reach the newest row", () => {
+    expect(followAfterScroll(reading({ scrollTop: 9300, windowAtEnd: false, byUser: true }))).toBe("stop");
+  });
+
+  it("resumes at the bottom of a window that reaches the newest row", () => {
+    expect(followAfterScroll(reading({ following: false, scrollTop: 9400 - FOLLOW_THRESHOLD_PX }))).toBe("resume");
+    expect(followAfterScroll(reading({ following: false, scrollTop: 9000 }))).toBeNull();
+    expect(followAfterScroll(reading({ following: false, windowAtEnd: false }))).toBeNull();
+  });
+});
