@@ -427,6 +427,22 @@ function report(profile: Profile): void {
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
   console.log(`\nprofiled ${total.toFixed(0)} ms of the main thread\n\nby function (self time):\n${top(byFunction, 40).join("\n")}`);
   console.log(`\nby file (self time):\n${top(byFile, 25).join("\n")}`);
+  if (process.env.PROFILE_INCLUSIVE !== "1") return;
+  // Inclusive time: each function once per sample it is on the stack of (who calls the costly parts).
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const seen = new Set<string>();
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+      const where = original(byId.get(node)!.callFrame);
+      const key = `${where.name} (${where.file}:${where.line})`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
+    }
+  }
+  console.log(`\nby function (inclusive time):\n${top(inclusive, 80).join("\n")}`);
 }
 
 /**
