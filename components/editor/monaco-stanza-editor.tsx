@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useEffect, useRef, useState, type RefObject } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import Editor, { loader, type OnMount } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor";
 import "./monaco-features";
@@ -152,10 +152,7 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
       onChange={(text) => {
         emitted.current.push(text ?? "");
         if (emitted.current.length > 1000) emitted.current.splice(0, 500);
-        // The page re-renders for the new text in slices: a pasted burst is one edit, and its
-        // render must not lengthen the task that lays the editor out (issue 17). The editor
-        // itself already shows the text; the emitted list above absorbs a late echo.
-        startTransition(() => onChange(text ?? ""));
+        onChange(text ?? "");
       }}
       onMount={handleMount}
       options={{
