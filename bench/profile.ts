@@ -9,7 +9,7 @@ import { sendAndPaint } from "./cases/send-paint";
 import { exportAsJson, floodedWorkbench } from "./cases/big-log";
 
 /**
- * `npm run bench:profile -- [RATE SECONDS | sends | ping | export [ENTRIES] | --report]`: where
+ * `npm run bench:profile -- [RATE SECONDS | sends | ping | export [ENTRIES] | frames [sends | RATE SECONDS] | --report]`: where
  * the page's main thread spends a flood (bob floods alice's workbench), the ingest case's 50×50
  * sends, one Ctrl+Enter, or the big-log case's JSON export (of 990,000 entries by default). A CPU profile goes to bench/results/flood.cpuprofile (DevTools opens it), and
  * the functions with the most self time are printed, mapped back to our sources when the
@@ -17,7 +17,9 @@ import { exportAsJson, floodedWorkbench } from "./cases/big-log";
  * PROFILE_TRACE=1 adds the browser's own time by timeline event (layout, style, paint).
  * `frames [RATE SECONDS]`: no profiler; the flood's long animation frames (over 50 ms), each
  * split as the browser reports it (Long Animation Frames API): its scripts by what invoked
- * them, their forced style and layout, and the frame's own rendering.
+ * them, their forced style and layout, and the frame's own rendering. `frames sends`: the same for
+ * the 50×50 sends, then each long task after the send it followed, with the scripts that ran in
+ * it (PROFILE_TRACE=1 adds each task's timeline events). `sends` prints each long task's samples.
  */
 interface ProfileNode {
   id: number;
@@ -44,6 +46,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "export") {
     await profileExport(Number(process.argv[3] ?? 990_000));
+    return;
+  }
+  if (process.argv[2] === "frames" && process.argv[3] === "sends") {
+    await longFramesOfSends();
     return;
   }
   if (process.argv[2] === "frames") {
@@ -91,7 +97,88 @@ interface LongFrame {
   render: number;
   /** Style and layout inside the rendering, after the rAF callbacks. */
   styleAndLayout: number;
-  scripts: { invoker: string; duration: number; forcedLayout: number; source: string }[];
+  scripts: { start: number; invoker: string; duration: number; forcedLayout: number; source: string; url: string; char: number }[];
+}
+
+/** Starts recording the page's long tasks with their start (window.benchTaskWindows). */
+async function observeTaskWindows(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const tasks: { start: number; duration: number }[] = [];
+    (window as unknown as { benchTaskWindows: unknown[] }).benchTaskWindows = tasks;
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push({ start: entry.startTime, duration: entry.duration }))).observe({ type: "longtask" });
+  });
+}
+
+/** Starts recording the page's long animation frames (over 50 ms) into window.benchFrames. */
+async function observeLongFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const frames: unknown[] = [];
+    (window as unknown as { benchFrames: unknown[] }).benchFrames = frames;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as {
+        startTime: number; duration: number; blockingDuration: number; renderStart: number; styleAndLayoutStart: number;
+        scripts: { startTime: number; invoker: string; duration: number; forcedStyleAndLayoutDuration: number; sourceURL: string; sourceFunctionName: string; sourceCharPosition: number }[];
+      }[]) {
+        const end = entry.startTime + entry.duration;
+        frames.push({
+          start: entry.startTime,
+          duration: entry.duration,
+          blocking: entry.blockingDuration,
+          render: entry.renderStart > 0 ? end - entry.renderStart : 0,
+          styleAndLayout: entry.styleAndLayoutStart > 0 ? end - entry.styleAndLayoutStart : 0,
+          scripts: entry.scripts.map((script) => ({
+            start: script.startTime,
+            invoker: script.invoker,
+            duration: script.duration,
+            forcedLayout: script.forcedStyleAndLayoutDuration,
+            source: `${script.sourceFunctionName} ${script.sourceURL.split("/").pop()}`,
+            url: script.sourceURL,
+            char: script.sourceCharPosition,
+          })),
+        });
+      }
+    }).observe({ type: "long-animation-frame" });
+  });
+}
+
+async function longFramesSince(page: Page, from: number): Promise<LongFrame[]> {
+  return ((await page.evaluate(() => (window as unknown as { benchFrames: unknown[] }).benchFrames)) as LongFrame[]).filter((frame) => frame.start >= from);
+}
+
+/** Long frames summed by their parts and by script invoker, then the longest ones each with its scripts. */
+function printLongFrames(frames: LongFrame[], longest: number): void {
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const scripts = frames.flatMap((frame) => frame.scripts);
+  console.log(`in them: ${sum(frames.map((frame) => frame.duration)).toFixed(0)} ms; scripts ${sum(scripts.map((script) => script.duration)).toFixed(0)} ms (forced style and layout ${sum(scripts.map((script) => script.forcedLayout)).toFixed(0)} ms); rendering ${sum(frames.map((frame) => frame.render)).toFixed(0)} ms (style and layout ${sum(frames.map((frame) => frame.styleAndLayout)).toFixed(0)} ms)`);
+  const byInvoker = new Map<string, { duration: number; forcedLayout: number; count: number }>();
+  for (const script of scripts) {
+    const key = `${script.invoker} · ${scriptSource(script)}`;
+    const total = byInvoker.get(key) ?? { duration: 0, forcedLayout: 0, count: 0 };
+    total.duration += script.duration;
+    total.forcedLayout += script.forcedLayout;
+    total.count++;
+    byInvoker.set(key, total);
+  }
+  for (const [key, total] of [...byInvoker].sort((a, b) => b[1].duration - a[1].duration).slice(0, 15)) {
+    console.log(`  ${total.duration.toFixed(0).padStart(6)} ms (forced layout ${total.forcedLayout.toFixed(0)} ms) ×${total.count}  ${key}`);
+  }
+  for (const frame of [...frames].sort((a, b) => b.duration - a.duration).slice(0, longest)) {
+    console.log(
+      `  frame at ${(frame.start / 1000).toFixed(2)} s: ${frame.duration.toFixed(0)} ms, rendering ${frame.render.toFixed(0)} (style and layout ${frame.styleAndLayout.toFixed(0)}); ` +
+        frame.scripts.map((script) => `${script.invoker} ${script.duration.toFixed(0)} (forced ${script.forcedLayout.toFixed(0)}) ${scriptSource(script)}`).join(", "),
+    );
+  }
+}
+
+/** A long frame's script by where it starts, mapped to our sources when the build has source maps. */
+function scriptSource(script: LongFrame["scripts"][number]): string {
+  if (!script.url || script.char < 0) return script.source;
+  const match = /\/_next\/(static\/.+\.js)$/.exec(script.url);
+  const chunk = match ? fromRepoRoot(`.next/${match[1]}`) : null;
+  if (chunk === null || !existsSync(chunk)) return script.source;
+  const before = readFileSync(chunk, "utf8").slice(0, script.char).split("\n");
+  const where = original({ functionName: script.source.split(" ")[0] ?? "", url: script.url, lineNumber: before.length - 1, columnNumber: before.at(-1)!.length });
+  return `${where.name} ${where.file}:${where.line}`;
 }
 
 /** Long animation frames of one flood, summed by their parts. */
@@ -100,31 +187,7 @@ async function longFramesOfFlood(rate: number, seconds: number): Promise<void> {
   try {
     const page = await workbenchAsAlice(app);
     const flooder = await unarchivedFlooder();
-    await page.evaluate(() => {
-      const frames: unknown[] = [];
-      (window as unknown as { benchFrames: unknown[] }).benchFrames = frames;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as unknown as {
-          startTime: number; duration: number; blockingDuration: number; renderStart: number; styleAndLayoutStart: number;
-          scripts: { invoker: string; duration: number; forcedStyleAndLayoutDuration: number; sourceURL: string; sourceFunctionName: string }[];
-        }[]) {
-          const end = entry.startTime + entry.duration;
-          frames.push({
-            start: entry.startTime,
-            duration: entry.duration,
-            blocking: entry.blockingDuration,
-            render: entry.renderStart > 0 ? end - entry.renderStart : 0,
-            styleAndLayout: entry.styleAndLayoutStart > 0 ? end - entry.styleAndLayoutStart : 0,
-            scripts: entry.scripts.map((script) => ({
-              invoker: script.invoker,
-              duration: script.duration,
-              forcedLayout: script.forcedStyleAndLayoutDuration,
-              source: `${script.sourceFunctionName} ${script.sourceURL.split("/").pop()}`,
-            })),
-          });
-        }
-      }).observe({ type: "long-animation-frame" });
-    });
+    await observeLongFrames(page);
     // The main thread's own CPU time and layout counts (DevTools' Performance metrics). They are
     // not immune to a busy machine: two runs of one build at load 9-13 gave 4.8 and 6.9 s of CPU.
     const cdp = await page.context().newCDPSession(page);
@@ -143,27 +206,53 @@ async function longFramesOfFlood(rate: number, seconds: number): Promise<void> {
       `main thread: CPU ${(spent("ThreadTime") * 1000).toFixed(0)} ms, tasks ${(spent("TaskDuration") * 1000).toFixed(0)} ms, script ${(spent("ScriptDuration") * 1000).toFixed(0)} ms, ` +
         `layout ${(spent("LayoutDuration") * 1000).toFixed(0)} ms in ${spent("LayoutCount")}, style ${(spent("RecalcStyleDuration") * 1000).toFixed(0)} ms in ${spent("RecalcStyleCount")}`,
     );
-    const frames = ((await page.evaluate(() => (window as unknown as { benchFrames: unknown[] }).benchFrames)) as LongFrame[]).filter((frame) => frame.start >= floodFrom);
+    const frames = await longFramesSince(page, floodFrom);
     flooder.close();
-    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-    const scripts = frames.flatMap((frame) => frame.scripts);
     console.log(`${rate}/s for ${seconds} s: ${frames.length} long animation frames (${frames.filter((frame) => frame.blocking > 0).length} blocking), last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
-    console.log(`in them: ${sum(frames.map((frame) => frame.duration)).toFixed(0)} ms; scripts ${sum(scripts.map((script) => script.duration)).toFixed(0)} ms (forced style and layout ${sum(scripts.map((script) => script.forcedLayout)).toFixed(0)} ms); rendering ${sum(frames.map((frame) => frame.render)).toFixed(0)} ms (style and layout ${sum(frames.map((frame) => frame.styleAndLayout)).toFixed(0)} ms)`);
-    const byInvoker = new Map<string, { duration: number; forcedLayout: number; count: number }>();
-    for (const script of scripts) {
-      const key = `${script.invoker} · ${script.source}`;
-      const total = byInvoker.get(key) ?? { duration: 0, forcedLayout: 0, count: 0 };
-      total.duration += script.duration;
-      total.forcedLayout += script.forcedLayout;
-      total.count++;
-      byInvoker.set(key, total);
+    printLongFrames(frames, 8);
+  } finally {
+    await app.stop();
+  }
+}
+
+/** `frames sends`: the 50×50 sends' long animation frames, each with its scripts (no profiler). */
+async function longFramesOfSends(): Promise<void> {
+  const app = await startAppUnderTest();
+  try {
+    const page = await workbenchAsAlice(app);
+    await observeLongTasks(page);
+    await observeLongFrames(page);
+    await observeTaskWindows(page);
+    // The editor's Monaco chunk loads before the sends: its frame is not theirs.
+    await page.getByTestId("pane-a").getByTestId("stanza-editor").locator(".view-lines").waitFor();
+    const from = (await page.evaluate(() => performance.now())) as number;
+    const tracing = process.env.PROFILE_TRACE === "1";
+    if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+    const figure = await pingSends(page);
+    console.log(`${figure.name}: ${figure.value.max} ms; ${figure.note}`);
+    const frames = await longFramesSince(page, from);
+    console.log(`${frames.length} long animation frames (${frames.filter((frame) => frame.blocking > 0).length} blocking)`);
+    printLongFrames(frames, 12);
+    // Each long task placed after the send it followed, with the frame's scripts that ran in it.
+    const { tasks, sends } = (await page.evaluate(() => ({
+      tasks: (window as unknown as { benchTaskWindows: unknown[] }).benchTaskWindows,
+      sends: performance.getEntriesByType("mark").filter((mark) => mark.name.startsWith("send-")).map((mark) => mark.startTime),
+    }))) as { tasks: { start: number; duration: number }[]; sends: number[] };
+    if (process.env.PROFILE_DUMP) writeFileSync(process.env.PROFILE_DUMP, JSON.stringify({ tasks, sends, frames }));
+    console.log(`\nlong tasks (${tasks.length}):`);
+    for (const task of tasks) {
+      const send = sends.findLastIndex((at) => at <= task.start);
+      const end = task.start + task.duration;
+      const frame = frames.find((candidate) => candidate.start <= task.start + 1 && candidate.start + candidate.duration >= end - 1);
+      const scripts = frame?.scripts.filter((script) => script.start >= task.start - 1 && script.start < end) ?? [];
+      const rendering = frame !== undefined && frame.render > 0 && frame.start + frame.duration - frame.render < end ? ` + the frame's rendering (${frame.render.toFixed(0)} ms, style and layout ${frame.styleAndLayout.toFixed(0)})` : "";
+      console.log(
+        `  send ${send} +${(task.start - (sends[send] ?? 0)).toFixed(0)} ms: ${task.duration.toFixed(0)} ms; ` +
+          (scripts.map((script) => `${script.invoker} ${script.duration.toFixed(0)} (forced ${script.forcedLayout.toFixed(0)}) ${scriptSource(script)}`).join(", ") || "no script") +
+          rendering,
+      );
     }
-    for (const [key, total] of [...byInvoker].sort((a, b) => b[1].duration - a[1].duration).slice(0, 15)) {
-      console.log(`  ${total.duration.toFixed(0).padStart(6)} ms (forced layout ${total.forcedLayout.toFixed(0)} ms) ×${total.count}  ${key}`);
-    }
-    for (const frame of [...frames].sort((a, b) => b.duration - a.duration).slice(0, 8)) {
-      console.log(`  frame at ${(frame.start / 1000).toFixed(2)} s: ${frame.duration.toFixed(0)} ms, rendering ${frame.render.toFixed(0)} (style and layout ${frame.styleAndLayout.toFixed(0)}); ${frame.scripts.map((script) => `${script.invoker} ${script.duration.toFixed(0)} (forced ${script.forcedLayout.toFixed(0)})`).join(", ")}`);
-    }
+    if (tracing) reportLongTasksOfTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace, 50);
   } finally {
     await app.stop();
   }
@@ -214,6 +303,30 @@ function reportTrace(trace: Trace): void {
   }
   const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
   console.log(`\ntimeline events on the main thread (inclusive time):\n${rows.map(([name, { ms, count }]) => `${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(7)}×  ${name}`).join("\n")}`);
+}
+
+/**
+ * The main thread's tasks over `overMs` in a trace, each split into the timeline events it
+ * ran (inclusive time of each kind, and the scripts by function): what a long task is made of.
+ */
+function reportLongTasksOfTrace(trace: Trace, overMs: number): void {
+  const mainThread = mainThreadOf(trace);
+  const events = trace.traceEvents.filter((event) => event.tid === mainThread && event.ph === "X" && event.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const tasks = events.filter((event) => event.name === "RunTask" && event.dur! > overMs * 1000);
+  console.log(`\nmain-thread tasks over ${overMs} ms in the trace: ${tasks.length}`);
+  for (const task of tasks) {
+    const end = task.ts + task.dur!;
+    const inside = events.filter((event) => event !== task && event.ts >= task.ts && event.ts + event.dur! <= end);
+    const byName = new Map<string, number>();
+    for (const event of inside) {
+      const data = event.args?.data;
+      const where = data?.url ? original({ functionName: data.functionName ?? "", url: data.url, lineNumber: data.lineNumber ?? 0, columnNumber: data.columnNumber ?? 0 }) : null;
+      const key = `${event.name}${data?.type ? ` ${data.type}` : ""}${where ? ` ${where.name} ${where.file}:${where.line}` : ""}`;
+      byName.set(key, (byName.get(key) ?? 0) + event.dur! / 1000);
+    }
+    const rows = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 14);
+    console.log(`  task of ${(task.dur! / 1000).toFixed(0)} ms:\n${rows.map(([key, ms]) => `    ${ms.toFixed(1).padStart(6)} ms  ${key}`).join("\n")}`);
+  }
 }
 
 /**
@@ -281,11 +394,16 @@ async function profileSends(): Promise<void> {
   try {
     const page = await workbenchAsAlice(app);
     await observeLongTasks(page);
-    const profiling = await startProfiler(page, 250);
+    await observeTaskWindows(page);
+    const profiling = await startProfiler(page, 500);
+    // A function of a known name, spinning at a known page time: where the profile's clock meets the page's.
+    const markedAt = (await page.evaluate(`(function benchClockMarker() { const at = performance.now(); while (performance.now() - at < 5); return at; })()`)) as number;
     const figure = await pingSends(page);
     const profile = await profiling.stop();
     console.log(`${figure.name}: ${figure.value.max} ms; ${figure.note}`);
     report(profile);
+    const windows = (await page.evaluate(() => (window as unknown as { benchTaskWindows: unknown[] }).benchTaskWindows)) as { start: number; duration: number }[];
+    reportLongTasks(profile, markedAt, windows);
   } finally {
     await app.stop();
   }
@@ -309,6 +427,71 @@ function report(profile: Profile): void {
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
   console.log(`\nprofiled ${total.toFixed(0)} ms of the main thread\n\nby function (self time):\n${top(byFunction, 40).join("\n")}`);
   console.log(`\nby file (self time):\n${top(byFile, 25).join("\n")}`);
+  if (process.env.PROFILE_INCLUSIVE !== "1") return;
+  // Inclusive time: each function once per sample it is on the stack of (who calls the costly parts).
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    const seen = new Set<string>();
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+      const where = original(byId.get(node)!.callFrame);
+      const key = `${where.name} (${where.file}:${where.line})`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
+    }
+  }
+  console.log(`\nby function (inclusive time):\n${top(inclusive, 80).join("\n")}`);
+}
+
+/**
+ * Each long task (Long Tasks API) with the profile's samples inside it: the functions that
+ * held it, by self time and by inclusive time (on the stack, to show who called them). The
+ * page's clock is tied to the profile's by the samples of benchClockMarker, which ran at `markedAt`.
+ */
+function reportLongTasks(profile: Profile, markedAt: number, tasks: { start: number; duration: number }[]): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const name = (id: number) => {
+    const where = original(byId.get(id)!.callFrame);
+    return `${where.name} (${where.file}:${where.line})`;
+  };
+  const times: number[] = [];
+  let time = profile.startTime;
+  profile.samples.forEach((_, i) => times.push((time += profile.timeDeltas[i] ?? 0)));
+  const marker = profile.samples.findIndex((id) => {
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) if (byId.get(node)!.callFrame.functionName === "benchClockMarker") return true;
+    return false;
+  });
+  if (marker === -1) {
+    console.log("\nno sample of benchClockMarker: the long tasks cannot be placed in the profile");
+    return;
+  }
+  // Profile time (µs) of a page time (ms); the first sample lands within one interval of the marker's start.
+  const toProfile = (pageMs: number) => times[marker]! + (pageMs - markedAt) * 1000;
+  console.log(`\nlong tasks: ${tasks.length}`);
+  for (const task of [...tasks].sort((x, y) => y.duration - x.duration)) {
+    const from = toProfile(task.start);
+    const to = from + task.duration * 1000;
+    const self = new Map<string, number>();
+    const inclusive = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+      if (times[i]! < from || times[i]! > to) return;
+      const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+      self.set(name(id), (self.get(name(id)) ?? 0) + ms);
+      const seen = new Set<string>();
+      for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+        const key = name(node);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
+      }
+    });
+    const top = (map: Map<string, number>, n: number) => [...map].sort((x, y) => y[1] - x[1]).slice(0, n).map(([key, value]) => `    ${value.toFixed(1).padStart(6)} ms  ${key}`);
+    console.log(`\n  at ${(task.start / 1000).toFixed(2)} s: ${task.duration.toFixed(0)} ms\n  self:\n${top(self, 10).join("\n")}\n  inclusive:\n${top(inclusive, 28).join("\n")}`);
+  }
 }
 
 const consumers = new Map<string, SourceMapConsumer | null>();

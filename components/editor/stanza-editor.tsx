@@ -65,8 +65,8 @@ export function StanzaEditor({ value, onChange, onSubmit, mode: editorMode = "gu
   const attemptSend = useCallback(
     async (text: string, force: boolean) => {
       // The validator and its XMPP schema load with the first send (Monaco brings them for markers anyway).
-      const { prepareSend } = await import("@/lib/editor/prepare-send");
-      const prepared = prepareSend(text, mode, variables, undefined, maxSendChars);
+      const { prepareSendOnce } = await import("@/lib/editor/prepare-send");
+      const prepared = prepareSendOnce(text, mode, variables, undefined, maxSendChars);
       const unsendable = prepared.diagnostics.some((diagnostic) => UNSENDABLE.has(diagnostic.code));
       if (prepared.blocked && (!force || unsendable)) {
         apiRef.current?.validateNow();

@@ -1,5 +1,5 @@
 import type * as MonacoModule from "monaco-editor/editor";
-import { prepareSend, tooLargeDiagnostic } from "@/lib/editor/prepare-send";
+import { prepareSendOnce, tooLargeDiagnostic } from "@/lib/editor/prepare-send";
 import type { TemplateVariables } from "@/lib/xml/templates";
 import type { Diagnostic, EditorMode, EditorSession } from "@/lib/editor/validate-stanza";
 import { suggest, type Suggestion } from "@/lib/xmpp-schema/completion";
@@ -106,6 +106,9 @@ export interface DiagnosticsHandle extends MonacoModule.IDisposable {
  */
 export function attachDiagnostics(monaco: Monaco, editor: Editor, settings: () => DiagnosticsSettings, onDiagnostics: (diagnostics: Diagnostic[]) => void): DiagnosticsHandle {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Whether the last check found nothing: a clean text after a clean text changes no marker
+  // and no status, so it costs Monaco no decoration pass and React no render.
+  let clean: boolean | null = null;
   const run = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -115,8 +118,10 @@ export function attachDiagnostics(monaco: Monaco, editor: Editor, settings: () =
     // A 10 MB paste is not read at all (getValue would copy it): its length says enough.
     const length = model.getValueLength();
     // A fixed id: live checks must not consume ids, and the id's value never matters to them.
-    const { diagnostics } = length > maxSendChars ? { diagnostics: [tooLargeDiagnostic(length, maxSendChars)] } : prepareSend(model.getValue(), mode, variables, () => "id", maxSendChars);
+    const { diagnostics } = length > maxSendChars ? { diagnostics: [tooLargeDiagnostic(length, maxSendChars)] } : prepareSendOnce(model.getValue(), mode, variables, () => "id", maxSendChars);
     const shown = diagnostics.filter((diagnostic) => diagnostic.code !== "empty");
+    if (shown.length === 0 && clean === true) return;
+    clean = shown.length === 0;
     monaco.editor.setModelMarkers(model, MARKER_OWNER, shown.map((diagnostic) => toMarker(monaco, model, diagnostic)));
     onDiagnostics(shown);
   };

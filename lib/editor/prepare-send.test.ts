@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prepareSend } from "./prepare-send";
+import { prepareSend, prepareSendOnce } from "./prepare-send";
 
 const VARS = { me: "alice@localhost/laptop", domain: "localhost", peer: "bob@localhost" };
 const fixedId = () => "fixed";
@@ -77,5 +77,42 @@ describe("prepareSend", () => {
     // A variable that makes the text too long counts too.
     expect(prepareSend(`<message to="{{peer}}"/>`, "guided", { ...VARS, peer: "p".repeat(1000) }, fixedId, 1000).diagnostics[0]?.code).toBe("too-large");
     expect(prepareSend(`<presence/>`, "guided", VARS, fixedId, 1000).blocked).toBe(false);
+  });
+});
+
+describe("prepareSendOnce", () => {
+  const ping = (id: string) => `<iq type="get" id="${id}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`;
+
+  it("answers the same text twice with one check, and the same decision as prepareSend", () => {
+    const text = ping("once-1");
+    const first = prepareSendOnce(text, "guided", VARS, fixedId);
+    expect(first).toEqual(prepareSend(text, "guided", VARS, fixedId));
+    expect(prepareSendOnce(text, "guided", VARS, fixedId)).toBe(first);
+    // A string mode is a STARTTLS session: the same question.
+    expect(prepareSendOnce(text, { mode: "guided", transport: "starttls" }, VARS, fixedId)).toBe(first);
+  });
+
+  it("checks again when the text, the mode, the transport or the limit changes", () => {
+    const text = ping("once-2");
+    const first = prepareSendOnce(text, "guided", VARS, fixedId);
+    const raw = prepareSendOnce(text, "raw", VARS, fixedId);
+    expect(raw).not.toBe(first);
+    const websocket = prepareSendOnce(text, { mode: "raw", transport: "websocket" }, VARS, fixedId);
+    expect(websocket).not.toBe(raw);
+    // Over WebSocket a stanza must declare its namespace: the answer is that transport's own.
+    expect(websocket.diagnostics).toEqual(prepareSend(text, { mode: "raw", transport: "websocket" }, VARS, fixedId).diagnostics);
+    const limited = prepareSendOnce(text, { mode: "raw", transport: "websocket" }, VARS, fixedId, 10);
+    expect(limited.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["too-large"]);
+    expect(prepareSendOnce(ping("once-3"), "guided", VARS, fixedId).text).toBe(ping("once-3"));
+  });
+
+  it("never reuses an answer for text with variables: each send gets a fresh id and today's values", () => {
+    const text = `<iq type="get" id="{{id}}" to="{{domain}}"><ping xmlns="urn:xmpp:ping"/></iq>`;
+    let n = 0;
+    const counting = () => `n${++n}`;
+    const first = prepareSendOnce(text, "guided", VARS, counting);
+    const second = prepareSendOnce(text, "guided", { ...VARS, domain: "example.net" }, counting);
+    expect(first.text).toBe(`<iq type="get" id="n1" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`);
+    expect(second.text).toBe(`<iq type="get" id="n2" to="example.net"><ping xmlns="urn:xmpp:ping"/></iq>`);
   });
 });

@@ -61,6 +61,23 @@ export function prepareSend(text: string, mode: EditorMode | EditorSession, vars
   return { text: expansion.text, diagnostics, blocked: diagnostics.some((diagnostic) => diagnostic.severity === "error") };
 }
 
+let last: { text: string; mode: EditorMode; transport: string; maxSendChars: number; prepared: PreparedSend } | null = null;
+
+/**
+ * `prepareSend`, remembering its last answer for text with no `{{variable}}` (whose result
+ * then depends on nothing else that changes): a send and the live check after it read the
+ * same text, and checking a pasted burst of 50 stanzas twice cost a second task (issue 17).
+ * The answer is shared: callers must not change it.
+ */
+export function prepareSendOnce(text: string, mode: EditorMode | EditorSession, vars: TemplateVariables, newId: () => string = freshId, maxSendChars: number = DEFAULT_MAX_SEND_CHARS): PreparedSend {
+  const session = typeof mode === "string" ? { mode, transport: "starttls" } : mode;
+  if (text.includes("{{")) return prepareSend(text, mode, vars, newId, maxSendChars);
+  if (last !== null && last.text === text && last.mode === session.mode && last.transport === session.transport && last.maxSendChars === maxSendChars) return last.prepared;
+  const prepared = prepareSend(text, mode, vars, newId, maxSendChars);
+  last = { text, mode: session.mode, transport: session.transport, maxSendChars, prepared };
+  return prepared;
+}
+
 /** Maps a diagnostic on the expanded text back onto the typed text, naming the variable it came from. */
 function toTyped(diagnostic: Diagnostic, replacements: readonly Replacement[]): Diagnostic {
   if (replacements.length === 0) return diagnostic;
