@@ -448,7 +448,7 @@ describe("SessionRegistry: its own clock", () => {
     expect(session.currentState).toBe("closed");
   });
 
-  it("defaults to 30 minutes idle, 2 minutes detached, 500 sessions and a million entries", () => {
+  it("defaults to 30 minutes idle, 2 minutes detached, 500 sessions, a million entries and 3 ms waiting for an answer", () => {
     expect(DEFAULT_LIMITS).toStrictEqual({
       maxSessions: 500,
       idleTimeoutMs: 1_800_000,
@@ -459,6 +459,7 @@ describe("SessionRegistry: its own clock", () => {
       maxSendChars: 1_000_000,
       maxSendsPerSecond: 20,
       sendBurst: 100,
+      answerWaitMs: 3,
     });
   });
 });
