@@ -58,6 +58,8 @@ export const test = base.extend<{ freshAccount: Credentials }, { world: E2eWorld
         viewport: { width: 1280, height: 720 },
         acceptDownloads: true,
       });
+      // The blank page a persistent launch opens: each test opens its own.
+      await Promise.all(context.pages().map((page) => page.close()));
       await provide(context);
       await context.close();
       rmSync(directory, { recursive: true, force: true });
@@ -67,12 +69,14 @@ export const test = base.extend<{ freshAccount: Credentials }, { world: E2eWorld
   /**
    * Each test's `context` is that profile, emptied of what a test can leave behind, so a test
    * still starts as a first visit: no page, cookie, permission or storage of an earlier test
-   * (browser.newContext() still gives a fresh incognito context, as for a second person).
+   * (browser.newContext() still gives a fresh incognito context, as for a second person). The
+   * profile is emptied after each test. Context options given with test.use (viewport, colour
+   * scheme, locale) do not reach it, since it is opened once per worker: set them on the page
+   * (page.setViewportSize, page.emulateMedia), as the specs do; `permissions` is granted here.
    */
   context: async ({ warmProfile, permissions }, provide) => {
     const visited = new Set<string>();
     const onPage = (page: Page) => page.on("framenavigated", (frame) => visited.add(frame.url()));
-    await emptyProfile(warmProfile, []);
     if (permissions) await warmProfile.grantPermissions(permissions);
     warmProfile.on("page", onPage);
     await provide(warmProfile);
