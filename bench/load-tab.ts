@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import type { OpenRequest, ServerMessage } from "../lib/bridge/protocol";
+import { unfoldDone, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
 
 /**
  * One simulated browser tab for the load case: a Node WebSocket speaking the bridge
@@ -56,7 +56,9 @@ export class LoadTab {
     private readonly socket = new WebSocket(url, { origin: new URL(url).origin.replace("ws:", "http:") }),
   ) {
     this.ready = new Promise((resolve, reject) => socket.once("open", () => resolve()).once("error", reject));
-    socket.on("message", (data) => this.dispatch(JSON.parse(String(data)) as ServerMessage));
+    socket.on("message", (data) => {
+      for (const message of unfoldDone(JSON.parse(String(data)) as ServerMessage)) this.dispatch(message);
+    });
     socket.on("close", () => (this.socketClosed = true));
   }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { BRIDGE_RESTARTED_MESSAGE, BridgeClient } from "../lib/bridge/client";
-import type { OpenRequest, ServerMessage, SessionState } from "../lib/bridge/protocol";
+import { unfoldDone, type OpenRequest, type ServerMessage, type SessionState } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { certificateFor, tlsListener, type OtherNameCertificate } from "../test/tls-targets";
@@ -56,7 +56,7 @@ async function failureOf(request: Partial<Omit<OpenRequest, "op" | "ref">>): Pro
   const socket = new WebSocket(url, { origin: pageOriginOf(url) });
   sockets.push(socket);
   const messages: ServerMessage[] = [];
-  socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+  socket.on("message", (data) => messages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
   await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
   socket.send(JSON.stringify({ op: "open", ref: "1", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" }, ...request }));
   let closed: ServerMessage | undefined;
@@ -109,7 +109,7 @@ describe("raw mode", () => {
     const socket = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(socket);
     const messages: ServerMessage[] = [];
-    socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+    socket.on("message", (data) => messages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     const send = (message: Record<string, unknown>) => socket.send(JSON.stringify(message));
     send({ op: "open", ref: "1", mode: "raw", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "" } });
@@ -137,7 +137,7 @@ describe("acknowledged entries", () => {
     const socket = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(socket);
     const messages: ServerMessage[] = [];
-    socket.on("message", (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+    socket.on("message", (data) => messages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     socket.send(JSON.stringify({ op: "open", ref: "1", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" } }));
     await waitFor(() => messages.some((message) => message.op === "state" && message.state === "online"), "online");
@@ -151,7 +151,7 @@ describe("acknowledged entries", () => {
     const intruder = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(intruder);
     const intruderMessages: ServerMessage[] = [];
-    intruder.on("message", (data) => intruderMessages.push(JSON.parse(String(data)) as ServerMessage));
+    intruder.on("message", (data) => intruderMessages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
     await new Promise((resolve, reject) => intruder.once("open", resolve).once("error", reject));
     intruder.send(JSON.stringify({ op: "ack", ref: "x", sessionId: opened.sessionId, seq: lastSeq }));
     await waitFor(() => intruderMessages.some((message) => message.op === "failed"), "the refusal");
@@ -164,7 +164,7 @@ describe("acknowledged entries", () => {
     const reloaded = new WebSocket(url, { origin: pageOriginOf(url) });
     sockets.push(reloaded);
     const reloadedMessages: ServerMessage[] = [];
-    reloaded.on("message", (data) => reloadedMessages.push(JSON.parse(String(data)) as ServerMessage));
+    reloaded.on("message", (data) => reloadedMessages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
     await new Promise((resolve, reject) => reloaded.once("open", resolve).once("error", reject));
     reloaded.send(JSON.stringify({ op: "attach", ref: "3", sessionId: opened.sessionId, token: opened.token, afterSeq: lastSeq - 2 }));
     await waitFor(() => reloadedMessages.some((message) => message.op === "entries"), "the rest of the transcript");

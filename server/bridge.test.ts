@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { ClientMessage, OpenRequest, ServerMessage } from "../lib/bridge/protocol";
+import { unfoldDone, type ClientMessage, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
@@ -38,7 +38,7 @@ class TestClient {
   constructor(origin: string | null = pageOrigin(), cookie?: string, at: string = url) {
     const headers = { ...(origin === null ? {} : { origin }), ...(cookie === undefined ? {} : { cookie }) };
     this.socket = new WebSocket(at, { headers });
-    this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
+    this.socket.on("message", (data) => this.messages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
     clients.push(this);
   }
 
@@ -302,7 +302,7 @@ describe("a send and its answer", () => {
     holdingHttp.close();
   });
 
-  it("sends a stanza's own entry with the server's answer, in one message, and its done after them", async () => {
+  it("sends a stanza's own entry with the server's answer and the send's done, in one message", async () => {
     const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
     await tab.ready();
     const opened = await tab.request(openAs("alice", { initialPresence: false }));
@@ -316,7 +316,9 @@ describe("a send and its answer", () => {
     expect(carrying).toHaveLength(1);
     if (carrying[0]!.op !== "entries") throw new Error("not entries");
     expect(carrying[0]!.entries.map((entry) => entry.dir)).toEqual(["out", "in"]);
-    expect(after.indexOf(carrying[0]!)).toBeLessThan(after.indexOf(done));
+    // One message on the wire: the test client unfolds its done right after it (unfoldDone).
+    expect(carrying[0]!.done).toEqual([(done as { ref: string }).ref]);
+    expect(after.indexOf(done)).toBe(after.indexOf(carrying[0]!) + 1);
   });
 
   it("sends a stanza the server does not answer after a moment, with its done", async () => {

@@ -145,7 +145,7 @@ export function createBridge(options: BridgeOptions) {
           registry.touch(managed);
           registry.holdForAnswer(managed);
           await managed.session.send(message.xml);
-          registry.afterAnswerWait(managed, () => send({ op: "done", ref: message.ref }));
+          registry.finishSend(managed, message.ref, send);
           return;
         }
         case "ack":

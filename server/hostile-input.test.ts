@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { OpenRequest, ServerMessage } from "../lib/bridge/protocol";
+import { unfoldDone, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { HANG_UP, MESSAGE_START, droppedBytes, messageWith, startHostileServer, type HostileConnection, type HostilePayload, type HostileServer } from "../test/hostile-server";
@@ -51,7 +51,7 @@ class Tab {
   private nextRef = 1;
 
   constructor() {
-    this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
+    this.socket.on("message", (data) => this.messages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
   }
 
   async ready(): Promise<this> {

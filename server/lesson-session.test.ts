@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { ClientMessage, OpenRequest, ServerMessage } from "../lib/bridge/protocol";
+import { unfoldDone, type ClientMessage, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
@@ -30,7 +30,7 @@ class Tab {
   private nextRef = 1;
 
   constructor() {
-    this.socket.on("message", (data) => this.messages.push(JSON.parse(String(data)) as ServerMessage));
+    this.socket.on("message", (data) => this.messages.push(...unfoldDone(JSON.parse(String(data)) as ServerMessage)));
     tabs.push(this);
   }
 

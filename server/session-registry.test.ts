@@ -448,6 +448,72 @@ describe("SessionRegistry: its own clock", () => {
     expect(session.currentState).toBe("closed");
   });
 
+  describe("a send's done (finishSend)", () => {
+    const PING = "<iq type='get' id='p1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>";
+    const PONG = "<iq type='result' id='p1' from='localhost'/>";
+    function attached(limits: Partial<typeof DEFAULT_LIMITS> = {}) {
+      const sessions = registry({ answerWaitMs: 60_000, ...limits });
+      const session = new OfflineSession();
+      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const tab: ServerMessage[] = [];
+      const subscriber = (message: ServerMessage) => tab.push(message);
+      sessions.attach(managed, subscriber, 0);
+      return { sessions, session, managed, tab, subscriber };
+    }
+    const summaryOf = (messages: ServerMessage[]) => messages.map((message) => (message.op === "entries" ? { entries: message.entries.map((entry) => entry.dir), done: message.done } : message));
+
+    it("rides in the message that carries the send's entry and the answer, for the tab that sent it", async () => {
+      const { sessions, session, managed, tab, subscriber } = attached();
+      sessions.holdForAnswer(managed);
+      await session.send(PING);
+      sessions.finishSend(managed, "r1", subscriber);
+      expect(tab).toEqual([]);
+      session.transcript.record("in", PONG);
+      expect(summaryOf(tab)).toEqual([{ entries: ["out", "in"], done: ["r1"] }]);
+    });
+
+    it("comes with the send's entry alone when the answer does not come within the wait", async () => {
+      vi.useFakeTimers();
+      try {
+        const { sessions, session, managed, tab, subscriber } = attached({ answerWaitMs: 3 });
+        sessions.holdForAnswer(managed);
+        await session.send(" ");
+        sessions.finishSend(managed, "r1", subscriber);
+        vi.advanceTimersByTime(3);
+        expect(summaryOf(tab)).toEqual([{ entries: ["out"], done: ["r1"] }]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("goes on its own, after the entries, to a sender that is not the session's tab", async () => {
+      const { sessions, session, managed, tab } = attached();
+      const other: ServerMessage[] = [];
+      sessions.holdForAnswer(managed);
+      await session.send(PING);
+      sessions.finishSend(managed, "r1", (message) => other.push(message));
+      session.transcript.record("in", PONG);
+      expect(summaryOf(tab)).toEqual([{ entries: ["out", "in"], done: undefined }]);
+      expect(other).toEqual([{ op: "done", ref: "r1" }]);
+    });
+
+    it("goes on its own when no entries are left to carry it, and at once when nothing is held", async () => {
+      const { sessions, session, managed, tab, subscriber } = attached();
+      sessions.holdForAnswer(managed);
+      sessions.finishSend(managed, "r1", subscriber);
+      session.transcript.record("in", PONG);
+      // The answer's entry went out with the done; the send recorded nothing (a held-back auth, say).
+      expect(summaryOf(tab)).toEqual([{ entries: ["in"], done: ["r1"] }]);
+      sessions.finishSend(managed, "r2", subscriber);
+      expect(tab.at(-1)).toEqual({ op: "done", ref: "r2" });
+      sessions.holdForAnswer(managed);
+      sessions.finishSend(managed, "r3", subscriber);
+      sessions.detach(managed, subscriber);
+      session.transcript.record("in", PONG);
+      expect(tab.at(-1)).toEqual({ op: "done", ref: "r3" });
+    });
+  });
+
   it("defaults to 30 minutes idle, 2 minutes detached, 500 sessions, a million entries and 3 ms waiting for an answer", () => {
     expect(DEFAULT_LIMITS).toStrictEqual({
       maxSessions: 500,

@@ -150,6 +150,16 @@ describe("BridgeClient: requests and replies", () => {
     await expect(sending).rejects.toThrow("Too fast: a session may send 20 times a second");
   });
 
+  it("settles a send whose done rides in an entries message, once those entries are delivered", async () => {
+    const { client, log, socket } = await openedClient();
+    let deliveredWhenSettled = -1;
+    const sending = client.send("s1", "<iq/>").then(() => (deliveredWhenSettled = log.entries.length));
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    socket.deliver({ op: "entries", sessionId: "s1", entries: [entry(1), entry(2)], done: ["999", socket.sent.at(-1)!.ref] });
+    await sending;
+    expect(deliveredWhenSettled).toBe(2);
+  });
+
   it("ignores a reply to a ref it never sent, and still settles the right one", async () => {
     const { client, socket } = await openedClient();
     const closing = client.close("s1");

@@ -1,4 +1,4 @@
-import { BRIDGE_PATH, type ClientMessage, type OpenRequest, type ServerMessage, type SessionState, type SessionSummary } from "./protocol";
+import { BRIDGE_PATH, unfoldDone, type ClientMessage, type OpenRequest, type ServerMessage, type SessionState, type SessionSummary } from "./protocol";
 import type { TranscriptEntry } from "../xmpp/entry";
 import type { ProxyInfo, ProxyStartRequest } from "./protocol-proxy";
 import type { HeldStanza, InterceptFilter, ProxyDirection } from "../proxy/intercept";
@@ -239,20 +239,26 @@ export class BridgeClient {
     }
   }
 
+  private deliverEntries(message: Extract<ServerMessage, { op: "entries" }>, text: string): void {
+    const tracked = this.sessions.get(message.sessionId);
+    if (tracked === undefined) return;
+    // A reattach may resend what already arrived: keep each seq once.
+    const fresh = message.entries.filter((entry) => entry.seq > tracked.lastSeq);
+    if (fresh.length === 0) return;
+    if (fresh[0]!.seq > tracked.lastSeq + 1) tracked.events.onGap?.(tracked.lastSeq + 1, fresh[0]!.seq - 1);
+    tracked.lastSeq = fresh.at(-1)!.seq;
+    tracked.events.onBatch?.(text);
+    tracked.events.onEntries(fresh);
+  }
+
   private dispatch(message: ServerMessage, text: string): void {
     switch (message.op) {
       case "hello":
         return;
       case "entries": {
-        const tracked = this.sessions.get(message.sessionId);
-        if (tracked === undefined) return;
-        // A reattach may resend what already arrived: keep each seq once.
-        const fresh = message.entries.filter((entry) => entry.seq > tracked.lastSeq);
-        if (fresh.length === 0) return;
-        if (fresh[0]!.seq > tracked.lastSeq + 1) tracked.events.onGap?.(tracked.lastSeq + 1, fresh[0]!.seq - 1);
-        tracked.lastSeq = fresh.at(-1)!.seq;
-        tracked.events.onBatch?.(text);
-        tracked.events.onEntries(fresh);
+        this.deliverEntries(message, text);
+        // The sends it completes, after its entries (protocol.ts).
+        for (const done of unfoldDone(message).slice(1)) this.dispatch(done, text);
         return;
       }
       case "state": {

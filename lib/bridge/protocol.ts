@@ -153,7 +153,11 @@ export type ServerMessage =
   | { op: "secrets"; ref: string; sessionId: string; secrets: Record<number, string> }
   | { op: "done"; ref: string }
   | { op: "failed"; ref: string; message: string }
-  | { op: "entries"; sessionId: string; entries: TranscriptEntry[] }
+  /**
+   * `done`: the refs of sends this message completes. A send's `done` rides with the entries
+   * that carry the server's answer, so the tab gets one message a send, not two.
+   */
+  | { op: "entries"; sessionId: string; entries: TranscriptEntry[]; done?: string[] }
   | { op: "state"; sessionId: string; state: SessionState; jid?: string; message?: string }
   | { op: "error"; message: string }
   | ProxyServerMessage;
@@ -239,4 +243,13 @@ function parseOpen(value: Record<string, unknown>): OpenRequest | Invalid {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A message as the replies it stands for: an `entries` message that completes sends is those
+ * entries, then a `done` for each send, in the order the bridge once sent them apart.
+ */
+export function unfoldDone(message: ServerMessage): ServerMessage[] {
+  if (message.op !== "entries" || message.done === undefined) return [message];
+  return [message, ...message.done.map((ref): ServerMessage => ({ op: "done", ref }))];
 }
