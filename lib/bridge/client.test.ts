@@ -155,7 +155,7 @@ describe("BridgeClient: requests and replies", () => {
     let deliveredWhenSettled = -1;
     const sending = client.send("s1", "<iq/>").then(() => (deliveredWhenSettled = log.entries.length));
     await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
-    socket.deliver({ op: "entries", sessionId: "s1", entries: [entry(1), entry(2)], done: ["999", socket.sent.at(-1)!.ref] });
+    socket.deliver({ op: "entries", sessionId: "s1", entries: [entry(1), entry(2)], done: ["999", String(socket.sent.at(-1)!.ref)] });
     await sending;
     expect(deliveredWhenSettled).toBe(2);
   });
