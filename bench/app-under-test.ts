@@ -23,8 +23,21 @@ export interface AppUnderTest {
 
 /** The real thing, on the bench's own ports: ejabberd, the built app with its bridge, Chromium. */
 export async function startAppUnderTest(): Promise<AppUnderTest> {
+  // The build first, its output shown: one that fails then says why and leaves no server running.
+  await ensureAppBuilt();
   await startLocalServer(BENCH_SERVER, { fresh: true });
-  await ensureAppBuilt(() => undefined);
+  let app: ChildProcess | undefined;
+  try {
+    return await startAppAndBrowser((started) => (app = started));
+  } catch (error) {
+    // An app that did not start (a port in use, say), or no Chromium: nothing of this run stays behind.
+    app?.kill("SIGTERM");
+    await stopLocalServer(BENCH_SERVER);
+    throw error;
+  }
+}
+
+async function startAppAndBrowser(onSpawned: (app: ChildProcess) => void): Promise<AppUnderTest> {
   const xmppEnv = {
     XMPP_PORT_STARTTLS: String(BENCH_SERVER.ports.starttls),
     XMPP_PORT_TLS: String(BENCH_SERVER.ports.directTls),
@@ -50,6 +63,7 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
     },
   });
+  onSpawned(app);
   await waitForPort(BENCH_APP_PORT, "127.0.0.1", 30_000);
   // The full chromium, as every earlier bench run used, so figures stay comparable (the
   // end-to-end tests use the lighter headless shell); installed here, since npm test no longer does.
