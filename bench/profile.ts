@@ -6,12 +6,13 @@ import type { Page } from "playwright-core";
 import { flood, floodSize, longTasksSoFar, observeLongTasks, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
 import { sendAndPaint } from "./cases/send-paint";
-import { exportAsJson, floodedWorkbench } from "./cases/big-log";
+import { bigLogQueries, countShown, exportAsJson, floodedWorkbench, waitForIndex, watchCountIn } from "./cases/big-log";
 
 /**
- * `npm run bench:profile -- [RATE SECONDS | sends | ping | export [ENTRIES] | frames [sends | RATE SECONDS] | --report]`: where
+ * `npm run bench:profile -- [RATE SECONDS | sends | ping | export [ENTRIES] | search [ENTRIES] | frames [sends | RATE SECONDS] | --report]`: where
  * the page's main thread spends a flood (bob floods alice's workbench), the ingest case's 50×50
- * sends, one Ctrl+Enter, or the big-log case's JSON export (of 990,000 entries by default). A CPU profile goes to bench/results/flood.cpuprofile (DevTools opens it), and
+ * sends, one Ctrl+Enter, the big-log case's JSON export (of 990,000 entries by default) or its
+ * second query typed while the first runs (traced: each task from the first key to the count). A CPU profile goes to bench/results/flood.cpuprofile (DevTools opens it), and
  * the functions with the most self time are printed, mapped back to our sources when the
  * build has source maps (PLAYGROUND_SOURCE_MAPS=1; the build is redone when that changes).
  * PROFILE_TRACE=1 adds the browser's own time by timeline event (layout, style, paint).
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "export") {
     await profileExport(Number(process.argv[3] ?? 990_000));
+    return;
+  }
+  if (process.argv[2] === "search") {
+    await traceSupersededSearch(Number(process.argv[3] ?? 990_000));
     return;
   }
   if (process.argv[2] === "frames" && process.argv[3] === "sends") {
@@ -365,7 +370,8 @@ async function traceOnePing(): Promise<void> {
 
 /**
  * `npm run bench:profile -- export [ENTRIES]`: the big-log case's JSON export, three times over
- * one flood (each timed as the case times it); the last one profiled.
+ * one flood (each timed as the case times it); the last one profiled, and with PROFILE_TRACE=1
+ * the first one traced: its tasks over 30 ms, each split into the timeline events it ran.
  */
 async function profileExport(entries: number): Promise<void> {
   const app = await startAppUnderTest();
@@ -375,14 +381,68 @@ async function profileExport(entries: number): Promise<void> {
     await cdp.send("HeapProfiler.collectGarbage");
     const say = ({ seconds, longTasks }: { seconds: number; longTasks: number[] }) =>
       `${seconds.toFixed(2)} s; longest task ${Math.max(0, ...longTasks).toFixed(0)} ms, ${longTasks.filter((duration) => duration > 50).length} over 50 ms`;
-    for (let i = 0; i < 2; i++) console.log(`export of ${rows} entries: ${say(await exportAsJson(page))}`);
+    // Traced, the first export (as the big-log case's: the export's code and worker load with it), split into its long tasks.
     const tracing = process.env.PROFILE_TRACE === "1";
-    if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "disabled-by-default-v8.gc"] });
+    for (let i = 0; i < 2; i++) {
+      if (tracing && i === 0) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "disabled-by-default-v8.gc"] });
+      console.log(`export of ${rows} entries${tracing && i === 0 ? ", traced" : ""}: ${say(await exportAsJson(page))}`);
+      if (!tracing || i > 0) continue;
+      const trace = JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace;
+      reportTrace(trace);
+      reportLongTasksOfTrace(trace, 30);
+    }
     const profiling = await startProfiler(page, 500);
     console.log(`export of ${rows} entries, profiled: ${say(await exportAsJson(page))}`);
-    const profile = await profiling.stop();
-    if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace);
-    report(profile);
+    report(await profiling.stop());
+  } finally {
+    await app.stop();
+  }
+}
+
+/**
+ * `npm run bench:profile -- search [ENTRIES]`: the big-log case's "second query typed while the
+ * first runs", traced: the page's main thread and the search worker's tasks from the first
+ * input event to the frame after the count, with their offsets; then a CPU profile of more of them.
+ */
+async function traceSupersededSearch(entries: number): Promise<void> {
+  const app = await startAppUnderTest();
+  try {
+    const { page, sent, rows } = await floodedWorkbench(app, entries);
+    await waitForIndex(page, rows);
+    const { superseded } = bigLogQueries(sent);
+    const search = page.getByRole("searchbox");
+    const pair = async ([first, [second, expected]]: (typeof superseded)[number]) => {
+      await watchCountIn(page, expected);
+      await search.fill(first);
+      await search.fill(second);
+      const ms = await countShown(page);
+      await search.fill("");
+      return ms;
+    };
+    for (const one of superseded) await pair(one);
+    for (const one of superseded) {
+      await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8"] });
+      const ms = await pair(one);
+      const trace = JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace;
+      const mainThread = mainThreadOf(trace);
+      const workers = new Set(trace.traceEvents.filter((event) => event.name === "thread_name" && event.args?.name === "DedicatedWorker thread").map((event) => event.tid));
+      const events = trace.traceEvents.filter((event) => (event.tid === mainThread || workers.has(event.tid)) && event.ph === "X" && (event.dur ?? 0) > 300).sort((a, b) => a.ts - b.ts);
+      const input = events.find((event) => event.tid === mainThread && event.name === "EventDispatch" && event.args?.data?.type === "input");
+      console.log(`\n${one[0]} then ${one[1][0]}: ${ms.toFixed(1)} ms from the first input to the frame after the count`);
+      for (const event of events) {
+        if (input === undefined || event.ts < input.ts - 1000 || event.ts > input.ts + (ms + 30) * 1000) continue;
+        const data = event.args?.data;
+        const where = data?.url ? original({ functionName: data.functionName ?? "", url: data.url, lineNumber: data.lineNumber ?? 0, columnNumber: data.columnNumber ?? 0 }) : null;
+        const detail = data?.type ?? (where ? `${where.name} ${where.file}:${where.line}` : "");
+        const thread = event.tid === mainThread ? "page  " : "worker";
+        console.log(`  ${thread} +${((event.ts - input.ts) / 1000).toFixed(1).padStart(6)} ms ${((event.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${event.name} ${detail}`);
+      }
+    }
+    const profiling = await startProfiler(page, 100);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) for (const one of superseded) times.push(await pair(one));
+    console.log(`\nprofiled: ${times.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+    report(await profiling.stop());
   } finally {
     await app.stop();
   }

@@ -27,33 +27,9 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
     (window as unknown as { benchLongTasks: number[] }).benchLongTasks = tasks;
     new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push(entry.duration))).observe({ type: "longtask" });
   });
-  // The flood's ids are big-0 to big-(sent - 1), each in one entry: the expected counts follow.
-  const expect = (query: string): [string, number] => [query, Array.from({ length: sent }, (_, n) => `id='big-${n}'`).filter((id) => id.includes(query.toLowerCase())).length];
-  const queries = ["big-123456'", "big-98765", "big-4242", "BIG-55555", "big-7777"].map(expect);
-  const superseded = ([["big-1", "big-31415"], ["big-2", "big-27182"], ["big-3", "big-16180"]] as const).map(([first, second]) => [first, expect(second)] as const);
-  // Timed in the page, from the first input event's timestamp to the animation frame after the
-  // count showed: timed from here, Playwright's fill and its polling of the text added tens of
-  // milliseconds of its own round trips to every figure.
-  const watchCount = (expected: number) =>
-    page.evaluate(`(() => {
-      window.benchCount = new Promise((resolve, reject) => {
-        const box = document.querySelector('[aria-label="Stream lanes"] input[type="search"]');
-        const status = document.querySelector('[aria-live="polite"]');
-        let typed = -1;
-        box.addEventListener("input", (event) => { if (typed < 0) typed = event.timeStamp; }, { capture: true });
-        // ingest.ts's matchCount, here in the page.
-        const shown = (text) => { const match = /of ([\\d,]+)|([\\d,]+) match/.exec(text ?? ""); return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", "")); };
-        const giveUp = setTimeout(() => { observer.disconnect(); reject(new Error("the count never showed ${expected}: it shows " + status.textContent)); }, 30000);
-        const observer = new MutationObserver(() => {
-          if (typed < 0 || shown(status.textContent) !== ${expected}) return;
-          observer.disconnect();
-          clearTimeout(giveUp);
-          requestAnimationFrame(() => resolve(performance.now() - typed));
-        });
-        observer.observe(status, { childList: true, subtree: true, characterData: true });
-      });
-    })()`);
-  const countShownMs = async () => (await page.evaluate("window.benchCount")) as number;
+  const { queries, superseded } = bigLogQueries(sent);
+  const countShownMs = () => countShown(page);
+  const watchCount = (expected: number) => watchCountIn(page, expected);
   const runSearches = async (worker: boolean) => {
     await page.evaluate(([key, off]) => (off ? localStorage.setItem(key, "off") : localStorage.removeItem(key)), [SEARCH_WORKER_KEY, !worker] as const);
     await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
@@ -206,6 +182,48 @@ export async function exportAsJson(page: Page): Promise<{ seconds: number; longT
   return { seconds, longTasks };
 }
 
+/**
+ * The case's queries, each with the count it must show: the flood's ids are big-0 to
+ * big-(sent - 1), each in one entry. `superseded`: a first query, then a second typed while it runs.
+ */
+export function bigLogQueries(sent: number): { queries: [string, number][]; superseded: (readonly [string, [string, number]])[] } {
+  const expect = (query: string): [string, number] => [query, Array.from({ length: sent }, (_, n) => `id='big-${n}'`).filter((id) => id.includes(query.toLowerCase())).length];
+  const queries = ["big-123456'", "big-98765", "big-4242", "BIG-55555", "big-7777"].map(expect);
+  const superseded = ([["big-1", "big-31415"], ["big-2", "big-27182"], ["big-3", "big-16180"]] as const).map(([first, second]) => [first, expect(second)] as const);
+  return { queries, superseded };
+}
+
+/**
+ * Starts timing, in the page, from the search box's first input event to the animation frame
+ * after the count shows `expected` (countShown awaits it): timed from the bench process,
+ * Playwright's fill and its polling of the text added tens of milliseconds of its own round trips.
+ */
+export async function watchCountIn(page: Page, expected: number): Promise<void> {
+  await page.evaluate(`(() => {
+      window.benchCount = new Promise((resolve, reject) => {
+        const box = document.querySelector('[aria-label="Stream lanes"] input[type="search"]');
+        const status = document.querySelector('[aria-live="polite"]');
+        let typed = -1;
+        box.addEventListener("input", (event) => { if (typed < 0) typed = event.timeStamp; }, { capture: true });
+        // ingest.ts's matchCount, here in the page.
+        const shown = (text) => { const match = /of ([\\d,]+)|([\\d,]+) match/.exec(text ?? ""); return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", "")); };
+        const giveUp = setTimeout(() => { observer.disconnect(); reject(new Error("the count never showed ${expected}: it shows " + status.textContent)); }, 30000);
+        const observer = new MutationObserver(() => {
+          if (typed < 0 || shown(status.textContent) !== ${expected}) return;
+          observer.disconnect();
+          clearTimeout(giveUp);
+          requestAnimationFrame(() => resolve(performance.now() - typed));
+        });
+        observer.observe(status, { childList: true, subtree: true, characterData: true });
+      });
+    })()`);
+}
+
+/** The time watchCountIn measures (ms), once the count has shown. */
+export async function countShown(page: Page): Promise<number> {
+  return (await page.evaluate("window.benchCount")) as number;
+}
+
 async function probeIndex(page: Page, needle: string): Promise<{ ms: number; matches: number }> {
   for (const worker of page.workers()) {
     const probe = (await worker.evaluate((text) => (self as unknown as { searchIndexProbe?: (needle: string) => { ms: number; matches: number } }).searchIndexProbe?.(text) ?? null, needle)) as { ms: number; matches: number } | null;
@@ -215,7 +233,7 @@ async function probeIndex(page: Page, needle: string): Promise<{ ms: number; mat
 }
 
 /** Waits until the search worker has indexed `entries`; its index's size and how long that took. */
-async function waitForIndex(page: Page, entries: number): Promise<{ entries: number; bytes: number; lagMs: number }> {
+export async function waitForIndex(page: Page, entries: number): Promise<{ entries: number; bytes: number; lagMs: number }> {
   const started = performance.now();
   for (;;) {
     for (const worker of page.workers()) {

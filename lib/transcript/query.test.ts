@@ -205,6 +205,22 @@ describe("TranscriptQuery", () => {
     expect(Array.from(live.result().matches)).toEqual([1, 2]);
   });
 
+  it("gives every query without a filter the same rows, so a new search hands the list no new ones", () => {
+    const store = storeOf(ENTRIES);
+    const plain = new TranscriptQuery(store, NO_QUERY).result();
+    const searched = new TranscriptQuery(store, { ...NO_QUERY, search: "hello" }).result();
+    expect(searched.rows).toBe(plain.rows);
+    expect(Array.from(plain.rows)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Array.from(searched.matches)).toEqual([1, 2]);
+    const filtered = new TranscriptQuery(store, { ...NO_QUERY, dirs: new Set(["in"]), search: "hello" }).result();
+    expect(Array.from(filtered.rows)).toEqual([2, 4, 5]);
+    expect(Array.from(filtered.matches)).toEqual([0]);
+    // Longer rows later leave the earlier ones as they were.
+    const longer = storeOf(Array.from({ length: 3000 }, (_, i) => ({ ...ENTRIES[i % ENTRIES.length]!, seq: i + 1 })));
+    expect(Array.from(new TranscriptQuery(longer, NO_QUERY).result().rows.subarray(2995))).toEqual([2995, 2996, 2997, 2998, 2999]);
+    expect(Array.from(plain.rows)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it("agrees with a fresh run after many appends", () => {
     const many: TranscriptEntry[] = Array.from({ length: 5000 }, (_, i) => ({ ...ENTRIES[i % ENTRIES.length]!, seq: i + 1 }));
     const store = storeOf([]);

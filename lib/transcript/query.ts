@@ -203,6 +203,29 @@ class IntList {
 }
 
 /**
+ * The rows of every query without a filter: each visible index, in order. One buffer for all
+ * of them, and the same view while the length holds, so a new search over a million entries
+ * neither builds its rows again nor hands the list new ones (which then measured every row of
+ * its window again).
+ */
+const allRows = {
+  buffer: new Int32Array(0),
+  view: new Int32Array(0),
+  upTo(length: number): Int32Array {
+    if (length === this.view.length) return this.view;
+    if (length > this.buffer.length) {
+      const grown = new Int32Array(Math.max(length, this.buffer.length * 2, 1024));
+      grown.set(this.buffer);
+      for (let i = this.buffer.length; i < grown.length; i++) grown[i] = i;
+      this.buffer = grown;
+    }
+    // Views of an older buffer stay valid: it holds the same values.
+    this.view = this.buffer.subarray(0, length);
+    return this.view;
+  },
+};
+
+/**
  * One spec applied to one store, kept up to date incrementally: `result()` scans only
  * what was appended since the last call, and starts over when the store's epoch moves.
  */
@@ -260,6 +283,15 @@ export class TranscriptQuery {
     const known = this.known?.matches;
     const deadline = performance.now() + budgetMs;
     let index = this.scanned;
+    if (filter === null) {
+      // Every entry is a row (allRows), so a row's position is its index: without a search
+      // nothing is left to scan, and the worker's matches are taken as they are.
+      if (matcher === null) index = size;
+      else if (known !== undefined && index + hidden < this.knownUpTo) {
+        for (let at = this.knownAt; at < known.length && known[at]! < this.knownUpTo; at++) this.matches.push(known[at]! - hidden);
+        index = this.knownUpTo - hidden;
+      }
+    }
     while (index < size) {
       // Checking the clock every 4096 entries costs nothing measurable and keeps slices short.
       const end = Math.min(size, index + 4096);
@@ -272,9 +304,9 @@ export class TranscriptQuery {
             while (known![this.knownAt]! < absolute) this.knownAt++;
             hit = known![this.knownAt] === absolute;
           } else hit = literal !== undefined ? store.lowerRawAt(index).includes(literal) : matcher.test(store.at(index)!.raw);
-          if (hit) this.matches.push(this.rows.length);
+          if (hit) this.matches.push(filter === null ? index : this.rows.length);
         }
-        this.rows.push(index);
+        if (filter !== null) this.rows.push(index);
       }
       if (index < size && performance.now() >= deadline) {
         this.scanned = index;
@@ -284,7 +316,7 @@ export class TranscriptQuery {
     this.scanned = size;
     this.version = store.version;
     this.last = {
-      rows: this.rows.view(),
+      rows: filter === null ? allRows.upTo(size) : this.rows.view(),
       matches: this.matches.view(),
       matcher,
       error: this.search.ok ? null : this.search.error,

@@ -112,4 +112,16 @@ describe("TranscriptQuery with known matches", () => {
     store.append(RAWS.map((raw, i) => entry(i + 1, raw)));
     expect(Array.from(new TranscriptQuery(store, spec, known).result().matches)).toEqual([0, 2, 4]);
   });
+
+  it("takes the answer for the rows a filter leaves, and scans the entries after it", () => {
+    const store = new TranscriptStore();
+    store.append(RAWS.map((raw, i) => entry(i + 1, raw)));
+    const all = store.all();
+    const known = { needle: "bob", upTo: 4, matches: Int32Array.of(0, 2), last: all[3] };
+    const spec = { ...NO_QUERY, search: "bob" };
+    const filtered = { ...spec, kinds: new Set(["message" as const]) };
+    // The filter keeps every entry here, so its matches are those of the unfiltered query: 0 and 2 known, 4 scanned.
+    expect(Array.from(new TranscriptQuery(store, filtered, known).result().matches)).toEqual([0, 2, 4]);
+    expect(Array.from(new TranscriptQuery(store, spec, known).result().matches)).toEqual([0, 2, 4]);
+  });
 });
