@@ -193,6 +193,10 @@ async function longFramesOfFlood(rate: number, seconds: number): Promise<void> {
     const page = await workbenchAsAlice(app);
     const flooder = await unarchivedFlooder();
     await observeLongFrames(page);
+    // The ingest case's own figure beside the frames: a frame's rendering is a task of its own.
+    await observeLongTasks(page);
+    const tracing = process.env.PROFILE_TRACE === "1";
+    if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
     // The main thread's own CPU time and layout counts (DevTools' Performance metrics). They are
     // not immune to a busy machine: two runs of one build at load 9-13 gave 4.8 and 6.9 s of CPU.
     const cdp = await page.context().newCDPSession(page);
@@ -212,8 +216,11 @@ async function longFramesOfFlood(rate: number, seconds: number): Promise<void> {
         `layout ${(spent("LayoutDuration") * 1000).toFixed(0)} ms in ${spent("LayoutCount")}, style ${(spent("RecalcStyleDuration") * 1000).toFixed(0)} ms in ${spent("RecalcStyleCount")}`,
     );
     const frames = await longFramesSince(page, floodFrom);
+    const longTasks = await longTasksSoFar(page);
     flooder.close();
     console.log(`${rate}/s for ${seconds} s: ${frames.length} long animation frames (${frames.filter((frame) => frame.blocking > 0).length} blocking), last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
+    console.log(`long tasks over 50 ms: ${longTasks.filter((duration) => duration > 50).length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
+    if (tracing) reportLayouts(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace);
     printLongFrames(frames, 8);
   } finally {
     await app.stop();
@@ -284,7 +291,7 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tid: number;
-  args?: { name?: string; data?: { type?: string; url?: string; functionName?: string; lineNumber?: number; columnNumber?: number } };
+  args?: { name?: string; data?: { type?: string; url?: string; functionName?: string; lineNumber?: number; columnNumber?: number }; beginData?: { dirtyObjects?: number } };
 }
 interface Trace {
   traceEvents: TraceEvent[];
@@ -308,6 +315,35 @@ function reportTrace(trace: Trace): void {
   }
   const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
   console.log(`\ntimeline events on the main thread (inclusive time):\n${rows.map(([name, { ms, count }]) => `${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(7)}×  ${name}`).join("\n")}`);
+}
+
+/**
+ * The trace's layouts, grouped by the outermost timeline event they ran in below the task (a
+ * timer, an event, an animation frame callback: a script forced them; none: the frame's own
+ * rendering): how many, how long, and how many layout objects each had to lay out.
+ */
+function reportLayouts(trace: Trace): void {
+  const mainThread = mainThreadOf(trace);
+  const events = trace.traceEvents.filter((event) => event.tid === mainThread && event.ph === "X" && event.dur !== undefined);
+  const groups = new Map<string, { ms: number[]; dirty: number[] }>();
+  for (const layout of events.filter((event) => event.name === "Layout")) {
+    const around = events
+      .filter((event) => event.name !== "RunTask" && event !== layout && event.ts <= layout.ts && event.ts + event.dur! >= layout.ts + layout.dur!)
+      .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)[0];
+    const key = around === undefined ? "none (the frame's rendering)" : `${around.name}${around.args?.data?.type ? ` ${around.args.data.type}` : ""}`;
+    const group = groups.get(key) ?? { ms: [], dirty: [] };
+    group.ms.push(layout.dur! / 1000);
+    group.dirty.push(layout.args?.beginData?.dirtyObjects ?? 0);
+    groups.set(key, group);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  console.log("layouts, by what they ran in:");
+  for (const [key, { ms, dirty }] of [...groups].sort((a, b) => b[1].ms.length - a[1].ms.length)) {
+    console.log(
+      `  ${key}: ${ms.length}, ${ms.reduce((sum, value) => sum + value, 0).toFixed(0)} ms (median ${median(ms).toFixed(1)}, max ${Math.max(...ms).toFixed(1)}); ` +
+        `objects laid out median ${median(dirty)}, max ${Math.max(...dirty)}`,
+    );
+  }
 }
 
 /**

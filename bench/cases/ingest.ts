@@ -131,14 +131,25 @@ export async function forgetLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => ((window as unknown as { benchLongTasks: number[] }).benchLongTasks.length = 0));
 }
 
+/** However late a flood's last row, a watch for it ends by then (the 20,000/s flood's took 53 s). */
+const PAINT_WATCH_MS = 240_000;
+
 /**
  * Resolves with the wall-clock time (ms) of the animation frame after a row of pane a whose
- * text contains `text` mounted: the frame that paints it.
+ * text contains `text` mounted: the frame that paints it. Rejects after PAINT_WATCH_MS, with
+ * what the list showed then, rather than leave the bench waiting for ever.
  */
 export function watchPainted(page: Page, text: string): Promise<number> {
   // A string, not a function: the TypeScript loader's helpers would not exist in the page.
-  return page.evaluate(`new Promise((resolve) => {
+  return page.evaluate(`new Promise((resolve, reject) => {
     const list = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
+    setTimeout(() => {
+      const shown = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
+      const rows = shown ? shown.querySelectorAll('[data-testid="entry-in"]') : [];
+      const last = rows.length > 0 ? rows[rows.length - 1].textContent.slice(0, 120) : "none";
+      reject(new Error("no row with " + ${JSON.stringify(JSON.stringify(text))} + " in " + ${PAINT_WATCH_MS / 1000} + " s; the list " + (shown === list ? "is the one watched" : "was replaced") +
+        ", " + (shown ? shown.dataset.rowCount : "?") + " rows, last seq " + (shown ? shown.dataset.lastSeq : "?") + ", last row in the DOM: " + last));
+    }, ${PAINT_WATCH_MS});
     const observer = new MutationObserver(() => {
       const rows = list.querySelectorAll('[data-testid="entry-in"]');
       // The newest rows are last: look there first.
