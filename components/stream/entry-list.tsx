@@ -40,6 +40,15 @@ const FOLDED_ROW_PX = 8;
 /** Up to this many rows, all are in the DOM. */
 const RENDER_WHOLE_BELOW = 200;
 
+/** Rows laid out beyond the view on each side, for a scroll to find them ready. */
+const OVERSCAN = 12;
+/**
+ * While following: at a flood's rates each render replaces every row in view, so rows kept
+ * ready above it are mounted and dropped unseen (issue 17). The person's first scroll up
+ * stops the following, and the full overscan comes back with it.
+ */
+const FOLLOWING_OVERSCAN = 2;
+
 /**
  * The rows, virtualised: only those in view (plus a margin) are in the DOM, each measured
  * as it renders. Follows new entries until the person scrolls up, then offers a jump back.
@@ -119,7 +128,7 @@ export function EntryList(props: EntryListProps) {
     rangeExtractor,
     // A short transcript is rendered whole: the browser's find-in-page then sees every row,
     // and so does anything that reads the DOM. Virtualising only pays off past that.
-    overscan: span.end - span.start <= RENDER_WHOLE_BELOW ? RENDER_WHOLE_BELOW : 12,
+    overscan: span.end - span.start <= RENDER_WHOLE_BELOW ? RENDER_WHOLE_BELOW : follow ? FOLLOWING_OVERSCAN : OVERSCAN,
     measureElement,
   });
 
