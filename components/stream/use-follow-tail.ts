@@ -1,10 +1,12 @@
 "use client";
 
 import { useCallback, useRef, useState, type RefObject } from "react";
-import { followAfterScroll, isInputHeld } from "@/lib/transcript/follow-tail";
+import { followAfterScroll } from "@/lib/transcript/follow-tail";
 import { lowerBound, rowWindow } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
+/** A scroll this soon after a wheel, touch or scrolling key is the person's. */
+const USER_SCROLL_MS = 300;
 const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
 
 /**
@@ -48,12 +50,6 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
   const noteUserScroll = () => {
     userScrolledAt.current = performance.now();
   };
-  /** The person's last scrolling input, for whether their scroll may still be on its way (follow-tail.ts). */
-  const lastInput = useCallback(() => ({ sinceInputMs: performance.now() - userScrolledAt.current, dragging: pointerOnScrollbar.current }), []);
-  const inputHeld = useCallback(() => {
-    const { sinceInputMs, dragging } = lastInput();
-    return isInputHeld(sinceInputMs, dragging);
-  }, [lastInput]);
 
   function onScroll() {
     const viewport = viewportRef.current;
@@ -66,7 +62,7 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
       clientHeight,
       previousScrollTop: lastScrollTop.current,
       windowAtEnd: span.end === rows.length,
-      byUser: inputHeld(),
+      byUser: pointerOnScrollbar.current || performance.now() - userScrolledAt.current < USER_SCROLL_MS,
     });
     lastScrollTop.current = scrollTop;
     if (change === "stop") stopFollowing(span.start);
@@ -100,5 +96,5 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
 
   const newCount = follow || pausedAfterSeq === null ? 0 : rows.length - lowerBound(rows, store.indexOfSeq(pausedAfterSeq) + 1);
 
-  return { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, lastInput, inputHeld, newCount };
+  return { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, newCount };
 }
