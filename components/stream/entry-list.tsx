@@ -285,7 +285,9 @@ export function EntryList(props: EntryListProps) {
     return row ? Number(row.dataset.seq) : null;
   }
 
-  const items = virtualizer.getVirtualItems();
+  // When the rows shrink (a new session in the same pane), the virtualizer can hand one render
+  // items of the old, longer range (TanStack/virtual issues 485 and 580): those rows are gone.
+  const items = virtualizer.getVirtualItems().filter((item) => item.index < span.end - span.start);
   const partnerSeq = selectedSeq === null ? undefined : store.partnerOf(selectedSeq);
   const firstRenderedSeq = items[0] === undefined ? null : seqAt(span.start + items[0].index);
   const tabbableSeq = selectedIndex >= 0 ? selectedSeq : firstRenderedSeq;
