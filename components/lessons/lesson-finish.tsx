@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { Transport } from "@/lib/bridge/protocol";
-import type { LessonData } from "@/lib/lessons/lesson-data";
+import type { LearnedPoint, PageLesson } from "@/lib/lessons/lesson-data";
 import type { LessonVariables } from "@/lib/lessons/variables";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { playgroundDb } from "@/components/workbench/use-browser-storage";
@@ -13,11 +13,27 @@ import { LessonHtml } from "./lesson-text";
 import { handOverLessonSession, type LessonSessionView } from "./use-lesson-session";
 import styles from "./lesson-finish.module.css";
 
+/** What the lesson taught, from its `learned` route: null while it comes, a string if it could not. */
+function useLearned(slug: string): LearnedPoint[] | string | null {
+  const [learned, setLearned] = useState<LearnedPoint[] | string | null>(null);
+  useEffect(() => {
+    let current = true;
+    fetch(`/lessons/${encodeURIComponent(slug)}/learned`)
+      .then((response) => (response.ok ? (response.json() as Promise<LearnedPoint[]>) : Promise.reject(new Error(`the server answered ${response.status}`))))
+      .then((points) => current && setLearned(points))
+      .catch((error: unknown) => current && setLearned(`What this lesson taught could not be loaded (${error instanceof Error ? error.message : String(error)}); reload the page to try again. Your progress is kept.`));
+    return () => {
+      current = false;
+    };
+  }, [slug]);
+  return learned;
+}
+
 /** The workbench pane that takes a lesson's session over (components/workbench/workbench.tsx, first account). */
 const WORKBENCH_PANE = "a";
 
 interface LessonFinishProps {
-  lesson: LessonData;
+  lesson: PageLesson;
   variables: LessonVariables | null;
   view: LessonSessionView;
   store: TranscriptStore;
@@ -33,6 +49,7 @@ export function LessonFinish({ lesson, variables, view, store }: LessonFinishPro
   const ref = useRef<HTMLElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [moving, setMoving] = useState(false);
+  const learned = useLearned(lesson.slug);
 
   // The ending appears below the passed step: bring it into view once, without stealing focus from the editor.
   useEffect(() => {
@@ -60,8 +77,9 @@ export function LessonFinish({ lesson, variables, view, store }: LessonFinishPro
         Lesson {lesson.number} complete
       </h2>
       <p className={styles.lead}>What you now know:</p>
-      <ul className={styles.learned} aria-label="What you now know">
-        {lesson.learned.map((point) => (
+      {typeof learned === "string" && <p role="alert">{learned}</p>}
+      <ul className={styles.learned} aria-label="What you now know" aria-busy={learned === null}>
+        {(Array.isArray(learned) ? learned : []).map((point) => (
           <li key={point.html}>
             <LessonHtml html={point.html} variables={variables} className={styles.point} />
             <a className={styles.spec} href={point.spec.url} target="_blank" rel="noopener noreferrer" title={point.spec.title}>
@@ -111,7 +129,7 @@ export function LessonFinish({ lesson, variables, view, store }: LessonFinishPro
  * session's id (what the workbench restores after a reload), then the id and token to the
  * workbench's pane, which reattaches to the live session and receives what came after.
  */
-async function handOver(slug: string, transport: Transport, mode: LessonData["mode"], view: LessonSessionView, store: TranscriptStore): Promise<void> {
+async function handOver(slug: string, transport: Transport, mode: PageLesson["mode"], view: LessonSessionView, store: TranscriptStore): Promise<void> {
   if (view.sessionId === null) throw new Error("This lesson has no session to take to the workbench; open the workbench and connect there.");
   const opened = await playgroundDb();
   if (opened.ok) {

@@ -13,7 +13,7 @@ import { PLACEHOLDERS, carryVariables, expandLessonText, type LessonVariables } 
 import { ShareLink } from "@/components/files/share-link";
 import { useLinkedText } from "@/components/files/use-linked-text";
 import { useSendHistory } from "@/components/workbench/use-send-history";
-import type { LessonData } from "@/lib/lessons/lesson-data";
+import type { PageLesson } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
 import { streamManagementAnswer } from "@/lib/lessons/stream-management";
 import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
@@ -37,7 +37,7 @@ const LessonFinish = dynamic(() => import("./lesson-finish").then((module) => mo
 const DIAGRAM_ROOM = "(min-width: 1400px) and (min-height: 850px)";
 
 /** A lesson: its text and the current step on the left, the editor and the live lanes on the right. */
-export function LessonWorkbench({ lesson }: { lesson: LessonData }) {
+export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
   const session = useLessonSession({ slug: lesson.slug, mode: lesson.mode, transport: lesson.transport, peer: lesson.peer, initialPresence: lesson.initialPresence, peerInRoom: lesson.peerInRoom, otherDevice: lesson.otherDevice, streamManagement: lesson.streamManagement });
   const { view, store } = session;
   // The sequence diagram opens by itself where the window leaves the lanes a few rows beside it

@@ -47,6 +47,18 @@ export interface LessonData {
   learned: { html: string; spec: SpecRef }[];
 }
 
+/** A lesson as its page ships it: what the finish screen lists comes later (`learned` route). */
+export type PageLesson = Omit<LessonData, "learned">;
+
+export function pageLesson(lesson: LessonData): PageLesson {
+  const shipped: Partial<LessonData> = { ...lesson };
+  delete shipped.learned;
+  return shipped as PageLesson;
+}
+
+/** What the finish screen lists: each point as inert HTML, with its section. */
+export type LearnedPoint = LessonData["learned"][number];
+
 /** The index's view of a lesson. */
 export interface LessonCard {
   slug: string;

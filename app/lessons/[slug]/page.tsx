@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { LessonWorkbench } from "@/components/lessons/lesson-workbench";
 import { courseForPages } from "@/lib/lessons/course-for-pages";
+import { pageLesson } from "@/lib/lessons/lesson-data";
 
 /** One page per lesson in lessons/ (read once per production server); an unknown slug is a 404. */
 export const dynamicParams = false;
@@ -20,5 +21,7 @@ export default async function LessonPage({ params }: { params: Promise<{ slug: s
   const { slug } = await params;
   const lesson = courseForPages().lesson(slug);
   if (lesson === undefined) notFound();
-  return <LessonWorkbench key={lesson.slug} lesson={lesson} />;
+  // Without what the finish screen lists: it is fetched when the last step passes
+  // (learned/route.ts), so the page's initial payload stays within its budget.
+  return <LessonWorkbench key={lesson.slug} lesson={pageLesson(lesson)} />;
 }
