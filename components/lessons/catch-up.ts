@@ -1,10 +1,11 @@
-import { evaluateCheck } from "@/lib/lessons/check";
+import { checkEngine, type CheckEngine } from "@/lib/lessons/check-engine";
 import { expandLessonText, type LessonVariables } from "@/lib/lessons/variables";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { StepData } from "@/lib/lessons/lesson-data";
 import { entriesAfter } from "@/lib/persistence/persisted-transcripts";
-import { streamManagementAnswer } from "@/lib/lessons/stream-management";
-import { loginEndSeq, type SessionShape } from "@/lib/lessons/step-window";
+import { loginEndSeq, type SessionShape } from "@/lib/lessons/login-end";
+
+type Verdict = ReturnType<CheckEngine["evaluateCheck"]>;
 
 /** How long one replayed step may take to pass: the server and the peer answer in milliseconds. */
 const STEP_TIMEOUT_MS = 10_000;
@@ -25,6 +26,7 @@ export async function replaySolutions(options: {
   onProgress(step: StepData, index: number): void;
 }): Promise<CatchUpOutcome> {
   const { steps, store, variables, session } = options;
+  const { evaluateCheck, streamManagementAnswer } = await checkEngine.load();
   for (const [index, step] of steps.entries()) {
     options.onProgress(step, index);
     // Its answer is computed from this session's challenge (RFC 5802 §5.1), not a file to resend.
@@ -42,10 +44,10 @@ export async function replaySolutions(options: {
   return { ok: true };
 }
 
-function untilPassed(store: TranscriptStore, evaluate: () => ReturnType<typeof evaluateCheck>): Promise<ReturnType<typeof evaluateCheck>> {
+function untilPassed(store: TranscriptStore, evaluate: () => Verdict): Promise<Verdict> {
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: ReturnType<typeof evaluateCheck>) => {
+    const finish = (result: Verdict) => {
       if (settled) return;
       settled = true;
       unsubscribe();

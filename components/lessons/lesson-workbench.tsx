@@ -15,7 +15,7 @@ import { useLinkedText } from "@/components/files/use-linked-text";
 import { useSendHistory } from "@/components/workbench/use-send-history";
 import type { PageLesson } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
-import { streamManagementAnswer } from "@/lib/lessons/stream-management";
+import { checkEngine } from "@/lib/lessons/check-engine";
 import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
 import { LessonText } from "./lesson-text";
 import { SessionPanel } from "./session-panel";
@@ -167,13 +167,22 @@ export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
       return;
     }
     if (step.calculator === "stream-management") {
-      // XEP-0198 §4: h counts the stanzas this session received, read from the wire now.
-      const answer = streamManagementAnswer(step.solution, store.all(), variables);
-      if (answer.ok) setEdited({ key: starterKey, text: answer.text, variables });
-      else setSendError(`Solve cannot answer yet: ${answer.reason}`);
+      void solveStreamManagement(variables);
       return;
     }
     setEdited({ key: starterKey, text: expandLessonText(step.solution, variables), variables });
+  }
+
+  async function solveStreamManagement(vars: LessonVariables) {
+    try {
+      const { streamManagementAnswer } = await checkEngine.load();
+      // XEP-0198 §4: h counts the stanzas this session received, read from the wire now.
+      const answer = streamManagementAnswer(step.solution, store.all(), vars);
+      if (answer.ok) setEdited({ key: starterKey, text: answer.text, variables: vars });
+      else setSendError(`Solve cannot answer yet: ${answer.reason}`);
+    } catch (error) {
+      setSendError(`Solve could not load (${error instanceof Error ? error.message : String(error)}). Reload the page: your progress is kept.`);
+    }
   }
 
   async function solveWithCalculator(vars: LessonVariables) {

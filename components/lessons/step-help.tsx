@@ -1,7 +1,7 @@
 "use client";
 
 import dynamic from "next/dynamic";
-import { describeExpectation } from "@/lib/lessons/check";
+import { describeExpectation } from "@/lib/lessons/describe-expectation";
 import type { Expectation } from "@/lib/lessons/types";
 import { expandPlainText, type LessonVariables } from "@/lib/lessons/variables";
 import type { StepData } from "@/lib/lessons/lesson-data";

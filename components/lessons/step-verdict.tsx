@@ -31,6 +31,11 @@ export function StepVerdict({ step, variables, check, onSelectEntry, onNext }: S
   const state = check.passed ? "passed" : check.attempted && check.result ? "missing" : "waiting";
   return (
     <div className={`${styles.verdict} ${styles[`verdict-${state}`]}`} role="status" data-testid="step-check" data-state={state} data-checked-seq={check.checkedSeq}>
+      {check.unavailable !== null && (
+        <p className="error-text" role="alert">
+          {check.unavailable}
+        </p>
+      )}
       {state === "passed" && (
         <>
           <p className={styles.verdictTitle}>✓ Passed: the server&apos;s replies satisfy this step&apos;s check.</p>

@@ -1,8 +1,9 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
-import { evaluateStepWindow, type SessionShape } from "@/lib/lessons/step-window";
+import { checkEngine } from "@/lib/lessons/check-engine";
+import type { SessionShape } from "@/lib/lessons/login-end";
 import type { CheckResult, Expectation } from "@/lib/lessons/types";
 import type { LessonVariables } from "@/lib/lessons/variables";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
@@ -19,6 +20,8 @@ export interface StepCheckState {
   /** The step's window the check judged, and the whole session's transcript, for the diagnosis. */
   window: readonly TranscriptEntry[];
   entries: readonly TranscriptEntry[];
+  /** The check engine could not be fetched (it loads after first paint): what to do. */
+  unavailable: string | null;
 }
 
 /**
@@ -29,17 +32,26 @@ export interface StepCheckState {
 export function useStepCheck(store: TranscriptStore, check: readonly Expectation[], variables: LessonVariables | null, windowStart: number, windowKey: string, session: SessionShape): StepCheckState {
   const version = useTranscriptStore(store);
   const [passedWindow, setPassedWindow] = useState<string | null>(null);
+  const engine = useSyncExternalStore(checkEngine.subscribe, checkEngine.current, () => null);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
+  useEffect(() => {
+    checkEngine.load().catch((error: unknown) => {
+      setUnavailable(`The step check could not load (${error instanceof Error ? error.message : String(error)}). Reload the page: your progress is kept.`);
+    });
+  }, []);
 
   const evaluated = useMemo(() => {
+    // Until the engine has arrived nothing is judged, and checkedSeq says so (tests wait on it).
+    if (engine === null) return { result: null, attempted: false, window: [], checkedSeq: -1, entries: [] };
     const checkedSeq = store.lastSeq;
     const entries = store.all();
-    return { ...evaluateStepWindow(entries, check, variables, windowStart, session), checkedSeq, entries };
+    return { ...engine.evaluateStepWindow(entries, check, variables, windowStart, session), checkedSeq, entries };
     // `version` is the store's change counter: the entries live outside React.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [store, check, variables, windowStart, version, session.mode, session.initialPresence]);
+  }, [engine, store, check, variables, windowStart, version, session.mode, session.initialPresence]);
 
   const passedNow = evaluated.result?.passed === true;
   // Adjusting state while rendering (React's pattern for derived state): remembered for this window only.
   if (passedNow && passedWindow !== windowKey) setPassedWindow(windowKey);
-  return { ...evaluated, passed: passedNow || passedWindow === windowKey };
+  return { ...evaluated, passed: passedNow || passedWindow === windowKey, unavailable };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Transcript } from "../xmpp/transcript";
 import type { TranscriptEntry } from "../xmpp/entry";
-import { describeExpectation, entryMismatches, evaluateCheck, relationMismatch, TreeCache } from "./check";
+import { entryMismatches, evaluateCheck, relationMismatch, TreeCache } from "./check";
+import { describeExpectation } from "./describe-expectation";
 import type { Expectation } from "./types";
 
 /**

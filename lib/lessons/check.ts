@@ -5,6 +5,7 @@ import { expandVariables, type VariableValues } from "../xml/variables";
 import { descendantsAt, parseTree, type XmlNode } from "./xml-tree";
 import { NS_STANZA_ERRORS as NS_STANZAS, NS_STREAM_ERRORS } from "../xml/namespaces";
 import { stanzaCount } from "./stream-management";
+import { describeExpectation } from "./describe-expectation";
 
 /**
  * The declarative step check (lessons/README.md): every expectation must be met by a
@@ -38,40 +39,6 @@ export function evaluateCheck(check: readonly Expectation[], entries: readonly T
 }
 
 /** A plain-English description of what an expectation waits for, for checks with no `missing:`. */
-export function describeExpectation(expectation: Expectation): string {
-  if (expectation.dir === "event") {
-    return expectation.event === undefined ? "No matching event in the transcript yet." : `No "${expectation.event}" event in the transcript yet.`;
-  }
-  const parts: string[] = [expectation.dir === "out" ? "You have not sent" : "Nothing has arrived yet:"];
-  parts.push(expectation.stanza ? `${article(expectation.stanza)} <${expectation.stanza}>` : expectation.kind ? `${article(expectation.kind)} ${expectation.kind} element` : "an element");
-  if (expectation.ns) parts.push(`in namespace ${expectation.ns}`);
-  if (expectation.type) parts.push(`of type "${expectation.type}"`);
-  if (expectation.to) parts.push(`to ${expectation.to}`);
-  if (expectation.from) parts.push(`from ${expectation.from}`);
-  for (const [name, value] of Object.entries(expectation.attrs ?? {})) parts.push(`with ${name}="${value}"`);
-  for (const has of expectation.has ?? []) parts.push(describeHas(has));
-  if (expectation.error) {
-    const { condition, type } = expectation.error;
-    parts.push(`carrying the error ${[condition, type ? `(type ${type})` : ""].filter(Boolean).join(" ") || "of any condition"}`);
-  }
-  if (expectation.smCount) parts.push(`whose h counts the stanzas ${expectation.smCount === "in" ? "you received" : "you sent"} since stream management began`);
-  if (expectation.answers) parts.push(`answering the "${expectation.answers}" request`);
-  if (expectation.after) parts.push(`after the "${expectation.after}" entry`);
-  return `${parts.join(" ")}.`;
-}
-
-function article(word: string): string {
-  return /^[aeiou]/i.test(word) ? "an" : "a";
-}
-
-function describeHas(has: HasMatcher): string {
-  let text = `containing <${has.path.split("/").join("><")}>${has.xmlns ? ` in ${has.xmlns}` : ""}`;
-  for (const [name, value] of Object.entries(has.attrs ?? {})) text += ` with ${name}="${value}"`;
-  if (has.text !== undefined) text += ` whose text is "${has.text}"`;
-  if (has.contains !== undefined) text += ` whose text contains "${has.contains}"`;
-  return text;
-}
-
 export function expandExpectation(expectation: Expectation, vars: VariableValues): Expectation {
   // Ids are never compared by value, so {{id}} has nothing to expand to here; values are compared, not parsed, so not escaped.
   const expand = (text: string) => expandVariables(text, vars, { newId: () => "", escape: false }).text;

@@ -3,7 +3,8 @@ import { Transcript } from "../xmpp/transcript";
 import type { TranscriptEntry } from "../xmpp/entry";
 import type { Expectation } from "./types";
 import { buildLessonVariables } from "./variables";
-import { evaluateStepWindow, loginEndSeq } from "./step-window";
+import { evaluateStepWindow } from "./step-window";
+import { loginEndSeq } from "./login-end";
 
 const vars = buildLessonVariables({ username: "guest-abc", password: "pw", domain: "localhost", peer: "peer-xyz@localhost", random: () => "r1" });
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";

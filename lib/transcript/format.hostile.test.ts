@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { deepMessage, manyAttributesMessage, VIEW_MAX_CHARS, wideMessage } from "../../test/hostile-xml";
 import type { TranscriptEntry } from "../xmpp/entry";
 import { MAX_XML_DEPTH } from "../xml/walk-xml";
-import { loadPrettyPrinter, PRETTY_MAX_OUTPUT, prettyView } from "./format";
+import { loadPrettyPrinter, prettyView } from "./format";
+import { PRETTY_MAX_OUTPUT } from "./pretty-printer";
 
 // The pretty printer loads on first use in the page; these tests read its output at once.
 beforeAll(() => loadPrettyPrinter());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canPrettyPrint, formatClock, formatDelta, formatDuration, loadPrettyPrinter, prettyText } from "./format";
+import { formatClock, formatDelta, formatDuration, loadPrettyPrinter, prettyText } from "./format";
+import { canPrettyPrint } from "./pretty-printer";
 import { REDACTION_MASK, type EntryKind, type TranscriptEntry } from "../xmpp/entry";
 
 // The pretty printer loads on first use in the page; these tests read its output at once.

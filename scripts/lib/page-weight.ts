@@ -8,10 +8,14 @@ export interface PageWeight {
   gzipBytes: number;
   /** Monaco must arrive after first paint, never in the initial JS. */
   containsMonaco: boolean;
+  /** The strict XML parser (saxes) neither: the step check and Pretty load it on first use. */
+  containsXmlParser: boolean;
 }
 
 // Strings only Monaco's code or our lazy editor module contain.
 const MONACO_MARKERS = ["MonacoEnvironment", "monaco-editor/esm", "editor.worker"];
+// Messages of saxes' own (its minified code keeps them).
+const XML_PARSER_MARKERS = ["text data outside of root node", "XML declaration is incomplete"];
 
 export async function measurePageWeight(baseUrl: string, path: string): Promise<PageWeight> {
   const html = await (await fetch(new URL(path, baseUrl))).text();
@@ -33,5 +37,6 @@ export async function measurePageWeight(baseUrl: string, path: string): Promise<
   const rawBytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0);
   const gzipBytes = bodies.reduce((sum, body) => sum + gzipSync(body).length, 0);
   const containsMonaco = bodies.some((body) => MONACO_MARKERS.some((marker) => body.includes(marker)));
-  return { path, scripts: urls.size, rawBytes, gzipBytes, containsMonaco };
+  const containsXmlParser = bodies.some((body) => XML_PARSER_MARKERS.some((marker) => body.includes(marker)));
+  return { path, scripts: urls.size, rawBytes, gzipBytes, containsMonaco, containsXmlParser };
 }
