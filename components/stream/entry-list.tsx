@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
-import { isSameOffset, tailOffset } from "@/lib/transcript/follow-tail";
+import { INPUT_HOLD_MS, isInputHeld, isSameOffset, tailOffset, tailWrite } from "@/lib/transcript/follow-tail";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
@@ -58,7 +58,7 @@ export function EntryList(props: EntryListProps) {
   const { rows, matches } = result;
   const viewportRef = useRef<HTMLDivElement>(null);
   const idPrefix = useId();
-  const { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, newCount } = useFollowTail(store, rows, viewportRef);
+  const { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, lastInput, inputHeld, newCount } = useFollowTail(store, rows, viewportRef);
   const pending = useRef<{ scrollToEnd: boolean; row: number | null; align: "auto" | "center"; focusSeq: number | null }>({ scrollToEnd: false, row: null, align: "auto", focusSeq: null });
   const lastRun = useRef<number | null>(null);
 
@@ -140,7 +140,11 @@ export function EntryList(props: EntryListProps) {
   // takes the scroll event for a repeat and renders nothing more.
   // Only while nothing else has scrolled the viewport since: the offset the virtualizer holds is then ours.
   const tail = useRef<{ offset: number; viewportHeight: number } | null>(null);
-  const laidOutAtTail = following.current && rows.length > 0 && tail.current !== null && isSameOffset(virtualizer.scrollOffset, tail.current.offset);
+  // Just after the person's wheel, key or drag, their scroll event is still to come: lay the rows
+  // out where the view is, and leave it there (tailWrite). Read once, for the render and its commit.
+  const input = lastInput();
+  const held = isInputHeld(input.sinceInputMs, input.dragging);
+  const laidOutAtTail = following.current && !held && rows.length > 0 && tail.current !== null && isSameOffset(virtualizer.scrollOffset, tail.current.offset);
   // The virtualizer's public field for the offset it lays out at.
   if (laidOutAtTail) virtualizer.scrollOffset = tailOffset(virtualizer.getTotalSize(), tail.current!.viewportHeight);
 
@@ -198,7 +202,9 @@ export function EntryList(props: EntryListProps) {
       tail.current = null;
       return;
     }
-    if (!forced && tailAt === lastTailAt.current) return;
+    const write = tailWrite({ forced, moved: tailAt !== lastTailAt.current, ...input });
+    if (write === "hold") toTailAfterHold();
+    if (write !== "write") return;
     lastTailAt.current = tailAt;
     // The DOM's own bottom (the browser clamps), read back as the browser rounded it.
     viewport.scrollTop = viewport.scrollHeight;
@@ -208,6 +214,20 @@ export function EntryList(props: EntryListProps) {
     // must take it as news and lay the rows out again.
     if (laidOutAtTail && isSameOffset(virtualizer.scrollOffset, offset)) virtualizer.scrollOffset = offset;
   });
+
+  // A held write, done once the person's input is over (a wheel turn down at the bottom moves
+  // nothing, and the flood may have ended meanwhile). A scroll up has stopped the following by then.
+  const holdTimer = useRef<number | undefined>(undefined);
+  const toTailAfterHold = () => {
+    window.clearTimeout(holdTimer.current);
+    holdTimer.current = window.setTimeout(() => {
+      const viewport = viewportRef.current;
+      if (viewport === null || !following.current) return;
+      if (inputHeld()) toTailAfterHold();
+      else if (viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight > 1) viewport.scrollTop = viewport.scrollHeight;
+    }, INPUT_HOLD_MS);
+  };
+  useEffect(() => () => window.clearTimeout(holdTimer.current), []);
 
   const sizerRef = useRef<HTMLDivElement>(null);
   // Each row's aria-setsize: written here, so an append re-renders only the new rows (entry-row.tsx).

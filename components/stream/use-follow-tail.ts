@@ -1,12 +1,10 @@
 "use client";
 
 import { useCallback, useRef, useState, type RefObject } from "react";
-import { followAfterScroll } from "@/lib/transcript/follow-tail";
+import { followAfterScroll, isInputHeld } from "@/lib/transcript/follow-tail";
 import { lowerBound, rowWindow } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
-/** A scroll this soon after a wheel, touch or scrolling key is the person's. */
-const USER_SCROLL_MS = 300;
 const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
 
 /**
@@ -50,6 +48,12 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
   const noteUserScroll = () => {
     userScrolledAt.current = performance.now();
   };
+  /** The person's last scrolling input, for whether their scroll may still be on its way (follow-tail.ts). */
+  const lastInput = useCallback(() => ({ sinceInputMs: performance.now() - userScrolledAt.current, dragging: pointerOnScrollbar.current }), []);
+  const inputHeld = useCallback(() => {
+    const { sinceInputMs, dragging } = lastInput();
+    return isInputHeld(sinceInputMs, dragging);
+  }, [lastInput]);
 
   function onScroll() {
     const viewport = viewportRef.current;
@@ -62,7 +66,7 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
       clientHeight,
       previousScrollTop: lastScrollTop.current,
       windowAtEnd: span.end === rows.length,
-      byUser: pointerOnScrollbar.current || performance.now() - userScrolledAt.current < USER_SCROLL_MS,
+      byUser: inputHeld(),
     });
     lastScrollTop.current = scrollTop;
     if (change === "stop") stopFollowing(span.start);
@@ -96,5 +100,5 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
 
   const newCount = follow || pausedAfterSeq === null ? 0 : rows.length - lowerBound(rows, store.indexOfSeq(pausedAfterSeq) + 1);
 
-  return { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, newCount };
+  return { follow, following, span, stopFollowing, resume, scrollHandlers, noteKey, lastInput, inputHeld, newCount };
 }

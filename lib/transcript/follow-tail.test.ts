@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FOLLOW_THRESHOLD_PX, followAfterScroll, isSameOffset, tailOffset, type ScrollReading } from "./follow-tail";
+import { FOLLOW_THRESHOLD_PX, INPUT_HOLD_MS, followAfterScroll, isInputHeld, isSameOffset, tailOffset, tailWrite, type ScrollReading, type TailWriteReading } from "./follow-tail";
 
 describe("tailOffset", () => {
   it("puts the end of the content at the bottom of the viewport", () => {
@@ -63,5 +63,39 @@ describe("followAfterScroll", () => {
     expect(followAfterScroll(reading({ following: false, scrollTop: 9400 - FOLLOW_THRESHOLD_PX }))).toBe("resume");
     expect(followAfterScroll(reading({ following: false, scrollTop: 9000 }))).toBeNull();
     expect(followAfterScroll(reading({ following: false, windowAtEnd: false }))).toBeNull();
+  });
+});
+
+describe("tailWrite", () => {
+  const reading = (change: Partial<TailWriteReading>): TailWriteReading => ({ forced: false, moved: true, sinceInputMs: 5000, dragging: false, ...change });
+
+  it("goes to the bottom when the rows moved it and the person is not scrolling", () => {
+    expect(tailWrite(reading({}))).toBe("write");
+    expect(tailWrite(reading({ sinceInputMs: INPUT_HOLD_MS }))).toBe("write");
+  });
+
+  it("does nothing on a commit that did not move the bottom", () => {
+    expect(tailWrite(reading({ moved: false }))).toBe("skip");
+    expect(tailWrite(reading({ moved: false, sinceInputMs: 10 }))).toBe("skip");
+  });
+
+  it("holds the write just after a wheel turn or key, and during a scrollbar drag", () => {
+    expect(tailWrite(reading({ sinceInputMs: 0 }))).toBe("hold");
+    expect(tailWrite(reading({ sinceInputMs: INPUT_HOLD_MS - 1 }))).toBe("hold");
+    expect(tailWrite(reading({ dragging: true }))).toBe("hold");
+  });
+
+  it("writes when asked to, whatever the person did just before (the jump back to the newest)", () => {
+    expect(tailWrite(reading({ forced: true, sinceInputMs: 0, dragging: true }))).toBe("write");
+    expect(tailWrite(reading({ forced: true, moved: false }))).toBe("write");
+  });
+});
+
+describe("isInputHeld", () => {
+  it("holds for INPUT_HOLD_MS after the input, and for as long as a drag lasts", () => {
+    expect(isInputHeld(0, false)).toBe(true);
+    expect(isInputHeld(INPUT_HOLD_MS - 1, false)).toBe(true);
+    expect(isInputHeld(INPUT_HOLD_MS, false)).toBe(false);
+    expect(isInputHeld(Number.POSITIVE_INFINITY, true)).toBe(true);
   });
 });

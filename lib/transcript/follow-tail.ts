@@ -44,3 +44,37 @@ export function followAfterScroll(reading: ScrollReading): "stop" | "resume" | n
   if (reading.following) return reading.byUser && reading.scrollTop < reading.previousScrollTop && !atTail ? "stop" : null;
   return atTail ? "resume" : null;
 }
+
+/**
+ * How long after the person's wheel, touch or scrolling key their scroll may still be on its
+ * way: a scroll event in this time is theirs, and the list leaves the bottom alone meanwhile.
+ */
+export const INPUT_HOLD_MS = 300;
+
+export interface TailWriteReading {
+  /** Asked for: a new run of rows, the jump back to the newest. */
+  forced: boolean;
+  /** The rows' total height changed since the last write. */
+  moved: boolean;
+  /** Milliseconds since the person's last wheel, touch or scrolling key. */
+  sinceInputMs: number;
+  /** The person holds the scrollbar. */
+  dragging: boolean;
+}
+
+/** Whether the person's scroll may still be on its way (see INPUT_HOLD_MS). */
+export function isInputHeld(sinceInputMs: number, dragging: boolean): boolean {
+  return dragging || sinceInputMs < INPUT_HOLD_MS;
+}
+
+/**
+ * What a commit does while following: put the view at the bottom ("write"), nothing ("skip"),
+ * or nothing until the hold ends ("hold"). Right after a wheel turn its scroll event is still to
+ * come; a write between them would put the view back at the bottom, and the event would then
+ * read no move up, so the person could not scroll away from a flood.
+ */
+export function tailWrite(reading: TailWriteReading): "write" | "skip" | "hold" {
+  if (reading.forced) return "write";
+  if (!reading.moved) return "skip";
+  return isInputHeld(reading.sinceInputMs, reading.dragging) ? "hold" : "write";
+}
