@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
+import { BARRIER_ID_PREFIX } from "../lib/lessons/check";
 import { helpButton, newSession, openLesson, sendDraft, solve, solveAndPass, stepButtons, stepCheck } from "./lesson-page";
 
 /**
@@ -217,4 +218,29 @@ test("leaving a lesson for another page closes its session (the server then remo
   await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Lessons" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Lessons" })).toBeVisible();
   await expect.poll(() => sent.filter((frame) => frame.includes('"op":"close"')).length).toBe(1);
+});
+
+test("the step check's code arrives after first paint; when it cannot be fetched, the verdict says so and asks for a reload", async ({ page, request }) => {
+  // Every chunk the page names in its HTML is its initial JS.
+  const html = await (await request.get(`/lessons/${lesson.slug}`)).text();
+  const initial = new Set([...html.matchAll(/static\/chunks\/[^"'\\\s]+\.js/g)].map((match) => match[0]));
+  expect(initial.size).toBeGreaterThan(0);
+  // The check engine's chunk is the one with the runners' barrier id (lib/lessons/check.ts): it is refused.
+  const refused: string[] = [];
+  await page.route("**/_next/static/chunks/*.js", async (route) => {
+    const chunk = /static\/chunks\/.+$/.exec(new URL(route.request().url()).pathname)![0];
+    const response = await route.fetch();
+    const body = await response.text();
+    if (!body.includes(BARRIER_ID_PREFIX)) return route.fulfill({ response, body });
+    expect(initial.has(chunk), `${chunk} is in the initial JS`).toBe(false);
+    refused.push(chunk);
+    return route.abort("connectionfailed");
+  });
+  await page.goto(`/lessons/${lesson.slug}`);
+  const alert = stepCheck(page).getByRole("alert");
+  await expect(alert).toContainText("The step check could not load");
+  await expect(alert).toContainText("Reload the page: your progress is kept.");
+  expect(refused.length).toBeGreaterThan(0);
+  // Nothing was judged without the engine.
+  await expect(stepCheck(page)).toHaveAttribute("data-checked-seq", "-1");
 });
