@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import path from "node:path";
 import { ensureCertificates } from "./certificates";
 import { localMacros, readConfigTemplate, type ConfigMacros, RENDERED_HEADER, renderConfig } from "./ejabberd-config";
-import { epmdRunning, rememberOurEpmd, stopOurEpmdIfIdle } from "./epmd";
+import { epmdNames, epmdRunning, nodeRegistered, rememberOurEpmd, stopOurEpmdIfIdle } from "./epmd";
 import { UserFacingError } from "./errors";
 import { fromRepoRoot, portSummary, type ServerPorts, type XmppServerInstance } from "./instances";
 import { allClosed, listenerPorts, probeListeners, type ListenerStates } from "./listeners";
@@ -86,6 +86,14 @@ export async function startLocalServer(
     );
   }
   await assertPortsFree(listenerPorts(instance), packagedServiceHint(instance));
+  // Another checkout's node of the same name (same PLAYGROUND_SLOT, other ports free) makes
+  // the VM exit at once with nothing in its log: say so before starting.
+  const names = await epmdNames();
+  if (names !== undefined && nodeRegistered(names, instance.node)) {
+    throw new UserFacingError(
+      `Another Erlang node already runs as ${instance.node} (the ${instance.name} server of another checkout, or one that did not stop): stop it, or run this checkout with PLAYGROUND_SLOT=1..9, which gives it node names and ports of its own.`,
+    );
+  }
 
   const { combined: certfile } = await ensureCertificates();
   const paths = instancePaths(instance);

@@ -21,6 +21,12 @@ export async function epmdNames(): Promise<string | undefined> {
   return result.code === 0 ? result.stdout : undefined;
 }
 
+/** Whether `epmd -names` output lists the node `node` ("name@host"; epmd knows the name only). */
+export function nodeRegistered(names: string, node: string): boolean {
+  const name = node.split("@")[0]!;
+  return names.split("\n").some((line) => line.startsWith(`name ${name} at port `));
+}
+
 export const epmdRunning = async (): Promise<boolean> => (await epmdNames()) !== undefined;
 
 const findEpmdPids = (): number[] => findProcesses((argv) => path.basename(argv[0] ?? "") === "epmd");
