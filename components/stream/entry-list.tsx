@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
+import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
 import { isSameOffset, tailOffset } from "@/lib/transcript/follow-tail";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
@@ -107,16 +107,21 @@ export function EntryList(props: EntryListProps) {
   );
   const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
   const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);
-  const selectedIndex = selectedRow >= span.start && selectedRow < span.end ? selectedRow - span.start : -1;
-  // The selected row stays in the DOM even when scrolled out of view: it may hold the focus,
-  // and a focused element that unmounts drops the keyboard back to the page.
+  const indexInSpan = (row: number) => (row >= span.start && row < span.end ? row - span.start : -1);
+  const selectedIndex = indexInSpan(selectedRow);
+  // The row holding the focus, selected or not: Tab lands on the first row laid out, which a
+  // flood scrolls out of view at once.
+  const [focusedSeq, setFocusedSeq] = useState<number | null>(null);
+  const focusedIndex = focusedSeq === null ? -1 : indexInSpan(rowOfSeq(focusedSeq));
+  // The selected and the focused row stay in the DOM even when scrolled out of view: a
+  // focused element that unmounts drops the keyboard back to the page.
   const rangeExtractor = useCallback(
     (range: Range) => {
       const indexes = defaultRangeExtractor(range);
-      if (selectedIndex < 0 || indexes.includes(selectedIndex)) return indexes;
-      return selectedIndex < (indexes[0] ?? 0) ? [selectedIndex, ...indexes] : [...indexes, selectedIndex];
+      const kept = [selectedIndex, focusedIndex].filter((index) => index >= 0 && !indexes.includes(index));
+      return kept.length === 0 ? indexes : [...indexes, ...kept].sort((a, b) => a - b);
     },
-    [selectedIndex],
+    [selectedIndex, focusedIndex],
   );
   // The compiler lint flags every useVirtualizer call; this app does not run the React Compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -280,7 +285,7 @@ export function EntryList(props: EntryListProps) {
     handler();
   }
 
-  function seqOfEvent(event: React.MouseEvent): number | null {
+  function seqOfEvent(event: React.SyntheticEvent): number | null {
     const row = (event.target as HTMLElement).closest<HTMLElement>("[data-seq]");
     return row ? Number(row.dataset.seq) : null;
   }
@@ -307,6 +312,10 @@ export function EntryList(props: EntryListProps) {
         className={styles.viewport}
         {...scrollHandlers}
         onKeyDown={onKeyDown}
+        onFocus={(event) => setFocusedSeq(seqOfEvent(event))}
+        onBlur={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget)) setFocusedSeq(null);
+        }}
         onClick={(event) => onSelect(seqOfEvent(event) ?? selectedSeq)}
         onDoubleClick={(event) => {
           const seq = seqOfEvent(event);
