@@ -156,13 +156,17 @@ export function EntryList(props: EntryListProps) {
       const element = focus ? viewportRef.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`) : null;
       element?.focus({ preventScroll: true });
       const inWindow = row >= span.start && row < span.end;
+      // Back to the newest row means following again, at once: during a flood, rows added before
+      // the scroll lands leave it short of the bottom, and the scroll alone would not resume.
+      const resuming = inWindow && row === rows.length - 1 && !following.current;
       // Going anywhere but the newest row means reading: new entries must not pull the view away.
       if (row !== rows.length - 1 || !inWindow) stopFollowing(inWindow ? span.start : windowStartAround(rows.length, row));
-      if (inWindow) virtualizer.scrollToIndex(row - span.start, { align });
+      else if (resuming) resume();
+      if (inWindow && !resuming) virtualizer.scrollToIndex(row - span.start, { align });
       // Out of the window, the effect below scrolls once the moved window has rendered.
-      pending.current = { ...pending.current, row: inWindow ? null : row, align, focusSeq: focus && !element ? seq : null };
+      pending.current = { ...pending.current, scrollToEnd: pending.current.scrollToEnd || resuming, row: inWindow ? null : row, align, focusSeq: focus && !element ? seq : null };
     },
-    [rows.length, seqAt, span.start, span.end, virtualizer, stopFollowing],
+    [rows.length, seqAt, span.start, span.end, virtualizer, stopFollowing, resume, following],
   );
   useImperativeHandle(props.ref, () => ({ reveal }), [reveal]);
 
