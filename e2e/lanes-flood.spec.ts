@@ -1,7 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
-import { DirectClient, flood } from "../bench/direct-client";
-import { registerDisposableAccount, removeAccount, type Credentials } from "../lib/xmpp/in-band-registration";
-import { expect, registrationOn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
+import { startFlood } from "./flood";
 import { connectOnline, disconnectIfOnline, entryList, lanes } from "./workbench-page";
 
 /**
@@ -10,10 +9,6 @@ import { connectOnline, disconnectIfOnline, entryList, lanes } from "./workbench
  * reads in view while the flood goes on, and follow again once the person is back at the tail.
  */
 
-/** Slow enough for a loaded 2-core machine, fast enough that every render brings several rows. */
-const FLOOD_RATE = 200;
-/** An upper bound only: each test stops its flood once it has seen what it needs. */
-const FLOOD_SECONDS = 120;
 /** Rows before the person scrolls: far past the 200 a list renders whole, so it is virtualised. */
 const ROWS_BEFORE_SCROLLING = 400;
 /** Rows that must arrive while the person reads: a list still following would have moved well past the row read. */
@@ -22,46 +17,6 @@ const ROWS_WHILE_READING = 200;
 test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page);
 });
-
-interface Flood {
-  /** The flood's message ids start with this. */
-  prefix: string;
-  /** Ends the flood; resolves with the id of the last message sent. */
-  stop(): Promise<string>;
-  /** Ends the flood if it still runs and logs the flooder out, its account removed. */
-  dispose(): Promise<void>;
-}
-
-/**
- * A peer of the test's own (a disposable account) floods `receiver` with chat messages until
- * stopped. Neither end archives them (XEP-0313 preferences), or the test would wait on
- * ejabberd's archive rather than on the page.
- */
-async function startFlood(world: Parameters<typeof registrationOn>[0], receiver: Credentials, token: string): Promise<Flood> {
-  const port = world.ports.plain;
-  const receiverClient = await DirectClient.login(port, receiver.username, receiver.password);
-  await receiverClient.stopArchiving();
-  receiverClient.close();
-  const sender = await registerDisposableAccount({ ...registrationOn(world), prefix: "e2e-flood" });
-  const client = await DirectClient.login(port, sender.username, sender.password);
-  await client.stopArchiving();
-  const prefix = `flood-${token}-`;
-  const controller = new AbortController();
-  const sending = flood(client, FLOOD_RATE, FLOOD_SECONDS, prefix, `${receiver.username}@localhost`, controller.signal);
-  return {
-    prefix,
-    async stop() {
-      controller.abort();
-      return `${prefix}${(await sending) - 1}`;
-    },
-    async dispose() {
-      controller.abort();
-      await sending;
-      client.close();
-      await removeAccount({ ...registrationOn(world), ...sender });
-    },
-  };
-}
 
 const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
@@ -120,7 +75,7 @@ test("scrolling up with the wheel during a flood stops following; the jump back 
   await page.setViewportSize({ width: 1400, height: 900 });
   await connectOnline(page, freshAccount);
   const list = entryList(page);
-  const running = await startFlood(world.server, freshAccount, fresh());
+  const running = await startFlood(world.server, freshAccount, `flood-${fresh()}-`);
   try {
     await expect.poll(() => list.getAttribute("data-row-count").then(Number), { timeout: 15_000 }).toBeGreaterThan(ROWS_BEFORE_SCROLLING);
     await expectFollowing(page);
@@ -146,7 +101,7 @@ test("PageUp and Home on the focused list during a flood stop following; End fol
   await page.setViewportSize({ width: 1400, height: 900 });
   await connectOnline(page, freshAccount);
   const list = entryList(page);
-  const running = await startFlood(world.server, freshAccount, fresh());
+  const running = await startFlood(world.server, freshAccount, `flood-${fresh()}-`);
   try {
     await expect.poll(() => list.getAttribute("data-row-count").then(Number), { timeout: 15_000 }).toBeGreaterThan(ROWS_BEFORE_SCROLLING);
     await expectFollowing(page);
