@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
 import { isSameOffset, tailOffset } from "@/lib/transcript/follow-tail";
+import { laidOutRows } from "@/lib/transcript/laid-out-rows";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
@@ -294,11 +295,10 @@ export function EntryList(props: EntryListProps) {
     return row ? Number(row.dataset.seq) : null;
   }
 
-  // When the rows shrink (a new session in the same pane), the virtualizer can hand one render
-  // items of the old, longer range (TanStack/virtual issues 485 and 580): those rows are gone.
-  const items = virtualizer.getVirtualItems().filter((item) => item.index < span.end - span.start);
+  // Only rows the list still has, with their entries: when a new session shrinks the rows, a render can be handed rows that are gone.
+  const laidOut = laidOutRows(virtualizer.getVirtualItems(), span, rows, store);
   const partnerSeq = selectedSeq === null ? undefined : store.partnerOf(selectedSeq);
-  const firstRenderedSeq = items[0] === undefined ? null : seqAt(span.start + items[0].index);
+  const firstRenderedSeq = laidOut[0]?.entry.seq ?? null;
   const tabbableSeq = selectedIndex >= 0 ? selectedSeq : firstRenderedSeq;
 
   return (
@@ -341,9 +341,7 @@ export function EntryList(props: EntryListProps) {
             data-first-seq={seqAt(0) ?? undefined}
             data-last-seq={seqAt(rows.length - 1) ?? undefined}
           >
-            {items.map((item) => {
-              const row = span.start + item.index;
-              const entry = store.at(rows[row]!)!;
+            {laidOut.map(({ item, row, entry }) => {
               const previous = row > 0 ? store.at(rows[row - 1]!) : undefined;
               return (
                 <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className={styles.row} style={{ transform: `translateY(${item.start}px)` }}>
