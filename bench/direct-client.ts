@@ -95,3 +95,27 @@ export class DirectClient {
     });
   }
 }
+
+/** A flood's batches go out this often. */
+export const FLOOD_TICK_MS = 10;
+
+/**
+ * Sends `rate` chat messages a second for `seconds` (or until `signal` aborts), in batches every
+ * FLOOD_TICK_MS, paced by the clock. Message n has id `${prefix}${n}` and body n. Returns how
+ * many were sent: the last one's id ends in that count minus one.
+ */
+export async function flood(client: DirectClient, rate: number, seconds: number, prefix = `f${rate}-`, to = "alice@localhost", signal?: AbortSignal): Promise<number> {
+  const perTick = Math.max(1, Math.round((rate * FLOOD_TICK_MS) / 1000));
+  const ticks = Math.round((seconds * 1000) / FLOOD_TICK_MS);
+  const started = performance.now();
+  let n = 0;
+  for (let tick = 0; tick < ticks && !signal?.aborted; tick++) {
+    let batch = "";
+    for (let i = 0; i < perTick; i++, n++) batch += `<message to='${to}' type='chat' id='${prefix}${n}'><body>${n}</body></message>`;
+    client.write(batch);
+    const due = started + (tick + 1) * FLOOD_TICK_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  return n;
+}

@@ -3,7 +3,8 @@ import type { Figure } from "../report";
 import { summarize } from "../stats";
 import { SEARCH_WORKER_KEY } from "../../lib/transcript/search-needle";
 import type { Page } from "playwright-core";
-import { flood, forgetLongTasks, longTasksSoFar, observeLongTasks, unarchivedFlooder, workbenchAsAlice } from "./ingest";
+import { flood } from "../direct-client";
+import { forgetLongTasks, longTasksSoFar, observeLongTasks, unarchivedFlooder, workbenchAsAlice } from "./ingest";
 
 /** Under the bridge's default cap of 1,000,000 entries per session, with room for the login; BIG_LOG_ENTRIES for a shorter run. */
 const ENTRIES = Number(process.env.BIG_LOG_ENTRIES ?? 990_000);

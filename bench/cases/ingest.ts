@@ -3,14 +3,13 @@ import type { Page } from "playwright-core";
 import { registerLocalUser } from "../../scripts/lib/ejabberd-local";
 import { BENCH_SERVER } from "../../scripts/lib/instances";
 import { BENCH_URL, type AppUnderTest } from "../app-under-test";
-import { DirectClient } from "../direct-client";
+import { DirectClient, FLOOD_TICK_MS, flood } from "../direct-client";
 import type { Figure } from "../report";
 import { round } from "../stats";
 
 /** BENCH_INGEST_RATES=1000,5000 runs only those rates (an A/B of one rate takes a minute, not five); empty, only the sends. */
 const RATES = process.env.BENCH_INGEST_RATES?.split(",").filter(Boolean).map(Number) ?? [1_000, 5_000, 20_000];
 const SECONDS = 20;
-const TICK_MS = 10;
 
 /**
  * Case 2: a peer floods one session at each rate for 20 s; every stanza must reach the
@@ -30,7 +29,7 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     const cpuBefore = cpuSeconds(app.app.pid!);
     const started = performance.now();
     const lastPainted = watchPainted(page, `id='f${rate}-${floodSize(rate) - 1}'`);
-    const sent = await flood(flooder, rate);
+    const sent = await flood(flooder, rate, SECONDS);
     const floodEnded = Date.now();
     const floodSeconds = (performance.now() - started) / 1000;
     const cpu = (cpuSeconds(app.app.pid!) - cpuBefore) / floodSeconds;
@@ -166,7 +165,7 @@ export function watchPainted(page: Page, text: string): Promise<number> {
 
 /** How many stanzas `flood` sends at `rate` for `seconds`. */
 export function floodSize(rate: number, seconds = SECONDS): number {
-  return Math.max(1, Math.round((rate * TICK_MS) / 1000)) * Math.round((seconds * 1000) / TICK_MS);
+  return Math.max(1, Math.round((rate * FLOOD_TICK_MS) / 1000)) * Math.round((seconds * 1000) / FLOOD_TICK_MS);
 }
 
 /** The workbench page, connected as alice through its own form. */
@@ -205,23 +204,6 @@ async function bareReceiver(): Promise<DirectClient> {
   await receiver.stopArchiving();
   await receiver.available();
   return receiver;
-}
-
-/** Sends `rate` messages a second for `seconds`, in batches every TICK_MS, paced by the clock. */
-export async function flood(client: DirectClient, rate: number, seconds = SECONDS, prefix = `f${rate}-`, to = "alice@localhost"): Promise<number> {
-  const perTick = Math.max(1, Math.round((rate * TICK_MS) / 1000));
-  const ticks = Math.round((seconds * 1000) / TICK_MS);
-  const started = performance.now();
-  let n = 0;
-  for (let tick = 0; tick < ticks; tick++) {
-    let batch = "";
-    for (let i = 0; i < perTick; i++, n++) batch += `<message to='${to}' type='chat' id='${prefix}${n}'><body>${n}</body></message>`;
-    client.write(batch);
-    const due = started + (tick + 1) * TICK_MS;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  return n;
 }
 
 export function matchCount(text: string | null): number {

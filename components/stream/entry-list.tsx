@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, type ReactNode, type Ref } from "react";
+import { useCallback, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode, type Ref } from "react";
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
 import { INPUT_HOLD_MS, isInputHeld, isSameOffset, tailOffset, tailWrite } from "@/lib/transcript/follow-tail";
+import { laidOutRows } from "@/lib/transcript/laid-out-rows";
 import { positionOf, windowStartAround, type QueryResult } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
@@ -107,16 +108,21 @@ export function EntryList(props: EntryListProps) {
   );
   const rowOfSeq = (seq: number) => positionOf(rows, store.indexOfSeq(seq));
   const selectedRow = selectedSeq === null ? -1 : rowOfSeq(selectedSeq);
-  const selectedIndex = selectedRow >= span.start && selectedRow < span.end ? selectedRow - span.start : -1;
-  // The selected row stays in the DOM even when scrolled out of view: it may hold the focus,
-  // and a focused element that unmounts drops the keyboard back to the page.
+  const indexInSpan = (row: number) => (row >= span.start && row < span.end ? row - span.start : -1);
+  const selectedIndex = indexInSpan(selectedRow);
+  // The row holding the focus, selected or not: Tab lands on the first row laid out, which a
+  // flood scrolls out of view at once.
+  const [focusedSeq, setFocusedSeq] = useState<number | null>(null);
+  const focusedIndex = focusedSeq === null ? -1 : indexInSpan(rowOfSeq(focusedSeq));
+  // The selected and the focused row stay in the DOM even when scrolled out of view: a
+  // focused element that unmounts drops the keyboard back to the page.
   const rangeExtractor = useCallback(
     (range: Range) => {
       const indexes = defaultRangeExtractor(range);
-      if (selectedIndex < 0 || indexes.includes(selectedIndex)) return indexes;
-      return selectedIndex < (indexes[0] ?? 0) ? [selectedIndex, ...indexes] : [...indexes, selectedIndex];
+      const kept = [selectedIndex, focusedIndex].filter((index) => index >= 0 && !indexes.includes(index));
+      return kept.length === 0 ? indexes : [...indexes, ...kept].sort((a, b) => a - b);
     },
-    [selectedIndex],
+    [selectedIndex, focusedIndex],
   );
   // The compiler lint flags every useVirtualizer call; this app does not run the React Compiler.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -155,13 +161,17 @@ export function EntryList(props: EntryListProps) {
       const element = focus ? viewportRef.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`) : null;
       element?.focus({ preventScroll: true });
       const inWindow = row >= span.start && row < span.end;
+      // Back to the newest row means following again, at once: during a flood, rows added before
+      // the scroll lands leave it short of the bottom, and the scroll alone would not resume.
+      const resuming = inWindow && row === rows.length - 1 && !following.current;
       // Going anywhere but the newest row means reading: new entries must not pull the view away.
       if (row !== rows.length - 1 || !inWindow) stopFollowing(inWindow ? span.start : windowStartAround(rows.length, row));
-      if (inWindow) virtualizer.scrollToIndex(row - span.start, { align });
+      else if (resuming) resume();
+      if (inWindow && !resuming) virtualizer.scrollToIndex(row - span.start, { align });
       // Out of the window, the effect below scrolls once the moved window has rendered.
-      pending.current = { ...pending.current, row: inWindow ? null : row, align, focusSeq: focus && !element ? seq : null };
+      pending.current = { ...pending.current, scrollToEnd: pending.current.scrollToEnd || resuming, row: inWindow ? null : row, align, focusSeq: focus && !element ? seq : null };
     },
-    [rows.length, seqAt, span.start, span.end, virtualizer, stopFollowing],
+    [rows.length, seqAt, span.start, span.end, virtualizer, stopFollowing, resume, following],
   );
   useImperativeHandle(props.ref, () => ({ reveal }), [reveal]);
 
@@ -300,16 +310,15 @@ export function EntryList(props: EntryListProps) {
     handler();
   }
 
-  function seqOfEvent(event: React.MouseEvent): number | null {
+  function seqOfEvent(event: React.SyntheticEvent): number | null {
     const row = (event.target as HTMLElement).closest<HTMLElement>("[data-seq]");
     return row ? Number(row.dataset.seq) : null;
   }
 
-  // When the rows shrink (a new session in the same pane), the virtualizer can hand one render
-  // items of the old, longer range (TanStack/virtual issues 485 and 580): those rows are gone.
-  const items = virtualizer.getVirtualItems().filter((item) => item.index < span.end - span.start);
+  // Only rows the list still has, with their entries: when a new session shrinks the rows, a render can be handed rows that are gone.
+  const laidOut = laidOutRows(virtualizer.getVirtualItems(), span, rows, store);
   const partnerSeq = selectedSeq === null ? undefined : store.partnerOf(selectedSeq);
-  const firstRenderedSeq = items[0] === undefined ? null : seqAt(span.start + items[0].index);
+  const firstRenderedSeq = laidOut[0]?.entry.seq ?? null;
   const tabbableSeq = selectedIndex >= 0 ? selectedSeq : firstRenderedSeq;
 
   return (
@@ -327,6 +336,10 @@ export function EntryList(props: EntryListProps) {
         className={styles.viewport}
         {...scrollHandlers}
         onKeyDown={onKeyDown}
+        onFocus={(event) => setFocusedSeq(seqOfEvent(event))}
+        onBlur={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget)) setFocusedSeq(null);
+        }}
         onClick={(event) => onSelect(seqOfEvent(event) ?? selectedSeq)}
         onDoubleClick={(event) => {
           const seq = seqOfEvent(event);
@@ -348,9 +361,7 @@ export function EntryList(props: EntryListProps) {
             data-first-seq={seqAt(0) ?? undefined}
             data-last-seq={seqAt(rows.length - 1) ?? undefined}
           >
-            {items.map((item) => {
-              const row = span.start + item.index;
-              const entry = store.at(rows[row]!)!;
+            {laidOut.map(({ item, row, entry }) => {
               const previous = row > 0 ? store.at(rows[row - 1]!) : undefined;
               return (
                 <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className={styles.row} style={{ transform: `translateY(${item.start}px)` }}>

@@ -1,0 +1,153 @@
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { startFlood } from "./flood";
+import { connectOnline, disconnectIfOnline, entryList, lanes } from "./workbench-page";
+
+/**
+ * The lanes under a steady flood from a real peer (the bench's flood generator, against the
+ * world's ejabberd): they follow the tail until the person scrolls away, keep what the person
+ * reads in view while the flood goes on, and follow again once the person is back at the tail.
+ */
+
+/** Rows before the person scrolls: far past the 200 a list renders whole, so it is virtualised. */
+const ROWS_BEFORE_SCROLLING = 400;
+/** Rows that must arrive while the person reads: a list still following would have moved well past the row read. */
+const ROWS_WHILE_READING = 200;
+
+test.afterEach(async ({ page }) => {
+  await disconnectIfOnline(page);
+});
+
+const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+const lastSeq = async (list: Locator) => Number(await list.getAttribute("data-last-seq"));
+
+/** The seq of a row wholly inside the list's scrolling viewport, near its middle: the row the person reads. */
+function rowInView(list: Locator): Promise<number> {
+  return list.evaluate((sizer) => {
+    const view = sizer.parentElement!.getBoundingClientRect();
+    const middle = view.top + view.height / 2;
+    const rows = [...sizer.querySelectorAll<HTMLElement>('[role="listitem"]')].filter((row) => {
+      const box = row.getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    });
+    if (rows.length === 0) throw new Error("no row is wholly in view");
+    rows.sort((a, b) => Math.abs(a.getBoundingClientRect().top - middle) - Math.abs(b.getBoundingClientRect().top - middle));
+    return Number(rows[0]!.dataset.seq);
+  });
+}
+
+/**
+ * The newest row laid out is in view, read in one look at the page: during a flood, a look
+ * at the row count and a second one at the row would see the tail move on in between.
+ */
+function tailInView(list: Locator): Promise<{ last: number; inView: boolean }> {
+  return list.evaluate((sizer) => {
+    const last = Number(sizer.dataset.lastSeq);
+    const view = sizer.parentElement!.getBoundingClientRect();
+    const box = sizer.querySelector(`[data-seq="${last}"]`)?.getBoundingClientRect();
+    return { last, inView: box !== undefined && box.top >= view.top - 1 && box.bottom <= view.bottom + 1 };
+  });
+}
+
+/** The list follows: rows keep arriving, and the newest is in view. */
+async function expectFollowing(page: Page) {
+  const list = entryList(page);
+  const from = await lastSeq(list);
+  await expect
+    .poll(async () => {
+      const { last, inView } = await tailInView(list);
+      return last > from + 50 && inView;
+    }, { message: "the newest row in view as rows keep arriving", timeout: 15_000 })
+    .toBe(true);
+}
+
+/**
+ * The person reads the row `readSeq` while the flood goes on: that row stays where it is,
+ * the newest rows are not in view, and the jump back counts what came meanwhile.
+ */
+async function expectReading(page: Page, readSeq: number) {
+  const list = entryList(page);
+  const newest = lanes(page).getByRole("button", { name: /new ↓/ });
+  await expect(newest).toBeVisible();
+  const pausedAt = await lastSeq(list);
+  await expect.poll(() => lastSeq(list), { message: "the flood goes on while the person reads", timeout: 15_000 }).toBeGreaterThan(pausedAt + ROWS_WHILE_READING);
+  await expect(list.locator(`[data-seq="${readSeq}"]`), "the row read stays in view").toBeInViewport();
+  expect((await tailInView(list)).inView, "the newest row is not in view").toBe(false);
+  await expect.poll(async () => Number(/^([\d,]+) new/.exec((await newest.textContent()) ?? "")?.[1]?.replaceAll(",", "")), { message: "the jump back counts the rows that came" }).toBeGreaterThan(ROWS_WHILE_READING);
+  return newest;
+}
+
+/** After the flood, its last message is the row in view at the bottom. */
+async function expectLastOfFlood(page: Page, lastId: string) {
+  const row = entryList(page).getByTestId("entry-in").filter({ hasText: new RegExp(`id=["']${lastId}["']`) });
+  await expect(row).toBeInViewport();
+  await expect(row).toHaveAttribute("data-seq", String(await lastSeq(entryList(page))));
+}
+
+test("scrolling up with the wheel during a flood stops following; the jump back follows again", async ({ page, world, freshAccount }) => {
+  // Four phases of a flood, each waiting on the page: on a loaded machine that can take a minute.
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await connectOnline(page, freshAccount);
+  const list = entryList(page);
+  const running = await startFlood(world.server, freshAccount, `flood-${fresh()}-`);
+  try {
+    await expect.poll(() => list.getAttribute("data-row-count").then(Number), { timeout: 15_000 }).toBeGreaterThan(ROWS_BEFORE_SCROLLING);
+    await expectFollowing(page);
+
+    // A few notches of the wheel, as a person scrolls up.
+    await list.hover();
+    for (let notch = 0; notch < 3; notch++) await page.mouse.wheel(0, -300);
+    const newest = lanes(page).getByRole("button", { name: /new ↓/ });
+    await expect(newest).toBeVisible();
+    const readSeq = await rowInView(list);
+    await expectReading(page, readSeq);
+
+    await newest.click();
+    await expect(newest).toHaveCount(0);
+    await expectFollowing(page);
+    await expectLastOfFlood(page, await running.stop());
+  } finally {
+    await running.dispose();
+  }
+});
+
+test("PageUp and Home on the focused list during a flood stop following; End follows again", async ({ page, world, freshAccount }) => {
+  // Four phases of a flood, each waiting on the page: on a loaded machine that can take a minute.
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await connectOnline(page, freshAccount);
+  const list = entryList(page);
+  const running = await startFlood(world.server, freshAccount, `flood-${fresh()}-`);
+  try {
+    await expect.poll(() => list.getAttribute("data-row-count").then(Number), { timeout: 15_000 }).toBeGreaterThan(ROWS_BEFORE_SCROLLING);
+    await expectFollowing(page);
+
+    // Into the list with the keyboard: Tab from the search box reaches its rows.
+    await lanes(page).getByRole("searchbox", { name: "Search" }).focus();
+    const focused = page.locator(":focus");
+    for (let press = 0; press < 20 && !(await list.locator(":focus").count()); press++) await page.keyboard.press("Tab");
+    await expect(focused).toHaveRole("listitem");
+
+    await page.keyboard.press("PageUp");
+    await page.keyboard.press("PageUp");
+    const readSeq = await rowInView(list);
+    await expectReading(page, readSeq);
+
+    await page.keyboard.press("End");
+    await expect(lanes(page).getByRole("button", { name: /new ↓/ })).toHaveCount(0);
+    await expectFollowing(page);
+
+    await page.keyboard.press("Home");
+    await expect(focused).toHaveAttribute("data-seq", await list.getAttribute("data-first-seq") ?? "");
+    await expectReading(page, Number(await focused.getAttribute("data-seq")));
+
+    await page.keyboard.press("End");
+    await expect(lanes(page).getByRole("button", { name: /new ↓/ })).toHaveCount(0);
+    await expectFollowing(page);
+    await expectLastOfFlood(page, await running.stop());
+  } finally {
+    await running.dispose();
+  }
+});
