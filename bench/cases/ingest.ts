@@ -146,7 +146,9 @@ export function watchPainted(page: Page, text: string): Promise<number> {
       const shown = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
       const rows = shown ? shown.querySelectorAll('[data-testid="entry-in"]') : [];
       const last = rows.length > 0 ? rows[rows.length - 1].textContent.slice(0, 120) : "none";
-      reject(new Error("no row with " + ${JSON.stringify(JSON.stringify(text))} + " in " + ${PAINT_WATCH_MS / 1000} + " s; the list " + (shown === list ? "is the one watched" : "was replaced") +
+      // Seen but never painted (no animation frame came: a hidden page) is another defect than never seen.
+      const seen = Array.from(rows).some((row) => row.textContent.includes(${JSON.stringify(text)}));
+      reject(new Error("no painted row with " + ${JSON.stringify(JSON.stringify(text))} + " in " + ${PAINT_WATCH_MS / 1000} + " s (" + (seen ? "in the DOM, but no animation frame came" : "not in the DOM") + ", page " + document.visibilityState + "); the list " + (shown === list ? "is the one watched" : "was replaced") +
         ", " + (shown ? shown.dataset.rowCount : "?") + " rows, last seq " + (shown ? shown.dataset.lastSeq : "?") + ", last row in the DOM: " + last));
     }, ${PAINT_WATCH_MS});
     const observer = new MutationObserver(() => {
