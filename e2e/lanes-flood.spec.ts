@@ -1,6 +1,8 @@
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { startFlood } from "./flood";
+import { startFlood, type Flood } from "./flood";
+import type { Credentials } from "../lib/xmpp/in-band-registration";
+import type { XmppServerInstance } from "../scripts/lib/instances";
 import { connectOnline, disconnectIfOnline, entryList, lanes } from "./workbench-page";
 
 /**
@@ -85,16 +87,30 @@ async function expectLastOfFlood(page: Page, lastId: string) {
   await expect(row).toHaveAttribute("data-seq", String(await lastSeq(entryList(page))));
 }
 
-test("scrolling up with the wheel during a flood stops following; the jump back follows again", async ({ page, world, freshAccount }) => {
-  // Four phases of a flood, each waiting on the page: on a loaded machine that can take a minute.
+/**
+ * The workbench online as `account`, flooded by a peer of the test's own; returns once the list
+ * is virtualised and follows the flood. Four phases of a flood each wait on the page, which on
+ * a loaded machine can take a minute: the test's timeout is set to allow it.
+ */
+async function floodedLanes(page: Page, server: XmppServerInstance, account: Credentials): Promise<{ list: Locator; running: Flood }> {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1400, height: 900 });
-  await connectOnline(page, freshAccount);
+  await connectOnline(page, account);
   const list = entryList(page);
-  const running = await startFlood(world.server, freshAccount, `flood-${fresh()}-`);
+  const running = await startFlood(server, account, `flood-${fresh()}-`);
   try {
     await expect.poll(() => list.getAttribute("data-row-count").then(Number), { timeout: 15_000 }).toBeGreaterThan(ROWS_BEFORE_SCROLLING);
     await expectFollowing(page);
+  } catch (error) {
+    await running.dispose();
+    throw error;
+  }
+  return { list, running };
+}
+
+test("scrolling up with the wheel during a flood stops following; the jump back follows again", async ({ page, world, freshAccount }) => {
+  const { list, running } = await floodedLanes(page, world.server, freshAccount);
+  try {
 
     // A few notches of the wheel, as a person scrolls up.
     await list.hover();
@@ -114,15 +130,8 @@ test("scrolling up with the wheel during a flood stops following; the jump back 
 });
 
 test("PageUp and Home on the focused list during a flood stop following; End follows again", async ({ page, world, freshAccount }) => {
-  // Four phases of a flood, each waiting on the page: on a loaded machine that can take a minute.
-  test.setTimeout(90_000);
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await connectOnline(page, freshAccount);
-  const list = entryList(page);
-  const running = await startFlood(world.server, freshAccount, `flood-${fresh()}-`);
+  const { list, running } = await floodedLanes(page, world.server, freshAccount);
   try {
-    await expect.poll(() => list.getAttribute("data-row-count").then(Number), { timeout: 15_000 }).toBeGreaterThan(ROWS_BEFORE_SCROLLING);
-    await expectFollowing(page);
 
     // Into the list with the keyboard: Tab from the search box reaches its rows.
     await lanes(page).getByRole("searchbox", { name: "Search" }).focus();

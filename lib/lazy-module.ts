@@ -39,3 +39,8 @@ export function lazyModule<T>(importer: () => Promise<T>): LazyModule<T> {
     },
   };
 }
+
+/** What a person is told when code that loads after first paint could not be fetched. */
+export function couldNotLoad(what: string, error: unknown): string {
+  return `${what} could not load (${error instanceof Error ? error.message : String(error)}). Reload the page: your progress is kept.`;
+}

@@ -16,6 +16,7 @@ import { useSendHistory } from "@/components/workbench/use-send-history";
 import type { PageLesson } from "@/lib/lessons/lesson-data";
 import { replaySolutions } from "./catch-up";
 import { checkEngine } from "@/lib/lessons/check-engine";
+import { couldNotLoad } from "@/lib/lazy-module";
 import { readSavedWindow, saveWindow } from "@/lib/lessons/saved-window";
 import { LessonText } from "./lesson-text";
 import { SessionPanel } from "./session-panel";
@@ -181,7 +182,7 @@ export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
       if (answer.ok) setEdited({ key: starterKey, text: answer.text, variables: vars });
       else setSendError(`Solve cannot answer yet: ${answer.reason}`);
     } catch (error) {
-      setSendError(`Solve could not load (${error instanceof Error ? error.message : String(error)}). Reload the page: your progress is kept.`);
+      setSendError(couldNotLoad("Solve", error));
     }
   }
 

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import { checkEngine } from "@/lib/lessons/check-engine";
+import { couldNotLoad } from "@/lib/lazy-module";
 import type { SessionShape } from "@/lib/lessons/login-end";
 import type { CheckResult, Expectation } from "@/lib/lessons/types";
 import type { LessonVariables } from "@/lib/lessons/variables";
@@ -36,7 +37,7 @@ export function useStepCheck(store: TranscriptStore, check: readonly Expectation
   const [unavailable, setUnavailable] = useState<string | null>(null);
   useEffect(() => {
     checkEngine.load().catch((error: unknown) => {
-      setUnavailable(`The step check could not load (${error instanceof Error ? error.message : String(error)}). Reload the page: your progress is kept.`);
+      setUnavailable(couldNotLoad("The step check", error));
     });
   }, []);
 

@@ -60,7 +60,8 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   // The indenting code arrives when Pretty is first ticked; the rows show as sent until then.
   const printerReady = useSyncExternalStore(onPrettyPrinterReady, isPrettyPrinterReady, () => false);
   useEffect(() => {
-    if (options.pretty) void loadPrettyPrinter();
+    // A failed load leaves the rows as sent (prettyView tries again on the next render).
+    if (options.pretty) loadPrettyPrinter().catch(() => undefined);
   }, [options.pretty]);
   const [status, setStatus] = useState("");
   const [ownFiltersOpen, setOwnFiltersOpen] = useState(true);

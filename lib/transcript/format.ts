@@ -45,7 +45,8 @@ export function prettyView(entry: TranscriptEntry, text: string = entry.raw): Pr
   }
   const loaded = printer.current();
   if (loaded === null) {
-    void loadPrettyPrinter();
+    // A failed load leaves the rows as sent; the next view that asks tries again.
+    loadPrettyPrinter().catch(() => undefined);
     return { text, note: null };
   }
   const view = loaded.prettyOrRaw(entry, text);
