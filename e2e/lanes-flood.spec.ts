@@ -24,10 +24,26 @@ const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)
 
 const lastSeq = async (list: Locator) => Number(await list.getAttribute("data-last-seq"));
 
-/** The seq of a row wholly inside the list's scrolling viewport, near its middle: the row the person reads. */
+/**
+ * The seq of a row wholly inside the list's scrolling viewport, near its middle: the row the
+ * person reads. Read once the scroll has come to rest: Chromium animates a wheel turn and a
+ * PageUp, and a row picked mid-animation can leave the view as the animation ends (a CI run on
+ * a loaded machine picked one). At rest means the same scrollTop for several frames in a row.
+ */
 function rowInView(list: Locator): Promise<number> {
-  return list.evaluate((sizer) => {
-    const view = sizer.parentElement!.getBoundingClientRect();
+  return list.evaluate(async (sizer) => {
+    const viewport = sizer.parentElement!;
+    const STILL_FRAMES = 5;
+    const MAX_FRAMES = 600;
+    let previous = viewport.scrollTop;
+    let still = 0;
+    for (let frame = 0; still < STILL_FRAMES; frame++) {
+      if (frame === MAX_FRAMES) throw new Error(`the list's scroll did not come to rest in ${MAX_FRAMES} frames`);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      still = viewport.scrollTop === previous ? still + 1 : 0;
+      previous = viewport.scrollTop;
+    }
+    const view = viewport.getBoundingClientRect();
     const middle = view.top + view.height / 2;
     const rows = [...sizer.querySelectorAll<HTMLElement>('[role="listitem"]')].filter((row) => {
       const box = row.getBoundingClientRect();
