@@ -34,6 +34,10 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     const floodSeconds = (performance.now() - started) / 1000;
     const cpu = (cpuSeconds(app.app.pid!) - cpuBefore) / floodSeconds;
     const paintedSeconds = ((await lastPainted) - floodEnded) / 1000;
+    // The flood's own tasks: the search below only counts what came, and its tasks are the
+    // search's (the big-log case times search), reported apart.
+    const longTasks = await longTasksSoFar(page);
+    await forgetLongTasks(page);
     await search.fill(`f${rate}-`);
     const deadline = Date.now() + 120_000;
     let delivered = 0;
@@ -42,10 +46,14 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
       if (delivered >= sent) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const longTasks = await longTasksSoFar(page);
+    const countTasks = await longTasksSoFar(page);
     const longest = Math.max(0, ...longTasks);
     const over50 = longTasks.filter((duration) => duration > 50).length;
     const lost = sent - delivered;
+    // The next flood comes with no search, as this one did: a search kept would be matched
+    // against every entry of it.
+    await search.fill("");
+    await page.locator('[aria-live="polite"]').first().filter({ hasText: /^$/ }).waitFor({ state: "attached" });
     // The floor: the same flood from the same sender to a bare TCP client of the same server.
     const floorRead = floor.readUntil(`id='d${rate}-${floodSize(rate) - 1}'`, 180_000);
     await flood(flooder, rate, SECONDS, `d${rate}-`, FLOOR_ACCOUNT.jid);
@@ -59,12 +67,11 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
       value: one(longest),
       target: "zero loss, no long task over 50 ms, last stanza painted ≤ 1 s after the flood",
       verdict: lost === 0 && over50 === 0 && paintedSeconds <= 1 ? "pass" : "miss",
-      note: `${over50} long tasks over 50 ms; bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB; the same flood to a bare TCP client of the same ejabberd (no bridge, no page): last stanza read ${round(floorSeconds, 2)} s after the flood`,
+      note: `${over50} long tasks over 50 ms; counting the stanzas afterwards with a search: ${countTasks.filter((duration) => duration > 50).length} over 50 ms (longest ${round(Math.max(0, ...countTasks), 0)} ms); bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB; the same flood to a bare TCP client of the same ejabberd (no bridge, no page): last stanza read ${round(floorSeconds, 2)} s after the flood`,
     });
   }
   flooder.close();
   floor.close();
-  await search.fill("");
   figures.push(await pingSends(page));
   await page.getByRole("button", { name: "Disconnect" }).click();
   await page.getByTestId("connection-status").filter({ hasText: "Closed" }).waitFor();
@@ -145,7 +152,8 @@ export function watchPainted(page: Page, text: string): Promise<number> {
     setTimeout(() => {
       const shown = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
       const rows = shown ? shown.querySelectorAll('[data-testid="entry-in"]') : [];
-      const last = rows.length > 0 ? rows[rows.length - 1].textContent.slice(0, 120) : "none";
+      const lastText = rows.length > 0 ? rows[rows.length - 1].textContent : "";
+      const last = rows.length > 0 ? lastText.slice(0, 120) + " (its id " + (/ id=["']([^"']*)/.exec(lastText) || [, "none"])[1] + ")" : "none";
       // Seen but never painted (no animation frame came: a hidden page) is another defect than never seen.
       const seen = Array.from(rows).some((row) => row.textContent.includes(${JSON.stringify(text)}));
       reject(new Error("no painted row with " + ${JSON.stringify(JSON.stringify(text))} + " in " + ${PAINT_WATCH_MS / 1000} + " s (" + (seen ? "in the DOM, but no animation frame came" : "not in the DOM") + ", page " + document.visibilityState + "); the list " + (shown === list ? "is the one watched" : "was replaced") +
@@ -180,6 +188,10 @@ export async function workbenchAsAlice(app: AppUnderTest): Promise<Page> {
   await form.getByLabel("Password").fill("alice");
   await form.getByRole("button", { name: "Connect" }).click();
   await page.getByTestId("connection-status").filter({ hasText: "Online" }).waitFor();
+  // The editor loads after first paint, in one task of about half a second of compiling
+  // (README, Loading the editor): a flood measured from before it would count that task.
+  await page.getByTestId("pane-a").getByTestId("stanza-editor").locator(".view-lines").waitFor();
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
   return page;
 }
 
