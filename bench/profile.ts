@@ -73,10 +73,12 @@ async function main(): Promise<void> {
     const page = await workbenchAsAlice(app);
     const flooder = await unarchivedFlooder();
     await observeLongTasks(page);
+    await observeTaskWindows(page);
     const lastPainted = watchPainted(page, `id='p-${floodSize(rate, seconds) - 1}'`);
     const tracing = process.env.PROFILE_TRACE === "1";
     if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
     const profiling = await startProfiler(page, 250);
+    const markedAt = await markClock(page);
     const sent = await flood(flooder, rate, seconds, "p-");
     const floodEnded = Date.now();
     // Let the page drain what the flood left queued, so the profile holds all of its work.
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     flooder.close();
     console.log(`${sent} stanzas at ${rate}/s; profile in ${path.relative(process.cwd(), PROFILE_FILE)}`);
     report(profile);
+    reportLongTasks(profile, markedAt, await taskWindows(page));
   } finally {
     await app.stop();
   }
@@ -113,6 +116,16 @@ async function observeTaskWindows(page: Page): Promise<void> {
     (window as unknown as { benchTaskWindows: unknown[] }).benchTaskWindows = tasks;
     new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push({ start: entry.startTime, duration: entry.duration }))).observe({ type: "longtask" });
   });
+}
+
+/** The long tasks recorded since observeTaskWindows, with their start. */
+async function taskWindows(page: Page): Promise<{ start: number; duration: number }[]> {
+  return (await page.evaluate(() => (window as unknown as { benchTaskWindows: unknown[] }).benchTaskWindows)) as { start: number; duration: number }[];
+}
+
+/** A function of a known name, spinning at a known page time: where the profile's clock meets the page's (reportLongTasks). */
+async function markClock(page: Page): Promise<number> {
+  return (await page.evaluate(`(function benchClockMarker() { const at = performance.now(); while (performance.now() - at < 5); return at; })()`)) as number;
 }
 
 /** Starts recording the page's long animation frames (over 50 ms) into window.benchFrames. */
@@ -493,14 +506,12 @@ async function profileSends(): Promise<void> {
     await observeLongTasks(page);
     await observeTaskWindows(page);
     const profiling = await startProfiler(page, 500);
-    // A function of a known name, spinning at a known page time: where the profile's clock meets the page's.
-    const markedAt = (await page.evaluate(`(function benchClockMarker() { const at = performance.now(); while (performance.now() - at < 5); return at; })()`)) as number;
+    const markedAt = await markClock(page);
     const figure = await pingSends(page);
     const profile = await profiling.stop();
     console.log(`${figure.name}: ${figure.value.max} ms; ${figure.note}`);
     report(profile);
-    const windows = (await page.evaluate(() => (window as unknown as { benchTaskWindows: unknown[] }).benchTaskWindows)) as { start: number; duration: number }[];
-    reportLongTasks(profile, markedAt, windows);
+    reportLongTasks(profile, markedAt, await taskWindows(page));
   } finally {
     await app.stop();
   }
