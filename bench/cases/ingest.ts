@@ -189,7 +189,7 @@ export async function workbenchAsAlice(app: AppUnderTest): Promise<Page> {
   await form.getByRole("button", { name: "Connect" }).click();
   await page.getByTestId("connection-status").filter({ hasText: "Online" }).waitFor();
   // The editor loads after first paint, in one task of about half a second of compiling
-  // (README, Loading the editor): a flood measured from before it would count that task.
+  // (docs/performance-log.md, Loading the editor): a flood measured from before it would count that task.
   await page.getByTestId("pane-a").getByTestId("stanza-editor").locator(".view-lines").waitFor();
   await page.evaluate(() => new Promise((resolve) => requestIdleCallback(resolve)));
   return page;
