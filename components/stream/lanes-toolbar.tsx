@@ -64,7 +64,8 @@ export function LanesToolbar(props: LanesToolbarProps) {
           type="search"
           className={styles.searchInput}
           value={spec.search}
-          placeholder={spec.mode === "regex" ? "regular expression" : "text in the raw XML"}
+          // The compact row's field can be narrow, and its label is hidden: a placeholder that fits.
+          placeholder={props.compact ? (spec.mode === "regex" ? "regex" : "search raw XML") : spec.mode === "regex" ? "regular expression" : "text in the raw XML"}
           aria-invalid={props.searchError !== null}
           aria-describedby={`${id}-search-status`}
           onChange={(event) => set({ search: event.target.value })}
