@@ -17,6 +17,9 @@ const index = lesson.steps.findIndex((step) => TABLE.test(step.prose));
 
 type Box = { x: number; y: number; width: number; height: number };
 
+/** A search field this wide shows its placeholder ("search raw XML") or about a dozen typed characters. */
+const MIN_SEARCH_PX = 110;
+
 const VIEWPORTS = [
   { width: 1024, height: 768 },
   { width: 1366, height: 768 },
@@ -105,6 +108,22 @@ for (const viewport of VIEWPORTS) {
       for (const b of names.slice(position + 1)) expect(overlap(boxes[a], boxes[b]), `${a} overlaps ${b}`).toBe(0);
     }
     await noSidewaysScroll(page, "after the send");
+
+    // The lanes' search field keeps room to type in, beside its Regex box, however narrow the
+    // lanes (the diagram beside them at 1400 px once squeezed it under the box).
+    const lanesRegion = page.getByRole("region", { name: "Stream lanes" });
+    const search = await box(lanesRegion.getByRole("searchbox", { name: "Search" }), "the lanes' search field");
+    const regex = await box(lanesRegion.getByRole("checkbox", { name: "Regex" }).locator(".."), "the Regex box");
+    expect(overlap(search, regex), "the search field runs under the Regex box").toBe(0);
+    expect(search.width, "the search field's width").toBeGreaterThanOrEqual(MIN_SEARCH_PX);
+    expect(search.x + search.width, "the search field's right edge, inside the lanes").toBeLessThanOrEqual(boxes.lanes.x + boxes.lanes.width + 0.5);
+    // The steps between matches come with a search, and the field keeps its room.
+    const searchBox = lanesRegion.getByRole("searchbox", { name: "Search" });
+    await expect(lanesRegion.getByRole("button", { name: "Next match" })).toHaveCount(0);
+    await searchBox.fill("presence");
+    await expect(lanesRegion.getByRole("button", { name: "Next match" })).toBeEnabled();
+    expect((await box(searchBox, "the lanes' search field")).width, "the search field's width, searching").toBeGreaterThanOrEqual(MIN_SEARCH_PX);
+    await noSidewaysScroll(page, "while searching");
 
     // The scripted peer's badge stays inside its own box and inside the session panel.
     const badge = page.getByText("scripted peer (run by the server)");

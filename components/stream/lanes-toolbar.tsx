@@ -77,18 +77,24 @@ export function LanesToolbar(props: LanesToolbarProps) {
         />
       </label>
       <label className={styles.checkbox} title="Search with a regular expression (case-insensitive)">
-        <input type="checkbox" checked={spec.mode === "regex"} onChange={(event) => set({ mode: event.target.checked ? "regex" : "text" })} />
-        Regex
+        <input type="checkbox" checked={spec.mode === "regex"} aria-label="Regex" onChange={(event) => set({ mode: event.target.checked ? "regex" : "text" })} />
+        {/* The compact row says it as find widgets do, in the space of two characters. */}
+        {props.compact ? <code aria-hidden="true">.*</code> : "Regex"}
       </label>
       <span id={`${id}-search-status`} className={props.searchError ? styles.searchError : styles.count} aria-live="polite">
         {props.searchError ?? props.matchSummary ?? ""}
       </span>
-      <button type="button" className="button small" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => props.onStepMatch(-1)} disabled={props.matchSummary === null}>
-        ↑
-      </button>
-      <button type="button" className="button small" aria-label="Next match" title="Next match (Enter)" onClick={() => props.onStepMatch(1)} disabled={props.matchSummary === null}>
-        ↓
-      </button>
+      {/* In the compact row they come with a search: disabled, they took the room a phone's row needs. */}
+      {(!props.compact || props.matchSummary !== null) && (
+        <>
+          <button type="button" className="button small" aria-label="Previous match" title="Previous match (Shift+Enter)" onClick={() => props.onStepMatch(-1)} disabled={props.matchSummary === null}>
+            ↑
+          </button>
+          <button type="button" className="button small" aria-label="Next match" title="Next match (Enter)" onClick={() => props.onStepMatch(1)} disabled={props.matchSummary === null}>
+            ↓
+          </button>
+        </>
+      )}
     </div>
   );
   const view = (
