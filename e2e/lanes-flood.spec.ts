@@ -4,6 +4,7 @@ import { startFlood, type Flood } from "./flood";
 import type { Credentials } from "../lib/xmpp/in-band-registration";
 import type { XmppServerInstance } from "../scripts/lib/instances";
 import { connectOnline, disconnectIfOnline, entryList, lanes } from "./workbench-page";
+import { INPUT_HOLD_MS } from "../lib/transcript/follow-tail";
 
 /**
  * The lanes under a steady flood from a real peer (the bench's flood generator, against the
@@ -128,7 +129,15 @@ test("scrolling up with the wheel during a flood stops following; the jump back 
   const { list, running } = await floodedLanes(page, world.server, freshAccount);
   try {
 
-    // A few notches of the wheel, as a person scrolls up.
+    // A few notches of the wheel, as a person scrolls up, while the page is busy for longer than
+    // the input hold after each (as when a reconnect's backlog renders): each notch's scroll event
+    // comes too late to read as the person's, and the wheel turn itself must stop the following.
+    await page.evaluate((busyMs) => {
+      window.addEventListener("wheel", () => {
+        const until = performance.now() + busyMs;
+        while (performance.now() < until);
+      });
+    }, INPUT_HOLD_MS + 200);
     await list.hover();
     for (let notch = 0; notch < 3; notch++) await page.mouse.wheel(0, -300);
     const newest = lanes(page).getByRole("button", { name: /new ↓/ });

@@ -103,7 +103,14 @@ export async function pingSends(page: Page): Promise<Figure> {
     await page.keyboard.press("ControlOrMeta+V");
     await page.keyboard.press("ControlOrMeta+Enter");
   }
-  const seconds = ((await lastPainted) - started) / 1000;
+  const seconds = ((await lastPainted.catch(async (error: unknown) => {
+    // The last send's replies never came: say what the pane said about it (a refused send, the editor's check).
+    const pane = page.getByTestId("pane-a");
+    const alerts = await pane.getByRole("alert").allTextContents();
+    const status = await pane.getByTestId("editor-status").textContent().catch(() => null);
+    const draft = await pane.getByTestId("stanza-editor").locator(".view-lines").textContent();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}`);
+  })) - started) / 1000;
   const longTasks = await longTasksSoFar(page);
   const over50 = longTasks.filter((duration) => duration > 50);
   const blocked = over50.reduce((sum, duration) => sum + duration - 50, 0);

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState, type RefObject } from "react";
-import { followAfterScroll, isInputHeld } from "@/lib/transcript/follow-tail";
+import { followAfterScroll, isInputHeld, leavesTail } from "@/lib/transcript/follow-tail";
 import { lowerBound, rowWindow } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
@@ -73,9 +73,17 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
     else if (change === "resume") resume();
   }
 
+  /** A wheel turn or key up stops the following at once (leavesTail), not only once its scroll event comes. */
+  const leaveTailOn = (input: { deltaY: number } | { key: string }) => {
+    if (following.current && leavesTail(input, viewportRef.current?.scrollTop ?? 0)) stopFollowing(span.start);
+  };
+
   const scrollHandlers = {
     onScroll,
-    onWheel: noteUserScroll,
+    onWheel: (event: React.WheelEvent) => {
+      noteUserScroll();
+      leaveTailOn({ deltaY: event.deltaY });
+    },
     onTouchMove: noteUserScroll,
     // A press on the viewport itself, not on a row, is on its scrollbar.
     onPointerDown: (event: React.PointerEvent) => {
@@ -95,7 +103,9 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
 
   /** For the list's keydown handler: keys that scroll count as the person scrolling. */
   const noteKey = (key: string) => {
-    if (SCROLL_KEYS.has(key)) noteUserScroll();
+    if (!SCROLL_KEYS.has(key)) return;
+    noteUserScroll();
+    leaveTailOn({ key });
   };
 
   const newCount = follow || pausedAfterSeq === null ? 0 : rows.length - lowerBound(rows, store.indexOfSeq(pausedAfterSeq) + 1);

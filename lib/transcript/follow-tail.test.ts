@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FOLLOW_THRESHOLD_PX, INPUT_HOLD_MS, followAfterScroll, isInputHeld, isSameOffset, tailOffset, tailWrite, type ScrollReading, type TailWriteReading } from "./follow-tail";
+import { FOLLOW_THRESHOLD_PX, INPUT_HOLD_MS, followAfterScroll, leavesTail, isInputHeld, isSameOffset, tailOffset, tailWrite, type ScrollReading, type TailWriteReading } from "./follow-tail";
 
 describe("tailOffset", () => {
   it("puts the end of the content at the bottom of the viewport", () => {
@@ -97,5 +97,24 @@ describe("isInputHeld", () => {
     expect(isInputHeld(INPUT_HOLD_MS - 1, false)).toBe(true);
     expect(isInputHeld(INPUT_HOLD_MS, false)).toBe(false);
     expect(isInputHeld(Number.POSITIVE_INFINITY, true)).toBe(true);
+  });
+});
+
+describe("leavesTail", () => {
+  it("a wheel turn up leaves the bottom of a list that can scroll up", () => {
+    expect(leavesTail({ deltaY: -100 }, 9400)).toBe(true);
+    expect(leavesTail({ deltaY: -1 }, 1)).toBe(true);
+  });
+
+  it("a turn down, a sideways turn, or a list already at its top stays", () => {
+    expect(leavesTail({ deltaY: 100 }, 9400)).toBe(false);
+    expect(leavesTail({ deltaY: 0 }, 9400)).toBe(false);
+    expect(leavesTail({ deltaY: -100 }, 0)).toBe(false);
+  });
+
+  it("PageUp, Home and ArrowUp leave it; keys down, and other keys, do not", () => {
+    for (const key of ["PageUp", "Home", "ArrowUp"]) expect(leavesTail({ key }, 9400), key).toBe(true);
+    for (const key of ["PageDown", "End", "ArrowDown", " ", "Enter", "c"]) expect(leavesTail({ key }, 9400), key).toBe(false);
+    expect(leavesTail({ key: "PageUp" }, 0)).toBe(false);
   });
 });

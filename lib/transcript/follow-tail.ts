@@ -45,6 +45,20 @@ export function followAfterScroll(reading: ScrollReading): "stop" | "resume" | n
   return atTail ? "resume" : null;
 }
 
+/** Keys that scroll a list up when it, or a row in it, has the focus. */
+const UP_KEYS = new Set(["PageUp", "Home", "ArrowUp"]);
+
+/**
+ * Whether the person's wheel turn or key leaves the bottom at once, before its scroll event:
+ * a turn or key up, on a list that can scroll up. A busy main thread (a reconnect's backlog
+ * rendered) can deliver that scroll event later than INPUT_HOLD_MS after the input, when it no
+ * longer reads as the person's; the input itself says where they are going.
+ */
+export function leavesTail(input: { deltaY: number } | { key: string }, scrollTop: number): boolean {
+  if (scrollTop <= 0) return false;
+  return "deltaY" in input ? input.deltaY < 0 : UP_KEYS.has(input.key);
+}
+
 /**
  * How long after the person's wheel, touch or scrolling key their scroll may still be on its
  * way: a scroll event in this time is theirs, and the list leaves the bottom alone meanwhile.
