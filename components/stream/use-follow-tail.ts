@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState, type RefObject } from "react";
-import { followAfterScroll, isInputHeld, leavesTail } from "@/lib/transcript/follow-tail";
+import { followAfterScroll, isInputHeld, leavesTail, type WheelInput } from "@/lib/transcript/follow-tail";
 import { lowerBound, rowWindow } from "@/lib/transcript/query";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 
@@ -74,7 +74,7 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
   }
 
   /** A wheel turn or key up stops the following at once (leavesTail), not only once its scroll event comes. */
-  const leaveTailOn = (input: { deltaY: number } | { key: string }) => {
+  const leaveTailOn = (input: WheelInput | { key: string }) => {
     if (following.current && leavesTail(input, viewportRef.current?.scrollTop ?? 0)) stopFollowing(span.start);
   };
 
@@ -82,7 +82,7 @@ export function useFollowTail(store: TranscriptStore, rows: Int32Array, viewport
     onScroll,
     onWheel: (event: React.WheelEvent) => {
       noteUserScroll();
-      leaveTailOn({ deltaY: event.deltaY });
+      leaveTailOn({ deltaY: event.deltaY, ctrlKey: event.ctrlKey, shiftKey: event.shiftKey });
     },
     onTouchMove: noteUserScroll,
     // A press on the viewport itself, not on a row, is on its scrollbar.

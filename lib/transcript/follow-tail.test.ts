@@ -101,15 +101,22 @@ describe("isInputHeld", () => {
 });
 
 describe("leavesTail", () => {
+  const wheel = (deltaY: number, keys: { ctrlKey?: boolean; shiftKey?: boolean } = {}) => ({ deltaY, ctrlKey: false, shiftKey: false, ...keys });
+
   it("a wheel turn up leaves the bottom of a list that can scroll up", () => {
-    expect(leavesTail({ deltaY: -100 }, 9400)).toBe(true);
-    expect(leavesTail({ deltaY: -1 }, 1)).toBe(true);
+    expect(leavesTail(wheel(-100), 9400)).toBe(true);
+    expect(leavesTail(wheel(-1), 1)).toBe(true);
   });
 
   it("a turn down, a sideways turn, or a list already at its top stays", () => {
-    expect(leavesTail({ deltaY: 100 }, 9400)).toBe(false);
-    expect(leavesTail({ deltaY: 0 }, 9400)).toBe(false);
-    expect(leavesTail({ deltaY: -100 }, 0)).toBe(false);
+    expect(leavesTail(wheel(100), 9400)).toBe(false);
+    expect(leavesTail(wheel(0), 9400)).toBe(false);
+    expect(leavesTail(wheel(-100), 0)).toBe(false);
+  });
+
+  it("a zoom (Ctrl, or a touchpad pinch) or a Shift turn sideways stays", () => {
+    expect(leavesTail(wheel(-100, { ctrlKey: true }), 9400)).toBe(false);
+    expect(leavesTail(wheel(-100, { shiftKey: true }), 9400)).toBe(false);
   });
 
   it("PageUp, Home and ArrowUp leave it; keys down, and other keys, do not", () => {

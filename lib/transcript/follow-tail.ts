@@ -54,9 +54,17 @@ const UP_KEYS = new Set(["PageUp", "Home", "ArrowUp"]);
  * rendered) can deliver that scroll event later than INPUT_HOLD_MS after the input, when it no
  * longer reads as the person's; the input itself says where they are going.
  */
-export function leavesTail(input: { deltaY: number } | { key: string }, scrollTop: number): boolean {
+export function leavesTail(input: WheelInput | { key: string }, scrollTop: number): boolean {
   if (scrollTop <= 0) return false;
-  return "deltaY" in input ? input.deltaY < 0 : UP_KEYS.has(input.key);
+  // With Ctrl a wheel or a touchpad pinch zooms, and with Shift it scrolls sideways: neither moves up the rows.
+  if ("deltaY" in input) return input.deltaY < 0 && !input.ctrlKey && !input.shiftKey;
+  return UP_KEYS.has(input.key);
+}
+
+export interface WheelInput {
+  deltaY: number;
+  ctrlKey: boolean;
+  shiftKey: boolean;
 }
 
 /**
