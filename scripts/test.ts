@@ -7,9 +7,9 @@ import { UserFacingError } from "./lib/errors";
 import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, type Tally } from "./lib/test-tally";
 
 /**
- * `npm test`: typecheck, lint, the build and the unit and integration tests (Vitest, real
- * ejabberd and Prosody) side by side from the start, and end-to-end tests (Playwright, Debian's
- * Chromium, real ejabberd) once the build is done and the checks passed. Stages that run side
+ * `npm test`: typecheck and lint side by side; then unit and integration tests (Vitest, real
+ * ejabberd and Prosody) from the start of the build until they end, and end-to-end tests
+ * (Playwright, Debian's Chromium, real ejabberd) from the end of the build. Stages that run side
  * by side use the core that one of them leaves idle (Vitest runs its files one after another and
  * waits on servers much of the time; one Playwright worker keeps about one core busy). Stops
  * when the checks fail or the build does, and ends with one "tests: N passed, N failed, N flaky"
@@ -103,12 +103,11 @@ async function main(): Promise<void> {
   // ignores NODE_EXTRA_CA_CERTS for good, and said so), while Vitest's setup and Playwright's
   // could each make one, so a server could present a certificate the clients do not trust.
   await ensureCertificates();
-  // The typecheck stage, beside the build, checks these very sources: the build need not repeat it.
+  const checks = await Promise.all([stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."]), stage("lint", bin("eslint"), ["--max-warnings=0", "."], { buffered: true })]);
+  if (checks.includes(false)) finish(false);
+
+  // The typecheck stage above passed on these very sources: the build need not repeat it.
   process.env.PLAYGROUND_TYPECHECKED = "1";
-  // Typecheck and lint, the build and Vitest all start now: the checks and the build each leave
-  // cores idle part of the time (tsc and ESLint are one thread each), and the e2e stage, the
-  // critical path, waits only for the build and the checks.
-  const checks = Promise.all([stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."]), stage("lint", bin("eslint"), ["--max-warnings=0", "."], { buffered: true })]);
   const vitestReports = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
   const excluded = SERVER_CLOCK_TESTS.flatMap((file) => ["--exclude", file]);
   // Vitest, then the tests on the servers' clocks (the two runs share the test servers' ports, so
@@ -120,8 +119,7 @@ async function main(): Promise<void> {
     countVitest(VITEST_PACE_REPORT);
     return unitOk && paceOk;
   })();
-  const [checked, built] = await Promise.all([checks.then((results) => !results.includes(false)), build()]);
-  if (!checked || !built) {
+  if (!(await build())) {
     await vitest;
     finish(false);
   }
