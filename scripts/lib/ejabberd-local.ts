@@ -117,7 +117,7 @@ export async function startLocalServer(
 
   const registering = Date.now();
   try {
-    await Promise.all(instance.accounts.map((account) => registerLocalUser(instance, account.username, account.password)));
+    await Promise.all(instance.accounts.map((account) => registerAtStart(instance, account.username, account.password)));
   } catch (error) {
     await stopLocalServer(instance);
     throw error;
@@ -154,6 +154,32 @@ export async function localServerStatus(instance: XmppServerInstance): Promise<L
   const [pid] = findInstanceBeamPids(instance);
   const listening = pid === undefined ? allClosed() : await probeListeners(instance);
   return { running: pid !== undefined, pid, host: instance.host, ports: instance.ports, listening };
+}
+
+/**
+ * Whether ejabberdctl's output says the node's tables are not there yet: ejabberd 23.01 can
+ * open its listeners before its auth backend has made its Mnesia table (seen in a fresh-clone
+ * test run on a loaded machine: `{aborted,{no_exists,passwd,storage_type}}`).
+ */
+export function tablesNotReady(output: string): boolean {
+  return /\{no_exists,/.test(output);
+}
+
+/** How long after its listeners open a new node may take to have its tables. */
+const TABLES_READY_MS = 20_000;
+
+/** registerLocalUser, tried again while the node just started is still making its tables. */
+async function registerAtStart(instance: XmppServerInstance, username: string, password: string): Promise<void> {
+  const deadline = Date.now() + TABLES_READY_MS;
+  for (;;) {
+    try {
+      await registerLocalUser(instance, username, password);
+      return;
+    } catch (error) {
+      if (!(error instanceof UserFacingError) || !tablesNotReady(error.message) || Date.now() > deadline) throw error;
+      await sleep(250);
+    }
+  }
 }
 
 /** Registers an account. "exists" when it was already there (ejabberd says "conflict"). */
