@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { connectAs, disconnectIfOnline, pane, typeStanza } from "./workbench-page";
+import { WINDOW_ROWS, WINDOW_SLACK } from "../lib/transcript/query";
 
 /**
  * /captures reads a capture in the workbench's own lanes: search, a link to one entry,
@@ -11,8 +12,8 @@ import { connectAs, disconnectIfOnline, pane, typeStanza } from "./workbench-pag
 const ENTRIES = 3000;
 
 /** A capture of pings and their answers, alternately out and in, #N answering #N-1. */
-function bigCapture(): Buffer {
-  const entries = Array.from({ length: ENTRIES }, (_, index) => {
+function bigCapture(count = ENTRIES): Buffer {
+  const entries = Array.from({ length: count }, (_, index) => {
     const seq = index + 1;
     const out = seq % 2 === 1;
     const id = `p${out ? seq : seq - 1}`;
@@ -45,6 +46,43 @@ test("a capture opens in the lanes: virtualised, searchable, paired, explained",
   // The address now links to the selected entry.
   await expect(page).toHaveURL(/#capture=big\.json&entry=2501$/);
   await expect(capture(page).getByTestId("entry-link")).toHaveText("Link to #2501");
+});
+
+test("a capture longer than the lanes lay out: earlier and later rows one click away, and search and Home reach them", async ({ page }) => {
+  // Past WINDOW_ROWS + WINDOW_SLACK (lib/transcript/query.ts), the list lays out a window of the rows.
+  const count = WINDOW_ROWS + WINDOW_SLACK + 5_000;
+  await page.goto("/captures");
+  await openFile(page, "long.json", bigCapture(count));
+  await expect(rows(page)).toHaveAttribute("data-row-count", String(count));
+  const lanes = capture(page).getByRole("region", { name: "Stream lanes" });
+  const earlier = lanes.getByText(/^[\d,]+ earlier rows are not laid out\./);
+  const later = lanes.getByText(/^[\d,]+ later rows are not laid out\./);
+  // At the newest rows, the oldest are outside the window, and the note says how many.
+  await expect(row(page, count)).toBeInViewport();
+  await expect(earlier).toBeVisible();
+  const notLaidOut = Number((await earlier.textContent())!.replace(/[^\d]/g, ""));
+  expect(notLaidOut).toBeGreaterThan(0);
+  await expect(row(page, 1)).toHaveCount(0);
+
+  // Show earlier: the row just before the window, in view.
+  await lanes.getByRole("button", { name: "Show earlier" }).click();
+  await expect(row(page, notLaidOut)).toBeInViewport();
+
+  // A search reaches a row outside the window, and the window moves to it.
+  await lanes.getByRole("searchbox").fill("p101'");
+  await lanes.getByRole("searchbox").press("Enter");
+  await expect(row(page, 101)).toHaveAttribute("aria-current", "true");
+  await expect(row(page, 101)).toBeInViewport();
+
+  // Home on the selected row goes to the first; the newest rows are then the ones not laid out.
+  await row(page, 101).focus();
+  await page.keyboard.press("Home");
+  await expect(row(page, 1)).toBeFocused();
+  await expect(row(page, 1)).toBeInViewport();
+  await expect(earlier).toHaveCount(0);
+  await expect(later).toBeVisible();
+  await lanes.getByRole("button", { name: "Show later" }).click();
+  await expect(later).toHaveCount(0);
 });
 
 test("a link to entry #N selects and scrolls to it once its capture is open", async ({ page }) => {
