@@ -22,6 +22,8 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
   const flooder = await unarchivedFlooder();
   const floor = await bareReceiver();
   const search = page.getByRole("searchbox");
+  // The search's match count, which says how many stanzas came.
+  const searchStatus = page.locator('[aria-live="polite"]').first();
   const figures: Figure[] = [];
 
   for (const rate of RATES) {
@@ -42,7 +44,7 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     const deadline = Date.now() + 120_000;
     let delivered = 0;
     while (Date.now() < deadline) {
-      delivered = matchCount(await page.locator('[aria-live="polite"]').first().textContent());
+      delivered = matchCount(await searchStatus.textContent());
       if (delivered >= sent) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -53,7 +55,7 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     // The next flood comes with no search, as this one did: a search kept would be matched
     // against every entry of it.
     await search.fill("");
-    await page.locator('[aria-live="polite"]').first().filter({ hasText: /^$/ }).waitFor({ state: "attached" });
+    await searchStatus.filter({ hasText: /^$/ }).waitFor({ state: "attached" });
     // The floor: the same flood from the same sender to a bare TCP client of the same server.
     const floorRead = floor.readUntil(`id='d${rate}-${floodSize(rate) - 1}'`, 180_000);
     await flood(flooder, rate, SECONDS, `d${rate}-`, FLOOR_ACCOUNT.jid);
@@ -103,14 +105,7 @@ export async function pingSends(page: Page): Promise<Figure> {
     await page.keyboard.press("ControlOrMeta+V");
     await page.keyboard.press("ControlOrMeta+Enter");
   }
-  const seconds = ((await lastPainted.catch(async (error: unknown) => {
-    // The last send's replies never came: say what the pane said about it (a refused send, the editor's check).
-    const pane = page.getByTestId("pane-a");
-    const alerts = await pane.getByRole("alert").allTextContents();
-    const status = await pane.getByTestId("editor-status").textContent().catch(() => null);
-    const draft = await pane.getByTestId("stanza-editor").locator(".view-lines").textContent();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}`);
-  })) - started) / 1000;
+  const seconds = ((await lastPainted.catch((error: unknown) => failWithPaneState(page, error))) - started) / 1000;
   const longTasks = await longTasksSoFar(page);
   const over50 = longTasks.filter((duration) => duration > 50);
   const blocked = over50.reduce((sum, duration) => sum + duration - 50, 0);
@@ -124,6 +119,15 @@ export async function pingSends(page: Page): Promise<Figure> {
     verdict: over50.length === 0 ? "pass" : "miss",
     note: `${over50.length} long tasks over 50 ms, ${round(blocked, 0)} ms blocked beyond 50 ms in all`,
   };
+}
+
+/** The last send's replies never came: rethrows with what the pane said about it (a refused send, the editor's check). */
+async function failWithPaneState(page: Page, error: unknown): Promise<never> {
+  const pane = page.getByTestId("pane-a");
+  const alerts = await pane.getByRole("alert").allTextContents();
+  const status = await pane.getByTestId("editor-status").textContent().catch(() => null);
+  const draft = await pane.getByTestId("stanza-editor").locator(".view-lines").textContent();
+  throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}`);
 }
 
 /** Starts recording the page's main-thread tasks over 50 ms (the Long Tasks API). */
@@ -160,7 +164,8 @@ export function watchPainted(page: Page, text: string): Promise<number> {
       const shown = document.querySelector('[data-testid="pane-a"] [aria-label="Transcript entries"]');
       const rows = shown ? shown.querySelectorAll('[data-testid="entry-in"]') : [];
       const lastText = rows.length > 0 ? rows[rows.length - 1].textContent : "";
-      const last = rows.length > 0 ? lastText.slice(0, 120) + " (its id " + (/ id=["']([^"']*)/.exec(lastText) || [, "none"])[1] + ")" : "none";
+      const lastId = / id=["']([^"']*)/.exec(lastText);
+      const last = rows.length > 0 ? lastText.slice(0, 120) + " (its id " + (lastId ? lastId[1] : "none") + ")" : "none";
       // Seen but never painted (no animation frame came: a hidden page) is another defect than never seen.
       const seen = Array.from(rows).some((row) => row.textContent.includes(${JSON.stringify(text)}));
       reject(new Error("no painted row with " + ${JSON.stringify(JSON.stringify(text))} + " in " + ${PAINT_WATCH_MS / 1000} + " s (" + (seen ? "in the DOM, but no animation frame came" : "not in the DOM") + ", page " + document.visibilityState + "); the list " + (shown === list ? "is the one watched" : "was replaced") +

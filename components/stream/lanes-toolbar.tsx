@@ -64,8 +64,7 @@ export function LanesToolbar(props: LanesToolbarProps) {
           type="search"
           className={styles.searchInput}
           value={spec.search}
-          // The compact row's field can be narrow, and its label is hidden: a placeholder that fits.
-          placeholder={props.compact ? (spec.mode === "regex" ? "regex" : "search raw XML") : spec.mode === "regex" ? "regular expression" : "text in the raw XML"}
+          placeholder={SEARCH_PLACEHOLDERS[props.compact ? "compact" : "full"][spec.mode]}
           aria-invalid={props.searchError !== null}
           aria-describedby={`${id}-search-status`}
           onChange={(event) => set({ search: event.target.value })}
@@ -180,6 +179,12 @@ export function LanesToolbar(props: LanesToolbarProps) {
  * One row: search, then a toggle for the view options and the filters (rows that would
  * otherwise take a third of a short window), and Reveal where there are credentials.
  */
+/** The compact row's field can be narrow, and its label is hidden: placeholders that fit it. */
+const SEARCH_PLACEHOLDERS = {
+  full: { text: "text in the raw XML", regex: "regular expression" },
+  compact: { text: "search raw XML", regex: "regex" },
+} as const;
+
 function CompactToolbar({ id, search, view, filters, reveal, filtersActive, tools }: { id: string; search: ReactNode; view: ReactNode; filters: ReactNode; reveal: ReactNode; filtersActive: boolean; tools: ReactNode }) {
   const [open, setOpen] = useState(false);
   return (
