@@ -127,7 +127,14 @@ async function failWithPaneState(page: Page, error: unknown): Promise<never> {
   const alerts = await pane.getByRole("alert").allTextContents();
   const status = await pane.getByTestId("editor-status").textContent().catch(() => null);
   const draft = await pane.getByTestId("stanza-editor").locator(".view-lines").textContent();
-  throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}`);
+  // Whether the last send left (its requests are written with double quotes, ejabberd's replies with single ones).
+  const counts: string[] = [];
+  for (const needle of [`id="burst-${SENDS - 1}-`, `id='burst-${SENDS - 1}-`, `id="burst-`, `id='burst-`]) {
+    await pane.getByRole("searchbox").fill(needle);
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="pane-a"] [aria-live="polite"]')?.textContent ?? ""), undefined, { timeout: 30_000 }).catch(() => undefined);
+    counts.push(`${needle}: ${await pane.locator('[aria-live="polite"]').first().textContent()}`);
+  }
+  throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}; searches: ${counts.join("; ")}`);
 }
 
 /** Starts recording the page's main-thread tasks over 50 ms (the Long Tasks API). */

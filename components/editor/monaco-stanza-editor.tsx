@@ -168,6 +168,10 @@ export function MonacoStanzaEditor({ value, onChange, onSend, onHistory, mode, v
         quickSuggestions: { other: true, strings: true, comments: false },
         suggestOnTriggerCharacters: true,
         acceptSuggestionOnCommitCharacter: false,
+        // Monaco's "paste as" runs its paste providers after awaiting them, so a Ctrl+Enter in the
+        // same moment sent the text from before the paste. Off, a paste is one edit in its own event
+        // (the XML here has no other paste format to offer).
+        pasteAs: { enabled: false },
         // The editor's box clips overflow: let hovers and suggestions draw outside it.
         fixedOverflowWidgets: true,
         ariaLabel: "Stanza editor: type XML. Ctrl+Enter sends, Ctrl+Up and Ctrl+Down walk the history, Ctrl+Space completes, Ctrl+M makes Tab leave the editor.",
