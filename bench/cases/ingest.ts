@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import type { Page } from "playwright-core";
 import { registerLocalUser } from "../../scripts/lib/ejabberd-local";
 import { BENCH_SERVER } from "../../scripts/lib/instances";
@@ -29,12 +30,14 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
   for (const rate of RATES) {
     await forgetLongTasks(page);
     const cpuBefore = cpuSeconds(app.app.pid!);
+    const machineBefore = machineTicks();
     const started = performance.now();
     const lastPainted = watchPainted(page, `id='f${rate}-${floodSize(rate) - 1}'`);
     const sent = await flood(flooder, rate, SECONDS);
     const floodEnded = Date.now();
     const floodSeconds = (performance.now() - started) / 1000;
     const cpu = (cpuSeconds(app.app.pid!) - cpuBefore) / floodSeconds;
+    const machine = coresBusy(machineBefore, machineTicks());
     const paintedSeconds = ((await lastPainted) - floodEnded) / 1000;
     // The flood's own tasks: the search below only counts what came, and its tasks are the
     // search's (the big-log case times search), reported apart.
@@ -58,7 +61,9 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     await searchStatus.filter({ hasText: /^$/ }).waitFor({ state: "attached" });
     // The floor: the same flood from the same sender to a bare TCP client of the same server.
     const floorRead = floor.readUntil(`id='d${rate}-${floodSize(rate) - 1}'`, 180_000);
+    const floorMachineBefore = machineTicks();
     await flood(flooder, rate, SECONDS, `d${rate}-`, FLOOR_ACCOUNT.jid);
+    const floorMachine = coresBusy(floorMachineBefore, machineTicks());
     const floorEnded = Date.now();
     const floorSeconds = ((await floorRead) - floorEnded) / 1000;
     const one = (value: number) => ({ n: 1, min: value, median: value, p99: value, max: value });
@@ -69,7 +74,7 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
       value: one(longest),
       target: "zero loss, no long task over 50 ms, last stanza painted ≤ 1 s after the flood",
       verdict: lost === 0 && over50 === 0 && paintedSeconds <= 1 ? "pass" : "miss",
-      note: `${over50} long tasks over 50 ms; counting the stanzas afterwards with a search: ${countTasks.filter((duration) => duration > 50).length} over 50 ms (longest ${round(Math.max(0, ...countTasks), 0)} ms); bridge CPU ${round(cpu * 100, 0)} %, RSS ${rssMb(app.app.pid!)} MB; the same flood to a bare TCP client of the same ejabberd (no bridge, no page): last stanza read ${round(floorSeconds, 2)} s after the flood`,
+      note: `${over50} long tasks over 50 ms; counting the stanzas afterwards with a search: ${countTasks.filter((duration) => duration > 50).length} over 50 ms (longest ${round(Math.max(0, ...countTasks), 0)} ms); bridge CPU ${round(cpu * 100, 0)} %, the machine ${round(machine, 2)} of ${cpus().length} cores busy during the flood, bridge RSS ${rssMb(app.app.pid!)} MB; the same flood to a bare TCP client of the same ejabberd (no bridge, no page): last stanza read ${round(floorSeconds, 2)} s after the flood, ${round(floorMachine, 2)} cores busy`,
     });
   }
   flooder.close();
@@ -247,6 +252,23 @@ export function matchCount(text: string | null): number {
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Busy and total CPU time of the whole machine so far (/proc/stat, in clock ticks). */
+function machineTicks(): { busy: number; total: number } {
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const ticks = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((sum, value) => sum + value, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total };
+}
+
+/**
+ * How many cores were busy between two readings: every process counts (ejabberd, the bridge,
+ * Chromium's, the flooder), so a figure near the core count says the flood is bound by the
+ * machine, not by one of them.
+ */
+function coresBusy(before: { busy: number; total: number }, after: { busy: number; total: number }): number {
+  return ((after.busy - before.busy) / Math.max(1, after.total - before.total)) * cpus().length;
 }
 
 function rssMb(pid: number): number {
