@@ -533,7 +533,14 @@ function report(profile: Profile): void {
   }
   const top = (map: Map<string, number>, n: number) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${key}`);
-  console.log(`\nprofiled ${total.toFixed(0)} ms of the main thread\n\nby function (self time):\n${top(byFunction, 40).join("\n")}`);
+  // V8's sampler interrupts the main thread every 250-500 µs: a gap of 50 ms between two samples
+  // means that thread (or the sampler's) got no core for that long, on a machine with more work
+  // than cores, and the function it was in is charged for the wait. Long tasks in such a
+  // profile are partly waits.
+  const gaps = profile.timeDeltas.filter((delta) => delta > 50_000);
+  const gapMs = gaps.reduce((sum, delta) => sum + delta, 0) / 1000;
+  console.log(`\nprofiled ${total.toFixed(0)} ms of the main thread; ${gaps.length} gaps over 50 ms between samples (${gapMs.toFixed(0)} ms in all, the longest ${(Math.max(0, ...gaps) / 1000).toFixed(0)} ms): time the page's thread or the sampler waited for a core`);
+  console.log(`\nby function (self time):\n${top(byFunction, 40).join("\n")}`);
   console.log(`\nby file (self time):\n${top(byFile, 25).join("\n")}`);
   if (process.env.PROFILE_INCLUSIVE !== "1") return;
   // Inclusive time: each function once per sample it is on the stack of (who calls the costly parts).
