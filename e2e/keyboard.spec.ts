@@ -72,6 +72,8 @@ async function retype(page: Page, text: string, options = HUMAN) {
 const editorText = (page: Page) => pane(page).getByTestId("stanza-editor").locator(".view-lines");
 
 test("connect, type a ping, send it with Ctrl+Enter, walk the history: keyboard only", async ({ page }) => {
+  // About 170 keys at a person's 40 ms apiece: 13 s on a quiet machine, past 30 s on one at load average 7.
+  test.setTimeout(60_000);
   const first = `kb1${fresh()}`;
   const second = `kb2${fresh()}`;
   await page.goto("/playground");
