@@ -56,6 +56,13 @@ interface Tracked {
 
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
+/** A request whose answer never came because the link to the bridge dropped first; the session itself may live on. */
+class LinkLostError extends Error {
+  constructor() {
+    super("The connection to the bridge was lost; try again.");
+  }
+}
+
 /** Shown when the bridge came back as a new process: its sessions (and their sockets) died with the old one. */
 export const BRIDGE_RESTARTED_MESSAGE =
   "The playground server restarted, so this session has ended (its XMPP connection lived in the server). Your transcript is kept in this browser; connect to start a new session.";
@@ -304,7 +311,7 @@ export class BridgeClient {
   private onSocketClosed(socket: WebSocket): void {
     if (this.socket !== socket) return;
     this.socket = null;
-    for (const pending of this.pending.values()) pending.reject(new Error("The connection to the bridge was lost; try again."));
+    for (const pending of this.pending.values()) pending.reject(new LinkLostError());
     this.pending.clear();
     if (this.disposed) return;
     for (const tracked of this.sessions.values()) tracked.events.onLink?.("down");
@@ -330,6 +337,9 @@ export class BridgeClient {
         await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
         tracked.events.onLink?.("up");
       } catch (error) {
+        // The link dropped again before the bridge answered: the session lives on there, and the
+        // reconnect that drop scheduled (onSocketClosed) attaches it and the rest from their last seq.
+        if (error instanceof LinkLostError) return;
         this.sessions.delete(sessionId);
         tracked.events.onState("closed", { message: error instanceof Error ? error.message : String(error) });
       }
@@ -340,6 +350,7 @@ export class BridgeClient {
         const attached = await this.attachProxy(proxyId, token, events);
         if (attached.stopped !== null) throw new Error(attached.stopped);
       } catch (error) {
+        if (error instanceof LinkLostError) return;
         this.proxies.delete(proxyId);
         events.onClosed(error instanceof Error ? error.message : String(error));
       }

@@ -1,0 +1,96 @@
+import type { Page, WebSocketRoute } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { startFlood } from "./flood";
+import { connectOnline, disconnectIfOnline, entryList, pane } from "./workbench-page";
+
+/**
+ * The page's link to the bridge drops again and again during a flood, once right after the
+ * page asked to reattach (its attach left, the answer never came back, as when a flaky network
+ * drops twice in a row): each time the page reattaches, the flood keeps reaching it, and every
+ * seq is there once.
+ */
+
+/** Messages a second to the page's account: each reattach has a backlog to resend. */
+const FLOOD_RATE = 500;
+/** Rows that must arrive after each reattach: the flood reaches the page again. */
+const ROWS_AFTER_REATTACH = 300;
+const DROPS = 4;
+/** The drop whose reconnection loses its attach's answer. */
+const DROP_DURING_ATTACH = 2;
+
+test.afterEach(async ({ page }) => {
+  await disconnectIfOnline(page);
+});
+
+const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+async function listState(page: Page): Promise<{ rows: number; first: number; last: number }> {
+  return entryList(page).evaluate((list) => {
+    const { rowCount, firstSeq, lastSeq } = (list as HTMLElement).dataset;
+    return { rows: Number(rowCount), first: Number(firstSeq), last: Number(lastSeq) };
+  });
+}
+
+test("the link drops during a flood, once while the page reattaches: the flood keeps reaching the page, every seq once", async ({ page, world, freshAccount }) => {
+  test.setTimeout(60_000);
+  // Every bridge WebSocket of the page goes through here, so the test can cut it like a network would.
+  const links: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  let cutNextAttach = false;
+  let attachesCut = 0;
+  await page.routeWebSocket(/\/bridge$/, (socket) => {
+    const server = socket.connectToServer();
+    links.push({ page: socket, server });
+    if (!cutNextAttach) return;
+    cutNextAttach = false;
+    // This link's first request from the page (its attach) reaches the bridge; nothing comes back after it.
+    let attachSent = false;
+    server.onMessage((message) => {
+      if (!attachSent) socket.send(message);
+    });
+    socket.onMessage((message) => {
+      server.send(message);
+      if (attachSent || !String(message).includes('"op":"attach"')) return;
+      attachSent = true;
+      attachesCut++;
+      void socket.close({ code: 1006, reason: "cut by the test" }).catch(() => undefined);
+    });
+  });
+
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto("/playground");
+  await connectOnline(page, freshAccount);
+  const status = pane(page).getByTestId("connection-status");
+  const reconnecting = pane(page).getByText("reconnecting to the bridge…");
+  const running = await startFlood(world.server, freshAccount, `reattach-${fresh()}-`, FLOOD_RATE);
+  try {
+    await expect.poll(async () => (await listState(page)).last, { timeout: 15_000 }).toBeGreaterThan(ROWS_AFTER_REATTACH);
+    for (let drop = 1; drop <= DROPS; drop++) {
+      expect(links.length, `a live link to cut at drop ${drop}`).toBeGreaterThan(0);
+      if (drop === DROP_DURING_ATTACH) cutNextAttach = true;
+      for (const link of links.splice(0)) {
+        await link.server.close().catch(() => undefined);
+        await link.page.close({ code: 1006, reason: "cut by the test" }).catch(() => undefined);
+      }
+      // The page dialled again (twice after the drop that also loses the attach's answer).
+      await expect.poll(() => links.length, { message: `the page reconnects after drop ${drop}` }).toBeGreaterThan(drop === DROP_DURING_ATTACH ? 1 : 0);
+      await expect(reconnecting, `reattached after drop ${drop}`).toBeHidden({ timeout: 15_000 });
+      await expect(status).toContainText(`Online as ${freshAccount.username}@localhost/`);
+      const from = (await listState(page)).last;
+      await expect
+        .poll(async () => (await listState(page)).last, { message: `the flood reaches the page after drop ${drop}`, timeout: 15_000 })
+        .toBeGreaterThan(from + ROWS_AFTER_REATTACH);
+      const { rows, first, last } = await listState(page);
+      expect({ rows, first }, `every seq once after drop ${drop}`).toEqual({ rows: last, first: 1 });
+    }
+    expect(attachesCut, "one reattach lost its answer").toBe(1);
+
+    // The flood's last message arrives, after every one before it, numbered with no gap.
+    const lastId = await running.stop();
+    const lastRow = entryList(page).getByTestId("entry-in").filter({ hasText: new RegExp(`id=["']${lastId}["']`) });
+    await expect(lastRow).toHaveCount(1, { timeout: 15_000 });
+    const { rows, first, last } = await listState(page);
+    expect({ rows, first }).toEqual({ rows: last, first: 1 });
+  } finally {
+    await running.dispose();
+  }
+});
