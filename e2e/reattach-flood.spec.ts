@@ -1,13 +1,14 @@
 import type { Page, WebSocketRoute } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { startFlood } from "./flood";
-import { connectOnline, disconnectIfOnline, entryList, pane } from "./workbench-page";
+import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping } from "./workbench-page";
 
 /**
  * The page's link to the bridge drops again and again during a flood, once right after the
  * page asked to reattach (its attach left, the answer never came back, as when a flaky network
  * drops twice in a row): each time the page reattaches, the flood keeps reaching it, and every
- * seq is there once.
+ * seq is there once. And a reload whose attach loses its answer the same way gets its session
+ * back rather than calling it ended.
  */
 
 /** Messages a second to the page's account: each reattach has a backlog to resend. */
@@ -31,17 +32,19 @@ async function listState(page: Page): Promise<{ rows: number; first: number; las
   });
 }
 
-test("the link drops during a flood, once while the page reattaches: the flood keeps reaching the page, every seq once", async ({ page, world, freshAccount }) => {
-  test.setTimeout(60_000);
-  // Every bridge WebSocket of the page goes through here, so the test can cut it like a network would.
-  const links: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
-  let cutNextAttach = false;
-  let attachesCut = 0;
+/**
+ * Every bridge WebSocket of the page goes through the returned links, so a test can cut them as
+ * a network would; `cutNextAttach()` makes the next link pass the page's attach to the bridge and
+ * then close before any answer comes back (attachesCut counts those).
+ */
+async function routeBridgeLinks(page: Page) {
+  const state = { links: [] as { page: WebSocketRoute; server: WebSocketRoute }[], attachesCut: 0, cutNextAttach: () => void (cutNext = true) };
+  let cutNext = false;
   await page.routeWebSocket(/\/bridge$/, (socket) => {
     const server = socket.connectToServer();
-    links.push({ page: socket, server });
-    if (!cutNextAttach) return;
-    cutNextAttach = false;
+    state.links.push({ page: socket, server });
+    if (!cutNext) return;
+    cutNext = false;
     // This link's first request from the page (its attach) reaches the bridge; nothing comes back after it.
     let attachSent = false;
     server.onMessage((message) => {
@@ -51,11 +54,17 @@ test("the link drops during a flood, once while the page reattaches: the flood k
       server.send(message);
       if (attachSent || !String(message).includes('"op":"attach"')) return;
       attachSent = true;
-      attachesCut++;
+      state.attachesCut++;
       void socket.close({ code: 1006, reason: "cut by the test" }).catch(() => undefined);
     });
   });
+  return state;
+}
 
+test("the link drops during a flood, once while the page reattaches: the flood keeps reaching the page, every seq once", async ({ page, world, freshAccount }) => {
+  test.setTimeout(60_000);
+  const route = await routeBridgeLinks(page);
+  const links = route.links;
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto("/playground");
   await connectOnline(page, freshAccount);
@@ -66,7 +75,7 @@ test("the link drops during a flood, once while the page reattaches: the flood k
     await expect.poll(async () => (await listState(page)).last, { timeout: 15_000 }).toBeGreaterThan(ROWS_AFTER_REATTACH);
     for (let drop = 1; drop <= DROPS; drop++) {
       expect(links.length, `a live link to cut at drop ${drop}`).toBeGreaterThan(0);
-      if (drop === DROP_DURING_ATTACH) cutNextAttach = true;
+      if (drop === DROP_DURING_ATTACH) route.cutNextAttach();
       for (const link of links.splice(0)) {
         await link.server.close().catch(() => undefined);
         await link.page.close({ code: 1006, reason: "cut by the test" }).catch(() => undefined);
@@ -82,7 +91,7 @@ test("the link drops during a flood, once while the page reattaches: the flood k
       const { rows, first, last } = await listState(page);
       expect({ rows, first }, `every seq once after drop ${drop}`).toEqual({ rows: last, first: 1 });
     }
-    expect(attachesCut, "one reattach lost its answer").toBe(1);
+    expect(route.attachesCut, "one reattach lost its answer").toBe(1);
 
     // The flood's last message arrives, after every one before it, numbered with no gap.
     const lastId = await running.stop();
@@ -93,4 +102,29 @@ test("the link drops during a flood, once while the page reattaches: the flood k
   } finally {
     await running.dispose();
   }
+});
+
+test("a reload whose attach loses its answer to a dropped link: the session comes back, with its transcript", async ({ page, freshAccount }) => {
+  const route = await routeBridgeLinks(page);
+  await page.goto("/playground");
+  await connectOnline(page, freshAccount);
+  const before = `before-reload-${fresh()}`;
+  await ping(page, before);
+  const { last } = await listState(page);
+
+  // The page after the reload asks to reattach; the link drops before the bridge answers.
+  route.cutNextAttach();
+  await page.reload();
+  await expect.poll(() => route.attachesCut, { message: "the reload's attach was cut" }).toBe(1);
+  const status = pane(page).getByTestId("connection-status");
+  await expect(status).toContainText(`Online as ${freshAccount.username}@localhost/`);
+  await expect(pane(page).getByRole("alert")).toHaveCount(0);
+  await expect(lanes(page).getByTestId("entry-in").filter({ hasText: before })).toContainText("answers #");
+  // The same session, not a new one: its seqs go on from where they were, each once.
+  const after = `after-reload-${fresh()}`;
+  await ping(page, after);
+  const state = await listState(page);
+  expect(state.first).toBe(1);
+  expect(state.rows).toBe(state.last);
+  expect(state.last).toBeGreaterThan(last);
 });

@@ -102,13 +102,19 @@ export class BridgeClient {
   /** Reattaches to a session this tab opened before (after a reload, say). */
   async attach(sessionId: string, token: string, afterSeq: number, events: SessionEvents): Promise<SessionSummary> {
     this.sessions.set(sessionId, { token, events, lastSeq: afterSeq });
-    try {
-      const reply = await this.request({ op: "attach", sessionId, token, afterSeq });
-      if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
-      return reply;
-    } catch (error) {
-      this.sessions.delete(sessionId);
-      throw error;
+    for (;;) {
+      try {
+        const reply = await this.request({ op: "attach", sessionId, token, afterSeq: this.sessions.get(sessionId)?.lastSeq ?? afterSeq });
+        if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
+        return reply;
+      } catch (error) {
+        // The link dropped before the bridge answered: the session may live on there, so ask again
+        // over a new link. Still tracked unless a new bridge process said it ended (greet). A link
+        // that cannot be made again ends here, with its own message.
+        if (error instanceof LinkLostError && !this.disposed && this.sessions.has(sessionId)) continue;
+        this.sessions.delete(sessionId);
+        throw error;
+      }
     }
   }
 
