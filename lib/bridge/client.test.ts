@@ -294,6 +294,40 @@ describe("BridgeClient: when the link to the bridge drops", () => {
     expect(log.links).toEqual(["down", "up"]);
   });
 
+  it("rejects a request whose socket closes after a newer one took over, and leaves the newer one's alone", async () => {
+    const { client, socket } = await openedClient();
+    const first = client.send("s1", "<presence/>");
+    await vi.waitFor(() => expect(socket.sent).toHaveLength(2));
+    // The first socket is closing (its close event still to come): the next request opens another.
+    socket.readyState = 2;
+    const second = client.send("s1", "<presence type='unavailable'/>");
+    await vi.waitFor(() => expect(ScriptedSocket.all).toHaveLength(2));
+    latest().hello();
+    await vi.waitFor(() => expect(latest().sent).toHaveLength(1));
+    socket.close();
+    await expect(first).rejects.toThrow("The connection to the bridge was lost; try again.");
+    latest().reply({ op: "done" });
+    await expect(second).resolves.toBeUndefined();
+  });
+
+  it("a reload's attach cut off by a drop asks again over the next link, from the last seq, and resolves", async () => {
+    const client = new BridgeClient("ws://bridge.test/bridge");
+    const { log, events } = recorder();
+    const attaching = client.attach("s1", "tok", 5, events);
+    await vi.waitFor(() => expect(ScriptedSocket.all).toHaveLength(1));
+    const cut = latest();
+    cut.hello();
+    await vi.waitFor(() => expect(cut.sent).toEqual([{ op: "attach", ref: "1", sessionId: "s1", token: "tok", afterSeq: 5 }]));
+    cut.close();
+    await vi.waitFor(() => expect(ScriptedSocket.all).toHaveLength(2));
+    latest().hello();
+    await vi.waitFor(() => expect(latest().sent[0]).toEqual({ op: "attach", ref: "2", sessionId: "s1", token: "tok", afterSeq: 5 }));
+    // By its ref: the reconnect the drop scheduled may attach too, later.
+    latest().deliver({ op: "attached", ref: "2", ...summary } as unknown as ServerMessage);
+    await expect(attaching).resolves.toMatchObject({ op: "attached", sessionId: "s1" });
+    expect(log.states).toEqual([]);
+  });
+
   it("waits longer after each failed try to reach the bridge: 100, 250, then 500 ms", async () => {
     const { socket } = await openedClient();
     vi.useFakeTimers();

@@ -44,6 +44,8 @@ type Pending = {
    * first entries may arrive right behind its "opened" reply, before an awaiting caller resumes.
    */
   onReply?: (message: ServerMessage) => void;
+  /** The socket it went out on: only that socket's close means its answer will not come. */
+  socket: WebSocket;
 };
 type OmitDistributive<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -198,7 +200,7 @@ export class BridgeClient {
     const socket = await this.connect();
     const ref = String(this.nextRef++);
     return new Promise((resolve, reject) => {
-      this.pending.set(ref, { resolve, reject, ...(onReply ? { onReply } : {}) });
+      this.pending.set(ref, { resolve, reject, socket, ...(onReply ? { onReply } : {}) });
       socket.send(JSON.stringify({ ...message, ref }));
     });
   }
@@ -315,10 +317,15 @@ export class BridgeClient {
   }
 
   private onSocketClosed(socket: WebSocket): void {
+    // Also for a socket already replaced (a request made while it was closing opened a new one):
+    // what went out on it is never answered.
+    for (const [ref, pending] of this.pending) {
+      if (pending.socket !== socket) continue;
+      this.pending.delete(ref);
+      pending.reject(new LinkLostError());
+    }
     if (this.socket !== socket) return;
     this.socket = null;
-    for (const pending of this.pending.values()) pending.reject(new LinkLostError());
-    this.pending.clear();
     if (this.disposed) return;
     for (const tracked of this.sessions.values()) tracked.events.onLink?.("down");
     this.scheduleReconnect();
