@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ServerMessage, SessionState } from "../lib/bridge/protocol";
 import { Transcript } from "../lib/xmpp/transcript";
 import type { StateListener, XmppSession } from "../lib/xmpp/session";
-import { DEFAULT_LIMITS, SessionRegistry, limitsFromEnv } from "./session-registry";
+import { DEFAULT_LIMITS, MAX_ENTRIES_PER_MESSAGE, SessionRegistry, limitsFromEnv } from "./session-registry";
 
 /** A session with a real transcript and no socket: the registry's bookkeeping is under test here. */
 class OfflineSession implements XmppSession {
@@ -88,6 +88,40 @@ describe("SessionRegistry", () => {
     now = 600;
     sessions.sweep();
     expect(session.currentState).toBe("closed");
+  });
+
+  it("resends a backlog in messages of at most MAX_ENTRIES_PER_MESSAGE, in order, with a send's done in the last", async () => {
+    const sessions = registry({ answerWaitMs: 1000 });
+    const session = new OfflineSession();
+    const managed = sessions.add(session, { mode: "guided", target: "test" });
+    const total = 2 * MAX_ENTRIES_PER_MESSAGE + 1;
+    for (let i = 1; i <= total; i++) session.transcript.recordEvent("connected", `event ${i}`);
+    const messages: Extract<ServerMessage, { op: "entries" }>[] = [];
+    const tab = (message: ServerMessage) => {
+      if (message.op === "entries") messages.push(message);
+    };
+    sessions.attach(managed, tab, 0);
+    await Promise.resolve();
+    expect(messages.map((message) => message.entries.length)).toEqual([MAX_ENTRIES_PER_MESSAGE, MAX_ENTRIES_PER_MESSAGE, 1]);
+    expect(messages.flatMap((message) => message.entries.map((entry) => entry.seq))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(messages.some((message) => message.done !== undefined)).toBe(false);
+
+    // A send waiting for its answer: its done rides in the last message of what follows.
+    messages.length = 0;
+    vi.useFakeTimers();
+    try {
+      sessions.holdForAnswer(managed);
+      sessions.finishSend(managed, "ref-1", tab);
+      for (let i = 1; i <= MAX_ENTRIES_PER_MESSAGE + 1; i++) session.transcript.recordEvent("connected", `later ${i}`);
+      expect(messages).toEqual([]);
+      vi.advanceTimersByTime(1000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(messages.map((message) => [message.entries.length, message.done])).toEqual([
+      [MAX_ENTRIES_PER_MESSAGE, undefined],
+      [1, ["ref-1"]],
+    ]);
   });
 
   it("closes a session whose transcript reaches its limit, saying so", () => {
