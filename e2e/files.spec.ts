@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Page, TestInfo } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { EXPORT_WORKER_FAILED } from "../lib/transcript-files/export-in-slices";
 import { readStreamFile } from "../lib/transcript-files/stream-file";
 import { walkXml } from "../lib/xml/walk-xml";
@@ -14,7 +14,6 @@ import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping } from 
 /** base64("\0alice\0alice"): alice's SASL PLAIN credentials. */
 const ALICE_PLAIN = "AGFsaWNlAGFsaWNl";
 
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const pingOf = (id: string) => `<iq type="get" id="${id}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`;
 
 interface ExportedFile {

@@ -14,6 +14,9 @@ import { e2eWorld, type E2eWorld } from "./worlds";
  */
 const POLL_INTERVALS_MS = [50];
 export const expect = baseExpect.configure({});
+
+/** A short token no other run or test has used, for ids, names and texts a test looks for. */
+export const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const backOffPoll = expect.poll;
 expect.poll = ((actual, messageOrOptions) =>
   backOffPoll(actual, typeof messageOrOptions === "string" ? { message: messageOrOptions, intervals: POLL_INTERVALS_MS } : { intervals: POLL_INTERVALS_MS, ...messageOrOptions })) as typeof backOffPoll;

@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { disconnectIfOnline, entryList, lanes, pane } from "./workbench-page";
 
 /**
@@ -14,7 +14,6 @@ test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page);
 });
 
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const pingOf = (id: string) => `<iq type="get" id="${id}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`;
 /** Key by key at a person's pace (typing at full speed is its own test, at the end). */
 const HUMAN = { delay: 40 };

@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { startFlood, type Flood } from "./flood";
 import type { Credentials } from "../lib/xmpp/in-band-registration";
 import type { XmppServerInstance } from "../scripts/lib/instances";
@@ -20,8 +20,6 @@ const ROWS_WHILE_READING = 200;
 test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page);
 });
-
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 const lastSeq = async (list: Locator) => Number(await list.getAttribute("data-last-seq"));
 

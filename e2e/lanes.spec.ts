@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping, sendStanza } from "./workbench-page";
 
 /**
@@ -8,7 +8,6 @@ import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping, sendSt
  */
 
 /** A token no other test (or earlier run against the same server) has used. */
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 const rows = (page: Page) => entryList(page).getByRole("listitem");
 

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { loadCourse } from "../lib/lessons/load-course";
 import { newSession, openLesson, openStep, solveAndPass, stepCheck, typeDraft } from "./lesson-page";
 
@@ -11,8 +11,6 @@ import { newSession, openLesson, openStep, solveAndPass, stepCheck, typeDraft } 
 const course = loadCourse();
 const guided = course.lessons.find((candidate) => candidate.mode === "guided" && candidate.steps.length >= 2)!;
 const withPeer = course.lessons.find((candidate) => candidate.mode === "guided" && candidate.accounts.peer === "scripted" && candidate.steps.length >= 3)!;
-
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 const editor = (page: Page) => page.getByTestId("stanza-editor");
 const editorText = (page: Page) => editor(page).locator(".view-lines");

@@ -1,5 +1,5 @@
 import type { Page, WebSocketRoute } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { startFlood } from "./flood";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping } from "./workbench-page";
 
@@ -22,8 +22,6 @@ const DROP_DURING_ATTACH = 2;
 test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page);
 });
-
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 async function listState(page: Page): Promise<{ rows: number; first: number; last: number }> {
   return entryList(page).evaluate((list) => {

@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { openLesson, openStep } from "./lesson-page";
 import { connectOnline, disconnectIfOnline, lanes, pane, ping, sendStanza } from "./workbench-page";
 
@@ -8,8 +8,6 @@ import { connectOnline, disconnectIfOnline, lanes, pane, ping, sendStanza } from
  * transcript, an iq joined to its answer, an error in red, and one selection shared with
  * the lanes both ways. It is one click away in the workbench and on in lessons.
  */
-
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 function diagram(scope: Page | Locator): Locator {
   return scope.getByTestId("sequence-diagram");

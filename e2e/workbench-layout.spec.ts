@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, fresh, test } from "./fixtures";
 import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping, sendStanza, typeStanza } from "./workbench-page";
 
 /**
@@ -7,8 +7,6 @@ import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping, sendSt
  * layout change, the history keeps what was typed, the page remembers its form and layout
  * (never the password), and two accounts leave room for the lanes and the explanation.
  */
-
-const fresh = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page, "a");

@@ -136,10 +136,15 @@ async function failWithPaneState(page: Page, error: unknown): Promise<never> {
   const draft = await pane.getByTestId("stanza-editor").locator(".view-lines").textContent();
   // Whether the last send left (its requests are written with double quotes, ejabberd's replies with single ones).
   const counts: string[] = [];
+  const searchbox = pane.getByRole("searchbox");
+  const searchStatus = pane.locator('[aria-live="polite"]').first();
   for (const needle of [`id="burst-${SENDS - 1}-`, `id='burst-${SENDS - 1}-`, `id="burst-`, `id='burst-`]) {
-    await pane.getByRole("searchbox").fill(needle);
-    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="pane-a"] [aria-live="polite"]')?.textContent ?? ""), undefined, { timeout: 30_000 }).catch(() => undefined);
-    counts.push(`${needle}: ${await pane.locator('[aria-live="polite"]').first().textContent()}`);
+    // Cleared first, so the count read is this needle's ("no match", "1 match", "N matches"), not the last one's.
+    await searchbox.fill("");
+    await searchStatus.filter({ hasText: /^$/ }).waitFor({ state: "attached" });
+    await searchbox.fill(needle);
+    await searchStatus.filter({ hasText: /match/ }).waitFor({ state: "attached", timeout: 30_000 }).catch(() => undefined);
+    counts.push(`${needle}: ${await searchStatus.textContent()}`);
   }
   throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}; searches: ${counts.join("; ")}`);
 }
@@ -251,11 +256,16 @@ export function matchCount(text: string | null): number {
   return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", ""));
 }
 
-function cpuSeconds(pid: number): number {
+/** A process's name, parent and CPU seconds so far (user and system), from one read of /proc/<pid>/stat. */
+function processStat(pid: number): { name: string; parent: number; cpuSeconds: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // After the name, which may itself hold ") ".
+  // The fields after the name, which may itself hold ") ": state, ppid, ... utime (14th), stime (15th).
   const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), parent: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+}
+
+function cpuSeconds(pid: number): number {
+  return processStat(pid).cpuSeconds;
 }
 
 /**
@@ -263,32 +273,21 @@ function cpuSeconds(pid: number): number {
  * the renderer, the GPU process and the browser, all of which a flood keeps busy.
  */
 function browserCpuSeconds(): number {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
+  const stats = new Map<number, ReturnType<typeof processStat>>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-      parents.set(Number(entry), Number(fields[1]));
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
+      stats.set(Number(entry), processStat(Number(entry)));
     } catch {
-      // The process ended between the listing and the read.
+      // The process ended between the listing and the read: its time is lost to both readings alike.
     }
   }
   const ours = (pid: number): boolean => {
-    for (let at: number | undefined = pid; at !== undefined && at > 1; at = parents.get(at)) if (at === process.pid) return true;
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = stats.get(at)?.parent) if (at === process.pid) return true;
     return false;
   };
   let seconds = 0;
-  for (const [pid, name] of names) {
-    if (!name.startsWith("chrom") || !ours(pid)) continue;
-    try {
-      seconds += cpuSeconds(pid);
-    } catch {
-      // Ended meanwhile: its time is lost to both readings alike.
-    }
-  }
+  for (const [pid, { name, cpuSeconds }] of stats) if (name.startsWith("chrom") && ours(pid)) seconds += cpuSeconds;
   return seconds;
 }
 
