@@ -27,6 +27,9 @@ function allowedHosts(world: E2eWorld): string {
   ].join(",");
 }
 
+/** E2E_TRACE_FULL=1: failures' traces with DOM snapshots and the film strip (see `trace` below). */
+const fullTrace = process.env.E2E_TRACE_FULL === "1";
+
 export default defineConfig({
   testDir: "e2e",
   forbidOnly: !!process.env.CI,
@@ -44,11 +47,13 @@ export default defineConfig({
     // Each test's baseURL is its worker's app (e2e/fixtures.ts); this one is the first world's.
     baseURL: E2E_WORLDS[0]!.baseURL,
     // Without retries, "on-first-retry" would never record: keep the trace of a failure. Every
-    // test records one, so its cost is paid 147 times: the screencast (a JPEG per frame) cost a
-    // quarter of the suite's CPU on 2 cores (issue 17). The trace keeps its DOM snapshots,
-    // actions, network and console; `screenshot` below keeps the page as it failed.
-    // E2E_TRACE_SCREENCAST=1 records the film strip too, when a failure needs it.
-    trace: { mode: "retain-on-failure", screenshots: process.env.E2E_TRACE_SCREENCAST === "1" },
+    // test records one, so its cost is paid in every test: the screencast (a JPEG per frame) cost
+    // a quarter of the suite's CPU on 2 cores, and the DOM snapshot taken around each action a
+    // fifth of the wall time of the lessons, workbench and keyboard specs (220 s, 178 s without;
+    // Chromium's renderer 158 → 123 s of CPU; issue 17). The trace keeps each action, its
+    // source line, the network and the console; `screenshot` below keeps the page as it failed.
+    // E2E_TRACE_FULL=1 records the DOM snapshots and the film strip too, when a failure needs them.
+    trace: { mode: "retain-on-failure", snapshots: fullTrace, screenshots: fullTrace },
     screenshot: "only-on-failure",
     launchOptions: {
       // Debian's chromium-headless-shell, or its full chromium when the shell cannot be had: the
