@@ -310,22 +310,74 @@ describe("BridgeClient: when the link to the bridge drops", () => {
     await expect(second).resolves.toBeUndefined();
   });
 
-  it("a reload's attach cut off by a drop asks again over the next link, from the last seq, and resolves", async () => {
+  /** A reload's attach whose first request a drop cut off; the reconnect is 100 ms later. */
+  async function attachCutOff() {
     const client = new BridgeClient("ws://bridge.test/bridge");
     const { log, events } = recorder();
     const attaching = client.attach("s1", "tok", 5, events);
+    const settled = vi.fn();
+    attaching.then(settled, settled);
     await vi.waitFor(() => expect(ScriptedSocket.all).toHaveLength(1));
     const cut = latest();
     cut.hello();
     await vi.waitFor(() => expect(cut.sent).toEqual([{ op: "attach", ref: "1", sessionId: "s1", token: "tok", afterSeq: 5 }]));
+    vi.useFakeTimers();
     cut.close();
-    await vi.waitFor(() => expect(ScriptedSocket.all).toHaveLength(2));
+    await vi.advanceTimersByTimeAsync(99);
+    // Not asked again on its own: the reconnect attaches it, once.
+    expect(ScriptedSocket.all).toHaveLength(1);
+    expect(settled).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ScriptedSocket.all).toHaveLength(2);
+    return { attaching, log, settled };
+  }
+
+  it("a reload's attach cut off by a drop is attached once by the reconnect, from the last seq, and resolves", async () => {
+    const { attaching, log } = await attachCutOff();
     latest().hello();
-    await vi.waitFor(() => expect(latest().sent[0]).toEqual({ op: "attach", ref: "2", sessionId: "s1", token: "tok", afterSeq: 5 }));
-    // By its ref: the reconnect the drop scheduled may attach too, later.
-    latest().deliver({ op: "attached", ref: "2", ...summary } as unknown as ServerMessage);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(latest().sent).toEqual([{ op: "attach", ref: "2", sessionId: "s1", token: "tok", afterSeq: 5 }]);
+    latest().reply({ op: "attached", ...summary });
     await expect(attaching).resolves.toMatchObject({ op: "attached", sessionId: "s1" });
+    expect(log.links).toEqual(["down", "up"]);
     expect(log.states).toEqual([]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(latest().sent).toHaveLength(1);
+  });
+
+  it("a reload's attach cut off by a drop fails with the bridge's reason when the reconnect's attach is refused", async () => {
+    const { attaching } = await attachCutOff();
+    latest().hello();
+    await vi.advanceTimersByTimeAsync(0);
+    latest().reply({ op: "failed", message: "No such session (it may have timed out)." });
+    await expect(attaching).rejects.toThrow("No such session (it may have timed out).");
+  });
+
+  it("a reload's attach cut off by a drop fails when the bridge comes back as a new process", async () => {
+    const { attaching, log } = await attachCutOff();
+    latest().hello("bridge-2");
+    await expect(attaching).rejects.toThrow(BRIDGE_RESTARTED_MESSAGE);
+    expect(log.states).toEqual([["closed", { message: BRIDGE_RESTARTED_MESSAGE }]]);
+    expect(latest().sent).toEqual([]);
+  });
+
+  it("a reload's attach cut off with a socket a newer link had replaced asks again over that link", async () => {
+    const { client, socket } = await openedClient();
+    const { events } = recorder();
+    const attaching = client.attach("s2", "tok2", 0, events);
+    await vi.waitFor(() => expect(socket.sent.at(-1)).toEqual({ op: "attach", ref: "2", sessionId: "s2", token: "tok2", afterSeq: 0 }));
+    // The socket is closing (its close event still to come): the next request opens another.
+    socket.readyState = 2;
+    void client.send("s1", "<presence/>").catch(() => undefined);
+    await vi.waitFor(() => expect(ScriptedSocket.all).toHaveLength(2));
+    const newer = latest();
+    newer.hello();
+    await vi.waitFor(() => expect(newer.sent).toHaveLength(1));
+    // No reconnect follows the close of a socket already replaced: the attach asks over the newer link.
+    socket.close();
+    await vi.waitFor(() => expect(newer.sent.at(-1)).toEqual({ op: "attach", ref: "4", sessionId: "s2", token: "tok2", afterSeq: 0 }));
+    newer.reply({ op: "attached", ...summary, sessionId: "s2" });
+    await expect(attaching).resolves.toMatchObject({ sessionId: "s2" });
   });
 
   it("waits longer after each failed try to reach the bridge: 100, 250, then 500 ms", async () => {

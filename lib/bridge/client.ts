@@ -54,6 +54,10 @@ interface Tracked {
   events: SessionEvents;
   /** The highest seq received: a reattach asks for what came after it. */
   lastSeq: number;
+  /** attach() has its own request out for this session: a reconnect leaves the session to it. */
+  attaching?: boolean;
+  /** attach()'s caller, once a drop cut its request off: the reconnect's attach settles it. */
+  waiting?: { resolve(summary: SessionSummary): void; reject(error: Error): void };
 }
 
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
@@ -101,21 +105,32 @@ export class BridgeClient {
     return reply;
   }
 
-  /** Reattaches to a session this tab opened before (after a reload, say). */
+  /**
+   * Reattaches to a session this tab opened before (after a reload, say). A drop before the
+   * bridge answers does not end it: the session may live on there, and the reconnect that drop
+   * scheduled attaches it with every other tracked session (reattachAll), whose outcome is
+   * this call's. So one attach of a session is out at a time.
+   */
   async attach(sessionId: string, token: string, afterSeq: number, events: SessionEvents): Promise<SessionSummary> {
-    this.sessions.set(sessionId, { token, events, lastSeq: afterSeq });
+    const tracked: Tracked = { token, events, lastSeq: afterSeq };
+    this.sessions.set(sessionId, tracked);
     for (;;) {
+      tracked.attaching = true;
       try {
-        const reply = await this.request({ op: "attach", sessionId, token, afterSeq: this.sessions.get(sessionId)?.lastSeq ?? afterSeq });
+        const reply = await this.request({ op: "attach", sessionId, token, afterSeq: tracked.lastSeq });
+        tracked.attaching = false;
         if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
         return reply;
       } catch (error) {
-        // The link dropped before the bridge answered: the session may live on there, so ask again
-        // over a new link. Still tracked unless a new bridge process said it ended (greet). A link
-        // that cannot be made again ends here, with its own message.
-        if (error instanceof LinkLostError && !this.disposed && this.sessions.has(sessionId)) continue;
-        this.sessions.delete(sessionId);
-        throw error;
+        tracked.attaching = false;
+        const lost = error instanceof LinkLostError && !this.disposed && this.sessions.get(sessionId) === tracked;
+        if (!lost) {
+          if (this.sessions.get(sessionId) === tracked) this.sessions.delete(sessionId);
+          throw error;
+        }
+        // Cut off with a socket a newer link had already replaced: nothing reconnects, ask over that link.
+        if (this.socket?.readyState === WebSocket.OPEN) continue;
+        return await new Promise<SessionSummary>((resolve, reject) => (tracked.waiting = { resolve, reject }));
       }
     }
   }
@@ -192,6 +207,7 @@ export class BridgeClient {
   /** Stops listening; the sessions stay on the bridge until they time out or are reattached. */
   dispose(): void {
     this.disposed = true;
+    for (const tracked of this.sessions.values()) tracked.waiting?.reject(new Error("This page stopped listening to the bridge."));
     this.socket?.close();
     this.socket = null;
   }
@@ -250,7 +266,7 @@ export class BridgeClient {
     for (const [sessionId, tracked] of [...this.sessions]) {
       this.sessions.delete(sessionId);
       tracked.events.onLink?.("up");
-      tracked.events.onState("closed", { message: BRIDGE_RESTARTED_MESSAGE });
+      this.end(tracked, BRIDGE_RESTARTED_MESSAGE);
     }
   }
 
@@ -311,6 +327,13 @@ export class BridgeClient {
     }
   }
 
+  /** A tracked session ended (already forgotten): its events say so, and an attach() waiting on it fails with the reason. */
+  private end(tracked: Tracked, message: string): void {
+    tracked.events.onState("closed", { message });
+    tracked.waiting?.reject(new Error(message));
+    delete tracked.waiting;
+  }
+
   private endProxies(message: string): void {
     for (const proxy of this.proxies.values()) proxy.events.onClosed(message);
     this.proxies.clear();
@@ -346,15 +369,19 @@ export class BridgeClient {
       return;
     }
     for (const [sessionId, tracked] of [...this.sessions]) {
+      if (tracked.attaching) continue;
       try {
-        await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
+        const reply = await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
+        if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
         tracked.events.onLink?.("up");
+        tracked.waiting?.resolve(reply);
+        delete tracked.waiting;
       } catch (error) {
         // The link dropped again before the bridge answered: the session lives on there, and the
         // reconnect that drop scheduled (onSocketClosed) attaches it and the rest from their last seq.
         if (error instanceof LinkLostError) return;
         this.sessions.delete(sessionId);
-        tracked.events.onState("closed", { message: error instanceof Error ? error.message : String(error) });
+        this.end(tracked, error instanceof Error ? error.message : String(error));
       }
     }
     // The bridge kept this tab's proxies running while the link was down (server/proxy/proxy-hub.ts).
