@@ -116,7 +116,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode: editorMode = "gu
           {"{{id}} {{me}} {{domain}} {{peer}}"}
         </span>
       </div>
-      <div className="stanza-editor" data-testid="stanza-editor">
+      <div className="stanza-editor" data-testid="stanza-editor" data-history-length={history.length}>
         <MonacoStanzaEditor
           value={value}
           onChange={onChange}
