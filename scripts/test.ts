@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { spawn } from "node:child_process";
+import { setPriority } from "node:os";
 import { ensureAppBuilt } from "./lib/app-build";
 import { ensureCertificates } from "./lib/certificates";
 import { fromRepoRoot } from "./lib/instances";
@@ -26,6 +27,8 @@ const VITEST_PACE_REPORT = ".playground/reports/vitest-person-pace.json";
  */
 const SERVER_CLOCK_TESTS = ["test/person-pace.test.ts"];
 const PLAYWRIGHT_REPORT = ".playground/reports/playwright.json";
+/** The Vitest stages' niceness beside the end-to-end stage, the run's critical path (issue 17). */
+const YIELDING_PRIORITY = 10;
 const bin = (name: string) => fromRepoRoot(`node_modules/.bin/${name}`);
 
 const tally: Tally = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
@@ -34,7 +37,7 @@ const tally: Tally = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
  * Runs one stage. A streamed stage writes to the terminal as it goes; a buffered one (run beside
  * a streamed one) prints its output in one piece when it ends, so the two never interleave.
  */
-function stage(title: string, command: string, args: string[], options: { env?: Record<string, string>; buffered?: boolean } = {}): Promise<boolean> {
+function stage(title: string, command: string, args: string[], options: { env?: Record<string, string>; buffered?: boolean; yields?: boolean } = {}): Promise<boolean> {
   console.log(`\n=== ${title}${options.buffered ? " (its output follows when it ends)" : ""} ===`);
   const started = Date.now();
   const output: Buffer[] = [];
@@ -43,6 +46,9 @@ function stage(title: string, command: string, args: string[], options: { env?: 
     env: { ...process.env, ...options.env },
     cwd: fromRepoRoot("."),
   });
+  // A stage that yields runs at a lower priority (nice 10), it and every process it starts: the
+  // scheduler then gives the stage beside it the cores it wants, and this one what is left.
+  if (options.yields && child.pid !== undefined) setPriority(child.pid, YIELDING_PRIORITY);
   child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
   child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
   return new Promise((resolve) => {
@@ -113,9 +119,9 @@ async function main(): Promise<void> {
   // Vitest, then the tests on the servers' clocks (the two runs share the test servers' ports, so
   // they take turns), from now until they end: beside the build, then beside the e2e stage.
   const vitest = (async () => {
-    const unitOk = await stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)], { buffered: true });
+    const unitOk = await stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)], { buffered: true, yields: true });
     countVitest(VITEST_REPORT);
-    const paceOk = await stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", ...SERVER_CLOCK_TESTS, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true });
+    const paceOk = await stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", ...SERVER_CLOCK_TESTS, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true, yields: true });
     countVitest(VITEST_PACE_REPORT);
     return unitOk && paceOk;
   })();
