@@ -111,6 +111,8 @@ test("connect, type a ping, send it with Ctrl+Enter, walk the history: keyboard 
 });
 
 test("the lanes read with the keyboard: arrows, Home, End, P, C, Enter, Esc", async ({ page }) => {
+  // Keys at a person's pace, as above: 10 s with the machine to itself, 22 s beside a second worker.
+  test.setTimeout(60_000);
   const id = `kbnav${fresh()}`;
   await page.goto("/playground");
   await connectByKeyboard(page, "bob");

@@ -84,14 +84,15 @@ export const E2E_SERVER = loopbackInstance("e2e", slotted("xmpp-playground-e2e@l
 
 /**
  * How many Playwright workers run, each with an e2e ejabberd of its own (e2e/worlds.ts):
- * E2E_WORKERS, 1 (the default) or 2. Two workers were not faster on a loaded 2-core machine
- * (20 min either way) and five tests ran past their 30 s; measure on a quiet one before
- * making 2 the default.
+ * E2E_WORKERS, 1 or 2 (the default). One worker keeps about 1.2 of 2 cores busy (Chromium's
+ * renderer most of it); the second takes the rest: the end-to-end stage 593 → 519 s in a fresh
+ * clone on a quiet machine (issue 17). On a machine loaded by other work two took as long as
+ * one, and tests ran past their 30 s: E2E_WORKERS=1 then.
  */
 export const E2E_SERVER_COUNT = e2eWorkersFrom(process.env.E2E_WORKERS);
 
 function e2eWorkersFrom(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return 1;
+  if (raw === undefined || raw === "") return 2;
   if (raw === "1" || raw === "2") return Number(raw);
   throw new Error(`E2E_WORKERS must be 1 or 2, not "${raw}".`);
 }
