@@ -329,7 +329,7 @@ describe("BridgeClient: when the link to the bridge drops", () => {
     expect(settled).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(ScriptedSocket.all).toHaveLength(2);
-    return { attaching, log, settled };
+    return { client, attaching, log, settled };
   }
 
   it("a reload's attach cut off by a drop is attached once by the reconnect, from the last seq, and resolves", async () => {
@@ -359,6 +359,12 @@ describe("BridgeClient: when the link to the bridge drops", () => {
     await expect(attaching).rejects.toThrow(BRIDGE_RESTARTED_MESSAGE);
     expect(log.states).toEqual([["closed", { message: BRIDGE_RESTARTED_MESSAGE }]]);
     expect(latest().sent).toEqual([]);
+  });
+
+  it("a reload's attach cut off by a drop fails when the page stops listening before the reconnect", async () => {
+    const { client, attaching } = await attachCutOff();
+    client.dispose();
+    await expect(attaching).rejects.toThrow("This page stopped listening to the bridge.");
   });
 
   it("a reload's attach cut off with a socket a newer link had replaced asks again over that link", async () => {
