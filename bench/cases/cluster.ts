@@ -5,9 +5,9 @@ import { sweepDisposableAccounts } from "../../scripts/lib/account-sweeper";
 import { startClusterStack, type ClusterStack } from "../../scripts/lib/cluster";
 import { clusterMembers } from "../../scripts/lib/ejabberd-cluster";
 import { findInstanceBeamPids, runLocalEjabberdctl } from "../../scripts/lib/ejabberd-local";
-import { readFileSync } from "node:fs";
 import { BENCH_CLUSTER, type XmppServerInstance } from "../../scripts/lib/instances";
 import { LoadTab } from "../load-tab";
+import { rssBytes } from "../proc-stats";
 import type { Figure } from "../report";
 import { round, summarize } from "../stats";
 
@@ -197,8 +197,7 @@ async function measure(stack: ClusterStack): Promise<Figure[]> {
 function nodeRss(node: XmppServerInstance): number {
   const [pid] = findInstanceBeamPids(node);
   if (pid === undefined) return 0;
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(match?.[1] ?? 0) * 1024;
+  return rssBytes(pid);
 }
 
 function socketFor(url: string, cookie: string): WebSocket {

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import type { Page } from "playwright-core";
 import { registerLocalUser } from "../../scripts/lib/ejabberd-local";
 import { BENCH_SERVER } from "../../scripts/lib/instances";
 import { BENCH_URL, type AppUnderTest } from "../app-under-test";
 import { DirectClient, FLOOD_TICK_MS, flood } from "../direct-client";
+import { browserCpuSeconds, coresBusy, cpuSeconds, machineTicks, rssMb } from "../proc-stats";
 import type { Figure } from "../report";
 import { round } from "../stats";
 
@@ -256,59 +256,3 @@ export function matchCount(text: string | null): number {
   return Number((match?.[1] ?? match?.[2] ?? "0").replaceAll(",", ""));
 }
 
-/** A process's name, parent and CPU seconds so far (user and system), from one read of /proc/<pid>/stat. */
-function processStat(pid: number): { name: string; parent: number; cpuSeconds: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // The fields after the name, which may itself hold ") ": state, ppid, ... utime (14th), stime (15th).
-  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-  return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), parent: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
-}
-
-function cpuSeconds(pid: number): number {
-  return processStat(pid).cpuSeconds;
-}
-
-/**
- * CPU seconds of the Chromium processes this bench launched (its descendants named chrom*):
- * the renderer, the GPU process and the browser, all of which a flood keeps busy.
- */
-function browserCpuSeconds(): number {
-  const stats = new Map<number, ReturnType<typeof processStat>>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      stats.set(Number(entry), processStat(Number(entry)));
-    } catch {
-      // The process ended between the listing and the read: its time is lost to both readings alike.
-    }
-  }
-  const ours = (pid: number): boolean => {
-    for (let at: number | undefined = pid; at !== undefined && at > 1; at = stats.get(at)?.parent) if (at === process.pid) return true;
-    return false;
-  };
-  let seconds = 0;
-  for (const [pid, { name, cpuSeconds }] of stats) if (name.startsWith("chrom") && ours(pid)) seconds += cpuSeconds;
-  return seconds;
-}
-
-/** Busy and total CPU time of the whole machine so far (/proc/stat, in clock ticks). */
-function machineTicks(): { busy: number; total: number } {
-  // cpu  user nice system idle iowait irq softirq steal ...
-  const ticks = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  return { busy: total - ticks[3]! - ticks[4]!, total };
-}
-
-/**
- * How many cores were busy between two readings: every process counts (ejabberd, the bridge,
- * Chromium's, the flooder), so a figure near the core count says the flood is bound by the
- * machine, not by one of them.
- */
-function coresBusy(before: { busy: number; total: number }, after: { busy: number; total: number }): number {
-  return ((after.busy - before.busy) / Math.max(1, after.total - before.total)) * cpus().length;
-}
-
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  return Math.round(Number(kb) / 1024);
-}

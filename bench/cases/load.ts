@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { BENCH_APP_PORT, type AppUnderTest } from "../app-under-test";
 import { LoadTab } from "../load-tab";
+import { cpuSeconds } from "../proc-stats";
 import type { Figure } from "../report";
 import { round, summarize } from "../stats";
 
@@ -177,7 +177,3 @@ function positive(name: string, fallback: number): number {
   return parsed;
 }
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}

@@ -117,10 +117,9 @@ export class BridgeClient {
     for (;;) {
       tracked.attaching = true;
       try {
-        const reply = await this.request({ op: "attach", sessionId, token, afterSeq: tracked.lastSeq });
+        const summary = await this.requestAttach(sessionId, tracked);
         tracked.attaching = false;
-        if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
-        return reply;
+        return summary;
       } catch (error) {
         tracked.attaching = false;
         const lost = error instanceof LinkLostError && !this.disposed && this.sessions.get(sessionId) === tracked;
@@ -219,6 +218,13 @@ export class BridgeClient {
       this.pending.set(ref, { resolve, reject, socket, ...(onReply ? { onReply } : {}) });
       socket.send(JSON.stringify({ ...message, ref }));
     });
+  }
+
+  /** Asks the bridge to attach this tab to a tracked session, for what came after its last seq. */
+  private async requestAttach(sessionId: string, tracked: Tracked): Promise<SessionSummary> {
+    const reply = await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
+    if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
+    return reply;
   }
 
   private connect(): Promise<WebSocket> {
@@ -371,10 +377,9 @@ export class BridgeClient {
     for (const [sessionId, tracked] of [...this.sessions]) {
       if (tracked.attaching) continue;
       try {
-        const reply = await this.request({ op: "attach", sessionId, token: tracked.token, afterSeq: tracked.lastSeq });
-        if (reply.op !== "attached") throw new Error("the bridge answered an attach request with something else");
+        const summary = await this.requestAttach(sessionId, tracked);
         tracked.events.onLink?.("up");
-        tracked.waiting?.resolve(reply);
+        tracked.waiting?.resolve(summary);
         delete tracked.waiting;
       } catch (error) {
         // The link dropped again before the bridge answered: the session lives on there, and the
