@@ -81,6 +81,35 @@ test("filter by kind and by direction, then clear the filters", async ({ page, f
   await expect(filters.getByRole("button", { name: "Clear filters" })).toHaveCount(0);
 });
 
+// A short transcript is rendered whole, but a burst of rows is not mounted in one go: the rows in
+// view first, the rest a frame at a time (entry-list.tsx, WHOLE_ROWS_PER_COMMIT; issue 17: 50
+// pings pasted on a fresh page were one task of 56-74 ms).
+test("sixty pings pasted at once: the rows in view come first, then every row is in the DOM", async ({ page, freshAccount }) => {
+  const token = fresh();
+  await connectOnline(page, freshAccount);
+  const list = entryList(page);
+  // Rows each batch of DOM changes added to the list (React commits a render's rows in one batch).
+  await list.evaluate((element) => {
+    const batches: number[] = [];
+    (window as unknown as { rowBatches: number[] }).rowBatches = batches;
+    new MutationObserver((records) => {
+      const added = records.flatMap((record) => [...record.addedNodes]).filter((node) => node.parentElement === element).length;
+      if (added > 0) batches.push(added);
+    }).observe(element, { childList: true });
+  });
+  const pings = Array.from({ length: 60 }, (_, i) => `<iq type="get" id="burst-${token}-${i}" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`);
+  await sendStanza(page, pings.join("\n"));
+  await expect(lanes(page).getByTestId("entry-in").filter({ hasText: `burst-${token}-59` })).toContainText("answers #");
+  // Rendered whole in the end: every row of the list is in the DOM.
+  const total = Number(await list.getAttribute("data-row-count"));
+  expect(total).toBeGreaterThan(120);
+  await expect(rows(page)).toHaveCount(total);
+  // The sixty requests came in one message, yet no commit mounted more than the rows in view and one step.
+  const batches = await page.evaluate(() => (window as unknown as { rowBatches: number[] }).rowBatches);
+  expect(batches.length).toBeGreaterThan(1);
+  expect(Math.max(...batches)).toBeLessThanOrEqual(48);
+});
+
 test("search: one match highlighted, a bad regex explained, Enter and Shift+Enter step through matches", async ({ page }) => {
   const token = fresh();
   await connectOnline(page, "alice");
