@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { chromium, type Browser } from "playwright-core";
 import { ensureAppBuilt } from "../scripts/lib/app-build";
+import { FREE_PAGE_ORIGIN } from "./free-chromium";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
 import { BENCH_SERVER, CERTS, SLOT, fromRepoRoot } from "../scripts/lib/instances";
 import { waitForPort } from "../scripts/lib/ports";
@@ -16,6 +17,8 @@ export const BENCH_HOSTILE_PORT = BENCH_SERVER.ports.starttls + 77;
 export interface AppUnderTest {
   app: ChildProcess;
   browser: Browser;
+  /** The Chromium that `browser` runs, for a page no tool drives (bench/free-chromium.ts). */
+  chromiumPath: string;
   /** The app server's memory after a full GC (bench/memory-probe.ts answers over IPC). */
   memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
@@ -59,6 +62,8 @@ async function startAppAndBrowser(onSpawned: (app: ChildProcess) => void): Promi
       // The round trip case pings back to back, far faster than a person: measure the bridge, not its rate limit.
       BRIDGE_MAX_SENDS_PER_SECOND: "1000000",
       ...xmppEnv,
+      // The round trip case's page in a Chromium no tool drives (bench/free-chromium.ts) is served from the bench.
+      BRIDGE_ALLOWED_ORIGINS: [process.env.BRIDGE_ALLOWED_ORIGINS, FREE_PAGE_ORIGIN].filter(Boolean).join(","),
       XMPP_ALLOWED_HOSTS: [...defaultAllowlist(bundledServerFromEnv(xmppEnv)), `127.0.0.1:${BENCH_HOSTILE_PORT}`].join(","),
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
     },
@@ -67,13 +72,15 @@ async function startAppAndBrowser(onSpawned: (app: ChildProcess) => void): Promi
   await waitForPort(BENCH_APP_PORT, "127.0.0.1", 30_000);
   // The full chromium, as every earlier bench run used, so figures stay comparable (the
   // end-to-end tests use the lighter headless shell); installed here, since npm test no longer does.
+  const chromiumPath = process.env.CHROMIUM_PATH ?? (await ensureDebianPackage(FULL_CHROMIUM));
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? (await ensureDebianPackage(FULL_CHROMIUM)),
+    executablePath: chromiumPath,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
   return {
     app,
     browser,
+    chromiumPath,
     memory: () =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("the app server did not report its memory within 10 s")), 10_000);

@@ -2,7 +2,8 @@
 // functions, and the TypeScript loader's helpers would not exist in the page).
 // It speaks the bridge protocol by hand over the page's own WebSocket.
 window.benchLogin = async function benchLogin() {
-  const socket = new WebSocket(`ws://${location.host}/bridge`);
+  // A page served from elsewhere (bench/free-chromium.ts) names the app's bridge.
+  const socket = new WebSocket(window.benchBridgeUrl || `ws://${location.host}/bridge`);
   await new Promise((resolve, reject) => {
     socket.onopen = resolve;
     socket.onerror = reject;

@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { BENCH_SERVER, fromRepoRoot } from "../../scripts/lib/instances";
-import { BENCH_URL, type AppUnderTest } from "../app-under-test";
+import { BENCH_APP_PORT, BENCH_URL, type AppUnderTest } from "../app-under-test";
 import { DirectClient } from "../direct-client";
+import { runInFreeChromium } from "../free-chromium";
 import type { Figure } from "../report";
 import { round, summarize } from "../stats";
 
@@ -50,26 +52,20 @@ export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
     for (let i = 0; i < PINGS_PER_ROUND; i++) directly.push(await direct.ping(`d${round}-${i}`));
     browserEcho.push(...((await page.evaluate(`window.benchEcho("${echoUrl}", ${PINGS_PER_ROUND})`)) as number[]));
   }
+  await page.close();
+  const free = await pingsInFreeChromium(app, direct, echoUrl);
   direct.close();
   echo.close();
-  await page.close();
 
-  const bridge = summarize(viaBridge);
-  // The floor the bridge is held to: Chromium's own WebSocket round trip plus the direct TCP
-  // one, sample by sample (both interleaved with the bridge's pings, so on the same machine).
-  const floor = summarize(directly.map((direct, i) => direct + browserEcho[i]!));
-  const addedMedian = bridge.median - floor.median;
   return [
-    {
-      case: "round-trip",
-      name: "iq ping: browser → bridge → ejabberd and back",
-      unit: "ms",
-      value: bridge,
-      baseline: { name: "Chromium WebSocket echo + direct Node TCP client (Nagle off), paired samples", value: floor },
-      target: "median ≤ baseline + 0.3 ms, p99 ≤ 2 ms",
-      verdict: addedMedian <= 0.3 && bridge.p99 <= 2 ? "pass" : "miss",
-      note: `added ${round(addedMedian)} ms median; direct TCP alone ${round(summarize(directly).median)} ms median`,
-    },
+    roundTripFigure("iq ping: browser → bridge → ejabberd and back", viaBridge, directly, browserEcho),
+    roundTripFigure(
+      "iq ping from a Chromium no tool drives (no DevTools protocol): browser → bridge → ejabberd and back",
+      free.viaBridge,
+      free.directly,
+      free.browserEcho,
+      "the same pings, echo and direct client in a Chromium Playwright does not drive: to Playwright, Chromium reports every WebSocket frame over the DevTools protocol, and a person's browser does not",
+    ),
     {
       case: "round-trip",
       name: "the browser's own WebSocket round trip (echo server, no XMPP)",
@@ -79,4 +75,63 @@ export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
       verdict: "info",
     },
   ];
+}
+
+/** Figure for pings through the bridge against their floor: Chromium's WebSocket echo plus the direct TCP client. */
+function roundTripFigure(name: string, viaBridge: number[], directly: number[], browserEcho: number[], how?: string): Figure {
+  const bridge = summarize(viaBridge);
+  // The floor the bridge is held to: Chromium's own WebSocket round trip plus the direct TCP
+  // one, sample by sample (both interleaved with the bridge's pings, so on the same machine).
+  const floor = summarize(directly.map((direct, i) => direct + browserEcho[i]!));
+  const addedMedian = bridge.median - floor.median;
+  return {
+    case: "round-trip",
+    name,
+    unit: "ms",
+    value: bridge,
+    baseline: { name: "Chromium WebSocket echo + direct Node TCP client (Nagle off), paired samples", value: floor },
+    target: "median ≤ baseline + 0.3 ms, p99 ≤ 2 ms",
+    verdict: addedMedian <= 0.3 && bridge.p99 <= 2 ? "pass" : "miss",
+    note: `added ${round(addedMedian)} ms median; direct TCP alone ${round(summarize(directly).median)} ms median, the echo alone ${round(summarize(browserEcho).median)} ms${how === undefined ? "" : `; ${how}`}`,
+  };
+}
+
+/**
+ * The same rounds in a page of a Chromium no tool drives (bench/free-chromium.ts): bridge pings
+ * with bridge-pinger.js, then the direct client's, then the echo's, round by round.
+ */
+async function pingsInFreeChromium(app: AppUnderTest, direct: DirectClient, echoUrl: string): Promise<{ viaBridge: number[]; directly: number[]; browserEcho: number[] }> {
+  const directly: number[] = [];
+  const html = `<!doctype html><meta charset="utf-8"><title>round trip</title>
+<script src="/files/bridge-pinger.js"></script>
+<script>
+window.benchBridgeUrl = "ws://localhost:${BENCH_APP_PORT}/bridge";
+(async () => {
+  try {
+    await window.benchLogin();
+    for (let i = 0; i < ${WARM_UP}; i++) await window.benchPing("free-warm-" + i);
+    const viaBridge = [], browserEcho = [];
+    for (let round = 0; round < ${ROUNDS}; round++) {
+      viaBridge.push(...(await window.benchBatch("free" + round + "-", ${PINGS_PER_ROUND})));
+      await fetch("/call/direct", { method: "POST", body: String(round) });
+      browserEcho.push(...(await window.benchEcho("${echoUrl}", ${PINGS_PER_ROUND})));
+    }
+    await fetch("/done", { method: "POST", body: JSON.stringify({ viaBridge, browserEcho }) });
+  } catch (error) {
+    await fetch("/failed", { method: "POST", body: String(error && error.stack || error) });
+  }
+})();
+</script>`;
+  const reported = await runInFreeChromium(app.chromiumPath, {
+    html,
+    files: { "bridge-pinger.js": readFileSync(fromRepoRoot("bench/browser/bridge-pinger.js"), "utf8") },
+    calls: {
+      direct: async (round) => {
+        for (let i = 0; i < PINGS_PER_ROUND; i++) directly.push(await direct.ping(`free-d${round}-${i}`));
+        return "ok";
+      },
+    },
+  });
+  const { viaBridge, browserEcho } = JSON.parse(reported) as { viaBridge: number[]; browserEcho: number[] };
+  return { viaBridge, directly, browserEcho };
 }
