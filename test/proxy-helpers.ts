@@ -78,7 +78,28 @@ export function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-/** A port nothing listens on (bound, then closed). */
+/**
+ * A port nothing listens on, for a server that is down. Not one bound and closed: that is an
+ * ephemeral port, which another test file's listener on port 0 may get next, and the "dead"
+ * server then answers (once, an HTTP server's 400). Ports below 1024 are never handed out
+ * for port 0 and none of the test bed's servers use them; the first that refuses a connection.
+ */
+export async function refusedPort(): Promise<number> {
+  for (let port = 9; port < 1024; port++) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: "127.0.0.1", port });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+    });
+    if (refused) return port;
+  }
+  throw new Error("every port below 1024 on 127.0.0.1 accepts connections; no port is left to stand for a server that is down");
+}
+
+/** A port nothing listens on now (bound, then closed), for a listener started next. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -20,7 +20,7 @@ import { bundledServerFromEnv } from "../server/config";
 import { ProxyHub } from "../server/proxy/proxy-hub";
 import type { ManagedSession } from "../server/session-registry";
 import { serveBridge, PageWebSocket } from "./bridge-server";
-import { TEST_PROXY_SETTINGS, freePort } from "./proxy-helpers";
+import { TEST_PROXY_SETTINGS, refusedPort } from "./proxy-helpers";
 import { waitFor } from "./helpers";
 
 globalThis.WebSocket = PageWebSocket as unknown as typeof WebSocket;
@@ -81,7 +81,7 @@ function rawExchange(port: number, text: string): Promise<string> {
 
 describe("bad input, as the page is told it", () => {
   it("a server that is down: the client gets <remote-connection-failed/>, the page the reason", async () => {
-    const dead = await freePort();
+    const dead = await refusedPort();
     const page = await bridgeWith([dead]);
     const view = watched();
     const proxy = await page.startProxy(start(dead, "starttls", "starttls"), view.events);

@@ -15,7 +15,7 @@ import { Transcript } from "../lib/xmpp/transcript";
 import { streamFileChunks } from "../lib/transcript-files/export";
 import { wireInStreamFile } from "./helpers";
 import { CERTS, TEST_PROSODY, TEST_SERVER, fromRepoRoot } from "../scripts/lib/instances";
-import { TEST_PROXY_SETTINGS, freePort, loggedInClient, median, ping, startTestProxy, type LoggedClient } from "./proxy-helpers";
+import { TEST_PROXY_SETTINGS, refusedPort, loggedInClient, median, ping, startTestProxy, type LoggedClient } from "./proxy-helpers";
 import { waitFor } from "./helpers";
 
 const SERVERS = [TEST_SERVER, TEST_PROSODY];
@@ -148,8 +148,8 @@ describe("the proxy's other client and server sides", () => {
 
 describe("the proxy's refusals", () => {
   it("answers <remote-connection-failed/> when the server is down", async () => {
-    // A port of the allowlist that nothing listens on: the test server's plain port with the proxy's own listener closed first.
-    const dead = await freePort();
+    // A port of the allowlist that nothing listens on.
+    const dead = await refusedPort();
     const proxy = await startTestProxy({ upstream: `127.0.0.1:${dead}`, transport: "plain" }, [{ host: "127.0.0.1", ports: { starttls: dead, directTls: dead, plain: dead, http: dead } }]);
     proxies.push(proxy);
     const answer = await rawExchange(proxy.port, "<?xml version='1.0'?><stream:stream to='localhost' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>");
