@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DirectionReader, type ReadFrame } from "../xmpp/direction-reader";
+import { DirectionReader, type DescribedFrame, type ReadFrame } from "../xmpp/direction-reader";
 import { Transcript } from "../xmpp/transcript";
 import { SessionStateEmitter } from "../xmpp/session-state";
 import type { SessionState } from "../bridge/protocol";
@@ -35,7 +35,6 @@ export class ProxyConnection implements XmppSession {
   readonly held = new HoldQueue();
   private readonly holding: HeldStanzas;
   private readonly status = new SessionStateEmitter();
-  private readonly fromClient: DirectionReader;
   private fromServer: DirectionReader;
   private readonly framing: { maxFrameLength?: number; limitHint?: string };
   private readonly client: ClientLink;
@@ -53,7 +52,6 @@ export class ProxyConnection implements XmppSession {
   constructor(private readonly options: ProxyConnectionOptions) {
     this.transcript = new Transcript({ ...options.transcript, writesAreWhole: false });
     this.framing = options.transcript?.maxFrameLength === undefined ? {} : { maxFrameLength: options.transcript.maxFrameLength, limitHint: options.transcript.limitHint ?? "" };
-    this.fromClient = new DirectionReader("out", this.framing);
     this.fromServer = new DirectionReader("in", this.framing);
     this.holding = new HeldStanzas(this.held, this.transcript, () => options.intercept?.());
     // Neither side is read again after a drain once the connection ended, nor while the client's TLS is set up.
@@ -200,18 +198,19 @@ export class ProxyConnection implements XmppSession {
   private readonly onClientData = (chunk: Buffer): void => {
     if (this.ended) return;
     this.touch();
-    this.transcript.record("out", chunk);
+    // The transcript's own reading of the client's bytes is what the proxy acts on: one parse per element.
+    const frames = this.transcript.record("out", chunk);
     // A TLS record (content type 22, handshake: RFC 8446 section 5.1) before any XML: the client speaks direct TLS to a listener that does not.
     if (!this.clientOpened && !this.client.tlsStarted && chunk[0] === 0x16) return this.finish(WRONG_TLS_MODE);
-    for (const frame of this.fromClient.push(chunk)) {
+    for (const frame of frames) {
       if (!this.fromClientFrame(frame)) break;
     }
     this.server.flush();
   };
 
   /** Returns false when the frames after this one must not be read as they are (TLS starts, or the stream ended). */
-  private fromClientFrame(frame: ReadFrame): boolean {
-    const description = this.fromClient.describe(frame);
+  private fromClientFrame(frame: DescribedFrame): boolean {
+    const { description } = frame;
     if (description.kind === "malformed" && description.violation !== undefined) {
       // RFC 6120 section 4.9.1.1: what the server would answer, from the proxy, which sees it first.
       this.answerClient(description.violation, `the client sent ${description.error ?? "XML that breaks the stream's rules"}`, streamErrorXml(description.violation).join(""));

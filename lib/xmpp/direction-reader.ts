@@ -14,7 +14,7 @@ import {
 import { classify } from "./classify";
 import type { EntryKind, InvalidBytes, TranscriptEntry } from "./entry";
 
-type FrameDescription = Pick<TranscriptEntry, "kind" | "name" | "ns" | "attrs" | "error" | "violation" | "invalidBytes">;
+export type FrameDescription = Pick<TranscriptEntry, "kind" | "name" | "ns" | "attrs" | "error" | "violation" | "invalidBytes">;
 
 /** A frame with the bytes inside it that were not UTF-8, at indexes into its raw text. */
 export type ReadFrame = Frame & {
@@ -25,6 +25,9 @@ export type ReadFrame = Frame & {
   /** The stream's namespaces once it was read, which the redactor reads it in. */
   namespaces?: NamespaceContext;
 };
+
+/** A frame push() completed: already described, in the namespaces of the stream it was read in. */
+export type DescribedFrame = ReadFrame & { description: FrameDescription };
 
 const STREAM_NAMES = { in: "the server's stream", out: "your stream" } as const;
 
@@ -84,7 +87,7 @@ export class DirectionReader {
     return this.context;
   }
 
-  push(data: Uint8Array | string): ReadFrame[] {
+  push(data: Uint8Array | string): DescribedFrame[] {
     if (typeof data === "string") return this.frame(data);
     const decoded = this.decoder.decode(data);
     return this.frame(decoded.text, decoded.invalid);
@@ -97,21 +100,20 @@ export class DirectionReader {
     return [...frames, ...this.attach(this.framer.end())];
   }
 
-  private frame(text: string, invalid: readonly InvalidSequence[] = []): ReadFrame[] {
+  private frame(text: string, invalid: readonly InvalidSequence[] = []): DescribedFrame[] {
     for (const sequence of invalid) this.invalid.push({ ...sequence, textOffset: this.textSeen + sequence.textOffset });
     const chunkStart = this.textSeen;
     this.textSeen += text.length;
     const framed = this.framer.push(text);
     if (this.wholeWrites) framed.push(...this.framer.endWrite());
     let start = this.frameStart;
-    const frames = this.attach(framed);
+    const frames: DescribedFrame[] = [];
     // Described now, in order: a stream header changes the namespaces of what follows it.
-    for (const frame of frames) {
+    for (const frame of this.attach(framed)) {
       const ahead = this.ahead !== null && this.ahead.start === start ? this.ahead : undefined;
       if (ahead !== undefined) this.feed(ahead, text.slice(ahead.start + ahead.fed - chunkStart, start + frame.raw.length - chunkStart));
       this.ahead = null;
-      frame.description = this.describeFrame(frame, ahead);
-      frame.namespaces = this.context;
+      frames.push(Object.assign(frame, { description: this.describeFrame(frame, ahead), namespaces: this.context }));
       start += frame.raw.length;
     }
     this.lookAhead(text, chunkStart);

@@ -57,6 +57,17 @@ describe("Transcript", () => {
     expect(transcript.revealSecrets().get(authEntry.seq)).toBe(auth);
   });
 
+  it("hands back the frames a record completed, unmasked and described, for a caller that forwards them (the proxy)", () => {
+    const transcript = new Transcript({ writesAreWhole: false });
+    const auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGFsaWNlAGFsaWNl</auth>";
+    expect(transcript.record("out", CLIENT_HEADER + auth.slice(0, 30)).map((frame) => frame.description.kind)).toEqual(["stream-open"]);
+    const frames = transcript.record("out", auth.slice(30) + "<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    // The entry is masked; what goes on to the server is the client's own bytes.
+    expect(frames.map((frame) => frame.raw)).toEqual([auth, "<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>"]);
+    expect(frames.map((frame) => [frame.description.kind, frame.description.attrs?.id])).toEqual([["sasl", undefined], ["iq", "p1"]]);
+    expect(transcript.since(0).map((entry) => entry.redacted ?? false)).toEqual([false, true, false]);
+  });
+
   it("masks passwords in in-band registration and legacy auth (XEP-0077, XEP-0078)", () => {
     const register = "<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>carol</username><password>s3cret&amp;x</password></query></iq>";
     const other = "<iq type='set' id='x1'><query xmlns='urn:example'><password>not-a-credential-here</password></query></iq>";

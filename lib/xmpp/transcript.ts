@@ -1,5 +1,5 @@
 import type { FramerOptions } from "./framing";
-import { DirectionReader, type ReadFrame } from "./direction-reader";
+import { DirectionReader, type DescribedFrame, type ReadFrame } from "./direction-reader";
 import { redactContinuation, redactXml } from "./redaction";
 import type { NamespaceContext } from "../xml/parse-element";
 import { IqPairing } from "./iq-pairing";
@@ -66,10 +66,14 @@ export class Transcript {
    * Records bytes (or already decoded text) that crossed the wire in one direction, now:
    * each entry's `at` is when the bytes that completed it were recorded.
    * `auto`: the client library wrote them on its own (TranscriptEntry.auto).
+   * Returns the frames the bytes completed, unmasked and described: a caller that acts on
+   * them (the proxy forwards them) reads each element once, here.
    */
-  record(dir: "in" | "out", data: Uint8Array | string, auto = false): void {
-    for (const frame of this.readers[dir].push(data)) this.add(dir, frame, auto);
+  record(dir: "in" | "out", data: Uint8Array | string, auto = false): DescribedFrame[] {
+    const frames = this.readers[dir].push(data);
+    for (const frame of frames) this.add(dir, frame, auto);
     for (const listener of this.recordedListeners) listener(dir);
+    return frames;
   }
 
   /**
