@@ -44,7 +44,7 @@ const RENDER_WHOLE_BELOW = 200;
 /**
  * While the list is rendered whole, the most rows one commit mounts beyond those in view. A
  * paste of 50 pings, a reload or a filter can bring a hundred rows at once, and mounting them
- * in one task (render, then layout: about 0.6 ms a row while the code is cold) took 52-71 ms
+ * in one task (render, then layout: about 0.6 ms a row while the code is cold) took 56-74 ms
  * (issue 17, the 50×50 sends). The rows in view mount at once; the rest follow, this many a frame.
  */
 const WHOLE_ROWS_PER_COMMIT = 32;
@@ -438,12 +438,6 @@ export function EntryList(props: EntryListProps) {
   );
 }
 
-/**
- * A row's height from its ResizeObserver entry, which the browser delivers for every row just
- * mounted, all in one callback after layout. On mount itself (no entry) the size known so far
- * stands: reading offsetHeight there forced a layout per row and a re-render after each, the
- * main cost of a flood (issue 17: 40 forced layouts a frame at 20,000 entries/s).
- */
 /** Rows [0, leading) and those in view with a margin of FOLLOWING_OVERSCAN, in order. */
 function leadingAndInView(range: Range, leading: number): number[] {
   const indexes: number[] = [];
@@ -453,6 +447,12 @@ function leadingAndInView(range: Range, leading: number): number[] {
   return indexes;
 }
 
+/**
+ * A row's height from its ResizeObserver entry, which the browser delivers for every row just
+ * mounted, all in one callback after layout. On mount itself (no entry) the size known so far
+ * stands: reading offsetHeight there forced a layout per row and a re-render after each, the
+ * main cost of a flood (issue 17: 40 forced layouts a frame at 20,000 entries/s).
+ */
 function measureRow(element: HTMLDivElement, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, HTMLDivElement>): number {
   const box = entry?.borderBoxSize?.[0];
   if (box !== undefined) return Math.round(box.blockSize);
