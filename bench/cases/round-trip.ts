@@ -23,7 +23,8 @@ declare global {
 
 /**
  * Case 1: an iq ping from a browser page through the bridge, against a direct Node TCP
- * client to the same server, interleaved batch by batch so both see the same machine.
+ * client to the same server, interleaved batch by batch so both see the same machine; then
+ * the same rounds from a Chromium no tool drives (pingsInFreeChromium).
  */
 export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
   // The app's CSP forbids what the harness does on purpose (an injected script, a WebSocket to
