@@ -63,6 +63,26 @@ test("following the tail survives a shorter, then a narrower window", async ({ p
   await expectTailInView(page);
 });
 
+// Side by side, a 420 px window left the lanes what the side column's 300 px did not take: a
+// strip too narrow for a word. Stacked, each gets the full width (app/globals.css, max-width 760px).
+test("a narrow window (420×800): the connection and the editor above the lanes, each the full width; a ping and its answer readable", async ({ page }) => {
+  await page.setViewportSize({ width: 420, height: 800 });
+  await connectOnline(page, "alice");
+  const id = `narrow-${fresh()}`;
+  await ping(page, id);
+  const region = lanes(page);
+  await region.scrollIntoViewIfNeeded();
+  const editor = await pane(page).getByTestId("stanza-editor").boundingBox();
+  const lanesBox = await region.boundingBox();
+  expect(editor!.width).toBeGreaterThan(360);
+  expect(lanesBox!.width).toBeGreaterThan(360);
+  // Below the editor, not beside it.
+  expect(lanesBox!.y).toBeGreaterThan(editor!.y + editor!.height);
+  const answer = lanes(page).getByTestId("entry-in").filter({ hasText: id });
+  await expect(answer).toBeInViewport();
+  await expect(answer).toContainText("answers #");
+});
+
 test("paused by the person, N new stays in view through a resize and jumps back to the tail", async ({ page }) => {
   const token = fresh();
   await page.setViewportSize({ width: 1600, height: 900 });
