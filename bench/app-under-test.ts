@@ -17,8 +17,8 @@ export const BENCH_HOSTILE_PORT = BENCH_SERVER.ports.starttls + 77;
 export interface AppUnderTest {
   app: ChildProcess;
   browser: Browser;
-  /** The Chromium that `browser` runs, for a page no tool drives (bench/free-chromium.ts). */
-  chromiumPath: string;
+  /** The Chromium that `browser` runs and its flags, for a page no tool drives (bench/free-chromium.ts). */
+  chromium: { executablePath: string; args: string[] };
   /** The app server's memory after a full GC (bench/memory-probe.ts answers over IPC). */
   memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
@@ -72,15 +72,15 @@ async function startAppAndBrowser(onSpawned: (app: ChildProcess) => void): Promi
   await waitForPort(BENCH_APP_PORT, "127.0.0.1", 30_000);
   // The full chromium, as every earlier bench run used, so figures stay comparable (the
   // end-to-end tests use the lighter headless shell); installed here, since npm test no longer does.
-  const chromiumPath = process.env.CHROMIUM_PATH ?? (await ensureDebianPackage(FULL_CHROMIUM));
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
+  const browserToUse = {
+    executablePath: process.env.CHROMIUM_PATH ?? (await ensureDebianPackage(FULL_CHROMIUM)),
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  };
+  const browser = await chromium.launch(browserToUse);
   return {
     app,
     browser,
-    chromiumPath,
+    chromium: browserToUse,
     memory: () =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("the app server did not report its memory within 10 s")), 10_000);

@@ -27,7 +27,7 @@ export interface FreePage {
 }
 
 /** Opens the page and resolves with what it POSTs to /done. */
-export async function runInFreeChromium(executablePath: string, page: FreePage): Promise<string> {
+export async function runInFreeChromium(chromium: { executablePath: string; args: readonly string[] }, page: FreePage): Promise<string> {
   let settle: { resolve(body: string): void; reject(error: Error): void } | undefined;
   const done = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
   const server = http.createServer((request, response) => {
@@ -72,11 +72,8 @@ export async function runInFreeChromium(executablePath: string, page: FreePage):
   const { port } = new URL(FREE_PAGE_ORIGIN);
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(Number(port), "127.0.0.1", resolve));
   const profile = mkdtempSync(path.join(tmpdir(), "playground-bench-chromium-"));
-  const browser = spawn(
-    executablePath,
-    ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", `--user-data-dir=${profile}`, `${FREE_PAGE_ORIGIN}/`],
-    { stdio: "ignore" },
-  );
+  // The bench's own Chromium with the bench's flags, headless as Playwright starts it.
+  const browser = spawn(chromium.executablePath, ["--headless", ...chromium.args, `--user-data-dir=${profile}`, `${FREE_PAGE_ORIGIN}/`], { stdio: "ignore" });
   browser.once("exit", (code) => settle?.reject(new Error(`the free Chromium exited (code ${code}) before its page reported`)));
   const timeoutMs = page.timeoutMs ?? 180_000;
   const timer = setTimeout(() => settle?.reject(new Error(`the page in the free Chromium did not report within ${timeoutMs / 1000} s`)), timeoutMs);

@@ -123,7 +123,7 @@ window.benchBridgeUrl = "ws://localhost:${BENCH_APP_PORT}/bridge";
   }
 })();
 </script>`;
-  const reported = await runInFreeChromium(app.chromiumPath, {
+  const reported = await runInFreeChromium(app.chromium, {
     html,
     files: { "bridge-pinger.js": readFileSync(fromRepoRoot("bench/browser/bridge-pinger.js"), "utf8") },
     calls: {
