@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { GuidedSession } from "./guided-session";
-import { registerDisposableAccount, removeAccount, type AccountServer, type Credentials } from "./in-band-registration";
+import { registerAccount, registerDisposableAccount, RegistrationRefused, removeAccount, type AccountServer, type Credentials } from "./in-band-registration";
 import { TEST_SERVER } from "../../scripts/lib/instances";
 import type { SessionState } from "../bridge/protocol";
 
@@ -139,6 +139,26 @@ describe("disposable accounts on ejabberd (XEP-0077)", () => {
     });
     await expect(registerDisposableAccount({ ...PLAIN, server: { host: "127.0.0.1", port } })).rejects.toThrow(/3 random names/);
     expect(tries).toBe(3);
+  });
+
+  it("registers a named account once, and says it exists the second time, leaving its password as it was", async () => {
+    const account = { username: `named-${Date.now().toString(36)}`, password: "first" };
+    accounts.push(account);
+    expect(await registerAccount({ ...PLAIN, ...account })).toBe("created");
+    expect(await registerAccount({ ...STARTTLS, ...account, password: "second" })).toBe("exists");
+    expect(await login(account).connect()).toContain(account.username);
+    await expect(login({ ...account, password: "second" }).connect()).rejects.toThrow(/wrong username or password/);
+  });
+
+  it("names the condition of a refused named registration, for a caller that must tell a refusal from a server not ready", async () => {
+    const port = await refusingServer("<error type='wait'><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>");
+    const failure = await registerAccount({ ...PLAIN, server: { host: "127.0.0.1", port }, username: "someone", password: "secret-pw" }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/registering an account at 127\.0\.0\.1:\d+ failed: the server rejected the registration: internal-server-error/);
+    // Credentials never reach an error message.
+    expect((failure as Error).message).not.toContain("secret-pw");
+    expect((failure as Error).cause).toBeInstanceOf(RegistrationRefused);
+    expect(((failure as Error).cause as RegistrationRefused).errorCondition).toBe("internal-server-error");
   });
 
   it("times out with the step it was waiting for", async () => {

@@ -45,18 +45,50 @@ export async function registerDisposableAccount(options: AccountServer & { prefi
     for (let attempt = 1; attempt <= NAME_TRIES; attempt++) {
       // 13 random bytes: 104 bits as 18 base64url characters.
       const account = { username: randomUsername(prefix), password: randomBytes(13).toString("base64url") };
-      stream.step = "waiting for the registration result";
-      stream.send(`<iq type='set' id='reg${attempt}'><query xmlns='${NS_REGISTER}'><username>${escapeXml(account.username)}</username><password>${escapeXml(account.password)}</password></query></iq>`);
-      const reply = await readIq(stream, `reg${attempt}`);
-      if (reply.attrs.type === "result") {
+      if ((await submitRegistration(stream, account, options.domain, `reg${attempt}`)) === "created") {
         await stream.close();
         return account;
       }
       // XEP-0077 section 3.1: <conflict/> means the name is taken; draw another one.
-      if (errorCondition(reply) !== "conflict") throw new Error(registrationRefusal(reply, options.domain));
     }
     throw new Error(`${NAME_TRIES} random names in a row were already taken; try another prefix`);
   });
+}
+
+/**
+ * Registers an account of a given name (XEP-0077 section 3.1): "exists" when the server answers
+ * <conflict/>, the name being taken (whatever its password).
+ */
+export async function registerAccount(options: AccountServer & Credentials): Promise<"created" | "exists"> {
+  return withStream(options, "registering an account", async (stream) => {
+    await negotiate(stream, options);
+    const outcome = await submitRegistration(stream, options, options.domain, "reg1");
+    await stream.close();
+    return outcome === "created" ? "created" : "exists";
+  });
+}
+
+/** Sends the registration form's username and password; any refusal but <conflict/> throws. */
+async function submitRegistration(stream: ShortStream, account: Credentials, domain: string, id: string): Promise<"created" | "conflict"> {
+  stream.step = "waiting for the registration result";
+  stream.send(`<iq type='set' id='${id}'><query xmlns='${NS_REGISTER}'><username>${escapeXml(account.username)}</username><password>${escapeXml(account.password)}</password></query></iq>`);
+  const reply = await readIq(stream, id);
+  if (reply.attrs.type === "result") return "created";
+  if (errorCondition(reply) === "conflict") return "conflict";
+  throw new RegistrationRefused(errorCondition(reply), registrationRefusal(reply, domain));
+}
+
+/**
+ * A registration the server answered with a stanza error (XEP-0077 section 3.1). Its condition is
+ * `errorCondition`, not `condition`: describeConnectionError would name a `condition` a second time.
+ */
+export class RegistrationRefused extends Error {
+  constructor(
+    readonly errorCondition: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -165,7 +197,7 @@ async function withStream<T>(options: AccountServer, purpose: string, body: (str
     await stream.connected();
     return await body(stream);
   } catch (error) {
-    throw new Error(`${purpose} at ${where} failed: ${describeConnectionError(error)}`);
+    throw new Error(`${purpose} at ${where} failed: ${describeConnectionError(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     stream.destroy();
