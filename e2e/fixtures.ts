@@ -61,8 +61,10 @@ export const test = base.extend<{ freshAccount: Credentials }, { world: E2eWorld
         viewport: { width: 1280, height: 720 },
         acceptDownloads: true,
       });
-      // The blank page a persistent launch opens: each test opens its own.
-      await Promise.all(context.pages().map((page) => page.close()));
+      // The blank page a persistent launch opens is the first test's page (see `page` below).
+      const [first, ...others] = context.pages();
+      await Promise.all(others.map((page) => page.close()));
+      if (first !== undefined) spares.set(context, first);
       await provide(context);
       await context.close();
       rmSync(directory, { recursive: true, force: true });
@@ -82,15 +84,31 @@ export const test = base.extend<{ freshAccount: Credentials }, { world: E2eWorld
     const onPage = (page: Page) => page.on("framenavigated", (frame) => visited.add(frame.url()));
     if (permissions) await warmProfile.grantPermissions(permissions);
     warmProfile.on("page", onPage);
+    // The spare page (see `page` below) was opened before this test: its visits count too.
+    for (const page of warmProfile.pages()) onPage(page);
     await provide(warmProfile);
     warmProfile.off("page", onPage);
     await emptyProfile(warmProfile, [...visited]);
   },
+  /**
+   * The blank page the profile's emptying opened, if any, else a new one: it has seen no origin
+   * and holds nothing (no history but about:blank, no storage), as a new page would. Opening a
+   * page starts a renderer process, 140-180 ms on a quiet machine (issue 17: the suite's time).
+   */
+  page: async ({ context }, provide) => {
+    const spare = spares.get(context);
+    spares.delete(context);
+    await provide(spare !== undefined && !spare.isClosed() ? spare : await context.newPage());
+  },
 });
+
+/** Per profile: a blank page no test has had yet, for the next test's `page`. */
+const spares = new WeakMap<BrowserContext, Page>();
 
 /**
  * Closes every page of the profile, then clears cookies, permissions and each visited origin's
- * storage (local and session storage, IndexedDB, caches); the HTTP and code caches stay.
+ * storage (local and session storage, IndexedDB, caches); the HTTP and code caches stay. The
+ * blank page it clears them through is kept for the next test (`page`).
  */
 async function emptyProfile(context: BrowserContext, origins: readonly string[]): Promise<void> {
   await Promise.all(context.pages().map((page) => page.close()));
@@ -103,7 +121,8 @@ async function emptyProfile(context: BrowserContext, origins: readonly string[])
   const blank = await context.newPage();
   const session = await context.newCDPSession(blank);
   for (const origin of httpOrigins) await session.send("Storage.clearDataForOrigin", { origin, storageTypes: "all" });
-  await blank.close();
+  await session.detach();
+  spares.set(context, blank);
 }
 
 /** In-band registration on a server's loopback plaintext listener (the test bed's own ejabberd). */
