@@ -420,8 +420,9 @@ async function traceOnePing(): Promise<void> {
 
 /**
  * `npm run bench:profile -- export [ENTRIES]`: the big-log case's JSON export, three times over
- * one flood (each timed as the case times it); the last one profiled, and with PROFILE_TRACE=1
- * the first one traced: its tasks over 30 ms, each split into the timeline events it ran.
+ * one flood (each timed as the case times it); the last one profiled, with the functions in each
+ * of its long tasks, and with PROFILE_TRACE=1 the first one traced: its tasks over 30 ms, each
+ * split into the timeline events it ran.
  */
 async function profileExport(entries: number): Promise<void> {
   const app = await startAppUnderTest();
@@ -441,9 +442,13 @@ async function profileExport(entries: number): Promise<void> {
       reportTrace(trace);
       reportLongTasksOfTrace(trace, 30);
     }
+    await observeTaskWindows(page);
     const profiling = await startProfiler(page, 500);
+    const markedAt = await markClock(page);
     console.log(`export of ${rows} entries, profiled: ${say(await exportAsJson(page))}`);
-    report(await profiling.stop());
+    const profile = await profiling.stop();
+    report(profile);
+    reportLongTasks(profile, markedAt, await taskWindows(page));
   } finally {
     await app.stop();
   }
