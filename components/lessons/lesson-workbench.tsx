@@ -172,6 +172,16 @@ export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
       return;
     }
     setEdited({ key: starterKey, text: expandLessonText(step.solution, variables), variables });
+    showSolved(step.slug);
+  }
+
+  /**
+   * The diff, which says "The solution is in the editor", only once it is: a calculated answer
+   * (SCRAM's proof, stream management's count) comes a moment after the click, and Send
+   * pressed in that moment sent the starter (seen in the end-to-end suite).
+   */
+  function showSolved(slug: string) {
+    setHelp((current) => (current.step === slug ? { ...current, solved: true } : current));
   }
 
   async function solveStreamManagement(vars: LessonVariables) {
@@ -179,8 +189,10 @@ export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
       const { streamManagementAnswer } = await checkEngine.load();
       // XEP-0198 §4: h counts the stanzas this session received, read from the wire now.
       const answer = streamManagementAnswer(step.solution, store.all(), vars);
-      if (answer.ok) setEdited({ key: starterKey, text: answer.text, variables: vars });
-      else setSendError(`Solve cannot answer yet: ${answer.reason}`);
+      if (answer.ok) {
+        setEdited({ key: starterKey, text: answer.text, variables: vars });
+        showSolved(step.slug);
+      } else setSendError(`Solve cannot answer yet: ${answer.reason}`);
     } catch (error) {
       setSendError(couldNotLoad("Solve", error));
     }
@@ -189,8 +201,10 @@ export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
   async function solveWithCalculator(vars: LessonVariables) {
     const { scramExchangeFrom } = await import("@/lib/lessons/scram-exchange");
     const result = await scramExchangeFrom(store.all(), await session.reveal(), vars.password);
-    if (result.ok) setEdited({ key: starterKey, text: result.exchange.response, variables: vars });
-    else setSendError(`The calculator cannot answer yet: ${result.reason}`);
+    if (result.ok) {
+      setEdited({ key: starterKey, text: result.exchange.response, variables: vars });
+      showSolved(step.slug);
+    } else setSendError(`The calculator cannot answer yet: ${result.reason}`);
   }
 
   const restart = useCallback(() => {
