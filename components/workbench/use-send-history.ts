@@ -2,6 +2,7 @@
 
 import { startTransition, useCallback, useEffect, useState } from "react";
 import type { OpenPlaygroundDbResult } from "@/lib/persistence/playground-db";
+import { withLoaded, withSent } from "@/lib/persistence/send-history";
 
 /* Apart from the transcript's persistence (use-browser-storage.ts): a lesson page needs only this, and has little page weight to spare. */
 
@@ -15,13 +16,15 @@ export function playgroundDb(): Promise<OpenPlaygroundDbResult> {
 
 /** The texts sent from a pane, oldest first, kept across reloads (Ctrl+Up walks them). */
 export function useSendHistory(paneId: string): { history: readonly string[]; remember(text: string): void } {
-  const [history, setHistory] = useState<readonly string[]>([]);
+  // Held with the pane they belong to: a new paneId starts from nothing, then its stored history.
+  const [held, setHeld] = useState<{ paneId: string; texts: readonly string[] }>({ paneId, texts: [] });
   useEffect(() => {
     let live = true;
     void playgroundDb().then(async (opened) => {
       if (!opened.ok) return;
       const loaded = await opened.db.loadHistory(paneId);
-      if (live) setHistory(loaded);
+      // What was sent while it loaded stays, after it (withLoaded).
+      if (live) setHeld((current) => ({ paneId, texts: withLoaded(loaded, current.paneId === paneId ? current.texts : []) }));
     });
     return () => {
       live = false;
@@ -31,10 +34,12 @@ export function useSendHistory(paneId: string): { history: readonly string[]; re
   const remember = useCallback(
     (text: string) => {
       // A transition: the pane's re-render for it yields to the reply arriving meanwhile (issue 17).
-      startTransition(() => setHistory((previous) => [...previous.filter((sent) => sent !== text), text].slice(-200)));
+      startTransition(() => setHeld((current) => ({ paneId, texts: withSent(current.paneId === paneId ? current.texts : [], text) })));
       void playgroundDb().then((opened) => (opened.ok ? opened.db.appendHistory(paneId, text) : undefined));
     },
     [paneId],
   );
-  return { history, remember };
+  return { history: held.paneId === paneId ? held.texts : NO_HISTORY, remember };
 }
+
+const NO_HISTORY: readonly string[] = [];

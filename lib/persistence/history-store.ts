@@ -1,6 +1,7 @@
 import type { IDBPDatabase } from "idb";
 import { redactXml } from "../xmpp/redaction";
 import type { PlaygroundSchema } from "./schema";
+import { HISTORY_LIMIT } from "./send-history";
 
 /**
  * What each editor pane sent, newest last, so it can be recalled after a reload.
@@ -8,7 +9,7 @@ import type { PlaygroundSchema } from "./schema";
  * so sent text is masked by the transcript's own redactor (lib/xmpp/redaction.ts) before it is stored.
  */
 
-export const HISTORY_LIMIT = 200;
+export { HISTORY_LIMIT };
 
 export interface HistoryStore {
   /** Replaces the pane's history with the last `HISTORY_LIMIT` of `texts` (oldest first), masked. */
