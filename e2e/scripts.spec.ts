@@ -2,6 +2,7 @@ import fs from "node:fs";
 import zlib from "node:zlib";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import type { ServerMessage } from "../lib/bridge/protocol";
 import { E2E_PROSODY } from "../scripts/lib/instances";
 import { registerProsodyUser } from "../scripts/lib/prosody-local";
 import { disconnectIfOnline, lanes as paneLanes, pane, ping, sendStanza } from "./workbench-page";
@@ -254,4 +255,49 @@ test("a recorded script replays on ejabberd and on Prosody (a given account); th
   await expect(mam.locator("summary")).toHaveText(["passed", "not offered"]);
   await mam.locator("summary").nth(1).click();
   await expect(mam.getByRole("cell").nth(1).locator("pre")).toContainText("not offered: ");
+});
+
+test("a lesson step's link opened before the session is up: its {{me}} and {{peer}} are filled in once the session's values come", async ({ page }) => {
+  // The bridge's answer to the lesson session's open, and what follows it, are held back (in
+  // order), as a slow server would, until the linked XML is in the editor with its placeholders.
+  let held: (string | Buffer)[] | null = null;
+  let release: (() => void) | null = null;
+  await page.routeWebSocket(/\/bridge$/, (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      if (held === null && release === null && (JSON.parse(String(message)) as ServerMessage).op === "opened") {
+        const queue: (string | Buffer)[] = [];
+        held = queue;
+        release = () => {
+          held = null;
+          for (const waiting of queue) socket.send(waiting);
+        };
+      }
+      if (held !== null) held.push(message);
+      else socket.send(message);
+    });
+  });
+  // And the code that unpacks the link waits until the editor is up, so the linked XML reaches
+  // an editor already there (its first text empty: no session values yet), as on a warm cache.
+  let editorUp: () => void = () => undefined;
+  const editorShown = new Promise<void>((resolve) => (editorUp = resolve));
+  await page.route(/\/_next\/static\/chunks\/.*\.js$/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.text();
+    if (body.includes("DecompressionStream")) await editorShown;
+    await route.fulfill({ response, body });
+  });
+  const pack = (text: string) => zlib.deflateRawSync(Buffer.from(text)).toString("base64url");
+  await page.goto(`/lessons/message#at=thread&step=${pack(`<message to="{{peer}}" type="chat" id="{{id}}"><body>early link from {{me}}</body></message>`)}`);
+  const editorLines = page.getByTestId("stanza-editor").locator(".view-lines");
+  await expect(page.getByTestId("stanza-editor").locator(".monaco-editor")).toBeVisible();
+  editorUp();
+  await expect(editorLines).toContainText("early link from {{me}}");
+  await expect(page.getByTestId("lesson-session-status")).not.toContainText("Online");
+  await expect.poll(() => release !== null, { message: "the session's opened answer, held" }).toBe(true);
+  release!();
+  await expect(page.getByTestId("lesson-session-status")).toContainText("Online", { timeout: 20_000 });
+  await expect(editorLines).toContainText(/early\slink\sfrom\s[^\s{]+@localhost/);
+  await expect(editorLines).not.toContainText("{{peer}}");
 });

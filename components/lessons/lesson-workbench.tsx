@@ -99,7 +99,13 @@ export function LessonWorkbench({ lesson }: { lesson: PageLesson }) {
     () => (editedText === null ? starterText : editedText.variables && shownVariables ? carryVariables(editedText.text, editedText.variables, shownVariables) : editedText.text),
     [editedText, starterText, shownVariables],
   );
-  const setDraft = (text: string) => setEdited({ key: starterKey, text, variables: shownVariables });
+  const setDraft = (text: string) => {
+    // The editor hands back every text it is given: an echo of the draft changes nothing. Taken
+    // as typed, it dropped a linked template's placeholders ({{me}}) as its basis when it came
+    // before the session's values, and they were never filled in (seen in the suite).
+    if (text === draft) return;
+    setEdited({ key: starterKey, text, variables: shownVariables });
+  };
   // A step from a link (#at=STEP&step=XML): that step opens with the XML in the editor, unsent.
   // The link holds the XML as a template ({{me}}, ...), filled with this learner's own values.
   const [linkedStep, setLinkedStep] = useState<{ step: string; text: string } | null>(null);

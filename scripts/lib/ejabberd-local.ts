@@ -162,8 +162,8 @@ const TABLES_READY_MS = 20_000;
 
 /**
  * Registers a demo account in-band (XEP-0077 section 3.1) on the plaintext loopback listener, as
- * the lessons' fresh accounts are: about 0.7-1.1 s after the listeners open, where an
- * `ejabberdctl register` (an Erlang VM of its own per account) took 2.9-3.4 s (issue 17). An
+ * the lessons' fresh accounts are: 0.6-1.1 s after the listeners open, where an
+ * `ejabberdctl register` (an Erlang VM of its own per account) took 2.5-3.8 s (issue 17). An
  * account already there is left as it is. ejabberd 23.01 can open its listeners before its auth
  * backend has made its Mnesia table (seen with ejabberdctl in a fresh-clone run on a loaded
  * machine), so a failure other than a refusal is tried again until the node has had time to
