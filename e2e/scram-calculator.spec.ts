@@ -1,6 +1,16 @@
 import { expect, test } from "./fixtures";
 import type { ClientMessage, ServerMessage } from "../lib/bridge/protocol";
+import type { Page } from "@playwright/test";
 import { helpButton, openLesson, sendDraft, solveAndPass, stepButtons, stepCheck } from "./lesson-page";
+
+/** Solves the first two steps (the mechanisms, the client-first-message) and opens the third, the proof. */
+async function toProofStep(page: Page): Promise<void> {
+  await solveAndPass(page);
+  await page.getByRole("button", { name: "Next step" }).click();
+  await solveAndPass(page);
+  await page.getByRole("button", { name: "Next step" }).click();
+  await expect(stepButtons(page).nth(2)).toHaveAttribute("aria-current", "step");
+}
 
 /**
  * The SCRAM lesson's calculator as a learner uses it (its own disposable account, so it runs
@@ -10,11 +20,7 @@ import { helpButton, openLesson, sendDraft, solveAndPass, stepButtons, stepCheck
  */
 test("SCRAM by hand: the calculator derives the proof from the wire and checks the server signature", async ({ page }) => {
   await openLesson(page, "scram");
-  await solveAndPass(page);
-  await page.getByRole("button", { name: "Next step" }).click();
-  await solveAndPass(page);
-  await page.getByRole("button", { name: "Next step" }).click();
-  await expect(stepButtons(page).nth(2)).toHaveAttribute("aria-current", "step");
+  await toProofStep(page);
 
   const calculator = page.getByTestId("scram-calculator");
   await expect(calculator.getByText("HMAC(StoredKey, AuthMessage)")).toBeVisible();
@@ -50,11 +56,7 @@ test("Solve on the proof step shows the diff only once the calculated <response>
   });
   await openLesson(page, "scram");
   // The first two steps' Solve loads the diff's code, so the third can show it in the click's own render.
-  await solveAndPass(page);
-  await page.getByRole("button", { name: "Next step" }).click();
-  await solveAndPass(page);
-  await page.getByRole("button", { name: "Next step" }).click();
-  await expect(stepButtons(page).nth(2)).toHaveAttribute("aria-current", "step");
+  await toProofStep(page);
   await expect(page.getByTestId("scram-calculator").getByText("HMAC(StoredKey, AuthMessage)")).toBeVisible();
 
   const diff = page.getByTestId("solution-diff");
