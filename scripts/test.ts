@@ -5,7 +5,7 @@ import { ensureAppBuilt } from "./lib/app-build";
 import { ensureCertificates } from "./lib/certificates";
 import { fromRepoRoot } from "./lib/instances";
 import { UserFacingError } from "./lib/errors";
-import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, type Tally } from "./lib/test-tally";
+import { addPlaywrightReport, addVitestReport, closingLines, emptyTally, tallyPassed, type PlaywrightReport, type VitestReport } from "./lib/test-tally";
 
 /**
  * `npm test`: typecheck, lint and the app's build side by side; then unit and integration tests
@@ -14,8 +14,9 @@ import { addPlaywrightStats, closingLine, tallyPassed, type PlaywrightStats, typ
  * by side use the core that one of them leaves idle (Vitest runs its files one after another and
  * waits on servers much of the time; one Playwright worker keeps about one core busy). Stops
  * when the checks fail or the build does, and ends with one "tests: N passed, N failed, N flaky"
- * line over every test that ran. A test that failed and then passed on a retry (`--retries`) is flaky, not passed:
- * it fails the run, since a flaky test is a defect to fix.
+ * line over every test that ran, and under it a line for each test that did not pass. A test that
+ * failed and then passed on a retry (`--retries`) is flaky, not passed: it fails the run, since a
+ * flaky test is a defect to fix.
  */
 const VITEST_REPORT = ".playground/reports/vitest.json";
 const VITEST_PACE_REPORT = ".playground/reports/vitest-person-pace.json";
@@ -31,7 +32,7 @@ const PLAYWRIGHT_REPORT = ".playground/reports/playwright.json";
 const YIELDING_PRIORITY = 10;
 const bin = (name: string) => fromRepoRoot(`node_modules/.bin/${name}`);
 
-const tally: Tally = { passed: 0, failed: 0, flaky: 0, skipped: 0 };
+const tally = emptyTally();
 
 /**
  * Runs one stage. A streamed stage writes to the terminal as it goes; a buffered one (run beside
@@ -81,23 +82,15 @@ async function build(): Promise<boolean> {
 }
 
 function countVitest(reportFile: string): void {
-  const report = JSON.parse(readFileSync(fromRepoRoot(reportFile), "utf8")) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-  };
-  tally.passed += report.numPassedTests;
-  tally.failed += report.numFailedTests;
-  tally.skipped += report.numPendingTests + report.numTodoTests;
+  addVitestReport(tally, JSON.parse(readFileSync(fromRepoRoot(reportFile), "utf8")) as VitestReport, fromRepoRoot("."));
 }
 
 function countPlaywright(): void {
-  addPlaywrightStats(tally, (JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as { stats: PlaywrightStats }).stats);
+  addPlaywrightReport(tally, JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as PlaywrightReport);
 }
 
 function finish(ok: boolean): never {
-  console.log(`\n${closingLine(tally)}`);
+  console.log(`\n${closingLines(tally)}`);
   if (tally.flaky > 0) console.log("A flaky test passed only on a retry: find why it failed first (its trace is in test-results/).");
   process.exit(ok && tallyPassed(tally) ? 0 : 1);
 }
