@@ -88,6 +88,13 @@ export async function runInFreeChromium(chromium: { executablePath: string; args
       await exited;
     }
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can outlive its main one by a moment, still writing to the
+    // profile (a run failed on ENOTEMPTY): retried, and a profile left in the temp folder is
+    // said, not thrown over the figures already measured.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (error) {
+      console.warn(`the free Chromium's profile stays in ${profile}: ${(error as Error).message}`);
+    }
   }
 }

@@ -22,6 +22,8 @@ import { bigLogQueries, countShown, exportAsJson, floodedWorkbench, waitForIndex
  * them, their forced style and layout, and the frame's own rendering. `frames sends`: the same for
  * the 50×50 sends, then each long task after the send it followed, with the scripts that ran in
  * it (PROFILE_TRACE=1 adds each task's timeline events). `sends` prints each long task's samples.
+ * PROFILE_FLOOD_FIRST=RATExSECONDS (`sends` and `frames sends`): the sends follow a flood of that
+ * rate, painted to its last stanza, as in the ingest case where they follow three floods.
  */
 interface ProfileNode {
   id: number;
@@ -246,11 +248,12 @@ async function longFramesOfSends(): Promise<void> {
   const app = await startAppUnderTest();
   try {
     const page = await workbenchAsAlice(app);
+    // The editor's Monaco chunk loads before the sends: its frame is not theirs.
+    await page.getByTestId("pane-a").getByTestId("stanza-editor").locator(".view-lines").waitFor();
+    await floodFirst(page);
     await observeLongTasks(page);
     await observeLongFrames(page);
     await observeTaskWindows(page);
-    // The editor's Monaco chunk loads before the sends: its frame is not theirs.
-    await page.getByTestId("pane-a").getByTestId("stanza-editor").locator(".view-lines").waitFor();
     const from = (await page.evaluate(() => performance.now())) as number;
     const tracing = process.env.PROFILE_TRACE === "1";
     if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
@@ -282,6 +285,21 @@ async function longFramesOfSends(): Promise<void> {
   } finally {
     await app.stop();
   }
+}
+
+/** PROFILE_FLOOD_FIRST=RATExSECONDS: a flood of that rate into the page, waited for until its last stanza is painted. */
+async function floodFirst(page: Page): Promise<void> {
+  const wanted = process.env.PROFILE_FLOOD_FIRST;
+  if (!wanted) return;
+  const match = /^(\d+)x(\d+)$/.exec(wanted);
+  if (!match) throw new Error(`PROFILE_FLOOD_FIRST=${wanted}: give a rate and seconds, as in 20000x20`);
+  const [rate, seconds] = [Number(match[1]), Number(match[2])];
+  const flooder = await unarchivedFlooder();
+  const lastPainted = watchPainted(page, `id='first-${floodSize(rate, seconds) - 1}'`);
+  await flood(flooder, rate, seconds, "first-");
+  await lastPainted;
+  flooder.close();
+  console.log(`after a flood of ${floodSize(rate, seconds)} stanzas at ${rate}/s:`);
 }
 
 /** Starts the page's CPU profiler, sampling every `intervalUs`; `stop` writes the profile to PROFILE_FILE and returns it. */
@@ -508,6 +526,7 @@ async function profileSends(): Promise<void> {
   const app = await startAppUnderTest();
   try {
     const page = await workbenchAsAlice(app);
+    await floodFirst(page);
     await observeLongTasks(page);
     await observeTaskWindows(page);
     const profiling = await startProfiler(page, 500);

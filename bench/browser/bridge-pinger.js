@@ -61,3 +61,50 @@ window.benchEcho = async function benchEcho(url, count) {
   socket.close();
   return samples;
 };
+
+// Through bench/bare-relay.ts: XMPP spoken by hand over a relay that only copies bytes, to
+// tell the bridge's own work from what any process between page and server costs.
+window.benchRelayLogin = async function benchRelayLogin(url) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let buffer = "";
+  let waiter = null;
+  socket.onmessage = (event) => {
+    buffer += String(event.data);
+    if (waiter && waiter.test(buffer)) {
+      const { resolve } = waiter;
+      waiter = null;
+      resolve();
+    }
+  };
+  const until = (test) =>
+    new Promise((resolve) => {
+      if (test(buffer)) resolve();
+      else waiter = { test, resolve };
+    });
+  const exchange = async (xml, test) => {
+    buffer = "";
+    socket.send(xml);
+    await until(test);
+  };
+  const header = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
+  await exchange(header, (text) => text.includes("</stream:features>"));
+  await exchange(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${btoa("\0alice\0alice")}</auth>`, (text) => /<(success|failure)\b/.test(text));
+  if (!buffer.includes("<success")) throw new Error(`the relay's login failed: ${buffer}`);
+  await exchange(header, (text) => text.includes("</stream:features>"));
+  await exchange("<iq type='set' id='relay-bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>", (text) => text.includes("</jid>"));
+  window.benchRelayPing = async (id) => {
+    const started = performance.now();
+    await exchange(`<iq type='get' id='${id}' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>`, (text) => text.includes(`'${id}'`) || text.includes(`"${id}"`));
+    return performance.now() - started;
+  };
+};
+
+window.benchRelayBatch = async function benchRelayBatch(prefix, count) {
+  const samples = [];
+  for (let i = 0; i < count; i++) samples.push(await window.benchRelayPing(`${prefix}${i}`));
+  return samples;
+};

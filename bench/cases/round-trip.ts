@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
@@ -18,26 +19,41 @@ declare global {
     benchPing(id: string): Promise<number>;
     benchBatch(prefix: string, count: number): Promise<number[]>;
     benchEcho(url: string, count: number): Promise<number[]>;
+    benchRelayLogin(url: string): Promise<void>;
+    benchRelayBatch(prefix: string, count: number): Promise<number[]>;
   }
 }
 
 /**
  * Case 1: an iq ping from a browser page through the bridge, against a direct Node TCP
  * client to the same server, interleaved batch by batch so both see the same machine; then
- * the same rounds from a Chromium no tool drives (pingsInFreeChromium).
+ * the same rounds from a Chromium no tool drives (pingsInFreeChromium). Beside them, the same
+ * pings through a relay that only copies bytes (bench/bare-relay.ts): what is left between it
+ * and the bridge is the bridge's own work.
  */
 export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
+  const relay = await startBareRelay(BENCH_SERVER.ports.plain);
+  try {
+    return await roundTripThrough(app, relay.url);
+  } finally {
+    relay.stop();
+  }
+}
+
+async function roundTripThrough(app: AppUnderTest, relayUrl: string): Promise<Figure[]> {
   // The app's CSP forbids what the harness does on purpose (an injected script, a WebSocket to
   // an echo server on another port), so this page bypasses it; the bridge path is unchanged.
   const page = await app.browser.newPage({ bypassCSP: true });
   await page.goto(BENCH_URL);
   await page.addScriptTag({ path: fromRepoRoot("bench/browser/bridge-pinger.js") });
   await page.evaluate("window.benchLogin()");
+  await page.evaluate(`window.benchRelayLogin("${relayUrl}")`);
   const direct = await DirectClient.login(BENCH_SERVER.ports.plain, "bob", "bob");
 
   for (let i = 0; i < WARM_UP; i++) {
     await direct.ping(`warm-d${i}`);
     await page.evaluate(`window.benchPing("warm-b${i}")`);
+    await page.evaluate(`window.benchRelayPing("warm-r${i}")`);
   }
   // What the browser alone costs: a WebSocket echo, to show what dominates the bridge's figure.
   const echo = new WebSocketServer({ host: "127.0.0.1", port: 0 });
@@ -48,24 +64,24 @@ export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
   const viaBridge: number[] = [];
   const directly: number[] = [];
   const browserEcho: number[] = [];
+  const viaRelay: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     viaBridge.push(...((await page.evaluate(`window.benchBatch("b${round}-", ${PINGS_PER_ROUND})`)) as number[]));
     for (let i = 0; i < PINGS_PER_ROUND; i++) directly.push(await direct.ping(`d${round}-${i}`));
     browserEcho.push(...((await page.evaluate(`window.benchEcho("${echoUrl}", ${PINGS_PER_ROUND})`)) as number[]));
+    viaRelay.push(...((await page.evaluate(`window.benchRelayBatch("r${round}-", ${PINGS_PER_ROUND})`)) as number[]));
   }
   await page.close();
-  const free = await pingsInFreeChromium(app, direct, echoUrl);
+  const free = await pingsInFreeChromium(app, direct, echoUrl, relayUrl);
   direct.close();
   echo.close();
 
   return [
-    roundTripFigure("iq ping: browser → bridge → ejabberd and back", viaBridge, directly, browserEcho),
+    roundTripFigure("iq ping: browser → bridge → ejabberd and back", { viaBridge, directly, browserEcho, viaRelay }),
     roundTripFigure(
       "iq ping from a Chromium no tool drives (no DevTools protocol): browser → bridge → ejabberd and back",
-      free.viaBridge,
-      free.directly,
-      free.browserEcho,
-      "the same pings, echo and direct client in a Chromium Playwright does not drive: to Playwright, Chromium reports every WebSocket frame over the DevTools protocol, and a person's browser does not",
+      free,
+      "the same pings, echo, direct client and relay in a Chromium Playwright does not drive: to Playwright, Chromium reports every WebSocket frame over the DevTools protocol, and a person's browser does not",
     ),
     {
       case: "round-trip",
@@ -78,9 +94,18 @@ export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
   ];
 }
 
+interface RoundTripSamples {
+  viaBridge: number[];
+  directly: number[];
+  browserEcho: number[];
+  /** Through bench/bare-relay.ts, the least any process between page and ejabberd adds. */
+  viaRelay: number[];
+}
+
 /** Figure for pings through the bridge against their floor: Chromium's WebSocket echo plus the direct TCP client. */
-function roundTripFigure(name: string, viaBridge: number[], directly: number[], browserEcho: number[], how?: string): Figure {
+function roundTripFigure(name: string, { viaBridge, directly, browserEcho, viaRelay }: RoundTripSamples, how?: string): Figure {
   const bridge = summarize(viaBridge);
+  const relay = summarize(viaRelay);
   // The floor the bridge is held to: Chromium's own WebSocket round trip plus the direct TCP
   // one, sample by sample (both interleaved with the bridge's pings, so on the same machine).
   const floor = summarize(directly.map((direct, i) => direct + browserEcho[i]!));
@@ -93,7 +118,10 @@ function roundTripFigure(name: string, viaBridge: number[], directly: number[], 
     baseline: { name: "Chromium WebSocket echo + direct Node TCP client (Nagle off), paired samples", value: floor },
     target: "median ≤ baseline + 0.3 ms, p99 ≤ 2 ms",
     verdict: addedMedian <= 0.3 && bridge.p99 <= 2 ? "pass" : "miss",
-    note: `added ${round(addedMedian)} ms median; direct TCP alone ${round(summarize(directly).median)} ms median, the echo alone ${round(summarize(browserEcho).median)} ms${how === undefined ? "" : `; ${how}`}`,
+    note:
+      `added ${round(addedMedian)} ms median; direct TCP alone ${round(summarize(directly).median)} ms median, the echo alone ${round(summarize(browserEcho).median)} ms; ` +
+      `through a relay that only copies bytes (no parse, no JSON, no transcript) ${round(relay.median)} ms median, p99 ${round(relay.p99)} ms: ${round(relay.median - floor.median)} ms over the floor, so the bridge's own work adds ${round(bridge.median - relay.median)} ms` +
+      (how === undefined ? "" : `; ${how}`),
   };
 }
 
@@ -101,7 +129,7 @@ function roundTripFigure(name: string, viaBridge: number[], directly: number[], 
  * The same rounds in a page of a Chromium no tool drives (bench/free-chromium.ts): bridge pings
  * with bridge-pinger.js, then the direct client's, then the echo's, round by round.
  */
-async function pingsInFreeChromium(app: AppUnderTest, direct: DirectClient, echoUrl: string): Promise<{ viaBridge: number[]; directly: number[]; browserEcho: number[] }> {
+async function pingsInFreeChromium(app: AppUnderTest, direct: DirectClient, echoUrl: string, relayUrl: string): Promise<RoundTripSamples> {
   const directly: number[] = [];
   const html = `<!doctype html><meta charset="utf-8"><title>round trip</title>
 <script src="/files/bridge-pinger.js"></script>
@@ -110,14 +138,19 @@ window.benchBridgeUrl = "ws://localhost:${BENCH_APP_PORT}/bridge";
 (async () => {
   try {
     await window.benchLogin();
-    for (let i = 0; i < ${WARM_UP}; i++) await window.benchPing("free-warm-" + i);
-    const viaBridge = [], browserEcho = [];
+    await window.benchRelayLogin("${relayUrl}");
+    for (let i = 0; i < ${WARM_UP}; i++) {
+      await window.benchPing("free-warm-" + i);
+      await window.benchRelayPing("free-warm-r" + i);
+    }
+    const viaBridge = [], browserEcho = [], viaRelay = [];
     for (let round = 0; round < ${ROUNDS}; round++) {
       viaBridge.push(...(await window.benchBatch("free" + round + "-", ${PINGS_PER_ROUND})));
       await fetch("/call/direct", { method: "POST", body: String(round) });
       browserEcho.push(...(await window.benchEcho("${echoUrl}", ${PINGS_PER_ROUND})));
+      viaRelay.push(...(await window.benchRelayBatch("free-r" + round + "-", ${PINGS_PER_ROUND})));
     }
-    await fetch("/done", { method: "POST", body: JSON.stringify({ viaBridge, browserEcho }) });
+    await fetch("/done", { method: "POST", body: JSON.stringify({ viaBridge, browserEcho, viaRelay }) });
   } catch (error) {
     await fetch("/failed", { method: "POST", body: String(error && error.stack || error) });
   }
@@ -133,6 +166,21 @@ window.benchBridgeUrl = "ws://localhost:${BENCH_APP_PORT}/bridge";
       },
     },
   });
-  const { viaBridge, browserEcho } = JSON.parse(reported) as { viaBridge: number[]; browserEcho: number[] };
-  return { viaBridge, directly, browserEcho };
+  const { viaBridge, browserEcho, viaRelay } = JSON.parse(reported) as Omit<RoundTripSamples, "directly">;
+  return { viaBridge, directly, browserEcho, viaRelay };
+}
+
+/** bench/bare-relay.ts in a process of its own, as the bridge is, relaying to ejabberd's `upstreamPort`. */
+async function startBareRelay(upstreamPort: number): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("bench/bare-relay.ts"), String(upstreamPort)], { stdio: ["ignore", "pipe", "inherit"] });
+  const stop = () => void child.kill("SIGTERM");
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.setEncoding("utf8");
+    child.stdout.once("data", (line: string) => resolve(Number(line.trim())));
+    child.once("exit", (code) => reject(new Error(`bench/bare-relay.ts exited (${code}) before it listened`)));
+  }).catch((error: unknown) => {
+    stop();
+    throw error;
+  });
+  return { url: `ws://127.0.0.1:${port}`, stop };
 }
