@@ -38,6 +38,10 @@ export async function runInFreeChromium(chromium: { executablePath: string; args
   });
   async function answer(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const url = request.url ?? "/";
+    // Cross-origin isolated (HTML's COOP and COEP), so performance.now() has Chromium's fine
+    // resolution (5 µs) instead of 100 µs: the round trips it times are fractions of a millisecond.
+    response.setHeader("cross-origin-opener-policy", "same-origin");
+    response.setHeader("cross-origin-embedder-policy", "require-corp");
     if (request.method === "GET" && url === "/") {
       response.setHeader("content-type", "text/html; charset=utf-8");
       response.end(page.html);
