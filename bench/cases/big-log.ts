@@ -84,7 +84,12 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
   const heapMb = heap.usedSize / (1024 * 1024);
 
-  const { seconds: exportSeconds, longTasks: exportTasks } = await exportAsJson(page);
+  // Three exports, the median the figure: one export's time moved 4.7 → 5.7 s between two
+  // full runs of the same build (issue 17), across the 5 s target.
+  const exports: { seconds: number; longTasks: number[] }[] = [];
+  for (let i = 0; i < EXPORTS; i++) exports.push(await exportAsJson(page));
+  const exportSeconds = summarize(exports.map((one) => one.seconds));
+  const exportTasks = exports.flatMap((one) => one.longTasks);
   const exportLongest = Math.max(0, ...exportTasks);
   await page.getByRole("button", { name: "Disconnect" }).click();
   await page.getByTestId("connection-status").filter({ hasText: "Closed" }).waitFor();
@@ -142,10 +147,10 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
       verdict: "info",
       note: `index caught up ${(indexStats.lagMs / 1000).toFixed(1)} s after the last entry showed`,
     },
-    { case: "big-log", name: "export of the whole transcript as JSON", unit: "s", value: one(exportSeconds), target: "< 5 s", verdict: exportSeconds < 5 ? "pass" : "miss" },
+    { case: "big-log", name: "export of the whole transcript as JSON", unit: "s", value: exportSeconds, target: "< 5 s (median)", verdict: exportSeconds.median < 5 ? "pass" : "miss" },
     {
       case: "big-log",
-      name: "longest main-thread task during that export",
+      name: `longest main-thread task during those ${EXPORTS} exports`,
       unit: "ms",
       value: one(exportLongest),
       target: "≤ 50 ms: the page answers input while it exports",
@@ -154,6 +159,8 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
     },
   ];
 }
+
+const EXPORTS = 3;
 
 /** alice's workbench with `entries` messages flooded in through the bridge (bench/profile.ts's `export` too). */
 export async function floodedWorkbench(app: AppUnderTest, entries: number): Promise<{ page: Page; sent: number; rows: number }> {
