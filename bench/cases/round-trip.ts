@@ -127,7 +127,7 @@ function roundTripFigure(name: string, { viaBridge, directly, browserEcho, viaRe
 
 /**
  * The same rounds in a page of a Chromium no tool drives (bench/free-chromium.ts): bridge pings
- * with bridge-pinger.js, then the direct client's, then the echo's, round by round.
+ * with bridge-pinger.js, then the direct client's, then the echo's, then the relay's, round by round.
  */
 async function pingsInFreeChromium(app: AppUnderTest, direct: DirectClient, echoUrl: string, relayUrl: string): Promise<RoundTripSamples> {
   const directly: number[] = [];
