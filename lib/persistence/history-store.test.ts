@@ -2,7 +2,7 @@ import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
 import { REDACTION_MASK } from "../xmpp/entry";
 import { openPlaygroundDb, type PlaygroundDb } from "./playground-db";
-import { HISTORY_LIMIT } from "./history-store";
+import { HISTORY_LIMIT } from "./send-history";
 
 let counter = 0;
 const opened: PlaygroundDb[] = [];

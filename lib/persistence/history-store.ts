@@ -9,8 +9,6 @@ import { HISTORY_LIMIT } from "./send-history";
  * so sent text is masked by the transcript's own redactor (lib/xmpp/redaction.ts) before it is stored.
  */
 
-export { HISTORY_LIMIT };
-
 export interface HistoryStore {
   /** Replaces the pane's history with the last `HISTORY_LIMIT` of `texts` (oldest first), masked. */
   saveHistory(paneId: string, texts: readonly string[]): Promise<void>;
