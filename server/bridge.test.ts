@@ -1,14 +1,16 @@
 import type { Server } from "node:http";
+import type { Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { unfoldDone, type ClientMessage, type OpenRequest, type ServerMessage } from "../lib/bridge/protocol";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { TEST_SERVER } from "../scripts/lib/instances";
 import { allowlistFrom } from "./allowlist";
-import { createBridge } from "./bridge";
+import { createBridge, TAB_BUFFER_LIMIT } from "./bridge";
 import { bundledServerFromEnv, defaultAllowlist } from "./config";
 import { DEFAULT_LIMITS } from "./session-registry";
 import { serveBridge, pageOriginOf } from "../test/bridge-server";
+import { DirectClient, flood } from "../bench/direct-client";
 
 // Integration: the real bridge on an ephemeral port, against the test ejabberd.
 const bundled = bundledServerFromEnv({
@@ -334,4 +336,63 @@ describe("a send and its answer", () => {
     const sent = tab.entries(opened.sessionId).filter((entry) => entry.dir === "out").slice(outBefore);
     expect(sent.map((entry) => entry.kind)).toEqual(["whitespace"]);
   });
+});
+
+describe("a tab that stops reading", () => {
+  const FLOOD_RATE = 20_000;
+  const FLOOD_SECONDS = 2;
+
+  /** A disposable account's session through the bridge, online, with its password (XEP-0077). */
+  async function freshSession(tab: TestClient): Promise<{ sessionId: string; jid: string; password: string }> {
+    const opened = await tab.request({ ...openAs("ignored"), account: { kind: "fresh" } });
+    if (opened.op !== "opened" || opened.account === undefined) throw new Error(`not opened: ${JSON.stringify(opened)}`);
+    await online(tab, opened.sessionId);
+    return { sessionId: opened.sessionId, ...opened.account };
+  }
+
+  /** Logs in beside the session with its account and turns its archive off (XEP-0313 §6.1): the flood measures the bridge, not ejabberd's archive. */
+  async function unarchived(account: { jid: string; password: string }): Promise<DirectClient> {
+    const client = await DirectClient.login(TEST_SERVER.ports.plain, account.jid.split("@")[0]!, account.password);
+    await client.stopArchiving();
+    return client;
+  }
+
+  it("gets its entries from the transcript when it reads again, while its socket's buffer stays bounded", async () => {
+    const tabSockets: Socket[] = [];
+    const onUpgrade = (_request: unknown, socket: Socket) => tabSockets.push(socket);
+    http.on("upgrade", onUpgrade);
+    const reader = new TestClient();
+    await reader.ready();
+    http.off("upgrade", onUpgrade);
+    const wire = tabSockets[0]!;
+    const readerSession = await freshSession(reader);
+    (await unarchived(readerSession)).close();
+    const sender = new TestClient();
+    await sender.ready();
+    const flooder = await unarchived(await freshSession(sender));
+    const fullJid = (await reader.waitFor((message) => message.op === "state" && message.sessionId === readerSession.sessionId && message.jid !== undefined, "the reader's full JID")) as { jid: string };
+
+    // The page stops reading (a tab paused in a debugger): its socket's buffers fill up.
+    reader.socket.pause();
+    let largest = 0;
+    const sampler = setInterval(() => (largest = Math.max(largest, wire.writableLength)), 5);
+    const sent = await flood(flooder, FLOOD_RATE, FLOOD_SECONDS, "stall-", readerSession.jid);
+    // An iq after the flood: the reader's session answers it only after reading everything before it.
+    const answered = flooder.readUntil("id='after-flood'", 60_000);
+    flooder.write(`<iq type='get' id='after-flood' to='${fullJid.jid}'><ping xmlns='urn:xmpp:ping'/></iq>`);
+    await answered;
+    clearInterval(sampler);
+    largest = Math.max(largest, wire.writableLength);
+    flooder.close();
+    // About 13 MB of entries went to a tab that took none; the socket held one message past the limit at most.
+    expect(sent).toBe(FLOOD_RATE * FLOOD_SECONDS);
+    expect(largest).toBeLessThanOrEqual(2 * TAB_BUFFER_LIMIT);
+
+    reader.socket.resume();
+    await reader.waitFor((message) => message.op === "entries" && message.entries.some((entry) => entry.attrs?.id === "after-flood"), "the entries after the flood", 30_000);
+    const entries = reader.entries(readerSession.sessionId);
+    expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, index) => index + 1));
+    const flooded = entries.filter((entry) => entry.dir === "in" && entry.kind === "message").map((entry) => entry.attrs?.id);
+    expect(flooded).toEqual(Array.from({ length: sent }, (_, n) => `stall-${n}`));
+  }, 90_000);
 });

@@ -48,6 +48,19 @@ function coalesceWrites(wire: Duplex): () => void {
 }
 
 /**
+ * What a tab's socket may hold that the tab has not taken before its sessions' entries wait
+ * in their transcripts instead (Subscriber.backedUp): about one full message of entries
+ * (MAX_ENTRIES_PER_MESSAGE of a flood's). The kernel's own buffers come on top.
+ */
+export const TAB_BUFFER_LIMIT = 1024 * 1024;
+
+/** `items` starting from the `turn`th, so that each session of a tab goes first in turn. */
+function inTurn<T>(items: T[], turn: number): T[] {
+  const from = items.length === 0 ? 0 : turn % items.length;
+  return [...items.slice(from), ...items.slice(0, from)];
+}
+
+/**
  * The bridge: one WebSocket per browser tab, any number of XMPP sessions per tab.
  * Sessions outlive the socket for a while, so a reload or a dropped connection can
  * reattach (with the session's token) and receive what it missed by seq.
@@ -80,9 +93,16 @@ export function createBridge(options: BridgeOptions) {
     // Refusals list the allowlist's entries only to a visitor on this machine (server/allowlist.ts).
     const allowlist = options.allowlist.forVisitor(isLoopbackVisitor(request.socket.remoteAddress, request.headers));
     const attached = new Set<ManagedSession>();
-    const send: Subscriber = (message: ServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
-    };
+    const wire = request.socket;
+    const send: Subscriber = Object.assign(
+      (message: ServerMessage) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      },
+      { backedUp: () => wire.writableLength >= TAB_BUFFER_LIMIT },
+    );
+    // Past the limit a write has returned false, so Node says when the buffer is empty again.
+    let drains = 0;
+    wire.on("drain", () => registry.resume(inTurn([...attached], drains++)));
     send({ op: "hello", instance });
     keepAlive(socket, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     const coalesce = coalesceWrites(request.socket);

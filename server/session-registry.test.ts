@@ -548,6 +548,85 @@ describe("SessionRegistry: its own clock", () => {
     });
   });
 
+  describe("a tab whose socket is backed up (Subscriber.backedUp)", () => {
+    /** A tab that takes `room` messages, then stops reading until given room again. */
+    function stallingTab(room: number) {
+      const received: ServerMessage[] = [];
+      const tab = Object.assign((message: ServerMessage) => void received.push(message), { room, backedUp: () => tab.room <= received.length });
+      return { tab, received };
+    }
+    const seqsOf = (messages: ServerMessage[]) => messages.flatMap((message) => (message.op === "entries" ? message.entries.map((entry) => entry.seq) : []));
+
+    it("keeps entries in the transcript while the tab does not read, and sends them, in order, when it drains", async () => {
+      const sessions = registry();
+      const session = new OfflineSession();
+      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const { tab, received } = stallingTab(1);
+      sessions.attach(managed, tab, 0);
+      session.transcript.recordEvent("connected", "first");
+      await Promise.resolve();
+      session.transcript.record("in", "<presence/>");
+      session.transcript.recordEvent("connected", "third");
+      await Promise.resolve();
+      // One message went out before the socket backed up; the others wait.
+      expect(seqsOf(received)).toEqual([1]);
+      expect(managed.sentSeq).toBe(1);
+      tab.room = Infinity;
+      sessions.resume([managed]);
+      expect(seqsOf(received)).toEqual([1, 2, 3]);
+      expect(received).toHaveLength(2);
+    });
+
+    it("sends a backlog a message at a time, as the tab takes each", async () => {
+      const sessions = registry();
+      const session = new OfflineSession();
+      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const total = 3 * MAX_ENTRIES_PER_MESSAGE;
+      for (let i = 1; i <= total; i++) session.transcript.recordEvent("connected", `event ${i}`);
+      const { tab, received } = stallingTab(1);
+      sessions.attach(managed, tab, 0);
+      await Promise.resolve();
+      expect(received).toHaveLength(1);
+      tab.room = 2;
+      sessions.resume([managed]);
+      expect(received).toHaveLength(2);
+      tab.room = Infinity;
+      sessions.resume([managed]);
+      expect(received.map((message) => (message.op === "entries" ? message.entries.length : 0))).toEqual([MAX_ENTRIES_PER_MESSAGE, MAX_ENTRIES_PER_MESSAGE, MAX_ENTRIES_PER_MESSAGE]);
+      expect(seqsOf(received)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    });
+
+    it("tells a send it is done only after the entries recorded before it, even when they wait", async () => {
+      const sessions = registry();
+      const session = new OfflineSession();
+      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const { tab, received } = stallingTab(1);
+      sessions.attach(managed, tab, 0);
+      session.transcript.recordEvent("connected", "takes the room");
+      await Promise.resolve();
+      await session.send("<presence/>");
+      sessions.finishSend(managed, "r1", tab);
+      expect(received).toHaveLength(1);
+      tab.room = Infinity;
+      sessions.resume([managed]);
+      expect(received.at(-1)).toMatchObject({ op: "entries", done: ["r1"] });
+      expect(seqsOf(received)).toEqual([1, 2]);
+    });
+
+    it("tells a waiting send it is done when its tab detaches, so nothing waits on a socket that is gone", async () => {
+      const sessions = registry();
+      const session = new OfflineSession();
+      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const { tab, received } = stallingTab(0);
+      sessions.attach(managed, tab, 0);
+      await session.send("<presence/>");
+      sessions.finishSend(managed, "r1", tab);
+      expect(received).toEqual([]);
+      sessions.detach(managed, tab);
+      expect(received).toEqual([{ op: "done", ref: "r1" }]);
+    });
+  });
+
   it("defaults to 30 minutes idle, 2 minutes detached, 500 sessions, a million entries and 3 ms waiting for an answer", () => {
     expect(DEFAULT_LIMITS).toStrictEqual({
       maxSessions: 500,

@@ -40,7 +40,24 @@ export const DEFAULT_LIMITS: RegistryLimits = {
   answerWaitMs: 3,
 };
 
-export type Subscriber = (message: ServerMessage) => void;
+/** Where a session's messages go: the tab attached to it. */
+export interface Subscriber {
+  (message: ServerMessage): void;
+  /**
+   * True while the tab's socket already holds more than it should of what it has not taken (a
+   * tab paused in a debugger or frozen in the background stops reading, and Chromium then stops
+   * reading its socket). Entries then wait in the transcript, which keeps them until the tab
+   * acknowledges them anyway, rather than as a second copy in the socket's buffer, and go out
+   * when the bridge calls `resume` (the socket drained).
+   */
+  backedUp?(): boolean;
+}
+
+/** A tab's send whose `done` is still to go to `sender`. */
+interface SendToFinish {
+  ref: string;
+  sender: Subscriber;
+}
 
 export interface ManagedSession {
   readonly id: string;
@@ -61,7 +78,9 @@ export interface ManagedSession {
   sentSeq: number;
   flushScheduled: boolean;
   /** Set while a tab's send waits for the server's answer (holdForAnswer), with the sends to complete then. */
-  answerWait: { timer: NodeJS.Timeout; done: { ref: string; sender: Subscriber }[] } | null;
+  answerWait: { timer: NodeJS.Timeout; done: SendToFinish[] } | null;
+  /** Sends of the current subscriber whose `done` waits for entries a backed-up tab has not had yet. */
+  doneAfterEntries: SendToFinish[];
   /** Runs once when the session ends, such as removing a disposable account. */
   cleanup?: () => Promise<void>;
   readonly sends: TokenBucket;
@@ -123,6 +142,7 @@ export class SessionRegistry {
       sentSeq: 0,
       flushScheduled: false,
       answerWait: null,
+      doneAfterEntries: [],
       sends: new TokenBucket(this.limits.maxSendsPerSecond, this.limits.sendBurst, this.clock),
     };
     this.sessions.set(managed.id, managed);
@@ -161,6 +181,7 @@ export class SessionRegistry {
 
   /** Points the session's output at a tab, resending what came after `afterSeq`. */
   attach(managed: ManagedSession, subscriber: Subscriber, afterSeq: number): void {
+    this.finishWaitingSends(managed);
     managed.subscriber = subscriber;
     managed.detachedSince = null;
     managed.sentSeq = Math.max(0, Math.min(afterSeq, managed.session.transcript.lastSeq));
@@ -169,6 +190,7 @@ export class SessionRegistry {
 
   detach(managed: ManagedSession, subscriber: Subscriber): void {
     if (managed.subscriber !== subscriber) return;
+    this.finishWaitingSends(managed);
     managed.subscriber = null;
     managed.detachedSince = this.clock();
   }
@@ -265,13 +287,26 @@ export class SessionRegistry {
   }
 
   /**
-   * Tells `sender` its send is complete: in the message that carries the answer's entries when
-   * the wait is on and the sender gets them; otherwise (no wait, another tab, nothing to send)
-   * as a `done` of its own, after those entries.
+   * Tells `sender` its send is complete, after the entries the session recorded before it: in
+   * the message that carries the last of them when the sender is the session's tab (with the
+   * answer's, when the wait is on), otherwise as a `done` of its own.
    */
   finishSend(managed: ManagedSession, ref: string, sender: Subscriber): void {
-    if (managed.answerWait === null) sender({ op: "done", ref });
-    else managed.answerWait.done.push({ ref, sender });
+    if (managed.answerWait !== null) {
+      managed.answerWait.done.push({ ref, sender });
+      return;
+    }
+    if (sender !== managed.subscriber) {
+      sender({ op: "done", ref });
+      return;
+    }
+    managed.doneAfterEntries.push({ ref, sender });
+    this.flush(managed);
+  }
+
+  /** The tab's socket drained: what waited for it goes out, session by session, until it backs up again. */
+  resume(sessions: Iterable<ManagedSession>): void {
+    for (const managed of sessions) this.flush(managed);
   }
 
   private releaseAnswerWait(managed: ManagedSession): void {
@@ -279,31 +314,45 @@ export class SessionRegistry {
     if (wait === null) return;
     clearTimeout(wait.timer);
     managed.answerWait = null;
-    const subscriber = managed.subscriber;
-    const carried = wait.done.filter((send) => send.sender === subscriber).map((send) => send.ref);
-    const sentWithEntries = this.flush(managed, carried);
-    for (const { ref, sender } of wait.done) {
-      if (!(sentWithEntries && sender === subscriber)) sender({ op: "done", ref });
+    for (const send of wait.done) {
+      if (send.sender === managed.subscriber) managed.doneAfterEntries.push(send);
+      else send.sender({ op: "done", ref: send.ref });
     }
+    this.flush(managed);
   }
 
   /**
-   * Sends the subscriber what it has not had yet, with `done` refs if any (in the last message);
-   * false when nothing went out. A backlog (a reattach after a long drop) goes in messages of at
-   * most MAX_ENTRIES_PER_MESSAGE, each a task of its own in the page.
+   * Sends the subscriber what it has not had yet, with the `done` refs waiting for those entries
+   * in the last message (or alone, when no entry is left to carry them). A backlog (a reattach
+   * after a long drop) goes in messages of at most MAX_ENTRIES_PER_MESSAGE, each a task of its
+   * own in the page; while the tab's socket is backed up, the rest waits for `resume`.
    */
-  private flush(managed: ManagedSession, done: string[] = []): boolean {
+  private flush(managed: ManagedSession): void {
     const subscriber = managed.subscriber;
-    if (subscriber === null) return false;
-    const entries = managed.session.transcript.since(managed.sentSeq);
-    if (entries.length === 0) return false;
-    managed.sentSeq = entries.at(-1)!.seq;
-    for (let start = 0; start < entries.length; start += MAX_ENTRIES_PER_MESSAGE) {
-      const part = entries.length <= MAX_ENTRIES_PER_MESSAGE ? entries : entries.slice(start, start + MAX_ENTRIES_PER_MESSAGE);
-      const last = start + MAX_ENTRIES_PER_MESSAGE >= entries.length;
-      subscriber(last && done.length > 0 ? { op: "entries", sessionId: managed.id, entries: part, done } : { op: "entries", sessionId: managed.id, entries: part });
+    if (subscriber === null) return;
+    const transcript = managed.session.transcript;
+    for (;;) {
+      // Checked before the entries are even copied: a stalled tab's backlog grows with each read.
+      if (subscriber.backedUp?.() === true) return;
+      const part = transcript.since(managed.sentSeq, MAX_ENTRIES_PER_MESSAGE);
+      if (part.length === 0) break;
+      managed.sentSeq = part.at(-1)!.seq;
+      const done = managed.sentSeq === transcript.lastSeq ? this.takeDone(managed) : [];
+      subscriber(done.length > 0 ? { op: "entries", sessionId: managed.id, entries: part, done } : { op: "entries", sessionId: managed.id, entries: part });
     }
-    return true;
+    for (const ref of this.takeDone(managed)) subscriber({ op: "done", ref });
+  }
+
+  private takeDone(managed: ManagedSession): string[] {
+    const refs = managed.doneAfterEntries.map((send) => send.ref);
+    managed.doneAfterEntries = [];
+    return refs;
+  }
+
+  /** The subscriber changes: its sends still waiting for entries are told they are done now. */
+  private finishWaitingSends(managed: ManagedSession): void {
+    for (const { ref, sender } of managed.doneAfterEntries) sender({ op: "done", ref });
+    managed.doneAfterEntries = [];
   }
 
   private async runCleanup(managed: ManagedSession): Promise<void> {

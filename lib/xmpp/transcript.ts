@@ -120,9 +120,10 @@ export class Transcript {
   }
 
   /** Entries with seq greater than `seq`, for a view that reattaches after a gap. */
-  since(seq: number): TranscriptEntry[] {
+  since(seq: number, limit = Infinity): TranscriptEntry[] {
     // seq starts at 1 and increases by one, so the index is seq minus what was forgotten.
-    return this.entries.slice(Math.max(0, seq - this.forgotten));
+    const start = Math.max(0, seq - this.forgotten);
+    return this.entries.slice(start, start + limit);
   }
 
   /**
