@@ -13,6 +13,7 @@ import { proxyCost } from "./cases/proxy";
 import { clusterCase } from "./cases/cluster";
 import { sendPaint } from "./cases/send-paint";
 import { isolation } from "./cases/isolation";
+import { stalledTab } from "./cases/stalled-tab";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -27,6 +28,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   "big-log": { needsApp: true, run: bigLog },
   load: { needsApp: true, run: load },
   isolation: { needsApp: true, run: isolation },
+  "stalled-tab": { needsApp: true, run: stalledTab },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
   suite: { needsApp: false, run: () => suiteTimes() },

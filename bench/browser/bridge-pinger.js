@@ -1,7 +1,8 @@
 // Loaded into a bench page as a plain script (not transpiled: Playwright serializes
 // functions, and the TypeScript loader's helpers would not exist in the page).
 // It speaks the bridge protocol by hand over the page's own WebSocket.
-window.benchLogin = async function benchLogin() {
+// `available`: say so with presence (RFC 6121 §4.2), so chat to the bare JID reaches this session.
+window.benchLogin = async function benchLogin(available = false) {
   // A page served from elsewhere (bench/free-chromium.ts) names the app's bridge.
   const socket = new WebSocket(window.benchBridgeUrl || `ws://${location.host}/bridge`);
   await new Promise((resolve, reject) => {
@@ -15,8 +16,11 @@ window.benchLogin = async function benchLogin() {
   socket.onmessage = (event) => {
     const message = JSON.parse(String(event.data));
     if (message.op === "opened") sessionId = message.sessionId;
-    else if (message.op === "state" && message.state === "online") markOnline();
-    else if (message.op === "entries" && waiting) {
+    else if (message.op === "state" && message.state === "online") {
+      window.benchJid = message.jid;
+      markOnline();
+    } else if (message.op === "entries") countArrivals(message.entries);
+    if (message.op === "entries" && waiting) {
       for (const entry of message.entries) {
         if (entry.dir === "in" && entry.attrs && entry.attrs.id === waiting.id) {
           const { started, resolve } = waiting;
@@ -27,7 +31,7 @@ window.benchLogin = async function benchLogin() {
       }
     }
   };
-  socket.send(JSON.stringify({ op: "open", ref: "open", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: false, account: { kind: "existing", jid: "alice@localhost", password: "alice" } }));
+  socket.send(JSON.stringify({ op: "open", ref: "open", mode: "guided", transport: "plain", mechanism: "PLAIN", initialPresence: available, account: { kind: "existing", jid: "alice@localhost", password: "alice" } }));
   await online;
   window.benchPing = (id) =>
     new Promise((resolve) => {
@@ -107,4 +111,29 @@ window.benchRelayBatch = async function benchRelayBatch(prefix, count) {
   const samples = [];
   for (let i = 0; i < count; i++) samples.push(await window.benchRelayPing(`${prefix}${i}`));
   return samples;
+};
+
+// What the stalled-tab case reads: chat messages received, and when (performance.now()) the
+// entry with a watched id arrived.
+window.benchMessagesIn = 0;
+window.benchArrivedAt = {};
+function countArrivals(entries) {
+  for (const entry of entries) {
+    if (entry.dir !== "in") continue;
+    if (entry.kind === "message") window.benchMessagesIn++;
+    const id = entry.attrs && entry.attrs.id;
+    if (id !== undefined && id in window.benchArrivedAt && window.benchArrivedAt[id] === null) window.benchArrivedAt[id] = performance.now();
+  }
+}
+window.benchWatch = function benchWatch(id) {
+  window.benchArrivedAt[id] = null;
+};
+
+// Holds the page's main thread, as a debugger's pause does, until `url` answers: a synchronous
+// request runs no other task of the page meanwhile. Returns when it was released.
+window.benchHold = function benchHold(url) {
+  const request = new XMLHttpRequest();
+  request.open("GET", url, false);
+  request.send();
+  return performance.now();
 };
