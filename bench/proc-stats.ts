@@ -15,11 +15,8 @@ export function cpuSeconds(pid: number): number {
   return processStat(pid).cpuSeconds;
 }
 
-/**
- * CPU seconds of the Chromium processes this bench launched (its descendants named chrom*):
- * the renderer, the GPU process and the browser, all of which a flood keeps busy.
- */
-export function browserCpuSeconds(): number {
+/** The Chromium processes this bench launched (its descendants named chrom*), with their CPU seconds so far. */
+export function launchedChromium(): { pid: number; cpuSeconds: number }[] {
   const stats = new Map<number, ReturnType<typeof processStat>>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -33,9 +30,15 @@ export function browserCpuSeconds(): number {
     for (let at: number | undefined = pid; at !== undefined && at > 1; at = stats.get(at)?.parent) if (at === process.pid) return true;
     return false;
   };
-  let seconds = 0;
-  for (const [pid, { name, cpuSeconds }] of stats) if (name.startsWith("chrom") && ours(pid)) seconds += cpuSeconds;
-  return seconds;
+  return [...stats].filter(([pid, { name }]) => name.startsWith("chrom") && ours(pid)).map(([pid, { cpuSeconds }]) => ({ pid, cpuSeconds }));
+}
+
+/**
+ * CPU seconds of the Chromium processes this bench launched: the renderer, the GPU process and
+ * the browser, all of which a flood keeps busy.
+ */
+export function browserCpuSeconds(): number {
+  return launchedChromium().reduce((sum, { cpuSeconds }) => sum + cpuSeconds, 0);
 }
 
 /** Busy and total CPU time of the whole machine so far (/proc/stat, in clock ticks). */

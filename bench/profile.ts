@@ -4,9 +4,10 @@ import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
 import { startAppUnderTest } from "./app-under-test";
 import { flood } from "./direct-client";
 import type { Page } from "playwright-core";
-import { floodSize, longTasksSoFar, observeLongTasks, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
+import { durationsOf, floodSize, longTasksSoFar, observeLongTasks, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
 import { sendAndPaint } from "./cases/send-paint";
+import type { LongTask } from "./core-waits";
 import { bigLogQueries, countShown, exportAsJson, floodedWorkbench, waitForIndex, watchCountIn } from "./cases/big-log";
 
 /**
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     const floodEnded = Date.now();
     // Let the page drain what the flood left queued, so the profile holds all of its work.
     const lagSeconds = ((await lastPainted) - floodEnded) / 1000;
-    const longTasks = await longTasksSoFar(page);
+    const longTasks = durationsOf(await longTasksSoFar(page));
     console.log(`long tasks over 50 ms: ${longTasks.filter((d) => d > 50).length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms; last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
     const profile = await profiling.stop();
     if (tracing) reportTrace(JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace);
@@ -232,7 +233,7 @@ async function longFramesOfFlood(rate: number, seconds: number): Promise<void> {
         `layout ${(spent("LayoutDuration") * 1000).toFixed(0)} ms in ${spent("LayoutCount")}, style ${(spent("RecalcStyleDuration") * 1000).toFixed(0)} ms in ${spent("RecalcStyleCount")}`,
     );
     const frames = await longFramesSince(page, floodFrom);
-    const longTasks = await longTasksSoFar(page);
+    const longTasks = durationsOf(await longTasksSoFar(page));
     flooder.close();
     console.log(`${rate}/s for ${seconds} s: ${frames.length} long animation frames (${frames.filter((frame) => frame.blocking > 0).length} blocking), last stanza painted ${lagSeconds.toFixed(2)} s after the flood`);
     console.log(`long tasks over 50 ms: ${longTasks.filter((duration) => duration > 50).length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
@@ -448,8 +449,8 @@ async function profileExport(entries: number): Promise<void> {
     const { page, rows } = await floodedWorkbench(app, entries);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("HeapProfiler.collectGarbage");
-    const say = ({ seconds, longTasks }: { seconds: number; longTasks: number[] }) =>
-      `${seconds.toFixed(2)} s; longest task ${Math.max(0, ...longTasks).toFixed(0)} ms, ${longTasks.filter((duration) => duration > 50).length} over 50 ms`;
+    const say = ({ seconds, longTasks }: { seconds: number; longTasks: LongTask[] }) =>
+      `${seconds.toFixed(2)} s; longest task ${Math.max(0, ...durationsOf(longTasks)).toFixed(0)} ms, ${durationsOf(longTasks).filter((duration) => duration > 50).length} over 50 ms`;
     // Traced, the first export (as the big-log case's: the export's code and worker load with it), split into its long tasks.
     const tracing = process.env.PROFILE_TRACE === "1";
     for (let i = 0; i < 2; i++) {
