@@ -160,6 +160,38 @@ describe("the proxy's refusals", () => {
   });
 });
 
+describe("the proxy's order of work", () => {
+  it("hands a stanza to the other peer before the transcript's listeners (a watching tab) hear of it, both ways", async () => {
+    const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.plain}`, transport: "plain", clientSide: "plain" }, SERVERS);
+    proxies.push(proxy);
+    const client = net.connect({ host: "127.0.0.1", port: proxy.port });
+    let read = "";
+    client.setEncoding("utf8").on("data", (chunk: string) => (read += chunk));
+    await new Promise((resolve) => client.once("connect", resolve));
+    await waitFor(() => proxy.history.length === 1, "the proxied connection");
+    const connection = proxy.history[0]!;
+    // The proxy's own sockets: what each had been handed when the listeners were told.
+    const sockets = connection as unknown as { client: { socket: net.Socket }; server: { socket?: net.Socket } };
+    const told: { dir: "in" | "out"; handed: number; before: number }[] = [];
+    let handed = { in: 0, out: 0 };
+    const peerBytes = () => ({ in: sockets.client.socket.bytesWritten, out: sockets.server.socket?.bytesWritten ?? 0 });
+    client.write(HEADER);
+    await waitFor(() => read.includes("</stream:features>"), "the server's features through the proxy");
+    handed = peerBytes();
+    connection.transcript.onRecorded((dir) => {
+      const now = peerBytes();
+      told.push({ dir, handed: now[dir], before: handed[dir] });
+      handed = now;
+    });
+    // What a server answers before authentication (RFC 6120 section 6.4): SASL.
+    client.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from("\0alice\0alice").toString("base64")}</auth>`);
+    await waitFor(() => read.includes("<success"), "the server's <success/> through the proxy");
+    client.destroy();
+    expect(told.map((event) => event.dir)).toEqual(["out", "in"]);
+    for (const event of told) expect(event.handed).toBeGreaterThan(event.before);
+  });
+});
+
 describe("the proxy's guards", () => {
   it("answers garbage from the client with the stream error a server sends, and records it as malformed", async () => {
     const proxy = await startTestProxy({ upstream: `127.0.0.1:${TEST_SERVER.ports.plain}`, transport: "plain", clientSide: "plain" }, SERVERS);

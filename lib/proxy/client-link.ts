@@ -51,8 +51,10 @@ export class ClientLink {
     if (this.batch.length === 0) return;
     const text = this.batch.splice(0).join("");
     if (this.socket.destroyed || !this.socket.writable) return;
-    this.options.transcript.record("in", text);
+    // The bytes leave first and are recorded while the client reads them: neither the record
+    // nor a tab's message about it is on the way to the client.
     this.write(text);
+    this.options.transcript.record("in", text);
   }
 
   /** Whether something may be written between the server's elements now (a stream is open, no TLS being set up). */

@@ -198,14 +198,19 @@ export class ProxyConnection implements XmppSession {
   private readonly onClientData = (chunk: Buffer): void => {
     if (this.ended) return;
     this.touch();
-    // The transcript's own reading of the client's bytes is what the proxy acts on: one parse per element.
-    const frames = this.transcript.record("out", chunk);
-    // A TLS record (content type 22, handshake: RFC 8446 section 5.1) before any XML: the client speaks direct TLS to a listener that does not.
-    if (!this.clientOpened && !this.client.tlsStarted && chunk[0] === 0x16) return this.finish(WRONG_TLS_MODE);
-    for (const frame of frames) {
-      if (!this.fromClientFrame(frame)) break;
+    // The transcript's own reading of the client's bytes is what the proxy acts on: one parse
+    // per element. A tab hears of them once they are on their way to the server.
+    const frames = this.transcript.recordQuietly("out", chunk);
+    try {
+      // A TLS record (content type 22, handshake: RFC 8446 section 5.1) before any XML: the client speaks direct TLS to a listener that does not.
+      if (!this.clientOpened && !this.client.tlsStarted && chunk[0] === 0x16) return this.finish(WRONG_TLS_MODE);
+      for (const frame of frames) {
+        if (!this.fromClientFrame(frame)) break;
+      }
+      this.server.flush();
+    } finally {
+      this.transcript.announce("out");
     }
-    this.server.flush();
   };
 
   /** Returns false when the frames after this one must not be read as they are (TLS starts, or the stream ended). */

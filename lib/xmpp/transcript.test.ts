@@ -158,3 +158,19 @@ describe("Transcript", () => {
     expect(transcript.since(2).map((entry) => entry.seq)).toEqual([3]);
   });
 });
+
+describe("Transcript: recording before telling", () => {
+  it("records quietly, and tells the onRecorded listeners only when announced", () => {
+    const transcript = new Transcript();
+    const told: string[] = [];
+    transcript.onRecorded((dir) => told.push(dir));
+    const frames = transcript.recordQuietly("out", "<presence/>");
+    expect(frames.map((frame) => frame.raw)).toEqual(["<presence/>"]);
+    expect(transcript.lastSeq).toBe(1);
+    expect(told).toEqual([]);
+    transcript.announce("out");
+    expect(told).toEqual(["out"]);
+    transcript.record("in", "<presence/>");
+    expect(told).toEqual(["out", "in"]);
+  });
+});

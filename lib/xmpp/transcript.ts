@@ -70,10 +70,25 @@ export class Transcript {
    * them (the proxy forwards them) reads each element once, here.
    */
   record(dir: "in" | "out", data: Uint8Array | string, auto = false): DescribedFrame[] {
+    const frames = this.recordQuietly(dir, data, auto);
+    this.announce(dir);
+    return frames;
+  }
+
+  /**
+   * As `record`, without telling the onRecorded listeners yet: a caller that forwards the
+   * frames (the proxy) does so first, then calls `announce`, so a tab's message about them is
+   * not on the way between the two peers.
+   */
+  recordQuietly(dir: "in" | "out", data: Uint8Array | string, auto = false): DescribedFrame[] {
     const frames = this.readers[dir].push(data);
     for (const frame of frames) this.add(dir, frame, auto);
-    for (const listener of this.recordedListeners) listener(dir);
     return frames;
+  }
+
+  /** Tells the onRecorded listeners that what one read or write completed is recorded. */
+  announce(dir: "in" | "out"): void {
+    for (const listener of this.recordedListeners) listener(dir);
   }
 
   /**
