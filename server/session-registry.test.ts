@@ -613,6 +613,23 @@ describe("SessionRegistry: its own clock", () => {
       expect(seqsOf(received)).toEqual([1, 2]);
     });
 
+    it("keeps a send that waits for its answer held when the socket drains, so the two still go as one message", async () => {
+      const sessions = registry({ answerWaitMs: 60_000 });
+      const session = new OfflineSession();
+      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const { tab, received } = stallingTab(Infinity);
+      sessions.attach(managed, tab, 0);
+      sessions.holdForAnswer(managed);
+      await session.send("<iq type='get' id='p1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+      sessions.finishSend(managed, "r1", tab);
+      sessions.resume([managed]);
+      expect(received).toEqual([]);
+      session.transcript.record("in", "<iq type='result' id='p1' from='localhost'/>");
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ op: "entries", done: ["r1"] });
+      expect(seqsOf(received)).toEqual([1, 2]);
+    });
+
     it("tells a waiting send it is done when its tab detaches, so nothing waits on a socket that is gone", async () => {
       const sessions = registry();
       const session = new OfflineSession();

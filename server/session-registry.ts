@@ -306,7 +306,8 @@ export class SessionRegistry {
 
   /** The tab's socket drained: what waited for it goes out, session by session, until it backs up again. */
   resume(sessions: Iterable<ManagedSession>): void {
-    for (const managed of sessions) this.flush(managed);
+    // A send waiting for its answer goes out with it (holdForAnswer), as at any other time.
+    for (const managed of sessions) if (managed.answerWait === null) this.flush(managed);
   }
 
   private releaseAnswerWait(managed: ManagedSession): void {
