@@ -12,6 +12,8 @@ export interface LongTask {
 /** How often the renderers' main threads are read, and their list renewed. */
 const SAMPLE_MS = 5;
 const RENEW_MS = 1_000;
+/** Tasks a note lists one by one, the longest first; all of them are counted. */
+const LISTED = 5;
 
 interface Sample {
   at: number;
@@ -71,14 +73,17 @@ export class CoreWaits {
     const over = tasks.filter((task) => task.ms > limitMs);
     if (over.length === 0) return "";
     let fitted = 0;
-    const each = over.map((task) => {
-      const spent = this.during(task.at, task.at + task.ms);
-      if (spent === undefined) return `${round(task.ms, 0)} ms: not sampled`;
-      if (spent.runMs <= limitMs) fitted++;
-      const blocked = Math.max(0, task.ms - spent.runMs - spent.waitMs);
-      return `${round(task.ms, 0)} ms: ran ${round(spent.runMs, 0)}, waited ${round(spent.waitMs, 0)}, blocked ${round(blocked, 0)}`;
-    });
-    return `${fitted} of ${over.length} over ${limitMs} ms ran ${limitMs} ms or less on a core (the renderer's main thread, /proc schedstat sampled every ${SAMPLE_MS} ms: ${each.join("; ")})`;
+    const each = [...over]
+      .sort((a, b) => b.ms - a.ms)
+      .map((task) => {
+        const spent = this.during(task.at, task.at + task.ms);
+        if (spent === undefined) return `${round(task.ms, 0)} ms: not sampled`;
+        if (spent.runMs <= limitMs) fitted++;
+        const blocked = Math.max(0, task.ms - spent.runMs - spent.waitMs);
+        return `${round(task.ms, 0)} ms: ran ${round(spent.runMs, 0)}, waited ${round(spent.waitMs, 0)}, blocked ${round(blocked, 0)}`;
+      });
+    const shown = each.length > LISTED ? [...each.slice(0, LISTED), `${each.length - LISTED} more`] : each;
+    return `${fitted} of ${over.length} over ${limitMs} ms ran ${limitMs} ms or less on a core (the renderer's main thread, /proc schedstat sampled every ${SAMPLE_MS} ms; the longest: ${shown.join("; ")})`;
   }
 
   private sample(): void {
