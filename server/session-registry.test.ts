@@ -549,20 +549,20 @@ describe("SessionRegistry: its own clock", () => {
   });
 
   describe("a tab whose socket is backed up (Subscriber.backedUp)", () => {
-    /** A tab that takes `room` messages, then stops reading until given room again. */
-    function stallingTab(room: number) {
-      const received: ServerMessage[] = [];
-      const tab = Object.assign((message: ServerMessage) => void received.push(message), { room, backedUp: () => tab.room <= received.length });
-      return { tab, received };
-    }
     const seqsOf = (messages: ServerMessage[]) => messages.flatMap((message) => (message.op === "entries" ? message.entries.map((entry) => entry.seq) : []));
-
-    it("keeps entries in the transcript while the tab does not read, and sends them, in order, when it drains", async () => {
-      const sessions = registry();
+    /** A session whose tab takes `room` messages, then stops reading until given room again. */
+    function stalling(room: number, limits: Partial<typeof DEFAULT_LIMITS> = {}) {
+      const sessions = registry(limits);
       const session = new OfflineSession();
       const managed = sessions.add(session, { mode: "guided", target: "test" });
-      const { tab, received } = stallingTab(1);
+      const received: ServerMessage[] = [];
+      const tab = Object.assign((message: ServerMessage) => void received.push(message), { room, backedUp: () => tab.room <= received.length });
       sessions.attach(managed, tab, 0);
+      return { sessions, session, managed, tab, received };
+    }
+
+    it("keeps entries in the transcript while the tab does not read, and sends them, in order, when it drains", async () => {
+      const { sessions, session, managed, tab, received } = stalling(1);
       session.transcript.recordEvent("connected", "first");
       await Promise.resolve();
       session.transcript.record("in", "<presence/>");
@@ -578,13 +578,9 @@ describe("SessionRegistry: its own clock", () => {
     });
 
     it("sends a backlog a message at a time, as the tab takes each", async () => {
-      const sessions = registry();
-      const session = new OfflineSession();
-      const managed = sessions.add(session, { mode: "guided", target: "test" });
+      const { sessions, session, managed, tab, received } = stalling(1);
       const total = 3 * MAX_ENTRIES_PER_MESSAGE;
       for (let i = 1; i <= total; i++) session.transcript.recordEvent("connected", `event ${i}`);
-      const { tab, received } = stallingTab(1);
-      sessions.attach(managed, tab, 0);
       await Promise.resolve();
       expect(received).toHaveLength(1);
       tab.room = 2;
@@ -597,11 +593,7 @@ describe("SessionRegistry: its own clock", () => {
     });
 
     it("tells a send it is done only after the entries recorded before it, even when they wait", async () => {
-      const sessions = registry();
-      const session = new OfflineSession();
-      const managed = sessions.add(session, { mode: "guided", target: "test" });
-      const { tab, received } = stallingTab(1);
-      sessions.attach(managed, tab, 0);
+      const { sessions, session, managed, tab, received } = stalling(1);
       session.transcript.recordEvent("connected", "takes the room");
       await Promise.resolve();
       await session.send("<presence/>");
@@ -614,11 +606,7 @@ describe("SessionRegistry: its own clock", () => {
     });
 
     it("keeps a send that waits for its answer held when the socket drains, so the two still go as one message", async () => {
-      const sessions = registry({ answerWaitMs: 60_000 });
-      const session = new OfflineSession();
-      const managed = sessions.add(session, { mode: "guided", target: "test" });
-      const { tab, received } = stallingTab(Infinity);
-      sessions.attach(managed, tab, 0);
+      const { sessions, session, managed, tab, received } = stalling(Infinity, { answerWaitMs: 60_000 });
       sessions.holdForAnswer(managed);
       await session.send("<iq type='get' id='p1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
       sessions.finishSend(managed, "r1", tab);
@@ -631,11 +619,7 @@ describe("SessionRegistry: its own clock", () => {
     });
 
     it("tells a waiting send it is done when its tab detaches, so nothing waits on a socket that is gone", async () => {
-      const sessions = registry();
-      const session = new OfflineSession();
-      const managed = sessions.add(session, { mode: "guided", target: "test" });
-      const { tab, received } = stallingTab(0);
-      sessions.attach(managed, tab, 0);
+      const { sessions, session, managed, tab, received } = stalling(0);
       await session.send("<presence/>");
       sessions.finishSend(managed, "r1", tab);
       expect(received).toEqual([]);
