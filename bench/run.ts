@@ -14,6 +14,7 @@ import { clusterCase } from "./cases/cluster";
 import { sendPaint } from "./cases/send-paint";
 import { isolation } from "./cases/isolation";
 import { stalledTab } from "./cases/stalled-tab";
+import { proxyWithTab } from "./cases/proxy-tab";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -29,6 +30,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   load: { needsApp: true, run: load },
   isolation: { needsApp: true, run: isolation },
   "stalled-tab": { needsApp: true, run: stalledTab },
+  "proxy-tab": { needsApp: true, run: proxyWithTab },
   sessions: { needsApp: false, run: () => sessionsPerProcess() },
   start: { needsApp: false, run: () => startTimes() },
   suite: { needsApp: false, run: () => suiteTimes() },
