@@ -9,11 +9,7 @@
 import { WebSocket } from "ws";
 import { BENCH_URL } from "./app-under-test";
 import { BENCH_SERVER } from "../scripts/lib/instances";
-import { loggedInClient, ping } from "../test/proxy-helpers";
-
-const ROUNDS = 10;
-const PINGS_PER_ROUND = 100;
-const WARM_UP = 100;
+import { pingsThroughAndDirect } from "./proxy-pings";
 
 const tab = new WebSocket(`${BENCH_URL.replace("http:", "ws:")}/bridge`, { origin: BENCH_URL });
 await new Promise((resolve, reject) => tab.once("open", resolve).once("error", reject));
@@ -27,21 +23,7 @@ const port = await new Promise<number>((resolve, reject) => {
   });
   tab.send(JSON.stringify({ op: "proxy-start", ref: "proxy", upstream: { host: "127.0.0.1", port: BENCH_SERVER.ports.starttls }, transport: "starttls", clientSide: "starttls" }));
 });
-const proxied = await loggedInClient(port, "alice", "alice", false, "bench-proxy-tab");
-const direct = await loggedInClient(BENCH_SERVER.ports.starttls, "bob", "bob", false, "bench-proxy-tab-direct");
-for (let i = 0; i < WARM_UP; i++) {
-  await ping(proxied, `warm-${i}`);
-  await ping(direct, `warm-direct-${i}`);
-}
-const through: number[] = [];
-const straight: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  for (let i = 0; i < PINGS_PER_ROUND; i++) through.push(await ping(proxied, `proxied-${round}-${i}`));
-  for (let i = 0; i < PINGS_PER_ROUND; i++) straight.push(await ping(direct, `direct-${round}-${i}`));
-}
-const pingEntries = entries;
-await proxied.entity.stop().catch(() => undefined);
-await direct.entity.stop().catch(() => undefined);
+const { through, straight } = await pingsThroughAndDirect(port, "bench-proxy-tab");
 tab.close();
-process.stdout.write(`${JSON.stringify({ through, straight, entries: pingEntries })}\n`);
+process.stdout.write(`${JSON.stringify({ through, straight, entries })}\n`);
 process.exit(0);

@@ -6,13 +6,11 @@
 import net from "node:net";
 import { BENCH_SERVER } from "../scripts/lib/instances";
 import { loggedInClient, ping, startTestProxy, type LoggedClient } from "../test/proxy-helpers";
+import { pingsThroughAndDirect } from "./proxy-pings";
 import { launchProxy } from "../server/proxy/launch-proxy";
 import { allowlistFrom } from "../server/allowlist";
 import { ensureProxyCertificate } from "../scripts/lib/certificates";
 
-const ROUNDS = 10;
-const PINGS_PER_ROUND = 100;
-const WARM_UP = 100;
 const FLOOD_RATE = 5000;
 const FLOOD_SECONDS = 2;
 const CONNECTIONS = 100;
@@ -43,26 +41,12 @@ const viaDirect = await growth(BENCH_SERVER.ports.starttls, "mem-direct");
 await Promise.all(viaDirect.clients.map((client) => client.entity.stop()));
 
 // 2. The same iq ping, through the proxy and direct, STARTTLS both ways in both, interleaved by batch.
-const proxied = await loggedInClient(proxy.port, "alice", "alice", false, "bench-proxied");
-const direct = await loggedInClient(BENCH_SERVER.ports.starttls, "bob", "bob", false, "bench-direct");
-for (let i = 0; i < WARM_UP; i++) {
-  await ping(proxied, `warm-p${i}`);
-  await ping(direct, `warm-d${i}`);
-}
-const through: number[] = [];
-const straight: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  for (let i = 0; i < PINGS_PER_ROUND; i++) through.push(await ping(proxied, `p${round}-${i}`));
-  for (let i = 0; i < PINGS_PER_ROUND; i++) straight.push(await ping(direct, `d${round}-${i}`));
-}
+const { through, straight } = await pingsThroughAndDirect(proxy.port, "bench");
 
 // 3. A flood at 5,000 stanzas/s through the proxy and back, complete and in order. Against an
 // echo upstream (plain TCP on loopback): ejabberd itself lets one client's messages through at
 // a few dozen a second here, direct or proxied alike, so it would measure ejabberd, not the proxy.
 const flood = await floodThroughProxy();
-
-await proxied.entity.stop();
-await direct.entity.stop();
 
 await proxy.close();
 

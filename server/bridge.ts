@@ -105,7 +105,7 @@ export function createBridge(options: BridgeOptions) {
     wire.on("drain", () => registry.resume(inTurn([...attached], drains++)));
     send({ op: "hello", instance });
     keepAlive(socket, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
-    const coalesce = coalesceWrites(request.socket);
+    const coalesce = coalesceWrites(wire);
 
     socket.on("message", (data) => {
       coalesce();

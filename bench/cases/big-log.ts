@@ -90,8 +90,9 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
   const exports: { seconds: number; longTasks: LongTask[] }[] = [];
   for (let i = 0; i < EXPORTS; i++) exports.push(await exportAsJson(page));
   const exportSeconds = summarize(exports.map((one) => one.seconds));
-  const exportTasks = durationsOf(exports.flatMap((one) => one.longTasks));
-  const exportWaited = waits.explain(exports.flatMap((one) => one.longTasks));
+  const exportLongTasks = exports.flatMap((one) => one.longTasks);
+  const exportTasks = durationsOf(exportLongTasks);
+  const exportWaited = waits.explain(exportLongTasks);
   waits.stop();
   const exportLongest = Math.max(0, ...exportTasks);
   await page.getByRole("button", { name: "Disconnect" }).click();

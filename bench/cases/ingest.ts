@@ -47,8 +47,9 @@ export async function ingest(app: AppUnderTest): Promise<Figure[]> {
     const paintedSeconds = ((await lastPainted) - floodEnded) / 1000;
     // The flood's own tasks: the search below only counts what came, and its tasks are the
     // search's (the big-log case times search), reported apart.
-    const longTasks = durationsOf(await longTasksSoFar(page));
-    const waited = waits.explain(await longTasksSoFar(page));
+    const floodTasks = await longTasksSoFar(page);
+    const longTasks = durationsOf(floodTasks);
+    const waited = waits.explain(floodTasks);
     await forgetLongTasks(page);
     await search.fill(`f${rate}-`);
     const deadline = Date.now() + 120_000;

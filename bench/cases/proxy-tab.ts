@@ -1,7 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { ensureCertificates, ensureProxyCertificate } from "../../scripts/lib/certificates";
-import { CERTS, fromRepoRoot } from "../../scripts/lib/instances";
+import { runTrustingWorker } from "../proxy-pings";
 import type { AppUnderTest } from "../app-under-test";
 import type { Figure } from "../report";
 import { round, summarize } from "../stats";
@@ -9,7 +6,7 @@ import { round, summarize } from "../stats";
 interface WorkerResult {
   through: number[];
   straight: number[];
-  /** Transcript entries the watching tab received by the end of the pings. */
+  /** Transcript entries the watching tab received, up to the clients' closing. */
   entries: number;
 }
 
@@ -20,18 +17,7 @@ interface WorkerResult {
  * proxy case gives the same without a tab. Measured in bench/proxy-tab-worker.ts.
  */
 export async function proxyWithTab(_app: AppUnderTest): Promise<Figure[]> {
-  const server = await ensureCertificates();
-  const proxy = await ensureProxyCertificate("localhost");
-  const trusted = fromRepoRoot(`${CERTS.dir}/bench-trusted.pem`);
-  writeFileSync(trusted, readFileSync(server.cert, "utf8") + proxy.cert);
-  const run = spawnSync(process.execPath, ["--import", "tsx", fromRepoRoot("bench/proxy-tab-worker.ts")], {
-    cwd: fromRepoRoot("."),
-    encoding: "utf8",
-    timeout: 300_000,
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: trusted },
-  });
-  if (run.status !== 0) throw new Error(`the proxy-tab worker failed: ${run.stderr.slice(-2000)}`);
-  const result = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as WorkerResult;
+  const result = await runTrustingWorker<WorkerResult>("bench/proxy-tab-worker.ts");
   const through = summarize(result.through);
   const straight = summarize(result.straight);
   return [

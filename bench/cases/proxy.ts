@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { startLocalServer, stopLocalServer } from "../../scripts/lib/ejabberd-local";
-import { ensureCertificates, ensureProxyCertificate } from "../../scripts/lib/certificates";
-import { BENCH_SERVER, CERTS, fromRepoRoot } from "../../scripts/lib/instances";
+import { BENCH_SERVER } from "../../scripts/lib/instances";
+import { runTrustingWorker } from "../proxy-pings";
 import type { Figure } from "../report";
 import { round, summarize } from "../stats";
 
@@ -21,19 +19,7 @@ interface WorkerResult {
 export async function proxyCost(): Promise<Figure[]> {
   await startLocalServer(BENCH_SERVER, { fresh: true });
   try {
-    const server = await ensureCertificates();
-    const proxy = await ensureProxyCertificate("localhost");
-    const trusted = fromRepoRoot(`${CERTS.dir}/bench-trusted.pem`);
-    writeFileSync(trusted, readFileSync(server.cert, "utf8") + proxy.cert);
-    const run = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", fromRepoRoot("bench/proxy-worker.ts")], {
-      cwd: fromRepoRoot("."),
-      encoding: "utf8",
-      timeout: 300_000,
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: trusted },
-    });
-    if (run.status !== 0) throw new Error(`proxy worker failed: ${run.stderr.slice(-2000)}`);
-    return figures(JSON.parse(run.stdout.trim().split("\n").at(-1)!) as WorkerResult);
+    return figures(await runTrustingWorker<WorkerResult>("bench/proxy-worker.ts", ["--expose-gc"]));
   } finally {
     await stopLocalServer(BENCH_SERVER);
   }
