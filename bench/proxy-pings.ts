@@ -12,37 +12,43 @@ const WARM_UP = 100;
 
 /**
  * The same iq ping through the proxy at `proxyPort` and straight to ejabberd, STARTTLS both ways
- * in both, interleaved by batch of PINGS_PER_ROUND after a warm-up; the clients stop at the end.
+ * in both, and through the byte-copying relay at `relayPort` if given (STARTTLS end to end with
+ * ejabberd), interleaved by batch of PINGS_PER_ROUND after a warm-up; the clients stop at the end.
  */
-export async function pingsThroughAndDirect(proxyPort: number, label: string): Promise<{ through: number[]; straight: number[] }> {
-  const proxied = await loggedInClient(proxyPort, "alice", "alice", false, `${label}-proxied`);
-  const direct = await loggedInClient(BENCH_SERVER.ports.starttls, "bob", "bob", false, `${label}-direct`);
+export async function pingsThroughAndDirect(
+  proxyPort: number,
+  label: string,
+  relayPort?: number,
+): Promise<{ through: number[]; straight: number[]; relayed: number[] }> {
+  const clients = [
+    await loggedInClient(proxyPort, "alice", "alice", false, `${label}-proxied`),
+    await loggedInClient(BENCH_SERVER.ports.starttls, "bob", "bob", false, `${label}-direct`),
+    ...(relayPort === undefined ? [] : [await loggedInClient(relayPort, "alice", "alice", false, `${label}-relayed`)]),
+  ];
+  const samples: number[][] = clients.map(() => []);
   for (let i = 0; i < WARM_UP; i++) {
-    await ping(proxied, `warm-p${i}`);
-    await ping(direct, `warm-d${i}`);
+    for (const [n, client] of clients.entries()) await ping(client, `warm-${n}-${i}`);
   }
-  const through: number[] = [];
-  const straight: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < PINGS_PER_ROUND; i++) through.push(await ping(proxied, `p${round}-${i}`));
-    for (let i = 0; i < PINGS_PER_ROUND; i++) straight.push(await ping(direct, `d${round}-${i}`));
+    for (const [n, client] of clients.entries()) {
+      for (let i = 0; i < PINGS_PER_ROUND; i++) samples[n]!.push(await ping(client, `${n}-${round}-${i}`));
+    }
   }
-  await proxied.entity.stop().catch(() => undefined);
-  await direct.entity.stop().catch(() => undefined);
-  return { through, straight };
+  for (const client of clients) await client.entity.stop().catch(() => undefined);
+  return { through: samples[0]!, straight: samples[1]!, relayed: samples[2] ?? [] };
 }
 
 /**
- * Runs a measuring process (`node --import tsx <script>`) that trusts both the server's and the
+ * Runs a measuring process (`node --import tsx <script> <args>`) that trusts both the server's and the
  * proxy's certificates (NODE_EXTRA_CA_CERTS, which Node reads only at startup), and returns the
  * JSON its last line of output holds.
  */
-export async function runTrustingWorker<T>(script: string, nodeFlags: string[] = []): Promise<T> {
+export async function runTrustingWorker<T>(script: string, nodeFlags: string[] = [], args: string[] = []): Promise<T> {
   const server = await ensureCertificates();
   const proxy = await ensureProxyCertificate("localhost");
   const trusted = fromRepoRoot(`${CERTS.dir}/bench-trusted.pem`);
   writeFileSync(trusted, readFileSync(server.cert, "utf8") + proxy.cert);
-  const run = spawnSync(process.execPath, [...nodeFlags, "--import", "tsx", fromRepoRoot(script)], {
+  const run = spawnSync(process.execPath, [...nodeFlags, "--import", "tsx", fromRepoRoot(script), ...args], {
     cwd: fromRepoRoot("."),
     encoding: "utf8",
     timeout: 300_000,

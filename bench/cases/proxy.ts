@@ -39,13 +39,13 @@ function figures(result: WorkerResult): Figure[] {
   return [
     {
       case: "proxy",
-      name: "iq ping through the proxy (STARTTLS client → proxy → STARTTLS ejabberd)",
+      name: "iq ping through the proxy, the client in the proxy's process (STARTTLS client → proxy → STARTTLS ejabberd)",
       unit: "ms",
       value: through,
       baseline: { name: "the same @xmpp/client straight to ejabberd over STARTTLS", value: straight },
-      target: "added ≤ 0.3 ms median, ≤ 2 ms p99",
-      verdict: addedMedian <= 0.3 && addedP99 <= 2 ? "pass" : "miss",
-      note: `added ${round(addedMedian)} ms median (×${round(through.median / straight.median, 2)}), ${round(addedP99)} ms p99 (×${round(through.p99 / straight.p99, 2)})`,
+      target: "reported: the proxy-tab row, its client in a process of its own as real clients are, is the one judged",
+      verdict: "info",
+      note: `added ${round(addedMedian)} ms median (×${round(through.median / straight.median, 2)}), ${round(addedP99)} ms p99 (×${round(through.p99 / straight.p99, 2)}); the proxy and its clients share this process, so no ping crosses to another process and back`,
     },
     {
       case: "proxy",

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { BENCH_SERVER, fromRepoRoot } from "../../scripts/lib/instances";
 import { BENCH_APP_PORT, BENCH_URL, type AppUnderTest } from "../app-under-test";
+import { startBareRelay } from "../bare-relay-process";
 import { DirectClient } from "../direct-client";
 import { runInFreeChromium } from "../free-chromium";
 import type { Figure } from "../report";
@@ -32,9 +32,9 @@ declare global {
  * and the bridge is the bridge's own work.
  */
 export async function roundTrip(app: AppUnderTest): Promise<Figure[]> {
-  const relay = await startBareRelay(BENCH_SERVER.ports.plain);
+  const relay = await startBareRelay("ws", BENCH_SERVER.ports.plain);
   try {
-    return await roundTripThrough(app, relay.url);
+    return await roundTripThrough(app, `ws://127.0.0.1:${relay.port}`);
   } finally {
     relay.stop();
   }
@@ -170,19 +170,4 @@ window.benchBridgeUrl = "ws://localhost:${BENCH_APP_PORT}/bridge";
   // Without isolation Chromium rounds performance.now() to 100 µs, and every figure with it.
   if (!isolated) throw new Error("the free Chromium's page is not cross-origin isolated: its timings would be rounded to 100 µs");
   return { viaBridge, directly, browserEcho, viaRelay };
-}
-
-/** bench/bare-relay.ts in a process of its own, as the bridge is, relaying to ejabberd's `upstreamPort`. */
-async function startBareRelay(upstreamPort: number): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("bench/bare-relay.ts"), String(upstreamPort)], { stdio: ["ignore", "pipe", "inherit"] });
-  const stop = () => void child.kill("SIGTERM");
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.setEncoding("utf8");
-    child.stdout.once("data", (line: string) => resolve(Number(line.trim())));
-    child.once("exit", (code) => reject(new Error(`bench/bare-relay.ts exited (${code}) before it listened`)));
-  }).catch((error: unknown) => {
-    stop();
-    throw error;
-  });
-  return { url: `ws://127.0.0.1:${port}`, stop };
 }
