@@ -24,14 +24,17 @@ export interface AppUnderTest {
   stop(): Promise<void>;
 }
 
-/** The real thing, on the bench's own ports: ejabberd, the built app with its bridge, Chromium. */
-export async function startAppUnderTest(): Promise<AppUnderTest> {
+/**
+ * The real thing, on the bench's own ports: ejabberd, the built app with its bridge, Chromium.
+ * `env` replaces the bench's settings of the app (BRIDGE_DETACHED_TIMEOUT_MS, say).
+ */
+export async function startAppUnderTest(env: Record<string, string> = {}): Promise<AppUnderTest> {
   // The build first, its output shown: one that fails then says why and leaves no server running.
   await ensureAppBuilt();
   await startLocalServer(BENCH_SERVER, { fresh: true });
   let app: ChildProcess | undefined;
   try {
-    return await startAppAndBrowser((started) => (app = started));
+    return await startAppAndBrowser(env, (started) => (app = started));
   } catch (error) {
     // An app that did not start (a port in use, say), or no Chromium: nothing of this run stays behind.
     app?.kill("SIGTERM");
@@ -40,7 +43,7 @@ export async function startAppUnderTest(): Promise<AppUnderTest> {
   }
 }
 
-async function startAppAndBrowser(onSpawned: (app: ChildProcess) => void): Promise<AppUnderTest> {
+async function startAppAndBrowser(env: Record<string, string>, onSpawned: (app: ChildProcess) => void): Promise<AppUnderTest> {
   const xmppEnv = {
     XMPP_PORT_STARTTLS: String(BENCH_SERVER.ports.starttls),
     XMPP_PORT_TLS: String(BENCH_SERVER.ports.directTls),
@@ -66,6 +69,7 @@ async function startAppAndBrowser(onSpawned: (app: ChildProcess) => void): Promi
       BRIDGE_ALLOWED_ORIGINS: [process.env.BRIDGE_ALLOWED_ORIGINS, FREE_PAGE_ORIGIN].filter(Boolean).join(","),
       XMPP_ALLOWED_HOSTS: [...defaultAllowlist(bundledServerFromEnv(xmppEnv)), `127.0.0.1:${BENCH_HOSTILE_PORT}`].join(","),
       NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
+      ...env,
     },
   });
   onSpawned(app);

@@ -2,13 +2,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
 import { startAppUnderTest } from "./app-under-test";
+import { DEFAULT_LIMITS } from "../server/session-registry";
 import { flood } from "./direct-client";
 import type { Page } from "playwright-core";
 import { durationsOf, floodSize, longTasksSoFar, observeLongTasks, pingSends, unarchivedFlooder, watchPainted, workbenchAsAlice } from "./cases/ingest";
 import { fromRepoRoot } from "../scripts/lib/instances";
 import { sendAndPaint } from "./cases/send-paint";
 import type { LongTask } from "./core-waits";
-import { bigLogQueries, countShown, exportAsJson, floodedWorkbench, waitForIndex, watchCountIn } from "./cases/big-log";
+import { bigLogQueries, countShown, exportAsJson, floodedWorkbench, reloadUntilShown, waitForIndex, watchCountIn } from "./cases/big-log";
 
 /**
  * `npm run bench:profile -- [RATE SECONDS | sends | ping | export [ENTRIES] | search [ENTRIES] | frames [sends | RATE SECONDS] | --report]`: where
@@ -51,6 +52,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "export") {
     await profileExport(Number(process.argv[3] ?? 990_000));
+    return;
+  }
+  if (process.argv[2] === "reload") {
+    await profileReload(Number(process.argv[3] ?? 990_000));
     return;
   }
   if (process.argv[2] === "search") {
@@ -474,6 +479,41 @@ async function profileExport(entries: number): Promise<void> {
 }
 
 /**
+ * `npm run bench:profile -- reload [ENTRIES]`: the big-log case's workbench, reloaded: what the
+ * page's main thread does from the reload until the lanes hold every entry again (the ones this
+ * browser stored come from IndexedDB, the rest from the bridge), profiled across the reload.
+ */
+async function profileReload(entries: number): Promise<void> {
+  // As the reload case: the bridge's default detached timeout, which outlasts the page's reading of its storage.
+  const app = await startAppUnderTest({ BRIDGE_DETACHED_TIMEOUT_MS: String(DEFAULT_LIMITS.detachedTimeoutMs) });
+  try {
+    const { page, rows } = await floodedWorkbench(app, entries);
+    await waitForIndex(page, rows);
+    // PROFILE_TRACE=1: traced instead (the browser's own work by timeline event, and the long tasks split).
+    const tracing = process.env.PROFILE_TRACE === "1";
+    if (tracing) await app.browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "disabled-by-default-v8.gc"] });
+    const profiling = tracing ? null : await startProfiler(page, 500);
+    const reloaded = await reloadUntilShown(page, rows);
+    const profile = await profiling?.stop();
+    if (tracing) {
+      const trace = JSON.parse((await app.browser.stopTracing()).toString("utf8")) as Trace;
+      reportTrace(trace);
+      reportLongTasksOfTrace(trace, 50);
+    }
+    const tasks = durationsOf(reloaded.longTasks);
+    const origin = Math.min(...reloaded.longTasks.map((task) => task.at));
+    console.log(`long tasks (ms after the first one: duration): ${reloaded.longTasks.map((task) => `${(task.at - origin).toFixed(0)}: ${task.ms.toFixed(0)}`).join(", ")}`);
+    console.log(
+      `reload of ${rows} entries: first rows (${reloaded.firstRows}) after ${reloaded.firstRowsMs.toFixed(0)} ms, all after ${reloaded.allRowsMs.toFixed(0)} ms; ` +
+        `long tasks ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms, ${tasks.reduce((sum, ms) => sum + ms, 0).toFixed(0)} ms in all: ${tasks.map((ms) => ms.toFixed(0)).join(", ")}`,
+    );
+    if (profile !== undefined) report(profile);
+  } finally {
+    await app.stop();
+  }
+}
+
+/**
  * `npm run bench:profile -- search [ENTRIES]`: the big-log case's "second query typed while the
  * first runs", traced: the page's main thread and the search worker's tasks from the first
  * input event to the frame after the count, with their offsets; then a CPU profile of more of them.
@@ -639,7 +679,8 @@ const consumers = new Map<string, SourceMapConsumer | null>();
 function original(frame: ProfileNode["callFrame"]): { name: string; file: string; line: number } {
   const fallback = { name: frame.functionName || "(anonymous)", file: frame.url.replace(/^https?:\/\/[^/]+/, "") || "(native)", line: frame.lineNumber + 1 };
   const match = /\/_next\/(static\/.+\.js)$/.exec(frame.url);
-  if (!match) return fallback;
+  // A frame with no position in its script (-1: the script's own top level as V8 reports it here) maps to nothing.
+  if (!match || frame.lineNumber < 0) return fallback;
   let consumer = consumers.get(match[1]!);
   if (consumer === undefined) {
     // Turbopack names each chunk's map in its last line, not after the chunk.

@@ -15,6 +15,7 @@ import { sendPaint } from "./cases/send-paint";
 import { isolation } from "./cases/isolation";
 import { stalledTab } from "./cases/stalled-tab";
 import { proxyWithTab } from "./cases/proxy-tab";
+import { reload } from "./cases/reload";
 
 /**
  * `npm run bench [CASE...]`: every figure beside its baseline, measured in the same run
@@ -35,6 +36,7 @@ const CASES: Record<string, { needsApp: boolean; run: Case }> = {
   start: { needsApp: false, run: () => startTimes() },
   suite: { needsApp: false, run: () => suiteTimes() },
   proxy: { needsApp: false, run: () => proxyCost() },
+  reload: { needsApp: false, run: () => reload() },
   cluster: { needsApp: false, run: () => clusterCase() },
 };
 

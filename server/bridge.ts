@@ -49,8 +49,8 @@ function coalesceWrites(wire: Duplex): () => void {
 
 /**
  * What a tab's socket may hold that the tab has not taken before its sessions' entries wait
- * in their transcripts instead (Subscriber.backedUp): about one full message of entries
- * (MAX_ENTRIES_PER_MESSAGE of a flood's). The kernel's own buffers come on top.
+ * in their transcripts instead (Subscriber.backedUp): about two full messages of entries
+ * (MAX_ENTRIES_PER_MESSAGE of a flood's each). The kernel's own buffers come on top.
  */
 export const TAB_BUFFER_LIMIT = 1024 * 1024;
 

@@ -365,11 +365,13 @@ export class SessionRegistry {
 }
 
 /**
- * Entries in one message to a tab. The page parses each message in one task: a reattach's
- * backlog of 30,000 flood entries is a 14 MB message whose JSON.parse alone took 90-160 ms
- * (V8, measured in Node); 2,000 of them are about 1 MB.
+ * Entries in one message to a tab. The page takes each message in one task (parse, store,
+ * lanes): a reattach's backlog of 30,000 flood entries is a 14 MB message whose JSON.parse
+ * alone took 90-160 ms (V8, measured in Node). In the workbench reloaded with half a million
+ * entries still in the bridge, messages of 2,000 came every 54-56 ms (the page's task for each,
+ * often over 50 ms) and of 1,000 every 25-27 ms, the whole backlog as fast either way.
  */
-export const MAX_ENTRIES_PER_MESSAGE = 2_000;
+export const MAX_ENTRIES_PER_MESSAGE = 1_000;
 
 function minutes(ms: number): string {
   return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;

@@ -256,3 +256,32 @@ export async function waitForIndex(page: Page, entries: number): Promise<{ entri
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/**
+ * Reloads the workbench and waits until its lanes hold `rows` entries again: this browser's
+ * stored ones from IndexedDB, the rest from the bridge. Times from the reload's start (ms) until
+ * the lanes first show rows and until they show them all, with the page's long tasks meanwhile
+ * (observed from the new document's start).
+ */
+export async function reloadUntilShown(page: Page, rows: number): Promise<{ firstRows: number; firstRowsMs: number; allRowsMs: number; longTasks: LongTask[] }> {
+  await page.addInitScript(() => {
+    const tasks: LongTask[] = [];
+    (window as unknown as { benchLongTasks: LongTask[] }).benchLongTasks = tasks;
+    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration }))).observe({ type: "longtask", buffered: true });
+  });
+  const started = performance.now();
+  await page.reload();
+  const list = page.getByTestId("pane-a").getByLabel("Transcript entries");
+  let firstRows = 0;
+  let firstRowsMs = 0;
+  for (;;) {
+    const shown = Number((await list.getAttribute("data-row-count", { timeout: RELOAD_WAIT_MS })) ?? 0);
+    const elapsed = performance.now() - started;
+    if (firstRows === 0 && shown > 0) [firstRows, firstRowsMs] = [shown, elapsed];
+    if (shown >= rows) return { firstRows, firstRowsMs, allRowsMs: elapsed, longTasks: await longTasksSoFar(page) };
+    if (elapsed > RELOAD_WAIT_MS) throw new Error(`after the reload the lanes showed ${shown} of ${rows} entries in ${RELOAD_WAIT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const RELOAD_WAIT_MS = 120_000;

@@ -138,18 +138,29 @@ export function useXmppSession(paneId: string) {
     if (transport !== undefined) dispatch({ type: "transport", transport });
     void (async () => {
       const opened = await playgroundDb();
-      const kept = opened.ok ? await opened.db.loadEntries(sessionId).catch(() => null) : null;
-      const keptEntries = kept?.entries ?? [];
-      if (keptEntries.length > 0) store.append(keptEntries);
+      // Slice by slice, each its own task: the lanes fill as it reads, and the page answers input meanwhile.
+      let keptCount = 0;
+      let keptThrough = 0;
+      if (opened.ok) {
+        try {
+          for await (const slice of opened.db.readEntries(sessionId)) {
+            store.append(slice);
+            keptCount += slice.length;
+            keptThrough = slice.at(-1)!.seq;
+          }
+        } catch {
+          // What was read stays; the bridge sends the rest, if it still holds it.
+        }
+      }
       try {
-        const summary = await bridge().attach(sessionId, token, keptEntries.at(-1)?.seq ?? 0, events);
+        const summary = await bridge().attach(sessionId, token, keptThrough, events);
         dispatch({ type: "opened", summary });
       } catch {
         // The session is gone (ended, expired, or the server restarted): show what this browser kept.
         sessionIdRef.current = null;
         sessionStorage.removeItem(storageKey(paneId));
         const restarted = instance !== undefined && bridge().instance !== null && bridge().instance !== instance;
-        if (keptEntries.length === 0) {
+        if (keptCount === 0) {
           if (restarted) dispatch({ type: "failed", message: BRIDGE_RESTARTED_MESSAGE });
           return;
         }

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDB } from "idb";
-import { entriesAfter } from "./persisted-transcripts";
+import { ENTRIES_PER_READ, entriesAfter } from "./persisted-transcripts";
 import { openPlaygroundDb, type OpenPlaygroundDbOptions, type PlaygroundDb } from "./playground-db";
 import { storageFullMessage } from "./storage-budget";
 import { recordSample, syntheticEntries, PLAIN_SECRET } from "../transcript-files/test-fixtures";
@@ -31,6 +31,40 @@ describe("transcript store", () => {
     expect(loaded?.entries).toEqual(entries);
     expect(loaded?.session).toMatchObject({ sessionKey: "s1", entryCount: 25, lastSeq: 25, full: false, meta: { jid: "alice@localhost" } });
     expect(await db.loadEntries("unknown")).toBeNull();
+  });
+
+  it("reads a big transcript back in slices of about ENTRIES_PER_READ, in order, each from whole records", async () => {
+    const { db } = await freshDb();
+    // Records of every size a session leaves: single entries, live batches, and a reattach's split backlog.
+    const sizes = [1, 1, 3, 250, 250, 2_000, 9_000, 1, 700, ...Array.from({ length: 40 }, () => 120)];
+    const entries = syntheticEntries(sizes.reduce((sum, size) => sum + size, 0));
+    let from = 0;
+    for (const size of sizes) {
+      await db.saveEntries("s1", entries.slice(from, from + size));
+      from += size;
+    }
+    await db.saveEntries("other", syntheticEntries(50));
+    const slices: number[][] = [];
+    for await (const slice of db.readEntries("s1")) slices.push(slice.map((entry) => entry.seq));
+    expect(slices.flat()).toEqual(entries.map((entry) => entry.seq));
+    // Each read the records that start within ENTRIES_PER_READ seqs of the first: the whole transcript is not one read.
+    expect(slices.length).toBeGreaterThanOrEqual(Math.ceil(entries.length / (ENTRIES_PER_READ + 5_000)));
+    expect(slices.length).toBeGreaterThan(2);
+    for (const slice of slices) expect(slice.length).toBeLessThan(ENTRIES_PER_READ + 5_000);
+    const nothing: unknown[] = [];
+    for await (const slice of db.readEntries("unknown")) nothing.push(slice);
+    expect(nothing).toEqual([]);
+  });
+
+  it("reads on past seqs it does not hold (the bridge let them go before this browser stored them)", async () => {
+    const { db } = await freshDb();
+    const entries = syntheticEntries(3 * ENTRIES_PER_READ);
+    const kept = [...entries.slice(0, 10), ...entries.slice(2 * ENTRIES_PER_READ + 5)];
+    await db.saveEntries("s1", entries.slice(0, 10));
+    await db.saveEntries("s1", entries.slice(2 * ENTRIES_PER_READ + 5));
+    const read: number[] = [];
+    for await (const slice of db.readEntries("s1")) read.push(...slice.map((entry) => entry.seq));
+    expect(read).toEqual(kept.map((entry) => entry.seq));
   });
 
   it("writes one record per batch, not one per entry", async () => {

@@ -27,6 +27,14 @@ export interface PersistedTranscripts {
   /** Appends the entries this store has not seen yet (seq above the last stored), in one transaction. */
   saveEntries(sessionKey: string, entries: readonly TranscriptEntry[], meta?: TranscriptMeta): Promise<SaveResult>;
   loadEntries(sessionKey: string): Promise<LoadedSession | null>;
+  /**
+   * The session's stored entries in seq order, a slice of about ENTRIES_PER_READ at a time,
+   * each read in its own short transaction: a page restoring a big transcript takes it in
+   * tasks it can paint between, where one read of every chunk was one task of seconds (the
+   * browser turns a request's whole result into objects at once). Nothing when the session
+   * is not stored.
+   */
+  readEntries(sessionKey: string): AsyncGenerator<TranscriptEntry[], void>;
   /** Most recently updated first. */
   listSessions(): Promise<StoredSessionSummary[]>;
   deleteSession(sessionKey: string): Promise<void>;
@@ -34,6 +42,11 @@ export interface PersistedTranscripts {
 
 /** Big batches (a whole transcript resent after a reload) are split so no record is huge. */
 const ENTRIES_PER_CHUNK = 5_000;
+/**
+ * About how many entries one read of `readEntries` brings: a few milliseconds of the
+ * browser's structured-clone reading and of the page's append, in one task.
+ */
+export const ENTRIES_PER_READ = 2_000;
 
 export function createPersistedTranscripts({ db, budget, now }: { db: IDBPDatabase<PlaygroundSchema>; budget: StorageBudget; now: () => number }): PersistedTranscripts {
   async function saveEntries(sessionKey: string, entries: readonly TranscriptEntry[], meta?: TranscriptMeta): Promise<SaveResult> {
@@ -97,11 +110,30 @@ export function createPersistedTranscripts({ db, budget, now }: { db: IDBPDataba
   }
 
   async function loadEntries(sessionKey: string): Promise<LoadedSession | null> {
-    const tx = db.transaction(["sessions", "chunks"], "readonly");
-    const [session, chunks] = await Promise.all([tx.objectStore("sessions").get(sessionKey), tx.objectStore("chunks").getAll(sessionChunkRange(sessionKey))]);
-    await tx.done;
+    const session = await db.get("sessions", sessionKey);
     if (session === undefined) return null;
-    return { session: summary(session), entries: chunks.flatMap((chunk) => chunk.entries) };
+    const entries: TranscriptEntry[] = [];
+    for await (const slice of readEntries(sessionKey)) for (const entry of slice) entries.push(entry);
+    return { session: summary(session), entries };
+  }
+
+  async function* readEntries(sessionKey: string): AsyncGenerator<TranscriptEntry[], void> {
+    // A record's key holds the seq of its first entry, and seqs go up by one per entry, so the
+    // records starting in [from, from + ENTRIES_PER_READ) hold at most that many entries plus
+    // the rest of the last one (a record is never cut: at most ENTRIES_PER_CHUNK).
+    const nextRecordFrom = async (seq: number) => (await db.getKey("chunks", IDBKeyRange.bound([sessionKey, seq], [sessionKey, Number.POSITIVE_INFINITY])))?.[1];
+    let from = await nextRecordFrom(Number.NEGATIVE_INFINITY);
+    while (from !== undefined) {
+      const chunks = await db.getAll("chunks", IDBKeyRange.bound([sessionKey, from], [sessionKey, from + ENTRIES_PER_READ], false, true));
+      if (chunks.length === 0) {
+        // Seqs this store does not have (storage filled up, then had room again): on from the next record.
+        from = await nextRecordFrom(from);
+        continue;
+      }
+      const slice = chunks.length === 1 ? chunks[0]!.entries : chunks.flatMap((chunk) => chunk.entries);
+      yield slice;
+      from = (slice.at(-1)?.seq ?? chunks.at(-1)!.firstSeq) + 1;
+    }
   }
 
   async function listSessions(): Promise<StoredSessionSummary[]> {
@@ -115,7 +147,7 @@ export function createPersistedTranscripts({ db, budget, now }: { db: IDBPDataba
     budget.invalidate();
   }
 
-  return { saveEntries, loadEntries, listSessions, deleteSession };
+  return { saveEntries, loadEntries, readEntries, listSessions, deleteSession };
 }
 
 /** Later meta wins field by field; a field left undefined (no JID yet, say) keeps what was stored. */
