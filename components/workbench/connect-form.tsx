@@ -106,7 +106,7 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
         {view.link === "down" && <span className="hint">reconnecting to the bridge…</span>}
       </div>
       <p className={`status status-${view.status}`} data-testid="connection-status" role="status" title={view.jid ?? undefined}>
-        {STATUS_TEXT[view.status]}
+        {view.restoring ? "Restoring this session from the browser's storage…" : STATUS_TEXT[view.status]}
         {view.status === "online" && view.jid ? ` as ${view.jid}` : ""}
         {view.status === "online" && !view.jid && view.mode === "raw" ? " (raw socket: open the stream yourself)" : ""}
       </p>
@@ -214,7 +214,7 @@ export function ConnectForm({ accounts, domain, suggested, view, onConnect, onDi
       )}
       <div className="editor-actions">
         {busy ? (
-          <button type="button" className="button" onClick={onDisconnect}>
+          <button type="button" className="button" onClick={onDisconnect} disabled={view.restoring}>
             Disconnect
           </button>
         ) : (

@@ -30,11 +30,16 @@ export interface SessionView {
   secrets: Map<number, string> | null;
   /** The bridge's limit for one send (BRIDGE_MAX_SEND_CHARS), once a session told us. */
   maxSendChars: number | null;
+  /**
+   * After a reload: this browser's stored entries are being read back before the page
+   * reattaches. No new session may start meanwhile (its lanes would take the old entries).
+   */
+  restoring: boolean;
 }
 
 type Action =
   | { type: "connecting"; transport: Transport | null }
-  | { type: "transport"; transport: Transport }
+  | { type: "restoring"; transport: Transport | null }
   | { type: "opened"; summary: SessionSummary }
   | { type: "state"; status: ConnectionStatus; jid?: string; message?: string }
   | { type: "link"; link: "up" | "down" }
@@ -57,12 +62,15 @@ const INITIAL: SessionView = {
   revealed: false,
   secrets: null,
   maxSendChars: null,
+  restoring: false,
 };
 
 function reducer(view: SessionView, action: Action): SessionView {
   switch (action.type) {
     case "connecting":
       return { ...INITIAL, status: "connecting", transport: action.transport };
+    case "restoring":
+      return { ...INITIAL, status: "connecting", transport: action.transport, restoring: true };
     case "opened": {
       const { summary } = action;
       return {
@@ -75,12 +83,11 @@ function reducer(view: SessionView, action: Action): SessionView {
         account: summary.account ?? null,
         message: summary.message ?? null,
         maxSendChars: summary.maxSendChars ?? view.maxSendChars,
+        restoring: false,
       };
     }
     case "state":
-      return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null };
-    case "transport":
-      return { ...view, transport: action.transport };
+      return { ...view, status: action.status, jid: action.jid ?? view.jid, message: action.message ?? null, restoring: false };
     case "link":
       return { ...view, link: action.link };
     case "notice":
@@ -90,7 +97,7 @@ function reducer(view: SessionView, action: Action): SessionView {
     case "secrets":
       return view.revealed ? { ...view, secrets: action.secrets } : view;
     case "failed":
-      return { ...view, status: "closed", message: action.message };
+      return { ...view, status: "closed", message: action.message, restoring: false };
   }
 }
 
@@ -135,7 +142,7 @@ export function useXmppSession(paneId: string) {
     if (saved === null || sessionIdRef.current !== null) return;
     const { sessionId, token, instance, transport } = JSON.parse(saved) as { sessionId: string; token: string; instance?: string; transport?: Transport };
     sessionIdRef.current = sessionId;
-    if (transport !== undefined) dispatch({ type: "transport", transport });
+    dispatch({ type: "restoring", transport: transport ?? null });
     void (async () => {
       const opened = await playgroundDb();
       // Slice by slice, each its own task: the lanes fill as it reads, and the page answers input meanwhile.
@@ -161,7 +168,7 @@ export function useXmppSession(paneId: string) {
         sessionStorage.removeItem(storageKey(paneId));
         const restarted = instance !== undefined && bridge().instance !== null && bridge().instance !== instance;
         if (keptCount === 0) {
-          if (restarted) dispatch({ type: "failed", message: BRIDGE_RESTARTED_MESSAGE });
+          dispatch(restarted ? { type: "failed", message: BRIDGE_RESTARTED_MESSAGE } : { type: "state", status: "idle" });
           return;
         }
         const why = restarted ? "The playground server restarted, so this session has ended" : "This session has ended";
