@@ -4,7 +4,7 @@ import { summarize } from "../stats";
 import { SEARCH_WORKER_KEY } from "../../lib/transcript/search-needle";
 import type { Page } from "playwright-core";
 import { flood } from "../direct-client";
-import { durationsOf, forgetLongTasks, longTasksSoFar, observeLongTasks, unarchivedFlooder, workbenchAsAlice } from "./ingest";
+import { durationsOf, forgetLongTasks, longTasksSoFar, observeLongTasks, observeLongTasksFromStart, unarchivedFlooder, workbenchAsAlice } from "./ingest";
 import { CoreWaits, type LongTask } from "../core-waits";
 
 /** Under the bridge's default cap of 1,000,000 entries per session, with room for the login; BIG_LOG_ENTRIES for a shorter run. */
@@ -264,11 +264,7 @@ export async function waitForIndex(page: Page, entries: number): Promise<{ entri
  * (observed from the new document's start).
  */
 export async function reloadUntilShown(page: Page, rows: number): Promise<{ firstRows: number; firstRowsMs: number; allRowsMs: number; longTasks: LongTask[] }> {
-  await page.addInitScript(() => {
-    const tasks: LongTask[] = [];
-    (window as unknown as { benchLongTasks: LongTask[] }).benchLongTasks = tasks;
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration }))).observe({ type: "longtask", buffered: true });
-  });
+  await observeLongTasksFromStart(page);
   const started = performance.now();
   await page.reload();
   const list = page.getByTestId("pane-a").getByLabel("Transcript entries");

@@ -158,13 +158,25 @@ async function failWithPaneState(page: Page, error: unknown): Promise<never> {
   throw new Error(`${error instanceof Error ? error.message : String(error)}; the pane's alerts: ${JSON.stringify(alerts)}, editor status: ${JSON.stringify(status)}, editor text starts: ${JSON.stringify(draft?.slice(0, 120))}; searches: ${counts.join("; ")}`);
 }
 
-/** Starts recording the page's main-thread tasks over 50 ms (the Long Tasks API). */
+/** Run in the page: records its main-thread tasks over 50 ms (the Long Tasks API) in window.benchLongTasks. */
+function recordLongTasks(): void {
+  const tasks: LongTask[] = [];
+  (window as unknown as { benchLongTasks: LongTask[] }).benchLongTasks = tasks;
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration }))).observe({ type: "longtask" });
+}
+
+/** Starts recording the page's main-thread tasks over 50 ms. */
 export async function observeLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const tasks: LongTask[] = [];
-    (window as unknown as { benchLongTasks: LongTask[] }).benchLongTasks = tasks;
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => tasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration }))).observe({ type: "longtask" });
-  });
+  await page.evaluate(recordLongTasks);
+}
+
+const observedFromStart = new WeakSet<Page>();
+
+/** Records the long tasks of every document the page loads from now on, from its start (a reload's). */
+export async function observeLongTasksFromStart(page: Page): Promise<void> {
+  if (observedFromStart.has(page)) return;
+  observedFromStart.add(page);
+  await page.addInitScript(recordLongTasks);
 }
 
 /** The long tasks recorded since the last `forgetLongTasks`. */

@@ -146,13 +146,12 @@ export function useXmppSession(paneId: string) {
     void (async () => {
       const opened = await playgroundDb();
       // Slice by slice, each its own task: the lanes fill as it reads, and the page answers input meanwhile.
-      let keptCount = 0;
+      // The last seq read back (seqs start at 1: 0 when nothing was).
       let keptThrough = 0;
       if (opened.ok) {
         try {
           for await (const slice of opened.db.readEntries(sessionId)) {
             store.append(slice);
-            keptCount += slice.length;
             keptThrough = slice.at(-1)!.seq;
           }
         } catch {
@@ -167,7 +166,7 @@ export function useXmppSession(paneId: string) {
         sessionIdRef.current = null;
         sessionStorage.removeItem(storageKey(paneId));
         const restarted = instance !== undefined && bridge().instance !== null && bridge().instance !== instance;
-        if (keptCount === 0) {
+        if (keptThrough === 0) {
           dispatch(restarted ? { type: "failed", message: BRIDGE_RESTARTED_MESSAGE } : { type: "state", status: "idle" });
           return;
         }
