@@ -336,6 +336,23 @@ describe("a send and its answer", () => {
     const sent = tab.entries(opened.sessionId).filter((entry) => entry.dir === "out").slice(outBefore);
     expect(sent.map((entry) => entry.kind)).toEqual(["whitespace"]);
   });
+
+  it("tells the tab of a send it refuses after the send before it, never ahead of it", async () => {
+    const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
+    await tab.ready();
+    const opened = await tab.request(openAs("alice", { initialPresence: false }));
+    if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
+    await online(tab, opened.sessionId);
+    // The keepalive is answered by nothing, so its entry and done wait the whole 1,500 ms; the
+    // second send is too large and refused at once.
+    const kept = tab.request({ op: "send", sessionId: opened.sessionId, xml: " " });
+    const refused = await tab.request({ op: "send", sessionId: opened.sessionId, xml: `<message><body>${"x".repeat(DEFAULT_LIMITS.maxSendChars)}</body></message>` });
+    expect(refused.op).toBe("failed");
+    const done = await kept;
+    expect(done.op).toBe("done");
+    expect(tab.messages.indexOf(done)).toBeLessThan(tab.messages.indexOf(refused));
+    expect(tab.entries(opened.sessionId).filter((entry) => entry.kind === "whitespace" && entry.dir === "out")).toHaveLength(1);
+  });
 });
 
 describe("a tab that stops reading", () => {

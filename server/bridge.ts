@@ -93,6 +93,8 @@ export function createBridge(options: BridgeOptions) {
     // Refusals list the allowlist's entries only to a visitor on this machine (server/allowlist.ts).
     const allowlist = options.allowlist.forVisitor(isLoopbackVisitor(request.socket.remoteAddress, request.headers));
     const attached = new Set<ManagedSession>();
+    /** This tab's sends not yet finished (written to the server, or refused). */
+    const sendsInFlight = new Set<Promise<void>>();
     const wire = request.socket;
     const send: Subscriber = Object.assign(
       (message: ServerMessage) => {
@@ -114,7 +116,18 @@ export function createBridge(options: BridgeOptions) {
         send({ op: "error", message: `The bridge did not understand a message: ${message.invalid}.` });
         return;
       }
-      handle(message).catch((error: unknown) => {
+      const handled = handle(message);
+      const earlierSends = [...sendsInFlight];
+      if (message.op === "send") {
+        sendsInFlight.add(handled);
+        void handled.catch(() => undefined).finally(() => sendsInFlight.delete(handled));
+      }
+      handled.catch(async (error: unknown) => {
+        // The tab hears of its sends in the order it made them: a refusal goes after the sends
+        // before it have finished, and after what they wait to be told (holdForAnswer), so a
+        // send refused as too fast never shows ahead of the row of the send before it.
+        await Promise.allSettled(earlierSends);
+        for (const managed of attached) registry.releaseAnswerWait(managed);
         send({ op: "failed", ref: message.ref, message: error instanceof Error ? error.message : String(error) });
       });
     });

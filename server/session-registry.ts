@@ -310,7 +310,8 @@ export class SessionRegistry {
     for (const managed of sessions) if (managed.answerWait === null) this.flush(managed);
   }
 
-  private releaseAnswerWait(managed: ManagedSession): void {
+  /** Ends the wait for an answer now: what it held goes to the tab (holdForAnswer). */
+  releaseAnswerWait(managed: ManagedSession): void {
     const wait = managed.answerWait;
     if (wait === null) return;
     clearTimeout(wait.timer);

@@ -126,20 +126,22 @@ export function EntryList(props: EntryListProps) {
   // than WHOLE_ROWS_PER_COMMIT rows mounts the rows in view now and the rest frame by frame.
   const count = span.end - span.start;
   const renderedWhole = count <= RENDER_WHOLE_BELOW;
-  const wholeMounted = useRef({ run: result.run, upTo: 0 });
-  const mountedUpTo = wholeMounted.current.run === result.run ? wholeMounted.current.upTo : 0;
-  const leading = !renderedWhole || count - mountedUpTo <= WHOLE_ROWS_PER_COMMIT ? count : mountedUpTo;
+  // `stepped`: a frame moved `upTo` one step on. That step mounts its rows and no more, even
+  // when fewer than a step's worth are left after it: taking those too would mount up to two steps at once.
+  const wholeMounted = useRef({ run: result.run, upTo: 0, stepped: false });
+  const { upTo: mountedUpTo, stepped } = wholeMounted.current.run === result.run ? wholeMounted.current : { upTo: 0, stepped: false };
+  const leading = !renderedWhole || mountedUpTo >= count || (!stepped && count - mountedUpTo <= WHOLE_ROWS_PER_COMMIT) ? count : mountedUpTo;
   const [, mountMore] = useReducer((step: number) => step + 1, 0);
   const mountFrame = useRef<number | null>(null);
   useLayoutEffect(() => {
-    wholeMounted.current = { run: result.run, upTo: leading };
+    wholeMounted.current = { run: result.run, upTo: leading, stepped: false };
     // One frame asked for at a time, and not cancelled by the next commit: a commit every frame
     // (entries arriving) must not keep the rest from mounting.
     if (leading >= count || mountFrame.current !== null) return;
     mountFrame.current = requestAnimationFrame(() => {
       mountFrame.current = null;
       const mounted = wholeMounted.current;
-      wholeMounted.current = { run: mounted.run, upTo: mounted.upTo + WHOLE_ROWS_PER_COMMIT };
+      wholeMounted.current = { run: mounted.run, upTo: mounted.upTo + WHOLE_ROWS_PER_COMMIT, stepped: true };
       mountMore();
     });
   }, [result.run, leading, count]);
