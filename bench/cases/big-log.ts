@@ -80,10 +80,7 @@ export async function bigLog(app: AppUnderTest): Promise<Figure[]> {
     return deltas;
   })()`)) as number[];
 
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("HeapProfiler.collectGarbage");
-  const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
-  const heapMb = heap.usedSize / (1024 * 1024);
+  const heapMb = await pageHeapMb(page);
 
   // Three exports, the median the figure: one export's time moved 4.7 → 5.7 s between two
   // full runs of the same build (issue 17), across the 5 s target.
@@ -281,3 +278,15 @@ export async function reloadUntilShown(page: Page, rows: number): Promise<{ firs
 }
 
 const RELOAD_WAIT_MS = 120_000;
+
+/** The page's main-thread JS heap after a full garbage collection (MB). */
+export async function pageHeapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+    return heap.usedSize / (1024 * 1024);
+  } finally {
+    await cdp.detach();
+  }
+}

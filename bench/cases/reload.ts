@@ -2,7 +2,7 @@ import { startAppUnderTest } from "../app-under-test";
 import type { Figure } from "../report";
 import { summarize } from "../stats";
 import { durationsOf, workbenchAsAlice } from "./ingest";
-import { floodedWorkbench, reloadUntilShown, waitForIndex } from "./big-log";
+import { floodedWorkbench, pageHeapMb, reloadUntilShown, waitForIndex } from "./big-log";
 import { DEFAULT_LIMITS } from "../../server/session-registry";
 
 /** As many as the big-log case: the bridge's default cap, less room for the login. */
@@ -33,6 +33,7 @@ export async function reload(): Promise<Figure[]> {
     await waitForIndex(page, rows);
     const reloads: Reloaded[] = [];
     for (let i = 0; i < RELOADS; i++) reloads.push(await reloadUntilShown(page, rows));
+    const heapMb = await pageHeapMb(page);
     await page.getByRole("button", { name: "Disconnect" }).click();
     await page.close();
 
@@ -72,6 +73,15 @@ export async function reload(): Promise<Figure[]> {
         target: "the transcript adds no task over 50 ms: none longer than the page's own start, and no more over 50 ms",
         verdict: longest <= Math.max(50, baseLongest) && over50(bigTasks).length <= over50(baseTasks).length ? "pass" : "miss",
         note: `${over50(bigTasks).length} tasks over 50 ms in ${RELOADS} reloads (${over50(bigTasks).reduce((sum, ms) => sum + ms, 0).toFixed(0)} ms in all); without the transcript ${over50(baseTasks).length} (${over50(baseTasks).map((ms) => ms.toFixed(0)).join(", ")} ms)`,
+      },
+      {
+        case: "reload",
+        name: "JS heap of the page after the last reload, after GC",
+        unit: "MB",
+        value: one(heapMb),
+        target: "reported",
+        verdict: "info",
+        note: "the main thread's: the entries read back from storage and those the bridge sent",
       },
     ];
   } finally {

@@ -31,6 +31,21 @@ describe("TranscriptStore", () => {
     expect(store.bySeq(10)).toBeUndefined();
   });
 
+  it("pools the fields entries repeat, leaving every entry as it came (no field added)", () => {
+    const store = new TranscriptStore();
+    const addressed = (seq: number) =>
+      entry(seq, { dir: seq % 2 ? "in" : "out", kind: "message", name: "message", ns: "jabber:client", attrs: { from: "a@localhost/x", to: `b${seq % 3}@localhost`, id: `m${seq}`, type: "chat" } });
+    const batch = [...range(1, 2), ...Array.from({ length: 500 }, (_, i) => addressed(3 + i))];
+    const copies = structuredClone(batch);
+    store.append(batch);
+    expect(batch).toEqual(copies);
+    expect(Object.keys(store.at(0)!)).toEqual(Object.keys(copies[0]!));
+    // out, in, presence, message, jabber:client, chat, a@localhost/x, b0, b1, b2: ids stay the entries' own.
+    expect(store.pooledStrings).toBe(10);
+    store.reset();
+    expect(store.pooledStrings).toBe(0);
+  });
+
   it("does not copy what it holds on append", () => {
     const store = storeOf(range(1, 2));
     const held = store.at(0);

@@ -1,5 +1,6 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import { UNANSWERED } from "../xmpp/entry";
+import { StringPool } from "./string-pool";
 
 type Listener = () => void;
 
@@ -28,6 +29,8 @@ export class TranscriptStore {
   private readonly unansweredFlags = new Map<number, number>();
   private redacted = 0;
   private readonly listeners = new Set<Listener>();
+  /** One copy of each repeated field value across the held entries (string-pool.ts). */
+  private readonly strings = new StringPool();
   private changes = 0;
   private layout = 0;
 
@@ -52,6 +55,11 @@ export class TranscriptStore {
   /** Every entry held, hidden by a Clear or not. */
   get totalSize(): number {
     return this.entries.length;
+  }
+
+  /** Distinct field values pooled (shareStrings), for tests. */
+  get pooledStrings(): number {
+    return this.strings.size;
   }
 
   get hiddenByClear(): number {
@@ -133,6 +141,7 @@ export class TranscriptStore {
     let last = this.lastSeq;
     for (const entry of batch) {
       if (entry.seq <= last) continue;
+      this.shareStrings(entry);
       this.entries.push(entry);
       this.lowered.push(lowerCaseOf(entry.raw));
       last = entry.seq;
@@ -166,6 +175,7 @@ export class TranscriptStore {
     this.clearHistory.length = 0;
     this.responses.clear();
     this.unansweredFlags.clear();
+    this.strings.clear();
     this.redacted = 0;
     this.changed(true);
   }
@@ -176,6 +186,25 @@ export class TranscriptStore {
     return () => {
       this.listeners.delete(listener);
     };
+  }
+
+  /**
+   * The fields that repeat from entry to entry point at one pooled copy each: a restored
+   * million-entry transcript held about six copies of them per entry, which every full
+   * garbage collection of the page walked (issue 17, the reload's long tasks). The entry's
+   * own raw and id stay its own.
+   */
+  private shareStrings(entry: TranscriptEntry): void {
+    const pool = this.strings;
+    entry.dir = pool.share(entry.dir);
+    entry.kind = pool.share(entry.kind);
+    if (entry.name !== undefined) entry.name = pool.share(entry.name);
+    if (entry.ns !== undefined) entry.ns = pool.share(entry.ns);
+    const attrs = entry.attrs;
+    if (attrs === undefined) return;
+    if (attrs.type !== undefined) attrs.type = pool.share(attrs.type);
+    if (attrs.from !== undefined) attrs.from = pool.share(attrs.from);
+    if (attrs.to !== undefined) attrs.to = pool.share(attrs.to);
   }
 
   private index(entry: TranscriptEntry): void {
