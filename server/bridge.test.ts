@@ -304,12 +304,18 @@ describe("a send and its answer", () => {
     holdingHttp.close();
   });
 
-  it("sends a stanza's own entry with the server's answer and the send's done, in one message", async () => {
+  /** A tab of the holding bridge with alice's session online (no initial presence, so nothing else comes). */
+  async function holdingSession() {
     const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
     await tab.ready();
     const opened = await tab.request(openAs("alice", { initialPresence: false }));
     if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
     await online(tab, opened.sessionId);
+    return { tab, opened };
+  }
+
+  it("sends a stanza's own entry with the server's answer and the send's done, in one message", async () => {
+    const { tab, opened } = await holdingSession();
     const before = tab.messages.length;
     const done = await tab.request({ op: "send", sessionId: opened.sessionId, xml: "<iq type='get' id='held-1' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>" });
     expect(done.op).toBe("done");
@@ -324,11 +330,7 @@ describe("a send and its answer", () => {
   });
 
   it("sends a stanza the server does not answer after a moment, with its done", async () => {
-    const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
-    await tab.ready();
-    const opened = await tab.request(openAs("alice", { initialPresence: false }));
-    if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
-    await online(tab, opened.sessionId);
+    const { tab, opened } = await holdingSession();
     // A whitespace keepalive (RFC 6120 section 4.6.1): the server answers nothing.
     const outBefore = tab.entries(opened.sessionId).filter((entry) => entry.dir === "out").length;
     const done = await tab.request({ op: "send", sessionId: opened.sessionId, xml: " " });
@@ -338,11 +340,7 @@ describe("a send and its answer", () => {
   });
 
   it("tells the tab of a send it refuses after the send before it, never ahead of it", async () => {
-    const tab = new TestClient(pageOriginOf(holdingUrl), undefined, holdingUrl);
-    await tab.ready();
-    const opened = await tab.request(openAs("alice", { initialPresence: false }));
-    if (opened.op !== "opened") throw new Error(`not opened: ${JSON.stringify(opened)}`);
-    await online(tab, opened.sessionId);
+    const { tab, opened } = await holdingSession();
     // The keepalive is answered by nothing, so its entry and done wait the whole 1,500 ms; the
     // second send is too large and refused at once.
     const kept = tab.request({ op: "send", sessionId: opened.sessionId, xml: " " });
