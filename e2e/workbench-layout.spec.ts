@@ -81,6 +81,15 @@ test("a narrow window (420×800): the connection and the editor above the lanes,
   const answer = lanes(page).getByTestId("entry-in").filter({ hasText: id });
   await expect(answer).toBeInViewport();
   await expect(answer).toContainText("answers #");
+
+  // Narrower still (320 px, a small phone): the status reads whole, the bound JID's resource
+  // too. It wraps rather than ending in "…", which hid most of the resource, and in a restore
+  // the end of "Restoring this session from the browser's storage…".
+  await page.setViewportSize({ width: 320, height: 800 });
+  const status = pane(page).getByTestId("connection-status");
+  await expect(status).toHaveText(/^Online as alice@localhost\/\S{8,}$/);
+  await status.scrollIntoViewIfNeeded();
+  expect(await status.evaluate((element) => element.scrollWidth <= element.clientWidth && element.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
 });
 
 test("paused by the person, N new stays in view through a resize and jumps back to the tail", async ({ page }) => {
