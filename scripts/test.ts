@@ -13,7 +13,8 @@ import { addPlaywrightReport, addVitestReport, closingLines, emptyTally, tallyPa
  * tests (Playwright, Debian's Chromium, real ejabberd) from the end of the build. Stages that run side
  * by side use the core that one of them leaves idle (Vitest runs its files one after another and
  * waits on servers much of the time; one Playwright worker keeps about one core busy). Stops
- * when the checks fail or the build does, and ends with one "tests: N passed, N failed, N flaky"
+ * when the checks fail (the end-to-end stage too, if it has started); a failed build skips the
+ * end-to-end stage and fails the run. Ends with one "tests: N passed, N failed, N flaky"
  * line over every test that ran, and under it a line for each test that did not pass. A test that
  * failed and then passed on a retry (`--retries`) is flaky, not passed: it fails the run, since a
  * flaky test is a defect to fix.
@@ -22,11 +23,11 @@ const VITEST_REPORT = ".playground/reports/vitest.json";
 const VITEST_PACE_REPORT = ".playground/reports/vitest-person-pace.json";
 /**
  * Tests that spend their time waiting on a server's clock (a person idling for minutes, proven
- * against ejabberd's own timers), with next to no CPU: they run beside the end-to-end stage
- * instead of holding up the Vitest stage. Their own Vitest run starts the test servers again
- * (the first run stopped them), on ports apart from the end-to-end worlds'.
+ * against ejabberd's own timers), with next to no CPU: their own Vitest run, with servers of its
+ * own (vitest.person-pace.config.ts), beside the other Vitest files instead of after them.
  */
 const SERVER_CLOCK_TESTS = ["test/person-pace.test.ts"];
+const SERVER_CLOCK_CONFIG = "vitest.person-pace.config.ts";
 const PLAYWRIGHT_REPORT = ".playground/reports/playwright.json";
 /** The Vitest stages' niceness beside the end-to-end stage, the run's critical path (issue 17). */
 const YIELDING_PRIORITY = 10;
@@ -38,7 +39,12 @@ const tally = emptyTally();
  * Runs one stage. A streamed stage writes to the terminal as it goes; a buffered one (run beside
  * a streamed one) prints its output in one piece when it ends, so the two never interleave.
  */
-function stage(title: string, command: string, args: string[], options: { env?: Record<string, string>; buffered?: boolean; yields?: boolean } = {}): Promise<boolean> {
+function stage(
+  title: string,
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; buffered?: boolean; yields?: boolean; yieldsUntil?: Promise<unknown>; signal?: AbortSignal } = {},
+): Promise<boolean> {
   console.log(`\n=== ${title}${options.buffered ? " (its output follows when it ends)" : ""} ===`);
   const started = Date.now();
   const output: Buffer[] = [];
@@ -46,21 +52,41 @@ function stage(title: string, command: string, args: string[], options: { env?: 
     stdio: options.buffered ? ["ignore", "pipe", "pipe"] : "inherit",
     env: { ...process.env, ...options.env },
     cwd: fromRepoRoot("."),
+    // Stopped as a person stops it, with Ctrl+C: Playwright then stops its web servers and runs its teardown.
+    signal: options.signal,
+    killSignal: "SIGINT",
   });
   // A stage that yields runs at a lower priority (nice 10), it and every process it starts: the
   // scheduler then gives the stage beside it the cores it wants, and this one what is left.
-  if (options.yields && child.pid !== undefined) setPriority(child.pid, YIELDING_PRIORITY);
+  if ((options.yields || options.yieldsUntil) && child.pid !== undefined) setPriority(child.pid, YIELDING_PRIORITY);
+  // Back to the normal priority once what it yields to has ended (where the system lets a process
+  // raise its own: an unprivileged user's stage keeps yielding to the end, slower but whole).
+  void options.yieldsUntil?.finally(() => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) setPriority(child.pid, 0);
+    } catch {
+      // EACCES: stays at nice 10.
+    }
+  });
   child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
   child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
   return new Promise((resolve) => {
+    let ended = false;
     const end = (ok: boolean, reason = "") => {
+      // A stopped child reports an error and then its close: say it once.
+      if (ended) return;
+      ended = true;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (options.buffered) console.log(`\n=== ${title}: output ===\n${Buffer.concat(output).toString("utf8").trimEnd()}`);
       console.log(`--- ${title}: ${ok ? "ok" : `FAILED${reason}`} in ${seconds} s`);
       resolve(ok);
     };
-    child.on("error", (error) => end(false, ` (${error.message})`));
-    child.on("close", (code) => end(code === 0));
+    // Stopped (`signal`): the child tears down what it started (Playwright its web servers and
+    // ejabberd worlds), and the stage ends when it has exited, not at the stop.
+    child.on("error", (error) => {
+      if (error.name !== "AbortError") end(false, ` (${error.message})`);
+    });
+    child.on("close", (code) => end(code === 0, options.signal?.aborted ? " (stopped: the checks failed)" : ""));
   });
 }
 
@@ -103,37 +129,51 @@ async function main(): Promise<void> {
   // could each make one, so a server could present a certificate the clients do not trust.
   await ensureCertificates();
   // The build runs beside the typecheck and the lint, which check these very sources (a failure
-  // there fails the run), so it need not typecheck them again. Side by side, the three took 43 s
-  // where the checks and then the build took 52 s (a cold build, a quiet machine; issue 17).
+  // there fails the run), so it need not typecheck them again. The checks yield to it (nice 10)
+  // until it ends: the end-to-end stage, the run's critical path, starts as soon as the build
+  // does. At one priority the build took 66 s beside them; with the checks at nice 10, 35-38 s,
+  // and the checks ended when they did before (50-62 s; a fresh clone, issue 17). Left at nice 10
+  // beside the end-to-end stage, they took 130-163 s and held up Vitest: so only until the build ends.
   process.env.PLAYGROUND_TYPECHECKED = "1";
-  const checking = Promise.all([stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."]), stage("lint", bin("eslint"), ["--max-warnings=0", "."], { buffered: true })]);
+  // Failed checks fail the run: the end-to-end stage, if it has started, stops as on Ctrl+C.
+  const stopping = new AbortController();
   const building = build();
-  if ((await checking).includes(false)) {
-    await building;
+  const checking = Promise.all([
+    stage("typecheck", bin("tsc"), ["--noEmit", "-p", "."], { buffered: true, yieldsUntil: building }),
+    stage("lint", bin("eslint"), ["--max-warnings=0", "."], { buffered: true, yieldsUntil: building }),
+  ]).then((results) => !results.includes(false));
+
+  const endToEnd = building.then(async (built) => {
+    if (!built || stopping.signal.aborted) return false;
+    const ok = await stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
+      signal: stopping.signal,
+    });
+    if (!stopping.signal.aborted) countPlaywright();
+    return ok;
+  });
+  if (!(await checking)) {
+    stopping.abort();
+    await endToEnd;
     finish(false);
   }
 
   const vitestReports = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
   const excluded = SERVER_CLOCK_TESTS.flatMap((file) => ["--exclude", file]);
-  // Vitest, then the tests on the servers' clocks (the two runs share the test servers' ports, so
-  // they take turns), from now until they end: beside the rest of the build, then the e2e stage.
-  const vitest = (async () => {
-    const unitOk = await stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)], { buffered: true, yields: true });
-    countVitest(VITEST_REPORT);
-    const paceOk = await stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", ...SERVER_CLOCK_TESTS, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true, yields: true });
-    countVitest(VITEST_PACE_REPORT);
-    return unitOk && paceOk;
-  })();
-  if (!(await building)) {
-    await vitest;
-    finish(false);
-  }
-
-  const e2eOk = await stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
-  });
-  countPlaywright();
-  finish((await vitest) && e2eOk);
+  // From the end of the checks until they end, beside the rest of the build, then the e2e stage:
+  // Vitest, and beside it the tests on the servers' clocks, which idle on servers of their own.
+  const [unitOk, paceOk] = await Promise.all([
+    stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)], { buffered: true, yields: true }).then((ok) => {
+      countVitest(VITEST_REPORT);
+      return ok;
+    }),
+    stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", "--config", SERVER_CLOCK_CONFIG, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true, yields: true }).then((ok) => {
+      countVitest(VITEST_PACE_REPORT);
+      return ok;
+    }),
+  ]);
+  const [built, endToEndOk] = await Promise.all([building, endToEnd]);
+  finish(unitOk && paceOk && built && endToEndOk);
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { loadCourse } from "../lib/lessons/load-course";
 import type { TranscriptEntry } from "../lib/xmpp/entry";
 import { describeStreamError } from "../lib/xmpp/stream-end";
 import { startLocalServer, stopLocalServer } from "../scripts/lib/ejabberd-local";
-import { STOCK_TIMEOUT_SERVER, TEST_SERVER } from "../scripts/lib/instances";
+import { PACE_SERVER, STOCK_TIMEOUT_SERVER } from "../scripts/lib/instances";
 import { bundledServerOf, LessonRun } from "../scripts/lib/lesson-runner";
 import { waitFor } from "./helpers";
 
@@ -11,7 +11,7 @@ import { waitFor } from "./helpers";
  * The raw lessons at a person's pace (issue 12). ejabberd ends a stream that is not bound
  * within its negotiation_timeout; stock, that is 30 s, far less than a person needs to read a
  * step and type the next element by hand. ejabberd/ejabberd.yml raises it for the teaching
- * server (TEST_SERVER renders that file). This test types lesson 02 on it with long waits
+ * server (PACE_SERVER renders that file, as every teaching server does). This test types lesson 02 on it with long waits
  * between the header, STARTTLS, auth and bind, and proves each wait long enough by the
  * server's own clock: a control session of the same lesson, opened on a server with the stock
  * timeout when the wait starts, must be cut by that server before the wait ends.
@@ -26,12 +26,17 @@ const CUT_GRACE_MS = 30_000;
 /** Steps 2, 3 and 4 (STARTTLS, auth, bind) each wait first; step 1 opens the stream, step 5 closes it. */
 const WAIT_BEFORE = new Set(["starttls", "sasl-plain", "bind"]);
 
+// Both servers are this test's own, so it needs none of the other Vitest files' servers and
+// runs beside them (vitest.person-pace.config.ts).
 beforeAll(async () => {
-  await startLocalServer(STOCK_TIMEOUT_SERVER, { fresh: true, macros: { NEGOTIATION_TIMEOUT: STOCK_NEGOTIATION_TIMEOUT_S } });
+  await Promise.all([
+    startLocalServer(PACE_SERVER, { fresh: true }),
+    startLocalServer(STOCK_TIMEOUT_SERVER, { fresh: true, macros: { NEGOTIATION_TIMEOUT: STOCK_NEGOTIATION_TIMEOUT_S } }),
+  ]);
 });
 
 afterAll(async () => {
-  await stopLocalServer(STOCK_TIMEOUT_SERVER);
+  await Promise.all([stopLocalServer(PACE_SERVER), stopLocalServer(STOCK_TIMEOUT_SERVER)]);
 });
 
 interface Cut {
@@ -69,7 +74,7 @@ describe("lesson 02 at a person's pace, on the real ejabberd", () => {
   it(
     "a stream negotiated by hand outlives waits the stock timeout does not, and passes every step",
     async () => {
-      const paced = await LessonRun.open(lesson, bundledServerOf(TEST_SERVER));
+      const paced = await LessonRun.open(lesson, bundledServerOf(PACE_SERVER));
       let waitedMs = 0;
       try {
         for (const step of lesson.steps) {

@@ -126,6 +126,13 @@ export const FAULTS_SERVER = loopbackInstance("faults", slotted("xmpp-playground
  */
 export const STOCK_TIMEOUT_SERVER = loopbackInstance("stock-timeout", slotted("xmpp-playground-stock-timeout@localhost"), 19222 + 100 * SLOT);
 
+/**
+ * The teaching server of the person-pace test (the playground's own config, as TEST_SERVER),
+ * twenty ports above STOCK_TIMEOUT_SERVER: a server of its own, so that test runs beside the
+ * other Vitest files instead of after them (scripts/test.ts).
+ */
+export const PACE_SERVER = loopbackInstance("pace", slotted("xmpp-playground-pace@localhost"), 19242 + 100 * SLOT);
+
 /** The ports the e2e app's proxies listen on (PROXY_PORTS), shifted by slot like every server's. */
 export const E2E_PROXY_PORTS = { first: 20400 + 100 * SLOT, last: 20419 + 100 * SLOT };
 
