@@ -114,26 +114,36 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   const ordinal = selectedRow < 0 ? -1 : positionOf(matches, selectedRow);
   const matchSummary = scanning ? "searching…" : !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : `${matches.length.toLocaleString("en")} ${matches.length === 1 ? "match" : "matches"}`;
 
-  function stepSearch(step: 1 | -1) {
-    const from = selectedRow >= 0 ? selectedRow : step === 1 ? -1 : rows.length;
-    const row = stepMatch(matches, from, step);
-    if (row < 0) return;
-    const seq = store.at(rows[row]!)?.seq;
-    if (seq === undefined) return;
-    selectHere(seq);
-    listRef.current?.reveal(row, { align: "center" });
-  }
+  // The toolbar is memoised (it need not render with every batch): its callbacks keep their
+  // identity, and a step through the matches reads the rows of the latest render.
+  const found = useRef({ rows, matches, selectedRow });
+  useLayoutEffect(() => {
+    found.current = { rows, matches, selectedRow };
+  });
+  const stepSearch = useCallback(
+    (step: 1 | -1) => {
+      const { rows, matches, selectedRow } = found.current;
+      const from = selectedRow >= 0 ? selectedRow : step === 1 ? -1 : rows.length;
+      const row = stepMatch(matches, from, step);
+      if (row < 0) return;
+      const seq = store.at(rows[row]!)?.seq;
+      if (seq === undefined) return;
+      selectHere(seq);
+      listRef.current?.reveal(row, { align: "center" });
+    },
+    [store, selectHere],
+  );
 
-  function clear() {
+  const clear = useCallback(() => {
     const count = store.size;
     store.clear();
     setStatus(`Cleared ${count.toLocaleString("en")} ${count === 1 ? "entry" : "entries"}. Undo brings them back.`);
-  }
+  }, [store]);
 
-  function undoClear() {
+  const undoClear = useCallback(() => {
     store.undoClear();
     setStatus("The cleared entries are back.");
-  }
+  }, [store]);
 
   const clearFilters = () => setSpec((current) => ({ ...current, kinds: null, dirs: null, jid: "", ns: "" }));
   const empty =
