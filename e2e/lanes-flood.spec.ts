@@ -183,3 +183,37 @@ test("PageUp and Home on the focused list during a flood stop following; End fol
     await running.dispose();
   }
 });
+
+/** The count the page keeps of updates React made to the lanes' inputs (see the test below). */
+interface ToolbarInputUpdates {
+  count: number;
+}
+
+test("the toolbar does not render with every batch: its inputs are left alone while the flood's rows arrive", async ({ page, world, freshAccount }) => {
+  // React updates each <input> it commits (react-dom's updateInput), and for an input without a
+  // name that update removes the attribute: such calls on the lanes' inputs (the toolbar's; rows
+  // have none) count the toolbar's commits. Rendered with every batch, the toolbar cost a reload
+  // of a big transcript half a second of main thread in those updates alone (issue 17).
+  await page.addInitScript(() => {
+    const updates: ToolbarInputUpdates = { count: 0 };
+    (window as unknown as { toolbarInputUpdates: ToolbarInputUpdates }).toolbarInputUpdates = updates;
+    const removeAttribute = Element.prototype.removeAttribute;
+    Element.prototype.removeAttribute = function (this: Element, name: string) {
+      if (name === "name" && this instanceof HTMLInputElement && this.closest('[aria-label="Stream lanes"]') !== null) updates.count++;
+      removeAttribute.call(this, name);
+    };
+  });
+  const { list, running } = await floodedLanes(page, world.server, freshAccount);
+  try {
+    const updates = () => page.evaluate(() => (window as unknown as { toolbarInputUpdates: ToolbarInputUpdates }).toolbarInputUpdates.count);
+    const before = await updates();
+    const from = await lastSeq(list);
+    await expect.poll(() => lastSeq(list), { message: "the flood's rows keep arriving", timeout: 15_000 }).toBeGreaterThan(from + ROWS_WHILE_READING);
+    expect(await updates(), `the toolbar's inputs updated while ${ROWS_WHILE_READING}+ rows arrived`).toBe(before);
+    // The count does see a commit of the toolbar: a change of its own updates its inputs.
+    await lanes(page).getByRole("checkbox", { name: "Pretty" }).check();
+    await expect.poll(updates, { message: "the toolbar's inputs updated once Pretty was ticked" }).toBeGreaterThan(before);
+  } finally {
+    await running.dispose();
+  }
+});
