@@ -149,7 +149,14 @@ async function main(): Promise<void> {
       env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
       signal: stopping.signal,
     });
-    if (!stopping.signal.aborted) countPlaywright();
+    if (stopping.signal.aborted) return false;
+    // Read here, not where the run ends: a report missing (Playwright never started) must fail the run with its tally, not crash it.
+    try {
+      countPlaywright();
+    } catch (error) {
+      console.log(`The end-to-end report could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
     return ok;
   });
   if (!(await checking)) {
