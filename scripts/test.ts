@@ -115,6 +115,22 @@ function countPlaywright(): void {
   addPlaywrightReport(tally, JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as PlaywrightReport);
 }
 
+/**
+ * A stage's result once its report is in the tally. Stages run side by side, so a report that
+ * cannot be read (the runner never started) fails the run with its tally instead of throwing
+ * while another stage's processes still run.
+ */
+async function counted(running: Promise<boolean>, count: () => void, what: string): Promise<boolean> {
+  const ok = await running;
+  try {
+    count();
+  } catch (error) {
+    console.log(`The ${what} report could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+  return ok;
+}
+
 function finish(ok: boolean): never {
   console.log(`\n${closingLines(tally)}`);
   if (tally.flaky > 0) console.log("A flaky test passed only on a retry: find why it failed first (its trace is in test-results/).");
@@ -145,19 +161,18 @@ async function main(): Promise<void> {
 
   const endToEnd = building.then(async (built) => {
     if (!built || stopping.signal.aborted) return false;
-    const ok = await stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+    const running = stage("end-to-end (playwright, chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
       env: { PLAYWRIGHT_JSON_OUTPUT_NAME: fromRepoRoot(PLAYWRIGHT_REPORT) },
       signal: stopping.signal,
     });
-    if (stopping.signal.aborted) return false;
-    // Read here, not where the run ends: a report missing (Playwright never started) must fail the run with its tally, not crash it.
-    try {
-      countPlaywright();
-    } catch (error) {
-      console.log(`The end-to-end report could not be read: ${error instanceof Error ? error.message : String(error)}`);
-      return false;
-    }
-    return ok;
+    return counted(
+      running,
+      () => {
+        // Stopped by failed checks, it has no report to count.
+        if (!stopping.signal.aborted) countPlaywright();
+      },
+      "end-to-end",
+    );
   });
   if (!(await checking)) {
     stopping.abort();
@@ -169,15 +184,11 @@ async function main(): Promise<void> {
   const excluded = SERVER_CLOCK_TESTS.flatMap((file) => ["--exclude", file]);
   // From the end of the checks until they end, beside the rest of the build, then the e2e stage:
   // Vitest, and beside it the tests on the servers' clocks, which idle on servers of their own.
+  const vitestStage = (title: string, args: string[], report: string) =>
+    counted(stage(title, bin("vitest"), ["run", ...args, ...vitestReports(report)], { buffered: true, yields: true }), () => countVitest(report), title);
   const [unitOk, paceOk] = await Promise.all([
-    stage("unit and integration (vitest)", bin("vitest"), ["run", ...excluded, ...vitestReports(VITEST_REPORT)], { buffered: true, yields: true }).then((ok) => {
-      countVitest(VITEST_REPORT);
-      return ok;
-    }),
-    stage("at a person's pace (vitest, on the servers' clocks)", bin("vitest"), ["run", "--config", SERVER_CLOCK_CONFIG, ...vitestReports(VITEST_PACE_REPORT)], { buffered: true, yields: true }).then((ok) => {
-      countVitest(VITEST_PACE_REPORT);
-      return ok;
-    }),
+    vitestStage("unit and integration (vitest)", excluded, VITEST_REPORT),
+    vitestStage("at a person's pace (vitest, on the servers' clocks)", ["--config", SERVER_CLOCK_CONFIG], VITEST_PACE_REPORT),
   ]);
   const [built, endToEndOk] = await Promise.all([building, endToEnd]);
   finish(unitOk && paceOk && built && endToEndOk);
