@@ -27,8 +27,11 @@ describe("docker-compose.yml", () => {
     expect(configDefaults.LISTEN_IP).toBe("0.0.0.0"); // inside the container, or publishing reaches nothing
   });
 
-  it("mounts the repo's config and the generated certificate where the config expects it", () => {
+  it("mounts the repo's config, its Mnesia schema and the generated certificate where the config expects them", () => {
     expect(compose).toContain("- ./ejabberd/ejabberd.yml:/opt/ejabberd/conf/ejabberd.yml:ro");
+    // ejabberd_mnesia reads <EJABBERD_MNESIA_SCHEMA>/ejabberd.schema.
+    expect(compose).toContain("- ./ejabberd/ejabberd.schema:/opt/ejabberd/conf/ejabberd.schema:ro");
+    expect(compose).toMatch(/^\s+EJABBERD_MNESIA_SCHEMA: \/opt\/ejabberd\/conf\s*$/m);
     expect(compose).toContain(`- ./${CERTS.combined}:${String(configDefaults.CERTFILE)}:ro`);
   });
 

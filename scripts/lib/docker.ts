@@ -102,10 +102,25 @@ export async function startComposeServer(
   if (up.code !== 0) throw new UserFacingError(`docker compose up failed:\n${outputTail(up)}`);
   const launched = Date.now();
   await waitForEjabberd(instance, 90_000);
+  if (await archiveOnDets(instance)) {
+    const restart = await compose(instance, ["restart", COMPOSE_SERVICE], 120_000);
+    if (restart.code !== 0) throw new UserFacingError(`docker compose restart failed:\n${outputTail(restart)}`);
+    await waitForEjabberd(instance, 90_000);
+  }
   const readyMs = Date.now() - launched;
   for (const port of Object.values(instance.ports)) await waitForPort(port, instance.host, 10_000);
   await ensureComposeAccounts(instance);
   return { readyMs, totalMs: Date.now() - started };
+}
+
+/**
+ * mod_mam's archive is still on dets: ejabberd 23.01 applies ejabberd/ejabberd.schema only to
+ * tables that exist when it starts (see archiveOnDets in ejabberd-local.ts), so a new database
+ * needs one restart.
+ */
+async function archiveOnDets(instance: XmppServerInstance): Promise<boolean> {
+  const info = await composeExec(instance, ["ejabberdctl", "mnesia_table_info", "archive_msg"]);
+  return info.code === 0 && /\{storage_type,\s*disc_only_copies\}/.test(info.stdout);
 }
 
 /** Stops and removes the container and its anonymous volume (the next start is a fresh database). */

@@ -4,6 +4,9 @@ import { fromRepoRoot, type XmppServerInstance } from "./instances";
 /** The one config file in the repo; its define_macro defaults serve the container. */
 export const CONFIG_TEMPLATE = "ejabberd/ejabberd.yml";
 
+/** Mnesia storage overrides (ejabberd_mnesia's schema file), used as is by every way to run it. */
+export const MNESIA_SCHEMA = "ejabberd/ejabberd.schema";
+
 /** The define_macro entries of ejabberd/ejabberd.yml that differ between ways to run it. */
 export interface ConfigMacros {
   LISTEN_IP: string;

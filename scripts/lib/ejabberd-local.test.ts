@@ -17,6 +17,7 @@ import {
   findInstanceBeamPids,
   localServerStatus,
   registerLocalUser,
+  runLocalEjabberdctl,
   startLocalServer,
   stopLocalServer,
   unregisterLocalUser,
@@ -170,6 +171,15 @@ describe("a local ejabberd instance, started fresh", () => {
     // Seven ejabberdctl calls, each starting an Erlang VM: about 1.5 s apiece on a quiet machine;
     // a fresh-clone run on a loaded one (load average 10) passed the 20 s default.
   }, 90_000);
+
+  it("keeps the message archive in memory, logged to disk, from its first start (ejabberd/ejabberd.schema)", async () => {
+    // On dets (mod_mam's own choice) each stored message reads its account's whole archive
+    // first: 200 accounts chatting at 2 messages/s each fell up to 17 s behind (the load case).
+    const info = await runLocalEjabberdctl(LIFECYCLE, ["mnesia_table_info", "archive_msg"]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/\{storage_type,\s*disc_copies\}/);
+    expect(info.stdout).toMatch(/\{type,\s*bag\}/);
+  }, 30_000);
 
   it("allows in-band registration from loopback, again and again (no per-IP throttle)", async () => {
     for (const n of [1, 2]) {

@@ -3,10 +3,10 @@
  * instance under .playground/, its own ports, node name, spool and logs.
  * They all render ejabberd/ejabberd.yml (see ejabberd-config.ts).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ensureCertificates } from "./certificates";
-import { localMacros, readConfigTemplate, type ConfigMacros, RENDERED_HEADER, renderConfig } from "./ejabberd-config";
+import { localMacros, MNESIA_SCHEMA, readConfigTemplate, type ConfigMacros, RENDERED_HEADER, renderConfig } from "./ejabberd-config";
 import { epmdNames, epmdRunning, nodeRegistered, rememberOurEpmd, stopOurEpmdIfIdle } from "./epmd";
 import { registerAccount, RegistrationRefused } from "../../lib/xmpp/in-band-registration";
 import { UserFacingError } from "./errors";
@@ -109,6 +109,7 @@ export async function startLocalServer(
   }
   try {
     await waitUntilListening(instance, paths, options.timeoutMs ?? 30_000);
+    if ((await modulesStarted(paths, TABLES_READY_MS)) && archiveOnDets(paths)) await startAgain(instance, paths, options.timeoutMs ?? 30_000);
   } catch (error) {
     await cleanUpFailedStart(instance, epmdWasRunning);
     throw error;
@@ -282,7 +283,8 @@ function wrapperScript(instance: XmppServerInstance): string {
     `#   ${instance.dir}/ejabberdctl registered_users ${instance.domain}`,
     'here=$(cd "$(dirname "$0")" && pwd)',
     `unset ${INHERITED_CTL_VARIABLES.join(" ")}`,
-    'HOME="$here" exec "$here/bin/ejabberdctl" --config-dir "$here/conf" --spool "$here/spool" \\',
+    // ejabberd_mnesia reads the Mnesia schema overrides (ejabberd/ejabberd.schema) from this folder.
+    'HOME="$here" EJABBERD_MNESIA_SCHEMA="$here/conf" exec "$here/bin/ejabberdctl" --config-dir "$here/conf" --spool "$here/spool" \\',
     `  --logs "$here/logs" --node ${instance.node} "$@"`,
     "",
   ].join("\n");
@@ -316,6 +318,7 @@ function prepareInstanceFolder(instance: XmppServerInstance, paths: InstancePath
   const template = readConfigTemplate(options.configTemplate);
   const config = RENDERED_HEADER + renderConfig(template, { ...localMacros(instance, options.certfile), ...options.macros });
   writeFileSync(path.join(paths.conf, "ejabberd.yml"), config);
+  copyFileSync(fromRepoRoot(MNESIA_SCHEMA), path.join(paths.conf, "ejabberd.schema"));
   writeFileSync(path.join(paths.conf, "inetrc"), INETRC);
   writeFileSync(path.join(paths.conf, "vm.args"), VM_ARGS);
   writeFileSync(path.join(paths.conf, "ejabberdctl.cfg"), CTL_CONFIG);
@@ -374,6 +377,39 @@ async function waitUntilListening(instance: XmppServerInstance, paths: InstanceP
     }
     await sleep(50);
   }
+}
+
+/**
+ * mod_mam's archive is still a dets file (Mnesia keeps a disc_only_copies table in TABLE.DAT).
+ * ejabberd 23.01 applies ejabberd.schema to a table that exists when it starts, and creates a
+ * missing one with its module's own definition (ejabberd_mnesia:do_create): so on a new spool
+ * the archive stays on dets, where each stored message reads its account's whole archive
+ * first, until the next start.
+ */
+function archiveOnDets(paths: InstancePaths): boolean {
+  return existsSync(path.join(paths.spool, "archive_msg.DAT"));
+}
+
+/**
+ * Whether this run's log says ejabberd has started (ejabberd_app logs it at loglevel info, as
+ * ejabberd.yml sets, once every module has started): its listeners open before its modules
+ * have made their tables.
+ */
+async function modulesStarted(paths: InstancePaths, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(paths.log) && / is started in the node /.test(readFileSync(paths.log, "utf8"))) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+/** Stops the node and starts it on the same spool: the schema's storage types then apply. */
+async function startAgain(instance: XmppServerInstance, paths: InstancePaths, timeoutMs: number): Promise<void> {
+  await terminate(findInstanceBeamPids(instance));
+  const start = await runCtl(paths, ["start"]);
+  if (start.code !== 0) throw new UserFacingError(`ejabberdctl start failed the second time (exit ${start.code ?? "timeout"}):\n${outputTail(start)}`);
+  await waitUntilListening(instance, paths, timeoutMs);
 }
 
 /** How long a busy machine may take between erl detaching and the beam showing up. */
