@@ -1,4 +1,6 @@
 import { sweepDisposableAccounts } from "./lib/account-sweeper";
+import { archiveLimit, checkArchive } from "./lib/archive-guard";
+import { runLocalEjabberdctl } from "./lib/ejabberd-local";
 import { startClusterStack } from "./lib/cluster";
 import { UserFacingError } from "./lib/errors";
 import { CLUSTER, describePorts, fromRepoRoot, type ServerPorts } from "./lib/instances";
@@ -12,13 +14,15 @@ const SWEEP_OLDER_THAN_MS = 10 * 60_000;
 
 /**
  * Removes the disposable accounts a crashed app process left behind, through whichever node
- * answers (both hold the same accounts).
+ * answers (both hold the same accounts), and bounds the message archive the nodes share
+ * (scripts/lib/archive-guard.ts).
  */
-async function sweep(): Promise<void> {
+async function sweep(archiveLimitMessages: number): Promise<void> {
   for (const node of CLUSTER.nodes) {
     try {
       const { removed } = await sweepDisposableAccounts(node, { olderThanMs: SWEEP_OLDER_THAN_MS });
       if (removed.length > 0) console.log(`Sweeper: removed ${removed.length} disposable accounts offline for over ${SWEEP_OLDER_THAN_MS / 60_000} min (left by a crashed app process).`);
+      await checkArchive((args) => runLocalEjabberdctl(node, args), node.domain, archiveLimitMessages);
       return;
     } catch {
       // That node is down: try the other.
@@ -34,6 +38,7 @@ async function sweep(): Promise<void> {
  */
 async function main(): Promise<void> {
   const started = Date.now();
+  const archiveLimitMessages = archiveLimit();
   const stack = await startClusterStack(CLUSTER);
   let stopping = false;
   const stopAll = async () => {
@@ -44,7 +49,7 @@ async function main(): Promise<void> {
     console.log("Stopped.");
     process.exit(0);
   };
-  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+  const sweeper = setInterval(() => void sweep(archiveLimitMessages), SWEEP_EVERY_MS);
   process.on("SIGINT", () => {
     clearInterval(sweeper);
     void stopAll();

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { ensureAppBuilt } from "./lib/app-build";
-import { dockerEngineAvailable, startComposeServer, stopComposeServer } from "./lib/docker";
-import { startLocalServer, stopLocalServer } from "./lib/ejabberd-local";
+import { ARCHIVE_CHECK_MS, archiveLimit, checkArchive, type Ejabberdctl } from "./lib/archive-guard";
+import { composeEjabberdctl, dockerEngineAvailable, startComposeServer, stopComposeServer } from "./lib/docker";
+import { runLocalEjabberdctl, startLocalServer, stopLocalServer } from "./lib/ejabberd-local";
 import { UserFacingError } from "./lib/errors";
 import { CERTS, PLAYGROUND_SERVER, describePorts, fromRepoRoot } from "./lib/instances";
 import { assertPortsFree, waitForPort } from "./lib/ports";
@@ -44,14 +45,19 @@ async function start(): Promise<void> {
   const useDocker = await dockerEngineAvailable();
   const stopServer = useDocker ? () => stopComposeServer() : () => stopLocalServer(PLAYGROUND_SERVER);
   console.log(useDocker ? "Starting ejabberd with docker compose..." : "Starting ejabberd (Debian package, no Docker engine found)...");
+  const archiveLimitMessages = archiveLimit();
   if (useDocker) await startComposeServer();
   else await startLocalServer(PLAYGROUND_SERVER);
+  // The archive lives in memory (ejabberd/ejabberd.schema): bounded here (scripts/lib/archive-guard.ts).
+  const ctl: Ejabberdctl = useDocker ? composeEjabberdctl(PLAYGROUND_SERVER) : (args) => runLocalEjabberdctl(PLAYGROUND_SERVER, args);
+  const archiveGuard = setInterval(() => void checkArchive(ctl, PLAYGROUND_SERVER.domain, archiveLimitMessages), ARCHIVE_CHECK_MS);
 
   let app: ChildProcess | null = null;
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(archiveGuard);
     console.log("\nStopping the playground...");
     if (app?.pid !== undefined && app.exitCode === null) {
       const exited = new Promise((resolve) => app?.once("exit", resolve));
@@ -69,6 +75,7 @@ async function start(): Promise<void> {
   try {
     await ensureAppBuilt();
   } catch (error) {
+    clearInterval(archiveGuard);
     await stopServer();
     throw error;
   }

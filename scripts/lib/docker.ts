@@ -69,6 +69,12 @@ async function compose(instance: XmppServerInstance, args: readonly string[], ti
 const composeExec = (instance: XmppServerInstance, command: readonly string[], timeoutMs = 30_000): Promise<RunResult> =>
   compose(instance, ["exec", "-T", COMPOSE_SERVICE, ...command], timeoutMs);
 
+/** `ejabberdctl ARGS` inside the instance's container. */
+export const composeEjabberdctl =
+  (instance: XmppServerInstance = PLAYGROUND_SERVER) =>
+  (args: readonly string[]): Promise<RunResult> =>
+    composeExec(instance, ["ejabberdctl", ...args]);
+
 /** Whether the instance's container is running. */
 export async function composeServerRunning(instance: XmppServerInstance = PLAYGROUND_SERVER): Promise<boolean> {
   const ps = await compose(instance, ["ps", "--status", "running", "--quiet", COMPOSE_SERVICE]);

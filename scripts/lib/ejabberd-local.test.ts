@@ -10,6 +10,7 @@ import path from "node:path";
 import tls from "node:tls";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { archivedMessages, guardArchive, type Ejabberdctl } from "./archive-guard";
 import { certificatePaths } from "./certificates";
 import { readConfigTemplate } from "./ejabberd-config";
 import { epmdNames } from "./epmd";
@@ -24,7 +25,7 @@ import {
   type StartResult,
 } from "./ejabberd-local";
 import { fromRepoRoot, TEST_SERVER, type XmppServerInstance } from "./instances";
-import { canConnect, isPortFree } from "./ports";
+import { canConnect, isPortFree, sleep } from "./ports";
 
 function throwawayInstance(name: string, base: number): XmppServerInstance {
   return {
@@ -180,6 +181,36 @@ describe("a local ejabberd instance, started fresh", () => {
     expect(info.stdout).toMatch(/\{storage_type,\s*disc_copies\}/);
     expect(info.stdout).toMatch(/\{type,\s*bag\}/);
   }, 30_000);
+
+  it("empties the message archive once it holds more than the guard's limit, and keeps it in memory", async () => {
+    const ctl: Ejabberdctl = (args) => runLocalEjabberdctl(LIFECYCLE, args);
+    const before = await archivedMessages(ctl);
+    const [account] = LIFECYCLE.accounts;
+    const socket = await connectPlain(LIFECYCLE.ports.plain);
+    try {
+      await streamFeatures(socket);
+      const plain = Buffer.from(`\0${account!.username}\0${account!.password}`).toString("base64");
+      await exchange(socket, `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain}</auth>`, /<success/);
+      await exchange(socket, STREAM_HEADER, /<\/stream:features>/);
+      await exchange(socket, "<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>", /id='bind'/);
+      for (let n = 0; n < 30; n++) socket.write(`<message to='nobody-${process.pid}@localhost' type='chat' id='m${n}'><body>archived ${n}</body></message>`);
+      // The c2s process archives each message it sends before it reads the next stanza.
+      await exchange(socket, "<iq type='get' id='after' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>", /id='after'/);
+    } finally {
+      socket.destroy();
+    }
+    const filled = await archivedMessages(ctl);
+    expect(filled).toBeGreaterThanOrEqual(before + 30);
+
+    expect(await guardArchive(ctl, { domain: LIFECYCLE.domain, limitMessages: filled })).toEqual({ messages: filled, emptied: false });
+    expect(await guardArchive(ctl, { domain: LIFECYCLE.domain, limitMessages: filled - 1 })).toEqual({ messages: filled, emptied: true });
+    // The batched deletion runs in the background.
+    const deadline = Date.now() + 20_000;
+    while ((await archivedMessages(ctl)) > 0 && Date.now() < deadline) await sleep(250);
+    expect(await archivedMessages(ctl)).toBe(0);
+    const info = await runLocalEjabberdctl(LIFECYCLE, ["mnesia_table_info", "archive_msg"]);
+    expect(info.stdout).toMatch(/\{storage_type,\s*disc_copies\}/);
+  }, 60_000);
 
   it("allows in-band registration from loopback, again and again (no per-IP throttle)", async () => {
     for (const n of [1, 2]) {
