@@ -9,6 +9,7 @@
  * it counts the table's own words, not the binaries over 64 bytes that Erlang keeps outside
  * it, such as most bodies.
  */
+import { UserFacingError } from "./errors";
 import type { RunResult } from "./run";
 import { outputTail } from "./run";
 
@@ -33,6 +34,12 @@ export async function archivedMessages(ctl: Ejabberdctl): Promise<number> {
   return size;
 }
 
+/** Where the server keeps its archive table ("disc_copies" once ejabberd.schema applies), or null if it cannot say. */
+export async function archiveStorage(ctl: Ejabberdctl): Promise<string | null> {
+  const info = await ctl(["mnesia_table_info", "archive_msg"]);
+  return info.code === 0 ? (/\{storage_type,\s*(\w+)\}/.exec(info.stdout)?.[1] ?? null) : null;
+}
+
 export interface GuardResult {
   messages: number;
   /** Whether the archive was over the limit and its emptying was started. */
@@ -55,9 +62,9 @@ export async function guardArchive(ctl: Ejabberdctl, options: { domain: string; 
 }
 
 /** ARCHIVE_LIMIT_MESSAGES from the environment, or the default. */
-export function archiveLimit(env: NodeJS.ProcessEnv = process.env): number {
+export function archiveLimit(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const value = Number(env.ARCHIVE_LIMIT_MESSAGES ?? ARCHIVE_LIMIT_MESSAGES);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`ARCHIVE_LIMIT_MESSAGES=${env.ARCHIVE_LIMIT_MESSAGES} is not a whole number of messages.`);
+  if (!Number.isInteger(value) || value < 0) throw new UserFacingError(`ARCHIVE_LIMIT_MESSAGES=${env.ARCHIVE_LIMIT_MESSAGES} is not a whole number of messages: unset it for the default (${ARCHIVE_LIMIT_MESSAGES}), or give the most messages the archive may hold.`);
   return value;
 }
 

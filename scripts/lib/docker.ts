@@ -2,6 +2,7 @@
  * The container way to run the bundled ejabberd: docker-compose.yml at the repo
  * root, used when a Docker engine answers. Same config file as the local way.
  */
+import { archiveStorage } from "./archive-guard";
 import { ensureCertificates } from "./certificates";
 import { UserFacingError } from "./errors";
 import { fromRepoRoot, PLAYGROUND_SERVER, portSummary, type ServerPorts, type XmppServerInstance } from "./instances";
@@ -125,8 +126,7 @@ export async function startComposeServer(
  * needs one restart.
  */
 async function archiveOnDets(instance: XmppServerInstance): Promise<boolean> {
-  const info = await composeExec(instance, ["ejabberdctl", "mnesia_table_info", "archive_msg"]);
-  return info.code === 0 && /\{storage_type,\s*disc_only_copies\}/.test(info.stdout);
+  return (await archiveStorage(composeEjabberdctl(instance))) === "disc_only_copies";
 }
 
 /** Stops and removes the container and its anonymous volume (the next start is a fresh database). */
