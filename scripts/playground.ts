@@ -42,10 +42,10 @@ async function start(): Promise<void> {
   const started = Date.now();
   await assertPortsFree([{ port: APP_PORT, label: "the app" }], `Or run the app on another port: PORT=3001 npm run playground`);
 
+  const archiveLimitMessages = archiveLimit();
   const useDocker = await dockerEngineAvailable();
   const stopServer = useDocker ? () => stopComposeServer() : () => stopLocalServer(PLAYGROUND_SERVER);
   console.log(useDocker ? "Starting ejabberd with docker compose..." : "Starting ejabberd (Debian package, no Docker engine found)...");
-  const archiveLimitMessages = archiveLimit();
   if (useDocker) await startComposeServer();
   else await startLocalServer(PLAYGROUND_SERVER);
   // The archive lives in memory (ejabberd/ejabberd.schema): bounded here (scripts/lib/archive-guard.ts).
