@@ -8,6 +8,10 @@ import { connectOnline, disconnectIfOnline, entryList, lanes, pane, ping, sendSt
  * (never the password), and two accounts leave room for the lanes and the explanation.
  */
 
+// Its tests share nothing (each has its page, on its worker's own app and ejabberd): both workers
+// take them. The last files of the run, so the workers end together rather than one idling.
+test.describe.configure({ mode: "parallel" });
+
 test.afterEach(async ({ page }) => {
   await disconnectIfOnline(page, "a");
   if (await pane(page, "b").isVisible().catch(() => false)) await disconnectIfOnline(page, "b");

@@ -1,6 +1,10 @@
 import { expect, test } from "./fixtures";
 import { connectAs, pane, typeStanza } from "./workbench-page";
 
+// Its tests share nothing (each has its page, on its worker's own app and ejabberd): both workers
+// take them. The last files of the run, so the workers end together rather than one idling.
+test.describe.configure({ mode: "parallel" });
+
 test("alice's chat message leaves her stream and arrives in bob's, in another browser", async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
