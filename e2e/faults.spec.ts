@@ -57,11 +57,15 @@ const alert = (page: Page) => pane(page).getByRole("form", { name: "Connection" 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   // A run that crashed may have left this spec's own server behind (found by its spool folder).
-  await stopLocalServer(FAULTS_SERVER);
-  await startXmppServer({ fresh: true });
-  certificate = await certificateFor(OTHER_NAME);
-  listener = await tlsListener(certificate);
-  await ensureApp();
+  // The server and the app share nothing at start: both start at once (the app needs only the certificate and the listener).
+  await Promise.all([
+    stopLocalServer(FAULTS_SERVER).then(() => startXmppServer({ fresh: true })),
+    (async () => {
+      certificate = await certificateFor(OTHER_NAME);
+      listener = await tlsListener(certificate);
+      await ensureApp();
+    })(),
+  ]);
 });
 
 test.afterAll(async () => {
