@@ -1,31 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { CERTS, E2E_PROSODY, E2E_PROXY_PORTS, fromRepoRoot, type XmppServerInstance } from "./scripts/lib/instances";
-import { bundledServerFromEnv, defaultAllowlist } from "./server/config";
-import { E2E_WORLDS, E2E_WORLD_COUNT, type E2eWorld } from "./e2e/worlds";
-
-/** Each worker's app runs on its own port, against its worker's ejabberd (e2e/worlds.ts). */
-function xmppEnv(server: XmppServerInstance) {
-  return {
-    XMPP_HOST: server.host,
-    XMPP_DOMAIN: server.domain,
-    XMPP_PORT_STARTTLS: String(server.ports.starttls),
-    XMPP_PORT_TLS: String(server.ports.directTls),
-    XMPP_PORT_PLAIN: String(server.ports.plain),
-    XMPP_PORT_HTTP: String(server.ports.http),
-  };
-}
-
-/**
- * The world's ejabberd listeners, plus its hostile test server (test/hostile-server.ts) and the
- * e2e Prosody (reached through the "another server" form) on loopback.
- */
-function allowedHosts(world: E2eWorld): string {
-  return [
-    ...defaultAllowlist(bundledServerFromEnv(xmppEnv(world.server))),
-    `127.0.0.1:${world.hostilePort}`,
-    ...Object.values(E2E_PROSODY.ports).map((port) => `127.0.0.1:${port}`),
-  ].join(",");
-}
+import { E2E_WORLDS, E2E_WORLD_COUNT } from "./e2e/worlds";
 
 /** E2E_TRACE_FULL=1: failures' traces with DOM snapshots and the film strip (see `trace` below). */
 const fullTrace = process.env.E2E_TRACE_FULL === "1";
@@ -42,6 +16,7 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   timeout: 30_000,
   expect: { timeout: 10_000 },
+  // Starts each worker's ejabberd and app server, and the e2e Prosody, all at once (e2e/global-setup.ts).
   globalSetup: "./e2e/global-setup.ts",
   use: {
     // Each test's baseURL is its worker's app (e2e/fixtures.ts); this one is the first world's.
@@ -63,20 +38,4 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
     },
   },
-  webServer: E2E_WORLDS.map((world, index) => ({
-    command: "node --import tsx server/main.ts",
-    url: world.baseURL,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe" as const,
-    env: {
-      PORT: String(world.appPort),
-      NODE_ENV: "production",
-      ...xmppEnv(world.server),
-      XMPP_ALLOWED_HOSTS: allowedHosts(world),
-      NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
-      // Each world's proxies listen on their own ten ports of the slot's range.
-      PROXY_PORTS: `${E2E_PROXY_PORTS.first + 10 * index}-${E2E_PROXY_PORTS.first + 10 * index + 9}`,
-    },
-  })),
 });

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,7 +6,9 @@ import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { WebSocket as NodeWebSocket } from "ws";
 import { registerDisposableAccount, removeAccount, type Credentials } from "../lib/xmpp/in-band-registration";
-import { CERTS, SLOT, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
+import { SLOT, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
+import { processAlive } from "../scripts/lib/processes";
+import { startAppProcess, type AppProcess } from "./app-process";
 import { disconnectIfOnline, lanes, pane, ping, sendStanza, typeStanza } from "./workbench-page";
 
 /**
@@ -23,38 +23,15 @@ const LIMITS = { BRIDGE_MAX_SESSIONS: "2", BRIDGE_MAX_SENDS_PER_SECOND: "1", BRI
 let xmpp: XmppServerInstance;
 const accountServer = () => ({ server: { host: xmpp.host, port: xmpp.ports.plain }, domain: xmpp.domain, transport: "plain" as const });
 
-let app: ChildProcess;
-const appOutput: string[] = [];
+let app: AppProcess;
 
 test.beforeAll(async ({ world }) => {
   xmpp = world.server;
-  app = spawn(process.execPath, ["--import", "tsx", fromRepoRoot("server/main.ts")], {
-    cwd: fromRepoRoot("."),
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      ...LIMITS,
-      PORT: String(APP_PORT),
-      NODE_ENV: "production",
-      XMPP_HOST: xmpp.host,
-      XMPP_DOMAIN: xmpp.domain,
-      XMPP_PORT_STARTTLS: String(xmpp.ports.starttls),
-      XMPP_PORT_TLS: String(xmpp.ports.directTls),
-      XMPP_PORT_PLAIN: String(xmpp.ports.plain),
-      XMPP_PORT_HTTP: String(xmpp.ports.http),
-      NODE_EXTRA_CA_CERTS: fromRepoRoot(CERTS.cert),
-    },
-  });
-  app.stdout!.on("data", (chunk: Buffer) => appOutput.push(chunk.toString()));
-  app.stderr!.on("data", (chunk: Buffer) => appOutput.push(chunk.toString()));
-  await expect.poll(() => appOutput.join("").includes("ready:") || app.exitCode !== null, { timeout: 60_000 }).toBe(true);
-  expect(app.exitCode, appOutput.join("")).toBeNull();
+  app = await startAppProcess({ port: APP_PORT, server: xmpp, env: LIMITS });
 });
 
 test.afterAll(async () => {
-  if (app.exitCode !== null) return;
-  app.kill("SIGTERM");
-  await once(app, "exit");
+  await app?.kill("SIGTERM");
 });
 
 /** Everything this browser keeps for the app: Web Storage, every IndexedDB record, cookies (HttpOnly too). */
@@ -160,7 +137,7 @@ test("passwords never reach the server's logs or ejabberd's, and the browser nev
   // The logs: what this app server printed, and everything ejabberd wrote.
   const ejabberdLogs = path.join(fromRepoRoot(xmpp.dir), "logs");
   const logs = readdirSync(ejabberdLogs).map((file) => readFileSync(path.join(ejabberdLogs, file), "utf8")).join("\n");
-  const printed = appOutput.join("");
+  const printed = app.output.join("");
   // They are the right logs: both saw these logins.
   expect(printed).toMatch(/session [0-9a-f]{8} opened: guided plain/);
   expect(logs).toContain(`authentication for ${jid}`);
@@ -206,7 +183,7 @@ test("limits say so in the page, and the other sessions carry on", async ({ page
     await sendStanza(page, `<iq type="get" id="rate-recovered" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`, "a");
     await expect(lanes(page, "a").getByTestId("entry-in").filter({ hasText: "rate-recovered" }).first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 10_000 });
-  expect(app.exitCode).toBeNull();
+  expect(processAlive(app.pid), app.output.join("")).toBe(true);
   await disconnectIfOnline(page, "a");
   await disconnectIfOnline(page, "b");
 });
@@ -231,7 +208,7 @@ test("the bridge refuses a WebSocket from another site's page, or with no Origin
   await page.goto(`${otherSite}/`);
   site.close();
   expect(await tryBridge()).toBe("refused");
-  await expect.poll(() => appOutput.join("")).toContain(`[bridge] refused a WebSocket: Origin ${otherSite} is another site than localhost:${APP_PORT}`);
+  await expect.poll(() => app.output.join("")).toContain(`[bridge] refused a WebSocket: Origin ${otherSite} is another site than localhost:${APP_PORT}`);
 
   // No Origin at all (not a browser): 403.
   const anonymous = new NodeWebSocket(bridge);
@@ -243,5 +220,5 @@ test("the bridge refuses a WebSocket from another site's page, or with no Origin
   anonymous.terminate();
   expect(status).toBe("403");
   // The log line crosses the app's stdout pipe after the 403 has reached us: wait for it.
-  await expect.poll(() => appOutput.join("")).toContain("[bridge] refused a WebSocket: no Origin header");
+  await expect.poll(() => app.output.join("")).toContain("[bridge] refused a WebSocket: no Origin header");
 });
