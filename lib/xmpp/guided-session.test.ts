@@ -106,6 +106,10 @@ describe("GuidedSession against ejabberd", () => {
     const alice = session("plain");
     const bob = session("plain", { username: "bob", password: "bob", initialPresence: true });
     await Promise.all([alice.connect(), bob.connect()]);
+    // Sent is not yet processed: a chat to a bare JID with no available resource goes to offline
+    // storage (RFC 6121 section 8.5.2.2.1). The server echoes initial presence to the resource
+    // that sent it (section 4.2.2): once it is back, bob counts as available.
+    await waitFor(() => bob.transcript.since(0).some((entry) => entry.dir === "in" && entry.kind === "presence"), "bob's own presence back from the server");
     const body = `hi bob ${Math.random()}`;
     await alice.send(`<message to='bob@localhost' type='chat'><body>${body}</body></message>`);
     await waitFor(() => bob.transcript.since(0).some((entry) => entry.dir === "in" && entry.kind === "message" && entry.raw.includes(body)), "bob to receive it");
