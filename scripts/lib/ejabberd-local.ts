@@ -101,6 +101,7 @@ export async function startLocalServer(
   prepareInstanceFolder(instance, paths, { packagedCtl, certfile, configTemplate: options.configTemplate, macros: options.macros, fresh: options.fresh });
 
   const epmdWasRunning = await epmdRunning();
+  const archiveOnDetsBeforeStart = archiveOnDets(paths);
   const launched = Date.now();
   const start = await runCtl(paths, ["start"]);
   if (start.code !== 0) {
@@ -109,7 +110,7 @@ export async function startLocalServer(
   }
   try {
     await waitUntilListening(instance, paths, options.timeoutMs ?? 30_000);
-    await moveArchiveToMemory(instance, paths);
+    await moveArchiveToMemory(instance, paths, archiveOnDetsBeforeStart);
   } catch (error) {
     await cleanUpFailedStart(instance, epmdWasRunning);
     throw error;
@@ -397,18 +398,16 @@ function archiveOnDets(paths: InstancePaths): boolean {
  * at once on a spool whose archive is already in memory, or a config without mod_mam, once the
  * log says every module has started.
  */
-async function moveArchiveToMemory(instance: XmppServerInstance, paths: InstancePaths): Promise<void> {
+async function moveArchiveToMemory(instance: XmppServerInstance, paths: InstancePaths, onDetsBeforeStart: boolean): Promise<void> {
+  // A dets archive the spool had before this start is one ejabberd converts itself as it starts
+  // (the table exists, so the schema applies): a call of ours would race that, so only wait.
   const deadline = Date.now() + TABLES_READY_MS;
-  while (!archiveOnDets(paths)) {
+  while (onDetsBeforeStart || !archiveOnDets(paths)) {
     if (modulesStarted(paths) || Date.now() > deadline) return;
     await sleep(20);
   }
-  const storage = () => callNode(instance, paths, ["mnesia", "table_info", `[archive_msg, storage_type]`]);
-  const change = await callNode(instance, paths, ["mnesia", "change_table_copy_type", `[archive_msg, '${instance.node}', disc_copies]`]);
-  // ejabberd converts a dets archive itself when it starts on an old spool: either way, in memory is what counts.
-  if (change !== "{atomic, ok}" && (await storage()) !== "disc_copies") {
-    throw new UserFacingError(`Could not move ejabberd's message archive into memory (mnesia:change_table_copy_type said ${change}).`);
-  }
+  const said = await callNode(instance, paths, ["mnesia", "change_table_copy_type", `[archive_msg, '${instance.node}', disc_copies]`]);
+  if (said !== "{atomic, ok}") throw new UserFacingError(`Could not move ejabberd's message archive into memory (mnesia:change_table_copy_type said ${said}).`);
 }
 
 /**
