@@ -3,7 +3,7 @@
  * 25xxx-27xxx, folders .playground/lib-test-*), so they never disturb the
  * TEST_SERVER that other test files share.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +15,9 @@ import { certificatePaths } from "./certificates";
 import { readConfigTemplate } from "./ejabberd-config";
 import { epmdNames } from "./epmd";
 import {
+  callLocalNode,
   findInstanceBeamPids,
+  instancePaths,
   localServerStatus,
   registerLocalUser,
   runLocalEjabberdctl,
@@ -232,6 +234,24 @@ describe("a local ejabberd instance, started fresh", () => {
     expect((await localServerStatus(LIFECYCLE)).running).toBe(false);
     expect((await stopLocalServer(LIFECYCLE)).wasRunning).toBe(false);
   }, 30_000);
+});
+
+describe("a spool whose archive is still a dets file (made before ejabberd.schema)", () => {
+  afterAll(async () => {
+    await stopLocalServer(LIFECYCLE);
+  }, 30_000);
+
+  it("starts and serves, and ejabberd moves the archive into memory itself", async () => {
+    await startLocalServer(LIFECYCLE, { fresh: true, log: () => {} });
+    expect(await callLocalNode(LIFECYCLE, ["mnesia", "change_table_copy_type", `[archive_msg, '${LIFECYCLE.node}', disc_only_copies]`])).toBe("{atomic, ok}");
+    await stopLocalServer(LIFECYCLE);
+    expect(existsSync(path.join(instancePaths(LIFECYCLE).spool, "archive_msg.DAT"))).toBe(true);
+
+    // A conversion of the launcher's own here raced ejabberd's and stopped the node (1 start in 9).
+    await startLocalServer(LIFECYCLE, { log: () => {} });
+    expect(await archiveStorage((args) => runLocalEjabberdctl(LIFECYCLE, args))).toBe("disc_copies");
+    expect(await registerInBand(LIFECYCLE.ports.plain, `after-dets-${process.pid}`, "pw")).toBe("result");
+  }, 90_000);
 });
 
 describe("a start that cannot work", () => {

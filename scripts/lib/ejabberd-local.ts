@@ -406,7 +406,7 @@ async function moveArchiveToMemory(instance: XmppServerInstance, paths: Instance
     if (modulesStarted(paths) || Date.now() > deadline) return;
     await sleep(20);
   }
-  const said = await callNode(instance, paths, ["mnesia", "change_table_copy_type", `[archive_msg, '${instance.node}', disc_copies]`]);
+  const said = await callLocalNode(instance, ["mnesia", "change_table_copy_type", `[archive_msg, '${instance.node}', disc_copies]`]);
   if (said !== "{atomic, ok}") throw new UserFacingError(`Could not move ejabberd's message archive into memory (mnesia:change_table_copy_type said ${said}).`);
 }
 
@@ -414,7 +414,8 @@ async function moveArchiveToMemory(instance: XmppServerInstance, paths: Instance
  * Applies a function in the node (erl_call, from erlang-base, which ejabberd depends on), with
  * the instance's cookie read from its folder, never from a command line. Its printed result.
  */
-async function callNode(instance: XmppServerInstance, paths: InstancePaths, [module, fn, args]: [string, string, string]): Promise<string> {
+export async function callLocalNode(instance: XmppServerInstance, [module, fn, args]: [string, string, string]): Promise<string> {
+  const paths = instancePaths(instance);
   const result = await runCommand("erl_call", ["-sname", instance.node, "-a", `${module} ${fn} ${args}`], { timeoutMs: 30_000, env: { ...process.env, HOME: paths.root } });
   if (result.spawnError) throw new UserFacingError(`erl_call could not be run (${result.spawnError.message}): it comes with Debian's erlang-base, which ejabberd needs; install it with: sudo apt-get install erlang-base`);
   if (result.code !== 0) throw new UserFacingError(`erl_call ${module}:${fn} on ${instance.node} failed (exit ${result.code ?? "timeout"}):\n${outputTail(result)}`);
