@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { CERTS, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
 import { assertPortsFree, waitForPort } from "../scripts/lib/ports";
-import { processAlive, waitForExit } from "../scripts/lib/processes";
 
 /** An app server (the built app and its bridge, `server/main.ts`) the end-to-end tests started. */
 export interface AppProcess {
@@ -9,6 +8,8 @@ export interface AppProcess {
   readonly pid: number;
   /** What the server printed, for a failing test's message. */
   readonly output: string[];
+  /** Whether it has not exited. */
+  readonly running: boolean;
   /** Sends `signal` to this app's PID and waits until it is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -57,23 +58,30 @@ export async function startAppProcess({ port, server, env = {}, echoAs }: AppPro
   child.stderr.on("data", collect);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`the app server for port ${port} did not start`);
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`it exited (${signal ?? `code ${code}`})`))));
+  const ended = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? `code ${code}`)));
+  const running = () => child.exitCode === null && child.signalCode === null;
   try {
-    await Promise.race([waitForPort(port, "127.0.0.1", 60_000), exited]);
+    const exit = await Promise.race([waitForPort(port, "127.0.0.1", 60_000).then(() => null), ended]);
+    if (exit !== null) throw new Error(`it exited (${exit})`);
   } catch (error) {
     child.kill("SIGKILL");
     throw new Error(`The app server did not listen on ${port}: ${error instanceof Error ? error.message : String(error)}\n${output.join("")}`);
   }
-  exited.catch(() => undefined);
   return {
     url: `http://localhost:${port}`,
     pid,
     output,
+    get running() {
+      return running();
+    },
     async kill(signal) {
-      if (!processAlive(pid)) return;
-      process.kill(pid, signal);
-      const left = await waitForExit([pid], 15_000);
-      if (left.length > 0) throw new Error(`the app server (pid ${pid}) did not exit on ${signal}`);
+      if (!running()) return;
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 15_000)));
+      const gone = await Promise.race([ended.then(() => true), gaveUp]);
+      clearTimeout(timer);
+      if (!gone) throw new Error(`the app server (pid ${pid}) did not exit on ${signal}`);
     },
   };
 }

@@ -56,9 +56,10 @@ const alert = (page: Page) => pane(page).getByRole("form", { name: "Connection" 
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  // A run that crashed may have left this spec's own server behind (found by its spool folder).
-  // The server and the app share nothing at start: both start at once (the app needs only the certificate and the listener).
+  // The server and the app share nothing at start, so both start at once (the app needs only the
+  // certificate and the listener).
   await Promise.all([
+    // A run that crashed may have left this spec's own server behind (found by its spool folder).
     stopLocalServer(FAULTS_SERVER).then(() => startXmppServer({ fresh: true })),
     (async () => {
       certificate = await certificateFor(OTHER_NAME);

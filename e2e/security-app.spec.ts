@@ -7,7 +7,6 @@ import { expect, test } from "./fixtures";
 import { WebSocket as NodeWebSocket } from "ws";
 import { registerDisposableAccount, removeAccount, type Credentials } from "../lib/xmpp/in-band-registration";
 import { SLOT, fromRepoRoot, type XmppServerInstance } from "../scripts/lib/instances";
-import { processAlive } from "../scripts/lib/processes";
 import { startAppProcess, type AppProcess } from "./app-process";
 import { disconnectIfOnline, lanes, pane, ping, sendStanza, typeStanza } from "./workbench-page";
 
@@ -183,7 +182,7 @@ test("limits say so in the page, and the other sessions carry on", async ({ page
     await sendStanza(page, `<iq type="get" id="rate-recovered" to="localhost"><ping xmlns="urn:xmpp:ping"/></iq>`, "a");
     await expect(lanes(page, "a").getByTestId("entry-in").filter({ hasText: "rate-recovered" }).first()).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 10_000 });
-  expect(processAlive(app.pid), app.output.join("")).toBe(true);
+  expect(app.running, app.output.join("")).toBe(true);
   await disconnectIfOnline(page, "a");
   await disconnectIfOnline(page, "b");
 });

@@ -394,13 +394,13 @@ function archiveOnDets(paths: InstancePaths): boolean {
 /**
  * On a new spool, turns the archive into the schema's disc_copies table as soon as mod_mam has
  * made it, in the running node (Mnesia's change_table_copy_type, through erl_call: a C client
- * of the node, tens of ms), where stopping and starting the node again cost about 2.5 s. Returns
- * at once on a spool whose archive is already in memory, or a config without mod_mam, once the
- * log says every module has started.
+ * of the node, tens of ms), where stopping and starting the node again cost about 2.5 s. Only
+ * waits, until the log says every module has started, on a spool whose archive is already in
+ * memory, a config without mod_mam, or a spool whose dets archive predates this start: ejabberd
+ * converts that one itself as it starts (the table exists, so the schema applies), and a call
+ * of ours would race it.
  */
 async function moveArchiveToMemory(instance: XmppServerInstance, paths: InstancePaths, onDetsBeforeStart: boolean): Promise<void> {
-  // A dets archive the spool had before this start is one ejabberd converts itself as it starts
-  // (the table exists, so the schema applies): a call of ours would race that, so only wait.
   const deadline = Date.now() + TABLES_READY_MS;
   while (onDetsBeforeStart || !archiveOnDets(paths)) {
     if (modulesStarted(paths) || Date.now() > deadline) return;
