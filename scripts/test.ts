@@ -112,7 +112,7 @@ function countVitest(reportFile: string): void {
 }
 
 function countPlaywright(): void {
-  addPlaywrightReport(tally, JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as PlaywrightReport);
+  addPlaywrightReport(tally, JSON.parse(readFileSync(fromRepoRoot(PLAYWRIGHT_REPORT), "utf8")) as PlaywrightReport, fromRepoRoot("."));
 }
 
 /**

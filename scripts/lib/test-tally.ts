@@ -6,8 +6,9 @@ export interface Tally {
   flaky: number;
   skipped: number;
   /**
-   * One line per failed or flaky test, printed under the closing line: a CI log is read from its
-   * end, and the end-to-end stage's own account of a failure is minutes of output above it.
+   * Per failed or flaky test, its name and the first lines of its error (where it failed, what
+   * was expected), printed under the closing line: a CI log is read from its end, and the
+   * end-to-end stage's own account of a failure is minutes of output above it, or cut off.
    */
   notPassed: string[];
 }
@@ -24,10 +25,42 @@ export interface PlaywrightReport {
 
 interface PlaywrightSuite {
   suites?: PlaywrightSuite[];
-  specs?: { title: string; file: string; line: number; tests: { status: string; projectName?: string }[] }[];
+  specs?: { title: string; file: string; line: number; tests: { status: string; projectName?: string; results?: PlaywrightResult[] }[] }[];
 }
 
-export function addPlaywrightReport(tally: Tally, report: PlaywrightReport): void {
+interface PlaywrightError {
+  message?: string;
+  location?: { file: string; line: number; column: number };
+}
+
+interface PlaywrightResult {
+  errors?: PlaywrightError[];
+}
+
+/** Lines of an error kept under a failed test's name: the assertion, its locator, expected and received. */
+const ERROR_LINES = 6;
+const ERROR_LINE_CHARS = 200;
+// Terminal colours (ECMA-48 SGR sequences) that the reporters put in messages.
+const COLOURS = /\u001b\[[0-9;]*m/g;
+
+/** The first lines of a failure's message, without colours, blank lines or the call log after them, indented under its test. */
+export function errorExcerpt(message: string, where?: string): string[] {
+  const lines = message.replace(COLOURS, "").split("\n");
+  const callLog = lines.findIndex((line) => line.trim() === "Call log:");
+  const kept = (callLog < 0 ? lines : lines.slice(0, callLog)).map((line) => line.trimEnd()).filter((line) => line.trim() !== "");
+  const excerpt = kept.slice(0, ERROR_LINES).map((line) => (line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}…` : line));
+  return [...(where === undefined ? [] : [`at ${where}`]), ...excerpt].map((line) => `  ${line}`);
+}
+
+/** `file:line` of where a Playwright error was thrown, relative to the repository when it is inside it. */
+function playwrightWhere(error: PlaywrightError, repoRoot: string): string | undefined {
+  if (error.location === undefined) return undefined;
+  const file = error.location.file.startsWith(repoRoot) ? error.location.file.slice(repoRoot.length).replace(/^\//, "") : error.location.file;
+  return `${file}:${error.location.line}`;
+}
+
+/** `repoRoot` is cut from the report's absolute file names. */
+export function addPlaywrightReport(tally: Tally, report: PlaywrightReport, repoRoot: string): void {
   tally.passed += report.stats.expected;
   tally.failed += report.stats.unexpected;
   tally.flaky += report.stats.flaky;
@@ -40,6 +73,9 @@ export function addPlaywrightReport(tally: Tally, report: PlaywrightReport): voi
       for (const test of spec.tests) {
         if (test.status === "unexpected" || test.status === "flaky") {
           tally.notPassed.push(`${test.status === "flaky" ? "flaky" : "failed"}: ${spec.file}:${spec.line} ${spec.title}`);
+          // The first failed try's error: a flaky test's last try passed.
+          const error = test.results?.find((result) => (result.errors ?? []).length > 0)?.errors?.[0];
+          if (error?.message !== undefined) tally.notPassed.push(...errorExcerpt(error.message, playwrightWhere(error, repoRoot)));
         }
       }
     }
@@ -52,7 +88,7 @@ export interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults?: { name: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
+  testResults?: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
 }
 
 /** `repoRoot` is cut from the report's absolute file names. */
@@ -63,7 +99,11 @@ export function addVitestReport(tally: Tally, report: VitestReport, repoRoot: st
   for (const file of report.testResults ?? []) {
     const name = file.name.startsWith(repoRoot) ? file.name.slice(repoRoot.length).replace(/^\//, "") : file.name;
     const failed = file.assertionResults.filter((result) => result.status === "failed");
-    for (const result of failed) tally.notPassed.push(`failed: ${name} ${result.fullName}`);
+    for (const result of failed) {
+      tally.notPassed.push(`failed: ${name} ${result.fullName}`);
+      const message = result.failureMessages?.[0];
+      if (message !== undefined) tally.notPassed.push(...errorExcerpt(message));
+    }
     // A file that failed before its tests ran (a syntax error, a failing beforeAll) names no test.
     if (failed.length === 0 && file.message) tally.notPassed.push(`failed: ${name} (${file.message.split("\n")[0]})`);
   }
