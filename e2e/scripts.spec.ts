@@ -86,7 +86,7 @@ test("a broken script says where; the fixed two-account script runs a step at a 
   expect(await editor(page).evaluate((area: HTMLTextAreaElement) => area.value.slice(area.selectionStart, area.selectionEnd))).toContain("{{domian}}");
 
   await typeScript(page, FIXED);
-  await expect(parse).toContainText("Reads well: 3 step(s), account(s) alice (fresh), bob (fresh)");
+  await expect(parse).toContainText("Reads well: 3 steps, accounts alice (fresh), bob (fresh)");
   await expect(page.getByTestId("script-target")).toContainText("the bundled server (domain localhost, starttls), with a fresh account");
 
   // One step: the session opens on a fresh account, the ping and its answer cross the lanes.
@@ -111,7 +111,7 @@ test("a broken script says where; the fixed two-account script runs a step at a 
   const failed = steps(page).nth(2);
   await expect(failed).toHaveAttribute("data-state", "failed");
   await expect(failed.getByTestId("step-reason")).toContainText(/^on alice's stream: waited 2 s; expect\[1\] not met: .*came instead: #\d+ <iq type=result>/);
-  await expect(page.getByTestId("run-status")).toContainText("2 of 3 step(s) passed. The sessions are closed.");
+  await expect(page.getByTestId("run-status")).toContainText("2 of 3 steps passed. The sessions are closed.");
   await expect(lanes.getByRole("heading")).toContainText("closed");
 
   // One click from the verdict to the raw entry that decided it.
@@ -121,8 +121,8 @@ test("a broken script says where; the fixed two-account script runs a step at a 
   // Once more, on another fresh account: the two runs compare equal once ids, resources and accounts are set aside.
   await page.getByRole("button", { name: "Run all" }).click();
   const compare = page.getByRole("region", { name: "Compare two runs" });
-  await expect(compare.getByTestId("compare-summary")).toContainText("3 step(s) equal once normalized");
-  await expect(compare.getByTestId("compare-summary")).toContainText(", 0 difference(s).");
+  await expect(compare.getByTestId("compare-summary")).toContainText("3 steps equal once normalized");
+  await expect(compare.getByTestId("compare-summary")).toContainText(", 0 differences.");
 
   // A reload keeps the script and the last run's transcript and verdicts (IndexedDB); nothing runs by itself.
   const kept = await lanes.getByTestId("entry-in").count();
@@ -131,8 +131,8 @@ test("a broken script says where; the fixed two-account script runs a step at a 
   await expect(steps(page).nth(2)).toHaveAttribute("data-state", "failed");
   await expect(page.getByRole("region", { name: "bob's stream" }).getByTestId("entry-in").filter({ hasText: "hello bob" })).toHaveCount(1);
   await expect(lanes.getByTestId("entry-in")).toHaveCount(kept);
-  await expect(compare.getByTestId("compare-summary")).toContainText("3 step(s) equal once normalized");
-  await expect(page.getByTestId("run-status")).toContainText("2 of 3 step(s) passed");
+  await expect(compare.getByTestId("compare-summary")).toContainText("3 steps equal once normalized");
+  await expect(page.getByTestId("run-status")).toContainText("2 of 3 steps passed");
 });
 
 test("a script, a single stanza and a lesson step open from links: shown where they belong, unsent, with the server they would go to", async ({ page, context }) => {
@@ -193,11 +193,11 @@ test("stanzas recorded in the workbench open as a script in the scripts page, no
   // The script opens in the scripts page, generalised, and has not run.
   await expect(scripts.getByTestId("script-opened-from")).toContainText("Opened from a recording in the workbench. It has not run");
   await expect(editor(scripts)).toHaveValue(/send: \|-\n\s+<iq type="get" id="\{\{id\}\}" to="\{\{domain\}\}"><ping xmlns="urn:xmpp:ping"\/><\/iq>/);
-  await expect(scripts.getByTestId("script-parse")).toContainText("Reads well: 2 step(s), account(s) alice (fresh)");
+  await expect(scripts.getByTestId("script-parse")).toContainText("Reads well: 2 steps, account alice (fresh)");
   await expect(steps(scripts).nth(0)).toHaveAttribute("data-state", "not run");
   // Replayed on a fresh account of its own, the answers it recorded are what it expects.
   await scripts.getByRole("button", { name: "Run all" }).click();
-  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 step(s) passed");
+  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 steps passed");
   await expect(editor(scripts)).toHaveValue(RECORDED);
   await disconnectIfOnline(page);
 });
@@ -211,7 +211,7 @@ test("a recorded script replays on ejabberd and on Prosody (a given account); th
   await typeScript(scripts, RECORDED);
   await expect(scripts.getByRole("button", { name: "Export report (JSON)" })).toBeDisabled();
   await scripts.getByRole("button", { name: "Run all" }).click();
-  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 step(s) passed");
+  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 steps passed");
 
   // The same script on Prosody, as the account given for alice, over plain TCP on loopback.
   await registered;
@@ -224,7 +224,7 @@ test("a recorded script replays on ejabberd and on Prosody (a given account); th
   await server.getByLabel("alice's password").fill(prosodyUser);
   await expect(scripts.getByTestId("script-target")).toContainText(`Runs against ${E2E_PROSODY.host}:${E2E_PROSODY.ports.plain} (plain), alice as ${prosodyUser}@${E2E_PROSODY.domain}`);
   await scripts.getByRole("button", { name: "Run all" }).click();
-  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 step(s) passed");
+  await expect(scripts.getByTestId("run-status")).toContainText("2 of 2 steps passed");
   await expect(scripts.getByRole("region", { name: "alice's stream" }).getByTestId("entry-in").filter({ hasText: "<name>Prosody</name>" })).toHaveCount(1);
 
   // The comparison: the version step differs (ejabberd / Prosody), the raw entries one click away.

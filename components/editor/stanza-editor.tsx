@@ -6,6 +6,7 @@ import { TEMPLATES, findTemplate, type StanzaTemplate, type TemplateVariables } 
 import type { Diagnostic, EditorMode, EditorSession } from "@/lib/editor/validate-stanza";
 import type { Transport } from "@/lib/bridge/protocol";
 import { DEFAULT_MAX_SEND_CHARS } from "@/lib/bridge/protocol";
+import { countNoun } from "@/lib/count-noun";
 import type { MonacoEditorApi } from "./monaco-stanza-editor";
 import { useHistoryWalk } from "./use-history-walk";
 import styles from "./stanza-editor.module.css";
@@ -142,7 +143,7 @@ export function StanzaEditor({ value, onChange, onSubmit, mode: editorMode = "gu
           ) : (
             <>
               <span>
-                Not sent: {describeCount(errors.length, "error")}. {firstProblem(errors, value)} Fix {errors.length === 1 ? "it" : "them"}, or send anyway to watch
+                Not sent: {countNoun(errors.length, "error")}. {firstProblem(errors, value)} Fix {errors.length === 1 ? "it" : "them"}, or send anyway to watch
                 the server answer.
               </span>
               <button type="button" className="button small" onClick={() => attemptSend(currentText(), true)}>
@@ -166,7 +167,7 @@ function summary(diagnostics: readonly Diagnostic[]): string {
   if (tooLarge) return tooLarge.message;
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  const parts = [errors > 0 ? describeCount(errors, "error") : "", warnings > 0 ? describeCount(warnings, "warning") : ""].filter(Boolean);
+  const parts = [errors > 0 ? countNoun(errors, "error") : "", warnings > 0 ? countNoun(warnings, "warning") : ""].filter(Boolean);
   return `${parts.join(", ")}: hover the underlined text.${errors > 0 ? " Errors block sending." : ""}`;
 }
 
@@ -177,6 +178,3 @@ function firstProblem(errors: readonly Diagnostic[], text: string): string {
   return `Line ${line}: ${first.message}`;
 }
 
-function describeCount(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}

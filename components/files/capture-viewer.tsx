@@ -8,6 +8,7 @@ import type { StoredSessionSummary } from "@/lib/persistence/persisted-transcrip
 import { SAVED_PREFIX, captureName, formatCaptureLink, parseCaptureLink, type CaptureLink } from "@/lib/transcript-files/capture-link";
 import type { AccountMeta } from "@/lib/transcript-files/format";
 import styles from "./capture-viewer.module.css";
+import { countNoun } from "@/lib/count-noun";
 
 /**
  * Reads a capture offline: an imported file, or a session this browser stored. Nothing
@@ -182,7 +183,7 @@ function CaptureView({ capture, link }: { capture: OpenCapture; link: CaptureLin
       {meta.anonymized && <p className="hint">Anonymized on export: addresses, hosts and message texts are placeholders.</p>}
       {revealedCount > 0 && (
         <p className="error-text" role="note">
-          This file holds credentials in clear text ({revealedCount} {revealedCount === 1 ? "entry" : "entries"} revealed on export). Share it with care.
+          This file holds credentials in clear text ({countNoun(revealedCount, "entry", "entries")} revealed on export). Share it with care.
         </p>
       )}
       <div className={accounts.length > 1 ? `${styles.panes} ${styles.twoPanes}` : styles.panes}>

@@ -4,6 +4,7 @@ import { useId, useState, type ChangeEvent } from "react";
 import { PROGRESS_FILE_MAX_BYTES, mergeProgress, parseProgressFile, serializeProgress } from "@/lib/lessons/progress";
 import { updateProgress, useLessonProgress } from "./use-lesson-progress";
 import styles from "./lessons.module.css";
+import { countNoun } from "@/lib/count-noun";
 
 type Notice = { kind: "ok" | "error"; text: string } | null;
 
@@ -44,7 +45,7 @@ export function ProgressFiles() {
     setNotice(
       problem
         ? { kind: "error", text: problem }
-        : { kind: "ok", text: `Imported ${file.name}: ${steps} passed ${steps === 1 ? "step" : "steps"} merged with this browser's progress.` },
+        : { kind: "ok", text: `Imported ${file.name}: ${countNoun(steps, "passed step")} merged with this browser's progress.` },
     );
   }
 

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { compareReports, type Comparison } from "@/lib/scripts/compare";
+import { countNoun } from "@/lib/count-noun";
 import { comparable } from "@/lib/scripts/page-report";
 import styles from "./scripts.module.css";
 import type { FinishedRun } from "./use-script-run";
@@ -45,7 +46,7 @@ export function CompareRuns({ runs }: { runs: readonly FinishedRun[] }) {
       ) : (
         <>
           <p data-testid="compare-summary">
-            {comparison.equalSteps} step(s) equal once normalized (ids, timestamps, resources, the runs&apos; own accounts, feature order), {comparison.differences.length} difference(s).
+            {countNoun(comparison.equalSteps, "step")} equal once normalized (ids, timestamps, resources, the runs&apos; own accounts, feature order), {countNoun(comparison.differences.length, "difference")}.
           </p>
           <ul className={styles.differences}>
             {comparison.differences.map((difference, index) => (

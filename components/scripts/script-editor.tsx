@@ -2,6 +2,7 @@
 
 import styles from "./scripts.module.css";
 import { forwardRef, useImperativeHandle, useRef } from "react";
+import { countNoun } from "@/lib/count-noun";
 import type { Parsed } from "./use-parsed-script";
 
 export interface ScriptEditorHandle {
@@ -55,7 +56,7 @@ export const ScriptEditor = forwardRef<ScriptEditorHandle, { text: string; onCha
       <div id="script-parse" data-testid="script-parse" data-state={parsed.state} aria-live="polite">
         {parsed.state === "ok" && (
           <p className="hint">
-            Reads well: {parsed.script.steps.length} step(s), account(s) {parsed.script.accounts.map((account) => `${account.name} (${account.kind})`).join(", ")}. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs it.
+            Reads well: {countNoun(parsed.script.steps.length, "step")}, {parsed.script.accounts.length === 1 ? "account" : "accounts"} {parsed.script.accounts.map((account) => `${account.name} (${account.kind})`).join(", ")}. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs it.
           </p>
         )}
         {parsed.state === "error" && (

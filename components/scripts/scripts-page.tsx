@@ -3,6 +3,7 @@
 import styles from "./scripts.module.css";
 import dynamic from "next/dynamic";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { countNoun } from "@/lib/count-noun";
 import { ScriptEditor, type ScriptEditorHandle } from "./script-editor";
 import { ScriptFiles } from "./script-files";
 import { ScriptServerForm } from "./script-server-form";
@@ -149,11 +150,11 @@ function runStatus(phase: string, verdicts: readonly ({ passed: boolean } | unde
     case "opening":
       return "Opening the sessions…";
     case "running":
-      return `Running… ${done.length} of ${verdicts.length} step(s) done`;
+      return `Running… ${done.length} of ${countNoun(verdicts.length, "step")} done`;
     case "paused":
-      return `${passed} of ${done.length} step(s) passed so far; the sessions stay open for the next step.`;
+      return `${passed} of ${countNoun(done.length, "step")} passed so far; the sessions stay open for the next step.`;
     case "done":
-      return done.length === 0 ? "" : `${passed} of ${verdicts.length} step(s) passed${done.length < verdicts.length ? `, ${verdicts.length - done.length} not run` : ""}. The sessions are closed.`;
+      return done.length === 0 ? "" : `${passed} of ${countNoun(verdicts.length, "step")} passed${done.length < verdicts.length ? `, ${verdicts.length - done.length} not run` : ""}. The sessions are closed.`;
     default:
       return "";
   }

@@ -5,6 +5,7 @@ import { buildSequence, BRACKET_COLUMNS, MAX_DRAWN_ENTRIES, type Arrow, type Lif
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
 import styles from "./sequence.module.css";
+import { countNoun } from "@/lib/count-noun";
 
 export interface SequenceDiagramProps {
   store: TranscriptStore;
@@ -135,8 +136,8 @@ export function SequenceDiagram({ store, account, domain, peer, selectedSeq, onS
   return (
     <div className={styles.diagram} data-testid="sequence-diagram" data-arrow-count={rowCount} data-lifeline-count={model.lifelines.length}>
       <p className={styles.summary}>
-        {rowCount.toLocaleString("en")} {rowCount === 1 ? "arrow" : "arrows"} between {model.lifelines.length} parties
-        {errors > 0 && <span className={styles.errorCount}> · {errors} {errors === 1 ? "error" : "errors"}</span>}
+        {countNoun(rowCount, "arrow")} between {model.lifelines.length} parties
+        {errors > 0 && <span className={styles.errorCount}> · {countNoun(errors, "error")}</span>}
         {omitted > 0 && <> · the {omitted.toLocaleString("en")} earliest entries are not drawn</>}
         <span className={styles.keys}>
           <kbd>↑</kbd> <kbd>↓</kbd> select · <kbd>P</kbd> paired iq

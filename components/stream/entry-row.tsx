@@ -7,6 +7,7 @@ import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { displayText, truncationNote } from "@/lib/xml/display-text";
 import { HighlightedText } from "./highlighted-text";
 import styles from "./stream-lanes.module.css";
+import { countNoun } from "@/lib/count-noun";
 
 export type LanesLayout = "lanes" | "interleaved";
 export type TimeMode = "absolute" | "delta";
@@ -142,7 +143,7 @@ export const EntryRow = memo(function EntryRow(props: EntryRowProps) {
 /** The marker for whitespace between stanzas: one thin line in its lane, whatever its length. */
 function FoldedWhitespace({ entry, position, tabbable, idPrefix, layout }: EntryRowProps) {
   const lane = entry.dir === "out" ? styles.laneOut : entry.dir === "in" ? styles.laneIn : styles.laneEvent;
-  const summary = `whitespace, ${entry.raw.length.toLocaleString("en")} ${entry.raw.length === 1 ? "character" : "characters"} (${entry.raw.split("\n").length - 1} line breaks)`;
+  const summary = `whitespace, ${countNoun(entry.raw.length, "character")} (${countNoun(entry.raw.split("\n").length - 1, "line break")})`;
   return (
     <div
       role="listitem"

@@ -11,6 +11,7 @@ import { LanesToolbar, type ViewOptions } from "./lanes-toolbar";
 import { useIndexedSearch } from "./use-indexed-search";
 import { useTranscriptStore } from "./use-transcript-store";
 import styles from "./stream-lanes.module.css";
+import { countNoun } from "@/lib/count-noun";
 
 /**
  * Client-to-server on the left, server-to-client on the right, one row per entry in the
@@ -112,7 +113,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   }, [selectedSeq]);
   const searching = result.matcher !== null;
   const ordinal = selectedRow < 0 ? -1 : positionOf(matches, selectedRow);
-  const matchSummary = scanning ? "searching…" : !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : `${matches.length.toLocaleString("en")} ${matches.length === 1 ? "match" : "matches"}`;
+  const matchSummary = scanning ? "searching…" : !searching ? null : matches.length === 0 ? "no match" : ordinal >= 0 ? `${ordinal + 1} of ${matches.length.toLocaleString("en")}` : countNoun(matches.length, "match", "matches");
 
   // The toolbar is memoised (it need not render with every batch): its callbacks keep their
   // identity, and a step through the matches reads the rows of the latest render.
@@ -137,7 +138,7 @@ function StreamLanesView(props: Omit<StreamLanesProps, "onLoadIntoEditor"> & { o
   const clear = useCallback(() => {
     const count = store.size;
     store.clear();
-    setStatus(`Cleared ${count.toLocaleString("en")} ${count === 1 ? "entry" : "entries"}. Undo brings them back.`);
+    setStatus(`Cleared ${countNoun(count, "entry", "entries")}. Undo brings them back.`);
   }, [store]);
 
   const undoClear = useCallback(() => {

@@ -83,7 +83,7 @@ describe("compareReports", () => {
     expect(difference).toMatchObject({ script: "Roster", step: "roster get", a: [{ seq: 16, raw: rawA }], b: [{ seq: 16, raw: rawB }] });
     expect(difference!.what).toMatch(/^the answers differ: /);
     const text = formatComparison(comparison);
-    expect(text).toContain("1 difference(s)");
+    expect(text).toContain("1 difference.");
     expect(text).toContain(`A alice #16: ${rawA}`);
     expect(text).toContain(`B alice #16: ${rawB}`);
   });

@@ -1,5 +1,6 @@
 import { NS_CLIENT, NS_DISCO_INFO, NS_STREAM } from "../xml/namespaces";
 import { escapeXml } from "../xml/escape";
+import { countNoun } from "../count-noun";
 import { MAX_XML_DEPTH, walkXml } from "../xml/walk-xml";
 import type { ReportEntry } from "./report";
 
@@ -214,7 +215,7 @@ function shape(key: string): string {
 
 /** The comparison for a terminal or a Markdown file: a line per difference, the raw entries under it. */
 export function formatComparison(comparison: Comparison): string {
-  const lines = [`Comparing ${comparison.a} with ${comparison.b}: ${comparison.equalSteps} step(s) equal once normalized, ${comparison.differences.length} difference(s).`];
+  const lines = [`Comparing ${comparison.a} with ${comparison.b}: ${countNoun(comparison.equalSteps, "step")} equal once normalized, ${countNoun(comparison.differences.length, "difference")}.`];
   for (const difference of comparison.differences) {
     lines.push("", `- ${difference.script}${difference.step ? ` / ${difference.step}` : ""}: ${difference.what}`);
     for (const [side, entries] of [["A", difference.a], ["B", difference.b]] as const) {

@@ -1,5 +1,6 @@
 import type { TranscriptEntry } from "../xmpp/entry";
 import { bareJid } from "../xml/variables";
+import { countNoun } from "../count-noun";
 
 /**
  * A stanza script made from what a session sent (issue 14, "Record"): each stanza the person
@@ -29,7 +30,7 @@ export function recordScript(recording: Recording): string {
   const { entries, jid, domain } = recording;
   const sent = entries.filter((entry) => entry.dir === "out" && STANZAS.has(entry.kind) && !entry.auto && !entry.redacted);
   if (sent.length === 0) throw new Error("Nothing was sent in these entries: a recorded script needs at least one stanza you sent.");
-  const lines = [`name: ${yamlScalar(recording.name ?? `Recorded ${sent.length} stanza${sent.length === 1 ? "" : "s"}`)}`, "accounts:", `  ${account}: fresh`, "steps:"];
+  const lines = [`name: ${yamlScalar(recording.name ?? `Recorded ${countNoun(sent.length, "stanza")}`)}`, "accounts:", `  ${account}: fresh`, "steps:"];
   const variables = jidVariables(account, jid, domain);
   for (const entry of sent) {
     const stanza = entry.kind;
