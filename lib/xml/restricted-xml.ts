@@ -1,3 +1,5 @@
+import { tagStop } from "./tag-scan";
+
 /**
  * RFC 6120 section 11.1: an XMPP stream carries a restricted subset of XML. No comments,
  * no processing instructions, no DTD (internal or external subset), no entity references
@@ -63,19 +65,10 @@ export function findRestrictedXml(text: string): RestrictedXml | null {
 
 /** Past the `>` that ends the tag starting before `from`, skipping quoted attribute values. */
 function skipTag(text: string, from: number): number {
-  let quote: string | null = null;
-  for (let i = from; i < text.length; i++) {
-    const ch = text[i];
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === ">" || ch === "<") {
-      // A "<" inside a tag is a well-formedness error for the parser to report; scan on from it.
-      return ch === ">" ? i + 1 : i;
-    }
-  }
-  return text.length;
+  const stop = tagStop(text, from);
+  if (stop === -1) return text.length;
+  // A "<" inside a tag is a well-formedness error for the parser to report; scan on from it.
+  return text[stop] === ">" ? stop + 1 : stop;
 }
 
 function found(text: string, offset: number, closer: string, what: RestrictedXml["what"]): RestrictedXml {

@@ -1,5 +1,6 @@
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { CLIENT_STREAM_CONTEXT, type NamespaceContext } from "../xml/parse-element";
+import { tagStop } from "../xml/tag-scan";
 import { NS_DATA_FORMS, NS_FAST, NS_IQ_AUTH, NS_MUC, NS_MUC_USER, NS_REGISTER, NS_SASL, NS_SASL2, NS_SCRAM_UPGRADE } from "../xml/namespaces";
 import { REDACTION_MASK } from "./entry";
 
@@ -236,20 +237,8 @@ function conservativeRanges(text: string): Range[] {
 
 /** Just after the `>` that ends a start tag begun before `from` (quotes respected), or -1. */
 function endOfStartTag(text: string, from: number): number {
-  let quote: string | null = null;
-  for (let i = from; i < text.length; i++) {
-    const ch = text[i];
-    if (quote !== null) {
-      if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === ">") {
-      return i + 1;
-    } else if (ch === "<") {
-      return -1;
-    }
-  }
-  return -1;
+  const stop = tagStop(text, from);
+  return stop === -1 || text[stop] === "<" ? -1 : stop + 1;
 }
 
 function applyMasks(text: string, ranges: readonly Range[]): string {
