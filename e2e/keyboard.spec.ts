@@ -26,7 +26,12 @@ async function tabUntil(page: Page, reached: () => Promise<boolean>, what: strin
   const focused = page.locator(":focus");
   for (let press = 1; press <= maxPresses; press++) {
     await page.keyboard.press("Tab");
-    const description = await focused.evaluate((element) => element.outerHTML.slice(0, 160)).catch(() => "(nothing focused)");
+    // Read from the document, not through the `:focus` locator: with the focus dropped to the
+    // body (a focused control removed), that locator matches nothing and would wait out the test.
+    const description = await page.evaluate(() => {
+      const active = document.activeElement;
+      return active === null || active === document.body ? "(nothing focused: the focus is on the page's body)" : active.outerHTML.slice(0, 160);
+    });
     await expect(focused, `Tab #${press} on the way to ${what} focused a control without an accessible name: ${description}`).toHaveAccessibleName(/\S/, { timeout: 2_000 });
     if (await reached()) return;
   }
