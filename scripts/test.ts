@@ -15,7 +15,8 @@ import { addPlaywrightReport, addVitestReport, closingLines, emptyTally, tallyPa
  * waits on servers much of the time; one Playwright worker keeps about one core busy). Stops
  * when the checks fail (the end-to-end stage too, if it has started); a failed build skips the
  * end-to-end stage and fails the run. Ends with one "tests: N passed, N failed, N flaky"
- * line over every test that ran, and under it a line for each test that did not pass. A test that
+ * line over every test that ran, and under it each test that did not pass with the first lines of
+ * its error. A test that
  * failed and then passed on a retry (`--retries`) is flaky, not passed: it fails the run, since a
  * flaky test is a defect to fix.
  */
