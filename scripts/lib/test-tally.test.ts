@@ -73,7 +73,20 @@ describe("npm test's tally", () => {
                 title: "the lanes read with the keyboard",
                 file: "keyboard.spec.ts",
                 line: 113,
-                tests: [{ status: "unexpected", results: [{ errors: [{ message, location: { file: "/repo/e2e/keyboard.spec.ts", line: 150, column: 3 } }] }] }],
+                tests: [
+                  {
+                    status: "unexpected",
+                    results: [
+                      {
+                        errors: [
+                          { message: "Test timeout of 60000ms exceeded." },
+                          { message, location: { file: "/repo/e2e/keyboard.spec.ts", line: 150, column: 3 } },
+                          { message: "a third error, past the two kept" },
+                        ],
+                      },
+                    ],
+                  },
+                ],
               },
               {
                 title: "sends a ping",
@@ -91,6 +104,7 @@ describe("npm test's tally", () => {
     expect(closingLines(tally).split("\n")).toEqual([
       "tests: 0 passed, 1 failed, 1 flaky",
       "  failed: keyboard.spec.ts:113 the lanes read with the keyboard",
+      "    Test timeout of 60000ms exceeded.",
       "    at e2e/keyboard.spec.ts:150",
       "    Error: expect(locator).toBeFocused() failed",
       "    Locator:  getByTestId('entry-in').filter({ hasText: 'kbnav1' })",
@@ -104,7 +118,7 @@ describe("npm test's tally", () => {
 
   it("puts a failed Vitest test's assertion under its name", () => {
     const tally = emptyTally();
-    const failureMessages = ["AssertionError: expected 2 to be 3 // Object.is equality\n    at heartbeat.test.ts:20:5\n    at a\n    at b\n    at c\n    at d\n    at e"];
+    const failureMessages = ["AssertionError: expected 2 to be 3 // Object.is equality\n    at /repo/server/heartbeat.test.ts:20:5\n    at a\n    at b\n    at c\n    at d\n    at e"];
     addVitestReport(
       tally,
       { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0, testResults: [{ name: "/repo/server/heartbeat.test.ts", assertionResults: [{ fullName: "keepAlive pings", status: "failed", failureMessages }] }] },
@@ -114,7 +128,7 @@ describe("npm test's tally", () => {
       "tests: 0 passed, 1 failed, 0 flaky",
       "  failed: server/heartbeat.test.ts keepAlive pings",
       "    AssertionError: expected 2 to be 3 // Object.is equality",
-      "        at heartbeat.test.ts:20:5",
+      "        at server/heartbeat.test.ts:20:5",
       "        at a",
       "        at b",
       "        at c",

@@ -39,13 +39,17 @@ interface PlaywrightResult {
 
 /** Lines of an error kept under a failed test's name: the assertion, its locator, expected and received. */
 const ERROR_LINES = 6;
+const ERRORS_PER_TEST = 2;
 const ERROR_LINE_CHARS = 200;
 // Terminal colours (ECMA-48 SGR sequences) that the reporters put in messages.
 const COLOURS = /\u001b\[[0-9;]*m/g;
 
-/** The first lines of a failure's message, without colours, blank lines or the call log after them, indented under its test. */
-export function errorExcerpt(message: string, where?: string): string[] {
-  const lines = message.replace(COLOURS, "").split("\n");
+/**
+ * The first lines of a failure's message, without colours, blank lines or the call log after
+ * them, and with the repository's own path cut from file names, indented under its test.
+ */
+export function errorExcerpt(message: string, repoRoot: string, where?: string): string[] {
+  const lines = message.replace(COLOURS, "").split(`${repoRoot.replace(/\/$/, "")}/`).join("").split("\n");
   const callLog = lines.findIndex((line) => line.trim() === "Call log:");
   const kept = (callLog < 0 ? lines : lines.slice(0, callLog)).map((line) => line.trimEnd()).filter((line) => line.trim() !== "");
   const excerpt = kept.slice(0, ERROR_LINES).map((line) => (line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}…` : line));
@@ -73,9 +77,12 @@ export function addPlaywrightReport(tally: Tally, report: PlaywrightReport, repo
       for (const test of spec.tests) {
         if (test.status === "unexpected" || test.status === "flaky") {
           tally.notPassed.push(`${test.status === "flaky" ? "flaky" : "failed"}: ${spec.file}:${spec.line} ${spec.title}`);
-          // The first failed try's error: a flaky test's last try passed.
-          const error = test.results?.find((result) => (result.errors ?? []).length > 0)?.errors?.[0];
-          if (error?.message !== undefined) tally.notPassed.push(...errorExcerpt(error.message, playwrightWhere(error, repoRoot)));
+          // The first failed try's errors (a flaky test's last try passed). A timeout comes as two:
+          // "Test timeout of N ms exceeded", then the step that was waiting, with its line.
+          const errors = test.results?.find((result) => (result.errors ?? []).length > 0)?.errors ?? [];
+          for (const error of errors.slice(0, ERRORS_PER_TEST)) {
+            if (error.message !== undefined) tally.notPassed.push(...errorExcerpt(error.message, repoRoot, playwrightWhere(error, repoRoot)));
+          }
         }
       }
     }
@@ -102,7 +109,7 @@ export function addVitestReport(tally: Tally, report: VitestReport, repoRoot: st
     for (const result of failed) {
       tally.notPassed.push(`failed: ${name} ${result.fullName}`);
       const message = result.failureMessages?.[0];
-      if (message !== undefined) tally.notPassed.push(...errorExcerpt(message));
+      if (message !== undefined) tally.notPassed.push(...errorExcerpt(message, repoRoot));
     }
     // A file that failed before its tests ran (a syntax error, a failing beforeAll) names no test.
     if (failed.length === 0 && file.message) tally.notPassed.push(`failed: ${name} (${file.message.split("\n")[0]})`);
