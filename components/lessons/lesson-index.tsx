@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { countNoun } from "@/lib/count-noun";
 import { lessonToContinue, standingOf } from "@/lib/lessons/progress";
 import type { LessonCard } from "@/lib/lessons/lesson-data";
 import { ProgressFiles } from "./progress-files";
@@ -27,8 +28,8 @@ export function LessonIndex({ lessons }: { lessons: readonly LessonCard[] }) {
         <div>
           <h1>Lessons</h1>
           <p className={styles.lead}>
-            Ten short lessons, each checked against the real server: you send the stanzas, the server&apos;s replies decide whether a step passes. Every
-            lesson runs on a disposable account of its own.
+            {countNoun(lessons.length, "short lesson")}, each checked against the real server: you send the stanzas, the server&apos;s replies decide
+            whether a step passes. Every lesson runs on a disposable account of its own.
           </p>
         </div>
         <div className={styles.indexActions}>
