@@ -246,3 +246,15 @@ test("the step check's code arrives after first paint; when it cannot be fetched
   // Nothing was judged without the engine.
   await expect(stepCheck(page)).toHaveAttribute("data-checked-seq", "-1");
 });
+
+test("the home page says what is here: the lessons counted from lessons/, and a way into each part that opens", async ({ page }) => {
+  await page.goto("/");
+  const parts = page.getByRole("region", { name: "What is here" });
+  await expect(parts.getByRole("definition").first()).toHaveText(new RegExp(`^${course.lessons.length} lessons, `));
+  const links = parts.getByRole("link");
+  await expect(links).toHaveText(["Lessons", "Workbench", "Proxy", "Scripts", "Captures"]);
+  for (const href of await links.evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute("href")!))) {
+    const response = await page.request.get(href);
+    expect(response.status(), `${href} opens`).toBe(200);
+  }
+});
