@@ -11,9 +11,9 @@ const PARTS = [
     text: "Hand-craft stanzas in an editor that knows XMPP (completion, hover docs, checks before sending), send them with Ctrl+Enter on a live session, and read both streams byte for byte, each iq paired with its answer. Two accounts side by side; any server the operator allows, over TCP, TLS or WebSocket.",
   },
   {
-    href: "/playground",
+    href: "/playground#proxy",
     name: "Proxy",
-    text: "Put the playground between your own client and its server (Proxy a client, in the workbench): the client's traffic live in the lanes, with stanzas to intercept, edit, drop or inject.",
+    text: "Put the playground between your own client and its server: the client's traffic live in the lanes, with stanzas to intercept, edit, drop or inject.",
   },
   {
     href: "/scripts",

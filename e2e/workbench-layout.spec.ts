@@ -229,3 +229,25 @@ for (const size of [
     await expectTailInView(page, "b");
   });
 }
+
+test("/playground#proxy opens the proxy panel; Back to accounts takes #proxy off the address, so a reload shows the accounts", async ({ page }) => {
+  await page.goto("/playground#proxy");
+  const proxyPanel = page.getByTestId("proxy-panel");
+  await expect(proxyPanel.getByRole("form", { name: "Start a proxy" })).toBeVisible();
+  await expect(pane(page)).toBeHidden();
+  const toggle = page.getByRole("button", { name: "Back to accounts" });
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+
+  await toggle.click();
+  await expect(pane(page)).toBeVisible();
+  await expect(page).toHaveURL(/\/playground$/);
+  await page.reload();
+  await expect(pane(page).getByRole("form", { name: "Connection" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Proxy a client" })).toHaveAttribute("aria-pressed", "false");
+
+  // Opened from the toolbar, the address says so: a reload comes back to the proxy.
+  await page.getByRole("button", { name: "Proxy a client" }).click();
+  await expect(page).toHaveURL(/\/playground#proxy$/);
+  await page.reload();
+  await expect(proxyPanel.getByRole("form", { name: "Start a proxy" })).toBeVisible();
+});

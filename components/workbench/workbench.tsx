@@ -9,6 +9,9 @@ import { loadSavedProxy } from "@/components/proxy/saved-proxy";
 import type { DemoAccount } from "@/lib/demo-accounts";
 import type { PaneId } from "@/lib/persistence/workbench-prefs";
 
+/** The address of the workbench with its proxy panel open: /playground#proxy, for a link (the home page's). */
+const PROXY_HASH = "#proxy";
+
 // Proxy mode is for some visits only: its panel loads on first use, not with the workbench.
 const ProxyPanel = dynamic(() => import("@/components/proxy/proxy-panel").then((module) => module.ProxyPanel), {
   ssr: false,
@@ -21,11 +24,20 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
   // Once opened, the proxy panel stays mounted while hidden: its proxy and lanes go on.
   const [proxy, setProxy] = useState<"never" | "shown" | "hidden">("never");
   const proxyShown = proxy === "shown";
-  // A reload of a tab that runs a proxy opens its panel again, which takes the proxy back.
+  // A reload of a tab that runs a proxy opens its panel again, which takes the proxy back; so
+  // does an arrival at /playground#proxy.
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- sessionStorage exists only after hydration
-    if (loadSavedProxy() !== null) setProxy("shown");
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- sessionStorage and the address exist only after hydration
+    if (loadSavedProxy() !== null || window.location.hash === PROXY_HASH) setProxy("shown");
   }, []);
+  // The address says which view is open, so a reload or a copied link opens the same one. Replaced,
+  // not pushed: Back leaves the workbench, as before. Another hash (a shared stanza) is left alone.
+  function showProxy(shown: boolean) {
+    setProxy(shown ? "shown" : "hidden");
+    const { hash, pathname, search } = window.location;
+    if (shown && hash === "") window.history.replaceState(window.history.state, "", `${pathname}${search}${PROXY_HASH}`);
+    if (!shown && hash === PROXY_HASH) window.history.replaceState(window.history.state, "", `${pathname}${search}`);
+  }
   const { twoAccounts } = layout;
   // A maximized pane only means something beside another one.
   const maximized = twoAccounts ? layout.maximized : null;
@@ -48,7 +60,7 @@ export function Workbench({ accounts, domain }: { accounts: readonly DemoAccount
             Two accounts
           </label>
           {twoAccounts && <ExportBothAccounts />}
-          <button type="button" className="button small" aria-pressed={proxyShown} onClick={() => setProxy(proxyShown ? "hidden" : "shown")}>
+          <button type="button" className="button small" aria-pressed={proxyShown} onClick={() => showProxy(!proxyShown)}>
             {proxyShown ? "Back to accounts" : "Proxy a client"}
           </button>
         </div>
