@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { countNoun } from "@/lib/count-noun";
 import { ExportMenu, ImportButton, type ImportedCapture } from "./transcript-files";
 import { CapturePane } from "./capture-pane";
 import { openPlaygroundDb, type PlaygroundDb } from "@/lib/persistence/playground-db";
@@ -8,7 +9,6 @@ import type { StoredSessionSummary } from "@/lib/persistence/persisted-transcrip
 import { SAVED_PREFIX, captureName, formatCaptureLink, parseCaptureLink, type CaptureLink } from "@/lib/transcript-files/capture-link";
 import type { AccountMeta } from "@/lib/transcript-files/format";
 import styles from "./capture-viewer.module.css";
-import { countNoun } from "@/lib/count-noun";
 
 /**
  * Reads a capture offline: an imported file, or a session this browser stored. Nothing

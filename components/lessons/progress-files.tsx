@@ -2,9 +2,9 @@
 
 import { useId, useState, type ChangeEvent } from "react";
 import { PROGRESS_FILE_MAX_BYTES, mergeProgress, parseProgressFile, serializeProgress } from "@/lib/lessons/progress";
+import { countNoun } from "@/lib/count-noun";
 import { updateProgress, useLessonProgress } from "./use-lesson-progress";
 import styles from "./lessons.module.css";
-import { countNoun } from "@/lib/count-noun";
 
 type Notice = { kind: "ok" | "error"; text: string } | null;
 

@@ -4,8 +4,8 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "re
 import { buildSequence, BRACKET_COLUMNS, MAX_DRAWN_ENTRIES, type Arrow, type Lifeline, type SequenceModel } from "@/lib/sequence/sequence-model";
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import { useTranscriptStore } from "@/components/stream/use-transcript-store";
-import styles from "./sequence.module.css";
 import { countNoun } from "@/lib/count-noun";
+import styles from "./sequence.module.css";
 
 export interface SequenceDiagramProps {
   store: TranscriptStore;

@@ -5,9 +5,9 @@ import type { SearchMatcher } from "@/lib/transcript/query";
 import { formatClock, formatDelta, formatDuration, prettyView } from "@/lib/transcript/format";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { displayText, truncationNote } from "@/lib/xml/display-text";
+import { countNoun } from "@/lib/count-noun";
 import { HighlightedText } from "./highlighted-text";
 import styles from "./stream-lanes.module.css";
-import { countNoun } from "@/lib/count-noun";
 
 export type LanesLayout = "lanes" | "interleaved";
 export type TimeMode = "absolute" | "delta";

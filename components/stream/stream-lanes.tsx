@@ -6,12 +6,12 @@ import { NO_QUERY, TranscriptQuery, positionOf, stepMatch, type QueryResult, typ
 import type { TranscriptStore } from "@/lib/transcript/transcript-store";
 import type { TranscriptEntry } from "@/lib/xmpp/entry";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
+import { countNoun } from "@/lib/count-noun";
 import { EntryList, type EntryListHandle } from "./entry-list";
 import { LanesToolbar, type ViewOptions } from "./lanes-toolbar";
 import { useIndexedSearch } from "./use-indexed-search";
 import { useTranscriptStore } from "./use-transcript-store";
 import styles from "./stream-lanes.module.css";
-import { countNoun } from "@/lib/count-noun";
 
 /**
  * Client-to-server on the left, server-to-client on the right, one row per entry in the
